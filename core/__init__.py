@@ -1,0 +1,67 @@
+"""Observatory's core: the application factory and the plugin host."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from . import builtin, config as config_module, errors, i18n, migrations_setup, security, sessions
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
+from .permissions import enforce_access_rule
+from .plugins import PluginHost
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an application: configuration, extensions, plugins, then their blueprints."""
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or REPOSITORY / "instance")
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(REPOSITORY / "templates"),
+    )
+    app.config.update(config_module.build(instance_path, config))
+    logging.basicConfig(level=logging.INFO)
+
+    plugins = PluginHost(disabled=app.config["PLUGINS_DISABLED"], trace=app.config["PLUGINS_TRACE"])
+    plugins.register(builtin, "core", __version__)
+    plugins.load_entry_points()
+    app.extensions["observatory.plugins"] = plugins
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.translation_directories(
+        app, [info.path for info in plugins.active if info.path and info.name != "core"]
+    )
+
+    db.init_app(app)
+    migrations_setup.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    with app.app_context():
+        for plugin_name, blueprints in plugins.call("observatory_blueprints"):
+            for blueprint in blueprints:
+                try:
+                    app.register_blueprint(blueprint)
+                except Exception as exc:  # noqa: BLE001 - e.g. a name clash with another plugin
+                    plugins.record_failure(plugin_name, "observatory_blueprints", exc)
+
+    for command in plugins.collect("observatory_cli_commands"):
+        app.cli.add_command(command)
+
+    sessions.init_app(app)
+    app.before_request(enforce_access_rule)
+    sessions.init_2fa_enforcement(app)
+    builtin.init_templates(app)
+
+    with app.app_context():
+        plugins.call("observatory_startup", app=app)
+    return app

@@ -1,0 +1,115 @@
+"""The core's own features, registered as the plugin ``core`` through the same hooks as any other."""
+from __future__ import annotations
+
+from flask import Flask, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from .contributions import NavItem, Permission, SearchHit, Widget
+from .extensions import db
+from .hookspecs import hookimpl
+from .models import Job, User, utcnow
+from .permissions import ADMIN, can, role_label
+
+TITLE = _l("Core")
+DESCRIPTION = _l("Accounts, roles, languages, jobs and the plugin host.")
+
+ADMIN_GROUP = _l("Administration")
+JOB_STATUS = {Job.QUEUED: _l("Waiting"), Job.RUNNING: _l("Running"), Job.FINISHED: _l("Finished"),
+              Job.FAILED: _l("Failed")}
+PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _l("Failed")}
+
+
+@hookimpl
+def observatory_blueprints():
+    from .views import account, admin, auth, jobs, main
+
+    return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint]
+
+
+@hookimpl
+def observatory_permissions():
+    return [
+        Permission("core.users.manage", _l("Manage user accounts"), _l("Create, edit and lock accounts."), (ADMIN,)),
+        Permission("core.roles.manage", _l("Manage roles"), _l("Choose what each role may do."), (ADMIN,)),
+        Permission("core.plugins.view", _l("See plugins"), _l("See loaded plugins and their errors."), (ADMIN,)),
+        Permission("core.jobs.manage", _l("Manage all jobs"), _l("See and retry everyone's jobs."), (ADMIN,)),
+    ]
+
+
+@hookimpl
+def observatory_nav_items():
+    return [
+        NavItem(_l("Users"), "admin.users", "core.users.manage", order=900, group=ADMIN_GROUP),
+        NavItem(_l("Roles"), "admin.roles", "core.roles.manage", order=910, group=ADMIN_GROUP),
+        NavItem(_l("Plugins"), "admin.plugins", "core.plugins.view", order=920, group=ADMIN_GROUP),
+        NavItem(_l("Jobs"), "jobs.index", None, order=800),
+    ]
+
+
+@hookimpl
+def observatory_dashboard_widgets(user):
+    recent = db.session.scalars(
+        select(Job).where(Job.created_by_id == user.id).order_by(Job.created_at.desc(), Job.id.desc()).limit(5)
+    ).all()
+    return [Widget(_l("My recent jobs"), "core/widgets/jobs.html", {"jobs": recent}, order=900)]
+
+
+@hookimpl
+def observatory_search(query, user, limit):
+    if not can("core.users.manage", user):
+        return []
+    needle = query.lower()
+    users = db.session.scalars(
+        select(User)
+        .where(or_(db.func.lower(User.name).contains(needle, autoescape=True),
+                   User.email.contains(needle, autoescape=True)))
+        .order_by(User.name)
+        .limit(limit)
+    )
+    return [
+        SearchHit(u.name, url_for("admin.user_edit", user_id=u.id), _l("User account"), u.email, "core.users.manage")
+        for u in users
+    ]
+
+
+@hookimpl
+def observatory_cli_commands():
+    from . import cli
+
+    return cli.CORE_COMMANDS
+
+
+def init_templates(app: Flask) -> None:
+    """Template helpers: navigation, permissions and locale-aware formatting."""
+    from . import gather, i18n
+    from .forms import ConfirmForm, LanguageForm
+
+    @app.context_processor
+    def layout_context():
+        nav = gather.nav_items(current_user) if current_user.is_authenticated else []
+        return {
+            "nav_items": [item for item in nav if item.group is None],
+            "nav_groups": _grouped([item for item in nav if item.group is not None]),
+            "can": can,
+            "language_names": i18n.LANGUAGE_NAMES,
+            "language_form": LanguageForm(),
+            "logout_form": ConfirmForm(),
+            "current_locale": str(get_locale()),
+            "role_label": role_label,
+            "job_status": lambda status: JOB_STATUS.get(status, status),
+            "plugin_status": lambda status: PLUGIN_STATUS.get(status, status),
+            "now": utcnow(),
+        }
+
+    app.jinja_env.filters.update(
+        date=format_date, datetime=format_datetime, number=format_decimal
+    )
+
+
+def _grouped(items: list[NavItem]) -> list[tuple[str, list[NavItem]]]:
+    groups: dict[str, list[NavItem]] = {}
+    for item in items:
+        groups.setdefault(str(item.group), []).append(item)
+    return list(groups.items())

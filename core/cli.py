@@ -1,0 +1,112 @@
+"""The ``observatory`` command: Flask's commands (run, db, shell) plus the core's and the plugins'."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Role, User
+from .permissions import ADMIN, BUILTIN_ROLES
+from .plugins import host
+from .security import hash_password
+
+DEMO_ADMIN_EMAIL = "admin@example.org"
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="Observatory: manage and serve the application.")
+def main() -> None:
+    pass
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """List plugins with their version, status and the hooks they implement."""
+    for info in sorted(host().plugins.values(), key=lambda p: p.name):
+        click.echo(f"{info.name:<16} {info.version or '-':<10} {info.status:<9} {', '.join(info.hooks) or '-'}")
+        for error in info.errors:
+            click.echo(f"    error: {error.splitlines()[-1] if error else ''}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an rq worker for the application's queue (needs OBSERVATORY_REDIS_URL)."""
+    from rq import SimpleWorker
+
+    from .jobs import queue
+
+    job_queue = queue()
+    if job_queue is None:
+        raise click.ClickException("OBSERVATORY_REDIS_URL is not set: jobs run inline, no worker is needed.")
+    # SimpleWorker runs jobs in this process, inside the application context built once here.
+    SimpleWorker([job_queue], connection=job_queue.connection).work(burst=burst)
+
+
+def _roles_named(names: list[str]) -> list[Role]:
+    roles = db.session.scalars(select(Role).where(Role.name.in_(names))).all()
+    missing = set(names) - {role.name for role in roles}
+    if missing:
+        raise click.BadParameter(f"unknown role(s): {', '.join(sorted(missing))}", param_hint="--role")
+    return list(roles)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, type=click.Choice(BUILTIN_ROLES), help="Repeat for several roles.")
+@click.password_option(help="Asked for when not given; at least 12 characters.")
+@with_appcontext
+def create_user_command(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+    """Create a user account (the way real deployments create their first admin)."""
+    email = email.strip().lower()
+    if len(password) < 12:
+        raise click.BadParameter("at least 12 characters", param_hint="--password")
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise click.ClickException(f"an account already uses {email}")
+    user = User(email=email, name=name, password_hash=hash_password(password), roles=_roles_named(list(roles)))
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {email} ({', '.join(roles) or 'no role'}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Create a demo admin with a random password (printed once) and load the plugins' demo data."""
+    from .gather import load_demo_data
+
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if if_empty:
+            click.echo("The database already has accounts: no demo data loaded.")
+            return
+        raise click.ClickException("The database is not empty; demo data goes only into an empty database.")
+    password = secrets.token_urlsafe(12)
+    db.session.add(User(email=DEMO_ADMIN_EMAIL, name="Demo Administrator", password_hash=hash_password(password),
+                        roles=_roles_named([ADMIN])))
+    messages = load_demo_data()
+    db.session.commit()
+    for message in messages:
+        click.echo(f"Demo data: {message}")
+    click.echo("")
+    click.echo("=" * 64)
+    click.echo(f"  Log in at {current_app.config['BASE_URL']}/login")
+    click.echo(f"  email:    {DEMO_ADMIN_EMAIL}")
+    click.echo(f"  password: {password}")
+    click.echo("  (shown once; set up two-factor authentication when asked)")
+    click.echo("=" * 64)
+
+
+CORE_COMMANDS = [plugins_command, worker_command, create_user_command, demo_command]

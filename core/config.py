@@ -1,0 +1,113 @@
+"""Configuration: environment variables first, then the mapping a caller (a test) passes in.
+
+Only the few settings an operator changes are read from the environment, all prefixed
+``OBSERVATORY_``; everything else has a safe default here.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Mapping
+
+#: Environment names: "production" (default), "development" and "testing".
+DEVELOPMENT_ENVS = {"development", "testing"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the application cannot start safely with the configuration given."""
+
+
+def _env_list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    """Safe defaults; cookies are secure unless a development or test environment says otherwise."""
+    return {
+        "OBSERVATORY_ENV": "production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'observatory.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": None,
+        "RQ_QUEUE": "observatory",
+        "PLUGINS_DISABLED": [],
+        "PLUGINS_TRACE": False,
+        "LANGUAGES": ["en", "fr", "es"],
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_NAME": "observatory_session",
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_DURATION": timedelta(minutes=15),
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "20 per minute",
+        "PAGE_SIZE": 25,
+        "BASE_URL": "http://127.0.0.1:5000",
+    }
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read the ``OBSERVATORY_*`` variables that are set."""
+    found: dict[str, Any] = {}
+    if environ.get("OBSERVATORY_ENV"):
+        found["OBSERVATORY_ENV"] = environ["OBSERVATORY_ENV"]
+    if environ.get("OBSERVATORY_DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = environ["OBSERVATORY_DATABASE_URL"]
+    if environ.get("OBSERVATORY_REDIS_URL"):
+        found["REDIS_URL"] = environ["OBSERVATORY_REDIS_URL"]
+        found["RATELIMIT_STORAGE_URI"] = environ["OBSERVATORY_REDIS_URL"]
+    if environ.get("OBSERVATORY_BASE_URL"):
+        found["BASE_URL"] = environ["OBSERVATORY_BASE_URL"]
+    if environ.get("OBSERVATORY_SECRET_KEY"):
+        found["SECRET_KEY"] = environ["OBSERVATORY_SECRET_KEY"]
+    if "OBSERVATORY_PLUGINS_DISABLED" in environ:
+        found["PLUGINS_DISABLED"] = _env_list(environ["OBSERVATORY_PLUGINS_DISABLED"])
+    if environ.get("OBSERVATORY_TRACE_PLUGINS"):
+        found["PLUGINS_TRACE"] = environ["OBSERVATORY_TRACE_PLUGINS"] not in ("0", "false", "")
+    return found
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so development sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge defaults, environment and overrides, then refuse unsafe combinations."""
+    config = defaults(instance_path)
+    config.update(from_environment(os.environ))
+    config.update(overrides or {})
+    if isinstance(config.get("PLUGINS_DISABLED"), str):
+        config["PLUGINS_DISABLED"] = _env_list(config["PLUGINS_DISABLED"])
+    env = config["OBSERVATORY_ENV"]
+    if env in DEVELOPMENT_ENVS:
+        if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+            config["SESSION_COOKIE_SECURE"] = False
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = (
+                secrets.token_hex(32) if env == "testing" else _development_secret(instance_path)
+            )
+    elif not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "OBSERVATORY_SECRET_KEY must be set in production "
+            "(or set OBSERVATORY_ENV=development on a workstation)."
+        )
+    if env == "testing":
+        config.setdefault("TESTING", True)
+    return config

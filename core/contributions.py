@@ -1,0 +1,117 @@
+"""The small, frozen records that plugins return from hooks and the core renders.
+
+Plugins return data, never HTML: the core sorts, filters by permission and confidentiality,
+paginates and escapes these in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+#: Confidentiality levels shared by every record, from least to most protected.
+PUBLIC, INTERNAL, RESTRICTED = "public", "internal", "restricted"
+CONFIDENTIALITY_LEVELS = (PUBLIC, INTERNAL, RESTRICTED)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission a plugin declares; ``default_roles`` get it until an admin changes that."""
+
+    name: str
+    label: Any
+    description: Any = ""
+    default_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry in the main navigation, shown only to users holding ``permission``."""
+
+    label: Any
+    endpoint: str
+    permission: str | None = None
+    order: int = 100
+    group: Any = None  # items sharing a group are shown in one drop-down menu
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard panel: the core renders ``template`` with ``context`` inside a card."""
+
+    title: Any
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event on a defender's file."""
+
+    when: datetime | date
+    kind: str
+    title: Any
+    url: str | None = None
+    confidentiality: str = INTERNAL
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the global search."""
+
+    title: Any
+    url: str
+    kind: Any
+    summary: Any = ""
+    permission: str | None = None
+    confidentiality: str = INTERNAL
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class DatedItem:
+    """Something due or happening on a date, for the deadline engine and calendar feeds."""
+
+    when: datetime | date
+    title: Any
+    kind: str
+    url: str | None = None
+    permission: str | None = None
+    confidentiality: str = INTERNAL
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a publication (bulletin or annual report), already in the requested language."""
+
+    key: str
+    title: Any
+    items: tuple[Any, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a plugin moved when two records were merged: ``{"table": count}``."""
+
+    plugin: str
+    moved: dict[str, int] = field(default_factory=dict)
+
+
+__all__ = [
+    "Permission",
+    "NavItem",
+    "Widget",
+    "TimelineEntry",
+    "SearchHit",
+    "DatedItem",
+    "Section",
+    "MergeResult",
+    "PUBLIC",
+    "INTERNAL",
+    "RESTRICTED",
+    "CONFIDENTIALITY_LEVELS",
+]

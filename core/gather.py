@@ -1,0 +1,87 @@
+"""Collects what the plugins contribute through hooks and keeps only what the user may see."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from typing import Any, Iterable, TypeVar
+
+from .contributions import RESTRICTED, DatedItem, NavItem, SearchHit, Section, TimelineEntry, Widget
+from .permissions import ADMIN, can
+from .plugins import host
+
+T = TypeVar("T")
+SEARCH_LIMIT_PER_PLUGIN = 20
+
+
+def _visible(items: Iterable[T], user: Any) -> list[T]:
+    """Drop items whose permission the user lacks.
+
+    Plugins filter restricted records by assignment themselves (they know who is assigned); as a
+    second line of defence a restricted item the plugin let through still needs a permission.
+    """
+    kept = []
+    for item in items:
+        permission = getattr(item, "permission", None)
+        if not can(permission, user):
+            continue
+        if getattr(item, "confidentiality", None) == RESTRICTED and permission is None and ADMIN not in user.role_names:
+            continue
+        kept.append(item)
+    return kept
+
+
+def _moment(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.combine(value, time.min, tzinfo=timezone.utc)
+
+
+def nav_items(user: Any) -> list[NavItem]:
+    items = [i for i in host().collect("observatory_nav_items") if isinstance(i, NavItem)]
+    return sorted(_visible(items, user), key=lambda item: (item.order, str(item.label)))
+
+
+def dashboard_widgets(user: Any) -> list[Widget]:
+    items = [i for i in host().collect("observatory_dashboard_widgets", user=user) if isinstance(i, Widget)]
+    return sorted(_visible(items, user), key=lambda item: (item.order, str(item.title)))
+
+
+def search(query: str, user: Any) -> list[SearchHit]:
+    hits = host().collect("observatory_search", query=query, user=user, limit=SEARCH_LIMIT_PER_PLUGIN)
+    hits = [h for h in hits if isinstance(h, SearchHit)]
+    return sorted(_visible(hits, user), key=lambda hit: (-hit.score, str(hit.title)))
+
+
+def defender_timeline(defender_id: int, user: Any) -> list[TimelineEntry]:
+    entries = host().collect("observatory_defender_timeline", defender_id=defender_id, user=user)
+    entries = [e for e in entries if isinstance(e, TimelineEntry)]
+    return sorted(_visible(entries, user), key=lambda entry: _moment(entry.when), reverse=True)
+
+
+def deadlines(start: date, end: date, user: Any) -> list[DatedItem]:
+    items = host().collect("observatory_deadlines", start=start, end=end, user=user)
+    items = [i for i in items if isinstance(i, DatedItem) and start <= _moment(i.when).date() <= end]
+    return sorted(_visible(items, user), key=lambda item: _moment(item.when))
+
+
+def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
+    sections = host().collect("observatory_bulletin_sections", year=year, month=month, locale=locale)
+    return sorted((s for s in sections if isinstance(s, Section)), key=lambda s: (s.order, s.key))
+
+
+def annual_report_sections(year: int, locale: str) -> list[Section]:
+    sections = host().collect("observatory_annual_report_sections", year=year, locale=locale)
+    return sorted((s for s in sections if isinstance(s, Section)), key=lambda s: (s.order, s.key))
+
+
+def merge_records(kind: str, source_id: int, target_id: int) -> dict[str, dict[str, int]]:
+    """Ask every plugin to relink its rows; any failure propagates and aborts the merge."""
+    moved: dict[str, dict[str, int]] = {}
+    for plugin, result in host().call(
+        "observatory_merge_records", isolate=False, kind=kind, source_id=source_id, target_id=target_id
+    ):
+        moved[getattr(result, "plugin", plugin)] = dict(getattr(result, "moved", {}))
+    return moved
+
+
+def load_demo_data() -> list[str]:
+    return [str(message) for _plugin, message in host().call("observatory_demo_data")]

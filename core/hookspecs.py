@@ -1,0 +1,220 @@
+"""Every hook a plugin can implement: the whole extension surface of Observatory, in one file.
+
+A plugin is a module registered under the ``observatory.plugins`` entry-point group. It implements
+hooks with :data:`hookimpl`; each returns *data* (the records in :mod:`core.contributions`), never
+HTML. The core calls each plugin's implementation separately, so one plugin's error is logged and
+shown on the admin plugins page without costing the others their answer. Unless a hook says
+otherwise, implementations are called inside an application context and may use ``db.session``.
+"""
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("observatory")
+hookimpl = pluggy.HookimplMarker("observatory")
+
+
+# --- Set-up -----------------------------------------------------------------------------------
+
+@hookspec
+def observatory_startup(app):
+    """Called once by ``create_app`` after every plugin is loaded and every blueprint registered.
+
+    Receives the Flask ``app`` (inside its application context). Returns nothing. Use it for
+    app-level wiring (template filters, signal handlers); never write to the database here.
+
+    Example::
+
+        @hookimpl
+        def observatory_startup(app):
+            app.jinja_env.filters["refcode"] = format_reference_code
+    """
+
+
+@hookspec
+def observatory_blueprints():
+    """Called once at start-up; returns a list of Flask blueprints to register.
+
+    Name each blueprint after the plugin id; every view must carry an access rule from
+    :mod:`core.permissions` (``@permission_required(...)``), or it answers 403.
+
+    Example::
+
+        @hookimpl
+        def observatory_blueprints():
+            return [views.blueprint]
+    """
+
+
+@hookspec
+def observatory_permissions():
+    """Called at start-up; returns the :class:`~core.contributions.Permission` list a plugin declares.
+
+    Each permission names the built-in roles that hold it by default (``admin`` always holds
+    all); admins can then grant or revoke it per role on the roles page.
+
+    Example::
+
+        @hookimpl
+        def observatory_permissions():
+            return [Permission("interventions.view", _l("See cases"), default_roles=("readonly",))]
+    """
+
+
+@hookspec
+def observatory_cli_commands():
+    """Called when the ``observatory`` command starts; returns a list of ``click`` commands.
+
+    They are added under ``observatory`` and run inside an application context.
+
+    Example::
+
+        @hookimpl
+        def observatory_cli_commands():
+            return [renumber_command]
+    """
+
+
+@hookspec
+def observatory_demo_data():
+    """Called by ``observatory demo`` (and ``make run``) on an empty database, after core demo data.
+
+    Adds realistic but fictitious records to ``db.session`` (the caller commits). Returns a
+    short translated sentence saying what was added, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def observatory_demo_data():
+            db.session.add_all(make_demo_cases())
+            return _("12 demo cases")
+    """
+
+
+# --- What a plugin contributes to the interface ------------------------------------------------
+
+@hookspec
+def observatory_nav_items():
+    """Called on every page render; returns :class:`~core.contributions.NavItem` entries.
+
+    The core sorts them by ``order`` and shows only those whose ``permission`` the user holds.
+
+    Example::
+
+        @hookimpl
+        def observatory_nav_items():
+            return [NavItem(_l("Cases"), "interventions.index", "interventions.view", order=10)]
+    """
+
+
+@hookspec
+def observatory_dashboard_widgets(user):
+    """Called when ``user`` opens the dashboard; returns :class:`~core.contributions.Widget` panels.
+
+    Widgets the user lacks the ``permission`` for are dropped by the core. Keep each widget
+    to a constant number of queries.
+
+    Example::
+
+        @hookimpl
+        def observatory_dashboard_widgets(user):
+            return [Widget(_l("Awaiting verification"), "interventions/widget.html", {"cases": due()})]
+    """
+
+
+@hookspec
+def observatory_search(query, user, limit):
+    """Called by the global search with the ``query`` text, the ``user`` and a ``limit`` per plugin.
+
+    Returns at most ``limit`` :class:`~core.contributions.SearchHit` results the user may see;
+    the core also drops hits whose ``permission`` the user lacks, then ranks them by ``score``.
+
+    Example::
+
+        @hookimpl
+        def observatory_search(query, user, limit):
+            return [SearchHit(c.title, url_for("interventions.show", id=c.id), _("Case"))
+                    for c in find_cases(query, user, limit)]
+    """
+
+
+# --- Records and events ------------------------------------------------------------------------
+
+@hookspec
+def observatory_defender_timeline(defender_id, user):
+    """Called when ``user`` opens the file of the defender ``defender_id``.
+
+    Returns :class:`~core.contributions.TimelineEntry` items about that defender; the core merges
+    every plugin's entries by date and drops those the user may not see.
+
+    Example::
+
+        @hookimpl
+        def observatory_defender_timeline(defender_id, user):
+            return [TimelineEntry(a.issued_at, "appeal", a.title) for a in appeals_for(defender_id)]
+    """
+
+
+@hookspec
+def observatory_deadlines(start, end, user):
+    """Called by the deadline engine for the dates ``start`` to ``end`` (inclusive) seen by ``user``.
+
+    Returns :class:`~core.contributions.DatedItem` entries (hearings, sessions, reports due);
+    the dashboard, the upcoming page and calendar feeds show them.
+
+    Example::
+
+        @hookimpl
+        def observatory_deadlines(start, end, user):
+            return [DatedItem(h.day, _("Hearing"), "hearing") for h in hearings_between(start, end)]
+    """
+
+
+@hookspec
+def observatory_merge_records(kind, source_id, target_id):
+    """Called while two records of ``kind`` ("defender" or "partner") are merged.
+
+    Move every row of the plugin that points to ``source_id`` so it points to ``target_id``,
+    inside the caller's transaction (never commit). Returns a
+    :class:`~core.contributions.MergeResult`, or ``None`` when nothing was linked. An exception
+    aborts the whole merge.
+
+    Example::
+
+        @hookimpl
+        def observatory_merge_records(kind, source_id, target_id):
+            moved = relink(CaseDefender, kind, source_id, target_id)
+            return MergeResult("interventions", {"case_defenders": moved})
+    """
+
+
+# --- Publications ------------------------------------------------------------------------------
+
+@hookspec
+def observatory_bulletin_sections(year, month, locale):
+    """Called to build the monthly bulletin of ``month``/``year`` in ``locale`` ("en", "fr", "es").
+
+    Returns :class:`~core.contributions.Section` parts holding only public, publishable
+    information (consented names, no restricted record).
+
+    Example::
+
+        @hookimpl
+        def observatory_bulletin_sections(year, month, locale):
+            return [Section("appeals", _("Urgent appeals"), tuple(appeals_of(year, month, locale)))]
+    """
+
+
+@hookspec
+def observatory_annual_report_sections(year, locale):
+    """Called to build the annual report of ``year`` in ``locale``.
+
+    Returns :class:`~core.contributions.Section` parts under the same rules as the bulletin.
+    Must stream or batch its queries: a year may hold thousands of records.
+
+    Example::
+
+        @hookimpl
+        def observatory_annual_report_sections(year, locale):
+            return [Section("missions", _("Missions"), tuple(missions_of(year, locale)), order=20)]
+    """

@@ -1,0 +1,134 @@
+"""Roles, permissions and the access rule that every route must declare.
+
+Each view carries exactly one rule: :func:`public` (login page, health check), :func:`login_only`
+(a user's own account pages) or :func:`permission_required`. A ``before_request`` hook enforces
+it, and a route with no rule answers 403: forgetting a rule can never open a page.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, TypeVar
+
+from flask import Flask, abort, current_app, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from .contributions import Permission
+from .extensions import db
+from .models import RolePermission, User
+from .plugins import host
+
+ADMIN, COORDINATOR, CASE_OFFICER, COMMITTEE, READ_ONLY = "admin", "coordinator", "case_officer", "committee", "readonly"
+BUILTIN_ROLES = (ADMIN, COORDINATOR, CASE_OFFICER, COMMITTEE, READ_ONLY)
+ROLE_LABELS = {
+    ADMIN: _l("Administrator"),
+    COORDINATOR: _l("Coordinator"),
+    CASE_OFFICER: _l("Case officer"),
+    COMMITTEE: _l("Committee member"),
+    READ_ONLY: _l("Read-only"),
+}
+
+PUBLIC_RULE = "public"
+LOGIN_RULE = "login"
+RULE_ATTRIBUTE = "_observatory_access"
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def role_label(name: str) -> Any:
+    return ROLE_LABELS.get(name, name)
+
+
+def _with_rule(rule: str) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        setattr(view, RULE_ATTRIBUTE, rule)
+        return view
+
+    return decorate
+
+
+public = _with_rule(PUBLIC_RULE)
+login_only = _with_rule(LOGIN_RULE)
+
+
+def permission_required(name: str) -> Callable[[View], View]:
+    """Allow the view to users who hold permission ``name``."""
+    return _with_rule(name)
+
+
+def access_rule(app: Flask, endpoint: str | None) -> str | None:
+    """The rule declared for ``endpoint``; static files are public."""
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC_RULE
+    view = app.view_functions.get(endpoint)
+    return getattr(view, RULE_ATTRIBUTE, None)
+
+
+# -- permission catalogue ----------------------------------------------------------------------
+
+def declared_permissions(app: Flask | None = None) -> dict[str, Permission]:
+    """Every permission the active plugins declare, by name (computed once per app)."""
+    app = app or current_app
+    cached = app.extensions.get("observatory.permissions")
+    if cached is None:
+        cached = {p.name: p for p in host(app).collect("observatory_permissions")}
+        app.extensions["observatory.permissions"] = cached
+    return cached
+
+
+def role_permissions(role_name: str, overrides: Iterable[RolePermission]) -> set[str]:
+    """A role's effective permissions: its defaults, changed by the admin's overrides."""
+    declared = declared_permissions()
+    if role_name == ADMIN:
+        return set(declared)
+    granted = {name for name, perm in declared.items() if role_name in perm.default_roles}
+    for override in overrides:
+        if override.permission not in declared:
+            continue
+        (granted.add if override.granted else granted.discard)(override.permission)
+    return granted
+
+
+def user_permissions(user: User) -> frozenset[str]:
+    """The union of the user's roles' permissions, loaded with one query per request."""
+    if not user or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = g.setdefault("_observatory_permissions", {})
+    if user.id not in cache:
+        role_ids = [role.id for role in user.roles]
+        overrides = (
+            db.session.scalars(select(RolePermission).where(RolePermission.role_id.in_(role_ids))).all()
+            if role_ids
+            else []
+        )
+        names: set[str] = set()
+        for role in user.roles:
+            names |= role_permissions(role.name, [o for o in overrides if o.role_id == role.id])
+        cache[user.id] = frozenset(names)
+    return cache[user.id]
+
+
+def can(permission: str | None, user: Any = None) -> bool:
+    """Whether ``user`` (default: the current user) holds ``permission``; ``None`` means any user."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permission is None or permission in user_permissions(user)
+
+
+def enforce_access_rule() -> Any:
+    """``before_request``: apply the endpoint's rule; 401 to the login page, 403 otherwise."""
+    rule = access_rule(current_app, request.endpoint)
+    if request.endpoint is None or rule == PUBLIC_RULE:
+        return None  # unknown URLs fall through to the 404 handler
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if rule is None:
+        current_app.logger.error("route %s declares no access rule; refused", request.endpoint)
+        abort(403)
+    if rule != LOGIN_RULE and not can(rule):
+        abort(403)
+    return None
+

@@ -1,0 +1,166 @@
+"""The plugin host: one pluggy manager per application, loading, validation and isolation.
+
+Plugins come from the ``observatory.plugins`` entry-point group (our own four are declared
+there exactly as a third-party package would declare its own). A plugin that fails to import,
+implements a hook that does not exist, or raises from a hook is recorded here and shown to
+admins; the application and the other plugins carry on.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterable
+
+import pluggy
+from flask import Flask, current_app
+
+from . import hookspecs
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "observatory.plugins"
+ACTIVE, DISABLED, FAILED = "active", "disabled", "failed"
+MAX_ERRORS_KEPT = 20
+
+
+@dataclass
+class PluginInfo:
+    """What the admin plugins page and ``observatory plugins`` show about one plugin."""
+
+    name: str
+    module: str
+    version: str | None = None
+    status: str = ACTIVE
+    title: Any = None
+    description: Any = ""
+    hooks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    def record_error(self, message: str) -> None:
+        self.errors.append(message)
+        del self.errors[:-MAX_ERRORS_KEPT]
+
+
+class PluginHost:
+    """Owns the app's :class:`pluggy.PluginManager` and calls hooks one implementation at a time."""
+
+    def __init__(self, disabled: Iterable[str] = (), trace: bool = False) -> None:
+        self.pm = pluggy.PluginManager("observatory")
+        self.pm.add_hookspecs(hookspecs)
+        self.disabled = set(disabled)
+        self.trace = trace
+        self.plugins: dict[str, PluginInfo] = {}
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def register(self, module: ModuleType, name: str, version: str | None = None) -> PluginInfo:
+        """Register one plugin module, rejecting it (not the app) when its hooks are invalid."""
+        info = PluginInfo(
+            name=name,
+            module=module.__name__,
+            version=version,
+            title=getattr(module, "TITLE", name),
+            description=getattr(module, "DESCRIPTION", ""),
+            path=Path(module.__file__).parent if getattr(module, "__file__", None) else None,
+        )
+        self.plugins[name] = info
+        try:
+            self.pm.register(module, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            return self._fail(info, f"invalid hook implementation: {exc}")
+        unknown = [impl.function.__name__ for impl in self._impls_of(module) if not self._has_spec(impl)]
+        if unknown:
+            self.pm.unregister(module)
+            return self._fail(info, "implements hooks that do not exist: " + ", ".join(sorted(unknown)))
+        info.hooks = sorted(impl.function.__name__ for impl in self._impls_of(module))
+        return info
+
+    def load_entry_points(self) -> None:
+        """Load every plugin of the entry-point group, each in its own ``try``."""
+        for entry_point in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if entry_point.name in self.plugins:
+                continue  # the same distribution seen twice on sys.path
+            version = entry_point.dist.version if entry_point.dist else None
+            if entry_point.name in self.disabled:
+                self.plugins[entry_point.name] = PluginInfo(
+                    entry_point.name, entry_point.value, version, status=DISABLED, title=entry_point.name
+                )
+                continue
+            try:
+                module = entry_point.load()
+            except Exception:  # noqa: BLE001 - any import error must not stop the app
+                info = PluginInfo(entry_point.name, entry_point.value, version, title=entry_point.name)
+                self.plugins[entry_point.name] = info
+                self._fail(info, "could not be imported:\n" + traceback.format_exc(limit=5))
+                continue
+            self.register(module, entry_point.name, version)
+
+    def _impls_of(self, module: ModuleType) -> list[pluggy.HookImpl]:
+        impls = []
+        for caller in self.pm.get_hookcallers(module) or []:
+            impls.extend(i for i in caller.get_hookimpls() if i.plugin is module)
+        return impls
+
+    def _has_spec(self, impl: pluggy.HookImpl) -> bool:
+        return getattr(self.pm.hook, impl.function.__name__).has_spec()
+
+    def _fail(self, info: PluginInfo, message: str) -> PluginInfo:
+        info.status = FAILED
+        info.record_error(message)
+        log.error("plugin %s disabled: %s", info.name, message)
+        return info
+
+    # -- calling -----------------------------------------------------------------------------
+
+    @property
+    def active(self) -> list[PluginInfo]:
+        return [info for info in self.plugins.values() if info.status == ACTIVE]
+
+    def call(self, hook_name: str, *, isolate: bool = True, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call each implementation of ``hook_name``; returns ``(plugin name, result)`` pairs.
+
+        With ``isolate`` (the default) an implementation that raises is logged, recorded on its
+        plugin and skipped. Without it the exception propagates (used where a partial result
+        would be wrong, such as a merge).
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        results = []
+        for impl in reversed(caller.get_hookimpls()):  # registration order, like pluggy's LIFO reversed
+            arguments = {name: kwargs[name] for name in impl.argnames}
+            if self.trace:
+                log.info("hook %s -> %s(%r)", hook_name, impl.plugin_name, arguments)
+            try:
+                result = impl.function(**arguments)
+            except Exception as exc:
+                if not isolate:
+                    raise
+                self.record_failure(impl.plugin_name, hook_name, exc)
+                continue
+            if self.trace:
+                log.info("hook %s <- %s: %r", hook_name, impl.plugin_name, result)
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def collect(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook_name`` and flatten the lists the plugins return into one list."""
+        items: list[Any] = []
+        for _plugin, result in self.call(hook_name, **kwargs):
+            items.extend(result if isinstance(result, (list, tuple)) else [result])
+        return items
+
+    def record_failure(self, plugin_name: str, hook_name: str, exc: Exception) -> None:
+        log.exception("plugin %s failed in %s", plugin_name, hook_name)
+        info = self.plugins.get(plugin_name)
+        if info is not None:
+            info.record_error(f"{hook_name}: {type(exc).__name__}: {exc}")
+
+
+def host(app: Flask | None = None) -> PluginHost:
+    """The plugin host of ``app`` (default: the current app)."""
+    return (app or current_app).extensions["observatory.plugins"]

@@ -1,0 +1,33 @@
+// Observatory's own script (no inline JavaScript: the Content-Security-Policy forbids it).
+(function () {
+  "use strict";
+
+  function showProgress(bar, percent) {
+    bar.style.width = percent + "%";
+    bar.textContent = percent + " %";
+    bar.parentElement.setAttribute("aria-valuenow", String(percent));
+  }
+
+  function pollJob(box) {
+    var bar = document.getElementById("job-progress");
+    if (bar) { showProgress(bar, Number(bar.dataset.progress || 0)); }
+    if (box.dataset.status === "finished" || box.dataset.status === "failed") { return; }
+    var timer = window.setInterval(function () {
+      fetch(box.dataset.statusUrl, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          showProgress(bar, job.progress);
+          if (job.status === "finished" || job.status === "failed") {
+            window.clearInterval(timer);
+            window.location.reload();
+          }
+        })
+        .catch(function () { window.clearInterval(timer); });
+    }, 1500);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var job = document.getElementById("job");
+    if (job) { pollJob(job); }
+  });
+})();

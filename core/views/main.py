@@ -1,0 +1,54 @@
+"""Dashboard, global search, language switch and health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from .. import gather
+from ..extensions import db
+from ..forms import LanguageForm, SearchForm
+from ..navigation import safe_next
+from ..permissions import login_only, public
+
+blueprint = Blueprint("core", __name__)
+
+
+@blueprint.route("/")
+@login_only
+def dashboard():
+    return render_template("core/dashboard.html", widgets=gather.dashboard_widgets(current_user))
+
+
+@blueprint.route("/search")
+@login_only
+def search():
+    form = SearchForm(request.args)
+    hits = None
+    if "q" in request.args and form.validate():
+        hits = gather.search(form.q.data.strip(), current_user)
+    return render_template("core/search.html", form=form, hits=hits), 200 if not form.errors else 422
+
+
+@blueprint.route("/language", methods=["POST"])
+@public
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data, "core.dashboard"))
+
+
+@blueprint.route("/health")
+@public
+def health():
+    """For load balancers: answers 200 when the database answers, 503 otherwise; shows no detail."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

@@ -1,0 +1,1 @@
+"""Observatory's bundled plugins, each declared as an ``observatory.plugins`` entry point."""

@@ -1,0 +1,1 @@
+"""The Advocacy plugin (see plugin.py)."""

@@ -1,0 +1,1 @@
+"""The Material assistance plugin (see plugin.py)."""

@@ -1,0 +1,1 @@
+"""The Urgent interventions plugin (see plugin.py)."""

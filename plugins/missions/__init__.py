@@ -1,0 +1,1 @@
+"""The Missions plugin (see plugin.py)."""
