@@ -1,8 +1,9 @@
 """Passwords, login lock-out, two-factor codes and HTTP security headers."""
 from __future__ import annotations
 
+import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 from argon2 import PasswordHasher
@@ -70,10 +71,31 @@ def totp_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
 
 
-def verify_totp(secret: str | None, code: str) -> bool:
-    """Accept the current code and its neighbours (clocks drift by up to 30 seconds)."""
+def totp_step(secret: str | None, code: str, after_step: int | None = None) -> int | None:
+    """The time step that ``code`` belongs to, or None.
+
+    Accepts the current step and its neighbours (phone clocks drift), but never a step at or
+    before ``after_step``: a code seen once cannot be replayed.
+    """
     code = (code or "").replace(" ", "")
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(datetime.now(timezone.utc))
+    for step in (now - 1, now, now + 1):
+        if (after_step is None or step > after_step) and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def verify_totp(user_or_secret: User | str | None, code: str) -> bool:
+    """Check a code; given a user, remember its step so the same code cannot be used twice."""
+    if isinstance(user_or_secret, User):
+        step = totp_step(user_or_secret.totp_secret, code, user_or_secret.totp_last_step)
+        if step is not None:
+            user_or_secret.totp_last_step = step
+        return step is not None
+    return totp_step(user_or_secret, code) is not None
 
 
 def new_recovery_codes(user: User) -> list[str]:

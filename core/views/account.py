@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..forms import PasswordChangeForm, PasswordConfirmForm, TwoFactorSetupForm
 from ..permissions import login_only
-from ..security import hash_password, new_recovery_codes, new_totp_secret, totp_uri, verify_password, verify_totp
+from ..security import hash_password, new_recovery_codes, new_totp_secret, totp_step, totp_uri, verify_password
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
 
@@ -39,8 +39,9 @@ def two_factor():
     session[PENDING_SECRET] = secret
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
-        if verify_totp(secret, form.code.data):
-            current_user.totp_secret = secret
+        step = totp_step(secret, form.code.data)
+        if step is not None:
+            current_user.totp_secret, current_user.totp_last_step = secret, step
             current_user.totp_enabled = True
             codes = new_recovery_codes(current_user)
             db.session.commit()

@@ -85,7 +85,7 @@ def two_factor():
         code = form.code.data.strip()
         if is_locked(user):
             form.form_errors.append(_locked_message())
-        elif verify_totp(user.totp_secret, code) or use_recovery_code(user, code):
+        elif verify_totp(user, code) or use_recovery_code(user, code):
             register_success(user)
             db.session.commit()
             session.pop(PENDING_KEY, None)

@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
     sa.Column('totp_enabled', sa.Boolean(), nullable=False),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_users')),
     sa.UniqueConstraint('email', name=op.f('uq_core_users_email'))
     )

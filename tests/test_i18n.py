@@ -1,0 +1,130 @@
+"""Three languages: complete, current catalogs; the user's choice remembered; locale formatting."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+from .conftest import csrf_token, login
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "fr", "es")
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+# Each catalog and the folders its messages are extracted from (as in the Makefile).
+CATALOGS = {"core": (ROOT / "core" / "translations", [ROOT / "core", ROOT / "templates"])}
+for plugin in ("interventions", "missions", "assistance", "advocacy"):
+    CATALOGS[plugin] = (ROOT / "plugins" / plugin / "translations", [ROOT / "plugins" / plugin])
+
+
+def _source_messages(folders: list[Path]) -> set[str]:
+    found = set()
+    for folder in folders:
+        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(folder), METHOD_MAP, keywords=KEYWORDS
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def _catalog(name: str, language: str) -> polib.POFile:
+    path = CATALOGS[name][0] / language / "LC_MESSAGES" / "messages.po"
+    assert path.exists(), f"missing catalog {path}"
+    return polib.pofile(str(path))
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGS))
+def test_catalogs_hold_exactly_the_messages_of_the_source(name):
+    """Fails when a message was added or removed without `make translations-update`."""
+    source = _source_messages(CATALOGS[name][1])
+    assert source, f"{name} has no translatable message"
+    for language in LANGUAGES:
+        catalog = {entry.msgid for entry in _catalog(name, language) if not entry.obsolete}
+        assert source - catalog == set(), f"{name}/{language}: not in the catalog (run make translations-update)"
+        assert catalog - source == set(), f"{name}/{language}: stale entries (run make translations-update)"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(CATALOGS))
+def test_every_message_is_translated_with_the_same_placeholders(name, language):
+    catalog = _catalog(name, language)
+    plurals = catalog.metadata and int(re.search(r"nplurals=(\d+)", catalog.metadata["Plural-Forms"]).group(1))
+    for entry in (e for e in catalog if not e.obsolete):
+        assert "fuzzy" not in entry.flags, f"{name}/{language}: fuzzy {entry.msgid!r}"
+        expected = set(PLACEHOLDER.findall(entry.msgid))
+        if entry.msgid_plural:
+            assert len(entry.msgstr_plural) == plurals, f"{name}/{language}: plural forms of {entry.msgid!r}"
+            translations = list(entry.msgstr_plural.values())
+        else:
+            translations = [entry.msgstr]
+        for text in translations:
+            assert text.strip(), f"{name}/{language}: untranslated {entry.msgid!r}"
+            assert set(PLACEHOLDER.findall(text)) == expected, f"{name}/{language}: placeholders of {entry.msgid!r}"
+
+
+def test_compiled_catalogs_are_present():
+    for name, (folder, _sources) in CATALOGS.items():
+        for language in LANGUAGES:
+            mo = folder / language / "LC_MESSAGES" / "messages.mo"
+            assert mo.exists(), f"{mo} missing: run make translations-compile"
+
+
+def test_browser_language_is_used_before_any_choice(client):
+    page = client.get("/login", headers={"Accept-Language": "es-ES,es;q=0.9"}).get_data(as_text=True)
+    assert "Iniciar sesión" in page
+    assert '<html lang="es">' in page
+
+
+def test_choice_is_remembered_in_the_session_and_on_the_account(app, client, make_user):
+    response = client.post("/language", data={"csrf_token": csrf_token(client), "locale": "fr", "next": "/login"})
+    assert response.status_code == 302 and response.location == "/login"
+    assert "Se connecter" in client.get("/login").get_data(as_text=True)
+    user = make_user("readonly")
+    login(client, user)
+    client.post("/language", data={"csrf_token": csrf_token(client, "/account/"), "locale": "es"})
+    other = app.test_client()  # a new browser: the account remembers Spanish
+    login(other, user)
+    assert "Panel" in other.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_is_ignored(client):
+    client.post("/language", data={"csrf_token": csrf_token(client), "locale": "xx"})
+    assert "Log in" in client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_plugin_catalogs_are_merged(client, make_user):
+    login(client, make_user("admin"))
+    client.post("/language", data={"csrf_token": csrf_token(client, "/account/"), "locale": "fr"})
+    page = client.get("/admin/plugins").get_data(as_text=True)
+    assert "Interventions urgentes" in page and "Plaidoyer" in page
+
+
+def test_form_errors_follow_the_language(client):
+    client.post("/language", data={"csrf_token": csrf_token(client), "locale": "fr"})
+    page = client.post("/login", data={"csrf_token": csrf_token(client), "email": "nope", "password": ""}).get_data(
+        as_text=True)
+    assert "Saisissez une adresse électronique valide" in page
+    assert "Ce champ est obligatoire." in page
+
+
+def test_dates_and_numbers_follow_the_locale(app):
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from flask_babel import force_locale, format_currency, format_datetime, format_decimal
+
+    moment = datetime(2026, 3, 5, 14, 30, tzinfo=timezone.utc)
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert format_datetime(moment, "long").startswith("5 mars 2026")
+            assert format_decimal(Decimal("12500.5")).replace("\u202f", " ").replace("\xa0", " ") == "12 500,5"
+            assert format_currency(Decimal("7500"), "EUR").replace("\u202f", " ").replace("\xa0", " ") == "7 500,00 €"
+        with force_locale("es"):
+            assert "marzo" in format_datetime(moment, "long")
+        with force_locale("en"):
+            assert format_decimal(Decimal("12500.5")) == "12,500.5"
