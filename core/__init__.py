@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import builtin, config as config_module, errors, i18n, migrations_setup, security, sessions
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
@@ -13,6 +14,14 @@ from .permissions import enforce_access_rule
 from .plugins import PluginHost
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:id>`` stops at the largest database integer: a longer number is a 404, not a 500."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 __version__ = "0.1.0"
 
 
@@ -25,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=str(instance_path),
         template_folder=str(REPOSITORY / "templates"),
     )
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.config.update(config_module.build(instance_path, config))
     logging.basicConfig(level=logging.INFO)
 

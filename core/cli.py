@@ -110,3 +110,7 @@ def demo_command(if_empty: bool) -> None:
 
 
 CORE_COMMANDS = [plugins_command, worker_command, create_user_command, demo_command]
+
+
+if __name__ == "__main__":
+    main()

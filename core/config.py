@@ -68,6 +68,8 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     if environ.get("OBSERVATORY_REDIS_URL"):
         found["REDIS_URL"] = environ["OBSERVATORY_REDIS_URL"]
         found["RATELIMIT_STORAGE_URI"] = environ["OBSERVATORY_REDIS_URL"]
+    if environ.get("OBSERVATORY_RQ_QUEUE"):
+        found["RQ_QUEUE"] = environ["OBSERVATORY_RQ_QUEUE"]
     if environ.get("OBSERVATORY_BASE_URL"):
         found["BASE_URL"] = environ["OBSERVATORY_BASE_URL"]
     if environ.get("OBSERVATORY_SECRET_KEY"):

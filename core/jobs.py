@@ -20,7 +20,7 @@ import logging
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
 from flask_babel import force_locale, get_locale
 from redis import Redis
 from rq import Queue
@@ -119,13 +119,9 @@ def execute(job_id: int) -> str:
 
 @contextmanager
 def _job_environment(job: Job) -> Iterator[None]:
-    """The requester's language, and a request context so ``url_for`` builds full links."""
-    with force_locale(job.locale):
-        if has_request_context():
-            yield
-        else:
-            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-                yield
+    """The requester's language, and links built on ``BASE_URL`` whether inline or in a worker."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), force_locale(job.locale):
+        yield
 
 
 def _execute(job_id: int) -> str:

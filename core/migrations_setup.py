@@ -19,6 +19,11 @@ for _param in upgrade_command.params:
         _param.default = "heads"
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Autogenerate filter: a table the models do not know (a disabled plugin's) is never dropped."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def version_locations(app: Flask) -> list[Path]:
     folders = [CORE_VERSIONS]
     for info in host(app).active:

@@ -142,7 +142,7 @@ class PluginHost:
                 self.record_failure(impl.plugin_name, hook_name, exc)
                 continue
             if self.trace:
-                log.info("hook %s <- %s: %r", hook_name, impl.plugin_name, result)
+                log.info("hook %s <- %s: %s", hook_name, impl.plugin_name, _summary(result))
             if result is not None:
                 results.append((impl.plugin_name, result))
         return results
@@ -159,6 +159,13 @@ class PluginHost:
         info = self.plugins.get(plugin_name)
         if info is not None:
             info.record_error(f"{hook_name}: {type(exc).__name__}: {exc}")
+
+
+def _summary(result: Any) -> str:
+    """A log-safe description (lazy translated strings cannot be printed outside a request)."""
+    if isinstance(result, (list, tuple)):
+        return f"{len(result)} item(s): " + ", ".join(type(item).__name__ for item in result)
+    return type(result).__name__
 
 
 def host(app: Flask | None = None) -> PluginHost:

@@ -10,6 +10,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core.migrations_setup import include_object
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -18,13 +20,6 @@ target_db = current_app.extensions["migrate"].db
 config.set_main_option(
     "sqlalchemy.url", target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Skip tables the models do not know (never drop a disabled plugin's data)."""
-    if type_ == "table" and reflected and compare_to is None:
-        return False
-    return True
 
 
 def run_migrations_offline():

@@ -1,0 +1,124 @@
+"""Jobs run inline without Redis and in a real rq worker with it; the UI shows the same either way."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis as redis_client
+
+from core import jobs
+from core.extensions import db
+from core.models import Job, User
+
+from .conftest import REDIS_URL, login, post_form, require_service
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _enqueue(app, user_id, function, **params):
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        return jobs.enqueue(function, title="Test job", user=user, **params).id
+
+
+def test_inline_job_records_progress_result_and_download(app, client, make_user):
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.write_report", words=["urgent", "appeal"])
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert (job.status, job.progress, job.message, job.attempts) == ("finished", 100, "half way", 1)
+    login(client, user)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Download report.txt" in page
+    download = client.get(f"/jobs/{job_id}/download")
+    assert download.data == b"urgent appeal"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="report.txt"'
+    assert client.get(f"/jobs/{job_id}/status").json["status"] == "finished"
+
+
+def test_failed_job_shows_its_error_and_can_be_retried(app, client, make_user):
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.explode", marker="letterhead")
+    login(client, user)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "This job failed:" in page and "ValueError: the letterhead is missing" in page
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    response = post_form(client, f"/jobs/{job_id}/retry")
+    assert response.status_code == 302
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert (job.status, job.attempts, job.error) == ("finished", 2, None)
+
+
+def test_jobs_are_private_to_their_owner_and_managers(app, make_user):
+    owner, other, admin = make_user("case_officer"), make_user("case_officer"), make_user("admin")
+    job_id = _enqueue(app, owner.id, "tests.support.jobs.write_report", words=["x"])
+    clients = {}
+    for name, user in (("owner", owner), ("other", other), ("admin", admin)):
+        clients[name] = app.test_client()
+        login(clients[name], user)
+    assert clients["owner"].get(f"/jobs/{job_id}/download").status_code == 200
+    assert clients["other"].get(f"/jobs/{job_id}").status_code == 403
+    assert clients["other"].get(f"/jobs/{job_id}/download").status_code == 403
+    assert "Test job" not in clients["other"].get("/jobs/").get_data(as_text=True)
+    assert clients["admin"].get(f"/jobs/{job_id}").status_code == 200
+    assert "Test job" in clients["admin"].get("/jobs/").get_data(as_text=True)
+
+
+def test_job_runs_in_the_requesters_language(app, make_user):
+    user = make_user("admin")
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        from flask_login import login_user
+
+        login_user(db.session.get(User, user.id))
+        job = jobs.enqueue("core.exports.export_users", title="Export", user=db.session.get(User, user.id))
+        assert job.locale == "fr"
+
+
+def test_admin_exports_users_as_a_job_with_links(app, client, make_user):
+    admin = make_user("admin", name="Ada Admin")
+    login(client, admin)
+    response = post_form(client, "/admin/users/export")
+    assert response.status_code == 302
+    job_page = client.get(response.location).get_data(as_text=True)
+    assert "Download users.csv" in job_page
+    download_url = job_page.split('id="job-download" href="')[1].split('"')[0]
+    csv_text = client.get(download_url).get_data(as_text=True)
+    assert "Ada Admin" in csv_text
+    assert f"http://127.0.0.1:5000/admin/users/{admin.id}" in csv_text
+
+
+def test_wrong_job_path_fails_in_the_caller(app):
+    with app.app_context(), pytest.raises(ModuleNotFoundError):
+        jobs.enqueue("no_such_module.function", title="x")
+
+
+@pytest.mark.redis
+def test_jobs_go_through_redis_to_a_real_worker(make_app, make_user, database_url, tmp_path):
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    connection = redis_client.Redis.from_url(REDIS_URL)
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    user = make_user("case_officer")
+    ok_id = _enqueue(app, user.id, "tests.support.jobs.write_report", words=["via", "redis"])
+    failing_id = _enqueue(app, user.id, "tests.support.jobs.explode", marker="seal")
+    with app.app_context():
+        assert db.session.get(Job, ok_id).status == "queued"  # nothing ran in this process
+    assert connection.llen(f"rq:queue:{queue_name}") == 2
+
+    env = {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
+           "OBSERVATORY_REDIS_URL": REDIS_URL, "OBSERVATORY_RQ_QUEUE": queue_name,
+           "PYTHONPATH": str(ROOT)}
+    worker = subprocess.run([sys.executable, "-m", "core.cli", "worker", "--burst"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    with app.app_context():
+        ok, failing = db.session.get(Job, ok_id), db.session.get(Job, failing_id)
+        assert (ok.status, ok.result_data) == ("finished", b"via redis")
+        assert failing.status == "failed" and "the seal is missing" in failing.error
+        db.session.expire_all()
+    connection.delete(f"rq:queue:{queue_name}")

@@ -1,0 +1,106 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from core.extensions import db
+from core.migrations_setup import include_object
+from core.models import Role
+
+from .plugin_factory import install_plugin
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_migration_creates_the_builtin_roles(app):
+    with app.app_context():
+        roles = {role.name: role.require_2fa for role in db.session.scalars(select(Role))}
+    assert roles == {"admin": True, "coordinator": False, "case_officer": False, "committee": True,
+                     "readonly": False}
+
+
+def _heads(app) -> set[str]:
+    with app.app_context(), db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def test_db_upgrade_command_brings_the_database_to_every_head(app):
+    assert _heads(app) == {"core_0001"}
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _heads(app) == {"core_0001"}
+
+
+PLUGIN_WITH_TABLE = '''
+from core.hookspecs import hookimpl
+from . import models
+
+@hookimpl
+def observatory_startup(app):
+    pass
+'''
+PLUGIN_MODELS = '''
+from sqlalchemy.orm import Mapped, mapped_column
+from core.extensions import db
+
+class Note(db.Model):
+    __tablename__ = "notes_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str]
+'''
+PLUGIN_MIGRATION = '''
+"""notes table"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "notes_0001"
+down_revision = None
+branch_labels = ("notes",)
+depends_on = "core_0001"
+
+def upgrade():
+    op.create_table("notes_notes", sa.Column("id", sa.Integer(), primary_key=True),
+                    sa.Column("text", sa.String(), nullable=False))
+
+def downgrade():
+    op.drop_table("notes_notes")
+'''
+
+
+def test_a_plugin_brings_its_own_migration_branch(tmp_path, monkeypatch, make_app):
+    install_plugin(tmp_path / "site", monkeypatch, PLUGIN_WITH_TABLE, entry_name="notes", files={
+        "models.py": PLUGIN_MODELS, "migrations/0001_notes.py": PLUGIN_MIGRATION})
+    app = make_app()
+    try:
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert _heads(app) == {"notes_0001"}  # `db upgrade` took the plugin's branch (it depends on core's)
+        with app.app_context():
+            assert "notes_notes" in inspect(db.engine).get_table_names()
+    finally:
+        with app.app_context():
+            db.metadata.remove(db.metadata.tables["notes_notes"])  # the shared metadata outlives the app
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS notes_notes")
+                connection.exec_driver_sql(
+                    "UPDATE alembic_version SET version_num = 'core_0001' WHERE version_num = 'notes_0001'")
+
+
+def test_a_disabled_plugins_tables_are_never_proposed_for_dropping(app):
+    with app.app_context(), db.engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE gone_plugin_data (id INTEGER PRIMARY KEY)")
+        try:
+            unfiltered = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(connection, opts={"include_object": include_object})
+            filtered = compare_metadata(context, db.metadata)
+        finally:
+            connection.exec_driver_sql("DROP TABLE gone_plugin_data")
+    assert [d[0] for d in unfiltered] == ["remove_table"]
+    assert filtered == []

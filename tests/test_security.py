@@ -1,0 +1,149 @@
+"""Headers, cookies, CSRF, and hostile requests that must never produce a 500."""
+from __future__ import annotations
+
+import pytest
+
+from core.config import ConfigError
+from core.permissions import access_rule
+
+from .conftest import csrf_token, login, post_form
+
+
+def test_security_headers_allow_only_our_own_origin(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "http" not in csp  # no outside host is allowed
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_reference_no_outside_resource(client, make_user):
+    login(client, make_user("admin"))
+    for path in ("/login", "/", "/admin/users", "/account/two-factor", "/search?q=ab"):
+        page = client.get(path).get_data(as_text=True)
+        for marker in ("https://", "http://", "//cdn", "fonts.googleapis"):
+            assert f'src="{marker}' not in page and f'href="{marker}' not in page, (path, marker)
+
+
+def test_bootstrap_is_served_by_the_app(client):
+    page = client.get("/login").get_data(as_text=True)
+    css = page.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert css.startswith("/bootstrap/static/") and client.get(css).status_code == 200
+
+
+def test_session_cookie_flags_in_production(make_app, monkeypatch, tmp_path):
+    app = make_app(OBSERVATORY_ENV="production", SECRET_KEY="x" * 32)
+    response = app.test_client().get("/login")  # the CSRF token starts a session
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("observatory_session="))
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    from core import create_app
+
+    monkeypatch.delenv("OBSERVATORY_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="OBSERVATORY_SECRET_KEY"):
+        create_app({"OBSERVATORY_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
+    from core import create_app
+
+    monkeypatch.setenv("OBSERVATORY_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    monkeypatch.setenv("OBSERVATORY_REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("OBSERVATORY_SECRET_KEY", "from-the-environment")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/x.db"
+    assert app.config["REDIS_URL"] == "redis://127.0.0.1:1/0"
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+    from core import create_app
+
+    monkeypatch.delenv("OBSERVATORY_DATABASE_URL", raising=False)
+    app = create_app({"OBSERVATORY_ENV": "development", "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/observatory.sqlite3"
+    assert (tmp_path / "secret_key").exists()  # development keeps a random key, never a known one
+
+
+def test_post_without_csrf_token_is_refused_with_a_clear_page(client, make_user):
+    login(client, make_user("admin"))
+    response = client.post("/admin/users/new", data={"email": "a@example.org", "name": "A", "password": "x" * 12})
+    assert response.status_code == 400
+    assert "Your form expired" in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_refused_politely(make_app, make_user):
+    app = make_app(MAX_CONTENT_LENGTH=1024)
+    client = app.test_client()
+    response = client.post("/login", data={"email": "a" * 5000, "password": "x"})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_json_clients_get_json_errors(client, make_user):
+    login(client, make_user("readonly"))
+    response = client.get("/jobs/12345/status", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.json["error"] == "Page not found"
+
+
+def test_unexpected_errors_show_a_translated_page_without_a_trace(make_app, make_user):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def broken():
+        raise RuntimeError("secret internal detail")
+
+    broken._observatory_access = "public"
+    app.add_url_rule("/broken", "broken", broken)
+    response = app.test_client().get("/broken", headers={"Accept-Language": "fr"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Un problème est survenu" in page
+    assert "secret internal detail" not in page and "Traceback" not in page
+
+
+HOSTILE_VALUES = ["0", "-1", "99999999999999999999", "abc", "%00", "'; DROP TABLE core_users; --", "../../etc/passwd"]
+
+
+def test_hostile_requests_never_cause_a_server_error(app, make_user):
+    client = app.test_client()
+    login(client, make_user("admin"))
+    token = csrf_token(client, "/account/")
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.endswith("static") or rule.endpoint == "auth.logout":
+            continue
+        for value in HOSTILE_VALUES:
+            path = rule.rule
+            for argument in rule.arguments:
+                path = path.replace(f"<int:{argument}>", value).replace(f"<{argument}>", value)
+            for method in ("GET", "POST", "PUT", "DELETE"):
+                for data in ({}, {"csrf_token": token, "email": value, "name": value, "q": value, "page": value,
+                                  "locale": value, "next": value, "code": value, "roles": value}):
+                    response = client.open(path, method=method, data=data, query_string={"page": value, "q": value})
+                    assert response.status_code < 500, (method, path, data, response.status_code)
+    assert access_rule(app, "auth.logout") == "login"
+
+
+def test_wrong_method_is_405_not_500(client, make_user):
+    login(client, make_user("readonly"))
+    assert client.delete("/").status_code == 405
+    assert client.put("/jobs/").status_code == 405
+
+
+def test_open_redirects_are_refused(client, make_user):
+    for target in ("https://evil.example", "//evil.example", "javascript:alert(1)"):
+        response = client.post("/language", data={"csrf_token": csrf_token(client), "locale": "fr", "next": target})
+        assert response.location == "/", target
+
+
+def test_admin_pages_escape_user_supplied_text(client, make_user):
+    login(client, make_user("admin"))
+    post_form(client, "/admin/users/new", {"email": "x@example.org", "name": "<script>alert(1)</script>",
+                                           "password": "a long enough password", "active": "y"})
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
