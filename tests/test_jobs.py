@@ -122,3 +122,27 @@ def test_jobs_go_through_redis_to_a_real_worker(make_app, make_user, database_ur
         assert failing.status == "failed" and "the seal is missing" in failing.error
         db.session.expire_all()
     connection.delete(f"rq:queue:{queue_name}")
+
+
+def test_jobs_list_and_dashboard_keep_a_constant_number_of_queries(app, client, make_user, count_queries):
+    admin = make_user("admin")
+    login(client, admin)
+
+    def add_jobs(count):
+        with app.app_context():
+            owners = [make_user("case_officer") for _ in range(3)]
+            db.session.add_all(Job(function="tests.support.jobs.write_report", title=f"Job {i}", status="finished",
+                                   created_by_id=owners[i % 3].id) for i in range(count))
+            db.session.add_all(Job(function="tests.support.jobs.write_report", title=f"Mine {i}",
+                                   created_by_id=admin.id) for i in range(count))
+            db.session.commit()
+
+    add_jobs(5)
+    with count_queries() as small:
+        client.get("/jobs/")
+        client.get("/")
+    add_jobs(40)
+    with count_queries() as large:
+        assert "Job 39" not in client.get("/jobs/").get_data(as_text=True)  # paginated
+        client.get("/")
+    assert len(large) == len(small) <= 12, len(small)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import jobs as job_service
 from ..extensions import db
@@ -29,7 +30,7 @@ def _visible_job(job_id: int) -> Job:
 @blueprint.route("/")
 @login_only
 def index():
-    query = select(Job).order_by(Job.created_at.desc(), Job.id.desc())
+    query = select(Job).options(joinedload(Job.created_by)).order_by(Job.created_at.desc(), Job.id.desc())
     if not can(MANAGE):
         query = query.where(Job.created_by_id == current_user.id)
     pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
