@@ -9,7 +9,7 @@ EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-loc
 	--project=Observatory --copyright-holder=Observatory --msgid-bugs-address=translations@observatory.invalid
 RUN_ENV := OBSERVATORY_ENV=development
 
-.PHONY: install run test test-sqlite test-postgres translations-extract translations-update \
+.PHONY: install run test bench translations-extract translations-update \
 	translations-compile worker clean
 
 install: $(STAMP)
@@ -58,3 +58,7 @@ translations-compile: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Median time and SQL statements per page at 100, 1,000 and 10,000 users and jobs.
+bench: install translations-compile
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)

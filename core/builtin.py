@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -104,7 +104,7 @@ def init_templates(app: Flask) -> None:
         }
 
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, number=format_decimal
+        date=format_date, datetime=format_datetime, number=format_decimal, currency=format_currency
     )
 
 

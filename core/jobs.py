@@ -20,7 +20,7 @@ import logging
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 from flask_babel import force_locale, get_locale
 from redis import Redis
 from rq import Queue
@@ -110,7 +110,11 @@ def execute(job_id: int) -> str:
     A worker has no application context of its own, so one is built here when needed.
     """
     if has_app_context():
-        return _execute(job_id)
+        try:
+            return _execute(job_id)
+        finally:
+            if not has_request_context():
+                db.session.remove()  # a long-lived worker starts each job with a clean session
     from . import create_app  # late: the worker process builds the app only when a job arrives
 
     with create_app().app_context():

@@ -1,6 +1,8 @@
 """Admins manage accounts and roles in the interface; bad input is explained and nothing is saved."""
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import func, select
 
 from core.extensions import db
@@ -130,3 +132,11 @@ def test_admin_role_keeps_every_permission(app, client, make_user):
     login(client, make_user("admin"))
     post_form(client, f"/admin/roles/{_role_id(app, 'admin')}", {"permissions": [], "require_2fa": "y"})
     assert client.get("/admin/roles").status_code == 200
+
+
+def test_an_invalid_choice_is_explained_in_the_users_language(app, client, make_user):
+    login(client, make_user("admin"))
+    post_form(client, "/language", {"locale": "fr"})
+    response = post_form(client, f"/admin/roles/{_role_id(app, 'readonly')}", {"permissions": ["no.such.permission"]})
+    assert response.status_code == 422
+    assert "n'est pas un choix valide pour ce champ." in html.unescape(response.get_data(as_text=True))

@@ -68,6 +68,7 @@ def upgrade():
     )
     with op.batch_alter_table('core_jobs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_jobs_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_core_jobs_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_core_jobs_status'), ['status'], unique=False)
 
     op.create_table('core_recovery_codes',
@@ -123,6 +124,7 @@ def downgrade():
     with op.batch_alter_table('core_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_jobs_status'))
         batch_op.drop_index(batch_op.f('ix_core_jobs_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_core_jobs_created_at'))
 
     op.drop_table('core_jobs')
     op.drop_table('core_users')
