@@ -58,22 +58,23 @@ def defaults(instance_path: Path) -> dict[str, Any]:
     }
 
 
+# Environment variable -> configuration keys it sets (plain strings).
+ENVIRONMENT_STRINGS = {
+    "OBSERVATORY_ENV": ("OBSERVATORY_ENV",),
+    "OBSERVATORY_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI",),
+    "OBSERVATORY_REDIS_URL": ("REDIS_URL", "RATELIMIT_STORAGE_URI"),  # login throttling shared by processes
+    "OBSERVATORY_RQ_QUEUE": ("RQ_QUEUE",),
+    "OBSERVATORY_BASE_URL": ("BASE_URL",),
+    "OBSERVATORY_SECRET_KEY": ("SECRET_KEY",),
+}
+
+
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     """Read the ``OBSERVATORY_*`` variables that are set."""
     found: dict[str, Any] = {}
-    if environ.get("OBSERVATORY_ENV"):
-        found["OBSERVATORY_ENV"] = environ["OBSERVATORY_ENV"]
-    if environ.get("OBSERVATORY_DATABASE_URL"):
-        found["SQLALCHEMY_DATABASE_URI"] = environ["OBSERVATORY_DATABASE_URL"]
-    if environ.get("OBSERVATORY_REDIS_URL"):
-        found["REDIS_URL"] = environ["OBSERVATORY_REDIS_URL"]
-        found["RATELIMIT_STORAGE_URI"] = environ["OBSERVATORY_REDIS_URL"]
-    if environ.get("OBSERVATORY_RQ_QUEUE"):
-        found["RQ_QUEUE"] = environ["OBSERVATORY_RQ_QUEUE"]
-    if environ.get("OBSERVATORY_BASE_URL"):
-        found["BASE_URL"] = environ["OBSERVATORY_BASE_URL"]
-    if environ.get("OBSERVATORY_SECRET_KEY"):
-        found["SECRET_KEY"] = environ["OBSERVATORY_SECRET_KEY"]
+    for variable, keys in ENVIRONMENT_STRINGS.items():
+        if environ.get(variable):
+            found.update(dict.fromkeys(keys, environ[variable]))
     if "OBSERVATORY_PLUGINS_DISABLED" in environ:
         found["PLUGINS_DISABLED"] = _env_list(environ["OBSERVATORY_PLUGINS_DISABLED"])
     if environ.get("OBSERVATORY_TRACE_PLUGINS"):
