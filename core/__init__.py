@@ -11,7 +11,9 @@ from werkzeug.routing import IntegerConverter
 from . import builtin, config as config_module, errors, i18n, migrations_setup, security, sessions
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from .permissions import enforce_access_rule
+from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
 from .plugins import PluginHost
+from .records import plugin as records_plugin
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -22,6 +24,8 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
 __version__ = "0.1.0"
 
 
@@ -40,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     plugins = PluginHost(disabled=app.config["PLUGINS_DISABLED"], trace=app.config["PLUGINS_TRACE"])
     plugins.register(builtin, "core", __version__)
+    plugins.register(records_plugin, "records", __version__)
     plugins.load_entry_points()
     app.extensions["observatory.plugins"] = plugins
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.translation_directories(

@@ -91,6 +91,22 @@ def observatory_demo_data():
     """
 
 
+@hookspec
+def observatory_vocabularies():
+    """Called when forms and the admin's list pages need the controlled vocabularies.
+
+    Returns ``(key, label)`` pairs naming the controlled lists a plugin uses (their terms live in
+    the core ``Term`` table, seeded by the plugin's migration); admins extend them on the
+    vocabularies page, and imports never create terms silently.
+
+    Example::
+
+        @hookimpl
+        def observatory_vocabularies():
+            return [("violations", _l("Violations"))]
+    """
+
+
 # --- What a plugin contributes to the interface ------------------------------------------------
 
 @hookspec

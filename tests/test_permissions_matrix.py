@@ -24,9 +24,10 @@ def _routes(app):
 
 
 def _request(client, url, method, token):
+    # buffered: a streamed download is read to its end, as a server would, releasing its context
     if method == "GET":
-        return client.get(url)
-    return client.post(url, data={"csrf_token": token})
+        return client.get(url, buffered=True)
+    return client.post(url, data={"csrf_token": token}, buffered=True)
 
 
 def test_every_route_declares_an_access_rule(app):

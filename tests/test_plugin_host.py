@@ -49,7 +49,8 @@ def test_plugins_without_features_contribute_nothing(app):
     plugins = host(app).plugins
     for name in ("interventions", "missions", "assistance", "advocacy"):
         assert plugins[name].hooks == []
-    assert {bp for bp in app.blueprints} == {"core", "auth", "account", "jobs", "admin", "bootstrap"}
+    assert set(app.blueprints) == {"core", "auth", "account", "jobs", "admin", "bootstrap", "defenders",
+                                   "vocabularies", "audit"}
 
 
 def test_third_party_package_adds_a_plugin_without_touching_the_repository(tmp_path, monkeypatch, make_app, make_user):

@@ -1,0 +1,1 @@
+"""The audit trail: who created, changed, deleted, exported, revealed or viewed sensitive records."""

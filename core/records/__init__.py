@@ -1,0 +1,1 @@
+"""Records every plugin builds on: countries and regions, controlled vocabularies, defenders, assignments."""

@@ -1,0 +1,122 @@
+"""Countries, controlled vocabularies, defenders and who is assigned to which record."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import get_locale
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..contributions import INTERNAL
+from ..extensions import db
+from ..models import UTCDateTime, User, utcnow
+from .countries import country_name, region_label
+
+PERSONAL_FIELDS = ("email", "phone", "address", "exact_location", "family")
+
+
+class Country(db.Model):
+    __tablename__ = "core_countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alpha2: Mapped[str] = mapped_column(String(2), unique=True)
+    alpha3: Mapped[str] = mapped_column(String(3), unique=True)
+    numeric: Mapped[str] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(30), index=True)
+
+    @property
+    def name(self) -> str:
+        return country_name(self.alpha2)
+
+    @property
+    def region_label(self):
+        return region_label(self.region)
+
+
+class Term(db.Model):
+    """An entry of a controlled list (rights defended, violations...), labelled in each language."""
+
+    __tablename__ = "core_terms"
+    __table_args__ = (UniqueConstraint("vocabulary", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vocabulary: Mapped[str] = mapped_column(String(50), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(200))
+    label_fr: Mapped[str] = mapped_column(String(200))
+    label_es: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def label(self) -> str:
+        return getattr(self, f"label_{get_locale() or 'en'}", None) or self.label_en
+
+
+class Assignment(db.Model):
+    """A user assigned to a record of any kind; restricted records are visible to them (and admins) only."""
+
+    __tablename__ = "core_assignments"
+    __table_args__ = (UniqueConstraint("record_type", "record_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
+    user: Mapped[User] = relationship()
+
+
+defender_rights = Table(
+    "core_defender_rights",
+    db.metadata,
+    Column("defender_id", ForeignKey("core_defenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("term_id", ForeignKey("core_terms.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Defender(db.Model):
+    """A human rights defender: a person or an organisation."""
+
+    __tablename__ = "core_defenders"
+    __record_type__ = "defender"
+    __audited__ = True
+    #: Personal details: masked unless revealed (audited) by a user with the permission.
+    PERSONAL_FIELDS = PERSONAL_FIELDS
+
+    PERSON, ORGANISATION = "person", "organisation"
+    RISK_LEVELS = ("low", "medium", "high", "critical")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default=PERSON)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)  # for duplicate matching
+    search_text: Mapped[str] = mapped_column(Text, default="")  # name and aliases, normalised
+    aliases: Mapped[str] = mapped_column(Text, default="")
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("core_countries.id"), index=True)
+    gender: Mapped[str | None] = mapped_column(String(20))
+    profession: Mapped[str] = mapped_column(String(200), default="")
+    risk_level: Mapped[str] = mapped_column(String(20), default="medium", index=True)
+    consent_to_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    publication_name: Mapped[str] = mapped_column(String(200), default="")
+    confidentiality: Mapped[str] = mapped_column(String(20), default=INTERNAL, index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    exact_location: Mapped[str] = mapped_column(Text, default="")
+    family: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    country: Mapped[Country | None] = relationship()
+    rights: Mapped[list[Term]] = relationship(secondary=defender_rights, order_by=Term.position)
+
+    @property
+    def public_name(self) -> str:
+        """The name publications may print: the real one only with consent."""
+        return self.name if self.consent_to_publish else self.publication_name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]

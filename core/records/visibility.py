@@ -1,0 +1,55 @@
+"""Who may see which record: restricted records only by their assigned staff and by admins.
+
+Every list, count, search, export and timeline goes through :func:`visible`, so a restricted record
+is invisible everywhere, not only on its own page.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..contributions import RESTRICTED
+from ..extensions import db
+from ..permissions import ADMIN
+from .models import Assignment
+
+
+def is_admin(user: Any) -> bool:
+    return ADMIN in getattr(user, "role_names", set())
+
+
+def visible(model: Any, user: Any) -> ColumnElement[bool]:
+    """A WHERE clause keeping the rows of ``model`` that ``user`` may see."""
+    if is_admin(user):
+        return true()
+    assigned = exists().where(and_(
+        Assignment.record_type == model.__record_type__,
+        Assignment.record_id == model.id,
+        Assignment.user_id == user.id,
+    ))
+    return (model.confidentiality != RESTRICTED) | assigned
+
+
+def can_see(record: Any, user: Any) -> bool:
+    if record.confidentiality != RESTRICTED or is_admin(user):
+        return True
+    return user.id in assignee_ids(record)
+
+
+def assignee_ids(record: Any) -> set[int]:
+    return set(db.session.scalars(select(Assignment.user_id).where(
+        Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)))
+
+
+def set_assignees(record: Any, user_ids: set[int]) -> None:
+    """Replace who is assigned to ``record`` (which must have an id)."""
+    current = assignee_ids(record)
+    if user_ids == current:
+        return
+    db.session.execute(delete(Assignment).where(
+        Assignment.record_type == record.__record_type__, Assignment.record_id == record.id,
+        Assignment.user_id.in_(current - user_ids)))
+    db.session.add_all(Assignment(record_type=record.__record_type__, record_id=record.id, user_id=user_id)
+                       for user_id in user_ids - current)
