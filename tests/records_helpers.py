@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.records.models import Country, Defender
-from core.records.services import name_key, search_text
+from core.records.matching import name_key, search_text
 from core.records.visibility import set_assignees
 
 
@@ -21,3 +21,18 @@ def add_defender(app, name: str, *, country: str = "TUR", confidentiality: str =
         set_assignees(defender, set(assignees))
         db.session.commit()
         return defender.id
+
+
+def add_partner(app, name: str, *, country: str = "KEN", confidentiality: str = "internal",
+                assignees: tuple[int, ...] = (), **fields) -> int:
+    from core.records.models import Partner
+
+    with app.app_context():
+        partner = Partner(name=name, name_key=name_key(name), search_text=search_text(name, fields.get("acronym", "")),
+                          country=db.session.scalar(select(Country).where(Country.alpha3 == country)),
+                          confidentiality=confidentiality, **fields)
+        db.session.add(partner)
+        db.session.flush()
+        set_assignees(partner, set(assignees))
+        db.session.commit()
+        return partner.id

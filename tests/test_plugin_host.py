@@ -49,8 +49,7 @@ def test_plugins_without_features_contribute_nothing(app):
     plugins = host(app).plugins
     for name in ("interventions", "missions", "assistance", "advocacy"):
         assert plugins[name].hooks == []
-    assert set(app.blueprints) == {"core", "auth", "account", "jobs", "admin", "bootstrap", "defenders",
-                                   "vocabularies", "audit"}
+    assert not set(app.blueprints) & {"interventions", "missions", "assistance", "advocacy"}
 
 
 def test_third_party_package_adds_a_plugin_without_touching_the_repository(tmp_path, monkeypatch, make_app, make_user):

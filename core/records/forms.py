@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -44,6 +45,7 @@ class DefenderForm(FlaskForm):
     address = TextAreaField(_l("Address"), validators=[Length(max=2000)])
     exact_location = TextAreaField(_l("Exact location"), validators=[Length(max=2000)])
     family = TextAreaField(_l("Family"), validators=[Length(max=5000)])
+    confirm_duplicates = HiddenField()
     submit = SubmitField(_l("Save"))
 
     def validate_publication_name(self, field: StringField) -> None:
@@ -80,3 +82,25 @@ class TermForm(FlaskForm):
         Optional(), NumberRange(min=0, max=10000, message=_l("Give a number between 0 and 10000."))])
     active = BooleanField(_l("Offered in forms"), default=True)
     submit = SubmitField(_l("Save"))
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[required(), Length(max=200)])
+    acronym = StringField(_l("Acronym"), validators=[Length(max=50)])
+    country = SelectField(_l("Country"), validators=[required()])
+    network = StringField(_l("Network"), validators=[Length(max=200)],
+                          description=_l("The federation or network it belongs to, if any."))
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    confidentiality = SelectField(_l("Confidentiality"), choices=CONFIDENTIALITY_CHOICES, default=INTERNAL)
+    assignees = MultiCheckboxField(_l("Assigned staff"), coerce=int)
+    contacts = TextAreaField(_l("Contact people"), validators=[Length(max=10000)],
+                             description=_l("Name, role, email and phone; one person per line."))
+    confirm_duplicates = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    def record_data(self) -> dict:
+        names = ["name", "acronym", "network", "description", "confidentiality", "contacts"]
+        return {name: self[name].data.strip() for name in names if name in self}
+
+    def without_personal_details(self) -> None:
+        del self["contacts"]

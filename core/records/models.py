@@ -120,3 +120,32 @@ class Defender(db.Model):
     @property
     def alias_list(self) -> list[str]:
         return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]
+
+
+class Partner(db.Model):
+    """A partner organisation that verifies reports and refers cases."""
+
+    __tablename__ = "core_partners"
+    __record_type__ = "partner"
+    __audited__ = True
+    PERSONAL_FIELDS = ("contacts",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    acronym: Mapped[str] = mapped_column(String(50), default="")
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("core_countries.id"), index=True)
+    network: Mapped[str] = mapped_column(String(200), default="", index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    contacts: Mapped[str] = mapped_column(Text, default="")
+    confidentiality: Mapped[str] = mapped_column(String(20), default=INTERNAL, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    country: Mapped[Country | None] = relationship()
+
+    @property
+    def aliases(self) -> str:
+        return self.acronym

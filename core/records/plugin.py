@@ -9,20 +9,20 @@ from ..contributions import NavItem, Permission, SearchHit
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
-from .models import Defender
-from .services import DefenderFilters, defenders_query
+from .models import Defender, Partner
+from .services import DefenderFilters, PartnerFilters, defenders_query, partners_query
 
 TITLE = _l("Core records")
-DESCRIPTION = _l("Defenders, countries, controlled vocabularies and the audit trail.")
+DESCRIPTION = _l("Defenders, partner organisations, countries, controlled vocabularies and the audit trail.")
 ADMIN_GROUP = _l("Administration")
 
 
 @hookimpl
 def observatory_blueprints():
     from ..audit import views as audit_views
-    from . import views, vocabulary_views
+    from . import partner_views, views, vocabulary_views
 
-    return [views.blueprint, vocabulary_views.blueprint, audit_views.blueprint]
+    return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint]
 
 
 @hookimpl
@@ -31,6 +31,10 @@ def observatory_permissions():
         Permission("core.defenders.view", _l("See defenders"), _l("Lists and files of defenders."),
                    (COORDINATOR, CASE_OFFICER, COMMITTEE, READ_ONLY)),
         Permission("core.defenders.edit", _l("Register and edit defenders"), "", (COORDINATOR, CASE_OFFICER)),
+        Permission("core.partners.view", _l("See partner organisations"), "",
+                   (COORDINATOR, CASE_OFFICER, COMMITTEE, READ_ONLY)),
+        Permission("core.partners.edit", _l("Register and edit partner organisations"), "",
+                   (COORDINATOR, CASE_OFFICER)),
         Permission("core.personal.reveal", _l("Reveal personal details"),
                    _l("Contacts, exact locations and family; every reveal is audited."), (COORDINATOR, CASE_OFFICER)),
         Permission("core.vocabularies.manage", _l("Manage controlled lists"), "", ()),
@@ -42,6 +46,7 @@ def observatory_permissions():
 def observatory_nav_items():
     return [
         NavItem(_l("Defenders"), "defenders.index", "core.defenders.view", order=10),
+        NavItem(_l("Partners"), "partners.index", "core.partners.view", order=60),
         NavItem(_l("Controlled lists"), "vocabularies.index", "core.vocabularies.manage", order=930, group=ADMIN_GROUP),
         NavItem(_l("Audit trail"), "audit.index", "core.audit.view", order=940, group=ADMIN_GROUP),
     ]
@@ -54,14 +59,20 @@ def observatory_vocabularies():
 
 @hookimpl
 def observatory_search(query, user, limit):
-    if not can("core.defenders.view", user):
-        return []
-    query = defenders_query(user, DefenderFilters(q=query)).options(selectinload(Defender.country)).limit(limit)
-    found = db.session.scalars(query)
-    return [SearchHit(defender.name, url_for("defenders.show", defender_id=defender.id), _l("Defender"),
-                      defender.country.name if defender.country else "", "core.defenders.view",
-                      defender.confidentiality, score=2)
-            for defender in found]
+    hits = []
+    if can("core.defenders.view", user):
+        found = db.session.scalars(defenders_query(user, DefenderFilters(q=query))
+                                   .options(selectinload(Defender.country)).limit(limit))
+        hits += [SearchHit(d.name, url_for("defenders.show", defender_id=d.id), _l("Defender"),
+                           d.country.name if d.country else "", "core.defenders.view", d.confidentiality, score=2)
+                 for d in found]
+    if can("core.partners.view", user):
+        found = db.session.scalars(partners_query(user, PartnerFilters(q=query))
+                                   .options(selectinload(Partner.country)).limit(limit))
+        hits += [SearchHit(p.name, url_for("partners.show", partner_id=p.id), _l("Partner organisation"),
+                           p.country.name if p.country else "", "core.partners.view", p.confidentiality, score=1)
+                 for p in found]
+    return hits
 
 
 
@@ -73,7 +84,7 @@ def observatory_startup(app):
         ("confidentiality", CONFIDENTIALITY_CHOICES), ("risk", RISK_CHOICES), ("gender", GENDER_CHOICES),
         ("kind", KIND_CHOICES))}
     personal = {"email": _l("Email"), "phone": _l("Phone"), "address": _l("Address"),
-                "exact_location": _l("Exact location"), "family": _l("Family")}
+                "exact_location": _l("Exact location"), "family": _l("Family"), "contacts": _l("Contact people")}
 
     actions = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "view": _l("Viewed"),
                "reveal": _l("Revealed personal details"), "export": _l("Exported"), "merge": _l("Merged")}

@@ -1,0 +1,80 @@
+"""Pieces shared by the defender and partner pages: lookups that hide what a user may not see,
+form choices, the duplicate warning and the file page."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..audit.capture import record as audit
+from ..audit.models import AuditEntry
+from ..contributions import RESTRICTED
+from ..extensions import db
+from ..models import User
+from ..permissions import can
+from .matching import name_key, similar_records
+from .models import Country
+from .personal import personal_details
+from .visibility import assignee_ids, can_see
+
+REVEAL = "core.personal.reveal"
+
+
+def visible_record(model: Any, record_id: int) -> Any:
+    """The record, or 404 for a missing one and for one the user may not see (no hint that it exists)."""
+    record = db.session.get(model, record_id)
+    if record is None or not can_see(record, current_user):
+        abort(404)
+    return record
+
+
+def countries() -> list[Country]:
+    return sorted(db.session.scalars(select(Country)), key=lambda country: country.name)
+
+
+def prepare_common_fields(form: Any, record: Any | None) -> None:
+    """Country, assignees and (without the reveal permission) no personal fields."""
+    if not can(REVEAL):
+        form.without_personal_details()
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in countries()]
+    staff = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    form.assignees.choices = [(user.id, user.name) for user in staff]
+    if record is not None and not form.is_submitted():
+        form.country.data = record.country.alpha3 if record.country else ""
+        form.assignees.data = sorted(assignee_ids(record))
+
+
+def country_named(alpha3: str) -> Country | None:
+    return db.session.scalar(select(Country).where(Country.alpha3 == alpha3))
+
+
+def possible_duplicates(model: Any, form: Any, record: Any | None) -> list[tuple[Any, int]]:
+    """Close matches to warn about, unless the user saw them for these very names and saves again."""
+    aliases = (form.aliases.data if "aliases" in form else form.acronym.data) or ""
+    checked = name_key(f"{form.name.data} {aliases}")
+    if form.confirm_duplicates.data == checked:
+        return []
+    found = similar_records(model, form.name.data, aliases, current_user, record.id if record else None)
+    if found:
+        form.confirm_duplicates.data = checked
+    return found
+
+
+def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **context: Any) -> str:
+    """A record's page; opening a restricted one is audited."""
+    if record.confidentiality == RESTRICTED:
+        audit(AuditEntry.VIEW, record.__record_type__, record.id, record.name)
+        db.session.commit()
+    return render_template(
+        template,
+        record=record,
+        personal=personal_details(record, revealed),
+        revealed=revealed,
+        reveal_form=reveal_form,
+        assignees=db.session.scalars(select(User).where(User.id.in_(assignee_ids(record)))).all(),
+        can_reveal=can(REVEAL),
+        **context,
+    )
