@@ -55,6 +55,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": "20 per minute",
         "PAGE_SIZE": 25,
         "BASE_URL": "http://127.0.0.1:5000",
+        "ATTACHMENTS_DIR": None,  # default: instance/attachments
+        "ATTACHMENT_MAX_BYTES": 15 * 1024 * 1024,
     }
 
 
@@ -66,6 +68,7 @@ ENVIRONMENT_STRINGS = {
     "OBSERVATORY_RQ_QUEUE": ("RQ_QUEUE",),
     "OBSERVATORY_BASE_URL": ("BASE_URL",),
     "OBSERVATORY_SECRET_KEY": ("SECRET_KEY",),
+    "OBSERVATORY_ATTACHMENTS_DIR": ("ATTACHMENTS_DIR",),
 }
 
 

@@ -94,6 +94,22 @@ class Section:
 
 
 @dataclass(frozen=True)
+class RecordType:
+    """A kind of record other features can point at (attachments, merges, notifications).
+
+    ``url`` maps a record id to its page's endpoint arguments: ``("defenders.show", "defender_id")``.
+    """
+
+    key: str
+    model: Any
+    label: Any
+    view_permission: str
+    edit_permission: str
+    endpoint: str
+    id_argument: str
+
+
+@dataclass(frozen=True)
 class MergeResult:
     """What a plugin moved when two records were merged: ``{"table": count}``."""
 
@@ -110,6 +126,7 @@ __all__ = [
     "DatedItem",
     "Section",
     "MergeResult",
+    "RecordType",
     "PUBLIC",
     "INTERNAL",
     "RESTRICTED",

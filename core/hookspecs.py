@@ -92,6 +92,22 @@ def observatory_demo_data():
 
 
 @hookspec
+def observatory_record_types():
+    """Called when a feature needs to resolve a record by its type (attachments, merges, links).
+
+    Returns :class:`~core.contributions.RecordType` entries: the model (with ``__record_type__``,
+    ``confidentiality`` and ``name``), the permissions to see and to edit it, and its page.
+
+    Example::
+
+        @hookimpl
+        def observatory_record_types():
+            return [RecordType("case", Case, _l("Case"), "interventions.view", "interventions.edit",
+                               "interventions.show", "case_id")]
+    """
+
+
+@hookspec
 def observatory_vocabularies():
     """Called when forms and the admin's list pages need the controlled vocabularies.
 

@@ -195,3 +195,17 @@ def test_the_file_shows_every_plugins_timeline_entries(tmp_path, monkeypatch, ma
     page = client.get(f"/defenders/{defender_id}").get_data(as_text=True)
     assert f'<a href="/appeals/1">Urgent appeal about #{defender_id}</a>' in page
     assert "Relocation grant" not in page  # needs a permission nobody declared for this role
+
+
+def test_a_minimal_form_with_fields_left_out_saves_cleanly(app, client, make_user):
+    """A client that sends only the required fields (no empty strings for the others) gets no error."""
+    login(client, make_user("case_officer"))
+    response = post_form(client, "/defenders/new", {"kind": "person", "name": "Only Required", "country": "FRA",
+                                                    "publication_name": "O. R.", "risk_level": "low",
+                                                    "confidentiality": "internal"})
+    assert response.status_code == 302
+    response = post_form(client, "/partners/new", {"name": "Bare Partner", "country": "FRA",
+                                                   "confidentiality": "internal"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Defender.aliases).where(Defender.name == "Only Required")) == ""

@@ -101,9 +101,12 @@ def _entry(action: str, obj: Any, changes: dict[str, Any]) -> AuditEntry:
 
 
 def record(action: str, record_type: str, record_id: int | None, label: str = "",
-           changes: dict[str, Any] | None = None) -> AuditEntry:
-    """Add an explicit audit row (a view, reveal or export) to the current transaction."""
-    user_id, email, ip = _actor()
+           changes: dict[str, Any] | None = None, actor: Any = None) -> AuditEntry:
+    """Add an explicit audit row (a view, reveal or export) to the current transaction.
+
+    ``actor`` names the user when there is no logged-in request (a job acting for its requester).
+    """
+    user_id, email, ip = (actor.id, actor.email, "") if actor is not None else _actor()
     entry = AuditEntry(action=action, record_type=record_type, record_id=record_id, record_label=label[:200],
                        changes=changes or {}, user_id=user_id, user_email=email, ip=ip)
     db.session.add(entry)

@@ -57,7 +57,8 @@ class DefenderForm(FlaskForm):
         names = ["kind", "name", "aliases", "gender", "profession", "risk_level", "consent_to_publish",
                  "publication_name", "confidentiality", "summary", "rights", *PERSONAL_FIELDS]
         data = {name: self[name].data for name in names if name in self}
-        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+        data = {k: (v or "").strip() if isinstance(self[k], (StringField, TextAreaField)) else v
+                for k, v in data.items()}
         data["gender"] = data["gender"] or None
         return data
 
@@ -100,7 +101,7 @@ class PartnerForm(FlaskForm):
 
     def record_data(self) -> dict:
         names = ["name", "acronym", "network", "description", "confidentiality", "contacts"]
-        return {name: self[name].data.strip() for name in names if name in self}
+        return {name: (self[name].data or "").strip() for name in names if name in self}
 
     def without_personal_details(self) -> None:
         del self["contacts"]

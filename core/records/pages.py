@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, render_template
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -21,6 +21,8 @@ from .personal import personal_details
 from .visibility import assignee_ids, can_see
 
 REVEAL = "core.personal.reveal"
+EXPORT = "core.records.export"
+EXPORT_TITLES = {"defender": _l("defenders"), "partner": _l("partner organisations")}
 
 
 def visible_record(model: Any, record_id: int) -> Any:
@@ -68,9 +70,17 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
     if record.confidentiality == RESTRICTED:
         audit(AuditEntry.VIEW, record.__record_type__, record.id, record.name)
         db.session.commit()
+    from ..attachments.views import AttachmentForm, attachments_of
+    from ..forms import ConfirmForm
+    from .registry import record_types
+
     return render_template(
         template,
         record=record,
+        attachments=attachments_of(record),
+        attachment_form=AttachmentForm(formdata=None),
+        action_form=ConfirmForm(formdata=None),
+        can_edit=can(record_types()[record.__record_type__].edit_permission),
         personal=personal_details(record, revealed),
         revealed=revealed,
         reveal_form=reveal_form,
@@ -78,3 +88,21 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
         can_reveal=can(REVEAL),
         **context,
     )
+
+
+def start_export(kind: str, filter_keys: tuple[str, ...]):
+    """Enqueue the export of the filtered list the user is looking at; the job page shows the download."""
+    from flask import redirect, request, url_for
+
+    from .. import jobs
+    from ..forms import ConfirmForm
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    fmt = request.form.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        abort(400)
+    filters = {key: request.form.get(key, "")[:100] for key in filter_keys}
+    job = jobs.enqueue("core.records.exports.export_records", title=_("Export of %(kind)s", kind=EXPORT_TITLES[kind]),
+                       user=current_user, kind=kind, user_id=current_user.id, filters=filters, fmt=fmt)
+    return redirect(url_for("jobs.show", job_id=job.id))

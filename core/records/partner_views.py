@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..navigation import page_argument, page_size
 from ..permissions import can, permission_required
 from . import pages, services
@@ -45,14 +46,22 @@ def _edit_page(form: PartnerForm, partner: Partner | None):
 @blueprint.route("/")
 @permission_required(VIEW)
 def index():
-    filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in
-                                         ("q", "country", "region", "network", "confidentiality", "sort")})
+    filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     query = services.partners_query(current_user, filters).options(selectinload(Partner.country))
     pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
     networks = db.session.scalars(select(Partner.network).where(visible(Partner, current_user), Partner.network != "")
                                   .distinct().order_by(Partner.network).limit(200)).all()
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries(), regions=REGIONS, networks=networks)
+                           countries=pages.countries(), regions=REGIONS, networks=networks, export_form=ConfirmForm())
+
+
+FILTERS = ("q", "country", "region", "network", "confidentiality", "sort")
+
+
+@blueprint.route("/export", methods=["POST"])
+@permission_required(pages.EXPORT)
+def export():
+    return pages.start_export("partner", FILTERS)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

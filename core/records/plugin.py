@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..contributions import NavItem, Permission, SearchHit
+from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
@@ -19,10 +19,22 @@ ADMIN_GROUP = _l("Administration")
 
 @hookimpl
 def observatory_blueprints():
+    from ..attachments import views as attachment_views
     from ..audit import views as audit_views
     from . import partner_views, views, vocabulary_views
 
-    return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint]
+    return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint,
+            attachment_views.blueprint]
+
+
+@hookimpl
+def observatory_record_types():
+    return [
+        RecordType("defender", Defender, _l("Defender"), "core.defenders.view", "core.defenders.edit",
+                   "defenders.show", "defender_id"),
+        RecordType("partner", Partner, _l("Partner organisation"), "core.partners.view", "core.partners.edit",
+                   "partners.show", "partner_id"),
+    ]
 
 
 @hookimpl
@@ -37,6 +49,8 @@ def observatory_permissions():
                    (COORDINATOR, CASE_OFFICER)),
         Permission("core.personal.reveal", _l("Reveal personal details"),
                    _l("Contacts, exact locations and family; every reveal is audited."), (COORDINATOR, CASE_OFFICER)),
+        Permission("core.records.export", _l("Export lists"),
+                   _l("CSV and XLSX exports of defenders and partners, audited."), (COORDINATOR, CASE_OFFICER)),
         Permission("core.vocabularies.manage", _l("Manage controlled lists"), "", ()),
         Permission("core.audit.view", _l("Read the audit trail"), "", ()),
     ]

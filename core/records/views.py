@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import gather
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..navigation import page_argument, page_size
 from ..permissions import can, permission_required
 from . import pages, services
@@ -54,12 +55,20 @@ def _edit_page(form: DefenderForm, defender: Defender | None):
 @blueprint.route("/")
 @permission_required(VIEW)
 def index():
-    filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in
-                                          ("q", "country", "region", "risk", "confidentiality", "sort")})
+    filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     query = services.defenders_query(current_user, filters).options(selectinload(Defender.country))
     pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries(), regions=REGIONS)
+                           countries=pages.countries(), regions=REGIONS, export_form=ConfirmForm())
+
+
+FILTERS = ("q", "country", "region", "risk", "confidentiality", "sort")
+
+
+@blueprint.route("/export", methods=["POST"])
+@permission_required(pages.EXPORT)
+def export():
+    return pages.start_export("defender", FILTERS)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Files attached to any record, stored outside the static folder and served only through a checked route."""

@@ -1,0 +1,109 @@
+"""Checking and storing uploaded files.
+
+The type is decided by the file's content (magic numbers via ``filetype``), never by its name; only
+the types on the allow-list are kept. Files are written under random names in a folder outside
+the static folder (``ATTACHMENTS_DIR``, default ``instance/attachments``), which several app
+servers must share.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import filetype
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.utils import secure_filename
+
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "text/plain": "txt",
+}
+CHUNK = 1024 * 1024
+
+
+class RejectedFile(ValueError):
+    """The upload is refused; the message is shown to the user."""
+
+
+@dataclass
+class StoredFile:
+    name: str
+    stored_name: str
+    mimetype: str
+    size: int
+    sha256: str
+
+
+def folder() -> Path:
+    path = Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _detect(head: bytes) -> str | None:
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    if b"\x00" in head:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # a multi-byte character cut at the end of the sample is fine
+            return None
+    return "text/plain"
+
+
+def display_name(filename: str, mimetype: str) -> str:
+    """A safe name for the download (no path, no control characters) with the extension of its real type."""
+    stem = Path(secure_filename(filename) or "file").stem[:200] or "file"
+    return f"{stem}.{ALLOWED_TYPES[mimetype]}"
+
+
+def store(stream: IO[bytes], filename: str) -> StoredFile:
+    """Check and write an upload; raises :class:`RejectedFile` with a translated reason."""
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    head = stream.read(8192)
+    if not head:
+        raise RejectedFile(_l("The file is empty."))
+    mimetype = _detect(head)
+    if mimetype not in ALLOWED_TYPES:
+        raise RejectedFile(_l("This type of file is not accepted. Send a PDF, an image, a text or office document."))
+    stored_name = secrets.token_hex(16)
+    target = folder() / stored_name
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(target, "xb") as out:
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise RejectedFile(_l("The file is larger than %(megabytes)d MB.", megabytes=limit // 2**20))
+                digest.update(chunk)
+                out.write(chunk)
+                chunk = stream.read(CHUNK)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return StoredFile(display_name(filename, mimetype), stored_name, mimetype, size, digest.hexdigest())
+
+
+def path_of(stored_name: str) -> Path:
+    if not stored_name.isalnum():  # stored names are hex tokens; anything else is not ours
+        raise FileNotFoundError(stored_name)
+    return folder() / stored_name
+
+
+def remove(stored_name: str) -> None:
+    path_of(stored_name).unlink(missing_ok=True)

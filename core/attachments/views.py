@@ -1,0 +1,97 @@
+"""Uploading, downloading (always as a download) and removing attachments, each permission-checked
+against the record the file belongs to."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, send_file
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import StringField, SubmitField
+from wtforms.validators import Length
+
+from ..audit.capture import record as audit
+from ..audit.models import AuditEntry
+from ..contributions import RESTRICTED
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..permissions import login_only
+from ..records.registry import record_url, resolve
+from . import storage
+from .models import Attachment
+
+blueprint = Blueprint("attachments", __name__, url_prefix="/attachments")
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to attach."))])
+    description = StringField(_l("Description"), validators=[Length(max=500)])
+    submit = SubmitField(_l("Attach"))
+
+
+def attachments_of(record) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(
+        Attachment.record_type == record.__record_type__, Attachment.record_id == record.id)
+        .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())))
+
+
+@blueprint.route("/<record_type>/<int:record_id>", methods=["POST"])
+@login_only  # the record type decides the permission, checked by resolve()
+def upload(record_type: str, record_id: int):
+    _kind, record = resolve(record_type, record_id, edit=True)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            stored = storage.store(form.file.data.stream, form.file.data.filename or "")
+        except storage.RejectedFile as refusal:
+            flash(str(refusal), "danger")
+        else:
+            db.session.add(Attachment(record_type=record_type, record_id=record.id, name=stored.name,
+                                      description=(form.description.data or "").strip(), stored_name=stored.stored_name,
+                                      mimetype=stored.mimetype, size=stored.size, sha256=stored.sha256,
+                                      uploaded_by_id=current_user.id))
+            db.session.commit()
+            flash(_("%(name)s was attached.", name=stored.name), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+    return redirect(record_url(record_type, record.id))
+
+
+def _attachment(attachment_id: int, edit: bool = False) -> tuple[Attachment, object]:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    _kind, record = resolve(attachment.record_type, attachment.record_id, edit=edit)
+    return attachment, record
+
+
+@blueprint.route("/<int:attachment_id>")
+@login_only
+def download(attachment_id: int):
+    attachment, record = _attachment(attachment_id)
+    if record.confidentiality == RESTRICTED:
+        audit(AuditEntry.VIEW, "attachment", attachment.id, attachment.name,
+              {"record": f"{attachment.record_type} {attachment.record_id}"})
+        db.session.commit()
+    try:
+        path = storage.path_of(attachment.stored_name)
+        return send_file(path, mimetype=attachment.mimetype, as_attachment=True, download_name=attachment.name,
+                         max_age=0)
+    except FileNotFoundError:
+        abort(404)
+
+
+@blueprint.route("/<int:attachment_id>/delete", methods=["POST"])
+@login_only
+def delete(attachment_id: int):
+    attachment, record = _attachment(attachment_id, edit=True)
+    if ConfirmForm().validate_on_submit():
+        stored_name, name = attachment.stored_name, attachment.name
+        db.session.delete(attachment)
+        db.session.commit()
+        storage.remove(stored_name)
+        flash(_("%(name)s was removed.", name=name), "success")
+    return redirect(record_url(attachment.record_type, attachment.record_id))

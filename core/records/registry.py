@@ -1,0 +1,39 @@
+"""The record types plugins declare, so attachments and links can point at any record."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, url_for
+from flask_login import current_user
+
+from ..contributions import RecordType
+from ..extensions import db
+from ..permissions import can
+from ..plugins import host
+from .visibility import can_see
+
+
+def record_types() -> dict[str, RecordType]:
+    cached = current_app.extensions.get("observatory.record_types")
+    if cached is None:
+        cached = {t.key: t for t in host().collect("observatory_record_types") if isinstance(t, RecordType)}
+        current_app.extensions["observatory.record_types"] = cached
+    return cached
+
+
+def record_url(record_type: str, record_id: int) -> str | None:
+    kind = record_types().get(record_type)
+    return url_for(kind.endpoint, **{kind.id_argument: record_id}) if kind else None
+
+
+def resolve(record_type: str, record_id: int, *, edit: bool = False) -> tuple[RecordType, Any]:
+    """The record, if the current user may see it (and edit it, when asked); 404 or 403 otherwise."""
+    kind = record_types().get(record_type)
+    if kind is None:
+        abort(404)
+    if not can(kind.edit_permission if edit else kind.view_permission):
+        abort(403)
+    record = db.session.get(kind.model, record_id)
+    if record is None or not can_see(record, current_user):
+        abort(404)
+    return kind, record
