@@ -23,9 +23,9 @@ PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _
 
 @hookimpl
 def observatory_blueprints():
-    from .views import account, admin, auth, jobs, main
+    from .views import account, admin, auth, calendar, jobs, main
 
-    return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint]
+    return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint, calendar.blueprint]
 
 
 @hookimpl
@@ -44,6 +44,7 @@ def observatory_nav_items():
         NavItem(_l("Users"), "admin.users", "core.users.manage", order=900, group=ADMIN_GROUP),
         NavItem(_l("Roles"), "admin.roles", "core.roles.manage", order=910, group=ADMIN_GROUP),
         NavItem(_l("Plugins"), "admin.plugins", "core.plugins.view", order=920, group=ADMIN_GROUP),
+        NavItem(_l("Upcoming"), "calendar.upcoming", None, order=700),
         NavItem(_l("Jobs"), "jobs.index", None, order=800),
     ]
 
@@ -53,7 +54,12 @@ def observatory_dashboard_widgets(user):
     recent = db.session.scalars(
         select(Job).where(Job.created_by_id == user.id).order_by(Job.created_at.desc(), Job.id.desc()).limit(5)
     ).all()
-    return [Widget(_l("My recent jobs"), "core/widgets/jobs.html", {"jobs": recent}, order=900)]
+    from .deadlines import upcoming
+
+    return [
+        Widget(_l("Coming up"), "core/widgets/upcoming.html", {"items": upcoming(user, 14)[:8]}, order=1),
+        Widget(_l("My recent jobs"), "core/widgets/jobs.html", {"jobs": recent}, order=900),
+    ]
 
 
 @hookimpl
@@ -85,6 +91,7 @@ def init_templates(app: Flask) -> None:
     """Template helpers: navigation, permissions and locale-aware formatting."""
     from . import gather, i18n
     from .forms import ConfirmForm, LanguageForm
+    from .notifications.services import unread_count
 
     @app.context_processor
     def layout_context():
@@ -101,6 +108,7 @@ def init_templates(app: Flask) -> None:
             "job_status": lambda status: JOB_STATUS.get(status, status),
             "plugin_status": lambda status: PLUGIN_STATUS.get(status, status),
             "now": utcnow(),
+            "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
         }
 
     app.jinja_env.filters.update(

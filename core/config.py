@@ -56,6 +56,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_SIZE": 25,
         "BASE_URL": "http://127.0.0.1:5000",
         "ATTACHMENTS_DIR": None,  # default: instance/attachments
+        "SMTP_URL": None,  # smtp://user:pw@host:587 (STARTTLS), smtps://host:465, smtp+plain://localhost:25
+        "MAIL_FROM": "observatory@localhost",
         "ATTACHMENT_MAX_BYTES": 15 * 1024 * 1024,
     }
 
@@ -69,6 +71,8 @@ ENVIRONMENT_STRINGS = {
     "OBSERVATORY_BASE_URL": ("BASE_URL",),
     "OBSERVATORY_SECRET_KEY": ("SECRET_KEY",),
     "OBSERVATORY_ATTACHMENTS_DIR": ("ATTACHMENTS_DIR",),
+    "OBSERVATORY_SMTP_URL": ("SMTP_URL",),
+    "OBSERVATORY_MAIL_FROM": ("MAIL_FROM",),
 }
 
 

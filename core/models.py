@@ -87,6 +87,7 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.name)
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -152,4 +153,15 @@ class Job(db.Model):
         return self.status in (self.FINISHED, self.FAILED)
 
 
-__all__ = ["User", "Role", "RolePermission", "RecoveryCode", "Job", "user_roles", "utcnow", "UTCDateTime"]
+
+
+class CalendarToken(db.Model):
+    """The secret in a user's personal calendar-feed address; only its hash is kept, and it can be revoked."""
+
+    __tablename__ = "core_calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user: Mapped[User] = relationship()

@@ -21,10 +21,11 @@ ADMIN_GROUP = _l("Administration")
 def observatory_blueprints():
     from ..attachments import views as attachment_views
     from ..audit import views as audit_views
+    from ..notifications import views as notification_views
     from . import partner_views, views, vocabulary_views
 
     return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint,
-            attachment_views.blueprint]
+            attachment_views.blueprint, notification_views.blueprint]
 
 
 @hookimpl
@@ -53,6 +54,7 @@ def observatory_permissions():
                    _l("CSV and XLSX exports of defenders and partners, audited."), (COORDINATOR, CASE_OFFICER)),
         Permission("core.vocabularies.manage", _l("Manage controlled lists"), "", ()),
         Permission("core.audit.view", _l("Read the audit trail"), "", ()),
+        Permission("core.outbox.view", _l("Read the email outbox"), "", ()),
     ]
 
 
@@ -63,6 +65,7 @@ def observatory_nav_items():
         NavItem(_l("Partners"), "partners.index", "core.partners.view", order=60),
         NavItem(_l("Controlled lists"), "vocabularies.index", "core.vocabularies.manage", order=930, group=ADMIN_GROUP),
         NavItem(_l("Audit trail"), "audit.index", "core.audit.view", order=940, group=ADMIN_GROUP),
+        NavItem(_l("Outbox"), "notifications.outbox", "core.outbox.view", order=950, group=ADMIN_GROUP),
     ]
 
 
@@ -88,6 +91,27 @@ def observatory_search(query, user, limit):
                  for p in found]
     return hits
 
+
+
+@hookimpl
+def observatory_cli_commands():
+    import click
+    from flask.cli import with_appcontext
+
+    from ..notifications.services import send_queued_mail, send_reminders
+
+    @click.command("send-reminders")
+    @with_appcontext
+    def send_reminders_command():
+        """Remind users of deadlines within their chosen number of days (run daily, e.g. from cron)."""
+        from flask import current_app
+
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):  # links in the messages
+            count = send_reminders()
+            send_queued_mail()
+        click.echo(f"{count} reminder(s) added.")
+
+    return [send_reminders_command]
 
 
 @hookimpl

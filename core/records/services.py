@@ -7,9 +7,12 @@ from typing import Any
 from sqlalchemy import Select, case, select
 
 from ..extensions import db
+from ..models import User
+from ..notifications.services import followers_of, notify
 from .models import Country, Defender, Partner, Term
 from .matching import name_key, search_text, words
-from .visibility import set_assignees, visible
+from .registry import record_url
+from .visibility import can_see, set_assignees, visible
 
 RISK_ORDER = case({level: rank for rank, level in enumerate(Defender.RISK_LEVELS)}, value=Defender.risk_level)
 SORTS = {
@@ -86,11 +89,23 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
         setattr(record, field, value)
     record.name_key = name_key(record.name)
     record.search_text = search_text(record.name, record.aliases)
-    if record.id is None:
+    created = record.id is None
+    if created:
         record.created_by_id = author.id
         db.session.add(record)
         assignees = assignees | {author.id}
     db.session.flush()
-    set_assignees(record, assignees)
+    newly_assigned = set_assignees(record, assignees)
+    _tell_people(record, newly_assigned - {author.id}, created, author)
     db.session.commit()
     return record
+
+
+def _tell_people(record: Any, newly_assigned: set[int], created: bool, author: Any) -> None:
+    """Assignees hear they were assigned; followers of the country hear of a new record they may see."""
+    url = record_url(record.__record_type__, record.id)
+    notify(newly_assigned, "assigned", {"record": record.name}, url)
+    if created and record.country is not None:
+        followers = [u for u in db.session.scalars(select(User).where(User.id.in_(followers_of(record.country_id))))
+                     if u.id != author.id and can_see(record, u)]
+        notify([u.id for u in followers], "country", {"country": record.country.alpha2, "record": record.name}, url)

@@ -43,13 +43,14 @@ def assignee_ids(record: Any) -> set[int]:
         Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)))
 
 
-def set_assignees(record: Any, user_ids: set[int]) -> None:
-    """Replace who is assigned to ``record`` (which must have an id)."""
+def set_assignees(record: Any, user_ids: set[int]) -> set[int]:
+    """Replace who is assigned to ``record`` (which must have an id); returns the newly assigned."""
     current = assignee_ids(record)
     if user_ids == current:
-        return
+        return set()
     db.session.execute(delete(Assignment).where(
         Assignment.record_type == record.__record_type__, Assignment.record_id == record.id,
         Assignment.user_id.in_(current - user_ids)))
     db.session.add_all(Assignment(record_type=record.__record_type__, record_id=record.id, user_id=user_id)
                        for user_id in user_ids - current)
+    return user_ids - current
