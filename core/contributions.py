@@ -111,10 +111,10 @@ class RecordType:
 
 @dataclass(frozen=True)
 class MergeResult:
-    """What a plugin moved when two records were merged: ``{"table": count}``."""
+    """What a plugin moved when two records were merged: ``{"table": [row ids]}``."""
 
     plugin: str
-    moved: dict[str, int] = field(default_factory=dict)
+    moved: dict[str, list[int]] = field(default_factory=dict)
 
 
 __all__ = [

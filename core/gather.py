@@ -73,13 +73,21 @@ def annual_report_sections(year: int, locale: str) -> list[Section]:
     return sorted((s for s in sections if isinstance(s, Section)), key=lambda s: (s.order, s.key))
 
 
-def merge_records(kind: str, source_id: int, target_id: int) -> dict[str, dict[str, int]]:
-    """Ask every plugin to relink its rows; any failure propagates and aborts the merge."""
-    moved: dict[str, dict[str, int]] = {}
-    for plugin, result in host().call(
-        "observatory_merge_records", isolate=False, kind=kind, source_id=source_id, target_id=target_id
-    ):
-        moved[getattr(result, "plugin", plugin)] = dict(getattr(result, "moved", {}))
+def merge_records(kind: str, source_id: int, target_id: int,
+                  only: dict[str, dict[str, list[int]]] | None = None) -> dict[str, dict[str, list[int]]]:
+    """Ask every plugin to relink its rows (``only``: per plugin, the rows to move back when undoing).
+
+    Any failure propagates and aborts the merge.
+    """
+    moved: dict[str, dict[str, list[int]]] = {}
+    plugins = host()
+    for impl in reversed(plugins.pm.hook.observatory_merge_records.get_hookimpls()):
+        plugin = impl.plugin_name
+        values = {"kind": kind, "source_id": source_id, "target_id": target_id,
+                  "only": None if only is None else only.get(plugin, {})}
+        result = impl.function(**{name: values[name] for name in impl.argnames})
+        if result is not None:
+            moved[plugin] = {table: sorted(ids) for table, ids in result.moved.items()}
     return moved
 
 

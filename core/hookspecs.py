@@ -203,20 +203,21 @@ def observatory_deadlines(start, end, user):
 
 
 @hookspec
-def observatory_merge_records(kind, source_id, target_id):
-    """Called while two records of ``kind`` ("defender" or "partner") are merged.
+def observatory_merge_records(kind, source_id, target_id, only):
+    """Called while two records of ``kind`` ("defender" or "partner") are merged, and when a merge is undone.
 
-    Move every row of the plugin that points to ``source_id`` so it points to ``target_id``,
-    inside the caller's transaction (never commit). Returns a
-    :class:`~core.contributions.MergeResult`, or ``None`` when nothing was linked. An exception
-    aborts the whole merge.
+    Move the plugin's rows that point to ``source_id`` so they point to ``target_id``, inside the
+    caller's transaction (never commit). ``only`` is ``None`` for a merge (move every row), or,
+    when undoing one, ``{"table": [row ids]}``: move back exactly those rows. Returns a
+    :class:`~core.contributions.MergeResult` listing the ids moved per table (kept in the audit
+    trail so the merge can be undone), or ``None``. An exception aborts the whole operation.
 
     Example::
 
         @hookimpl
-        def observatory_merge_records(kind, source_id, target_id):
-            moved = relink(CaseDefender, kind, source_id, target_id)
-            return MergeResult("interventions", {"case_defenders": moved})
+        def observatory_merge_records(kind, source_id, target_id, only):
+            ids = relink(CaseDefender, source_id, target_id, (only or {}).get("case_defenders"))
+            return MergeResult("interventions", {"case_defenders": ids})
     """
 
 

@@ -28,7 +28,8 @@ def add_partner(app, name: str, *, country: str = "KEN", confidentiality: str = 
     from core.records.models import Partner
 
     with app.app_context():
-        partner = Partner(name=name, name_key=name_key(name), search_text=search_text(name, fields.get("acronym", "")),
+        partner = Partner(name=name, name_key=name_key(name),
+                          search_text=search_text(name, f"{fields.get('aliases', '')} {fields.get('acronym', '')}"),
                           country=db.session.scalar(select(Country).where(Country.alpha3 == country)),
                           confidentiality=confidentiality, **fields)
         db.session.add(partner)

@@ -76,11 +76,11 @@ def observatory_deadlines(start, end, user):
             DatedItem(date(2027, 5, 1), "Too late", "session")]
 
 @hookimpl
-def observatory_merge_records(kind, source_id, target_id):
+def observatory_merge_records(kind, source_id, target_id, only):
     if source_id == 666:
         raise RuntimeError("cannot relink")
-    MOVED.append((kind, source_id, target_id))
-    return MergeResult("sample", {"sample_links": 2})
+    MOVED.append((kind, source_id, target_id, only))
+    return MergeResult("sample", {"sample_links": (only or {}).get("sample_links", [11, 12])})
 
 @hookimpl
 def observatory_bulletin_sections(year, month, locale):
@@ -203,7 +203,9 @@ def test_hook_observatory_deadlines(as_user):
 
 def test_hook_observatory_merge_records(sample_app):
     with sample_app.app_context():
-        assert gather.merge_records("defender", 3, 4) == {"sample": {"sample_links": 2}}
+        assert gather.merge_records("defender", 3, 4) == {"sample": {"sample_links": [11, 12]}}
+        assert gather.merge_records("defender", 4, 3, only={"sample": {"sample_links": [12]}}) == {
+            "sample": {"sample_links": [12]}}
         with pytest.raises(RuntimeError, match="cannot relink"):
             gather.merge_records("defender", 666, 4)  # a failing plugin aborts the merge
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from sqlalchemy import Select, select
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..navigation import page_argument, page_size
 from ..permissions import permission_required
 from .capture import record
@@ -18,7 +19,7 @@ from .models import AuditEntry
 
 blueprint = Blueprint("audit", __name__, url_prefix="/admin/audit")
 VIEW = "core.audit.view"
-ACTIONS = ("create", "update", "delete", "view", "reveal", "export", "merge")
+ACTIONS = ("create", "update", "delete", "view", "reveal", "export", "merge", "unmerge")
 EXPORT_BATCH = 1000
 
 
@@ -57,7 +58,8 @@ def index():
     filters = _filters()
     query = _query(filters).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
-    return render_template("core/audit/index.html", pagination=pagination, filters=filters, actions=ACTIONS)
+    return render_template("core/audit/index.html", pagination=pagination, filters=filters, actions=ACTIONS,
+                           undo_form=ConfirmForm(formdata=None))
 
 
 @blueprint.route("/export.csv")

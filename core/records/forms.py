@@ -88,6 +88,8 @@ class TermForm(FlaskForm):
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[required(), Length(max=200)])
     acronym = StringField(_l("Acronym"), validators=[Length(max=50)])
+    aliases = TextAreaField(_l("Other names and spellings"), validators=[Length(max=2000)],
+                            description=_l("One per line."))
     country = SelectField(_l("Country"), validators=[required()])
     network = StringField(_l("Network"), validators=[Length(max=200)],
                           description=_l("The federation or network it belongs to, if any."))
@@ -100,7 +102,7 @@ class PartnerForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def record_data(self) -> dict:
-        names = ["name", "acronym", "network", "description", "confidentiality", "contacts"]
+        names = ["name", "acronym", "aliases", "network", "description", "confidentiality", "contacts"]
         return {name: (self[name].data or "").strip() for name in names if name in self}
 
     def without_personal_details(self) -> None:

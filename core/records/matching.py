@@ -62,6 +62,7 @@ def _core_words(key: str) -> str:
 
 def _score(name: str, candidate: Any) -> int:
     names = [candidate.name] + [a for a in getattr(candidate, "aliases", "").splitlines() if a.strip()]
+    names += [getattr(candidate, "acronym", "")] if getattr(candidate, "acronym", "") else []
     target = _core_words(name_key(name))
     best = 0.0
     for other in names:

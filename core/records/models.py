@@ -135,6 +135,7 @@ class Partner(db.Model):
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     acronym: Mapped[str] = mapped_column(String(50), default="")
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")  # other names, one per line
     country_id: Mapped[int | None] = mapped_column(ForeignKey("core_countries.id"), index=True)
     network: Mapped[str] = mapped_column(String(200), default="", index=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -147,5 +148,5 @@ class Partner(db.Model):
     country: Mapped[Country | None] = relationship()
 
     @property
-    def aliases(self) -> str:
-        return self.acronym
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]

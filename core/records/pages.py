@@ -55,7 +55,7 @@ def country_named(alpha3: str) -> Country | None:
 
 def possible_duplicates(model: Any, form: Any, record: Any | None) -> list[tuple[Any, int]]:
     """Close matches to warn about, unless the user saw them for these very names and saves again."""
-    aliases = (form.aliases.data if "aliases" in form else form.acronym.data) or ""
+    aliases = " ".join(form[name].data or "" for name in ("aliases", "acronym") if name in form)
     checked = name_key(f"{form.name.data} {aliases}")
     if form.confirm_duplicates.data == checked:
         return []

@@ -22,10 +22,10 @@ def observatory_blueprints():
     from ..attachments import views as attachment_views
     from ..audit import views as audit_views
     from ..notifications import views as notification_views
-    from . import partner_views, views, vocabulary_views
+    from . import merge_views, partner_views, views, vocabulary_views
 
     return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint,
-            attachment_views.blueprint, notification_views.blueprint]
+            attachment_views.blueprint, notification_views.blueprint, merge_views.blueprint]
 
 
 @hookimpl
@@ -52,6 +52,8 @@ def observatory_permissions():
                    _l("Contacts, exact locations and family; every reveal is audited."), (COORDINATOR, CASE_OFFICER)),
         Permission("core.records.export", _l("Export lists"),
                    _l("CSV and XLSX exports of defenders and partners, audited."), (COORDINATOR, CASE_OFFICER)),
+        Permission("core.records.merge", _l("Merge duplicate records"),
+                   _l("Merges are audited and can be undone from the audit trail."), ()),
         Permission("core.vocabularies.manage", _l("Manage controlled lists"), "", ()),
         Permission("core.audit.view", _l("Read the audit trail"), "", ()),
         Permission("core.outbox.view", _l("Read the email outbox"), "", ()),
@@ -125,7 +127,8 @@ def observatory_startup(app):
                 "exact_location": _l("Exact location"), "family": _l("Family"), "contacts": _l("Contact people")}
 
     actions = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "view": _l("Viewed"),
-               "reveal": _l("Revealed personal details"), "export": _l("Exported"), "merge": _l("Merged")}
+               "reveal": _l("Revealed personal details"), "export": _l("Exported"), "merge": _l("Merged"),
+               "unmerge": _l("Merge undone")}
 
     @app.context_processor
     def record_labels():

@@ -88,7 +88,7 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
     for field, value in data.items():
         setattr(record, field, value)
     record.name_key = name_key(record.name)
-    record.search_text = search_text(record.name, record.aliases)
+    record.search_text = search_text(record.name, f"{record.aliases} {getattr(record, 'acronym', '')}")
     created = record.id is None
     if created:
         record.created_by_id = author.id

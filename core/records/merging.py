@@ -1,0 +1,137 @@
+"""Merging two duplicate records into one, and undoing it from the audit trail.
+
+A merge keeps the target, gives it the source's names as aliases and any detail it lacked, moves
+everything linked to the source (attachments, assignments, and every plugin's rows through
+``observatory_merge_records``), deletes the source, and writes one ``merge`` audit row holding the
+complete before/after: enough to put everything back exactly.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, inspect, select, update
+
+from .. import gather
+from ..attachments.models import Attachment
+from ..audit.capture import record as audit
+from ..audit.models import AuditEntry
+from ..contributions import CONFIDENTIALITY_LEVELS
+from ..extensions import db
+from ..models import UTCDateTime
+from .matching import name_key, search_text
+from .models import Assignment, Defender, Partner, Term
+from .visibility import assignee_ids
+
+MODELS = {"defender": Defender, "partner": Partner}
+NOT_FILLED = {"id", "name", "name_key", "search_text", "aliases", "created_at", "updated_at", "created_by_id",
+              "confidentiality", "consent_to_publish"}
+UNMERGE = "unmerge"
+
+
+class MergeRefused(ValueError):
+    """The merge (or its undoing) cannot go ahead; the message says why."""
+
+
+def _columns(model: Any) -> list[Any]:
+    return list(inspect(model).column_attrs)
+
+
+def snapshot(record: Any) -> dict[str, Any]:
+    values = {}
+    for attr in _columns(type(record)):
+        value = getattr(record, attr.key)
+        values[attr.key] = value.isoformat() if isinstance(value, datetime) else value
+    return values
+
+
+def _restore(record: Any, values: dict[str, Any], only: set[str] | None = None) -> None:
+    for attr in _columns(type(record)):
+        if attr.key in values and (only is None or attr.key in only):
+            value = values[attr.key]
+            if value is not None and isinstance(attr.columns[0].type, UTCDateTime):
+                value = datetime.fromisoformat(value)
+            setattr(record, attr.key, value)
+
+
+def _merged_aliases(target: Any, source: Any) -> str:
+    seen, names = {name_key(target.name)}, []
+    for alias in target.alias_list + [source.name] + source.alias_list:
+        if name_key(alias) not in seen:
+            seen.add(name_key(alias))
+            names.append(alias)
+    return "\n".join(names)
+
+
+def merge(kind: str, source: Any, target: Any) -> AuditEntry:
+    """Merge ``source`` into ``target`` (same kind) and commit; returns the audit row."""
+    if source.id == target.id:
+        raise MergeRefused(_l("a record cannot be merged into itself"))
+    before, source_values = snapshot(target), snapshot(source)
+    source_rights = [term.id for term in getattr(source, "rights", [])]
+    target_rights = [term.id for term in getattr(target, "rights", [])]
+    source_assignees, target_assignees = assignee_ids(source), assignee_ids(target)
+
+    attachments = list(db.session.scalars(select(Attachment.id).where(
+        Attachment.record_type == kind, Attachment.record_id == source.id)))
+    db.session.execute(update(Attachment).where(Attachment.id.in_(attachments)).values(record_id=target.id))
+    added_assignees = sorted(source_assignees - target_assignees)
+    db.session.add_all(Assignment(record_type=kind, record_id=target.id, user_id=uid) for uid in added_assignees)
+    db.session.execute(delete(Assignment).where(Assignment.record_type == kind, Assignment.record_id == source.id))
+
+    target.aliases = _merged_aliases(target, source)
+    target.confidentiality = max(target.confidentiality, source.confidentiality, key=CONFIDENTIALITY_LEVELS.index)
+    for attr in _columns(type(target)):
+        if attr.key not in NOT_FILLED and not getattr(target, attr.key) and getattr(source, attr.key):
+            setattr(target, attr.key, getattr(source, attr.key))
+    if isinstance(target, Defender):
+        target.rights = list(db.session.scalars(select(Term).where(Term.id.in_(set(source_rights + target_rights)))))
+    target.name_key = name_key(target.name)
+    target.search_text = search_text(target.name, f"{target.aliases} {getattr(target, 'acronym', '')}")
+    db.session.flush()
+    moved = gather.merge_records(kind, source.id, target.id)
+    db.session.delete(source)
+    entry = audit(AuditEntry.MERGE, kind, target.id, target.name, {
+        "source": source_values, "source_rights": source_rights, "source_assignees": sorted(source_assignees),
+        "target_before": before, "target_after": snapshot(target), "target_rights_before": target_rights,
+        "attachments": attachments, "assignments_added": added_assignees, "plugins": moved,
+    })
+    db.session.commit()
+    return entry
+
+
+def undo(entry: AuditEntry) -> Any:
+    """Put back the source record and everything that moved; returns the restored record."""
+    if entry.action != AuditEntry.MERGE:
+        raise MergeRefused(_l("this is not a merge"))
+    model, data = MODELS[entry.record_type], entry.changes
+    if db.session.get(model, data["source"]["id"]) is not None:
+        raise MergeRefused(_l("this merge was already undone"))
+    target = db.session.get(model, entry.record_id)
+    if target is None:
+        raise MergeRefused(_l("the record kept by the merge no longer exists"))
+
+    source = model()
+    _restore(source, data["source"])
+    if model is Defender:
+        source.rights = list(db.session.scalars(select(Term).where(Term.id.in_(data["source_rights"]))))
+    db.session.add(source)
+    current = snapshot(target)
+    changed_by_merge = {key for key, value in data["target_after"].items()
+                        if data["target_before"].get(key) != value and current.get(key) == value}
+    _restore(target, data["target_before"], changed_by_merge - {"updated_at"})
+    if model is Defender:
+        target.rights = list(db.session.scalars(select(Term).where(Term.id.in_(data["target_rights_before"]))))
+    db.session.flush()
+
+    db.session.execute(update(Attachment).where(Attachment.id.in_(data["attachments"])).values(record_id=source.id))
+    db.session.execute(delete(Assignment).where(Assignment.record_type == entry.record_type,
+                                                Assignment.record_id == target.id,
+                                                Assignment.user_id.in_(data["assignments_added"])))
+    db.session.add_all(Assignment(record_type=entry.record_type, record_id=source.id, user_id=uid)
+                       for uid in data["source_assignees"])
+    gather.merge_records(entry.record_type, target.id, source.id, only=data["plugins"])
+    audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
+    db.session.commit()
+    return source
