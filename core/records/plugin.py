@@ -22,10 +22,10 @@ def observatory_blueprints():
     from ..attachments import views as attachment_views
     from ..audit import views as audit_views
     from ..notifications import views as notification_views
-    from . import merge_views, partner_views, views, vocabulary_views
+    from . import import_views, merge_views, partner_views, views, vocabulary_views
 
     return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint,
-            attachment_views.blueprint, notification_views.blueprint, merge_views.blueprint]
+            attachment_views.blueprint, notification_views.blueprint, merge_views.blueprint, import_views.blueprint]
 
 
 @hookimpl
@@ -52,6 +52,7 @@ def observatory_permissions():
                    _l("Contacts, exact locations and family; every reveal is audited."), (COORDINATOR, CASE_OFFICER)),
         Permission("core.records.export", _l("Export lists"),
                    _l("CSV and XLSX exports of defenders and partners, audited."), (COORDINATOR, CASE_OFFICER)),
+        Permission("core.records.import", _l("Import defenders and partners"), "", (COORDINATOR,)),
         Permission("core.records.merge", _l("Merge duplicate records"),
                    _l("Merges are audited and can be undone from the audit trail."), ()),
         Permission("core.vocabularies.manage", _l("Manage controlled lists"), "", ()),
@@ -65,6 +66,7 @@ def observatory_nav_items():
     return [
         NavItem(_l("Defenders"), "defenders.index", "core.defenders.view", order=10),
         NavItem(_l("Partners"), "partners.index", "core.partners.view", order=60),
+        NavItem(_l("Import"), "imports.upload", "core.records.import", order=920, group=ADMIN_GROUP),
         NavItem(_l("Controlled lists"), "vocabularies.index", "core.vocabularies.manage", order=930, group=ADMIN_GROUP),
         NavItem(_l("Audit trail"), "audit.index", "core.audit.view", order=940, group=ADMIN_GROUP),
         NavItem(_l("Outbox"), "notifications.outbox", "core.outbox.view", order=950, group=ADMIN_GROUP),

@@ -80,7 +80,7 @@ def partners_query(user: Any, filters: PartnerFilters) -> Select:
     return query.order_by(*PARTNER_SORTS.get(filters.sort, PARTNER_SORTS["name"]))
 
 
-def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: Any) -> Any:
+def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: Any, commit: bool = True) -> Any:
     """Apply validated form data; the creator stays assigned so a restricted record never vanishes for them."""
     if "rights" in data:
         rights = data.pop("rights") or []
@@ -97,7 +97,8 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
     db.session.flush()
     newly_assigned = set_assignees(record, assignees)
     _tell_people(record, newly_assigned - {author.id}, created, author)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return record
 
 
