@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 import click
 from flask import current_app
@@ -81,14 +82,48 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], password:
     click.echo(f"Created {email} ({', '.join(roles) or 'no role'}).")
 
 
+def _has_accounts() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(User)))
+
+
+def _has_records() -> bool:
+    from .records.models import Defender
+
+    return bool(db.session.scalar(select(func.count()).select_from(Defender)))
+
+
+def _load_demo_records(scale: int) -> None:
+    from .gather import load_demo_data
+
+    started = time.perf_counter()
+    messages = load_demo_data(scale)
+    db.session.commit()
+    for message in messages:
+        click.echo(f"Demo data: {message}")
+    click.echo(f"Loaded in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("demo-data")
+@click.option("--scale", type=click.IntRange(1, 10000), default=1, show_default=True,
+              help="Multiply the demo size (1: about 300 defenders and 100 partners; 250: about 100,000 records).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when there are records already.")
+@with_appcontext
+def demo_data_command(scale: int, if_empty: bool) -> None:
+    """Load fictional demo records from the core and every plugin (bulk inserts)."""
+    if _has_records():
+        if if_empty:
+            click.echo("The database already has records: no demo data loaded.")
+            return
+        raise click.ClickException("The database already has records; demo data goes only into an empty one.")
+    _load_demo_records(scale)
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
-    """Create a demo admin with a random password (printed once) and load the plugins' demo data."""
-    from .gather import load_demo_data
-
-    if db.session.scalar(select(func.count()).select_from(User)):
+    """Create a demo admin with a random password (printed once) and load the demo records."""
+    if _has_accounts():
         if if_empty:
             click.echo("The database already has accounts: no demo data loaded.")
             return
@@ -96,10 +131,10 @@ def demo_command(if_empty: bool) -> None:
     password = secrets.token_urlsafe(12)
     db.session.add(User(email=DEMO_ADMIN_EMAIL, name="Demo Administrator", password_hash=hash_password(password),
                         roles=_roles_named([ADMIN])))
-    messages = load_demo_data()
+    db.session.flush()
+    if not _has_records():
+        _load_demo_records(1)
     db.session.commit()
-    for message in messages:
-        click.echo(f"Demo data: {message}")
     click.echo("")
     click.echo("=" * 64)
     click.echo(f"  Log in at {current_app.config['BASE_URL']}/login")
@@ -109,7 +144,7 @@ def demo_command(if_empty: bool) -> None:
     click.echo("=" * 64)
 
 
-CORE_COMMANDS = [plugins_command, worker_command, create_user_command, demo_command]
+CORE_COMMANDS = [plugins_command, worker_command, create_user_command, demo_command, demo_data_command]
 
 
 if __name__ == "__main__":

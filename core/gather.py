@@ -91,5 +91,6 @@ def merge_records(kind: str, source_id: int, target_id: int,
     return moved
 
 
-def load_demo_data() -> list[str]:
-    return [str(message) for _plugin, message in host().call("observatory_demo_data")]
+def load_demo_data(scale: int = 1) -> list[str]:
+    """Every plugin's demo records; a failure propagates (half-loaded demo data helps nobody)."""
+    return [str(message) for _plugin, message in host().call("observatory_demo_data", isolate=False, scale=scale)]

@@ -76,18 +76,19 @@ def observatory_cli_commands():
 
 
 @hookspec
-def observatory_demo_data():
-    """Called by ``observatory demo`` (and ``make run``) on an empty database, after core demo data.
+def observatory_demo_data(scale):
+    """Called by ``observatory demo-data`` (and ``make run``) on an empty database, core records first.
 
-    Adds realistic but fictitious records to ``db.session`` (the caller commits). Returns a
-    short translated sentence saying what was added, or ``None``.
+    Adds realistic but fictitious records, about ``scale`` times the default demo size (benchmarks
+    ask for hundreds: use bulk inserts), linked to the core's demo defenders and partners. The
+    caller commits. Returns a short sentence saying what was added, or ``None``.
 
     Example::
 
         @hookimpl
-        def observatory_demo_data():
-            db.session.add_all(make_demo_cases())
-            return _("12 demo cases")
+        def observatory_demo_data(scale):
+            db.session.execute(insert(Case), make_demo_cases(40 * scale))
+            return f"{40 * scale} demo cases"
     """
 
 

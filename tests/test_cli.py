@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import User
@@ -80,3 +80,25 @@ def test_console_script_is_installed():
     assert result.returncode == 0, result.stderr
     for command in ("plugins", "worker", "create-user", "demo", "db", "run"):
         assert command in result.stdout
+
+
+def test_demo_data_is_realistic_scaled_and_loaded_once(app):
+    from core.records.models import Assignment, Defender, Partner
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data", "--scale", "2"])
+    assert result.exit_code == 0, result.output
+    assert "600 defenders and 200 partner organisations" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Defender)) == 600
+        assert db.session.scalar(select(func.count()).select_from(Partner)) == 200
+        countries = db.session.scalar(select(func.count(func.distinct(Defender.country_id))))
+        assert countries >= 30
+        restricted = db.session.scalars(select(Defender.id).where(Defender.confidentiality == "restricted")).all()
+        assigned = set(db.session.scalars(select(Assignment.record_id).where(Assignment.record_type == "defender")))
+        assert restricted and set(restricted) <= assigned  # restricted demo records have someone assigned
+        no_consent = db.session.scalar(select(Defender).where(Defender.consent_to_publish.is_(False)))
+        assert no_consent.publication_name and no_consent.public_name != no_consent.name
+    again = runner.invoke(args=["demo-data", "--if-empty"])
+    assert again.exit_code == 0 and "no demo data loaded" in again.output
+    assert runner.invoke(args=["demo-data"]).exit_code != 0

@@ -101,8 +101,8 @@ def observatory_cli_commands():
     return [hello]
 
 @hookimpl
-def observatory_demo_data():
-    return "3 sample records"
+def observatory_demo_data(scale):
+    return f"{3 * scale} sample records"
 '''
 TEMPLATES = {
     "templates/sample/widget.html": "<span class='sample-count'>{{ context.count }}</span>",

@@ -98,6 +98,14 @@ def observatory_search(query, user, limit):
 
 
 @hookimpl
+def observatory_demo_data(scale):
+    from .demo import load
+
+    defenders, partners = load(scale)
+    return f"{defenders} defenders and {partners} partner organisations"
+
+
+@hookimpl
 def observatory_cli_commands():
     import click
     from flask.cli import with_appcontext
