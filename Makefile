@@ -59,6 +59,6 @@ translations-compile: install
 clean:
 	rm -rf $(VENV) instance .pytest_cache
 
-# Median time and SQL statements per page at 100, 1,000 and 10,000 users and jobs.
+# Requests per second and SQL statements per main page, at about 1,000 and 100,000 records.
 bench: install translations-compile
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)

@@ -1,126 +1,147 @@
-"""Page speed as the data grows: median time and SQL statements per page, at growing data sizes.
+"""Page speed as the data grows: requests per second and SQL statements per main page.
 
-Run with ``make bench`` (SQLite in a temporary folder) or set ``OBSERVATORY_DATABASE_URL`` to an
-empty PostgreSQL database. The query count must stay flat from one size to the next; the time
-should too, since lists paginate in the database.
+For each scale it loads the demo data into a fresh database (``observatory demo-data --scale``),
+then serves every main page from the same app, in the same run, next to a bare page of the same
+layout, and prints requests per second, the ratio to the bare page, and the SQL statements per
+request. Targets at 100,000 records: every main page at least half the bare page's requests per
+second, and at most 10 SQL statements.
+
+    make bench                                  # scales 3 (about 1,000 records) and 250 (100,000)
+    .venv/bin/python bench/pages.py --scales 3 --database-url postgresql+psycopg://...
 """
 from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import pyotp
+from flask import render_template_string
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select
+from sqlalchemy import create_engine, event, select, text
 
 from core import create_app
 from core.extensions import db
-from core.models import Job, Role, User
+from core.gather import load_demo_data
+from core.models import Role, User
+from core.permissions import login_only
+from core.records.models import Defender
 from core.security import hash_password
 
-PAGES = ["/", "/admin/users", "/admin/users?page=3", "/jobs/", "/search?q=user", "/admin/roles"]
 PASSWORD = "benchmark password"
+BARE = "/bench-bare"
+MAX_QUERIES, MIN_RATIO = 10, 0.5
+
+
+def pages(defender_id: int) -> dict[str, str]:
+    return {
+        "dashboard": "/",
+        "defenders": "/defenders/",
+        "defenders, filtered": "/defenders/?region=africa&risk=high&sort=-updated",
+        "defenders, page 40": "/defenders/?page=40",
+        "defenders, name search": "/defenders/?q=amina",
+        "defender file": f"/defenders/{defender_id}",
+        "partners, filtered": "/partners/?region=asia",
+        "search": "/search?q=kaya",
+    }
 
 
 def build_app(database_url: str | None, folder: Path):
-    config = {"OBSERVATORY_ENV": "testing", "INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": False}
+    config = {"OBSERVATORY_ENV": "testing", "INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": False,
+              "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder / 'bench.sqlite3'}"}
     if database_url:
-        config["SQLALCHEMY_DATABASE_URI"] = database_url
-    else:
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
     app = create_app(config)
+
+    @login_only
+    def bare():
+        return render_template_string("{% extends 'base.html' %}{% block content %}<h1>Bare</h1>{% endblock %}")
+
+    app.add_url_rule(BARE, "bench_bare", bare)
     with app.app_context():
         upgrade(revision="heads")
     return app
 
 
-def grow(app, total_users: int) -> None:
-    """Add users (with roles) and jobs until there are ``total_users`` users and as many jobs."""
+def load(app, scale: int) -> tuple[User, int]:
     with app.app_context():
-        have = db.session.scalar(select(db.func.count()).select_from(User))
-        roles = db.session.scalars(select(Role)).all()
-        admin_id = db.session.scalar(select(User.id).where(User.email == "bench@example.org"))
-        rows = [{"email": f"user{i}@example.org", "name": f"User {i:06}", "password_hash": "x", "active": True,
-                 "failed_logins": 0, "totp_enabled": False} for i in range(have, total_users)]
-        if rows:
-            db.session.execute(insert(User), rows)
-            new_ids = db.session.scalars(select(User.id).where(User.id > (admin_id or 0)).order_by(User.id)).all()
-            db.session.execute(db.metadata.tables["core_user_roles"].insert(),
-                               [{"user_id": uid, "role_id": roles[uid % len(roles)].id} for uid in new_ids[-len(rows):]])
-            db.session.execute(insert(Job), [{"function": "core.exports.export_users", "title": f"Job {i}",
-                                              "params": {}, "locale": "en", "status": "finished", "progress": 100,
-                                              "attempts": 1, "created_by_id": admin_id} for i in range(len(rows))])
-        db.session.commit()
-
-
-def make_admin(app) -> User:
-    with app.app_context():
-        admin = User(email="bench@example.org", name="Bench Admin", password_hash=hash_password(PASSWORD),
+        started = time.perf_counter()
+        load_demo_data(scale)
+        admin = User(email="bench@example.org", name="Bench Officer", password_hash=hash_password(PASSWORD),
                      totp_secret=pyotp.random_base32(), totp_enabled=True,
-                     roles=[db.session.scalar(select(Role).where(Role.name == "admin"))])
+                     roles=[db.session.scalar(select(Role).where(Role.name == "case_officer"))])
         db.session.add(admin)
         db.session.commit()
+        print(f"  loaded scale {scale} in {time.perf_counter() - started:.1f} s", flush=True)
+        defender_id = db.session.scalar(select(Defender.id).where(Defender.confidentiality == "internal").limit(1))
         db.session.refresh(admin)
         db.session.expunge(admin)
-        return admin
+        return admin, defender_id
 
 
-def logged_in_client(app, admin: User):
+def logged_in_client(app, user: User):
     client = app.test_client()
-    token = lambda path: re.search(r'name="csrf-token" content="([^"]+)"',  # noqa: E731
-                                   client.get(path).get_data(as_text=True)).group(1)
-    client.post("/login", data={"csrf_token": token("/login"), "email": admin.email, "password": PASSWORD})
+
+    def token(path):
+        return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+    client.post("/login", data={"csrf_token": token("/login"), "email": user.email, "password": PASSWORD})
     client.post("/login/two-factor", data={"csrf_token": token("/login/two-factor"),
-                                           "code": pyotp.TOTP(admin.totp_secret).now()})
+                                           "code": pyotp.TOTP(user.totp_secret).now()})
     assert client.get("/").status_code == 200, "benchmark login failed"
     return client
 
 
-def measure(app, client, repeat: int) -> dict[str, tuple[float, int]]:
+def measure(app, client, path: str, seconds: float) -> tuple[float, int]:
+    """(requests per second over about ``seconds``, SQL statements in one request)."""
     with app.app_context():
         engine = db.engine
-    results = {}
-    for path in PAGES:
-        statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
+    statements: list[str] = []
+
+    def record(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    response = client.get(path)
+    event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, (path, response.status_code)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
         client.get(path)
-        event.remove(engine, "before_cursor_execute", listener)
-        timings = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            response = client.get(path)
-            timings.append(time.perf_counter() - start)
-            assert response.status_code == 200, (path, response.status_code)
-        results[path] = (statistics.median(timings) * 1000, len(statements))
-    return results
+        count += 1
+    return count / (time.perf_counter() - started), len(statements)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,10000", help="numbers of users (and jobs) to measure at")
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--scales", default="3,250", help="demo-data scales (1 is about 400 records)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="time spent on each page")
+    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database (default: SQLite)")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        app = build_app(options.database_url, Path(folder))
-        admin = make_admin(app)
-        client = logged_in_client(app, admin)
-        print(f"{'page':<24}" + "".join(f"{size:>20}" for size in options.sizes.split(",")))
-        columns = []
-        for size in (int(s) for s in options.sizes.split(",")):
-            grow(app, size)
-            columns.append(measure(app, client, options.repeat))
-        for path in PAGES:
-            cells = "".join(f"{col[path][0]:>12.1f} ms {col[path][1]:>2} q" for col in columns)
-            print(f"{path:<24}{cells}")
-        flat = all(len({col[path][1] for col in columns}) == 1 for path in PAGES)
-        print("query counts flat as data grows:", "yes" if flat else "NO")
-        raise SystemExit(0 if flat else 1)
+    ok = True
+    for scale in (int(s) for s in options.scales.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            app = build_app(options.database_url, Path(folder))
+            user, defender_id = load(app, scale)
+            client = logged_in_client(app, user)
+            bare_rps, bare_queries = measure(app, client, BARE, options.seconds)
+            records = scale * 400
+            print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
+            print(f"  {'page':<26}{'req/s':>8}{'ratio':>8}{'queries':>9}")
+            for name, path in pages(defender_id).items():
+                rps, queries = measure(app, client, path, options.seconds)
+                ratio = rps / bare_rps
+                flag = "" if queries <= MAX_QUERIES and ratio >= MIN_RATIO else "  <- over target"
+                ok &= not flag
+                print(f"  {name:<26}{rps:>8.0f}{ratio:>8.2f}{queries:>9}{flag}", flush=True)
+            with app.app_context():
+                db.engine.dispose()
+    print("\nall pages within targets" if ok else "\nsome pages are over target")
 
 
 if __name__ == "__main__":

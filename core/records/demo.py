@@ -15,7 +15,8 @@ from ..extensions import db
 from ..models import Role, User, utcnow
 from ..security import hash_password
 from .matching import name_key, search_text
-from .models import Assignment, Country, Defender, Partner, Term, defender_rights
+from .models import Assignment, Country, Defender, Partner, SearchToken, Term, defender_rights
+from .tokens import bulk_rows
 
 DEFENDERS_PER_SCALE, PARTNERS_PER_SCALE = 300, 100
 BATCH = 5000
@@ -78,8 +79,10 @@ def load(scale: int = 1, seed: int = 7) -> tuple[int, int]:
         if row["confidentiality"] == "restricted" or rng.random() < 0.2:
             assignments.append({"record_type": "defender", "record_id": defender_id, "user_id": rng.choice(officers)})
     _insert_batches(defender_rights, links)
+    _insert_batches(SearchToken.__table__, bulk_rows("defender", ids, [row["search_text"] for row in defenders]))
     partners = _partner_rows(rng, PARTNERS_PER_SCALE * scale, countries, now)
-    _bulk(Partner, partners)
+    partner_ids = _bulk(Partner, partners)
+    _insert_batches(SearchToken.__table__, bulk_rows("partner", partner_ids, [row["search_text"] for row in partners]))
     _insert_batches(Assignment.__table__, assignments)
     return len(defenders), len(partners)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..extensions import db
 from .visibility import visible
@@ -79,8 +79,9 @@ def similar_records(model: Any, name: str, aliases: str, user: Any, exclude_id: 
     keys |= {f"~{skeleton(word)}" for word in set(keys)}
     if not keys:
         return []
-    query = (select(model).where(visible(model, user))
-             .where(or_(*(model.search_text.contains(key, autoescape=True) for key in keys))).limit(MAX_CANDIDATES))
+    from .tokens import having_any_token
+
+    query = select(model).where(visible(model, user)).where(having_any_token(model, keys)).limit(MAX_CANDIDATES)
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
     scored = [(record, _score(name, record)) for record in db.session.scalars(query)]

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import UTCDateTime
 from .matching import name_key, search_text
 from .models import Assignment, Defender, Partner, Term
+from .tokens import forget_tokens, index_tokens
 from .visibility import assignee_ids
 
 MODELS = {"defender": Defender, "partner": Partner}
@@ -90,7 +91,9 @@ def merge(kind: str, source: Any, target: Any) -> AuditEntry:
     target.name_key = name_key(target.name)
     target.search_text = search_text(target.name, f"{target.aliases} {getattr(target, 'acronym', '')}")
     db.session.flush()
+    index_tokens(target)
     moved = gather.merge_records(kind, source.id, target.id)
+    forget_tokens(kind, source.id)
     db.session.delete(source)
     entry = audit(AuditEntry.MERGE, kind, target.id, target.name, {
         "source": source_values, "source_rights": source_rights, "source_assignees": sorted(source_assignees),
@@ -132,6 +135,8 @@ def undo(entry: AuditEntry) -> Any:
     db.session.add_all(Assignment(record_type=entry.record_type, record_id=source.id, user_id=uid)
                        for uid in data["source_assignees"])
     gather.merge_records(entry.record_type, target.id, source.id, only=data["plugins"])
+    index_tokens(source)
+    index_tokens(target)
     audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
     db.session.commit()
     return source

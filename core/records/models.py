@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..contributions import INTERNAL
@@ -88,7 +88,7 @@ class Defender(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=PERSON)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     name_key: Mapped[str] = mapped_column(String(200), index=True)  # for duplicate matching
     search_text: Mapped[str] = mapped_column(Text, default="")  # name and aliases, normalised
     aliases: Mapped[str] = mapped_column(Text, default="")
@@ -131,7 +131,7 @@ class Partner(db.Model):
     PERSONAL_FIELDS = ("contacts",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     acronym: Mapped[str] = mapped_column(String(50), default="")
@@ -150,3 +150,18 @@ class Partner(db.Model):
     @property
     def alias_list(self) -> list[str]:
         return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]
+
+
+class SearchToken(db.Model):
+    """One word (or spelling skeleton) of a record's names, for indexed search and duplicate lookups.
+
+    Compared byte by byte (C collation on PostgreSQL) so that a word prefix is an index range.
+    """
+
+    __tablename__ = "core_search_tokens"
+    __table_args__ = (Index("ix_core_search_tokens_lookup", "record_type", "token", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    token: Mapped[str] = mapped_column(String(80).with_variant(String(80, collation="C"), "postgresql"))

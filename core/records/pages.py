@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
-from flask_babel import gettext as _, lazy_gettext as _l
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +17,7 @@ from ..contributions import RESTRICTED
 from ..extensions import db
 from ..models import User
 from ..permissions import can
+from .countries import country_name
 from .matching import name_key, similar_records
 from .models import Country
 from .personal import personal_details
@@ -33,8 +36,22 @@ def visible_record(model: Any, record_id: int) -> Any:
     return record
 
 
-def countries() -> list[Country]:
-    return sorted(db.session.scalars(select(Country)), key=lambda country: country.name)
+@dataclass(frozen=True)
+class CountryChoice:
+    id: int
+    alpha3: str
+    name: str
+
+
+def countries() -> list[CountryChoice]:
+    """Every country, named and sorted in the user's language; read once per process and language."""
+    locale = str(get_locale() or "en")
+    cache = current_app.extensions.setdefault("observatory.countries", {})
+    if locale not in cache:
+        rows = db.session.execute(select(Country.id, Country.alpha3, Country.alpha2)).all()
+        cache[locale] = sorted((CountryChoice(id_, alpha3, country_name(alpha2, locale)) for id_, alpha3, alpha2 in rows),
+                               key=lambda choice: choice.name)
+    return cache[locale]
 
 
 def prepare_common_fields(form: Any, record: Any | None) -> None:

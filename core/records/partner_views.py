@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..navigation import page_argument, page_size
+from ..pagination import paginate
 from ..permissions import can, permission_required
 from . import pages, services
 from .countries import REGIONS
@@ -48,7 +48,7 @@ def _edit_page(form: PartnerForm, partner: Partner | None):
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     query = services.partners_query(current_user, filters).options(selectinload(Partner.country))
-    pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
+    pagination = paginate(query)
     networks = db.session.scalars(select(Partner.network).where(visible(Partner, current_user), Partner.network != "")
                                   .distinct().order_by(Partner.network).limit(200)).all()
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..models import User
 from ..notifications.services import followers_of, notify
 from .models import Country, Defender, Partner, Term
-from .matching import name_key, search_text, words
+from .matching import name_key, search_text
+from .tokens import index_tokens, matching_word_prefixes
 from .registry import record_url
 from .visibility import can_see, set_assignees, visible
 
@@ -52,8 +53,8 @@ PARTNER_SORTS = {
 
 def _common_filters(model: Any, query: Select, filters: Any) -> Select:
     """Name words, country and region: the filters every record list shares."""
-    for word in words(filters.q):
-        query = query.where(model.search_text.contains(word, autoescape=True))
+    for condition in matching_word_prefixes(model, filters.q):
+        query = query.where(condition)
     if filters.country:
         query = query.where(Country.alpha3 == filters.country)
     if filters.region:
@@ -95,6 +96,7 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
         db.session.add(record)
         assignees = assignees | {author.id}
     db.session.flush()
+    index_tokens(record)
     newly_assigned = set_assignees(record, assignees)
     _tell_people(record, newly_assigned - {author.id}, created, author)
     if commit:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import gather
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..navigation import page_argument, page_size
+from ..pagination import paginate
 from ..permissions import can, permission_required
 from . import pages, services
 from .countries import REGIONS
@@ -57,7 +57,7 @@ def _edit_page(form: DefenderForm, defender: Defender | None):
 def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     query = services.defenders_query(current_user, filters).options(selectinload(Defender.country))
-    pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
+    pagination = paginate(query)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
                            countries=pages.countries(), regions=REGIONS, export_form=ConfirmForm())
 

@@ -1,0 +1,54 @@
+"""Keeping the search tokens of a record in step with its names, and querying them."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..extensions import db
+from .matching import words
+from .models import SearchToken
+
+PREFIX_END = "\x7f"  # tokens are ASCII letters, digits and "~": all sort below DEL
+MAX_TOKEN = 80
+
+
+def tokens_of(search_text: str) -> set[str]:
+    return {token[:MAX_TOKEN] for token in search_text.split()}
+
+
+def index_tokens(record: Any) -> None:
+    """Replace the record's tokens (call after a flush, once it has an id)."""
+    db.session.execute(delete(SearchToken).where(SearchToken.record_type == record.__record_type__,
+                                                 SearchToken.record_id == record.id))
+    rows = [{"record_type": record.__record_type__, "record_id": record.id, "token": token}
+            for token in tokens_of(record.search_text)]
+    if rows:
+        db.session.execute(insert(SearchToken), rows)
+
+
+def forget_tokens(record_type: str, record_id: int) -> None:
+    db.session.execute(delete(SearchToken).where(SearchToken.record_type == record_type,
+                                                 SearchToken.record_id == record_id))
+
+
+def bulk_rows(record_type: str, ids: list[int], texts: list[str]) -> list[dict[str, Any]]:
+    return [{"record_type": record_type, "record_id": record_id, "token": token}
+            for record_id, text in zip(ids, texts) for token in tokens_of(text)]
+
+
+def matching_word_prefixes(model: Any, query: str) -> list[ColumnElement[bool]]:
+    """One condition per word of ``query``: the record has a name word starting with it."""
+    conditions = []
+    for word in words(query):
+        word = word[:MAX_TOKEN]
+        conditions.append(model.id.in_(select(SearchToken.record_id).where(
+            SearchToken.record_type == model.__record_type__, SearchToken.token >= word,
+            SearchToken.token < word + PREFIX_END)))
+    return conditions
+
+
+def having_any_token(model: Any, tokens: set[str]) -> ColumnElement[bool]:
+    return model.id.in_(select(SearchToken.record_id).where(
+        SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))))
