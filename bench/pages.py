@@ -72,6 +72,8 @@ def load(app, scale: int) -> tuple[User, int]:
     with app.app_context():
         started = time.perf_counter()
         load_demo_data(scale)
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))  # as `observatory demo-data` does after loading
         admin = User(email="bench@example.org", name="Bench Officer", password_hash=hash_password(PASSWORD),
                      totp_secret=pyotp.random_base32(), totp_enabled=True,
                      roles=[db.session.scalar(select(Role).where(Role.name == "case_officer"))])

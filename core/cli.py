@@ -7,7 +7,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .extensions import db
 from .models import Role, User
@@ -97,6 +97,8 @@ def _load_demo_records(scale: int) -> None:
 
     started = time.perf_counter()
     messages = load_demo_data(scale)
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))  # fresh statistics, so the planner picks the right indexes
     db.session.commit()
     for message in messages:
         click.echo(f"Demo data: {message}")

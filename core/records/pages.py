@@ -7,6 +7,7 @@ from typing import Any
 from dataclasses import dataclass
 
 from flask import abort, current_app, render_template
+from markupsafe import Markup
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -52,6 +53,18 @@ def countries() -> list[CountryChoice]:
         cache[locale] = sorted((CountryChoice(id_, alpha3, country_name(alpha2, locale)) for id_, alpha3, alpha2 in rows),
                                key=lambda choice: choice.name)
     return cache[locale]
+
+
+def country_options(selected: str = "") -> Markup:
+    """The ``<option>`` list of every country for filter forms, built once per language (it is long)."""
+    locale = str(get_locale() or "en")
+    cache = current_app.extensions.setdefault("observatory.country_options", {})
+    if locale not in cache:
+        cache[locale] = Markup("").join(Markup('<option value="{}">{}</option>').format(c.alpha3, c.name)
+                                        for c in countries())
+    if not selected or not selected.isalpha():
+        return cache[locale]
+    return Markup(str(cache[locale]).replace(f'value="{selected}">', f'value="{selected}" selected>', 1))
 
 
 def prepare_common_fields(form: Any, record: Any | None) -> None:

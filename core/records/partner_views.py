@@ -52,7 +52,7 @@ def index():
     networks = db.session.scalars(select(Partner.network).where(visible(Partner, current_user), Partner.network != "")
                                   .distinct().order_by(Partner.network).limit(200)).all()
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries(), regions=REGIONS, networks=networks, export_form=ConfirmForm())
+                           country_options=pages.country_options, regions=REGIONS, networks=networks, export_form=ConfirmForm())
 
 
 FILTERS = ("q", "country", "region", "network", "confidentiality", "sort")

@@ -59,7 +59,7 @@ def index():
     query = services.defenders_query(current_user, filters).options(selectinload(Defender.country))
     pagination = paginate(query)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries(), regions=REGIONS, export_form=ConfirmForm())
+                           country_options=pages.country_options, regions=REGIONS, export_form=ConfirmForm())
 
 
 FILTERS = ("q", "country", "region", "risk", "confidentiality", "sort")

@@ -30,6 +30,7 @@ def upgrade():
 
     with op.batch_alter_table('core_defenders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_defenders_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_core_defenders_updated_at'), ['updated_at'], unique=False)
 
     with op.batch_alter_table('core_partners', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_partners_name'), ['name'], unique=False)
@@ -52,6 +53,7 @@ def downgrade():
 
     with op.batch_alter_table('core_defenders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_defenders_name'))
+        batch_op.drop_index(batch_op.f('ix_core_defenders_updated_at'))
 
     with op.batch_alter_table('core_search_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_search_tokens_record_id'))
