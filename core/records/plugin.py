@@ -140,6 +140,8 @@ def observatory_startup(app):
                "reveal": _l("Revealed personal details"), "export": _l("Exported"), "merge": _l("Merged"),
                "unmerge": _l("Merge undone")}
 
+    app.jinja_env.globals["_labels"] = labels  # for documents built outside templates
+
     @app.context_processor
     def record_labels():
         return {"labels": labels, "personal_labels": personal, "audit_action": lambda a: actions.get(a, a)}

@@ -2,13 +2,16 @@
 its timeline, and revealing personal details."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import gather
+from .. import documents, gather
+from ..audit.capture import record as audit
+from ..audit.models import AuditEntry
+from ..models import utcnow
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..pagination import paginate
@@ -102,6 +105,43 @@ def reveal(defender_id: int):
         return _file(defender, revealed=False, reveal_form=form), 422
     record_reveal(defender, form.reason.data.strip())
     return _file(defender, revealed=True, reveal_form=form)
+
+
+@blueprint.route("/<int:defender_id>/file.<fmt>")
+@permission_required(VIEW)
+def document(defender_id: int, fmt: str):
+    """The defender's file to print or send: without personal details, and recorded as an export."""
+    if fmt not in documents.FORMATS:
+        abort(404)
+    defender = pages.visible_record(Defender, defender_id)
+    audit(AuditEntry.EXPORT, "defender", defender.id, defender.name, {"format": fmt})
+    db.session.commit()
+    return documents.download(_document(defender), fmt, defender.name)
+
+
+def _document(defender: Defender) -> documents.Document:
+    labels = current_app.jinja_env.globals.get("_labels") or {}
+    rows = [
+        (_("Defender"), str(labels.get("kind", {}).get(defender.kind, defender.kind))),
+        (_("Country"), defender.country.name if defender.country else "—"),
+        (_("Profession or role"), defender.profession or "—"),
+        (_("Rights defended"), ", ".join(term.label for term in defender.rights) or "—"),
+        (_("Risk level"), str(labels.get("risk", {}).get(defender.risk_level, defender.risk_level))),
+        (_("In publications"), _("Named (consent given)") if defender.consent_to_publish
+         else _("As “%(name)s” (no consent)", name=defender.publication_name)),
+    ]
+    blocks: list = [documents.Table((_("Field"), _("Value")), tuple(rows))]
+    if defender.summary:
+        blocks += [documents.Heading(_("Situation")), documents.Paragraph(defender.summary)]
+    timeline = gather.defender_timeline(defender.id, current_user)
+    blocks.append(documents.Heading(_("Timeline")))
+    blocks.append(documents.Table((_("Date"), _("Event")), tuple(
+        (format_date(entry.when, "medium"), str(entry.title)) for entry in timeline)) if timeline
+        else documents.Paragraph(_("Nothing on the timeline yet."), emphasis=True))
+    blocks.append(documents.Paragraph(_("Personal details are never included in printed files."), emphasis=True))
+    return documents.Document(defender.name, str(get_locale()), blocks,
+                              subtitle=str(labels.get("confidentiality", {}).get(defender.confidentiality, "")),
+                              footer=_("Observatory — printed %(date)s", date=format_date(utcnow(), "long")))
 
 
 def _file(defender: Defender, revealed: bool, reveal_form: RevealForm | None = None) -> str:

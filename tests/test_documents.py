@@ -1,0 +1,94 @@
+"""The documents service: the same document as HTML, PDF and DOCX, accents intact in three languages."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from docx import Document as ReadDocx
+from sqlalchemy import select
+
+from core import documents
+from core.audit.models import AuditEntry
+from core.extensions import db
+
+from .conftest import login, require_service
+from .records_helpers import add_defender
+
+TEXTS = {
+    "en": "Urgent appeal: arbitrary detention of the defender",
+    "fr": "Appel urgent : détention arbitraire de la défenseure, à Gaziantep — « Çağlar » œuvre",
+    "es": "Llamamiento urgente: detención arbitraria del niño defensor, señora Muñoz ¿por qué?",
+}
+
+
+def _document(language: str) -> documents.Document:
+    return documents.Document(TEXTS[language], language, [
+        documents.Heading("Contexte / Antecedentes"),
+        documents.Paragraph(TEXTS[language]),
+        documents.BulletList(("Libération immédiate", "Liberación inmediata")),
+        documents.Table(("Pays", "País"), (("Türkiye", "Côte d’Ivoire"),)),
+        documents.PageBreak(),
+        documents.Paragraph("Página dos", emphasis=True),
+    ], subtitle="Sous-titre", footer="Observatoire")
+
+
+@pytest.mark.parametrize("language", sorted(TEXTS))
+def test_html_and_docx_keep_every_character(app, language):
+    with app.test_request_context():
+        html = documents.render(_document(language), "html").decode()
+        docx = ReadDocx(io.BytesIO(documents.render(_document(language), "docx")))
+    assert TEXTS[language] in html and f'<html lang="{language}">' in html
+    assert "http" not in html.split("<body>")[0]  # self-contained: no outside stylesheet or font
+    text = "\n".join(paragraph.text for paragraph in docx.paragraphs)
+    assert TEXTS[language] in text and "Liberación inmediata" in text
+    assert docx.tables[0].cell(1, 1).text == "Côte d’Ivoire"
+
+
+@pytest.mark.parametrize("language", sorted(TEXTS))
+def test_pdf_keeps_every_character_and_numbers_pages(app, language, tmp_path):
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    with app.test_request_context():
+        try:
+            pdf = documents.render(_document(language), "pdf")
+        except OSError as error:  # Pango missing: WeasyPrint cannot load
+            require_service(False, f"WeasyPrint's system libraries ({error})")
+    assert pdf.startswith(b"%PDF")
+    (tmp_path / "out.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "out.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert " ".join(TEXTS[language].split()) in " ".join(text.split())
+    assert re.search(r"1\s*/\s*2", text) and re.search(r"2\s*/\s*2", text)  # page numbers in the margin
+    assert text.count("Observatoire") == 2  # the footer once per page
+
+
+def test_defender_file_downloads_without_personal_details_and_is_audited(app, make_user):
+    defender_id = add_defender(app, "Aylin Kaya", address="12 Secret Street", summary="Arrêtée le 3 mai.")
+    secret_id = add_defender(app, "Hidden", confidentiality="restricted")
+    client = app.test_client()
+    login(client, make_user("readonly"))
+    response = client.get(f"/defenders/{defender_id}/file.docx")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="Aylin-Kaya.docx"'
+    text = "\n".join(p.text for p in ReadDocx(io.BytesIO(response.data)).paragraphs)
+    assert "Arrêtée le 3 mai." in text and "Secret Street" not in text
+    html = client.get(f"/defenders/{defender_id}/file.html").get_data(as_text=True)
+    assert "Aylin Kaya" in html and "Secret Street" not in html
+    assert client.get(f"/defenders/{defender_id}/file.exe").status_code == 404
+    assert client.get(f"/defenders/{secret_id}/file.pdf").status_code == 404
+    with app.app_context():
+        exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
+        assert [(e.record_id, e.changes["format"]) for e in exports] == [(defender_id, "docx"), (defender_id, "html")]
+
+
+def test_large_documents_are_built_as_a_job(app, make_user):
+    from core import jobs
+
+    with app.test_request_context():
+        job = jobs.enqueue("core.documents.build_document", title="Big report",
+                           builder="tests.support.documents.long_report", params={"pages": 3}, fmt="docx",
+                           stem="Rapport annuel")
+        assert job.status == "finished", job.error
+        assert job.result_filename == "Rapport-annuel.docx"
+        assert "Section 3" in "\n".join(p.text for p in ReadDocx(io.BytesIO(job.result_data)).paragraphs)
