@@ -9,6 +9,7 @@ from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
+from .countries import REGIONS
 from .models import Defender, Partner
 from .services import DefenderFilters, PartnerFilters, defenders_query, partners_query
 
@@ -144,4 +145,7 @@ def observatory_startup(app):
 
     @app.context_processor
     def record_labels():
-        return {"labels": labels, "personal_labels": personal, "audit_action": lambda a: actions.get(a, a)}
+        # Translated once per page, not once per row.
+        translated = {group: {key: str(label) for key, label in choices.items()} for group, choices in labels.items()}
+        translated["region"] = {key: str(label) for key, label in REGIONS.items()}
+        return {"labels": translated, "personal_labels": personal, "audit_action": lambda a: actions.get(a, a)}
