@@ -11,7 +11,6 @@ from core.records.models import Country
 
 from .conftest import login, post_form
 from .plugin_factory import install_plugin
-from .records_helpers import add_defender
 from .test_defenders import VALID
 
 

@@ -136,3 +136,37 @@ def start_export(kind: str, filter_keys: tuple[str, ...]):
     job = jobs.enqueue("core.records.exports.export_records", title=_("Export of %(kind)s", kind=EXPORT_TITLES[kind]),
                        user=current_user, kind=kind, user_id=current_user.id, filters=filters, fmt=fmt)
     return redirect(url_for("jobs.show", job_id=job.id))
+
+
+def edit_page(model: Any, form: Any, record: Any | None, template: str, context_name: str):
+    """Validate, warn about possible duplicates, save and go to the record; or show the form again."""
+    from flask import flash, redirect
+
+    from . import services
+    from .registry import record_url
+
+    duplicates = []
+    if form.validate_on_submit():
+        duplicates = possible_duplicates(model, form, record)
+        if not duplicates:
+            data = form.record_data()
+            data["country"] = country_named(form.country.data)
+            saved = services.save_record(record or model(), data, set(form.assignees.data or []), current_user)
+            flash(_("%(name)s was saved.", name=saved.name) if record else
+                  _("%(name)s was registered.", name=saved.name), "success")
+            return redirect(record_url(model.__record_type__, saved.id))
+    context = {context_name: record}
+    return render_template(template, form=form, duplicates=duplicates, **context), 422 if form.errors else 200
+
+
+def reveal_page(model: Any, record_id: int, show: Any):
+    """Show a record's personal details after the user gave a reason (audited); ``show`` renders the page."""
+    from .forms import RevealForm
+    from .personal import record_reveal
+
+    record = visible_record(model, record_id)
+    form = RevealForm()
+    if not form.validate_on_submit():
+        return show(record, revealed=False, reveal_form=form), 422
+    record_reveal(record, form.reason.data.strip())
+    return show(record, revealed=True, reveal_form=form)

@@ -1,8 +1,7 @@
 """Partner organisation pages: list, create and edit (with the duplicate warning), file, reveal contacts."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -26,21 +25,6 @@ def _form(partner: Partner | None) -> PartnerForm:
     form = PartnerForm(obj=partner)
     pages.prepare_common_fields(form, partner)
     return form
-
-
-def _edit_page(form: PartnerForm, partner: Partner | None):
-    duplicates = []
-    if form.validate_on_submit():
-        duplicates = pages.possible_duplicates(Partner, form, partner)
-        if not duplicates:
-            data = form.record_data()
-            data["country"] = pages.country_named(form.country.data)
-            saved = services.save_record(partner or Partner(), data, set(form.assignees.data or []), current_user)
-            flash(_("%(name)s was saved.", name=saved.name) if partner else
-                  _("%(name)s was registered.", name=saved.name), "success")
-            return redirect(url_for("partners.show", partner_id=saved.id))
-    status = 422 if form.errors else 200
-    return render_template("core/partners/form.html", form=form, partner=partner, duplicates=duplicates), status
 
 
 @blueprint.route("/")
@@ -67,7 +51,7 @@ def export():
 @blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(EDIT)
 def create():
-    return _edit_page(_form(None), None)
+    return pages.edit_page(Partner, _form(None), None, "core/partners/form.html", "partner")
 
 
 @blueprint.route("/<int:partner_id>/edit", methods=["GET", "POST"])
@@ -77,7 +61,7 @@ def edit(partner_id: int):
     form = _form(partner)
     if not form.is_submitted() and can(REVEAL) and has_personal_details(partner):
         record_reveal(partner, "edit form")
-    return _edit_page(form, partner)
+    return pages.edit_page(Partner, form, partner, "core/partners/form.html", "partner")
 
 
 @blueprint.route("/<int:partner_id>")
@@ -89,12 +73,7 @@ def show(partner_id: int):
 @blueprint.route("/<int:partner_id>/reveal", methods=["POST"])
 @permission_required(REVEAL)
 def reveal(partner_id: int):
-    partner = pages.visible_record(Partner, partner_id)
-    form = RevealForm()
-    if not form.validate_on_submit():
-        return _file(partner, revealed=False, reveal_form=form), 422
-    record_reveal(partner, form.reason.data.strip())
-    return _file(partner, revealed=True, reveal_form=form)
+    return pages.reveal_page(Partner, partner_id, _file)
 
 
 def _file(partner: Partner, revealed: bool, reveal_form: RevealForm | None = None) -> str:

@@ -2,7 +2,7 @@
 its timeline, and revealing personal details."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import format_date, get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -38,23 +38,6 @@ def _form(defender: Defender | None) -> DefenderForm:
     return form
 
 
-def _edit_page(form: DefenderForm, defender: Defender | None):
-    """Validate, warn about possible duplicates, save; or show the form again."""
-    duplicates = []
-    if form.validate_on_submit():
-        duplicates = pages.possible_duplicates(Defender, form, defender)
-        if not duplicates:
-            data = form.record_data()
-            data["country"] = pages.country_named(form.country.data)
-            saved = services.save_record(defender or Defender(), data, set(form.assignees.data or []),
-                                           current_user)
-            flash(_("%(name)s was saved.", name=saved.name) if defender else
-                  _("%(name)s was registered.", name=saved.name), "success")
-            return redirect(url_for("defenders.show", defender_id=saved.id))
-    status = 422 if form.errors else 200
-    return render_template("core/defenders/form.html", form=form, defender=defender, duplicates=duplicates), status
-
-
 @blueprint.route("/")
 @permission_required(VIEW)
 def index():
@@ -77,7 +60,7 @@ def export():
 @blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(EDIT)
 def create():
-    return _edit_page(_form(None), None)
+    return pages.edit_page(Defender, _form(None), None, "core/defenders/form.html", "defender")
 
 
 @blueprint.route("/<int:defender_id>/edit", methods=["GET", "POST"])
@@ -87,7 +70,7 @@ def edit(defender_id: int):
     form = _form(defender)
     if not form.is_submitted() and can(REVEAL) and has_personal_details(defender):
         record_reveal(defender, "edit form")  # the form shows the personal details
-    return _edit_page(form, defender)
+    return pages.edit_page(Defender, form, defender, "core/defenders/form.html", "defender")
 
 
 @blueprint.route("/<int:defender_id>")
@@ -99,12 +82,7 @@ def show(defender_id: int):
 @blueprint.route("/<int:defender_id>/reveal", methods=["POST"])
 @permission_required(REVEAL)
 def reveal(defender_id: int):
-    defender = pages.visible_record(Defender, defender_id)
-    form = RevealForm()
-    if not form.validate_on_submit():
-        return _file(defender, revealed=False, reveal_form=form), 422
-    record_reveal(defender, form.reason.data.strip())
-    return _file(defender, revealed=True, reveal_form=form)
+    return pages.reveal_page(Defender, defender_id, _file)
 
 
 @blueprint.route("/<int:defender_id>/file.<fmt>")
