@@ -30,3 +30,24 @@ def test_names_in_three_languages():
         "Côte d’Ivoire", "Côte d’Ivoire", "Côte d’Ivoire")
     assert (country_name("DE", "en"), country_name("DE", "fr"), country_name("DE", "es")) == (
         "Germany", "Allemagne", "Alemania")
+
+
+def test_admin_moves_a_country_to_another_region(app, make_user):
+    from .conftest import login, post_form
+
+    client = app.test_client()
+    login(client, make_user("admin"))
+    with app.app_context():
+        sudan = db.session.scalar(select(Country.id).where(Country.alpha3 == "SDN"))
+    page = client.get("/admin/vocabularies/countries").get_data(as_text=True)
+    assert "Sudan" in page
+    response = post_form(client, "/admin/vocabularies/countries", {f"region-{sudan}": "mena"}, follow_redirects=True)
+    assert "1 country moved to another region." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Country, sudan).region == "mena"
+    post_form(client, "/admin/vocabularies/countries", {f"region-{sudan}": "atlantis"})
+    with app.app_context():
+        assert db.session.get(Country, sudan).region == "mena"  # unknown regions are ignored
+    reader = app.test_client()
+    login(reader, make_user("coordinator"))
+    assert reader.get("/admin/vocabularies/countries").status_code == 403

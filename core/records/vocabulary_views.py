@@ -1,15 +1,18 @@
 """Admins extend the controlled lists; terms are never deleted (records keep pointing at them), only retired."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..permissions import permission_required
 from ..plugins import host
+from ..forms import ConfirmForm
+from . import pages
+from .countries import REGIONS
 from .forms import TermForm
-from .models import Term
+from .models import Country, Term
 
 blueprint = Blueprint("vocabularies", __name__, url_prefix="/admin/vocabularies")
 MANAGE = "core.vocabularies.manage"
@@ -31,6 +34,28 @@ def _vocabulary(key: str) -> str:
 def index():
     counts = dict(db.session.execute(select(Term.vocabulary, func.count()).group_by(Term.vocabulary)).all())
     return render_template("core/vocabularies/index.html", vocabularies=declared(), counts=counts)
+
+
+@blueprint.route("/countries", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def countries():
+    """The report region of each country; an admin moves a country when the organisation's grouping differs."""
+    rows = pages.countries()
+    regions = dict(db.session.execute(select(Country.id, Country.region)).all())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        changed = 0
+        for choice in rows:
+            wanted = request.form.get(f"region-{choice.id}", "")
+            if wanted in REGIONS and wanted != regions.get(choice.id):
+                db.session.get(Country, choice.id).region = wanted
+                changed += 1
+        db.session.commit()
+        flash(ngettext("%(num)d country moved to another region.", "%(num)d countries moved to another region.",
+                       changed), "success")
+        return redirect(url_for("vocabularies.countries"))
+    return render_template("core/vocabularies/countries.html", rows=rows, regions=regions, region_labels=REGIONS,
+                           form=form)
 
 
 @blueprint.route("/<vocabulary>", methods=["GET", "POST"])
