@@ -209,3 +209,40 @@ def test_a_minimal_form_with_fields_left_out_saves_cleanly(app, client, make_use
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Defender.aliases).where(Defender.name == "Only Required")) == ""
+
+
+def test_main_pages_keep_the_same_number_of_queries_as_data_grows(app, client, make_user, count_queries):
+    """A defender's file, the lists and the search cost the same number of queries at any size."""
+    import io
+
+    from .conftest import csrf_token
+    from .records_helpers import add_partner
+    from .test_attachments import PDF
+
+    officer = make_user("case_officer")
+    login(client, officer)
+    defender_id = add_defender(app, "Aylin Kaya", assignees=(officer.id,))
+    add_partner(app, "Kenya Network")
+
+    def grow(count):
+        for i in range(count):
+            add_defender(app, f"Kaya Person {i}", assignees=(officer.id,), country=["TUR", "KEN"][i % 2])
+            add_partner(app, f"Kenya Partner {i}")
+        token = csrf_token(client, f"/defenders/{defender_id}")
+        client.post(f"/attachments/defender/{defender_id}", data={
+            "csrf_token": token, "file": (io.BytesIO(PDF), "a.pdf")}, content_type="multipart/form-data")
+
+    paths = [f"/defenders/{defender_id}", "/defenders/?q=kaya&sort=country", "/partners/?region=africa",
+             "/search?q=kaya", "/"]
+    grow(2)
+    counts = {}
+    for path in paths:
+        client.get(path)  # warm the per-process caches (country names) first
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200
+        counts[path] = len(statements)
+    grow(30)
+    for path in paths:
+        with count_queries() as statements:
+            client.get(path)
+        assert len(statements) == counts[path] <= 10, (path, counts[path], len(statements))

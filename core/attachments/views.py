@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
@@ -31,7 +32,7 @@ class AttachmentForm(FlaskForm):
 
 
 def attachments_of(record) -> list[Attachment]:
-    return list(db.session.scalars(select(Attachment).where(
+    return list(db.session.scalars(select(Attachment).options(joinedload(Attachment.uploaded_by)).where(
         Attachment.record_type == record.__record_type__, Attachment.record_id == record.id)
         .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())))
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
@@ -20,7 +21,7 @@ from ..models import User
 from ..permissions import can
 from .countries import country_name
 from .matching import name_key, similar_records
-from .models import Country
+from .models import Assignment, Country
 from .personal import personal_details
 from .visibility import assignee_ids, can_see
 
@@ -31,7 +32,7 @@ EXPORT_TITLES = {"defender": _l("defenders"), "partner": _l("partner organisatio
 
 def visible_record(model: Any, record_id: int) -> Any:
     """The record, or 404 for a missing one and for one the user may not see (no hint that it exists)."""
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id, options=[joinedload(model.country)])
     if record is None or not can_see(record, current_user):
         abort(404)
     return record
@@ -114,7 +115,9 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
         personal=personal_details(record, revealed),
         revealed=revealed,
         reveal_form=reveal_form,
-        assignees=db.session.scalars(select(User).where(User.id.in_(assignee_ids(record)))).all(),
+        assignees=db.session.scalars(select(User).join(Assignment, Assignment.user_id == User.id).where(
+            Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)
+            .order_by(User.name)).all(),
         can_reveal=can(REVEAL),
         **context,
     )
