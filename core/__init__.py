@@ -8,10 +8,11 @@ from typing import Any, Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import builtin, config as config_module, errors, i18n, migrations_setup, security, sessions
+from . import builtin, errors, i18n, migrations_setup, security, sessions
+from . import config as config_module
+from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from .permissions import enforce_access_rule
-from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
 from .plugins import PluginHost
 from .records import plugin as records_plugin
 

@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 

@@ -1,7 +1,9 @@
 """The small, frozen records that plugins return from hooks and the core renders.
 
 Plugins return data, never HTML: the core sorts, filters by permission and confidentiality,
-paginates and escapes these in one place.
+paginates and escapes these in one place. A plugin returns a restricted item only to users
+assigned to the record (or admins), and gives it a ``permission``: as a second line of defence,
+the core drops restricted items that carry none, except for admins.
 """
 from __future__ import annotations
 

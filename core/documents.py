@@ -78,7 +78,9 @@ def _kind(block: Block) -> str:
 
 
 def render_pdf(document: Document) -> bytes:
-    from weasyprint import HTML  # imported here: it needs Pango, which only PDF output requires
+    from weasyprint import (
+        HTML,  # imported here: it needs Pango, which only PDF output requires
+    )
 
     return HTML(string=render_html(document), base_url=None).write_pdf()
 

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SearchField, SelectMultipleField, StringField
-from wtforms import SubmitField, widgets
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SearchField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 MIN_PASSWORD_LENGTH = 12

@@ -4,7 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, TypeVar
 
-from .contributions import RESTRICTED, DatedItem, NavItem, SearchHit, Section, TimelineEntry, Widget
+from .contributions import (
+    RESTRICTED,
+    DatedItem,
+    NavItem,
+    SearchHit,
+    Section,
+    TimelineEntry,
+    Widget,
+)
 from .permissions import ADMIN, can
 from .plugins import host
 

@@ -115,7 +115,9 @@ def execute(job_id: int) -> str:
         finally:
             if not has_request_context():
                 db.session.remove()  # a long-lived worker starts each job with a clean session
-    from . import create_app  # late: the worker process builds the app only when a job arrives
+    from . import (
+        create_app,  # late: the worker process builds the app only when a job arrives
+    )
 
     with create_app().app_context():
         return _execute(job_id)

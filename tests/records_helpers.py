@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.extensions import db
-from core.records.models import Country, Defender
 from core.records.matching import name_key, search_text
+from core.records.models import Country, Defender
 from core.records.tokens import index_tokens
 from core.records.visibility import set_assignees
 

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pyotp
+
 from core.extensions import db
 from core.models import User
 

@@ -116,7 +116,12 @@ def test_dates_and_numbers_follow_the_locale(app):
     from datetime import datetime, timezone
     from decimal import Decimal
 
-    from flask_babel import force_locale, format_currency, format_datetime, format_decimal
+    from flask_babel import (
+        force_locale,
+        format_currency,
+        format_datetime,
+        format_decimal,
+    )
 
     moment = datetime(2026, 3, 5, 14, 30, tzinfo=timezone.utc)
     with app.test_request_context():

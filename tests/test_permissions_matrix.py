@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.permissions import ADMIN, BUILTIN_ROLES, LOGIN_RULE, PUBLIC_RULE, access_rule, declared_permissions
+from core.permissions import (
+    ADMIN,
+    BUILTIN_ROLES,
+    LOGIN_RULE,
+    PUBLIC_RULE,
+    access_rule,
+    declared_permissions,
+)
 
 from .conftest import csrf_token, login
 

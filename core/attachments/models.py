@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import UTCDateTime, User, utcnow
+from ..models import User, UTCDateTime, utcnow
 
 
 class Attachment(db.Model):

@@ -3,7 +3,8 @@ against the record the file belongs to."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, send_file
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired

@@ -10,13 +10,20 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from flask import after_this_request, current_app, has_request_context
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import User, utcnow
 from ..records.countries import country_name
-from .models import Notification, NotificationPreference, OutboxMessage, followed_countries
+from .models import (
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    followed_countries,
+)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, insert, select
@@ -14,7 +15,12 @@ from ..forms import ConfirmForm, MultiCheckboxField
 from ..navigation import page_argument, page_size
 from ..permissions import login_only, permission_required
 from ..records.pages import countries
-from .models import Notification, NotificationPreference, OutboxMessage, followed_countries
+from .models import (
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    followed_countries,
+)
 from .services import KINDS, mark_all_read, wording
 
 blueprint = Blueprint("notifications", __name__)

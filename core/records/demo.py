@@ -15,7 +15,15 @@ from ..extensions import db
 from ..models import Role, User, utcnow
 from ..security import hash_password
 from .matching import name_key, search_text
-from .models import Assignment, Country, Defender, Partner, SearchToken, Term, defender_rights
+from .models import (
+    Assignment,
+    Country,
+    Defender,
+    Partner,
+    SearchToken,
+    Term,
+    defender_rights,
+)
 from .tokens import bulk_rows
 
 DEFENDERS_PER_SCALE, PARTNERS_PER_SCALE = 300, 100

@@ -3,9 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField
-from wtforms import SubmitField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..contributions import INTERNAL, PUBLIC, RESTRICTED

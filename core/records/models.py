@@ -4,12 +4,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..contributions import INTERNAL
 from ..extensions import db
-from ..models import UTCDateTime, User, utcnow
+from ..models import User, UTCDateTime, utcnow
 from .countries import country_name, region_label
 
 PERSONAL_FIELDS = ("email", "phone", "address", "exact_location", "family")

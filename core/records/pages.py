@@ -2,27 +2,34 @@
 form choices, the duplicate warning and the file page."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from dataclasses import dataclass
-
-from flask import abort, current_app, render_template
-from markupsafe import Markup
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import jobs
+from ..attachments.views import AttachmentForm, attachments_of
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..contributions import RESTRICTED
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import User
 from ..permissions import can
+from . import services
 from .countries import country_name
+from .forms import RevealForm
 from .matching import name_key, similar_records
 from .models import Assignment, Country
-from .personal import personal_details
+from .personal import personal_details, record_reveal
+from .registry import record_types, record_url
 from .visibility import assignee_ids, can_see
 
 REVEAL = "core.personal.reveal"
@@ -101,10 +108,6 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
     if record.confidentiality == RESTRICTED:
         audit(AuditEntry.VIEW, record.__record_type__, record.id, record.name)
         db.session.commit()
-    from ..attachments.views import AttachmentForm, attachments_of
-    from ..forms import ConfirmForm
-    from .registry import record_types
-
     return render_template(
         template,
         record=record,
@@ -125,11 +128,6 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
 
 def start_export(kind: str, filter_keys: tuple[str, ...]):
     """Enqueue the export of the filtered list the user is looking at; the job page shows the download."""
-    from flask import redirect, request, url_for
-
-    from .. import jobs
-    from ..forms import ConfirmForm
-
     if not ConfirmForm().validate_on_submit():
         abort(400)
     fmt = request.form.get("format", "csv")
@@ -143,11 +141,6 @@ def start_export(kind: str, filter_keys: tuple[str, ...]):
 
 def edit_page(model: Any, form: Any, record: Any | None, template: str, context_name: str):
     """Validate, warn about possible duplicates, save and go to the record; or show the form again."""
-    from flask import flash, redirect
-
-    from . import services
-    from .registry import record_url
-
     duplicates = []
     if form.validate_on_submit():
         duplicates = possible_duplicates(model, form, record)
@@ -164,9 +157,6 @@ def edit_page(model: Any, form: Any, record: Any | None, template: str, context_
 
 def reveal_page(model: Any, record_id: int, show: Any):
     """Show a record's personal details after the user gave a reason (audited); ``show`` renders the page."""
-    from .forms import RevealForm
-    from .personal import record_reveal
-
     record = visible_record(model, record_id)
     form = RevealForm()
     if not form.validate_on_submit():

@@ -129,7 +129,12 @@ def observatory_cli_commands():
 
 @hookimpl
 def observatory_startup(app):
-    from .forms import CONFIDENTIALITY_CHOICES, GENDER_CHOICES, KIND_CHOICES, RISK_CHOICES
+    from .forms import (
+        CONFIDENTIALITY_CHOICES,
+        GENDER_CHOICES,
+        KIND_CHOICES,
+        RISK_CHOICES,
+    )
 
     labels = {name: dict(choices) for name, choices in (
         ("confidentiality", CONFIDENTIALITY_CHOICES), ("risk", RISK_CHOICES), ("gender", GENDER_CHOICES),

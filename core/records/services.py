@@ -9,10 +9,10 @@ from sqlalchemy import Select, case, select
 from ..extensions import db
 from ..models import User
 from ..notifications.services import followers_of, notify
-from .models import Country, Defender, Partner, Term
 from .matching import name_key, search_text
-from .tokens import index_tokens, matching_word_prefixes
+from .models import Country, Defender, Partner, Term
 from .registry import record_url
+from .tokens import index_tokens, matching_word_prefixes
 from .visibility import can_see, set_assignees, visible
 
 RISK_ORDER = case({level: rank for rank, level in enumerate(Defender.RISK_LEVELS)}, value=Defender.risk_level)

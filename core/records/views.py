@@ -3,7 +3,8 @@ its timeline, and revealing personal details."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,9 +12,9 @@ from sqlalchemy.orm import selectinload
 from .. import documents, gather
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
-from ..models import utcnow
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..models import utcnow
 from ..pagination import paginate
 from ..permissions import can, permission_required
 from . import pages, services

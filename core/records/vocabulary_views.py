@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..permissions import permission_required
 from ..plugins import host
-from ..forms import ConfirmForm
 from . import pages
 from .countries import REGIONS
 from .forms import TermForm

@@ -9,7 +9,14 @@ from flask_login import current_user
 from ..extensions import db
 from ..forms import PasswordChangeForm, PasswordConfirmForm, TwoFactorSetupForm
 from ..permissions import login_only
-from ..security import hash_password, new_recovery_codes, new_totp_secret, totp_step, totp_uri, verify_password
+from ..security import (
+    hash_password,
+    new_recovery_codes,
+    new_totp_secret,
+    totp_step,
+    totp_uri,
+    verify_password,
+)
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
 

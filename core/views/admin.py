@@ -11,7 +11,13 @@ from ..extensions import db
 from ..forms import ConfirmForm, RoleForm, UserForm
 from ..models import Role, RolePermission, User
 from ..navigation import page_argument, page_size
-from ..permissions import ADMIN, declared_permissions, permission_required, role_label, role_permissions
+from ..permissions import (
+    ADMIN,
+    declared_permissions,
+    permission_required,
+    role_label,
+    role_permissions,
+)
 from ..plugins import host
 from ..security import hash_password
 

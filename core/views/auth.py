@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +22,15 @@ from ..forms import ConfirmForm, LoginForm, TwoFactorLoginForm
 from ..models import User
 from ..navigation import safe_next
 from ..permissions import login_only, public
-from ..security import is_locked, lock_duration_minutes, register_failure, register_success
-from ..security import use_recovery_code, verify_password, verify_totp
+from ..security import (
+    is_locked,
+    lock_duration_minutes,
+    register_failure,
+    register_success,
+    use_recovery_code,
+    verify_password,
+    verify_totp,
+)
 from ..sessions import end_session, start_session
 
 blueprint = Blueprint("auth", __name__)

@@ -1,8 +1,18 @@
 """The upcoming page, and each user's personal calendar feed behind a secret, revocable address."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import deadlines

@@ -7,9 +7,8 @@ Revises:
 Create Date: 2026-11-29 02:05:13.589515
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_0001'

@@ -6,11 +6,10 @@ Revises: core_0001
 Create Date: 2026-11-29 02:27:04.601664
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from core.records.countries import iso_country_rows
-
 
 # revision identifiers, used by Alembic.
 revision = 'core_0002'

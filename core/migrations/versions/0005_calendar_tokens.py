@@ -5,9 +5,8 @@ Revises: core_0004
 Create Date: 2026-11-29 02:47:10.191901
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_0005'

@@ -5,9 +5,8 @@ Revises: core_0006
 Create Date: 2026-11-29 02:54:27.992923
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_0007'

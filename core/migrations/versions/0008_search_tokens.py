@@ -5,9 +5,8 @@ Revises: core_0007
 Create Date: 2026-11-29 03:06:13.346750
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_0008'
