@@ -20,8 +20,15 @@ for _param in upgrade_command.params:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Autogenerate filter: a table the models do not know (a disabled plugin's) is never dropped."""
-    return not (type_ == "table" and reflected and compare_to is None)
+    """Autogenerate filter: a table the models do not know (a disabled plugin's) is never dropped, and an
+    index on an expression (marked ``info={"expression": True}``) is left alone: databases print expressions
+    back in their own words, so autogenerate would drop and recreate it forever. Tests check those."""
+    if type_ == "table" and reflected and compare_to is None:
+        return False
+    if type_ == "index":
+        model_index = compare_to if reflected else obj
+        return not (model_index is not None and model_index.info.get("expression"))
+    return True
 
 
 def version_locations(app: Flask) -> list[Path]:

@@ -17,7 +17,7 @@ from .plugin_factory import install_plugin
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 
@@ -109,5 +109,5 @@ def test_a_disabled_plugins_tables_are_never_proposed_for_dropping(app):
             filtered = compare_metadata(context, db.metadata)
         finally:
             connection.exec_driver_sql("DROP TABLE gone_plugin_data")
-    assert [d[0] for d in unfiltered] == ["remove_table"]
+    assert ("remove_table", "gone_plugin_data") in [(d[0], getattr(d[1], "name", None)) for d in unfiltered]
     assert filtered == []

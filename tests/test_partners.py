@@ -1,6 +1,8 @@
 """Partner organisations: registered through the form, contacts kept confidential, restricted ones hidden."""
 from __future__ import annotations
 
+import re
+
 import html
 
 from sqlalchemy import select
@@ -47,6 +49,19 @@ def test_list_filters_by_network_and_region(app, client, make_user):
     page = client.get("/partners/?network=Latin American Network").get_data(as_text=True)
     assert "Colectivo de Abogados" in page and "Kenya" not in page.split('id="partners"')[1]
     assert "Kenya Human Rights Network" in client.get("/partners/?region=africa").get_data(as_text=True)
+
+
+def test_network_filter_offers_the_networks_of_visible_partners_only(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    for name, network in (("A", "Zeta Network"), ("B", "Alpha Network"), ("C", "Zeta Network"), ("D", "")):
+        add_partner(app, f"Partner {name}", network=network)
+    add_partner(app, "Hidden", network="Secret Network", confidentiality="restricted")
+    add_partner(app, "Mine", network="Own Network", confidentiality="restricted", assignees=(officer.id,))
+    page = client.get("/partners/").get_data(as_text=True)
+    select_html = page[page.index('id="f-network"'):page.index("</select>", page.index('id="f-network"'))]
+    assert re.findall(r"<option(?: selected)?>([^<]+)</option>", select_html) == [
+        "Alpha Network", "Own Network", "Zeta Network"]
 
 
 def test_restricted_partner_and_contacts(app, make_user):

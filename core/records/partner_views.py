@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from ..extensions import db
 from ..forms import ConfirmForm
 from ..pagination import paginate
 from ..permissions import can, permission_required
@@ -15,7 +13,6 @@ from .countries import REGIONS
 from .forms import PartnerForm, RevealForm
 from .models import Partner
 from .personal import has_personal_details, record_reveal
-from .visibility import visible
 
 blueprint = Blueprint("partners", __name__, url_prefix="/partners")
 VIEW, EDIT, REVEAL = "core.partners.view", "core.partners.edit", pages.REVEAL
@@ -31,10 +28,9 @@ def _form(partner: Partner | None) -> PartnerForm:
 @permission_required(VIEW)
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    query = services.partners_query(current_user, filters).options(selectinload(Partner.country))
-    pagination = paginate(query)
-    networks = db.session.scalars(select(Partner.network).where(visible(Partner, current_user), Partner.network != "")
-                                  .distinct().order_by(Partner.network).limit(200)).all()
+    query = services.partners_query(current_user, filters)
+    pagination = paginate(query, joinedload(Partner.country))
+    networks = services.partner_networks(current_user)
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, networks=networks, export_form=ConfirmForm())
 

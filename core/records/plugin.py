@@ -83,14 +83,14 @@ def observatory_vocabularies():
 def observatory_search(query, user, limit):
     hits = []
     if can("core.defenders.view", user):
-        found = db.session.scalars(defenders_query(user, DefenderFilters(q=query))
-                                   .options(selectinload(Defender.country)).limit(limit))
+        found = db.session.scalars(defenders_query(user, DefenderFilters(q=query)).order_by(None)
+                                   .order_by(Defender.id.desc()).options(selectinload(Defender.country)).limit(limit))
         hits += [SearchHit(d.name, url_for("defenders.show", defender_id=d.id), _l("Defender"),
                            d.country.name if d.country else "", "core.defenders.view", d.confidentiality, score=2)
                  for d in found]
     if can("core.partners.view", user):
-        found = db.session.scalars(partners_query(user, PartnerFilters(q=query))
-                                   .options(selectinload(Partner.country)).limit(limit))
+        found = db.session.scalars(partners_query(user, PartnerFilters(q=query)).order_by(None)
+                                   .order_by(Partner.id.desc()).options(selectinload(Partner.country)).limit(limit))
         hits += [SearchHit(p.name, url_for("partners.show", partner_id=p.id), _l("Partner organisation"),
                            p.country.name if p.country else "", "core.partners.view", p.confidentiality, score=1)
                  for p in found]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, any_, delete, func, insert, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -43,12 +43,21 @@ def matching_word_prefixes(model: Any, query: str) -> list[ColumnElement[bool]]:
     conditions = []
     for word in words(query):
         word = word[:MAX_TOKEN]
-        conditions.append(model.id.in_(select(SearchToken.record_id).where(
+        conditions.append(_id_among(model, select(SearchToken.record_id).where(
             SearchToken.record_type == model.__record_type__, SearchToken.token >= word,
             SearchToken.token < word + PREFIX_END)))
     return conditions
 
 
 def having_any_token(model: Any, tokens: set[str]) -> ColumnElement[bool]:
-    return model.id.in_(select(SearchToken.record_id).where(
+    return _id_among(model, select(SearchToken.record_id).where(
         SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))))
+
+
+def _id_among(model: Any, record_ids: Select) -> ColumnElement[bool]:
+    """``id IN (record_ids)``; on PostgreSQL ``id = ANY(ARRAY(record_ids))``, which reads the matches once
+    and probes the records by key. With a plain IN, a common name prefix can lead PostgreSQL's planner to
+    walk a whole sorted index and probe the tokens for each record instead."""
+    if db.engine.dialect.name == "postgresql":
+        return model.id == any_(func.array(record_ids.scalar_subquery()))
+    return model.id.in_(record_ids)

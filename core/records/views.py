@@ -7,7 +7,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import documents, gather
 from ..audit.capture import record as audit
@@ -43,8 +43,8 @@ def _form(defender: Defender | None) -> DefenderForm:
 @permission_required(VIEW)
 def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    query = services.defenders_query(current_user, filters).options(selectinload(Defender.country))
-    pagination = paginate(query)
+    query = services.defenders_query(current_user, filters)
+    pagination = paginate(query, joinedload(Defender.country))
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, export_form=ConfirmForm())
 

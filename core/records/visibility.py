@@ -25,9 +25,21 @@ def visible(model: Any, user: Any) -> ColumnElement[bool]:
     if is_admin(user):
         return true()
     # A non-correlated IN: the database lists the user's assignments once, not once per row.
-    assigned = select(Assignment.record_id).where(
+    return (model.confidentiality != RESTRICTED) | model.id.in_(_assigned(model, user))
+
+
+def at_level(model: Any, user: Any, level: str) -> ColumnElement[bool]:
+    """Rows at confidentiality ``level``; restricted ones are asked for from the user's assignments,
+    so the database starts from those few rows rather than from every restricted record."""
+    condition = model.confidentiality == level
+    if level == RESTRICTED and not is_admin(user):
+        condition = condition & model.id.in_(_assigned(model, user))
+    return condition
+
+
+def _assigned(model: Any, user: Any):
+    return select(Assignment.record_id).where(
         Assignment.record_type == model.__record_type__, Assignment.user_id == user.id)
-    return (model.confidentiality != RESTRICTED) | model.id.in_(assigned)
 
 
 def can_see(record: Any, user: Any) -> bool:

@@ -1,0 +1,101 @@
+"""Lists page in the database: the count looks ten pages ahead, pager links keep the filters, and each
+sort is read from an index rather than sorted row by row."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select, text
+
+from core.extensions import db
+from core.records import services
+from core.records.models import Defender
+
+from .conftest import login
+from .records_helpers import add_defender, add_partner
+
+
+def _pager(page: str) -> list[tuple[str, str]]:
+    """(label, address) of each pager link."""
+    nav = page[page.index('aria-label="Pages"'):]
+    nav = nav[:nav.index("</nav>")]
+    return [(re.sub(r"<[^>]+>|&[a-z]+;", "", label).strip(), html.unescape(href))
+            for href, label in re.findall(r'<a class="page-link" href="([^"]+)"[^>]*>(.*?)</a>', nav)]
+
+
+def test_the_count_stops_ten_pages_ahead_and_paging_goes_on(make_app, make_user):
+    app = make_app(PAGE_SIZE=2)
+    client = app.test_client()
+    login(client, make_user("readonly"))
+    for i in range(25):
+        add_defender(app, f"Kaya {i:02}", country="KEN")
+    first = client.get("/defenders/?q=kaya&region=africa").get_data(as_text=True)
+    assert "More than 20" in first and "in all" not in first
+    links = _pager(first)
+    assert [label for label, _ in links][-2:] == ["10", "Next"]
+    assert all("q=kaya" in url and "region=africa" in url for _, url in links)
+    tenth = client.get("/defenders/?q=kaya&region=africa&page=10").get_data(as_text=True)
+    assert "25 in all" in tenth  # counted up to page 19 from here: the exact total
+    assert [label for label, _ in _pager(tenth)][-2:] == ["13", "Next"]
+    last = client.get("/defenders/?q=kaya&region=africa&page=13").get_data(as_text=True)
+    assert "Kaya 24" in last and "Kaya 23" not in last
+    assert "Next" not in [label for label, _ in _pager(last)]
+    beyond = client.get("/defenders/?q=kaya&page=14")
+    assert beyond.status_code == 200 and "No defender matches" in beyond.get_data(as_text=True)
+
+
+def test_a_restricted_level_filter_shows_only_what_the_user_may_see(app, client, make_user):
+    officer, admin = make_user("case_officer"), make_user("admin")
+    add_defender(app, "Assigned Secret", confidentiality="restricted", assignees=(officer.id,))
+    add_defender(app, "Other Secret", confidentiality="restricted")
+    add_defender(app, "Open Person", confidentiality="public")
+    login(client, officer)
+    page = client.get("/defenders/?confidentiality=restricted").get_data(as_text=True)
+    assert "Assigned Secret" in page and "Other Secret" not in page and "Open Person" not in page
+    assert "1 in all" in page
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    page = admin_client.get("/defenders/?confidentiality=restricted").get_data(as_text=True)
+    assert "Assigned Secret" in page and "Other Secret" in page and "2 in all" in page
+
+
+def test_every_sort_reads_its_order_from_an_index(app, make_user):
+    """SQLite shows a sort of every row as a temporary B-tree in the plan; no list sort may need one."""
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        pytest.skip("query plans are compared on SQLite; PostgreSQL plans depend on table statistics")
+    officer = make_user("case_officer")
+    add_defender(app, "Someone")
+    add_partner(app, "Some Network")
+    with app.app_context():
+        user = db.session.get(type(officer), officer.id)
+        queries = [services.defenders_query(user, services.DefenderFilters(sort=sort)) for sort in services.SORTS]
+        queries += [services.partners_query(user, services.PartnerFilters(sort=sort))
+                    for sort in services.PARTNER_SORTS]
+        queries.append(services.defenders_query(user, services.DefenderFilters(country="TUR", sort="name")))
+        for query in queries:
+            sql = str(query.limit(25).compile(db.engine, compile_kwargs={"literal_binds": True}))
+            plan = " / ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert "TEMP B-TREE" not in plan, (sql.split("ORDER BY")[-1], plan)
+
+
+def test_the_risk_index_matches_the_sort_expression(app):
+    """The migration repeats the risk ranking as SQL; it must be the models' expression, or the index is unused."""
+    import importlib.util
+    from pathlib import Path
+
+    from core.records.models import RISK_RANK_SQL
+
+    path = Path(__file__).parents[1] / "core/migrations/versions/0009_list_sort_indexes.py"
+    spec = importlib.util.spec_from_file_location("migration_0009", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.RISK_RANK_SQL == RISK_RANK_SQL
+    with app.app_context():
+        names = {index["name"] for index in db.inspect(db.engine).get_indexes("core_defenders")}
+        if db.engine.dialect.name == "postgresql":  # SQLite cannot reflect expression indexes
+            assert "ix_core_defenders_risk_name_id" in names
+        else:
+            assert db.session.scalar(select(text("name")).select_from(text("sqlite_master")).where(
+                text("name = 'ix_core_defenders_risk_name_id'")))
+    assert Defender.RISK_LEVELS[-1] in RISK_RANK_SQL
