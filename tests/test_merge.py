@@ -63,7 +63,7 @@ def test_admin_merges_a_duplicate_then_undoes_it(tmp_path, monkeypatch, make_app
         assert db.session.scalar(select(Attachment.record_id)) == keep
         assert db.session.scalar(select(Assignment.user_id).where(Assignment.record_id == keep)) == officer.id
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "merge"))
-        assert entry.changes["plugins"] == {"links": {"case_defenders": [101, 102]}}
+        assert entry.changes["plugins"]["links"] == {"case_defenders": [101, 102]}
         entry_id = entry.id
     assert links == {101: keep, 102: keep, 103: keep}
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
 from core.extensions import db
@@ -39,11 +40,21 @@ def _core_head() -> str:
     return max(re.search(r"^revision = ['\"](\w+)", path.read_text(), re.M).group(1) for path in versions.glob("*.py"))
 
 
+def _applied(app) -> set[str]:
+    """Every revision the database is at or past (a plugin head implies the core revision it depends on)."""
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        return {revision.revision for revision in script.iterate_revisions(_heads(app), "base")}, set(
+            script.get_heads())
+
+
 def test_db_upgrade_command_brings_the_database_to_every_head(app):
-    assert _heads(app) == {_core_head()}
+    applied, heads = _applied(app)
+    assert _core_head() in heads and heads <= applied
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert _heads(app) == {_core_head()}
+    applied, heads = _applied(app)
+    assert heads <= applied
 
 
 PLUGIN_WITH_TABLE = '''
@@ -89,7 +100,8 @@ def test_a_plugin_brings_its_own_migration_branch(tmp_path, monkeypatch, make_ap
     try:
         result = app.test_cli_runner().invoke(args=["db", "upgrade"])
         assert result.exit_code == 0, result.output
-        assert _heads(app) == {_core_head(), "notes_0001"}  # `db upgrade` took the plugin's branch too
+        applied, heads = _applied(app)
+        assert "notes_0001" in heads and heads <= applied  # `db upgrade` took the plugin's branch too
         with app.app_context():
             assert "notes_notes" in inspect(db.engine).get_table_names()
     finally:

@@ -1,9 +1,8 @@
 """Partner organisations: registered through the form, contacts kept confidential, restricted ones hidden."""
 from __future__ import annotations
 
-import re
-
 import html
+import re
 
 from sqlalchemy import select
 

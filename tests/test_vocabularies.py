@@ -68,14 +68,14 @@ def test_hook_observatory_vocabularies(tmp_path, monkeypatch, make_app, make_use
 
         @hookimpl
         def observatory_vocabularies():
-            return [("violations", "Violations suffered")]
+            return [("incidents", "Incidents suffered")]
     ''', entry_name="violations")
     app = make_app()
     client = app.test_client()
     login(client, make_user("admin"))
-    assert "Violations suffered" in client.get("/admin/vocabularies/").get_data(as_text=True)
-    response = post_form(client, "/admin/vocabularies/violations", {
+    assert "Incidents suffered" in client.get("/admin/vocabularies/").get_data(as_text=True)
+    response = post_form(client, "/admin/vocabularies/incidents", {
         "key": "arbitrary_detention", "label_en": "Arbitrary arrest and detention",
         "label_fr": "Arrestation et détention arbitraires", "label_es": "Detención arbitraria", "active": "y"})
     assert response.status_code == 302
-    assert "Arbitrary arrest and detention" in client.get("/admin/vocabularies/violations").get_data(as_text=True)
+    assert "Arbitrary arrest and detention" in client.get("/admin/vocabularies/incidents").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -22,6 +23,7 @@ from ..contributions import RESTRICTED
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import User
+from ..navigation import safe_next
 from ..permissions import can
 from . import services
 from .countries import country_name
@@ -118,12 +120,17 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
         personal=personal_details(record, revealed),
         revealed=revealed,
         reveal_form=reveal_form,
-        assignees=db.session.scalars(select(User).join(Assignment, Assignment.user_id == User.id).where(
-            Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)
-            .order_by(User.name)).all(),
+        assignees=assignee_names(record),
         can_reveal=can(REVEAL),
         **context,
     )
+
+
+def assignee_names(record: Any) -> list[Any]:
+    """(id, name) rows of the staff assigned to ``record``: names only, without loading their roles."""
+    return db.session.execute(select(User.id, User.name).join(Assignment, Assignment.user_id == User.id).where(
+        Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)
+        .order_by(User.name)).all()
 
 
 def start_export(kind: str, filter_keys: tuple[str, ...]):
@@ -150,9 +157,20 @@ def edit_page(model: Any, form: Any, record: Any | None, template: str, context_
             saved = services.save_record(record or model(), data, set(form.assignees.data or []), current_user)
             flash(_("%(name)s was saved.", name=saved.name) if record else
                   _("%(name)s was registered.", name=saved.name), "success")
-            return redirect(record_url(model.__record_type__, saved.id))
+            return redirect(_back_to(request.args.get("next"), f"added_{model.__record_type__}", saved.id)
+                            or record_url(model.__record_type__, saved.id))
     context = {context_name: record}
     return render_template(template, form=form, duplicates=duplicates, **context), 422 if form.errors else 200
+
+
+def _back_to(target: str | None, argument: str, record_id: int) -> str | None:
+    """The same-site page that sent the user to register a record (``?next=``), told which one was added:
+    a case offers to link the defender just registered from it."""
+    if not target or safe_next(target) != target:
+        return None
+    parts = urlsplit(target)
+    query = urlencode([*parse_qsl(parts.query), (argument, record_id)])
+    return urlunsplit(("", "", parts.path, query, parts.fragment))
 
 
 def reveal_page(model: Any, record_id: int, show: Any):

@@ -1,9 +1,166 @@
-"""Urgent interventions: Reports of repression, verification, urgent appeals, follow-ups and outcomes.
+"""Urgent interventions: reports of repression, their verification, appeals and letters with their
+reference codes. The hook implementations below are everything the plugin gives the platform."""
+from __future__ import annotations
 
-Its features are not built yet, so it implements no hook and adds nothing to the interface;
-the plugins page lists it as loaded.
-"""
+from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, delete, or_, select, update
+
+from core.contributions import (
+    MergeResult,
+    NavItem,
+    Permission,
+    RecordType,
+    SearchHit,
+    TimelineEntry,
+    Widget,
+)
+from core.extensions import db
+from core.hookspecs import hookimpl
+from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
+from core.records.visibility import visible
+
+from . import services
+from .forms import ACTION_TYPES
+from .models import Action, Case, CaseDefender, Consultation
 
 TITLE = _l("Urgent interventions")
 DESCRIPTION = _l("Reports of repression, verification, urgent appeals, follow-ups and outcomes.")
+DEFAULT_VERIFICATION_HOURS = 48
+
+
+@hookimpl
+def observatory_startup(app):
+    app.config.setdefault("INTERVENTIONS_VERIFICATION_HOURS", DEFAULT_VERIFICATION_HOURS)
+
+
+@hookimpl
+def observatory_blueprints():
+    from . import action_views  # noqa: F401 - adds the action pages to the blueprint
+    from .views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def observatory_permissions():
+    return [
+        Permission(services.VIEW, _l("See intervention cases"), default_roles=(COORDINATOR, CASE_OFFICER, READ_ONLY)),
+        Permission(services.EDIT, _l("Register cases and draft actions"), default_roles=(COORDINATOR, CASE_OFFICER)),
+        Permission(services.VERIFY, _l("Record the verification of cases"), default_roles=(COORDINATOR, CASE_OFFICER)),
+        Permission(services.OVERRIDE, _l("Publish a case without verification (with a reason)"),
+                   default_roles=(COORDINATOR,)),
+        Permission(services.PUBLISH, _l("Approve and publish actions"), default_roles=(COORDINATOR,)),
+    ]
+
+
+@hookimpl
+def observatory_nav_items():
+    return [NavItem(_l("Interventions"), "interventions.index", services.VIEW, order=20)]
+
+
+@hookimpl
+def observatory_record_types():
+    return [RecordType("case", Case, _l("Intervention case"), services.VIEW, services.EDIT, "interventions.show",
+                       "case_id")]
+
+
+@hookimpl
+def observatory_vocabularies():
+    return [(services.VIOLATIONS, _l("Violations"))]
+
+
+@hookimpl
+def observatory_dashboard_widgets(user):
+    from flask import current_app
+
+    if not can(services.VIEW, user):
+        return []
+    hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
+    waiting = [(case, services.overdue(case, hours)) for case in services.awaiting_verification(user)]
+    return [Widget(_l("Cases awaiting verification"), "interventions/_widget.html",
+                   {"waiting": waiting, "hours": hours}, services.VIEW, order=20)]
+
+
+@hookimpl
+def observatory_defender_timeline(defender_id, user):
+    """The defender's cases and their published actions, in one query."""
+    if not can(services.VIEW, user):
+        return []
+    rows = db.session.execute(
+        select(Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
+               Action.reference, Action.type, Action.published_at)
+        .join(CaseDefender, CaseDefender.case_id == Case.id)
+        .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED))
+        .where(CaseDefender.defender_id == defender_id, visible(Case, user)))
+    entries, seen = [], set()
+    for row in rows:
+        if row.id not in seen:
+            seen.add(row.id)
+            entries.append(TimelineEntry(row.received_at, "case", _l("Case registered: %(title)s", title=row.title),
+                                         url_for("interventions.show", case_id=row.id), row.confidentiality,
+                                         services.VIEW))
+        if row.action_id is not None and row.published_at is not None:
+            entries.append(TimelineEntry(row.published_at, "action", _l(
+                "%(kind)s published: %(code)s", kind=ACTION_TYPES[row.type], code=row.reference or "—"),
+                url_for("interventions.action", action_id=row.action_id), row.confidentiality, services.VIEW))
+    return entries
+
+
+@hookimpl
+def observatory_search(query, user, limit):
+    if not can(services.VIEW, user) or len(query) < 2:
+        return []
+    pattern = f"%{query}%"
+    found = db.session.scalars(select(Case).where(visible(Case, user), or_(
+        Case.title.ilike(pattern), Case.id.in_(select(Action.case_id).where(Action.reference.ilike(pattern)))))
+        .order_by(Case.id.desc()).limit(limit))
+    return [SearchHit(case.title, url_for("interventions.show", case_id=case.id), _l("Intervention case"),
+                      case.reference or "", services.VIEW, case.confidentiality, score=1.5) for case in found]
+
+
+@hookimpl
+def observatory_merge_records(kind, source_id, target_id, only):
+    if kind == "defender":
+        return MergeResult("interventions", _merge_defender_links(source_id, target_id, only))
+    if kind == "partner":
+        moved = {}
+        for table, model, column in (("interventions_consultations", Consultation, Consultation.partner_id),
+                                     ("interventions_cases", Case, Case.source_partner_id)):
+            ids = list(db.session.scalars(select(model.id).where(column == source_id))) if only is None \
+                else only.get(table, [])
+            if ids:
+                db.session.execute(update(model).where(model.id.in_(ids)).values({column.key: target_id}))
+            moved[table] = ids
+        return MergeResult("interventions", moved)
+    return None
+
+
+def _merge_defender_links(source_id: int, target_id: int, only: dict | None) -> dict[str, list[int]]:
+    """Move the source's case links; a case already linking the target keeps one link, and the dropped
+    link is remembered (by case id) so that undoing the merge links the source again."""
+    table, dropped_key = "interventions_case_defenders", "interventions_case_defenders_dropped"
+    if only is not None:  # undoing: links back to the source
+        if only.get(table):
+            db.session.execute(update(CaseDefender).where(CaseDefender.id.in_(only[table]))
+                               .values(defender_id=target_id))
+        db.session.add_all(CaseDefender(case_id=case_id, defender_id=target_id) for case_id in only.get(dropped_key, []))
+        return {table: only.get(table, []), dropped_key: only.get(dropped_key, [])}
+    target_cases = set(db.session.scalars(select(CaseDefender.case_id).where(CaseDefender.defender_id == target_id)))
+    rows = db.session.execute(select(CaseDefender.id, CaseDefender.case_id).where(
+        CaseDefender.defender_id == source_id)).all()
+    moving = [row.id for row in rows if row.case_id not in target_cases]
+    dropped = [row.case_id for row in rows if row.case_id in target_cases]
+    if moving:
+        db.session.execute(update(CaseDefender).where(CaseDefender.id.in_(moving)).values(defender_id=target_id))
+    if dropped:
+        db.session.execute(delete(CaseDefender).where(CaseDefender.defender_id == source_id,
+                                                      CaseDefender.case_id.in_(dropped)))
+    return {table: moving, dropped_key: dropped}
+
+
+@hookimpl
+def observatory_demo_data(scale):
+    from .demo import load
+
+    return f"{load(scale)} intervention cases"

@@ -1,0 +1,100 @@
+"""Action pages: write an appeal or letter in up to three languages, then take it through the workflow."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from core.extensions import db
+from core.permissions import can, permission_required
+from core.records.visibility import can_see
+
+from . import services
+from .forms import ACTION_TYPES, LANGUAGE_NAMES, ActionForm, StepForm
+from .models import LANGUAGES, Action, Case
+from .views import blueprint, visible_case
+
+
+def visible_action(action_id: int) -> Action:
+    action = db.session.get(Action, action_id, options=[joinedload(Action.case).joinedload(Case.country)])
+    if action is None or not can_see(action.case, current_user):
+        abort(404)
+    return action
+
+
+@blueprint.route("/<int:case_id>/actions/new", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def new_action(case_id: int):
+    case = visible_case(case_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        action = Action(case=case, type=form.type.data, created_by_id=current_user.id, **form.text_data())
+        db.session.add(action)
+        db.session.commit()
+        flash(_("The draft was saved."), "success")
+        return redirect(url_for("interventions.action", action_id=action.id))
+    if not form.is_submitted():
+        form.type.data = "follow_up" if any(a.public and a.status == Action.PUBLISHED for a in case.actions) \
+            else "urgent_appeal"
+    return _form_page(form, case, None)
+
+
+@blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def edit_action(action_id: int):
+    action = visible_action(action_id)
+    if not services.editable(action):
+        flash(_("An approved or published action cannot be edited; send it back to draft first."), "danger")
+        return redirect(url_for("interventions.action", action_id=action.id))
+    form = ActionForm(obj=action)
+    if form.validate_on_submit():
+        action.type = form.type.data
+        for field, value in form.text_data().items():
+            setattr(action, field, value)
+        db.session.commit()
+        flash(_("The action was saved."), "success")
+        return redirect(url_for("interventions.action", action_id=action.id))
+    return _form_page(form, action.case, action)
+
+
+def _form_page(form: ActionForm, case: Case, action: Action | None):
+    return render_template("interventions/action_form.html", form=form, case=case, action=action,
+                           languages=LANGUAGES, language_names=LANGUAGE_NAMES), 422 if form.errors else 200
+
+
+@blueprint.route("/actions/<int:action_id>")
+@permission_required(services.VIEW)
+def action(action_id: int):
+    action = visible_action(action_id)
+    return _action_page(action)
+
+
+def _action_page(action: Action, status: int = 200, error: str | None = None):
+    missing = [LANGUAGE_NAMES[lang] for lang in LANGUAGES if lang not in action.languages()]
+    named = [f"{d.name} → {d.publication_name or '?'}" for d in services.consent_problems(action)] \
+        if action.status != Action.PUBLISHED else []
+    return render_template("interventions/action.html", action=action, case=action.case, languages=LANGUAGES,
+                           language_names=LANGUAGE_NAMES, missing=missing, named=named, error=error,
+                           steps=services.allowed_steps(action, current_user), step_form=StepForm(formdata=None),
+                           action_types=ACTION_TYPES, can_edit=can(services.EDIT) and services.editable(action)), \
+        status
+
+
+@blueprint.route("/actions/<int:action_id>/step", methods=["POST"])
+@permission_required(services.EDIT)  # approving and publishing also need the publish permission
+def step(action_id: int):
+    action = visible_action(action_id)
+    form = StepForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action = services.move(action, form.step.data, current_user)
+    except services.WorkflowError as error:
+        db.session.rollback()
+        return _action_page(visible_action(action_id), 422, str(error.message))
+    messages = {"submit": _("Sent for review."), "return": _("Sent back to draft."), "approve": _("Approved."),
+                "publish": _("Published.")}
+    flash(messages[form.step.data] + (" " + _("Reference: %(code)s", code=action.reference)
+                                      if form.step.data == "publish" and action.reference else ""), "success")
+    return redirect(url_for("interventions.action", action_id=action.id))

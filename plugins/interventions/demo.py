@@ -1,0 +1,148 @@
+"""Fictional intervention cases for the demo and the benchmark, written with bulk inserts.
+
+Each case concerns one or two demo defenders of its country; most are verified, many have a published
+urgent appeal (numbered as publication would number it) and some a follow-up. The counters end where the
+demo numbering stopped, so the next real publication continues the sequence.
+"""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+
+from core.extensions import db
+from core.models import User, utcnow
+from core.records.models import Assignment, Country, Defender, Partner, Term
+
+from .codes import format_code, month_year
+from .models import Action, Case, CaseDefender, Consultation, Counter, Perpetrator, case_violations
+
+CASES_PER_SCALE = 40
+BATCH = 2000
+EVENTS = [("Arbitrary detention of {name}", "arbitrary_detention", "police"),
+          ("Judicial harassment of {name}", "judicial_harassment", "judiciary"),
+          ("Death threats against {name}", "threats", "unknown"),
+          ("Raid on the office of {name}", "raid", "police"),
+          ("Travel ban imposed on {name}", "travel_ban", "other_state"),
+          ("Smear campaign against {name}", "defamation", "media"),
+          ("Physical attack on {name}", "physical_attack", "private_individuals")]
+TEXTS = {
+    "en": ("The Observatory has been informed of {event} in {place}.",
+           "Please write to the authorities asking them to guarantee the physical and psychological integrity of "
+           "the defender and to put an end to all acts of harassment."),
+    "fr": ("L'Observatoire a été informé de faits graves survenus à {place}.",
+           "Merci d'écrire aux autorités en leur demandant de garantir l'intégrité physique et psychologique du "
+           "défenseur et de mettre un terme à toute forme de harcèlement."),
+    "es": ("El Observatorio ha sido informado de hechos graves ocurridos en {place}.",
+           "Escriban a las autoridades pidiéndoles que garanticen la integridad física y psicológica del defensor y "
+           "que pongan fin a todo acto de hostigamiento."),
+}
+
+
+def load(scale: int = 1, seed: int = 11) -> int:
+    rng = random.Random(seed)
+    defenders = defaultdict(list)
+    for defender_id, country_id, consent, published_name in db.session.execute(
+            select(Defender.id, Defender.country_id, Defender.consent_to_publish, Defender.publication_name)):
+        defenders[country_id].append((defender_id, consent, published_name))
+    if not defenders:
+        return 0
+    partners = defaultdict(list)
+    for partner_id, country_id in db.session.execute(select(Partner.id, Partner.country_id)):
+        partners[country_id].append(partner_id)
+    alpha3 = dict(db.session.execute(select(Country.id, Country.alpha3)).all())
+    violations = dict(db.session.execute(select(Term.key, Term.id).where(Term.vocabulary == "violations")).all())
+    officers = list(db.session.scalars(select(User.id).order_by(User.id)))
+    countries = sorted(defenders)
+    now = utcnow()
+    counters: dict[str, int] = defaultdict(int)
+    total = scale * CASES_PER_SCALE
+    for start in range(0, total, BATCH):
+        count = min(BATCH, total - start)
+        plans = [_plan(rng, countries, defenders, now) for _ in range(count)]
+        plans.sort(key=lambda plan: plan["received_at"])
+        case_rows = []
+        for plan in plans:
+            row = {key: plan[key] for key in ("title", "country_id", "events_date", "events_place", "description",
+                                              "source_kind", "source_details", "received_via", "received_at",
+                                              "confidentiality", "priority", "status", "verification",
+                                              "verified_on", "created_at", "updated_at")}
+            row["source_partner_id"] = rng.choice(partners[plan["country_id"]]) if partners[plan["country_id"]] \
+                else None
+            if plan["published"]:
+                year = plan["published_at"].year
+                counters[f"obs:{year}"] += 1
+                counters[f"country:{year}:{alpha3[plan['country_id']]}"] += 1
+                row.update(year=year, obs_number=counters[f"obs:{year}"], first_issued=month_year(plan["published_at"]),
+                           country_number=counters[f"country:{year}:{alpha3[plan['country_id']]}"])
+            case_rows.append(row)
+        ids = list(db.session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True), case_rows))
+        _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers)
+    for scope, value in counters.items():
+        db.session.merge(Counter(scope=scope, value=value))
+    db.session.flush()
+    return total
+
+
+def _plan(rng: random.Random, countries: list[int], defenders: dict, now) -> dict:
+    country_id = rng.choice(countries)
+    chosen = rng.sample(defenders[country_id], k=min(len(defenders[country_id]), rng.choice((1, 1, 1, 2))))
+    received = now - timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 23))
+    title, violation, perpetrator = rng.choice(EVENTS)
+    named = chosen[0][2] if not chosen[0][1] else "a human rights defender"
+    verified = rng.random() < 0.8 or received < now - timedelta(days=30)
+    published = verified and rng.random() < 0.7
+    return {
+        "title": title.format(name=named), "country_id": country_id, "defenders": [d[0] for d in chosen],
+        "events_date": (received - timedelta(days=rng.randint(0, 5))).date(), "events_place": "",
+        "description": "Fictional demo case: the facts below are invented for testing.",
+        "source_kind": rng.choice(("partner", "partner", "defender", "relative", "media")),
+        "source_details": "Demo source (fictional).", "received_via": rng.choice(("email", "phone", "secure_messaging")),
+        "received_at": received, "confidentiality": rng.choice(("internal", "internal", "public", "restricted")),
+        "priority": rng.choice(("normal", "normal", "high", "urgent")),
+        "status": "closed" if rng.random() < 0.2 else "open",
+        "verification": Case.VERIFIED if verified else Case.PENDING,
+        "verified_on": (received + timedelta(days=1)).date() if verified else None,
+        "created_at": received, "updated_at": received + timedelta(days=rng.randint(0, 30)),
+        "published": published, "published_at": received + timedelta(days=2), "follow_up": published and rng.random() < 0.3,
+        "violation": violation, "perpetrator": perpetrator, "named": named,
+    }
+
+
+def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers) -> None:
+    links, terms, perpetrators, consultations, actions, assignments = [], [], [], [], [], []
+    for case_id, plan, row in zip(ids, plans, case_rows):
+        links += [{"case_id": case_id, "defender_id": defender_id} for defender_id in plan["defenders"]]
+        if plan["violation"] in violations:
+            terms.append({"case_id": case_id, "term_id": violations[plan["violation"]]})
+        perpetrators.append({"case_id": case_id, "state": plan["perpetrator"] in Perpetrator.STATE_TYPES,
+                             "type": plan["perpetrator"], "details": ""})
+        if plan["verification"] == Case.VERIFIED and partners[plan["country_id"]]:
+            consultations.append({"case_id": case_id, "partner_id": rng.choice(partners[plan["country_id"]]),
+                                  "consulted_on": plan["verified_on"], "answer": "confirmed", "notes": ""})
+        if officers:
+            assignments.append({"record_type": "case", "record_id": case_id, "user_id": rng.choice(officers)})
+        if plan["published"]:
+            code = format_code(alpha3[plan["country_id"]], row["country_number"], row["first_issued"], row["obs_number"])
+            actions.append(_action(case_id, "urgent_appeal", 0, code, plan))
+            if plan["follow_up"]:
+                actions.append(_action(case_id, "follow_up", 1, f"{code}.1", plan, days=20))
+    for table, rows in ((CaseDefender, links), (case_violations, terms), (Perpetrator, perpetrators),
+                        (Consultation, consultations), (Action, actions), (Assignment, assignments)):
+        if rows:
+            db.session.execute(insert(table), rows)
+
+
+def _action(case_id: int, kind: str, sequence: int, code: str, plan: dict, days: int = 0) -> dict:
+    when = plan["published_at"] + timedelta(days=days)
+    row = {"case_id": case_id, "type": kind, "status": Action.PUBLISHED, "sequence": sequence, "reference": code,
+           "created_at": when, "updated_at": when, "submitted_at": when, "approved_at": when, "published_at": when}
+    for lang, (situation, requested) in TEXTS.items():
+        row[f"title_{lang}"] = plan["title"] if lang == "en" else ""
+        row[f"body_{lang}"] = situation.format(event=plan["title"].lower(), place="the capital")
+        row[f"requested_{lang}"] = requested
+    row["title_fr"] = f"Cas {code}"
+    row["title_es"] = f"Caso {code}"
+    return row

@@ -1,0 +1,153 @@
+"""Forms of the interventions plugin; every message is translated, so errors follow the user's language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from core.forms import MultiCheckboxField, required
+from core.records.forms import CONFIDENTIALITY_CHOICES
+
+from .models import LANGUAGES, Action, Case, Consultation, Perpetrator
+
+SOURCE_KINDS = [("partner", _l("A partner organisation")), ("defender", _l("The defender")),
+                ("relative", _l("A relative")), ("media", _l("The media")), ("other", _l("Other"))]
+RECEIVED_VIA = [("email", _l("Email")), ("phone", _l("Phone")), ("secure_messaging", _l("Secure messaging")),
+                ("in_person", _l("In person")), ("mail", _l("Post")), ("other", _l("Other"))]
+PRIORITIES = [("low", _l("Low")), ("normal", _l("Normal")), ("high", _l("High")), ("urgent", _l("Urgent"))]
+PERPETRATOR_TYPES = {
+    "police": _l("Police"), "military": _l("Armed forces"), "judiciary": _l("Judiciary or prosecution"),
+    "intelligence": _l("Intelligence services"), "prison": _l("Prison administration"),
+    "local_authority": _l("Local authorities"), "other_state": _l("Other state agents"),
+    "armed_group": _l("Armed group"), "company": _l("Company or its security"),
+    "religious_group": _l("Religious group"), "media": _l("Media"),
+    "private_individuals": _l("Private individuals"), "unknown": _l("Unknown"),
+}
+ACTION_TYPES = {
+    "urgent_appeal": _l("Urgent appeal"), "follow_up": _l("Follow-up appeal"), "closing": _l("Closing appeal"),
+    "press_release": _l("Press release"), "open_letter": _l("Open letter to the authorities"),
+    "private_letter": _l("Private letter to the authorities"),
+}
+ANSWERS = {"confirmed": _l("Confirmed the facts"), "partly": _l("Confirmed part of the facts"),
+           "not_confirmed": _l("Did not confirm"), "no_answer": _l("No answer yet")}
+LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French"), "es": _l("Spanish")}
+assert set(PERPETRATOR_TYPES) == set(Perpetrator.STATE_TYPES + Perpetrator.NON_STATE_TYPES)
+assert set(ACTION_TYPES) == set(Action.TYPES) and set(ANSWERS) == set(Consultation.ANSWERS)
+
+
+class PerpetratorForm(Form):
+    """One alleged perpetrator; a row left empty is ignored."""
+
+    type = SelectField(_l("Alleged perpetrator"), choices=[("", "—")] + [
+        (key, PERPETRATOR_TYPES[key]) for key in Perpetrator.STATE_TYPES + Perpetrator.NON_STATE_TYPES],
+        validators=[Optional()])
+    details = StringField(_l("Details"), validators=[Length(max=500)])
+
+    def validate_details(self, field: StringField) -> None:
+        if (field.data or "").strip() and not self.type.data:
+            raise ValidationError(_l("Choose the type of perpetrator."))
+
+
+class CaseForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[required(), Length(max=200)],
+                        description=_l("A short internal title, e.g. “Arrest of a lawyer in Izmir”."))
+    country = SelectField(_l("Country"), validators=[required()])
+    events_date = DateField(_l("Date of the events"), validators=[Optional()])
+    events_place = StringField(_l("Place of the events"), validators=[Length(max=200)])
+    violations = MultiCheckboxField(_l("Violations"), coerce=int)
+    perpetrators = FieldList(FormField(PerpetratorForm), min_entries=3, max_entries=10)
+    description = TextAreaField(_l("What happened"), validators=[required(), Length(max=50000)])
+    source_kind = SelectField(_l("Source of the report"), choices=SOURCE_KINDS, default="partner")
+    source_partner = SelectField(_l("Partner organisation that reported it"), coerce=int, validate_choice=True)
+    source_details = TextAreaField(_l("About the source"), validators=[Length(max=5000)],
+                                   description=_l("Who, how to reach them again. Confidential, never published."))
+    received_via = SelectField(_l("Received by"), choices=RECEIVED_VIA, default="email")
+    received_at = DateTimeLocalField(_l("Received on"), format="%Y-%m-%dT%H:%M", validators=[
+        InputRequired(message=_l("Give the date and time the report arrived."))])
+    priority = SelectField(_l("Priority"), choices=PRIORITIES, default="normal")
+    confidentiality = SelectField(_l("Confidentiality"), choices=CONFIDENTIALITY_CHOICES, default="internal")
+    assignees = MultiCheckboxField(_l("Assigned case officers"), coerce=int)
+    submit = SubmitField(_l("Save"))
+
+    def perpetrator_rows(self) -> list[dict]:
+        rows = []
+        for entry in self.perpetrators.entries:
+            kind = entry.form.type.data
+            if kind:
+                rows.append({"state": kind in Perpetrator.STATE_TYPES, "type": kind,
+                             "details": (entry.form.details.data or "").strip()})
+        return rows
+
+
+class ActionForm(FlaskForm):
+    type = SelectField(_l("Type"), choices=list(ACTION_TYPES.items()), default="urgent_appeal")
+    title_en = StringField(_l("Title"), validators=[Length(max=300)])
+    body_en = TextAreaField(_l("Text"), validators=[Length(max=100000)])
+    requested_en = TextAreaField(_l("Actions requested"), validators=[Length(max=20000)])
+    title_fr = StringField(_l("Title"), validators=[Length(max=300)])
+    body_fr = TextAreaField(_l("Text"), validators=[Length(max=100000)])
+    requested_fr = TextAreaField(_l("Actions requested"), validators=[Length(max=20000)])
+    title_es = StringField(_l("Title"), validators=[Length(max=300)])
+    body_es = TextAreaField(_l("Text"), validators=[Length(max=100000)])
+    requested_es = TextAreaField(_l("Actions requested"), validators=[Length(max=20000)])
+    submit = SubmitField(_l("Save"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """At least one language, and no title without its text."""
+        valid = super().validate(extra_validators)
+        if not any((self[f"title_{lang}"].data or "").strip() for lang in LANGUAGES):
+            self.title_en.errors = [*self.title_en.errors, _l("Give a title in at least one language.")]
+            valid = False
+        for lang in LANGUAGES:
+            if (self[f"title_{lang}"].data or "").strip() and not (self[f"body_{lang}"].data or "").strip():
+                self[f"body_{lang}"].errors = [*self[f"body_{lang}"].errors,
+                                               _l("A title needs its text in the same language.")]
+                valid = False
+        return valid
+
+    def text_data(self) -> dict:
+        return {f"{part}_{lang}": (self[f"{part}_{lang}"].data or "").strip()
+                for part in ("title", "body", "requested") for lang in LANGUAGES}
+
+
+class ConsultationForm(FlaskForm):
+    partner = SelectField(_l("Partner organisation"), coerce=int, validators=[required()])
+    consulted_on = DateField(_l("Consulted on"), validators=[InputRequired(message=_l("Give a date."))])
+    answer = SelectField(_l("Answer"), choices=list(ANSWERS.items()))
+    notes = TextAreaField(_l("What they said"), validators=[Length(max=10000)])
+    submit = SubmitField(_l("Record the consultation"))
+
+
+class VerificationForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[(Case.VERIFIED, _l("Verified: the facts are confirmed")),
+                                                    (Case.NOT_CONFIRMED, _l("Not confirmed")),
+                                                    (Case.PENDING, _l("Still to verify"))])
+    decided_on = DateField(_l("Date of the decision"), validators=[InputRequired(message=_l("Give a date."))])
+    note = TextAreaField(_l("Reasons"), validators=[Length(max=10000)])
+    submit = SubmitField(_l("Record the decision"))
+
+
+class OverrideForm(FlaskForm):
+    reason = TextAreaField(_l("Why publish without verification"), validators=[required(), Length(max=5000)])
+    submit = SubmitField(_l("Allow publication without verification"))
+
+
+class StepForm(FlaskForm):
+    step = HiddenField(validators=[required()])
+
+
+class LinkDefenderForm(FlaskForm):
+    defender_id = IntegerField(validators=[InputRequired(message=_l("Choose a defender."))])

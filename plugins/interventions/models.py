@@ -1,0 +1,259 @@
+"""Cases of repression, how they were verified, and the actions (appeals, letters) taken on them.
+
+A case gathers defenders (core records) and is numbered once, when its first public action is
+published: ``TUR 001 / 0124 / OBS 005`` (see ``codes.py``). Its actions carry their text in up to
+three languages and go through draft → in review → approved → published.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.contributions import INTERNAL
+from core.extensions import db
+from core.models import User, UTCDateTime, utcnow
+from core.records.models import Country, Defender, Partner, Term
+
+LANGUAGES = ("en", "fr", "es")
+
+case_violations = Table(
+    "interventions_case_violations",
+    db.metadata,
+    Column("case_id", ForeignKey("interventions_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("term_id", ForeignKey("core_terms.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Case(db.Model):
+    """A report of repression against one or more defenders, from intake to closure."""
+
+    __tablename__ = "interventions_cases"
+    __table_args__ = (
+        UniqueConstraint("year", "obs_number", name="uq_interventions_cases_obs_number"),
+        UniqueConstraint("year", "country_id", "country_number", name="uq_interventions_cases_country_number"),
+        Index("ix_interventions_cases_updated_id", "updated_at", "id", "confidentiality"),
+        Index("ix_interventions_cases_country_updated_id", "country_id", "updated_at", "id"),
+    )
+    __record_type__ = "case"
+    __audited__ = True
+
+    # Verification: a case is published only once verified, or overridden by a coordinator.
+    PENDING, VERIFIED, NOT_CONFIRMED, OVERRIDDEN = "pending", "verified", "not_confirmed", "overridden"
+    OPEN, CLOSED = "open", "closed"
+    PRIORITIES = ("low", "normal", "high", "urgent")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    country_id: Mapped[int] = mapped_column(ForeignKey("core_countries.id"))
+    events_date: Mapped[date | None] = mapped_column(Date)
+    events_place: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The source: confidential, shown only to those who may edit the case, never published.
+    source_kind: Mapped[str] = mapped_column(String(20), default="partner")
+    source_partner_id: Mapped[int | None] = mapped_column(ForeignKey("core_partners.id", ondelete="SET NULL"),
+                                                          index=True)
+    source_details: Mapped[str] = mapped_column(Text, default="")
+    received_via: Mapped[str] = mapped_column(String(20), default="email")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    confidentiality: Mapped[str] = mapped_column(String(20), default=INTERNAL)
+    priority: Mapped[str] = mapped_column(String(20), default="normal")
+    status: Mapped[str] = mapped_column(String(20), default=OPEN)
+
+    verification: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    verification_note: Mapped[str] = mapped_column(Text, default="")
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    # The reference code's parts, fixed when the first public action is published.
+    year: Mapped[int | None] = mapped_column(Integer)
+    obs_number: Mapped[int | None] = mapped_column(Integer)
+    country_number: Mapped[int | None] = mapped_column(Integer)
+    first_issued: Mapped[str | None] = mapped_column(String(4))  # MMYY
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    country: Mapped[Country] = relationship()
+    source_partner: Mapped[Partner | None] = relationship()
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    violations: Mapped[list[Term]] = relationship(secondary=case_violations, order_by=Term.position)
+    defenders: Mapped[list[Defender]] = relationship(secondary="interventions_case_defenders",
+                                                     order_by=Defender.name, viewonly=True)
+    links: Mapped[list[CaseDefender]] = relationship(back_populates="case", cascade="all, delete-orphan")
+    perpetrators: Mapped[list[Perpetrator]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                           order_by="Perpetrator.id")
+    consultations: Mapped[list[Consultation]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                             order_by="Consultation.consulted_on")
+    actions: Mapped[list[Action]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                 order_by="Action.id")
+
+    @property
+    def name(self) -> str:
+        """The label the core uses for this record (audit trail, notifications)."""
+        return self.title
+
+    @property
+    def publishable(self) -> bool:
+        return self.verification in (self.VERIFIED, self.OVERRIDDEN)
+
+    @property
+    def reference(self) -> str | None:
+        """``TUR 001 / 0124 / OBS 005``, once the case has been numbered."""
+        if self.obs_number is None:
+            return None
+        return f"{self.country.alpha3} {self.country_number:03d} / {self.first_issued} / OBS {self.obs_number:03d}"
+
+
+class CaseDefender(db.Model):
+    """A defender concerned by a case (moved to the kept record when defenders are merged)."""
+
+    __tablename__ = "interventions_case_defenders"
+    __table_args__ = (UniqueConstraint("case_id", "defender_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"))
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="CASCADE"), index=True)
+
+    case: Mapped[Case] = relationship(back_populates="links")
+    defender: Mapped[Defender] = relationship()
+
+
+class Perpetrator(db.Model):
+    """An alleged perpetrator: state or non-state, of a given type."""
+
+    __tablename__ = "interventions_perpetrators"
+    __audited__ = True
+    __record_type__ = "case_perpetrator"
+
+    STATE_TYPES = ("police", "military", "judiciary", "intelligence", "prison", "local_authority", "other_state")
+    NON_STATE_TYPES = ("armed_group", "company", "religious_group", "media", "private_individuals", "unknown")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)
+    state: Mapped[bool] = mapped_column(Boolean, default=True)
+    type: Mapped[str] = mapped_column(String(30))
+    details: Mapped[str] = mapped_column(String(500), default="")
+
+    case: Mapped[Case] = relationship(back_populates="perpetrators")
+
+    @property
+    def name(self) -> str:
+        return self.details or self.type
+
+
+class Consultation(db.Model):
+    """A partner organisation asked to verify the report, and what it confirmed."""
+
+    __tablename__ = "interventions_consultations"
+    __audited__ = True
+    __record_type__ = "case_consultation"
+
+    ANSWERS = ("confirmed", "partly", "not_confirmed", "no_answer")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("core_partners.id", ondelete="CASCADE"), index=True)
+    consulted_on: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    case: Mapped[Case] = relationship(back_populates="consultations")
+    partner: Mapped[Partner] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.partner.name if self.partner else ""
+
+
+class Action(db.Model):
+    """An appeal, press release or letter about a case, written in up to three languages."""
+
+    __tablename__ = "interventions_actions"
+    __table_args__ = (UniqueConstraint("case_id", "sequence", name="uq_interventions_actions_sequence"),)
+    __audited__ = True
+    __record_type__ = "case_action"
+
+    TYPES = ("urgent_appeal", "follow_up", "closing", "press_release", "open_letter", "private_letter")
+    PRIVATE_TYPES = ("private_letter",)  # never published, hence never numbered
+    DRAFT, IN_REVIEW, APPROVED, PUBLISHED = "draft", "in_review", "approved", "published"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    # 0 for the case's first public action, then 1, 2... (the ".1" of a follow-up); None until published.
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(60), unique=True)
+
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    title_fr: Mapped[str] = mapped_column(String(300), default="")
+    title_es: Mapped[str] = mapped_column(String(300), default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    body_fr: Mapped[str] = mapped_column(Text, default="")
+    body_es: Mapped[str] = mapped_column(Text, default="")
+    requested_en: Mapped[str] = mapped_column(Text, default="")
+    requested_fr: Mapped[str] = mapped_column(Text, default="")
+    requested_es: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    case: Mapped[Case] = relationship(back_populates="actions")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+
+    @property
+    def public(self) -> bool:
+        return self.type not in self.PRIVATE_TYPES
+
+    @property
+    def name(self) -> str:
+        return self.reference or self.title("en") or self.title("fr") or self.title("es") or self.type
+
+    def title(self, language: str) -> str:
+        return getattr(self, f"title_{language}")
+
+    def languages(self) -> list[str]:
+        """The languages in which the action has a title and a text."""
+        return [lang for lang in LANGUAGES if self.title(lang).strip() and getattr(self, f"body_{lang}").strip()]
+
+    def texts(self) -> list[str]:
+        return [getattr(self, f"{part}_{lang}") for part in ("title", "body", "requested") for lang in LANGUAGES]
+
+
+class Counter(db.Model):
+    """A numbering sequence (the Observatory's numbers of a year, a country's cases of a year).
+
+    Incremented inside the publishing transaction by an atomic upsert, so numbers are never skipped or
+    given twice: a publisher who commits later waits for the row and gets the next number.
+    """
+
+    __tablename__ = "interventions_counters"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,270 @@
+"""The rules of a case's life, testable without HTTP: lists, intake, verification, the action workflow
+(draft → in review → approved → published), the consent check and numbering at publication."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from core.extensions import db
+from core.models import utcnow
+from core.notifications.services import followers_of, notify
+from core.permissions import can
+from core.records.matching import words
+from core.records.models import Assignment, Country, Defender, Term
+from core.records.registry import record_url
+from core.records.visibility import at_level, can_see, set_assignees, visible
+
+from . import codes
+from .models import Action, Case, CaseDefender, Consultation, Perpetrator
+
+VIEW, EDIT, VERIFY, OVERRIDE, PUBLISH = ("interventions.view", "interventions.edit", "interventions.verify",
+                                         "interventions.override", "interventions.publish")
+VIOLATIONS = "violations"
+
+
+class WorkflowError(Exception):
+    """A step the rules refuse; ``message`` is translated for the user."""
+
+    def __init__(self, message: Any):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+@dataclass
+class CaseFilters:
+    country: str = ""
+    region: str = ""
+    status: str = ""
+    verification: str = ""
+    violation: str = ""
+    action_type: str = ""
+    year: str = ""
+    officer: str = ""
+    confidentiality: str = ""
+    sort: str = "-updated"
+
+
+SORTS = {
+    "-updated": (Case.updated_at.desc(), Case.id.desc()),
+    "country": (Case.country_id, Case.updated_at.desc(), Case.id.desc()),
+}
+
+
+def cases_query(user: Any, filters: CaseFilters) -> Select:
+    """The cases ``user`` may see, filtered and sorted in the database."""
+    query = select(Case).where(visible(Case, user))
+    if filters.country:
+        query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == filters.country)
+                            .scalar_subquery())
+    if filters.region:
+        query = query.where(Case.country_id.in_(select(Country.id).where(Country.region == filters.region)))
+    if filters.status in (Case.OPEN, Case.CLOSED):
+        query = query.where(Case.status == filters.status)
+    if filters.verification:
+        query = query.where(Case.verification == filters.verification)
+    if filters.violation:
+        query = query.where(Case.violations.any(Term.key == filters.violation))
+    if filters.action_type:
+        query = query.where(Case.actions.any(Action.type == filters.action_type))
+    if filters.year.isdigit():
+        year = int(filters.year)
+        query = query.where(Case.received_at >= date(year, 1, 1), Case.received_at < date(year + 1, 1, 1))
+    if filters.officer.isdigit():
+        query = query.where(Case.id.in_(select(Assignment.record_id).where(
+            Assignment.record_type == Case.__record_type__, Assignment.user_id == int(filters.officer))))
+    if filters.confidentiality:
+        query = query.where(at_level(Case, user, filters.confidentiality))
+    return query.order_by(*SORTS.get(filters.sort, SORTS["-updated"]))
+
+
+def awaiting_verification(user: Any, limit: int = 10) -> list[Case]:
+    """Open cases not yet verified, oldest report first."""
+    return list(db.session.scalars(
+        select(Case).where(visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING)
+        .order_by(Case.received_at, Case.id).limit(limit)))
+
+
+def overdue(case: Case, hours: int) -> bool:
+    return case.verification == Case.PENDING and utcnow() - case.received_at > timedelta(hours=hours)
+
+
+# --- Intake --------------------------------------------------------------------------------------
+
+def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violation_ids: list[int],
+              perpetrators: list[dict[str, Any]], assignees: set[int], author: Any) -> Case:
+    """Apply validated intake data; the author stays assigned so a restricted case never vanishes for them."""
+    for field, value in data.items():
+        setattr(case, field, value)
+    case.violations = list(db.session.scalars(select(Term).where(
+        Term.id.in_(violation_ids), Term.vocabulary == VIOLATIONS))) if violation_ids else []
+    created = case.id is None
+    if created:
+        case.created_by_id = author.id
+        db.session.add(case)
+        assignees = assignees | {author.id}
+    _link_defenders(case, defender_ids)
+    wanted = [(p["state"], p["type"], p["details"]) for p in perpetrators]
+    if [(p.state, p.type, p.details) for p in case.perpetrators] != wanted:
+        case.perpetrators = [Perpetrator(state=s, type=t, details=d) for s, t, d in wanted]
+    db.session.flush()
+    newly_assigned = set_assignees(case, assignees)
+    url = record_url(Case.__record_type__, case.id)
+    notify(newly_assigned - {author.id}, "assigned", {"record": case.title}, url)
+    if created:
+        followers = [uid for uid in followers_of(case.country_id) if uid != author.id]
+        from core.models import User
+
+        visible_to = [u.id for u in db.session.scalars(select(User).where(User.id.in_(followers)))
+                      if can_see(case, u) and can(VIEW, u)]
+        notify(visible_to, "country", {"country": case.country.alpha2, "record": case.title}, url)
+    db.session.commit()
+    return case
+
+
+def _link_defenders(case: Case, defender_ids: list[int]) -> None:
+    wanted = set(defender_ids)
+    current = {link.defender_id for link in case.links}
+    case.links = [link for link in case.links if link.defender_id in wanted]
+    case.links += [CaseDefender(defender_id=defender_id) for defender_id in sorted(wanted - current)]
+
+
+# --- Verification --------------------------------------------------------------------------------
+
+def add_consultation(case: Case, partner_id: int, consulted_on: date, answer: str, notes: str, user: Any) -> None:
+    case.consultations.append(Consultation(partner_id=partner_id, consulted_on=consulted_on, answer=answer,
+                                           notes=notes, recorded_by_id=user.id))
+    db.session.commit()
+
+
+def decide_verification(case: Case, decision: str, decided_on: date, note: str, user: Any) -> None:
+    """Record the officer's decision: verified, or not confirmed (the case then cannot be published)."""
+    if decision == Case.VERIFIED and not case.consultations:
+        raise WorkflowError(_l("Record at least one partner consultation before declaring the case verified."))
+    if decision not in (Case.VERIFIED, Case.NOT_CONFIRMED, Case.PENDING):
+        raise WorkflowError(_l("Unknown decision."))
+    case.verification, case.verified_on, case.verification_note = decision, decided_on, note
+    case.verified_by_id = user.id
+    db.session.commit()
+
+
+def override_verification(case: Case, reason: str, user: Any) -> None:
+    """A coordinator lets an unverified case be published; the audit trail keeps the change with its reason
+    (the verification note), who made it and when."""
+    if not can(OVERRIDE, user):
+        raise WorkflowError(_l("Only a coordinator may publish a case without verification."))
+    if not reason.strip():
+        raise WorkflowError(_l("Give the reason for publishing without verification."))
+    case.verification, case.verified_on, case.verification_note = Case.OVERRIDDEN, utcnow().date(), reason.strip()
+    case.verified_by_id = user.id
+    db.session.commit()
+
+
+# --- Actions -------------------------------------------------------------------------------------
+
+def editable(action: Action) -> bool:
+    """Texts change freely until approval; after publication only through a logged correction."""
+    return action.status in (Action.DRAFT, Action.IN_REVIEW)
+
+
+TRANSITIONS = {
+    # step: (from statuses, to status, permission)
+    "submit": ((Action.DRAFT,), Action.IN_REVIEW, EDIT),
+    "return": ((Action.IN_REVIEW, Action.APPROVED), Action.DRAFT, PUBLISH),
+    "approve": ((Action.IN_REVIEW,), Action.APPROVED, PUBLISH),
+    "publish": ((Action.APPROVED,), Action.PUBLISHED, PUBLISH),
+}
+
+
+def allowed_steps(action: Action, user: Any) -> list[str]:
+    return [step for step, (sources, _to, permission) in TRANSITIONS.items()
+            if action.status in sources and can(permission, user)]
+
+
+def move(action: Action, step: str, user: Any) -> Action:
+    """Take one workflow step, checking who may take it and that the action is ready for it."""
+    if step not in TRANSITIONS:
+        raise WorkflowError(_l("Unknown step."))
+    sources, target, permission = TRANSITIONS[step]
+    if not can(permission, user):
+        raise WorkflowError(_l("You may not take this step."))
+    if step == "publish":
+        return publish(action, user)
+    if action.status not in sources:
+        raise WorkflowError(_l("This action is no longer at that stage; reload the page."))
+    if step in ("submit", "approve") and not action.languages():
+        raise WorkflowError(_l("Write the title and text in at least one language first."))
+    now = utcnow()
+    action.status = target
+    if step == "submit":
+        action.submitted_at, action.submitted_by_id = now, user.id
+    elif step == "approve":
+        action.approved_at, action.approved_by_id = now, user.id
+    elif step == "return":
+        action.approved_at = action.approved_by_id = None
+    db.session.commit()
+    return action
+
+
+def consent_problems(action: Action) -> list[Defender]:
+    """Defenders of the case who have not consented to be named and whose real name (or another of their
+    names) appears in one of the action's texts, whatever the accents, case or word order of a two-word name."""
+    text_words = [words(text) for text in action.texts() if text]
+    found = []
+    for defender in action.case.defenders:
+        if defender.consent_to_publish:
+            continue
+        names = [defender.name, *defender.alias_list]
+        sequences = [words(name) for name in names if words(name)]
+        sequences += [list(reversed(seq)) for seq in sequences if len(seq) == 2]
+        if any(_contains(text, seq) for text in text_words for seq in sequences):
+            found.append(defender)
+    return found
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    size = len(needle)
+    return any(haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
+
+
+def publish(action: Action, user: Any) -> Action:
+    """Publish an approved action: the case must be verified (or overridden) and no text may name a
+    defender without consent. A public action of a case numbers the case if needed and takes its code.
+
+    The case row is locked for the transaction, so two actions of one case published at the same moment
+    get ``.1`` and ``.2``, and the counters give unique, gapless numbers (see ``codes.py``).
+    """
+    case = db.session.execute(select(Case).where(Case.id == action.case_id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one()
+    action = db.session.execute(select(Action).where(Action.id == action.id).with_for_update()
+                                .execution_options(populate_existing=True)).scalar_one()
+    try:
+        if action.status != Action.APPROVED:
+            raise WorkflowError(_l("Only an approved action can be published; reload the page."))
+        if not case.publishable:
+            raise WorkflowError(_l("The case is not verified: record the partners' confirmation first, "
+                                   "or a coordinator may override with a reason."))
+        if not action.languages():
+            raise WorkflowError(_l("Write the title and text in at least one language first."))
+        named = consent_problems(action)
+        if named:
+            raise WorkflowError(_l(
+                "The text names a defender who has not consented to be named; use “%(names)s” instead.",
+                names=", ".join(d.publication_name or "?" for d in named)))
+    except WorkflowError:
+        db.session.rollback()
+        raise
+    now = utcnow()
+    if action.public:
+        codes.number_case(case, now)
+        action.sequence = db.session.scalar(select(func.count()).select_from(Action).where(
+            Action.case_id == case.id, Action.status == Action.PUBLISHED, Action.sequence.is_not(None)))
+        action.reference = codes.code_for(case, action.sequence)
+    action.status, action.published_at, action.published_by_id = Action.PUBLISHED, now, user.id
+    db.session.commit()
+    return action

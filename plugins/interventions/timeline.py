@@ -1,0 +1,44 @@
+"""What happened on a case, in order: the report, consultations, the verification decision, each action's
+steps. The same events, seen from a defender, feed the core's defender timeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from .forms import ACTION_TYPES
+from .models import Action, Case
+
+
+@dataclass(frozen=True)
+class Event:
+    when: datetime | date
+    title: Any
+    url: str | None = None
+
+
+def _sort_key(event: Event) -> datetime:
+    when = event.when
+    return when.replace(tzinfo=None) if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
+
+
+def case_timeline(case: Case) -> list[Event]:
+    """Newest first."""
+    events = [Event(case.received_at, _l("Report received"))]
+    for consultation in case.consultations:
+        events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=consultation.partner.name)))
+    if case.verified_on and case.verification != Case.PENDING:
+        label = {Case.VERIFIED: _l("Verified"), Case.NOT_CONFIRMED: _l("Not confirmed"),
+                 Case.OVERRIDDEN: _l("Publication allowed without verification")}[case.verification]
+        events.append(Event(case.verified_on, label))
+    for action in case.actions:
+        url = url_for("interventions.action", action_id=action.id)
+        kind = ACTION_TYPES[action.type]
+        events.append(Event(action.created_at, _l("%(kind)s drafted", kind=kind), url))
+        if action.status == Action.PUBLISHED and action.published_at:
+            events.append(Event(action.published_at, _l("%(kind)s published: %(code)s", kind=kind,
+                                                         code=action.reference or "—"), url))
+    return sorted(events, key=_sort_key, reverse=True)

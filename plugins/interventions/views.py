@@ -1,0 +1,260 @@
+"""Case pages: list, intake form, the case file (defenders, verification, actions, timeline)."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.audit.capture import record as audit
+from core.audit.models import AuditEntry
+from core.extensions import db
+from core.forms import ConfirmForm
+from core.models import User, utcnow
+from core.pagination import paginate
+from core.permissions import can, permission_required
+from core.records import pages
+from core.records.countries import REGIONS
+from core.records.models import Defender, Partner, Term
+from core.records.services import DefenderFilters, defenders_query
+from core.records.visibility import assignee_ids, can_see, visible
+
+from . import services, timeline
+from .forms import (
+    ACTION_TYPES,
+    ANSWERS,
+    PERPETRATOR_TYPES,
+    CaseForm,
+    ConsultationForm,
+    LinkDefenderForm,
+    OverrideForm,
+    VerificationForm,
+)
+from .models import Case, CaseDefender, Consultation
+
+blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
+FILTERS = ("country", "region", "status", "verification", "violation", "action_type", "year", "officer",
+           "confidentiality", "sort")
+
+
+def visible_case(case_id: int) -> Case:
+    return pages.visible_record(Case, case_id)
+
+
+@blueprint.route("/")
+@permission_required(services.VIEW)
+def index():
+    filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
+    pagination = paginate(services.cases_query(current_user, filters), joinedload(Case.country))
+    return render_template("interventions/index.html", pagination=pagination, filters=filters,
+                           country_options=pages.country_options, regions=REGIONS, violations=_violations(),
+                           officers=_staff(), action_types=ACTION_TYPES)
+
+
+def _violations() -> list[Term]:
+    return list(db.session.scalars(select(Term).where(Term.vocabulary == services.VIOLATIONS, Term.active.is_(True))
+                                   .order_by(Term.position, Term.key)))
+
+
+def _staff() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def _partner_choices(country_id: int | None) -> list[tuple[int, str]]:
+    """Partners of the case's country and those with no country (international networks), as the user sees them."""
+    if country_id is None:
+        return []
+    rows = db.session.execute(select(Partner.id, Partner.name).where(
+        visible(Partner, current_user), or_(Partner.country_id == country_id, Partner.country_id.is_(None)))
+        .order_by(Partner.name).limit(500))
+    return [(row.id, row.name) for row in rows]
+
+
+def _case_form(case: Case | None) -> CaseForm:
+    form = CaseForm(obj=case)
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    form.violations.choices = [(t.id, t.label) for t in _violations()]
+    form.assignees.choices = [(u.id, u.name) for u in _staff()]
+    chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
+    country = pages.country_named(chosen) if chosen else None
+    form.source_partner.choices = [(0, _("— none or not listed —"))] + _partner_choices(country.id if country else None)
+    if not form.is_submitted():  # the form shows times in the user's time zone, without offset
+        form.received_at.data = (case.received_at if case else utcnow()).astimezone(get_timezone()).replace(tzinfo=None)
+    if case is not None and not form.is_submitted():
+        form.country.data = case.country.alpha3
+        form.violations.data = [t.id for t in case.violations]
+        form.assignees.data = sorted(assignee_ids(case))
+        form.source_partner.data = case.source_partner_id or 0
+        for entry, perpetrator in zip(form.perpetrators.entries, case.perpetrators):
+            entry.form.type.data, entry.form.details.data = perpetrator.type, perpetrator.details
+    return form
+
+
+def _save(form: CaseForm, case: Case | None):
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("title", "events_date", "source_kind", "received_via", "priority",
+                                                   "confidentiality")}
+        data.update({name: (form[name].data or "").strip() for name in ("events_place", "description",
+                                                                         "source_details")})
+        data["title"] = data["title"].strip()
+        data["country"] = pages.country_named(form.country.data)
+        data["received_at"] = form.received_at.data.replace(tzinfo=get_timezone()).astimezone(timezone.utc)
+        data["source_partner_id"] = form.source_partner.data or None
+        saved = services.save_case(case or Case(), data, [link.defender_id for link in case.links] if case else [],
+                                   form.violations.data or [], form.perpetrator_rows(),
+                                   set(form.assignees.data or []), current_user)
+        flash(_("The case was saved.") if case else _("The case was registered. Add the defenders it concerns."),
+              "success")
+        return redirect(url_for("interventions.show", case_id=saved.id))
+    return render_template("interventions/form.html", form=form, case=case), 422 if form.errors else 200
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def create():
+    return _save(_case_form(None), None)
+
+
+@blueprint.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def edit(case_id: int):
+    case = visible_case(case_id)
+    return _save(_case_form(case), case)
+
+
+@blueprint.route("/<int:case_id>")
+@permission_required(services.VIEW)
+def show(case_id: int):
+    case = db.session.get(Case, case_id, options=[
+        joinedload(Case.country), selectinload(Case.violations), selectinload(Case.perpetrators),
+        selectinload(Case.consultations).joinedload(Consultation.partner), selectinload(Case.actions),
+        selectinload(Case.defenders).joinedload(Defender.country), joinedload(Case.source_partner),
+        joinedload(Case.verified_by)])
+    if case is None or not can_see(case, current_user):
+        abort(404)
+    if case.confidentiality == "restricted":
+        audit(AuditEntry.VIEW, Case.__record_type__, case.id, case.title)
+        db.session.commit()
+    return _render_case(case)
+
+
+def _render_case(case: Case, status: int = 200, **forms):
+    """The case page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
+    can_edit = can(services.EDIT)
+    hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
+    consultation_form = forms.get("consultation_form") or ConsultationForm(formdata=None)
+    consultation_form.partner.choices = _partner_choices(case.country_id)
+    return render_template(
+        "interventions/show.html", case=case, can_edit=can_edit,
+        found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
+        overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case),
+        consultation_form=consultation_form,
+        verification_form=forms.get("verification_form") or VerificationForm(formdata=None),
+        override_form=forms.get("override_form") or OverrideForm(formdata=None),
+        link_form=LinkDefenderForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES,
+        assignees=pages.assignee_names(case)), status
+
+
+def _find_defenders(case: Case) -> list[Defender]:
+    """Defenders matching ``?find=`` that the user may see and the case does not have yet."""
+    words = request.args.get("find", "").strip()[:100]
+    if not words:
+        return []
+    linked = {link.defender_id for link in case.links}
+    query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
+    return [d for d in db.session.scalars(query) if d.id not in linked][:10]
+
+
+def _added_defender(case: Case) -> Defender | None:
+    """A defender just registered from this case (``?added_defender=``), offered for linking."""
+    value = request.args.get("added_defender", "")
+    defender = db.session.get(Defender, int(value)) if value.isdigit() and len(value) < 10 else None
+    if defender is None or not can_see(defender, current_user) or defender.id in {l.defender_id for l in case.links}:
+        return None
+    return defender
+
+
+@blueprint.route("/<int:case_id>/defenders", methods=["POST"])
+@permission_required(services.EDIT)
+def link_defender(case_id: int):
+    case = visible_case(case_id)
+    form = LinkDefenderForm()
+    defender = db.session.get(Defender, form.defender_id.data) if form.validate_on_submit() else None
+    if defender is None or not can_see(defender, current_user):
+        abort(400)
+    if defender.id not in {link.defender_id for link in case.links}:
+        case.links.append(CaseDefender(defender_id=defender.id))
+        db.session.commit()
+    flash(_("%(name)s is now linked to this case.", name=defender.name), "success")
+    return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
+
+
+@blueprint.route("/<int:case_id>/defenders/<int:defender_id>/remove", methods=["POST"])
+@permission_required(services.EDIT)
+def unlink_defender(case_id: int, defender_id: int):
+    case = visible_case(case_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if any(action.status == "published" for action in case.actions):
+        flash(_("Defenders of a case with published actions stay linked: the publications name them."), "danger")
+    else:
+        case.links = [link for link in case.links if link.defender_id != defender_id]
+        db.session.commit()
+    return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
+
+
+@blueprint.route("/<int:case_id>/consultations", methods=["POST"])
+@permission_required(services.VERIFY)
+def consult(case_id: int):
+    case = visible_case(case_id)
+    form = ConsultationForm()
+    form.partner.choices = _partner_choices(case.country_id)
+    if form.validate_on_submit():
+        services.add_consultation(case, form.partner.data, form.consulted_on.data, form.answer.data,
+                                  (form.notes.data or "").strip(), current_user)
+        flash(_("The consultation was recorded."), "success")
+        return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
+    return _case_page_with_errors(case, consultation_form=form)
+
+
+@blueprint.route("/<int:case_id>/verification", methods=["POST"])
+@permission_required(services.VERIFY)
+def verify(case_id: int):
+    case = visible_case(case_id)
+    form = VerificationForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_verification(case, form.decision.data, form.decided_on.data,
+                                         (form.note.data or "").strip(), current_user)
+        except services.WorkflowError as error:
+            form.decision.errors.append(error.message)
+        else:
+            flash(_("The verification decision was recorded."), "success")
+            return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
+    return _case_page_with_errors(case, verification_form=form)
+
+
+@blueprint.route("/<int:case_id>/override", methods=["POST"])
+@permission_required(services.OVERRIDE)
+def override(case_id: int):
+    case = visible_case(case_id)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        services.override_verification(case, form.reason.data, current_user)
+        flash(_("The case may now be published without verification; the reason is in the audit trail."),
+              "warning")
+        return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
+    return _case_page_with_errors(case, override_form=form)
+
+
+def _case_page_with_errors(case: Case, **forms):
+    """The case page again with the submitted form and its errors (422); nothing was saved."""
+    db.session.rollback()
+    return _render_case(case, 422, **forms)
+
+

@@ -1,0 +1,172 @@
+"""Registering reports as cases: the intake form, bad input, defenders, confidentiality and the lists."""
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, select
+
+from core.audit.models import AuditEntry
+from core.extensions import db
+from core.records.models import Term
+from plugins.interventions.models import Case, CaseDefender
+
+from ...conftest import login, post_form
+from ...records_helpers import add_defender
+from .helpers import add_case
+
+VALID = {"title": "Arrest of a lawyer in Izmir", "country": "TUR", "events_date": "2026-11-20",
+         "events_place": "Izmir", "description": "She was arrested at dawn and taken to an unknown place.",
+         "source_kind": "partner", "source_partner": "0", "source_details": "Call from the bar association",
+         "received_via": "phone", "received_at": "2026-11-21T09:30", "priority": "high",
+         "confidentiality": "internal", "perpetrators-0-type": "police", "perpetrators-0-details": "Anti-terror unit",
+         "perpetrators-1-type": "", "perpetrators-1-details": "", "perpetrators-2-type": "", "perpetrators-2-details": ""}
+
+
+def _violation_ids(app, *keys):
+    with app.app_context():
+        return [db.session.scalar(select(Term.id).where(Term.vocabulary == "violations", Term.key == k)) for k in keys]
+
+
+def _count(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Case))
+
+
+def test_officer_registers_a_report_and_is_assigned(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    response = post_form(client, "/interventions/new", {**VALID, "violations": _violation_ids(
+        app, "arbitrary_detention", "judicial_harassment")})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    page = html.unescape(client.get(response.location).get_data(as_text=True))
+    assert "Arrest of a lawyer in Izmir" in page and "Türkiye" in page
+    assert "Arbitrary arrest and detention, Judicial harassment" in page
+    assert "Police (Anti-terror unit)" in page and "Call from the bar association" in page
+    assert officer.name in page and "To verify" in page
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert case.received_at.hour == 9 and case.priority == "high"
+        assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.record_type == "case")) == "create"
+
+
+def test_bad_input_is_explained_in_the_users_language_and_nothing_is_saved(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    bad = {**VALID, "title": "", "country": "XXX", "received_at": "yesterday", "events_date": "2026-13-45",
+           "perpetrators-0-type": "", "perpetrators-0-details": "someone", "violations": ["999999"]}
+    response = post_form(client, "/interventions/new", bad)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This field is required." in page and "Not a valid datetime value." in page
+    assert "Choose the type of perpetrator." in page and "nothing was saved" in page
+    assert "Not a valid date value." in page and "is not a valid choice" in page
+    missing_time = post_form(client, "/interventions/new", {**VALID, "received_at": ""}).get_data(as_text=True)
+    assert "Give the date and time the report arrived." in missing_time
+    with app.app_context():
+        from core.models import User
+
+        user = db.session.get(User, officer.id)
+        user.locale = "fr"
+        db.session.commit()
+    page = html.unescape(post_form(client, "/interventions/new", bad).get_data(as_text=True))
+    assert "Choisissez le type d'auteur." in page and "rien n'a été enregistré" in page
+    assert "Not a valid" not in page  # WTForms' own messages come translated too
+    assert _count(app) == 0
+
+
+def test_defenders_are_found_linked_and_registered_from_the_case(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    case_id = add_case(app, officer)
+    aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.")
+    page = client.get(f"/interventions/{case_id}?find=kaya").get_data(as_text=True)
+    assert "Aylin Kaya" in page
+    assert post_form(client, f"/interventions/{case_id}/defenders", {"defender_id": aylin}).status_code == 302
+    page = html.unescape(client.get(f"/interventions/{case_id}").get_data(as_text=True))
+    assert "publish as “A. K.”" in page
+    # A new defender, registered from the case with the duplicate warning, comes back to be linked.
+    response = post_form(client, f"/defenders/new?next=/interventions/{case_id}", {
+        "kind": "person", "name": "Aylin Kaya", "country": "TUR", "risk_level": "high", "publication_name": "A. Y.",
+        "confidentiality": "internal"})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and 'id="duplicate-warning"' in page
+    token = page.split('name="confirm_duplicates" type="hidden" value="')[1].split('"')[0]
+    response = post_form(client, f"/defenders/new?next=/interventions/{case_id}", {
+        "kind": "person", "name": "Aylin Kaya", "country": "TUR", "risk_level": "high", "publication_name": "A. Y.",
+        "confidentiality": "internal", "confirm_duplicates": token})
+    assert response.status_code == 302 and response.location.startswith(f"/interventions/{case_id}?added_defender=")
+    new_id = int(response.location.split("=")[-1])
+    assert "just registered" in client.get(response.location).get_data(as_text=True)
+    post_form(client, f"/interventions/{case_id}/defenders", {"defender_id": new_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CaseDefender)) == 2
+
+
+def test_a_foreign_next_address_is_ignored(app, client, make_user):
+    login(client, make_user("case_officer"))
+    response = post_form(client, "/defenders/new?next=https://evil.example/x", {
+        "kind": "person", "name": "Nobody Similar", "country": "TUR", "risk_level": "low",
+        "publication_name": "N. S.", "confidentiality": "internal"})
+    assert response.status_code == 302 and response.location.startswith("/defenders/")
+
+
+def test_restricted_case_is_invisible_to_those_not_assigned_everywhere(app, make_user):
+    assigned, other, reader, admin = (make_user("case_officer"), make_user("case_officer"), make_user("readonly"),
+                                      make_user("admin"))
+    defender = add_defender(app, "Hidden Defender")
+    secret = add_case(app, assigned, title="Secret disappearance", confidentiality="restricted",
+                      defenders=(defender,))
+    clients = {}
+    for name, user in (("assigned", assigned), ("other", other), ("reader", reader), ("admin", admin)):
+        clients[name] = app.test_client()
+        login(clients[name], user)
+    for name in ("other", "reader"):
+        client = clients[name]
+        assert client.get(f"/interventions/{secret}").status_code == 404
+        assert "Secret disappearance" not in client.get("/interventions/").get_data(as_text=True)
+        assert "Secret disappearance" not in client.get("/search?q=secret").get_data(as_text=True)
+        assert "Secret disappearance" not in client.get(f"/defenders/{defender}").get_data(as_text=True)
+        assert "Secret disappearance" not in client.get("/").get_data(as_text=True)
+    for name in ("assigned", "admin"):
+        assert "Secret disappearance" in clients[name].get("/interventions/").get_data(as_text=True)
+        assert clients[name].get(f"/interventions/{secret}").status_code == 200
+        assert "Secret disappearance" in clients[name].get(f"/defenders/{defender}").get_data(as_text=True)
+    with app.app_context():
+        views = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "view", AuditEntry.record_type == "case"))
+    assert views == 2
+
+
+def test_the_source_is_shown_only_to_those_who_may_edit(app, client, make_user):
+    officer, reader = make_user("case_officer"), make_user("readonly")
+    with app.test_request_context():
+        pass
+    case_id = add_case(app, officer)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        case.source_details = "Brother, +90 555 111"
+        db.session.commit()
+    login(client, reader)
+    page = client.get(f"/interventions/{case_id}").get_data(as_text=True)
+    assert "+90 555 111" not in page and 'id="source"' not in page
+
+
+def test_lists_filter_in_the_database_and_keep_their_query_count(app, client, make_user, count_queries):
+    officer = make_user("case_officer")
+    login(client, officer)
+    add_case(app, officer, title="Colombian case", country="COL")
+    add_case(app, officer, title="Turkish case", country="TUR", verified=True)
+    page = client.get("/interventions/?region=americas").get_data(as_text=True)
+    assert "Colombian case" in page and "Turkish case" not in page
+    page = client.get("/interventions/?verification=verified").get_data(as_text=True)
+    assert "Turkish case" in page and "Colombian case" not in page
+    page = client.get(f"/interventions/?officer={officer.id}&country=COL").get_data(as_text=True)
+    assert "Colombian case" in page and "Turkish case" not in page
+    assert client.get("/interventions/?year=abcd&sort=nonsense&officer=x").status_code == 200
+    with count_queries() as few:
+        client.get("/interventions/")
+    for i in range(30):
+        add_case(app, officer, title=f"Case {i}", country=["TUR", "KEN"][i % 2])
+    with count_queries() as many:
+        assert "Case 0" not in client.get("/interventions/").get_data(as_text=True)  # page 2
+    assert len(few) == len(many) <= 10
