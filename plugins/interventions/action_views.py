@@ -7,13 +7,16 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
+from core.models import utcnow
 from core.permissions import can, permission_required
 from core.records.visibility import can_see
 
 from . import services
-from .forms import ACTION_TYPES, LANGUAGE_NAMES, ActionForm, StepForm
+from .forms import ACTION_TYPES, CHANNELS, LANGUAGE_NAMES, ActionForm, AddresseesForm, DispatchForm, StepForm
 from .models import LANGUAGES, Action, Case
 from .views import blueprint, visible_case
+
+FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "html": "HTML"}
 
 
 def visible_action(action_id: int) -> Action:
@@ -67,18 +70,28 @@ def _form_page(form: ActionForm, case: Case, action: Action | None):
 @permission_required(services.VIEW)
 def action(action_id: int):
     action = visible_action(action_id)
-    return _action_page(action)
+    return action_page(action)
 
 
-def _action_page(action: Action, status: int = 200, error: str | None = None):
+def action_page(action: Action, status: int = 200, error: str | None = None, **forms):
+    """The action's page; ``forms`` replace blank ones (a form that failed, shown with its errors)."""
     missing = [LANGUAGE_NAMES[lang] for lang in LANGUAGES if lang not in action.languages()]
     named = [f"{d.name} → {d.publication_name or '?'}" for d in services.consent_problems(action)] \
         if action.status != Action.PUBLISHED else []
+    candidates = {a.id: a for a in services.country_authorities(action.case.country_id)}
+    candidates.update({a.id: a for a in action.authorities})
+    addressees_form = AddresseesForm(formdata=None)
+    addressees_form.authorities.choices = [(a.id, a.name) for a in candidates.values()]
+    addressees_form.authorities.data = [a.id for a in action.authorities]
+    dispatch_form = forms.get("dispatch_form") or DispatchForm(formdata=None, sent_on=utcnow().date())
+    dispatch_form.authority.choices = [(a.id, a.name) for a in action.authorities]
     return render_template("interventions/action.html", action=action, case=action.case, languages=LANGUAGES,
                            language_names=LANGUAGE_NAMES, missing=missing, named=named, error=error,
                            steps=services.allowed_steps(action, current_user), step_form=StepForm(formdata=None),
-                           action_types=ACTION_TYPES, can_edit=can(services.EDIT) and services.editable(action)), \
-        status
+                           action_types=ACTION_TYPES, channels=CHANNELS, addressees_form=addressees_form,
+                           dispatch_form=dispatch_form, formats=FORMAT_NAMES,
+                           can_edit=can(services.EDIT) and services.editable(action),
+                           can_send=can(services.EDIT)), status
 
 
 @blueprint.route("/actions/<int:action_id>/step", methods=["POST"])
@@ -92,7 +105,7 @@ def step(action_id: int):
         action = services.move(action, form.step.data, current_user)
     except services.WorkflowError as error:
         db.session.rollback()
-        return _action_page(visible_action(action_id), 422, str(error.message))
+        return action_page(visible_action(action_id), 422, str(error.message))
     messages = {"submit": _("Sent for review."), "return": _("Sent back to draft."), "approve": _("Approved."),
                 "publish": _("Published.")}
     flash(messages[form.step.data] + (" " + _("Reference: %(code)s", code=action.reference)

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     FieldList,
     Form,
     FormField,
@@ -16,12 +18,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import MultiCheckboxField, required
+from core.forms import MultiCheckboxField, required, valid_email
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
-from .models import LANGUAGES, Action, Case, Consultation, Perpetrator
+from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Perpetrator
 
 SOURCE_KINDS = [("partner", _l("A partner organisation")), ("defender", _l("The defender")),
                 ("relative", _l("A relative")), ("media", _l("The media")), ("other", _l("Other"))]
@@ -143,6 +145,43 @@ class VerificationForm(FlaskForm):
 class OverrideForm(FlaskForm):
     reason = TextAreaField(_l("Why publish without verification"), validators=[required(), Length(max=5000)])
     submit = SubmitField(_l("Allow publication without verification"))
+
+
+class AuthorityForm(FlaskForm):
+    country = SelectField(_l("Country"), validators=[required()])
+    title = StringField(_l("Office"), validators=[required(), Length(max=200)],
+                        description=_l("For instance “Minister of Justice” or “Embassy in Brussels”."))
+    person = StringField(_l("Holder"), validators=[Length(max=200)])
+    salutation = StringField(_l("Salutation"), validators=[Length(max=200)],
+                             description=_l("As the letter should open, e.g. “Your Excellency,”."))
+    address = TextAreaField(_l("Postal address"), validators=[Length(max=2000)])
+    email = EmailField(_l("Email"), validators=[Optional(), valid_email(), Length(max=254)])
+    fax = StringField(_l("Fax"), validators=[Length(max=50)])
+    position = IntegerField(_l("Order in lists"), default=100, validators=[
+        Optional(), NumberRange(min=0, max=10000, message=_l("Give a number from 0 to 10,000."))])
+    active = BooleanField(_l("Still in office"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class AddresseesForm(FlaskForm):
+    authorities = MultiCheckboxField(_l("Authorities addressed"), coerce=int)
+    submit = SubmitField(_l("Save the addressees"))
+
+
+CHANNELS = {"email": _l("Email"), "fax": _l("Fax"), "post": _l("Post"), "embassy": _l("Through an embassy"),
+            "intergovernmental": _l("Through an intergovernmental body")}
+
+
+class DispatchForm(FlaskForm):
+    authority = SelectField(_l("Sent to"), coerce=int, validators=[required()])
+    channel = SelectField(_l("Channel"), choices=list(CHANNELS.items()))
+    language = SelectField(_l("Language"), choices=[("en", _l("English")), ("fr", _l("French")), ("es", _l("Spanish"))])
+    sent_on = DateField(_l("Sent on"), validators=[InputRequired(message=_l("Give a date."))])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    submit = SubmitField(_l("Record the dispatch"))
+
+
+assert set(CHANNELS) == set(Dispatch.CHANNELS)
 
 
 class StepForm(FlaskForm):

@@ -226,6 +226,9 @@ class Action(db.Model):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    authorities: Mapped[list[Authority]] = relationship(secondary="interventions_action_authorities",
+                                                        order_by="Authority.position")
+    dispatches: Mapped[list[Dispatch]] = relationship(cascade="all, delete-orphan", order_by="Dispatch.sent_on")
 
     @property
     def public(self) -> bool:
@@ -257,3 +260,63 @@ class Counter(db.Model):
 
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+action_authorities = Table(
+    "interventions_action_authorities",
+    db.metadata,
+    Column("action_id", ForeignKey("interventions_actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("authority_id", ForeignKey("interventions_authorities.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Authority(db.Model):
+    """An authority letters are addressed to (head of state, minister, prosecutor, embassy...), per country."""
+
+    __tablename__ = "interventions_authorities"
+    __table_args__ = (Index("ix_interventions_authorities_country_position", "country_id", "position"),)
+    __audited__ = True
+    __record_type__ = "authority"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("core_countries.id"))
+    title: Mapped[str] = mapped_column(String(200))  # the office: "Minister of Justice"
+    person: Mapped[str] = mapped_column(String(200), default="")  # who holds it now
+    salutation: Mapped[str] = mapped_column(String(200), default="")  # "Your Excellency," ...
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    fax: Mapped[str] = mapped_column(String(50), default="")
+    position: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    country: Mapped[Country] = relationship()
+
+    @property
+    def name(self) -> str:
+        return f"{self.title} ({self.person})" if self.person else self.title
+
+
+class Dispatch(db.Model):
+    """A letter sent: which action, to whom, by which channel, in which language, when."""
+
+    __tablename__ = "interventions_dispatches"
+    __audited__ = True
+    __record_type__ = "case_dispatch"
+
+    CHANNELS = ("email", "fax", "post", "embassy", "intergovernmental")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("interventions_actions.id", ondelete="CASCADE"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("interventions_authorities.id", ondelete="RESTRICT"),
+                                              index=True)
+    channel: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(2))
+    sent_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    authority: Mapped[Authority] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.authority.name if self.authority else ""

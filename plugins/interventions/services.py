@@ -19,7 +19,7 @@ from core.records.registry import record_url
 from core.records.visibility import at_level, can_see, set_assignees, visible
 
 from . import codes
-from .models import Action, Case, CaseDefender, Consultation, Perpetrator
+from .models import Action, Authority, Case, CaseDefender, Consultation, Perpetrator
 
 VIEW, EDIT, VERIFY, OVERRIDE, PUBLISH = ("interventions.view", "interventions.edit", "interventions.verify",
                                          "interventions.override", "interventions.publish")
@@ -163,6 +163,15 @@ def override_verification(case: Case, reason: str, user: Any) -> None:
     case.verification, case.verified_on, case.verification_note = Case.OVERRIDDEN, utcnow().date(), reason.strip()
     case.verified_by_id = user.id
     db.session.commit()
+
+
+# --- Authorities ---------------------------------------------------------------------------------
+
+def country_authorities(country_id: int) -> list[Authority]:
+    """The authorities in office in a country, in the directory's order."""
+    return list(db.session.scalars(select(Authority).where(Authority.country_id == country_id,
+                                                           Authority.active.is_(True))
+                                   .order_by(Authority.position, Authority.title)))
 
 
 # --- Actions -------------------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""The directory of authorities per country, the authorities an action addresses, the letters to them
+(PDF, DOCX, HTML in the chosen language) and the log of what was sent to whom, how and when."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core import documents
+from core.extensions import db
+from core.pagination import paginate
+from core.permissions import permission_required
+from core.records import pages
+
+from . import letters, services
+from .action_views import action_page, visible_action
+from .forms import AddresseesForm, AuthorityForm, DispatchForm
+from .models import LANGUAGES, Authority, Dispatch
+from .views import blueprint
+
+
+@blueprint.route("/authorities/")
+@permission_required(services.VIEW)
+def authorities():
+    code = request.args.get("country", "")[:3]
+    query = select(Authority).order_by(Authority.country_id, Authority.position, Authority.title)
+    country = pages.country_named(code) if code else None
+    if country is not None:
+        query = query.where(Authority.country_id == country.id)
+    return render_template("interventions/authorities.html", pagination=paginate(query), country=code,
+                           country_options=pages.country_options)
+
+
+def _authority_form(authority: Authority | None) -> AuthorityForm:
+    form = AuthorityForm(obj=authority)
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    if not form.is_submitted():
+        form.country.data = authority.country.alpha3 if authority else request.args.get("country", "")
+    return form
+
+
+def _save_authority(form: AuthorityForm, authority: Authority | None):
+    if form.validate_on_submit():
+        authority = authority or Authority()
+        for name in ("title", "person", "salutation", "address", "email", "fax"):
+            setattr(authority, name, (form[name].data or "").strip())
+        authority.position = form.position.data if form.position.data is not None else 100
+        authority.active = form.active.data
+        authority.country = pages.country_named(form.country.data)
+        db.session.add(authority)
+        db.session.commit()
+        flash(_("The authority was saved."), "success")
+        return redirect(url_for("interventions.authorities", country=authority.country.alpha3))
+    return render_template("interventions/authority_form.html", form=form, authority=authority), \
+        422 if form.errors else 200
+
+
+@blueprint.route("/authorities/new", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def new_authority():
+    return _save_authority(_authority_form(None), None)
+
+
+@blueprint.route("/authorities/<int:authority_id>/edit", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def edit_authority(authority_id: int):
+    authority = db.session.get(Authority, authority_id) or abort(404)
+    return _save_authority(_authority_form(authority), authority)
+
+
+@blueprint.route("/actions/<int:action_id>/authorities", methods=["POST"])
+@permission_required(services.EDIT)
+def addressees(action_id: int):
+    action = visible_action(action_id)
+    form = AddresseesForm()
+    choices = {a.id: a for a in services.country_authorities(action.case.country_id)} | {a.id: a for a in action.authorities}
+    form.authorities.choices = [(a.id, a.name) for a in choices.values()]
+    if not form.validate_on_submit():
+        abort(400)
+    action.authorities = [choices[i] for i in form.authorities.data]
+    db.session.commit()
+    flash(_("The addressees were saved."), "success")
+    return redirect(url_for("interventions.action", action_id=action.id) + "#letters")
+
+
+@blueprint.route("/actions/<int:action_id>/letter/<int:authority_id>/<lang>.<fmt>")
+@permission_required(services.VIEW)
+def letter(action_id: int, authority_id: int, lang: str, fmt: str):
+    action = visible_action(action_id)
+    authority = next((a for a in action.authorities if a.id == authority_id), None)
+    if authority is None or lang not in LANGUAGES or fmt not in documents.FORMATS or lang not in action.languages():
+        abort(404)
+    stem = f"{action.reference or action.type}-{authority.title}-{lang}"
+    return documents.download(letters.letter(action, authority, lang), fmt, stem)
+
+
+@blueprint.route("/actions/<int:action_id>/dispatches", methods=["POST"])
+@permission_required(services.EDIT)
+def dispatch(action_id: int):
+    action = visible_action(action_id)
+    form = DispatchForm()
+    form.authority.choices = [(a.id, a.name) for a in action.authorities]
+    if form.validate_on_submit():
+        action.dispatches.append(Dispatch(authority_id=form.authority.data, channel=form.channel.data,
+                                          language=form.language.data, sent_on=form.sent_on.data,
+                                          notes=(form.notes.data or "").strip(), recorded_by_id=current_user.id))
+        db.session.commit()
+        flash(_("The dispatch was recorded."), "success")
+        return redirect(url_for("interventions.action", action_id=action.id) + "#letters")
+    return action_page(action, 422, dispatch_form=form)
