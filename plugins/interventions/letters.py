@@ -10,6 +10,7 @@ from core.models import utcnow
 
 from .models import Action, Authority
 
+
 def _paragraphs(text: str) -> list[documents.Paragraph]:
     return [documents.Paragraph(part.strip()) for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
