@@ -130,7 +130,7 @@ class PluginHost:
         """
         caller = getattr(self.pm.hook, hook_name)
         results = []
-        for impl in reversed(caller.get_hookimpls()):  # registration order, like pluggy's LIFO reversed
+        for impl in caller.get_hookimpls():  # registration order: the core first, then plugins as loaded
             arguments = {name: kwargs[name] for name in impl.argnames}
             if self.trace:
                 log.info("hook %s -> %s(%r)", hook_name, impl.plugin_name, arguments)

@@ -1,0 +1,34 @@
+"""Demo cases load after the core's defenders, numbered as publication numbers them; a real publication
+continues the sequence."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.models import User
+from plugins.interventions import services
+from plugins.interventions.models import Action, Case, CaseDefender
+
+from .helpers import add_action, add_case
+
+
+def test_demo_cases_are_linked_numbered_and_continued(app, make_user):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"])
+    assert result.exit_code == 0, result.output
+    assert "40 intervention cases" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 40
+        assert db.session.scalar(select(func.count(func.distinct(CaseDefender.case_id)))) == 40
+        codes = list(db.session.scalars(select(Action.reference).where(Action.reference.is_not(None))))
+        assert codes and len(codes) == len(set(codes))
+        assert all(re.fullmatch(r"[A-Z]{3} \d{3} / \d{4} / OBS \d{3}(\.\d+)?", code) for code in codes)
+        latest_year = max(db.session.scalars(select(Case.year).where(Case.year.is_not(None))))
+        highest = db.session.scalar(select(func.max(Case.obs_number)).where(Case.year == latest_year))
+    coordinator = make_user("coordinator")
+    action_id = add_action(app, add_case(app, coordinator, verified=True), coordinator)
+    with app.app_context():
+        action = services.publish(db.session.get(Action, action_id), db.session.get(User, coordinator.id))
+        if action.case.year == latest_year:
+            assert action.case.obs_number == highest + 1
