@@ -12,7 +12,19 @@ from core.permissions import can, permission_required
 from core.records.visibility import can_see
 
 from . import services
-from .forms import ACTION_TYPES, CHANNELS, LANGUAGE_NAMES, ActionForm, AddresseesForm, DispatchForm, StepForm
+from .forms import (
+    ACTION_TYPES,
+    CHANNELS,
+    IMPACTS,
+    LANGUAGE_NAMES,
+    RESPONSES,
+    ActionForm,
+    AddresseesForm,
+    DispatchForm,
+    ImpactForm,
+    ResponseForm,
+    StepForm,
+)
 from .models import LANGUAGES, Action, Case
 from .views import blueprint, visible_case
 
@@ -89,7 +101,10 @@ def action_page(action: Action, status: int = 200, error: str | None = None, **f
                            language_names=LANGUAGE_NAMES, missing=missing, named=named, error=error,
                            steps=services.allowed_steps(action, current_user), step_form=StepForm(formdata=None),
                            action_types=ACTION_TYPES, channels=CHANNELS, addressees_form=addressees_form,
-                           dispatch_form=dispatch_form, formats=FORMAT_NAMES,
+                           dispatch_form=dispatch_form, formats=FORMAT_NAMES, responses=RESPONSES, impacts=IMPACTS,
+                           response_form=forms.get("response_form") or ResponseForm(
+                               formdata=None, received_on=utcnow().date()),
+                           impact_form=forms.get("impact_form") or ImpactForm(formdata=None, impact=action.impact),
                            can_edit=can(services.EDIT) and services.editable(action),
                            can_send=can(services.EDIT)), status
 

@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from core.forms import MultiCheckboxField, required, valid_email
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
-from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Perpetrator
+from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Outcome, Perpetrator, Response
 
 SOURCE_KINDS = [("partner", _l("A partner organisation")), ("defender", _l("The defender")),
                 ("relative", _l("A relative")), ("media", _l("The media")), ("other", _l("Other"))]
@@ -182,6 +182,48 @@ class DispatchForm(FlaskForm):
 
 
 assert set(CHANNELS) == set(Dispatch.CHANNELS)
+
+
+RESPONSES = {"none": _l("No response"), "acknowledgement": _l("Acknowledgement of receipt"),
+             "information_request": _l("Asked for more information"), "favourable": _l("Favourable response"),
+             "pledge": _l("Pledge to act"), "denial": _l("Denial or counter-accusation")}
+IMPACTS = {"strong_positive": _l("Strongly positive"), "positive": _l("Positive"), "none": _l("No visible effect"),
+           "negative": _l("Negative"), "strong_negative": _l("Strongly negative"), "unknown": _l("Not known yet")}
+OUTCOMES = {"released": _l("Released"), "charges_dropped": _l("Charges dropped"), "acquitted": _l("Acquitted"),
+            "sentenced": _l("Sentenced"), "still_detained": _l("Still detained"), "killed": _l("Killed"),
+            "disappeared": _l("Disappeared"), "relocated": _l("Relocated"), "other": _l("Other")}
+assert set(RESPONSES) == set(Response.KINDS) and set(OUTCOMES) == set(Outcome.KINDS)
+
+
+class ResponseForm(FlaskForm):
+    kind = SelectField(_l("Response"), choices=list(RESPONSES.items()))
+    received_on = DateField(_l("Received on"), validators=[InputRequired(message=_l("Give a date."))])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])
+    submit = SubmitField(_l("Record the response"))
+
+
+class ImpactForm(FlaskForm):
+    impact = SelectField(_l("Assessed impact"), choices=list(IMPACTS.items()))
+    submit = SubmitField(_l("Save the assessment"))
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(_l("Outcome"), choices=list(OUTCOMES.items()))
+    defender = SelectField(_l("For"), coerce=int)
+    occurred_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Give a date."))])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])
+    submit = SubmitField(_l("Record the outcome"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[required(), Length(max=5000)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class CorrectionForm(ActionForm):
+    reason = TextAreaField(_l("Reason for the correction"), validators=[required(), Length(max=5000)],
+                           description=_l("Kept with the before and after of each corrected text."))
+    submit = SubmitField(_l("Publish the correction"))
 
 
 class StepForm(FlaskForm):

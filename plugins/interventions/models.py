@@ -101,6 +101,8 @@ class Case(db.Model):
                                                              order_by="Consultation.consulted_on")
     actions: Mapped[list[Action]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                  order_by="Action.id")
+    outcomes: Mapped[list[Outcome]] = relationship(cascade="all, delete-orphan", order_by="Outcome.occurred_on")
+    events: Mapped[list[CaseEvent]] = relationship(cascade="all, delete-orphan", order_by="CaseEvent.id")
 
     @property
     def name(self) -> str:
@@ -220,6 +222,8 @@ class Action(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # HURIDOCS' impact scale, assessed by staff as responses and developments come in.
+    impact: Mapped[str] = mapped_column(String(20), default="unknown", server_default="unknown")
 
     case: Mapped[Case] = relationship(back_populates="actions")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -229,6 +233,8 @@ class Action(db.Model):
     authorities: Mapped[list[Authority]] = relationship(secondary="interventions_action_authorities",
                                                         order_by="Authority.position")
     dispatches: Mapped[list[Dispatch]] = relationship(cascade="all, delete-orphan", order_by="Dispatch.sent_on")
+    responses: Mapped[list[Response]] = relationship(cascade="all, delete-orphan", order_by="Response.received_on")
+    corrections: Mapped[list[Correction]] = relationship(cascade="all, delete-orphan", order_by="Correction.id")
 
     @property
     def public(self) -> bool:
@@ -320,3 +326,82 @@ class Dispatch(db.Model):
     @property
     def name(self) -> str:
         return self.authority.name if self.authority else ""
+
+
+class Response(db.Model):
+    """What the authorities answered to an action, when (HURIDOCS' response types)."""
+
+    __tablename__ = "interventions_responses"
+    __audited__ = True
+    __record_type__ = "case_response"
+
+    KINDS = ("none", "acknowledgement", "information_request", "favourable", "pledge", "denial")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("interventions_actions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    received_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    @property
+    def name(self) -> str:
+        return self.kind
+
+
+class Outcome(db.Model):
+    """How things turned out for the case (or one of its defenders), on a date."""
+
+    __tablename__ = "interventions_outcomes"
+    __audited__ = True
+    __record_type__ = "case_outcome"
+
+    KINDS = ("released", "charges_dropped", "acquitted", "sentenced", "still_detained", "killed", "disappeared",
+             "relocated", "other")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)
+    defender_id: Mapped[int | None] = mapped_column(ForeignKey("core_defenders.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    defender: Mapped[Defender | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.kind
+
+
+class CaseEvent(db.Model):
+    """A case closed or reopened, with the reason and who did it."""
+
+    __tablename__ = "interventions_case_events"
+    CLOSED, REOPENED = "closed", "reopened"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    by: Mapped[User | None] = relationship()
+
+
+class Correction(db.Model):
+    """A change to a published text: the field, before and after, the reason, who and when."""
+
+    __tablename__ = "interventions_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("interventions_actions.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(30))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    by: Mapped[User | None] = relationship()

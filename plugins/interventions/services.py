@@ -19,7 +19,18 @@ from core.records.registry import record_url
 from core.records.visibility import at_level, can_see, set_assignees, visible
 
 from . import codes
-from .models import Action, Authority, Case, CaseDefender, Consultation, Perpetrator
+from .models import (
+    Action,
+    Authority,
+    Case,
+    CaseDefender,
+    CaseEvent,
+    Consultation,
+    Correction,
+    Outcome,
+    Perpetrator,
+    Response,
+)
 
 VIEW, EDIT, VERIFY, OVERRIDE, PUBLISH = ("interventions.view", "interventions.edit", "interventions.verify",
                                          "interventions.override", "interventions.publish")
@@ -277,3 +288,66 @@ def publish(action: Action, user: Any) -> Action:
     action.status, action.published_at, action.published_by_id = Action.PUBLISHED, now, user.id
     db.session.commit()
     return action
+
+
+# --- Follow-up -----------------------------------------------------------------------------------
+
+def record_response(action: Action, kind: str, received_on: date, notes: str, user: Any) -> None:
+    if action.status != Action.PUBLISHED:
+        raise WorkflowError(_l("Responses are recorded for actions that were published or sent."))
+    action.responses.append(Response(kind=kind, received_on=received_on, notes=notes, recorded_by_id=user.id))
+    db.session.commit()
+
+
+def record_outcome(case: Case, kind: str, defender_id: int | None, occurred_on: date, notes: str, user: Any) -> None:
+    if defender_id is not None and defender_id not in {link.defender_id for link in case.links}:
+        raise WorkflowError(_l("Choose one of the case's defenders."))
+    case.outcomes.append(Outcome(kind=kind, defender_id=defender_id, occurred_on=occurred_on, notes=notes,
+                                 recorded_by_id=user.id))
+    db.session.commit()
+
+
+def close_case(case: Case, reason: str, user: Any) -> None:
+    _change_status(case, Case.CLOSED, CaseEvent.CLOSED, reason, user,
+                   _l("The case is already closed."))
+
+
+def reopen_case(case: Case, reason: str, user: Any) -> None:
+    _change_status(case, Case.OPEN, CaseEvent.REOPENED, reason, user, _l("The case is already open."))
+
+
+def _change_status(case: Case, status: str, event: str, reason: str, user: Any, refusal: Any) -> None:
+    if case.status == status:
+        raise WorkflowError(refusal)
+    if not reason.strip():
+        raise WorkflowError(_l("Give the reason."))
+    case.status = status
+    case.events.append(CaseEvent(kind=event, reason=reason.strip(), by_id=user.id))
+    db.session.commit()
+
+
+def correct(action: Action, texts: dict[str, str], reason: str, user: Any) -> list[str]:
+    """Change a published text; each changed field is logged with its before, after and the reason.
+    A correction may not name a defender who has not consented, any more than the original."""
+    if action.status != Action.PUBLISHED:
+        raise WorkflowError(_l("Only a published text is corrected; edit the draft instead."))
+    changed = [field for field, value in texts.items() if getattr(action, field) != value]
+    if not changed:
+        raise WorkflowError(_l("Nothing was changed."))
+    before = {field: getattr(action, field) for field in changed}
+    for field in changed:
+        setattr(action, field, texts[field])
+    named = consent_problems(action)
+    if named or not action.languages():
+        for field, value in before.items():
+            setattr(action, field, value)
+        db.session.rollback()
+        if not named:
+            raise WorkflowError(_l("Write the title and text in at least one language first."))
+        raise WorkflowError(_l("The text names a defender who has not consented to be named; use “%(names)s” "
+                               "instead.", names=", ".join(d.publication_name or "?" for d in named)))
+    for field in changed:
+        action.corrections.append(Correction(field=field, before=before[field], after=texts[field],
+                                             reason=reason.strip(), by_id=user.id))
+    db.session.commit()
+    return changed

@@ -9,7 +9,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .forms import ACTION_TYPES
+from .forms import ACTION_TYPES, OUTCOMES, RESPONSES
 from .models import Action, Case
 
 
@@ -41,4 +41,17 @@ def case_timeline(case: Case) -> list[Event]:
         if action.status == Action.PUBLISHED and action.published_at:
             events.append(Event(action.published_at, _l("%(kind)s published: %(code)s", kind=kind,
                                                          code=action.reference or "—"), url))
+        for response in action.responses:
+            events.append(Event(response.received_on, _l("Response of the authorities: %(kind)s",
+                                                         kind=RESPONSES[response.kind]), url))
+        for correction in action.corrections:
+            events.append(Event(correction.at, _l("Published text corrected: %(reason)s", reason=correction.reason),
+                                url))
+    for outcome in case.outcomes:
+        who = f" ({outcome.defender.name})" if outcome.defender else ""
+        events.append(Event(outcome.occurred_on, _l("Outcome: %(kind)s", kind=OUTCOMES[outcome.kind]) + who))
+    for event in case.events:
+        label = _l("Case closed: %(reason)s", reason=event.reason) if event.kind == "closed" else \
+            _l("Case reopened: %(reason)s", reason=event.reason)
+        events.append(Event(event.at, label))
     return sorted(events, key=_sort_key, reverse=True)

@@ -27,14 +27,17 @@ from . import services, timeline
 from .forms import (
     ACTION_TYPES,
     ANSWERS,
+    OUTCOMES,
     PERPETRATOR_TYPES,
     CaseForm,
     ConsultationForm,
     LinkDefenderForm,
+    OutcomeForm,
     OverrideForm,
+    ReasonForm,
     VerificationForm,
 )
-from .models import Case, CaseDefender, Consultation
+from .models import Case, CaseDefender, CaseEvent, Consultation, Outcome
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("country", "region", "status", "verification", "violation", "action_type", "year", "officer",
@@ -133,7 +136,8 @@ def show(case_id: int):
         joinedload(Case.country), selectinload(Case.violations), selectinload(Case.perpetrators),
         selectinload(Case.consultations).joinedload(Consultation.partner), selectinload(Case.actions),
         selectinload(Case.defenders).joinedload(Defender.country), joinedload(Case.source_partner),
-        joinedload(Case.verified_by)])
+        joinedload(Case.verified_by), selectinload(Case.outcomes).joinedload(Outcome.defender),
+        selectinload(Case.events).joinedload(CaseEvent.by)])
     if case is None or not can_see(case, current_user):
         abort(404)
     if case.confidentiality == "restricted":
@@ -156,8 +160,16 @@ def _render_case(case: Case, status: int = 200, **forms):
         verification_form=forms.get("verification_form") or VerificationForm(formdata=None),
         override_form=forms.get("override_form") or OverrideForm(formdata=None),
         link_form=LinkDefenderForm(formdata=None), action_form=ConfirmForm(formdata=None),
-        action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES,
+        action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
+        outcome_form=_outcome_form(case, forms.get("outcome_form")),
+        status_form=forms.get("status_form") or ReasonForm(formdata=None),
         assignees=pages.assignee_names(case)), status
+
+
+def _outcome_form(case: Case, submitted: OutcomeForm | None) -> OutcomeForm:
+    form = submitted or OutcomeForm(formdata=None, occurred_on=utcnow().date())
+    form.defender.choices = [(0, _("The whole case"))] + [(d.id, d.name) for d in case.defenders]
+    return form
 
 
 def _find_defenders(case: Case) -> list[Defender]:
@@ -219,7 +231,7 @@ def consult(case_id: int):
                                   (form.notes.data or "").strip(), current_user)
         flash(_("The consultation was recorded."), "success")
         return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return _case_page_with_errors(case, consultation_form=form)
+    return case_page_with_errors(case, consultation_form=form)
 
 
 @blueprint.route("/<int:case_id>/verification", methods=["POST"])
@@ -236,7 +248,7 @@ def verify(case_id: int):
         else:
             flash(_("The verification decision was recorded."), "success")
             return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return _case_page_with_errors(case, verification_form=form)
+    return case_page_with_errors(case, verification_form=form)
 
 
 @blueprint.route("/<int:case_id>/override", methods=["POST"])
@@ -249,10 +261,10 @@ def override(case_id: int):
         flash(_("The case may now be published without verification; the reason is in the audit trail."),
               "warning")
         return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return _case_page_with_errors(case, override_form=form)
+    return case_page_with_errors(case, override_form=form)
 
 
-def _case_page_with_errors(case: Case, **forms):
+def case_page_with_errors(case: Case, **forms):
     """The case page again with the submitted form and its errors (422); nothing was saved."""
     db.session.rollback()
     return _render_case(case, 422, **forms)

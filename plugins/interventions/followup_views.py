@@ -1,0 +1,114 @@
+"""Following a case up: the authorities' responses and the impact of each action, outcomes, closing and
+reopening with a reason, and corrections of published texts."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.extensions import db
+from core.permissions import permission_required
+
+from . import services
+from .action_views import action_page, visible_action
+from .forms import LANGUAGE_NAMES, CorrectionForm, ImpactForm, OutcomeForm, ReasonForm, ResponseForm
+from .models import LANGUAGES
+from .views import blueprint, case_page_with_errors, visible_case
+
+
+@blueprint.route("/actions/<int:action_id>/responses", methods=["POST"])
+@permission_required(services.EDIT)
+def response(action_id: int):
+    action = visible_action(action_id)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        try:
+            services.record_response(action, form.kind.data, form.received_on.data, (form.notes.data or "").strip(),
+                                     current_user)
+        except services.WorkflowError as error:
+            db.session.rollback()
+            return action_page(visible_action(action_id), 422, str(error.message))
+        else:
+            flash(_("The response was recorded."), "success")
+            return redirect(url_for("interventions.action", action_id=action.id) + "#follow-up")
+    db.session.rollback()
+    return action_page(visible_action(action_id), 422, response_form=form)
+
+
+@blueprint.route("/actions/<int:action_id>/impact", methods=["POST"])
+@permission_required(services.EDIT)
+def impact(action_id: int):
+    action = visible_action(action_id)
+    form = ImpactForm()
+    if not form.validate_on_submit():
+        return action_page(action, 422, impact_form=form)
+    action.impact = form.impact.data
+    db.session.commit()
+    flash(_("The assessment was saved."), "success")
+    return redirect(url_for("interventions.action", action_id=action.id) + "#follow-up")
+
+
+@blueprint.route("/actions/<int:action_id>/correct", methods=["GET", "POST"])
+@permission_required(services.PUBLISH)
+def correct(action_id: int):
+    action = visible_action(action_id)
+    form = CorrectionForm(obj=action)
+    if form.validate_on_submit():
+        try:
+            services.correct(action, form.text_data(), form.reason.data, current_user)
+        except services.WorkflowError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_("The correction was published and logged."), "success")
+            return redirect(url_for("interventions.action", action_id=action.id))
+        action = visible_action(action_id)
+    if action.status != "published":
+        flash(_("Only a published text is corrected; edit the draft instead."), "danger")
+        return redirect(url_for("interventions.action", action_id=action.id))
+    return render_template("interventions/action_form.html", form=form, case=action.case, action=action,
+                           languages=LANGUAGES, language_names=LANGUAGE_NAMES, correcting=True), \
+        422 if form.errors else 200
+
+
+@blueprint.route("/<int:case_id>/outcomes", methods=["POST"])
+@permission_required(services.EDIT)
+def outcome(case_id: int):
+    case = visible_case(case_id)
+    form = OutcomeForm()
+    form.defender.choices = [(0, _("The whole case"))] + [(d.id, d.name) for d in case.defenders]
+    if form.validate_on_submit():
+        try:
+            services.record_outcome(case, form.kind.data, form.defender.data or None, form.occurred_on.data,
+                                    (form.notes.data or "").strip(), current_user)
+        except services.WorkflowError as error:
+            form.defender.errors.append(error.message)
+        else:
+            flash(_("The outcome was recorded."), "success")
+            return redirect(url_for("interventions.show", case_id=case.id) + "#follow-up")
+    return case_page_with_errors(case, outcome_form=form)
+
+
+@blueprint.route("/<int:case_id>/close", methods=["POST"])
+@permission_required(services.EDIT)
+def close(case_id: int):
+    return _change_status(case_id, services.close_case, _("The case was closed."))
+
+
+@blueprint.route("/<int:case_id>/reopen", methods=["POST"])
+@permission_required(services.EDIT)
+def reopen(case_id: int):
+    return _change_status(case_id, services.reopen_case, _("The case was reopened."))
+
+
+def _change_status(case_id: int, change, done: str):
+    case = visible_case(case_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            change(case, form.reason.data, current_user)
+        except services.WorkflowError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(done, "success")
+            return redirect(url_for("interventions.show", case_id=case.id))
+    return case_page_with_errors(case, status_form=form)
