@@ -11,7 +11,7 @@ from core.models import utcnow
 from core.permissions import can, permission_required
 from core.records.visibility import can_see
 
-from . import services
+from . import search, services
 from .forms import (
     ACTION_TYPES,
     CHANNELS,
@@ -46,6 +46,8 @@ def new_action(case_id: int):
     if form.validate_on_submit():
         action = Action(case=case, type=form.type.data, created_by_id=current_user.id, **form.text_data())
         db.session.add(action)
+        db.session.flush()
+        search.index_case(case)
         db.session.commit()
         flash(_("The draft was saved."), "success")
         return redirect(url_for("interventions.action", action_id=action.id))
@@ -67,6 +69,7 @@ def edit_action(action_id: int):
         action.type = form.type.data
         for field, value in form.text_data().items():
             setattr(action, field, value)
+        search.index_case(action.case)
         db.session.commit()
         flash(_("The action was saved."), "success")
         return redirect(url_for("interventions.action", action_id=action.id))

@@ -16,6 +16,7 @@ from core.extensions import db
 from core.models import User, utcnow
 from core.records.models import Assignment, Country, Defender, Partner, Term
 
+from . import search
 from .codes import format_code, month_year
 from .models import Action, Case, CaseDefender, Consultation, Counter, Perpetrator, case_violations
 
@@ -133,6 +134,11 @@ def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers
                         (Consultation, consultations), (Action, actions), (Assignment, assignments)):
         if rows:
             db.session.execute(insert(table), rows)
+    texts = {case_id: [plan["title"], plan["description"]] for case_id, plan in zip(ids, plans)}
+    for row in actions:
+        texts[row["case_id"]] += [row["reference"]] + [row[f"{part}_{lang}"] for part in ("title", "body", "requested")
+                                                     for lang in TEXTS]
+    search.index_documents([(case_id, search.normalise("\n".join(parts))) for case_id, parts in texts.items()])
 
 
 def _action(case_id: int, kind: str, sequence: int, code: str, plan: dict, days: int = 0) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, select, update
 
 from core.contributions import (
     MergeResult,
@@ -18,9 +18,11 @@ from core.contributions import (
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
+from core.records.models import Country
 from core.records.visibility import visible
 
-from . import services
+from . import search, services
+from .codes import format_code
 from .forms import ACTION_TYPES
 from .models import Action, Case, CaseDefender, Consultation
 
@@ -109,14 +111,19 @@ def observatory_defender_timeline(defender_id, user):
 
 @hookimpl
 def observatory_search(query, user, limit):
-    if not can(services.VIEW, user) or len(query) < 2:
+    """Cases whose title, description or action texts (any language) hold the words, best match first."""
+    if not can(services.VIEW, user):
         return []
-    pattern = f"%{query}%"
-    found = db.session.scalars(select(Case).where(visible(Case, user), or_(
-        Case.title.ilike(pattern), Case.id.in_(select(Action.case_id).where(Action.reference.ilike(pattern)))))
-        .order_by(Case.id.desc()).limit(limit))
-    return [SearchHit(case.title, url_for("interventions.show", case_id=case.id), _l("Intervention case"),
-                      case.reference or "", services.VIEW, case.confidentiality, score=1.5) for case in found]
+    found = search.matches(query)
+    if found is None:
+        return []
+    rows = db.session.execute(select(Case.id, Case.title, Case.confidentiality, Case.country_number,
+                                     Case.obs_number, Case.first_issued, Country.alpha3)
+                              .join(found, found.c.case_id == Case.id).join(Country, Country.id == Case.country_id)
+                              .where(visible(Case, user)).order_by(found.c.rank, Case.id.desc()).limit(limit))
+    return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
+                      format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
+                      if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5) for row in rows]
 
 
 @hookimpl

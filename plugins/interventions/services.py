@@ -18,7 +18,7 @@ from core.records.models import Assignment, Country, Defender, Term
 from core.records.registry import record_url
 from core.records.visibility import at_level, can_see, set_assignees, visible
 
-from . import codes
+from . import codes, search
 from .models import (
     Action,
     Authority,
@@ -49,6 +49,7 @@ class WorkflowError(Exception):
 
 @dataclass
 class CaseFilters:
+    q: str = ""
     country: str = ""
     region: str = ""
     status: str = ""
@@ -70,6 +71,9 @@ SORTS = {
 def cases_query(user: Any, filters: CaseFilters) -> Select:
     """The cases ``user`` may see, filtered and sorted in the database."""
     query = select(Case).where(visible(Case, user))
+    found = search.matches(filters.q)
+    if found is not None:
+        query = query.where(Case.id.in_(select(found.c.case_id)))
     if filters.country:
         query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == filters.country)
                             .scalar_subquery())
@@ -124,6 +128,7 @@ def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violati
     if [(p.state, p.type, p.details) for p in case.perpetrators] != wanted:
         case.perpetrators = [Perpetrator(state=s, type=t, details=d) for s, t, d in wanted]
     db.session.flush()
+    search.index_case(case)
     newly_assigned = set_assignees(case, assignees)
     url = record_url(Case.__record_type__, case.id)
     notify(newly_assigned - {author.id}, "assigned", {"record": case.title}, url)
@@ -286,6 +291,8 @@ def publish(action: Action, user: Any) -> Action:
             Action.case_id == case.id, Action.status == Action.PUBLISHED, Action.sequence.is_not(None)))
         action.reference = codes.code_for(case, action.sequence)
     action.status, action.published_at, action.published_by_id = Action.PUBLISHED, now, user.id
+    db.session.flush()
+    search.index_case(case)
     db.session.commit()
     return action
 
@@ -349,5 +356,6 @@ def correct(action: Action, texts: dict[str, str], reason: str, user: Any) -> li
     for field in changed:
         action.corrections.append(Correction(field=field, before=before[field], after=texts[field],
                                              reason=reason.strip(), by_id=user.id))
+    search.index_case(action.case)
     db.session.commit()
     return changed

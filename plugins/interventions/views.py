@@ -40,7 +40,7 @@ from .forms import (
 from .models import Case, CaseDefender, CaseEvent, Consultation, Outcome
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
-FILTERS = ("country", "region", "status", "verification", "violation", "action_type", "year", "officer",
+FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
            "confidentiality", "sort")
 
 

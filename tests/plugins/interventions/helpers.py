@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import User, utcnow
 from core.records.models import Country
-from plugins.interventions import services
+from plugins.interventions import search, services
 from plugins.interventions.models import Action, Case, Consultation
 
 TEXT = {"title_en": "Arrest of a lawyer", "body_en": "A. K., a lawyer, was arrested on 3 May.",
@@ -46,6 +46,8 @@ def add_action(app, case_id: int, author: User, *, kind: str = "urgent_appeal", 
     with app.app_context():
         action = Action(case_id=case_id, type=kind, status=status, created_by_id=author.id, **{**TEXT, **texts})
         db.session.add(action)
+        db.session.flush()
+        search.index_case(db.session.get(Case, case_id))  # as the action form does
         db.session.commit()
         return action.id
 

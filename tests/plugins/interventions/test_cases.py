@@ -170,3 +170,26 @@ def test_lists_filter_in_the_database_and_keep_their_query_count(app, client, ma
     with count_queries() as many:
         assert "Case 0" not in client.get("/interventions/").get_data(as_text=True)  # page 2
     assert len(few) == len(many) <= 10
+
+
+def test_full_text_search_across_languages_and_accents_respects_confidentiality(app, client, make_user):
+    from .helpers import add_action
+
+    officer, other = make_user("case_officer"), make_user("case_officer")
+    visible_case = add_case(app, officer, title="Lawyer detained in Ankara")
+    add_action(app, visible_case, officer, status="draft", title_es="Detención arbitraria de una abogada",
+               body_es="La abogada fue detenida en Ankara.")
+    secret = add_case(app, officer, title="Detención secreta", confidentiality="restricted")
+    login(client, officer)
+    for query in ("detencion", "DETENCIÓN Abogada", "ankara", "abog"):
+        page = client.get(f"/interventions/?q={query}").get_data(as_text=True)
+        assert "Lawyer detained in Ankara" in page, query
+    assert "Lawyer detained" not in client.get("/interventions/?q=nairobi").get_data(as_text=True)
+    assert "Lawyer detained in Ankara" in client.get("/search?q=detencion").get_data(as_text=True)
+    assert "Detención secreta" in html.unescape(client.get("/search?q=detencion").get_data(as_text=True))
+    outsider = app.test_client()
+    login(outsider, other)
+    page = html.unescape(outsider.get("/search?q=detencion").get_data(as_text=True))
+    assert "Lawyer detained in Ankara" in page and "Detención secreta" not in page
+    assert f"/interventions/{secret}" not in outsider.get("/interventions/?q=secreta").get_data(as_text=True)
+    assert client.get("/interventions/?q=%22%2A%28OR").status_code == 200  # FTS syntax characters are ignored

@@ -1,0 +1,78 @@
+"""Full-text search over cases: titles, descriptions and every action's texts in the three languages,
+with the database's own full-text index (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL).
+
+Each case has one search document, rewritten whenever the case or one of its actions changes. Words are
+reduced to plain ASCII first (``anyascii``), on both sides, so "detención" finds "detencion" and the
+reverse, whatever the database.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from anyascii import anyascii
+
+from core.extensions import db
+
+from .models import Case
+
+SQLITE_TABLE = "interventions_fts"  # FTS5: rowid = case id, one column "document"
+POSTGRES_TABLE = "interventions_search_documents"  # case_id, document, vector (generated), GIN index
+MAX_WORDS = 8
+
+
+def normalise(text: str) -> str:
+    return anyascii(text or "").lower()
+
+
+def words(query: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", normalise(query))[:MAX_WORDS]
+
+
+def document_of(case: Case) -> str:
+    parts = [case.title, case.description, case.events_place]
+    for action in case.actions:
+        parts += [action.reference or "", *action.texts()]
+    return normalise("\n".join(part for part in parts if part))
+
+
+def _postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def index_case(case: Case) -> None:
+    """Rewrite the case's search document (inside the caller's transaction)."""
+    index_documents([(case.id, document_of(case))])
+
+
+def index_documents(rows: list[tuple[int, str]]) -> None:
+    if not rows:
+        return
+    ids = [case_id for case_id, _ in rows]
+    if _postgres():
+        db.session.execute(sa.text(f"DELETE FROM {POSTGRES_TABLE} WHERE case_id = ANY(:ids)"), {"ids": ids})
+        db.session.execute(sa.text(f"INSERT INTO {POSTGRES_TABLE} (case_id, document) VALUES (:id, :document)"),
+                           [{"id": case_id, "document": document} for case_id, document in rows])
+    else:
+        db.session.execute(sa.text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({','.join(map(str, ids))})"))
+        db.session.execute(sa.text(f"INSERT INTO {SQLITE_TABLE} (rowid, document) VALUES (:id, :document)"),
+                           [{"id": case_id, "document": document} for case_id, document in rows])
+
+
+def matches(query: str) -> Any | None:
+    """A selectable of ``(case_id, rank)`` for the cases whose document holds every word of ``query``
+    (as word prefixes); lower rank is better. ``None`` when the query has no word."""
+    terms = words(query)
+    if not terms:
+        return None
+    if _postgres():
+        documents = sa.table(POSTGRES_TABLE, sa.column("case_id"), sa.column("vector"))
+        tsquery = sa.func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
+        return sa.select(documents.c.case_id.label("case_id"),
+                         (-sa.func.ts_rank(documents.c.vector, tsquery)).label("rank")) \
+            .where(documents.c.vector.op("@@")(tsquery)).subquery("matches")
+    fts = sa.table(SQLITE_TABLE, sa.column("rowid"), sa.column("rank"))
+    expression = " AND ".join(f'"{term}"*' for term in terms)
+    return sa.select(fts.c.rowid.label("case_id"), fts.c.rank.label("rank")) \
+        .where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression)).subquery("matches")
