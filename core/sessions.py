@@ -8,9 +8,10 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
-from .models import User
+from .models import Role, User
 
 # Endpoints a user who must still enrol in 2FA may reach.
 ENROLMENT_ENDPOINTS = {"account.two_factor", "account.two_factor_codes", "auth.logout", "core.set_language"}
@@ -24,7 +25,9 @@ def _now() -> float:
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
+    # One query for the user, their roles and the roles' permission overrides, read on every request.
+    return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)).options(
+        joinedload(User.roles).joinedload(Role.permission_overrides)))
 
 
 def start_session(user: User) -> None:

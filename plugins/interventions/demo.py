@@ -20,7 +20,7 @@ from . import search
 from .codes import format_code, month_year
 from .models import Action, Case, CaseDefender, Consultation, Counter, Perpetrator, case_violations
 
-CASES_PER_SCALE = 40
+CASES_PER_SCALE = 400  # 400 for the demo, 100,000 at the benchmark's scale 250
 BATCH = 2000
 EVENTS = [("Arbitrary detention of {name}", "arbitrary_detention", "police"),
           ("Judicial harassment of {name}", "judicial_harassment", "judiciary"),

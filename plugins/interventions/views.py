@@ -37,7 +37,7 @@ from .forms import (
     ReasonForm,
     VerificationForm,
 )
-from .models import Case, CaseDefender, CaseEvent, Consultation, Outcome
+from .models import Action, Case, CaseDefender, CaseEvent, Consultation, Outcome
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
@@ -63,8 +63,9 @@ def _violations() -> list[Term]:
                                    .order_by(Term.position, Term.key)))
 
 
-def _staff() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+def _staff() -> list:
+    """(id, name) rows of active staff, for choices: no need to load their roles."""
+    return db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
 
 
 def _partner_choices(country_id: int | None) -> list[tuple[int, str]]:
@@ -132,12 +133,14 @@ def edit(case_id: int):
 @blueprint.route("/<int:case_id>")
 @permission_required(services.VIEW)
 def show(case_id: int):
-    case = db.session.get(Case, case_id, options=[
-        joinedload(Case.country), selectinload(Case.violations), selectinload(Case.perpetrators),
-        selectinload(Case.consultations).joinedload(Consultation.partner), selectinload(Case.actions),
-        selectinload(Case.defenders).joinedload(Defender.country), joinedload(Case.source_partner),
-        joinedload(Case.verified_by), selectinload(Case.outcomes).joinedload(Outcome.defender),
-        selectinload(Case.events).joinedload(CaseEvent.by)])
+    # Small collections joined into the case's own query; actions and defenders, larger, read each in one more.
+    case = db.session.scalar(select(Case).where(Case.id == case_id).options(
+        joinedload(Case.country), joinedload(Case.source_partner), joinedload(Case.verified_by),
+        joinedload(Case.perpetrators), joinedload(Case.consultations).joinedload(Consultation.partner),
+        joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events).joinedload(CaseEvent.by),
+        selectinload(Case.violations),  # a many-to-many: joined, SQLite would read the whole link table
+        selectinload(Case.actions).joinedload(Action.responses), selectinload(Case.actions).joinedload(Action.corrections),
+        selectinload(Case.defenders).joinedload(Defender.country)))
     if case is None or not can_see(case, current_user):
         abort(404)
     if case.confidentiality == "restricted":
@@ -150,13 +153,10 @@ def _render_case(case: Case, status: int = 200, **forms):
     """The case page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
     can_edit = can(services.EDIT)
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
-    consultation_form = forms.get("consultation_form") or ConsultationForm(formdata=None)
-    consultation_form.partner.choices = _partner_choices(case.country_id)
     return render_template(
         "interventions/show.html", case=case, can_edit=can_edit,
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
         overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case),
-        consultation_form=consultation_form,
         verification_form=forms.get("verification_form") or VerificationForm(formdata=None),
         override_form=forms.get("override_form") or OverrideForm(formdata=None),
         link_form=LinkDefenderForm(formdata=None), action_form=ConfirmForm(formdata=None),
@@ -220,18 +220,21 @@ def unlink_defender(case_id: int, defender_id: int):
     return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
 
 
-@blueprint.route("/<int:case_id>/consultations", methods=["POST"])
+@blueprint.route("/<int:case_id>/consultations", methods=["GET", "POST"])
 @permission_required(services.VERIFY)
 def consult(case_id: int):
+    """A page of its own: its list of partners would weigh on every view of the case."""
     case = visible_case(case_id)
     form = ConsultationForm()
     form.partner.choices = _partner_choices(case.country_id)
+    if not form.is_submitted():
+        form.consulted_on.data = utcnow().date()
     if form.validate_on_submit():
         services.add_consultation(case, form.partner.data, form.consulted_on.data, form.answer.data,
                                   (form.notes.data or "").strip(), current_user)
         flash(_("The consultation was recorded."), "success")
         return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return case_page_with_errors(case, consultation_form=form)
+    return render_template("interventions/consultation.html", case=case, form=form), 422 if form.errors else 200
 
 
 @blueprint.route("/<int:case_id>/verification", methods=["POST"])

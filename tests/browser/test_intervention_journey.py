@@ -57,9 +57,9 @@ def test_from_report_to_published_appeal_in_french(page, live_server, app, make_
     assert "publier comme « A. K. »" in page.locator("#case-defenders").inner_text()
 
     today = date.today().isoformat()
-    page.click("summary:has-text('Enregistrer une consultation')")
-    page.select_option("#verification select[name=partner]", label="İnsan Hakları Derneği")
-    page.fill("#verification input[name=consulted_on]", today)
+    page.click("text=Enregistrer une consultation")
+    page.select_option("select[name=partner]", label="İnsan Hakları Derneği")
+    page.fill("input[name=consulted_on]", today)
     page.click("input[type=submit][value='Enregistrer la consultation']")
     page.click("summary:has-text('Enregistrer la décision')")
     page.fill("#verification input[name=decided_on]", today)

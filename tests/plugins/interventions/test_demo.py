@@ -17,10 +17,10 @@ from .helpers import add_action, add_case
 def test_demo_cases_are_linked_numbered_and_continued(app, make_user):
     result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"])
     assert result.exit_code == 0, result.output
-    assert "40 intervention cases" in result.output
+    assert "400 intervention cases" in result.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Case)) == 40
-        assert db.session.scalar(select(func.count(func.distinct(CaseDefender.case_id)))) == 40
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 400
+        assert db.session.scalar(select(func.count(func.distinct(CaseDefender.case_id)))) == 400
         codes = list(db.session.scalars(select(Action.reference).where(Action.reference.is_not(None))))
         assert codes and len(codes) == len(set(codes))
         assert all(re.fullmatch(r"[A-Z]{3} \d{3} / \d{4} / OBS \d{3}(\.\d+)?", code) for code in codes)
