@@ -58,7 +58,8 @@ def load(scale: int = 1, seed: int = 11) -> int:
     officers = list(db.session.scalars(select(User.id).order_by(User.id)))
     countries = sorted(defenders)
     now = utcnow()
-    counters: dict[str, int] = defaultdict(int)
+    # Numbering goes on from the counters in place, as publication would.
+    counters: dict[str, int] = defaultdict(int, dict(db.session.execute(select(Counter.scope, Counter.value)).all()))
     total = scale * CASES_PER_SCALE
     for start in range(0, total, BATCH):
         count = min(BATCH, total - start)

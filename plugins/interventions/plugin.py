@@ -111,7 +111,7 @@ def observatory_defender_timeline(defender_id, user):
 
 @hookimpl
 def observatory_search(query, user, limit):
-    """Cases whose title, description or action texts (any language) hold the words, best match first."""
+    """Cases whose title, description or action texts (any language) hold the words, newest first."""
     if not can(services.VIEW, user):
         return []
     found = search.matches(query)
@@ -119,8 +119,9 @@ def observatory_search(query, user, limit):
         return []
     rows = db.session.execute(select(Case.id, Case.title, Case.confidentiality, Case.country_number,
                                      Case.obs_number, Case.first_issued, Country.alpha3)
-                              .join(found, found.c.case_id == Case.id).join(Country, Country.id == Case.country_id)
-                              .where(visible(Case, user)).order_by(found.c.rank, Case.id.desc()).limit(limit))
+                              .join(Country, Country.id == Case.country_id)
+                              .where(visible(Case, user), Case.id.in_(select(found.c.case_id)))
+                              .order_by(Case.id.desc()).limit(limit))
     return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
                       if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5) for row in rows]

@@ -61,18 +61,18 @@ def index_documents(rows: list[tuple[int, str]]) -> None:
 
 
 def matches(query: str) -> Any | None:
-    """A selectable of ``(case_id, rank)`` for the cases whose document holds every word of ``query``
-    (as word prefixes); lower rank is better. ``None`` when the query has no word."""
+    """A subquery of the ``case_id`` of the cases whose document holds every word of ``query`` (as word
+    prefixes), or ``None`` when the query has no word. No relevance score: computing one costs more than
+    the match itself, and lists sort by date."""
     terms = words(query)
     if not terms:
         return None
     if _postgres():
         documents = sa.table(POSTGRES_TABLE, sa.column("case_id"), sa.column("vector"))
         tsquery = sa.func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
-        return sa.select(documents.c.case_id.label("case_id"),
-                         (-sa.func.ts_rank(documents.c.vector, tsquery)).label("rank")) \
-            .where(documents.c.vector.op("@@")(tsquery)).subquery("matches")
-    fts = sa.table(SQLITE_TABLE, sa.column("rowid"), sa.column("rank"))
+        return sa.select(documents.c.case_id.label("case_id")).where(documents.c.vector.op("@@")(tsquery)) \
+            .subquery("matches")
+    fts = sa.table(SQLITE_TABLE, sa.column("rowid"))
     expression = " AND ".join(f'"{term}"*' for term in terms)
-    return sa.select(fts.c.rowid.label("case_id"), fts.c.rank.label("rank")) \
+    return sa.select(fts.c.rowid.label("case_id")) \
         .where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression)).subquery("matches")
