@@ -2,6 +2,8 @@
 reference codes. The hook implementations below are everything the plugin gives the platform."""
 from __future__ import annotations
 
+import os
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, select, update
@@ -33,7 +35,14 @@ DEFAULT_VERIFICATION_HOURS = 48
 
 @hookimpl
 def observatory_startup(app):
-    app.config.setdefault("INTERVENTIONS_VERIFICATION_HOURS", DEFAULT_VERIFICATION_HOURS)
+    """How long a report may wait for verification before the dashboard flags it: configuration, else the
+    environment (``OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS``), else 48 hours."""
+    value = app.config.get("INTERVENTIONS_VERIFICATION_HOURS",
+                           os.environ.get("OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS", DEFAULT_VERIFICATION_HOURS))
+    valid = str(value).isdigit() and int(value) >= 1
+    app.config["INTERVENTIONS_VERIFICATION_HOURS"] = int(value) if valid else DEFAULT_VERIFICATION_HOURS
+    if not valid:  # reported on the admin's plugins page; the default applies meanwhile
+        raise ValueError(f"OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS must be a whole number of hours, not {value!r}")
 
 
 @hookimpl

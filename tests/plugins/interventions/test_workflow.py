@@ -173,3 +173,20 @@ def test_merging_defenders_moves_their_cases_and_undo_puts_them_back(app, client
     with app.app_context():
         links = set(db.session.execute(select(CaseDefender.case_id, CaseDefender.defender_id)).all())
     assert links == {(shared, keep), (shared, duplicate), (own, duplicate)}
+
+
+def test_the_verification_delay_is_configurable(make_app, make_user, monkeypatch):
+    from core.plugins import host
+
+    monkeypatch.setenv("OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS", "72")
+    app = make_app()
+    assert app.config["INTERVENTIONS_VERIFICATION_HOURS"] == 72
+    officer = make_user("case_officer")
+    add_case(app, officer, title="Two days old", received_at=utcnow() - timedelta(hours=60))
+    client = app.test_client()
+    login(client, officer)
+    assert "waiting more than" not in client.get("/").get_data(as_text=True)
+    monkeypatch.setenv("OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS", "soon")
+    broken = make_app()  # a bad value is reported on the plugins page and the default applies
+    assert broken.config["INTERVENTIONS_VERIFICATION_HOURS"] == 48
+    assert "VERIFICATION_HOURS" in " ".join(host(broken).plugins["interventions"].errors)
