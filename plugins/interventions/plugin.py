@@ -123,13 +123,13 @@ def observatory_search(query, user, limit):
     """Cases whose title, description or action texts (any language) hold the words, newest first."""
     if not can(services.VIEW, user):
         return []
-    found = search.matches(query)
+    found = search.matching(Case.id, query)
     if found is None:
         return []
     rows = db.session.execute(select(Case.id, Case.title, Case.confidentiality, Case.country_number,
                                      Case.obs_number, Case.first_issued, Country.alpha3)
                               .join(Country, Country.id == Case.country_id)
-                              .where(visible(Case, user), Case.id.in_(select(found.c.case_id)))
+                              .where(visible(Case, user), found)
                               .order_by(Case.id.desc()).limit(limit))
     return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)

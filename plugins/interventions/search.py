@@ -60,19 +60,22 @@ def index_documents(rows: list[tuple[int, str]]) -> None:
                            [{"id": case_id, "document": document} for case_id, document in rows])
 
 
-def matches(query: str) -> Any | None:
-    """A subquery of the ``case_id`` of the cases whose document holds every word of ``query`` (as word
-    prefixes), or ``None`` when the query has no word. No relevance score: computing one costs more than
-    the match itself, and lists sort by date."""
+def matching(column: Any, query: str) -> Any | None:
+    """A condition keeping the rows whose ``column`` (a case id) has a document holding every word of
+    ``query`` as word prefixes; ``None`` when the query has no word. No relevance score: computing one
+    costs more than the match itself, and lists sort by date.
+
+    On PostgreSQL the matches are read once through the GIN index into an array (``= ANY(ARRAY(...))``):
+    with a plain IN, a LIMIT lets the planner walk the cases backwards testing every document instead.
+    """
     terms = words(query)
     if not terms:
         return None
     if _postgres():
         documents = sa.table(POSTGRES_TABLE, sa.column("case_id"), sa.column("vector"))
         tsquery = sa.func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
-        return sa.select(documents.c.case_id.label("case_id")).where(documents.c.vector.op("@@")(tsquery)) \
-            .subquery("matches")
+        ids = sa.select(documents.c.case_id).where(documents.c.vector.op("@@")(tsquery))
+        return column == sa.any_(sa.func.array(ids.scalar_subquery()))
     fts = sa.table(SQLITE_TABLE, sa.column("rowid"))
     expression = " AND ".join(f'"{term}"*' for term in terms)
-    return sa.select(fts.c.rowid.label("case_id")) \
-        .where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression)).subquery("matches")
+    return column.in_(sa.select(fts.c.rowid).where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression)))

@@ -71,9 +71,9 @@ SORTS = {
 def cases_query(user: Any, filters: CaseFilters) -> Select:
     """The cases ``user`` may see, filtered and sorted in the database."""
     query = select(Case).where(visible(Case, user))
-    found = search.matches(filters.q)
+    found = search.matching(Case.id, filters.q)
     if found is not None:
-        query = query.where(Case.id.in_(select(found.c.case_id)))
+        query = query.where(found)
     if filters.country:
         query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == filters.country)
                             .scalar_subquery())
