@@ -61,8 +61,13 @@ def _rows(kind: str, user: User, filters: dict[str, str], ctx: JobContext) -> It
 
 def export_records(ctx: JobContext, *, kind: str, user_id: int, filters: dict[str, str], fmt: str) -> None:
     user = db.session.get(User, user_id)
-    header = KINDS[kind][4]
-    rows = _rows(kind, user, filters, ctx)
+    save_export(ctx, kind, KINDS[kind][4], _rows(kind, user, filters, ctx), fmt, user, filters)
+
+
+def save_export(ctx: JobContext, kind: str, header: list[str], rows: Iterator[list[Any]], fmt: str, user: User,
+                filters: dict[str, str]) -> None:
+    """Write ``rows`` as CSV or XLSX, audit the export (who, filters, how many rows) and keep the file on
+    the job: used by every list export, the plugins' too."""
     if fmt == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet(kind)

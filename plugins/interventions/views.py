@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import jobs
 from core.audit.capture import record as audit
 from core.audit.models import AuditEntry
 from core.extensions import db
@@ -55,7 +56,18 @@ def index():
     pagination = paginate(services.cases_query(current_user, filters), joinedload(Case.country))
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, violations=_violations(),
-                           officers=_staff(), action_types=ACTION_TYPES)
+                           officers=_staff(), action_types=ACTION_TYPES, export_form=ConfirmForm())
+
+
+@blueprint.route("/export", methods=["POST"])
+@permission_required(pages.EXPORT)
+def export():
+    if not ConfirmForm().validate_on_submit() or request.form.get("format") not in ("csv", "xlsx"):
+        abort(400)
+    filters = {key: request.form.get(key, "")[:100] for key in FILTERS}
+    job = jobs.enqueue("plugins.interventions.exports.export_cases", title=_("Export of intervention cases"),
+                       user=current_user, user_id=current_user.id, filters=filters, fmt=request.form["format"])
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 def _violations() -> list[Term]:

@@ -193,3 +193,41 @@ def test_full_text_search_across_languages_and_accents_respects_confidentiality(
     assert "Lawyer detained in Ankara" in page and "Detención secreta" not in page
     assert f"/interventions/{secret}" not in outsider.get("/interventions/?q=secreta").get_data(as_text=True)
     assert client.get("/interventions/?q=%22%2A%28OR").status_code == 200  # FTS syntax characters are ignored
+
+
+def test_case_list_export_follows_filters_and_visibility_without_sources(app, make_user):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from ...test_exports import _download
+
+    officer, other = make_user("case_officer"), make_user("case_officer")
+    defender = add_defender(app, "Aylin Kaya", publication_name="A. K.")
+    add_case(app, officer, title="Lawyer arrested", defenders=(defender,))
+    add_case(app, officer, title="Colombian leader threatened", country="COL")
+    add_case(app, other, title="Secret case", confidentiality="restricted")
+    with app.app_context():
+        for case in db.session.scalars(select(Case)):
+            case.source_details = "Brother on +90 555 111"
+        db.session.commit()
+    client = app.test_client()
+    login(client, officer)
+    response = _download(client, post_form(client, "/interventions/export", {"format": "csv", "sort": "country"}))
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["title"] for row in rows] == ["Colombian leader threatened", "Lawyer arrested"]
+    assert rows[1]["defenders"] == "1" and rows[1]["link"].startswith("http://127.0.0.1:5000/interventions/")
+    assert "+90 555 111" not in text and "Aylin" not in text and "Secret case" not in text
+    filtered = _download(client, post_form(client, "/interventions/export", {"format": "xlsx", "country": "TUR"}))
+    values = list(load_workbook(io.BytesIO(filtered.data)).active.values)
+    assert values[0][:3] == ("id", "reference", "title") and [v[2] for v in values[1:]] == ["Lawyer arrested"]
+    with app.app_context():
+        rows_exported = [e.changes["rows"] for e in db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "export", AuditEntry.record_type == "case"))]
+    assert rows_exported == [2, 1]
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    assert post_form(reader, "/interventions/export", {"format": "csv"}).status_code == 403
+    assert post_form(client, "/interventions/export", {"format": "exe"}).status_code == 400
