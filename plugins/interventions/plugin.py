@@ -177,6 +177,20 @@ def _merge_defender_links(source_id: int, target_id: int, only: dict | None) -> 
 
 
 @hookimpl
+def observatory_bulletin_sections(year, month, locale):
+    from .publications import bulletin_sections
+
+    return bulletin_sections(year, month, locale)
+
+
+@hookimpl
+def observatory_annual_report_sections(year, locale):
+    from .publications import annual_report_sections
+
+    return annual_report_sections(year, locale)
+
+
+@hookimpl
 def observatory_demo_data(scale):
     from .demo import load
 

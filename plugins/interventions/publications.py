@@ -1,0 +1,103 @@
+"""What the interventions give the monthly bulletin and the annual report: public actions only, of cases
+that are not restricted, with the texts' own (consent-checked) wording, in the requested language or,
+failing that, another one marked as such.
+
+Items are plain dictionaries, the same for both publications::
+
+    {"reference": "TUR 001 / 0326 / OBS 012", "country": "Türkiye", "region": "europe_central_asia",
+     "kind": "Urgent appeal", "date": date(2026, 3, 4), "title": "...", "language": "fr", "fallback": False,
+     "follow_ups": [...], "outcomes": [...]}
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.contributions import RESTRICTED, Section
+from core.extensions import db
+from core.records.countries import REGIONS, country_name
+from core.records.models import Country
+
+from .forms import ACTION_TYPES, OUTCOMES
+from .models import LANGUAGES, Action, Case
+
+BATCH = 500
+
+
+def _text(action: Action, locale: str) -> tuple[str, str, bool]:
+    """(title, language, fallback): the title in ``locale`` or, marked, in the first language it has."""
+    if action.title(locale).strip():
+        return action.title(locale), locale, False
+    for language in LANGUAGES:
+        if action.title(language).strip():
+            return action.title(language), language, True
+    return "", locale, True
+
+
+def _item(action: Action, locale: str) -> dict[str, Any]:
+    title, language, fallback = _text(action, locale)
+    case = action.case
+    return {"reference": action.reference or "", "country": country_name(case.country.alpha2, locale),
+            "region": case.country.region or "", "kind": str(ACTION_TYPES[action.type]),
+            "date": action.published_at.date() if action.published_at else None, "title": title,
+            "language": language, "fallback": fallback}
+
+
+def _public() -> Any:
+    return and_(Action.status == Action.PUBLISHED, Action.type.not_in(Action.PRIVATE_TYPES),
+                Case.confidentiality != RESTRICTED)
+
+
+def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
+    start = datetime(year, month, 1, tzinfo=timezone.utc)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=timezone.utc)
+    actions = db.session.scalars(select(Action).join(Case).where(
+        _public(), Action.published_at >= start, Action.published_at < end)
+        .options(joinedload(Action.case).joinedload(Case.country)).order_by(Action.published_at, Action.id))
+    with force_locale(locale):  # labels (action types, outcomes) in the publication's language
+        items = tuple(_item(action, locale) for action in actions)
+        return [Section("interventions", _("Urgent interventions"), items, order=10)] if items else []
+
+
+def annual_report_sections(year: int, locale: str) -> list[Section]:
+    """Cases first published in ``year``, by region then country, each with its follow-ups and outcomes."""
+    with force_locale(locale):
+        items = tuple(_annual_items(year, locale))
+        return [Section("interventions", _("Urgent interventions"), items, order=10)] if items else []
+
+
+def _annual_items(year: int, locale: str) -> Iterator[dict[str, Any]]:
+    """In report order (region, then country code, then number), a batch of cases in memory at a time."""
+    region_rank = sql_case({key: rank for rank, key in enumerate(REGIONS)}, value=Country.region, else_=len(REGIONS))
+    ids = list(db.session.scalars(select(Case.id).join(Country, Country.id == Case.country_id).where(
+        Case.year == year, Case.confidentiality != RESTRICTED).order_by(region_rank, Country.alpha3, Case.obs_number)))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(chunk)).options(
+            joinedload(Case.country), selectinload(Case.actions), selectinload(Case.outcomes)))}
+        for case_id in chunk:
+            item = _case_item(cases[case_id], locale)
+            if item is not None:
+                yield item
+        for loaded in cases.values():
+            db.session.expunge(loaded)
+
+
+def _case_item(case: Case, locale: str) -> dict[str, Any] | None:
+    public = [action for action in case.actions
+              if action.status == Action.PUBLISHED and action.type not in Action.PRIVATE_TYPES]
+    if not public:
+        return None
+    first, *later = sorted(public, key=lambda action: (action.sequence or 0, action.id))
+    item = _item(first, locale)
+    item["follow_ups"] = [_item(action, locale) for action in later]
+    item["outcomes"] = [{"kind": str(OUTCOMES[outcome.kind]), "date": outcome.occurred_on}
+                        for outcome in case.outcomes]
+    return item
+
