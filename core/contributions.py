@@ -112,6 +112,17 @@ class RecordType:
 
 
 @dataclass(frozen=True)
+class RecordChoice:
+    """A record offered for linking from another plugin (a mission concerning an intervention case)."""
+
+    kind: str
+    id: int
+    label: Any
+    detail: Any = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class MergeResult:
     """What a plugin moved when two records were merged: ``{"table": [row ids]}``."""
 
@@ -129,6 +140,7 @@ __all__ = [
     "Section",
     "MergeResult",
     "RecordType",
+    "RecordChoice",
     "PUBLIC",
     "INTERNAL",
     "RESTRICTED",

@@ -109,6 +109,25 @@ def observatory_record_types():
 
 
 @hookspec
+def observatory_record_choices(kind, query, ids, user, limit):
+    """Called when a feature links a record of another plugin (a mission to an intervention case).
+
+    Return, for records of type ``kind`` that the plugin declares (else ``[]``) and that ``user`` may see,
+    :class:`~core.contributions.RecordChoice` entries: those matching the words of ``query`` (at most
+    ``limit``, newest first), or, when ``ids`` is given, those among ``ids`` (to show the linked ones).
+    Keep it to one query.
+
+    Example::
+
+        @hookimpl
+        def observatory_record_choices(kind, query, ids, user, limit):
+            if kind != "case" or not can("interventions.view", user):
+                return []
+            return [RecordChoice("case", c.id, c.title) for c in find_cases(query, ids, user, limit)]
+    """
+
+
+@hookspec
 def observatory_vocabularies():
     """Called when forms and the admin's list pages need the controlled vocabularies.
 

@@ -4,7 +4,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, request, session
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 from flask_login import current_user
+
+
+
+def _escaped_html(self: LazyString) -> Markup:
+    return escape(str(self))
+
+
+# Flask-Babel marks lazy strings as safe HTML (``__html__`` returns the raw text), so Jinja would not escape
+# them, nor the user data interpolated into them (``_l("Case: %(title)s", title=...)``, a form error quoting
+# the input): a stored XSS waiting to happen. Our messages hold no HTML, so their HTML form is the escaped
+# text (Flask's session and JSON encoders also go through ``__html__``, and keep it as markup).
+LazyString.__html__ = _escaped_html
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 

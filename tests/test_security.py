@@ -148,3 +148,14 @@ def test_admin_pages_escape_user_supplied_text(client, make_user):
                                            "password": "a long enough password", "active": "y"})
     page = client.get("/admin/users").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_translated_messages_quoting_user_data_are_escaped(app):
+    """Flask-Babel marks lazy strings as safe HTML; ours are escaped, with what they quote."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context():
+        page = render_template_string("{{ message }}", message=lazy_gettext("Case registered: %(title)s",
+                                                                             title="<script>alert(1)</script>"))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

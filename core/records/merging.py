@@ -140,3 +140,26 @@ def undo(entry: AuditEntry) -> Any:
     audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
     db.session.commit()
     return source
+
+
+def relink(model: Any, column: Any, owner: Any, table: str, source_id: int, target_id: int,
+           only: dict[str, list[int]] | None) -> dict[str, list[int]]:
+    """For plugins' ``observatory_merge_records``: move the rows of ``model`` whose ``column`` points at the
+    source so they point at the target. An ``owner`` (a case, a mission) already linked to the target keeps
+    its one link; the source's dropped link is remembered by owner id so that undoing the merge restores it.
+    ``only`` (when undoing) holds what the merge returned for this table."""
+    dropped_key = f"{table}_dropped"
+    if only is not None:  # undoing: links back to the source
+        if only.get(table):
+            db.session.execute(update(model).where(model.id.in_(only[table])).values({column.key: target_id}))
+        db.session.add_all(model(**{owner.key: owner_id, column.key: target_id}) for owner_id in only.get(dropped_key, []))
+        return {table: only.get(table, []), dropped_key: only.get(dropped_key, [])}
+    target_owners = set(db.session.scalars(select(owner).where(column == target_id)))
+    rows = db.session.execute(select(model.id, owner).where(column == source_id)).all()
+    moving = [row[0] for row in rows if row[1] not in target_owners]
+    dropped = [row[1] for row in rows if row[1] in target_owners]
+    if moving:
+        db.session.execute(update(model).where(model.id.in_(moving)).values({column.key: target_id}))
+    if dropped:
+        db.session.execute(delete(model).where(column == source_id, owner.in_(dropped)))
+    return {table: moving, dropped_key: dropped}

@@ -39,9 +39,12 @@ EXPORT = "core.records.export"
 EXPORT_TITLES = {"defender": _l("defenders"), "partner": _l("partner organisations")}
 
 
-def visible_record(model: Any, record_id: int) -> Any:
-    """The record, or 404 for a missing one and for one the user may not see (no hint that it exists)."""
-    record = db.session.get(model, record_id, options=[joinedload(model.country)])
+def visible_record(model: Any, record_id: int, *options: Any) -> Any:
+    """The record (with its country, or the loader ``options`` given), or 404 for a missing one and for one
+    the user may not see (no hint that it exists)."""
+    if not options and hasattr(model, "country"):
+        options = (joinedload(model.country),)
+    record = db.session.get(model, record_id, options=list(options))
     if record is None or not can_see(record, current_user):
         abort(404)
     return record

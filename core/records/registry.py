@@ -6,7 +6,7 @@ from typing import Any
 from flask import abort, current_app, url_for
 from flask_login import current_user
 
-from ..contributions import RecordType
+from ..contributions import RecordChoice, RecordType
 from ..extensions import db
 from ..permissions import can
 from ..plugins import host
@@ -37,3 +37,14 @@ def resolve(record_type: str, record_id: int, *, edit: bool = False) -> tuple[Re
     if record is None or not can_see(record, current_user):
         abort(404)
     return kind, record
+
+
+def choices(kind: str, user: Any, query: str = "", ids: list[int] | tuple[int, ...] = (),
+            limit: int = 20) -> list[RecordChoice]:
+    """Records of type ``kind`` that ``user`` may see, from the plugin that declares them: matching
+    ``query``, or among ``ids``. Empty when no enabled plugin declares the type."""
+    if kind not in record_types() or not (query.strip() or ids):
+        return []
+    found = host().collect("observatory_record_choices", kind=kind, query=query[:100], ids=list(ids), user=user,
+                           limit=limit)
+    return [choice for choice in found if isinstance(choice, RecordChoice) and choice.kind == kind]

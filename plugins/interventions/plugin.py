@@ -6,12 +6,13 @@ import os
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, select, update
 
 from core.contributions import (
     MergeResult,
     NavItem,
     Permission,
+    RecordChoice,
     RecordType,
     SearchHit,
     TimelineEntry,
@@ -20,6 +21,7 @@ from core.contributions import (
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
+from core.records.merging import relink
 from core.records.models import Country
 from core.records.visibility import visible
 
@@ -74,6 +76,24 @@ def observatory_nav_items():
 def observatory_record_types():
     return [RecordType("case", Case, _l("Intervention case"), services.VIEW, services.EDIT, "interventions.show",
                        "case_id")]
+
+
+@hookimpl
+def observatory_record_choices(kind, query, ids, user, limit):
+    """Cases other plugins may link to (a mission concerning a case): by words, or the linked ones by id."""
+    if kind != Case.__record_type__ or not can(services.VIEW, user):
+        return []
+    condition = Case.id.in_(ids) if ids else search.matching(Case.id, query)
+    if condition is None:
+        return []
+    rows = db.session.execute(select(Case.id, Case.title, Case.country_number, Case.obs_number, Case.first_issued,
+                                     Country.alpha3)
+                              .join(Country, Country.id == Case.country_id)
+                              .where(visible(Case, user), condition).order_by(Case.id.desc()).limit(limit))
+    return [RecordChoice(kind, row.id, row.title,
+                         format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
+                         if row.obs_number else row.alpha3,
+                         url_for("interventions.show", case_id=row.id)) for row in rows]
 
 
 @hookimpl
@@ -139,7 +159,8 @@ def observatory_search(query, user, limit):
 @hookimpl
 def observatory_merge_records(kind, source_id, target_id, only):
     if kind == "defender":
-        return MergeResult("interventions", _merge_defender_links(source_id, target_id, only))
+        return MergeResult("interventions", relink(CaseDefender, CaseDefender.defender_id, CaseDefender.case_id,
+                                                   "interventions_case_defenders", source_id, target_id, only))
     if kind == "partner":
         moved = {}
         for table, model, column in (("interventions_consultations", Consultation, Consultation.partner_id),
@@ -151,29 +172,6 @@ def observatory_merge_records(kind, source_id, target_id, only):
             moved[table] = ids
         return MergeResult("interventions", moved)
     return None
-
-
-def _merge_defender_links(source_id: int, target_id: int, only: dict | None) -> dict[str, list[int]]:
-    """Move the source's case links; a case already linking the target keeps one link, and the dropped
-    link is remembered (by case id) so that undoing the merge links the source again."""
-    table, dropped_key = "interventions_case_defenders", "interventions_case_defenders_dropped"
-    if only is not None:  # undoing: links back to the source
-        if only.get(table):
-            db.session.execute(update(CaseDefender).where(CaseDefender.id.in_(only[table]))
-                               .values(defender_id=target_id))
-        db.session.add_all(CaseDefender(case_id=case_id, defender_id=target_id) for case_id in only.get(dropped_key, []))
-        return {table: only.get(table, []), dropped_key: only.get(dropped_key, [])}
-    target_cases = set(db.session.scalars(select(CaseDefender.case_id).where(CaseDefender.defender_id == target_id)))
-    rows = db.session.execute(select(CaseDefender.id, CaseDefender.case_id).where(
-        CaseDefender.defender_id == source_id)).all()
-    moving = [row.id for row in rows if row.case_id not in target_cases]
-    dropped = [row.case_id for row in rows if row.case_id in target_cases]
-    if moving:
-        db.session.execute(update(CaseDefender).where(CaseDefender.id.in_(moving)).values(defender_id=target_id))
-    if dropped:
-        db.session.execute(delete(CaseDefender).where(CaseDefender.defender_id == source_id,
-                                                      CaseDefender.case_id.in_(dropped)))
-    return {table: moving, dropped_key: dropped}
 
 
 @hookimpl

@@ -1,9 +1,210 @@
-"""Missions: Fact-finding, trial observation, support and solidarity missions and their reports.
+"""Missions: fact-finding, trial observation, support and solidarity missions, from the proposal to the
+published report and its recommendations. The hook implementations below are everything the plugin gives
+the platform."""
+from __future__ import annotations
 
-Its features are not built yet, so it implements no hook and adds nothing to the interface;
-the plugins page lists it as loaded.
-"""
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from core.contributions import (
+    DatedItem,
+    MergeResult,
+    NavItem,
+    Permission,
+    RecordChoice,
+    RecordType,
+    SearchHit,
+    TimelineEntry,
+    Widget,
+)
+from core.extensions import db
+from core.hookspecs import hookimpl
+from core.models import utcnow
+from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
+from core.records.merging import relink
+from core.records.models import Term
+from core.records.tokens import matching_word_prefixes
+from core.records.visibility import visible
+
+from . import services
+from .models import Hearing, Mission, MissionDefender, MissionPartner
 
 TITLE = _l("Missions")
 DESCRIPTION = _l("Fact-finding, trial observation, support and solidarity missions and their reports.")
+WIDGET_DAYS, WIDGET_ROWS = 30, 8
+ACTIVE = (Mission.APPROVED, Mission.PREPARING, Mission.IN_FIELD)  # missions whose dates are still ahead
+
+
+@hookimpl
+def observatory_blueprints():
+    from . import report_views, team_views, trial_views  # noqa: F401 - they add their pages
+    from .views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def observatory_permissions():
+    return [
+        Permission(services.VIEW, _l("See missions"), default_roles=(COORDINATOR, CASE_OFFICER, READ_ONLY)),
+        Permission(services.EDIT, _l("Plan missions, record hearings, budgets and reports"),
+                   default_roles=(COORDINATOR, CASE_OFFICER)),
+        Permission(services.APPROVE, _l("Approve and cancel missions, publish their reports"),
+                   default_roles=(COORDINATOR,)),
+        Permission(services.SECURITY, _l("See the security assessment of every mission"),
+                   default_roles=(COORDINATOR,)),
+    ]
+
+
+@hookimpl
+def observatory_nav_items():
+    return [NavItem(_l("Missions"), "missions.index", services.VIEW, order=30)]
+
+
+@hookimpl
+def observatory_record_types():
+    return [RecordType(Mission.__record_type__, Mission, _l("Mission"), services.VIEW, services.EDIT,
+                       "missions.show", "mission_id")]
+
+
+@hookimpl
+def observatory_record_choices(kind, query, ids, user, limit):
+    """Missions other plugins may link to (advocacy submitting a mission report): by words, or by id."""
+    if kind != Mission.__record_type__ or not can(services.VIEW, user):
+        return []
+    conditions = [Mission.id.in_(ids)] if ids else matching_word_prefixes(Mission, query)
+    if not conditions:
+        return []
+    rows = db.session.execute(select(Mission.id, Mission.title, Mission.start_date).where(
+        visible(Mission, user), *conditions).order_by(Mission.id.desc()).limit(limit))
+    return [RecordChoice(kind, row.id, row.title, row.start_date.isoformat() if row.start_date else "",
+                         url_for("missions.show", mission_id=row.id)) for row in rows]
+
+
+@hookimpl
+def observatory_vocabularies():
+    return [(services.MISSION_TYPES, _l("Mission types")), (services.FAIR_TRIAL, _l("Fair-trial guarantees"))]
+
+
+@hookimpl
+def observatory_dashboard_widgets(user):
+    """Missions in the field, and hearings in the next 30 days: two small queries."""
+    if not can(services.VIEW, user):
+        return []
+    today = utcnow().date()
+    in_field = db.session.execute(select(Mission.id, Mission.title, Mission.end_date).where(
+        visible(Mission, user), Mission.status == Mission.IN_FIELD).order_by(Mission.end_date, Mission.id)
+        .limit(WIDGET_ROWS)).all()
+    hearings = db.session.execute(select(Hearing.held_on, Mission.id, Mission.title).join(Mission).where(
+        visible(Mission, user), Hearing.held_on >= today, Hearing.held_on <= today + timedelta(days=WIDGET_DAYS),
+        Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
+        .order_by(Hearing.held_on, Hearing.id).limit(WIDGET_ROWS)).all()
+    return [Widget(_l("Missions"), "missions/_widget.html", {"in_field": in_field, "hearings": hearings,
+                                                             "days": WIDGET_DAYS}, services.VIEW, order=30)]
+
+
+@hookimpl
+def observatory_deadlines(start, end, user):
+    """Mission dates and trial hearings between ``start`` and ``end``; restricted missions carry their
+    level, so calendar feeds show them as bare "confidential" entries."""
+    if not can(services.VIEW, user):
+        return []
+    live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
+    items = []
+    for row in db.session.execute(select(Mission.id, Mission.title, Mission.start_date, Mission.end_date,
+                                         Mission.confidentiality).where(
+            visible(Mission, user), live, or_(Mission.start_date.between(start, end),
+                                              Mission.end_date.between(start, end)))):
+        url = url_for("missions.show", mission_id=row.id)
+        if row.start_date and start <= row.start_date <= end:
+            items.append(DatedItem(row.start_date, _l("Mission begins: %(title)s", title=row.title), "mission",
+                                   url, services.VIEW, row.confidentiality))
+        if row.end_date and start <= row.end_date <= end and row.end_date != row.start_date:
+            items.append(DatedItem(row.end_date, _l("Mission ends: %(title)s", title=row.title), "mission",
+                                   url, services.VIEW, row.confidentiality))
+    for row in db.session.execute(select(Hearing.held_on, Mission.id, Mission.title, Mission.confidentiality)
+                                  .join(Mission).where(visible(Mission, user), live,
+                                                       Hearing.held_on.between(start, end))):
+        items.append(DatedItem(row.held_on, _l("Hearing: %(title)s", title=row.title), "hearing",
+                               url_for("missions.trial", mission_id=row.id), services.VIEW, row.confidentiality))
+    return items
+
+
+@hookimpl
+def observatory_defender_timeline(defender_id, user):
+    """The missions concerning the defender, and their published reports, in one query."""
+    if not can(services.VIEW, user):
+        return []
+    rows = db.session.execute(select(Mission.id, Mission.title, Mission.start_date, Mission.created_at,
+                                     Mission.confidentiality, Mission.report_published_on, Mission.status,
+                                     MissionDefender.on_trial)
+                              .join(MissionDefender, MissionDefender.mission_id == Mission.id)
+                              .where(MissionDefender.defender_id == defender_id, visible(Mission, user)))
+    entries = []
+    for row in rows:
+        url = url_for("missions.show", mission_id=row.id)
+        label = _l("Trial observed: %(title)s", title=row.title) if row.on_trial \
+            else _l("Mission: %(title)s", title=row.title)
+        entries.append(TimelineEntry(row.start_date or row.created_at, "mission", label, url, row.confidentiality,
+                                     services.VIEW))
+        if row.report_published_on and row.status in (Mission.PUBLISHED, Mission.CLOSED):
+            entries.append(TimelineEntry(row.report_published_on, "mission_report",
+                                         _l("Mission report published: %(title)s", title=row.title),
+                                         url_for("missions.report", mission_id=row.id), row.confidentiality,
+                                         services.VIEW))
+    return entries
+
+
+@hookimpl
+def observatory_search(query, user, limit):
+    """Missions holding every word (as word prefixes) in their titles, objectives, report and findings."""
+    conditions = matching_word_prefixes(Mission, query)
+    if not can(services.VIEW, user) or not conditions:
+        return []
+    rows = db.session.execute(select(Mission.id, Mission.title, Mission.confidentiality, Mission.start_date,
+                                     Term.label_en, Term.label_fr, Term.label_es)
+                              .join(Term, Term.id == Mission.type_id)
+                              .where(visible(Mission, user), *conditions).order_by(Mission.id.desc()).limit(limit))
+    language = str(get_locale() or "en")
+    return [SearchHit(row.title, url_for("missions.show", mission_id=row.id), _l("Mission"),
+                      getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
+                      score=1.2) for row in rows]
+
+
+@hookimpl
+def observatory_merge_records(kind, source_id, target_id, only):
+    if kind == "defender":
+        return MergeResult("missions", relink(MissionDefender, MissionDefender.defender_id, MissionDefender.mission_id,
+                                              "missions_mission_defenders",
+                                               source_id, target_id, only))
+    if kind == "partner":
+        return MergeResult("missions", relink(MissionPartner, MissionPartner.partner_id, MissionPartner.mission_id,
+                                              "missions_mission_partners",
+                                               source_id, target_id, only))
+    return None
+
+
+@hookimpl
+def observatory_bulletin_sections(year, month, locale):
+    from .publications import bulletin_sections
+
+    return bulletin_sections(year, month, locale)
+
+
+@hookimpl
+def observatory_annual_report_sections(year, locale):
+    from .publications import annual_report_sections
+
+    return annual_report_sections(year, locale)
+
+
+@hookimpl
+def observatory_demo_data(scale):
+    from .demo import load
+
+    return f"{load(scale)} missions"
+

@@ -1,0 +1,322 @@
+"""Mission pages: list, plan and edit, the overview (workflow, people and records concerned), security."""
+from __future__ import annotations
+
+from babel.numbers import get_currency_name, list_currencies
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.audit.capture import record as audit
+from core.audit.models import AuditEntry
+from core.extensions import db
+from core.forms import ConfirmForm
+from core.models import User
+from core.pagination import paginate
+from core.permissions import can, permission_required
+from core.records import pages
+from core.records.countries import REGIONS
+from core.records.models import Defender, Partner
+from core.records.registry import choices, record_types
+from core.records.services import DefenderFilters, defenders_query
+from core.records.visibility import assignee_ids, can_see, visible
+
+from . import services
+from .forms import (
+    DELEGATE_KINDS,
+    STATUS_LABELS,
+    LinkDefenderForm,
+    LinkPartnerForm,
+    LinkRecordForm,
+    MissionForm,
+    SecurityForm,
+    StepForm,
+)
+from .models import Delegate, Mission, MissionDefender, MissionPartner, MissionRecordLink, MissionStep
+
+blueprint = Blueprint("missions", __name__, url_prefix="/missions", template_folder="templates")
+FILTERS = ("q", "type", "status", "country", "region", "year", "sort")
+LINKABLE = ("case",)  # record types of other plugins a mission may concern, when those plugins are enabled
+
+
+@blueprint.context_processor
+def mission_helpers() -> dict:
+    """What every mission page's header needs: status names and whether the security tab is shown."""
+    return {"statuses": STATUS_LABELS,
+            "security_visible": lambda mission: services.may_see_security(mission, current_user)}
+
+
+def visible_mission(mission_id: int) -> Mission:
+    return pages.visible_record(Mission, mission_id)
+
+
+@blueprint.route("/")
+@permission_required(services.VIEW)
+def index():
+    filters = services.MissionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
+    pagination = paginate(services.missions_query(current_user, filters), joinedload(Mission.type),
+                          selectinload(Mission.countries))
+    return render_template("missions/index.html", pagination=pagination, filters=filters,
+                           country_options=pages.country_options, regions=REGIONS, types=services.mission_types())
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    locale = str(get_locale() or "en")
+    return [(code, f"{code} — {get_currency_name(code, locale=locale)}") for code in sorted(list_currencies())]
+
+
+def staff() -> list:
+    """(id, name) rows of active staff, for choices: no need to load their roles."""
+    return db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
+
+
+def _mission_form(mission: Mission | None) -> MissionForm:
+    form = MissionForm(obj=mission)
+    form.type.choices = [(t.id, t.label) for t in services.mission_types(active_only=mission is None)]
+    form.countries.choices = [(c.alpha3, c.name) for c in pages.countries()]
+    form.reporting_currency.choices = currency_choices()
+    form.assignees.choices = [(u.id, u.name) for u in staff()]
+    if mission is not None and not form.is_submitted():
+        form.type.data = mission.type_id
+        form.countries.data = [c.alpha3 for c in mission.countries]
+        form.assignees.data = sorted(assignee_ids(mission))
+    return form
+
+
+def _save(form: MissionForm, mission: Mission | None):
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("start_date", "end_date", "reporting_currency", "confidentiality")}
+        data.update({name: (form[name].data or "").strip() for name in (
+            "title", "terms_of_reference", "objectives", "court", "court_case_number", "charges")})
+        data["type_id"] = form.type.data
+        country_ids = [country.id for country in map(pages.country_named, form.countries.data) if country]
+        saved = services.save_mission(mission or Mission(), data, country_ids, set(form.assignees.data or []),
+                                      current_user)
+        flash(_("The mission was saved."), "success")
+        return redirect(url_for("missions.show", mission_id=saved.id))
+    return render_template("missions/form.html", form=form, mission=mission), 422 if form.errors else 200
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def create():
+    return _save(_mission_form(None), None)
+
+
+@blueprint.route("/<int:mission_id>/edit", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def edit(mission_id: int):
+    mission = visible_mission(mission_id)
+    return _save(_mission_form(mission), mission)
+
+
+def load_mission(mission_id: int, *options) -> Mission:
+    """The mission with its type and countries (and ``options``), if the user may see it; a restricted
+    mission's view is audited."""
+    mission = db.session.scalar(select(Mission).where(Mission.id == mission_id).options(
+        joinedload(Mission.type), selectinload(Mission.countries), *options))
+    if mission is None or not can_see(mission, current_user):
+        abort(404)
+    if mission.confidentiality == "restricted":
+        audit(AuditEntry.VIEW, Mission.__record_type__, mission.id, mission.title)
+        db.session.commit()
+    return mission
+
+
+@blueprint.route("/<int:mission_id>")
+@permission_required(services.VIEW)
+def show(mission_id: int):
+    return render_overview(load_mission(mission_id, *_overview_options()))
+
+
+def _overview_options() -> tuple:
+    return (selectinload(Mission.defender_links).joinedload(MissionDefender.defender),
+            selectinload(Mission.partner_links).joinedload(MissionPartner.partner),
+            selectinload(Mission.delegates).joinedload(Delegate.user),
+            selectinload(Mission.steps).joinedload(MissionStep.by),
+            selectinload(Mission.record_links))
+
+
+def render_overview(mission: Mission, status: int = 200, **forms):
+    can_edit = can(services.EDIT)
+    linked = {}
+    for kind in {link.record_type for link in mission.record_links}:
+        ids = [link.record_id for link in mission.record_links if link.record_type == kind]
+        linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
+    from .team_views import delegate_form
+
+    return render_template(
+        "missions/show.html", mission=mission, can_edit=can_edit, delegate_kinds=DELEGATE_KINDS,
+        steps=services.available_steps(mission, current_user),
+        step_form=forms.get("step_form") or StepForm(formdata=None),
+        linked=linked, linkable=_linkable(), found_records=_found_records(mission) if can_edit else [],
+        found=_find_defenders(mission) if can_edit else [], link_form=LinkDefenderForm(formdata=None),
+        record_form=LinkRecordForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        partner_form=_partner_form(mission, forms.get("partner_form")) if can_edit else None,
+        delegate_form=delegate_form(forms.get("delegate_form")) if can_edit else None,
+        assignees=pages.assignee_names(mission)), status
+
+
+def page_with_errors(mission_id: int, **forms):
+    """The overview again with the submitted form and its errors (422); nothing was saved."""
+    db.session.rollback()
+    return render_overview(load_mission(mission_id, *_overview_options()), 422, **forms)
+
+
+def _linkable() -> dict[str, object]:
+    types = record_types()
+    return {kind: types[kind].label for kind in LINKABLE if kind in types and can(types[kind].view_permission)}
+
+
+def _find_defenders(mission: Mission) -> list[Defender]:
+    words = request.args.get("find", "").strip()[:100]
+    if not words:
+        return []
+    linked = {link.defender_id for link in mission.defender_links}
+    query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
+    return [d for d in db.session.scalars(query) if d.id not in linked][:10]
+
+
+def _found_records(mission: Mission) -> list:
+    kind, words = request.args.get("record_type", ""), request.args.get("find_record", "").strip()
+    if kind not in _linkable() or not words:
+        return []
+    linked = {(link.record_type, link.record_id) for link in mission.record_links}
+    return [c for c in choices(kind, current_user, query=words, limit=20) if (c.kind, c.id) not in linked][:10]
+
+
+def _partner_form(mission: Mission, submitted: LinkPartnerForm | None) -> LinkPartnerForm:
+    form = submitted or LinkPartnerForm(formdata=None)
+    form.partner.choices = partner_choices(mission)
+    return form
+
+
+def partner_choices(mission: Mission) -> list[tuple[int, str]]:
+    """Partners of the mission's countries and international ones (no country), as the user sees them."""
+    country_ids = [country.id for country in mission.countries]
+    rows = db.session.execute(select(Partner.id, Partner.name).where(
+        visible(Partner, current_user), or_(Partner.country_id.in_(country_ids), Partner.country_id.is_(None)))
+        .order_by(Partner.name).limit(500))
+    return [(row.id, row.name) for row in rows]
+
+
+@blueprint.route("/<int:mission_id>/step", methods=["POST"])
+@permission_required(services.VIEW)  # each step checks its own permission (approve, edit) in services.move
+def step(mission_id: int):
+    mission = visible_mission(mission_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        try:
+            services.move(mission, form.target.data, current_user, form.reason.data or "")
+        except services.WorkflowError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_("The mission is now: %(status)s.", status=STATUS_LABELS[mission.status]), "success")
+            return redirect(url_for("missions.show", mission_id=mission.id))
+    return page_with_errors(mission_id, step_form=form)
+
+
+@blueprint.route("/<int:mission_id>/defenders", methods=["POST"])
+@permission_required(services.EDIT)
+def link_defender(mission_id: int):
+    mission = visible_mission(mission_id)
+    form = LinkDefenderForm()
+    defender = db.session.get(Defender, form.defender_id.data) if form.validate_on_submit() else None
+    if defender is None or not can_see(defender, current_user):
+        abort(400)
+    link = next((l for l in mission.defender_links if l.defender_id == defender.id), None)
+    if link is None:
+        mission.defender_links.append(MissionDefender(defender_id=defender.id, on_trial=form.on_trial.data))
+    else:
+        link.on_trial = form.on_trial.data
+    db.session.commit()
+    flash(_("%(name)s is now linked to this mission.", name=defender.name), "success")
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
+
+
+@blueprint.route("/<int:mission_id>/defenders/<int:defender_id>/remove", methods=["POST"])
+@permission_required(services.EDIT)
+def unlink_defender(mission_id: int, defender_id: int):
+    mission = visible_mission(mission_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mission.defender_links = [link for link in mission.defender_links if link.defender_id != defender_id]
+    db.session.commit()
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
+
+
+@blueprint.route("/<int:mission_id>/records", methods=["POST"])
+@permission_required(services.EDIT)
+def link_record(mission_id: int):
+    mission = visible_mission(mission_id)
+    form = LinkRecordForm()
+    if not form.validate_on_submit() or form.record_type.data not in _linkable():
+        abort(400)
+    if not choices(form.record_type.data, current_user, ids=[form.record_id.data], limit=1):
+        abort(400)  # not a record the user may see
+    key = (form.record_type.data, form.record_id.data)
+    if key not in {(link.record_type, link.record_id) for link in mission.record_links}:
+        mission.record_links.append(MissionRecordLink(record_type=key[0], record_id=key[1]))
+        db.session.commit()
+    flash(_("The record is now linked to this mission."), "success")
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#records")
+
+
+@blueprint.route("/<int:mission_id>/records/<int:link_id>/remove", methods=["POST"])
+@permission_required(services.EDIT)
+def unlink_record(mission_id: int, link_id: int):
+    mission = visible_mission(mission_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mission.record_links = [link for link in mission.record_links if link.id != link_id]
+    db.session.commit()
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#records")
+
+
+@blueprint.route("/<int:mission_id>/partners", methods=["POST"])
+@permission_required(services.EDIT)
+def link_partner(mission_id: int):
+    mission = visible_mission(mission_id)
+    form = _partner_form(mission, LinkPartnerForm())
+    if not form.validate_on_submit():
+        return page_with_errors(mission_id, partner_form=form)
+    if form.partner.data not in {link.partner_id for link in mission.partner_links}:
+        mission.partner_links.append(MissionPartner(partner_id=form.partner.data, role=(form.role.data or "").strip()))
+        db.session.commit()
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
+
+
+@blueprint.route("/<int:mission_id>/partners/<int:partner_id>/remove", methods=["POST"])
+@permission_required(services.EDIT)
+def unlink_partner(mission_id: int, partner_id: int):
+    mission = visible_mission(mission_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mission.partner_links = [link for link in mission.partner_links if link.partner_id != partner_id]
+    db.session.commit()
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
+
+
+@blueprint.route("/<int:mission_id>/security", methods=["GET", "POST"])
+@permission_required(services.VIEW)
+def security(mission_id: int):
+    """The security assessment: restricted to admins, assigned staff and holders of the security
+    permission; every view is audited."""
+    mission = visible_mission(mission_id)
+    if not services.may_see_security(mission, current_user):
+        abort(403)
+    form = SecurityForm(obj=mission)
+    if form.is_submitted() and not can(services.EDIT):
+        abort(403)
+    if form.validate_on_submit():
+        for name in ("risk_level", "security_measures", "emergency_contacts"):
+            setattr(mission, name, (form[name].data or "").strip())
+        db.session.commit()
+        flash(_("The security assessment was saved."), "success")
+        return redirect(url_for("missions.security", mission_id=mission.id))
+    if not form.is_submitted():
+        services.viewed_security(mission)
+    return render_template("missions/security.html", mission=mission, form=form,
+                           can_edit=can(services.EDIT)), 422 if form.errors else 200

@@ -1,0 +1,204 @@
+"""Planning missions: the form and its bad input, the overview, linking defenders, partners, cases and
+delegates, the list with its filters, and who sees what."""
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, select
+
+from core.audit.models import AuditEntry
+from core.extensions import db
+from plugins.missions.models import Delegate, Mission, MissionDefender, MissionRecordLink
+
+from ...conftest import login, post_form
+from ...records_helpers import add_defender, add_partner
+from ..interventions.helpers import add_case
+from .helpers import add_mission, type_id
+
+VALID = {"title": "Trial of the Izmir lawyers", "countries": ["TUR"], "start_date": "2026-12-07",
+         "end_date": "2026-12-09", "terms_of_reference": "Observe the hearing of 8 December.",
+         "objectives": "Assess the fairness of the trial.", "court": "Izmir 2nd High Criminal Court",
+         "court_case_number": "2026/117", "charges": "Membership of a terrorist organisation",
+         "reporting_currency": "EUR", "confidentiality": "internal"}
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Mission))
+
+
+def test_officer_plans_a_mission_and_is_assigned(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    with app.app_context():
+        trial = type_id()
+    response = post_form(client, "/missions/new", {**VALID, "type": trial})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    page = html.unescape(client.get(response.location).get_data(as_text=True))
+    assert "Trial of the Izmir lawyers" in page and "Türkiye" in page and "Proposed" in page
+    assert "Izmir 2nd High Criminal Court (2026/117)" in page and officer.name in page
+    assert "Trial observation" in page  # its tab
+    with app.app_context():
+        mission = db.session.scalar(select(Mission))
+        assert mission.status == "proposed" and mission.type.key == "trial_observation"
+        assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.record_type == "mission")) == "create"
+
+
+def test_bad_input_is_explained_in_the_users_language_and_nothing_is_saved(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    bad = {**VALID, "title": "", "type": "999999", "countries": ["XXX"], "start_date": "2026-12-09",
+           "end_date": "2026-12-01", "reporting_currency": "ZZZ"}
+    response = post_form(client, "/missions/new", bad)
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "This field is required." in page and "The last day cannot come before the first day." in page
+    assert "Not a valid choice" in page and "nothing was saved" in page
+    assert _count(app) == 0
+    officer_fr = make_user("case_officer", email="fr@example.org")
+    with app.app_context():
+        db.session.get(type(officer_fr), officer_fr.id).locale = "fr"
+        db.session.commit()
+    client_fr = app.test_client()
+    login(client_fr, officer_fr)
+    page = html.unescape(post_form(client_fr, "/missions/new", bad).get_data(as_text=True))
+    assert "Le dernier jour ne peut pas précéder le premier." in page and "rien n'a été enregistré" in page
+    assert _count(app) == 0
+
+
+def test_editing_keeps_the_form_values_and_changes_the_mission(app, client, make_user):
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer, countries=("TUR", "GRC"))
+    login(client, officer)
+    page = client.get(f"/missions/{mission_id}/edit").get_data(as_text=True)
+    assert 'value="GRC" selected' in page.replace('selected value="GRC"', 'value="GRC" selected') or \
+        '<option selected value="GRC">' in page
+    with app.app_context():
+        trial = type_id()
+    response = post_form(client, f"/missions/{mission_id}/edit", {**VALID, "type": trial,
+                                                                  "countries": ["GRC", "CYP"], "title": "Renamed"})
+    assert response.status_code == 302
+    with app.app_context():
+        mission = db.session.get(Mission, mission_id)
+        assert mission.title == "Renamed" and [c.alpha3 for c in mission.countries] == ["CYP", "GRC"]
+
+
+def test_defenders_partners_and_delegates_are_linked_from_the_overview(app, client, make_user):
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    defender_id = add_defender(app, "Ayşe Yılmaz", country="TUR")
+    partner_id = add_partner(app, "Izmir Bar Association", country="TUR")
+    login(client, officer)
+    page = html.unescape(client.get(f"/missions/{mission_id}?find=ayse").get_data(as_text=True))
+    assert "Ayşe Yılmaz" in page and 'id="found-defenders"' in page
+    assert post_form(client, f"/missions/{mission_id}/defenders",
+                     {"defender_id": defender_id, "on_trial": "y"}).status_code == 302
+    assert post_form(client, f"/missions/{mission_id}/partners",
+                     {"partner": partner_id, "role": "Host"}).status_code == 302
+    assert post_form(client, f"/missions/{mission_id}/delegates",
+                     {"user": officer.id, "kind": "staff", "role": "Head of delegation"}).status_code == 302
+    assert post_form(client, f"/missions/{mission_id}/delegates",
+                     {"user": "0", "name": "Maître Dupont", "kind": "lawyer", "organisation": "Paris Bar",
+                      "languages": "fr, tr", "contact": "+33 1 00 00 00 00"}).status_code == 302
+    page = html.unescape(client.get(f"/missions/{mission_id}").get_data(as_text=True))
+    assert "Ayşe Yılmaz" in page and "On trial" in page and "Izmir Bar Association" in page
+    assert "Maître Dupont" in page and "Paris Bar" in page and "+33 1 00 00 00 00" in page
+    with app.app_context():
+        assert db.session.scalar(select(MissionDefender.on_trial)) is True
+        assert db.session.scalar(select(func.count()).select_from(Delegate)) == 2
+
+
+def test_a_delegate_needs_a_staff_member_or_a_name(app, client, make_user):
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    response = post_form(client, f"/missions/{mission_id}/delegates", {"user": "0", "name": "  ", "kind": "lawyer"})
+    assert response.status_code == 422
+    assert "Choose a staff member or give the delegate&#39;s name." in response.get_data(as_text=True)
+    response = post_form(client, f"/missions/{mission_id}/delegates", {"user": officer.id, "name": "X", "kind": "staff"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Delegate)) == 0
+
+
+def test_the_read_only_role_sees_no_contact_of_external_delegates(app, client, make_user):
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    post_form(client, f"/missions/{mission_id}/delegates", {"user": "0", "name": "Maître Dupont", "kind": "lawyer",
+                                                            "contact": "+33 1 00 00 00 00"})
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    page = html.unescape(reader.get(f"/missions/{mission_id}").get_data(as_text=True))
+    assert "Maître Dupont" in page and "+33 1 00 00 00 00" not in page
+
+
+def test_hook_observatory_record_choices(app, client, make_user):
+    """A mission links intervention cases through the core registry: found by words, shown by id, only
+    those the user may see; a kind no plugin declares offers nothing."""
+    from core.records.registry import choices
+
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    case_id = add_case(app, officer, title="Arrest of the Izmir lawyers")
+    hidden = add_case(app, make_user("coordinator"), title="Arrest of a hidden lawyer", confidentiality="restricted")
+    login(client, officer)
+    page = html.unescape(client.get(f"/missions/{mission_id}?record_type=case&find_record=izmir").get_data(as_text=True))
+    assert "Arrest of the Izmir lawyers" in page
+    assert "Arrest of a hidden lawyer" not in html.unescape(client.get(
+        f"/missions/{mission_id}?record_type=case&find_record=lawyer").get_data(as_text=True))
+    assert post_form(client, f"/missions/{mission_id}/records", {"record_type": "case", "record_id": hidden}).status_code == 400
+    assert post_form(client, f"/missions/{mission_id}/records", {"record_type": "case", "record_id": case_id}).status_code == 302
+    page = client.get(f"/missions/{mission_id}").get_data(as_text=True)
+    assert f'href="/interventions/{case_id}"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MissionRecordLink)) == 1
+    with app.test_request_context():
+        from core.models import User
+
+        user = db.session.get(User, officer.id)
+        assert [c.id for c in choices("case", user, ids=[case_id, hidden])] == [case_id]
+        assert choices("nothing", user, query="izmir") == [] and choices("case", user) == []
+        assert [c.label for c in choices("mission", user, query="izmir")] == ["Trial observation in Izmir"]
+
+
+def test_restricted_missions_are_seen_only_by_assigned_staff_and_admins(app, make_user):
+    coordinator = make_user("coordinator")
+    assigned = make_user("case_officer", email="assigned@example.org")
+    mission_id = add_mission(app, coordinator, title="Secret solidarity visit", kind="solidarity",
+                             confidentiality="restricted", assignees=(assigned.id,))
+    outsider = app.test_client()
+    login(outsider, make_user("case_officer", email="other@example.org"))
+    assert outsider.get(f"/missions/{mission_id}").status_code == 404
+    assert "Secret solidarity visit" not in outsider.get("/missions/").get_data(as_text=True)
+    assert "Secret solidarity visit" not in outsider.get("/search?q=secret").get_data(as_text=True)
+    insider = app.test_client()
+    login(insider, assigned)
+    assert insider.get(f"/missions/{mission_id}").status_code == 200
+    assert "Secret solidarity visit" in insider.get("/missions/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "view", AuditEntry.record_type == "mission")) == 1
+
+
+def test_the_list_filters_by_type_status_country_region_year_and_words(app, client, make_user):
+    from datetime import date
+
+    officer = make_user("case_officer")
+    add_mission(app, officer, title="Trial in Izmir", start=date(2026, 3, 1))
+    add_mission(app, officer, title="Fact-finding in Guatemala", kind="fact_finding", countries=("GTM",),
+                start=date(2025, 5, 1), status="in_field")
+    login(client, officer)
+
+    def titles(query: str) -> set[str]:
+        page = client.get(f"/missions/?{query}").get_data(as_text=True)
+        return {t for t in ("Trial in Izmir", "Fact-finding in Guatemala") if t in page}
+
+    assert titles("") == {"Trial in Izmir", "Fact-finding in Guatemala"}
+    assert titles("type=fact_finding") == {"Fact-finding in Guatemala"}
+    assert titles("status=in_field") == {"Fact-finding in Guatemala"}
+    assert titles("country=TUR") == {"Trial in Izmir"}
+    assert titles("region=americas") == {"Fact-finding in Guatemala"}
+    assert titles("year=2026") == {"Trial in Izmir"}
+    assert titles("q=guatem") == {"Fact-finding in Guatemala"}
+    assert titles("q=nothing+here") == set()
