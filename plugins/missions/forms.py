@@ -243,9 +243,9 @@ class LinkDefenderForm(FlaskForm):
 
 
 class LinkPartnerForm(FlaskForm):
-    partner = SelectField(_l("Partner organisation"), coerce=int)
-    role = StringField(_l("Their role"), validators=[Length(max=200)])
-    submit = SubmitField(_l("Add"))
+    partner_id = IntegerField(validators=[InputRequired()])
+    role = StringField(_l("Their role"), validators=[Length(max=200)],
+                       description=_l("E.g. host, interpreter, co-organiser."))
 
 
 class LinkRecordForm(FlaskForm):

@@ -342,10 +342,12 @@ def follow_up(recommendation: Recommendation, status: str, noted_on: date, note:
 
 # --- Security assessment --------------------------------------------------------------------------
 
-def may_see_security(mission: Mission, user: Any) -> bool:
-    """The security assessment is restricted: admins, the staff assigned to the mission, and holders of
-    the security permission (coordinators by default)."""
-    return is_admin(user) or can(SECURITY, user) or user.id in assignee_ids(mission)
+def may_see_security(mission: Mission, user: Any, assigned_ids: set[int] | None = None) -> bool:
+    """The security assessment is restricted: admins, the staff assigned to the mission (``assigned_ids``
+    when the caller has read them already), and holders of the security permission (coordinators by default)."""
+    if is_admin(user) or can(SECURITY, user):
+        return True
+    return user.id in (assigned_ids if assigned_ids is not None else assignee_ids(mission))
 
 
 def viewed_security(mission: Mission) -> None:

@@ -13,7 +13,7 @@ from core.permissions import can, permission_required
 from . import services
 from .forms import BUDGET_CATEGORIES, BUDGET_KINDS, BudgetLineForm, DelegateForm
 from .models import BudgetLine, Delegate, Mission
-from .views import blueprint, currency_choices, load_mission, page_with_errors, staff, visible_mission
+from .views import blueprint, currency_choices, load_mission, staff, visible_mission
 
 
 def delegate_form(submitted: DelegateForm | None = None) -> DelegateForm:
@@ -22,13 +22,15 @@ def delegate_form(submitted: DelegateForm | None = None) -> DelegateForm:
     return form
 
 
-@blueprint.route("/<int:mission_id>/delegates", methods=["POST"])
+@blueprint.route("/<int:mission_id>/delegates", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def add_delegate(mission_id: int):
-    mission = visible_mission(mission_id)
-    form = delegate_form(DelegateForm())
+    """A page of its own: its list of staff would weigh on every view of the mission."""
+    mission = load_mission(mission_id)
+    form = delegate_form(DelegateForm() if request.method == "POST" else None)
     if not form.validate_on_submit():
-        return page_with_errors(mission_id, delegate_form=form)
+        return render_template("missions/delegate_form.html", mission=mission, form=form), \
+            422 if form.errors else 200
     mission.delegates.append(Delegate(
         user_id=form.user.data or None, kind=form.kind.data,
         **{name: (form[name].data or "").strip() for name in ("name", "organisation", "role", "languages", "contact")}))

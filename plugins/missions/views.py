@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.audit.capture import record as audit
@@ -20,8 +20,8 @@ from core.records import pages
 from core.records.countries import REGIONS
 from core.records.models import Defender, Partner
 from core.records.registry import choices, record_types
-from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, visible
+from core.records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query
+from core.records.visibility import assignee_ids, can_see
 
 from . import services
 from .forms import (
@@ -44,8 +44,8 @@ LINKABLE = ("case",)  # record types of other plugins a mission may concern, whe
 @blueprint.context_processor
 def mission_helpers() -> dict:
     """What every mission page's header needs: status names and whether the security tab is shown."""
-    return {"statuses": STATUS_LABELS,
-            "security_visible": lambda mission: services.may_see_security(mission, current_user)}
+    return {"statuses": STATUS_LABELS, "security_visible": lambda mission, assigned_ids=None:
+            services.may_see_security(mission, current_user, assigned_ids)}
 
 
 def visible_mission(mission_id: int) -> Mission:
@@ -115,8 +115,10 @@ def edit(mission_id: int):
 def load_mission(mission_id: int, *options) -> Mission:
     """The mission with its type and countries (and ``options``), if the user may see it; a restricted
     mission's view is audited."""
-    mission = db.session.scalar(select(Mission).where(Mission.id == mission_id).options(
-        joinedload(Mission.type), selectinload(Mission.countries), *options))
+    if not any("countries" in str(getattr(option, "path", "")) for option in options):
+        options = (selectinload(Mission.countries), *options)
+    mission = db.session.scalars(select(Mission).where(Mission.id == mission_id).options(
+        joinedload(Mission.type), *options)).unique().first()
     if mission is None or not can_see(mission, current_user):
         abort(404)
     if mission.confidentiality == "restricted":
@@ -132,10 +134,12 @@ def show(mission_id: int):
 
 
 def _overview_options() -> tuple:
-    return (selectinload(Mission.defender_links).joinedload(MissionDefender.defender),
+    """Countries and steps (a few rows each) joined into the mission's own query; the larger lists read
+    in one query each."""
+    return (joinedload(Mission.countries), joinedload(Mission.steps).joinedload(MissionStep.by),
+            selectinload(Mission.defender_links).joinedload(MissionDefender.defender),
             selectinload(Mission.partner_links).joinedload(MissionPartner.partner),
             selectinload(Mission.delegates).joinedload(Delegate.user),
-            selectinload(Mission.steps).joinedload(MissionStep.by),
             selectinload(Mission.record_links))
 
 
@@ -145,8 +149,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
     for kind in {link.record_type for link in mission.record_links}:
         ids = [link.record_id for link in mission.record_links if link.record_type == kind]
         linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
-    from .team_views import delegate_form
-
+    assignees = pages.assignee_names(mission)
     return render_template(
         "missions/show.html", mission=mission, can_edit=can_edit, delegate_kinds=DELEGATE_KINDS,
         steps=services.available_steps(mission, current_user),
@@ -154,9 +157,9 @@ def render_overview(mission: Mission, status: int = 200, **forms):
         linked=linked, linkable=_linkable(), found_records=_found_records(mission) if can_edit else [],
         found=_find_defenders(mission) if can_edit else [], link_form=LinkDefenderForm(formdata=None),
         record_form=LinkRecordForm(formdata=None), action_form=ConfirmForm(formdata=None),
-        partner_form=_partner_form(mission, forms.get("partner_form")) if can_edit else None,
-        delegate_form=delegate_form(forms.get("delegate_form")) if can_edit else None,
-        assignees=pages.assignee_names(mission)), status
+        found_partners=_find_partners(mission) if can_edit else [],
+        partner_form=forms.get("partner_form") or LinkPartnerForm(formdata=None),
+        assignees=assignees, assigned_ids={row.id for row in assignees}), status
 
 
 def page_with_errors(mission_id: int, **forms):
@@ -187,19 +190,14 @@ def _found_records(mission: Mission) -> list:
     return [c for c in choices(kind, current_user, query=words, limit=20) if (c.kind, c.id) not in linked][:10]
 
 
-def _partner_form(mission: Mission, submitted: LinkPartnerForm | None) -> LinkPartnerForm:
-    form = submitted or LinkPartnerForm(formdata=None)
-    form.partner.choices = partner_choices(mission)
-    return form
-
-
-def partner_choices(mission: Mission) -> list[tuple[int, str]]:
-    """Partners of the mission's countries and international ones (no country), as the user sees them."""
-    country_ids = [country.id for country in mission.countries]
-    rows = db.session.execute(select(Partner.id, Partner.name).where(
-        visible(Partner, current_user), or_(Partner.country_id.in_(country_ids), Partner.country_id.is_(None)))
-        .order_by(Partner.name).limit(500))
-    return [(row.id, row.name) for row in rows]
+def _find_partners(mission: Mission) -> list[Partner]:
+    """Partners matching ``?find_partner=`` that the user may see and the mission does not involve yet."""
+    words = request.args.get("find_partner", "").strip()[:100]
+    if not words:
+        return []
+    linked = {link.partner_id for link in mission.partner_links}
+    query = partners_query(current_user, PartnerFilters(q=words)).options(joinedload(Partner.country)).limit(20)
+    return [p for p in db.session.scalars(query) if p.id not in linked][:10]
 
 
 @blueprint.route("/<int:mission_id>/step", methods=["POST"])
@@ -279,11 +277,14 @@ def unlink_record(mission_id: int, link_id: int):
 @permission_required(services.EDIT)
 def link_partner(mission_id: int):
     mission = visible_mission(mission_id)
-    form = _partner_form(mission, LinkPartnerForm())
-    if not form.validate_on_submit():
-        return page_with_errors(mission_id, partner_form=form)
-    if form.partner.data not in {link.partner_id for link in mission.partner_links}:
-        mission.partner_links.append(MissionPartner(partner_id=form.partner.data, role=(form.role.data or "").strip()))
+    form = LinkPartnerForm()
+    partner = db.session.get(Partner, form.partner_id.data) if form.validate_on_submit() else None
+    if partner is None or not can_see(partner, current_user):
+        if form.errors:
+            return page_with_errors(mission_id, partner_form=form)
+        abort(400)
+    if partner.id not in {link.partner_id for link in mission.partner_links}:
+        mission.partner_links.append(MissionPartner(partner_id=partner.id, role=(form.role.data or "").strip()))
         db.session.commit()
     return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
 

@@ -93,15 +93,19 @@ def test_defenders_partners_and_delegates_are_linked_from_the_overview(app, clie
     assert "Ayşe Yılmaz" in page and 'id="found-defenders"' in page
     assert post_form(client, f"/missions/{mission_id}/defenders",
                      {"defender_id": defender_id, "on_trial": "y"}).status_code == 302
+    page = html.unescape(client.get(f"/missions/{mission_id}?find_partner=izmir+bar").get_data(as_text=True))
+    assert 'id="found-partners"' in page and "Izmir Bar Association" in page
+    response = post_form(client, f"/missions/{mission_id}/partners", {"partner_id": partner_id, "role": "x" * 201})
+    assert response.status_code == 422 and "Field cannot be longer than 200 characters." in response.get_data(as_text=True)
     assert post_form(client, f"/missions/{mission_id}/partners",
-                     {"partner": partner_id, "role": "Host"}).status_code == 302
+                     {"partner_id": partner_id, "role": "Host"}).status_code == 302
     assert post_form(client, f"/missions/{mission_id}/delegates",
                      {"user": officer.id, "kind": "staff", "role": "Head of delegation"}).status_code == 302
     assert post_form(client, f"/missions/{mission_id}/delegates",
                      {"user": "0", "name": "Maître Dupont", "kind": "lawyer", "organisation": "Paris Bar",
                       "languages": "fr, tr", "contact": "+33 1 00 00 00 00"}).status_code == 302
     page = html.unescape(client.get(f"/missions/{mission_id}").get_data(as_text=True))
-    assert "Ayşe Yılmaz" in page and "On trial" in page and "Izmir Bar Association" in page
+    assert "Ayşe Yılmaz" in page and "On trial" in page and "Izmir Bar Association" in page and "Host" in page
     assert "Maître Dupont" in page and "Paris Bar" in page and "+33 1 00 00 00 00" in page
     with app.app_context():
         assert db.session.scalar(select(MissionDefender.on_trial)) is True
