@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, event, select, text
 
 from core import create_app
 from core.extensions import db
+from core.deadlines import new_feed_token
 from core.gather import load_demo_data
 from core.models import Role, User
 from core.permissions import login_only
@@ -36,7 +37,15 @@ BARE = "/bench-bare"
 MAX_QUERIES, MIN_RATIO = 10, 0.5
 
 
-def pages(defender_id: int, case_id: int | None = None) -> dict[str, str]:
+def pages(defender_id: int, case_id: int | None = None, mission_id: int | None = None,
+          feed: str | None = None) -> dict[str, str]:
+    missions = {
+        "missions": "/missions/",
+        "missions, filtered": "/missions/?type=trial_observation&region=europe_central_asia&status=report_published",
+        "mission page": f"/missions/{mission_id}",
+        "mission trial": f"/missions/{mission_id}/trial",
+        "calendar feed": f"/calendar/{feed}.ics",
+    } if mission_id else {}
     cases = {
         "cases": "/interventions/",
         "cases, filtered": "/interventions/?region=africa&verification=verified&violation=arbitrary_detention",
@@ -53,6 +62,7 @@ def pages(defender_id: int, case_id: int | None = None) -> dict[str, str]:
         "partners, filtered": "/partners/?region=asia",
         "search": "/search?q=kaya",
         **cases,
+        **missions,
     }
 
 
@@ -76,7 +86,7 @@ def build_app(database_url: str | None, folder: Path):
     return app
 
 
-def load(app, scale: int) -> tuple[User, int]:
+def load(app, scale: int) -> tuple[User, int, int | None, int | None, str]:
     with app.app_context():
         started = time.perf_counter()
         load_demo_data(scale)
@@ -89,10 +99,11 @@ def load(app, scale: int) -> tuple[User, int]:
         db.session.commit()
         print(f"  loaded scale {scale} in {time.perf_counter() - started:.1f} s", flush=True)
         defender_id = db.session.scalar(select(Defender.id).where(Defender.confidentiality == "internal").limit(1))
-        case_id = _a_case(db)
+        case_id, mission_id = _a_case(db), _a_mission(db)
+        feed = new_feed_token(admin)
         db.session.refresh(admin)
         db.session.expunge(admin)
-        return admin, defender_id, case_id
+        return admin, defender_id, case_id, mission_id, feed
 
 
 RAW_FULL_TEXT = {
@@ -139,6 +150,17 @@ def _a_case(db) -> int | None:
         return db.session.execute(text(
             "SELECT case_id FROM interventions_actions a JOIN interventions_cases c ON c.id = a.case_id "
             "WHERE c.confidentiality = 'internal' GROUP BY case_id ORDER BY count(*) DESC LIMIT 1")).scalar()
+    except Exception:  # the plugin is disabled: its pages are not measured
+        db.session.rollback()
+        return None
+
+
+def _a_mission(db) -> int | None:
+    """An internal trial observation mission with the most hearings (when the missions plugin is there)."""
+    try:
+        return db.session.execute(text(
+            "SELECT m.id FROM missions_missions m JOIN missions_hearings h ON h.mission_id = m.id "
+            "WHERE m.confidentiality = 'internal' GROUP BY m.id ORDER BY count(*) DESC, m.id LIMIT 1")).scalar()
     except Exception:  # the plugin is disabled: its pages are not measured
         db.session.rollback()
         return None
@@ -203,13 +225,13 @@ def main() -> None:
     for scale in (int(s) for s in options.scales.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             app = build_app(options.database_url, Path(folder))
-            user, defender_id, case_id = load(app, scale)
+            user, defender_id, case_id, mission_id, feed = load(app, scale)
             client = logged_in_client(app, user)
             bare_rps, bare_queries = rate(client, BARE, options.seconds), statements_in(app, client, BARE)
             records = scale * 400
             print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
             print(f"  {'page':<26}{'req/s':>8}{'ratio':>8}{'queries':>9}")
-            for name, path in pages(defender_id, case_id).items():
+            for name, path in pages(defender_id, case_id, mission_id, feed).items():
                 queries = statements_in(app, client, path)
                 rps, ratio = compare(client, path, options.seconds * 2)
                 flag = "" if queries <= MAX_QUERIES and ratio >= MIN_RATIO else "  <- over target"

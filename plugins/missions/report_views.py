@@ -25,7 +25,7 @@ PARTS = ("title", "summary", "findings")
 def _load(mission_id: int) -> Mission:
     return load_mission(mission_id, selectinload(Mission.reports),
                         selectinload(Mission.recommendations).selectinload(Recommendation.updates)
-                        .joinedload(RecommendationUpdate.by))
+                        .joinedload(RecommendationUpdate.by).lazyload("*"))
 
 
 def _render(mission: Mission, status: int = 200, **forms):

@@ -20,7 +20,7 @@ from .views import blueprint, load_mission, visible_mission
 @permission_required(services.VIEW)
 def trial(mission_id: int):
     mission = load_mission(mission_id, selectinload(Mission.hearings).joinedload(Hearing.observer)
-                           .joinedload(Delegate.user),
+                           .joinedload(Delegate.user).lazyload("*"),
                            selectinload(Mission.hearings).selectinload(Hearing.answers)
                            .joinedload(ChecklistAnswer.term),
                            selectinload(Mission.defender_links).joinedload(MissionDefender.defender))
@@ -62,7 +62,7 @@ def _edit_hearing(mission: Mission, hearing: Hearing | None):
 @blueprint.route("/<int:mission_id>/hearings/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def new_hearing(mission_id: int):
-    mission = load_mission(mission_id, selectinload(Mission.delegates).joinedload(Delegate.user))
+    mission = load_mission(mission_id, selectinload(Mission.delegates).joinedload(Delegate.user).lazyload("*"))
     if not mission.is_trial_observation:
         abort(404)
     return _edit_hearing(mission, None)

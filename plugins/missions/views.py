@@ -136,10 +136,10 @@ def show(mission_id: int):
 def _overview_options() -> tuple:
     """Countries and steps (a few rows each) joined into the mission's own query; the larger lists read
     in one query each."""
-    return (joinedload(Mission.countries), joinedload(Mission.steps).joinedload(MissionStep.by),
+    return (joinedload(Mission.countries), joinedload(Mission.steps).joinedload(MissionStep.by).lazyload("*"),
             selectinload(Mission.defender_links).joinedload(MissionDefender.defender),
             selectinload(Mission.partner_links).joinedload(MissionPartner.partner),
-            selectinload(Mission.delegates).joinedload(Delegate.user),
+            selectinload(Mission.delegates).joinedload(Delegate.user).lazyload("*"),
             selectinload(Mission.record_links))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.records.demo import load as load_core_demo
 from plugins.missions.demo import load as load_missions
-from plugins.missions.models import BudgetLine, Delegate, Hearing, Mission, MissionDefender
+from plugins.missions.models import BudgetLine, Delegate, Hearing, Mission, MissionDefender, Recommendation
 
 from ...conftest import login, post_form
 from ...records_helpers import add_defender
@@ -24,6 +24,14 @@ def test_pages_keep_their_statement_count_as_missions_and_hearings_grow(app, cli
     mission_id = add_mission(app, officer, start=date.today() + timedelta(days=3), status="in_field")
     post_form(client, f"/missions/{mission_id}/report", {"title_en": "Report", "summary_en": "Summary"})
     post_form(client, f"/missions/{mission_id}/defenders", {"defender_id": defender, "on_trial": "y"})
+    post_form(client, f"/missions/{mission_id}/delegates", {"user": officer.id, "kind": "staff"})
+    post_form(client, f"/missions/{mission_id}/step", {"target": "report_drafting"})  # a step, by a user
+    post_form(client, f"/missions/{mission_id}/recommendations", {"text": "Release them", "addressee_kind": "state"})
+    with app.app_context():
+        observer = db.session.scalar(select(Delegate.id))
+        recommendation = db.session.scalar(select(Recommendation.id))
+    post_form(client, f"/missions/{mission_id}/recommendations/{recommendation}",
+              {"status": "partly", "noted_on": "2027-01-05"})
     case_id = add_case(app, officer, title="Arrest of the trial's defendants")
     post_form(client, f"/missions/{mission_id}/records", {"record_type": "case", "record_id": case_id})
     paths = ["/missions/", "/missions/?type=trial_observation&region=europe_central_asia&status=in_field",
@@ -36,7 +44,7 @@ def test_pages_keep_their_statement_count_as_missions_and_hearings_grow(app, cli
         with app.app_context():
             for i in range(n):
                 db.session.add_all([
-                    Hearing(mission_id=mission_id, held_on=date.today() + timedelta(days=i)),
+                    Hearing(mission_id=mission_id, held_on=date.today() + timedelta(days=i), observer_id=observer),
                     Delegate(mission_id=mission_id, name=f"Expert {i}", kind="expert"),
                     BudgetLine(mission_id=mission_id, kind="actual", category="travel", amount=10, currency="EUR",
                                rate=1)])
