@@ -26,10 +26,12 @@ def _visible(items: Iterable[T], user: Any) -> list[T]:
     Plugins filter restricted records by assignment themselves (they know who is assigned); as a
     second line of defence a restricted item the plugin let through still needs a permission.
     """
-    kept = []
+    kept, allowed = [], {}  # many items share a few permissions: ask once for each
     for item in items:
         permission = getattr(item, "permission", None)
-        if not can(permission, user):
+        if permission not in allowed:
+            allowed[permission] = can(permission, user)
+        if not allowed[permission]:
             continue
         if getattr(item, "confidentiality", None) == RESTRICTED and permission is None and ADMIN not in user.role_names:
             continue

@@ -44,8 +44,11 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, db.Model):
-        return getattr(value, "key", None) or getattr(value, "alpha3", None) or value.id
+    if isinstance(value, db.Model):  # a related record: its key, country code, audit label or id
+        for name in ("key", "alpha3", "audit_label", "id"):
+            if getattr(value, name, None) is not None:
+                return getattr(value, name)
+        return None
     if isinstance(value, (list, tuple, set)):
         return sorted(str(_plain(item)) for item in value)
     return value

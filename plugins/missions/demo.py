@@ -1,6 +1,7 @@
 """Fictional missions for the demo and the benchmark, written with bulk inserts.
 
-Missions spread over the past two years and the coming months, at every step of the workflow; a third
+Missions spread over the past years and the coming months, at every step of the workflow; a larger scale
+means a longer history (as an organisation's database grows over the years), not more missions a week. A third
 are trial observations with hearings (past ones with their fair-trial checklist, some ahead), each has a
 delegation, a budget in two currencies, and those whose report is published have it in English and
 French, with recommendations.
@@ -26,12 +27,12 @@ from .models import (
     Delegate,
     Hearing,
     Mission,
+    MissionCountry,
     MissionDefender,
     MissionPartner,
     MissionStep,
     Recommendation,
     ReportText,
-    mission_countries,
 )
 
 MISSIONS_PER_SCALE = 12  # 12 for the demo, 3,000 at the benchmark's scale 250
@@ -60,8 +61,9 @@ def load(scale: int = 1, seed: int = 23) -> int:
     staff = list(db.session.scalars(select(User.id).order_by(User.id)))
     countries = sorted(key for key in defenders if key is not None)
     total = scale * MISSIONS_PER_SCALE
+    history = 700 * max(1, scale // 4)  # days: about 12 missions a year at any scale past 4
     for start in range(0, total, BATCH):
-        plans = [_plan(rng, countries, types) for _ in range(min(BATCH, total - start))]
+        plans = [_plan(rng, countries, types, history) for _ in range(min(BATCH, total - start))]
         ids = list(db.session.scalars(insert(Mission).returning(Mission.id, sort_by_parameter_order=True),
                                       [plan["row"] for plan in plans]))
         _children(rng, ids, plans, defenders, partners, staff, guarantees)
@@ -69,10 +71,10 @@ def load(scale: int = 1, seed: int = 23) -> int:
     return total
 
 
-def _plan(rng: random.Random, countries: list[int], types: dict[str, int]) -> dict:
+def _plan(rng: random.Random, countries: list[int], types: dict[str, int], history: int) -> dict:
     now = utcnow()
     kind = rng.choice(("trial_observation", "trial_observation", "fact_finding", "support", "solidarity"))
-    start = (now + timedelta(days=rng.randint(-700, 90))).date()
+    start = (now + timedelta(days=rng.randint(-history, 90))).date()
     end = start + timedelta(days=rng.randint(2, 8))
     today = now.date()
     if start > today:
@@ -107,7 +109,7 @@ def _children(rng, ids, plans, defenders, partners, staff, guarantees) -> None:
     for mission_id, plan in zip(ids, plans):
         row, country_id, trial = plan["row"], plan["country_id"], plan["kind"] == "trial_observation"
         text = [row["title"], row["objectives"], row["terms_of_reference"], row["court"]]
-        rows[mission_countries].append({"mission_id": mission_id, "country_id": country_id})
+        rows[MissionCountry].append({"mission_id": mission_id, "country_id": country_id})
         for defender_id in rng.sample(defenders[country_id], k=min(2, len(defenders[country_id]))):
             rows[MissionDefender].append({"mission_id": mission_id, "defender_id": defender_id, "on_trial": trial})
         if partners[country_id]:

@@ -13,14 +13,12 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
-    Column,
     Date,
     ForeignKey,
     Index,
     Integer,
     Numeric,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
@@ -33,14 +31,6 @@ from core.records.matching import words
 from core.records.models import Country, Defender, Partner, Term
 
 LANGUAGES = ("en", "fr", "es")
-
-mission_countries = Table(
-    "missions_mission_countries",
-    db.metadata,
-    Column("mission_id", ForeignKey("missions_missions.id", ondelete="CASCADE"), primary_key=True),
-    Column("country_id", ForeignKey("core_countries.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
-
 
 class Mission(db.Model):
     __tablename__ = "missions_missions"
@@ -86,7 +76,10 @@ class Mission(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
 
     type: Mapped[Term] = relationship()
-    countries: Mapped[list[Country]] = relationship(secondary=mission_countries, order_by=Country.alpha3)
+    # A link model rather than a plain many-to-many: joined into the mission's query, it stays a flat join
+    # that databases resolve by key (SQLite materialises a nested many-to-many join over every mission).
+    country_links: Mapped[list[MissionCountry]] = relationship(cascade="all, delete-orphan",
+                                                               order_by="MissionCountry.country_id")
     defender_links: Mapped[list[MissionDefender]] = relationship(back_populates="mission",
                                                                  cascade="all, delete-orphan")
     partner_links: Mapped[list[MissionPartner]] = relationship(cascade="all, delete-orphan")
@@ -110,6 +103,11 @@ class Mission(db.Model):
         return self.title
 
     @property
+    def countries(self) -> list[Country]:
+        """The mission's countries in alpha-3 order (country ids follow that order)."""
+        return [link.country for link in self.country_links]
+
+    @property
     def is_trial_observation(self) -> bool:
         return self.type is not None and self.type.key == self.TRIAL_OBSERVATION
 
@@ -126,6 +124,21 @@ class Mission(db.Model):
 
     def report_languages(self) -> list[str]:
         return [r.language for r in self.reports if r.title.strip() and r.summary.strip()]
+
+
+class MissionCountry(db.Model):
+    __tablename__ = "missions_mission_countries"
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions_missions.id", ondelete="CASCADE"), primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("core_countries.id", ondelete="RESTRICT"), primary_key=True,
+                                            index=True)
+
+    country: Mapped[Country] = relationship(lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names the link (its country), without loading anything during a flush."""
+        return f"country {self.country_id}"
 
 
 class MissionDefender(db.Model):

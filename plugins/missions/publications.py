@@ -51,7 +51,7 @@ def _item(mission: Mission, locale: str) -> dict[str, Any]:
 
 def _missions(condition: Any) -> list[Mission]:
     return list(db.session.scalars(select(Mission).where(Mission.confidentiality != RESTRICTED, condition).options(
-        joinedload(Mission.type), selectinload(Mission.countries), selectinload(Mission.reports))
+        joinedload(Mission.type), selectinload(Mission.country_links), selectinload(Mission.reports))
         .order_by(Mission.start_date, Mission.id)))
 
 

@@ -29,11 +29,11 @@ from .models import (
     ChecklistAnswer,
     Hearing,
     Mission,
+    MissionCountry,
     MissionStep,
     Recommendation,
     RecommendationUpdate,
     ReportText,
-    mission_countries,
 )
 
 VIEW, EDIT, APPROVE, SECURITY = "missions.view", "missions.edit", "missions.approve", "missions.security"
@@ -79,8 +79,8 @@ def missions_query(user: Any, filters: MissionFilters) -> Select:
     if filters.country or filters.region:
         countries = select(Country.id).where(Country.alpha3 == filters.country.upper()) if filters.country \
             else select(Country.id).where(Country.region == filters.region)
-        query = query.where(Mission.id.in_(select(mission_countries.c.mission_id).where(
-            mission_countries.c.country_id.in_(countries))))
+        query = query.where(Mission.id.in_(select(MissionCountry.mission_id).where(
+            MissionCountry.country_id.in_(countries))))
     if filters.year.isdigit() and len(filters.year) == 4:
         query = query.where(extract("year", Mission.start_date) == int(filters.year))
     return query.order_by(*SORTS.get(filters.sort, SORTS["-start"]))
@@ -106,7 +106,10 @@ def save_mission(mission: Mission, data: dict[str, Any], country_ids: list[int],
     """Apply validated data; the author stays assigned so a restricted mission never vanishes for them."""
     for name, value in data.items():
         setattr(mission, name, value)
-    mission.countries = list(db.session.scalars(select(Country).where(Country.id.in_(country_ids))))
+    wanted = set(db.session.scalars(select(Country.id).where(Country.id.in_(country_ids))))
+    current = {link.country_id for link in mission.country_links}
+    mission.country_links = [link for link in mission.country_links if link.country_id in wanted] + [
+        MissionCountry(country_id=country_id) for country_id in sorted(wanted - current)]
     created = mission.id is None
     if created:
         mission.created_by_id = author.id

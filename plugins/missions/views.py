@@ -57,7 +57,7 @@ def visible_mission(mission_id: int) -> Mission:
 def index():
     filters = services.MissionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     pagination = paginate(services.missions_query(current_user, filters), joinedload(Mission.type),
-                          selectinload(Mission.countries))
+                          selectinload(Mission.country_links))
     return render_template("missions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, types=services.mission_types())
 
@@ -113,12 +113,10 @@ def edit(mission_id: int):
 
 
 def load_mission(mission_id: int, *options) -> Mission:
-    """The mission with its type and countries (and ``options``), if the user may see it; a restricted
+    """The mission with its type and countries joined (and ``options``), if the user may see it; a restricted
     mission's view is audited."""
-    if not any("countries" in str(getattr(option, "path", "")) for option in options):
-        options = (selectinload(Mission.countries), *options)
     mission = db.session.scalars(select(Mission).where(Mission.id == mission_id).options(
-        joinedload(Mission.type), *options)).unique().first()
+        joinedload(Mission.type), joinedload(Mission.country_links), *options)).unique().first()
     if mission is None or not can_see(mission, current_user):
         abort(404)
     if mission.confidentiality == "restricted":
@@ -134,9 +132,9 @@ def show(mission_id: int):
 
 
 def _overview_options() -> tuple:
-    """Countries and steps (a few rows each) joined into the mission's own query; the larger lists read
+    """Steps (a few rows) joined into the mission's own query, as its countries are; the larger lists read
     in one query each."""
-    return (joinedload(Mission.countries), joinedload(Mission.steps).joinedload(MissionStep.by).lazyload("*"),
+    return (joinedload(Mission.steps).joinedload(MissionStep.by).lazyload("*"),
             selectinload(Mission.defender_links).joinedload(MissionDefender.defender),
             selectinload(Mission.partner_links).joinedload(MissionPartner.partner),
             selectinload(Mission.delegates).joinedload(Delegate.user).lazyload("*"),
