@@ -5,9 +5,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, session
 from flask_babel.speaklater import LazyString
-from markupsafe import Markup, escape
 from flask_login import current_user
-
+from markupsafe import Markup, escape
 
 
 def _escaped_html(self: LazyString) -> Markup:

@@ -20,7 +20,7 @@ from core.notifications.services import notify
 from core.permissions import can
 from core.records.models import Country, Term
 from core.records.registry import record_url
-from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes
+from core.records.tokens import index_tokens, matching_word_prefixes
 from core.records.visibility import assignee_ids, is_admin, set_assignees, visible
 
 from .models import (
@@ -122,12 +122,6 @@ def save_mission(mission: Mission, data: dict[str, Any], country_ids: list[int],
            record_url(Mission.__record_type__, mission.id))
     db.session.commit()
     return mission
-
-
-def delete_mission(mission: Mission) -> None:
-    forget_tokens(Mission.__record_type__, mission.id)
-    db.session.delete(mission)
-    db.session.commit()
 
 
 # --- Workflow ------------------------------------------------------------------------------------

@@ -206,3 +206,55 @@ def test_the_list_filters_by_type_status_country_region_year_and_words(app, clie
     assert titles("year=2026") == {"Trial in Izmir"}
     assert titles("q=guatem") == {"Fact-finding in Guatemala"}
     assert titles("q=nothing+here") == set()
+
+
+def test_admins_add_mission_types_offered_by_the_form(app, client, make_user):
+    login(client, make_user("admin"))
+    assert post_form(client, "/admin/vocabularies/mission_types", {
+        "key": "advocacy_visit", "label_en": "Advocacy visit", "label_fr": "Visite de plaidoyer",
+        "label_es": "Visita de incidencia", "position": "100", "active": "y"}).status_code == 302
+    assert "Advocacy visit" in client.get("/missions/new").get_data(as_text=True)
+    with app.app_context():
+        assert type_id("advocacy_visit") is not None
+
+
+def test_the_final_report_pdf_is_attached_to_the_mission(app, client, make_user):
+    import io
+
+    from core.attachments.models import Attachment
+
+    from ...conftest import csrf_token
+
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    token = csrf_token(client, f"/missions/{mission_id}/report")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    response = client.post(f"/attachments/mission/{mission_id}", data={
+        "csrf_token": token, "description": "Final report", "file": (io.BytesIO(pdf), "report.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(f"/missions/{mission_id}/report").get_data(as_text=True)
+    assert "report.pdf" in page and "Final report" in page
+    with app.app_context():
+        attachment = db.session.scalar(select(Attachment))
+        assert (attachment.record_type, attachment.record_id) == ("mission", mission_id)
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    assert reader.get(f"/attachments/{attachment.id}").status_code == 200
+    outsider = app.test_client()
+    login(outsider, make_user("committee"))
+    assert outsider.get(f"/attachments/{attachment.id}").status_code in (403, 404)
+
+
+def test_bad_security_input_is_refused_and_nothing_saved(app, client, make_user):
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    response = post_form(client, f"/missions/{mission_id}/security", {
+        "risk_level": "apocalyptic", "security_measures": "x" * 50001, "emergency_contacts": "+90"})
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Not a valid choice" in page and "Field cannot be longer than 50000 characters." in page
+    with app.app_context():
+        assert db.session.get(Mission, mission_id).emergency_contacts == ""
