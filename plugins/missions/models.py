@@ -40,6 +40,9 @@ class Mission(db.Model):
     )
     __record_type__ = "mission"
     __audited__ = True
+    # Parts audited as records of their own; the links to defenders, partners, countries and other records
+    # stay in the mission's trail.
+    __audit_exclude__ = ("delegates", "steps", "budget_lines", "hearings", "reports", "recommendations")
 
     PROPOSED, APPROVED, PREPARING, IN_FIELD = "proposed", "approved", "preparing", "in_field"
     DRAFTING, PUBLISHED, CLOSED = "report_drafting", "report_published", "closed"
@@ -155,6 +158,10 @@ class MissionDefender(db.Model):
     mission: Mapped[Mission] = relationship(back_populates="defender_links")
     defender: Mapped[Defender] = relationship()
 
+    @property
+    def audit_label(self) -> str:
+        return f"defender {self.defender_id}{' (on trial)' if self.on_trial else ''}"
+
 
 class MissionPartner(db.Model):
     __tablename__ = "missions_mission_partners"
@@ -166,6 +173,10 @@ class MissionPartner(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")
 
     partner: Mapped[Partner] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        return f"partner {self.partner_id}"
 
 
 class MissionRecordLink(db.Model):
@@ -181,11 +192,17 @@ class MissionRecordLink(db.Model):
     record_type: Mapped[str] = mapped_column(String(50))
     record_id: Mapped[int] = mapped_column(Integer)
 
+    @property
+    def audit_label(self) -> str:
+        return f"{self.record_type} {self.record_id}"
+
 
 class Delegate(db.Model):
     """Someone sent on the mission: a staff member (a user) or an external lawyer or expert (a contact)."""
 
     __tablename__ = "missions_delegates"
+    __audited__ = True
+    __record_type__ = "mission_delegate"
     KINDS = ("staff", "lawyer", "expert", "other")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -227,6 +244,8 @@ class BudgetLine(db.Model):
     (how many units of the reporting currency one unit of ``currency`` was worth)."""
 
     __tablename__ = "missions_budget_lines"
+    __audited__ = True
+    __record_type__ = "mission_budget_line"
     PLANNED, ACTUAL = "planned", "actual"
     CATEGORIES = ("travel", "accommodation", "interpretation", "fees", "other")
 
@@ -250,6 +269,9 @@ class Hearing(db.Model):
 
     __tablename__ = "missions_hearings"
     __table_args__ = (Index("ix_missions_hearings_held_on", "held_on", "mission_id"),)
+    __audited__ = True
+    __record_type__ = "mission_hearing"
+    __audit_exclude__ = ("answers",)  # the checklist is audited as one change (services.save_hearing)
     OUTCOMES = ("scheduled", "adjourned", "verdict", "sentence", "other")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -288,6 +310,8 @@ class ReportText(db.Model):
 
     __tablename__ = "missions_reports"
     __table_args__ = (UniqueConstraint("mission_id", "language"),)
+    __audited__ = True
+    __record_type__ = "mission_report"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions_missions.id", ondelete="CASCADE"))
@@ -296,11 +320,18 @@ class ReportText(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
 
+    @property
+    def name(self) -> str:
+        return self.title
+
 
 class Recommendation(db.Model):
     """A recommendation of the report, addressed to an actor, whose implementation is followed over time."""
 
     __tablename__ = "missions_recommendations"
+    __audited__ = True
+    __record_type__ = "mission_recommendation"
+    __audit_exclude__ = ("updates",)
     ADDRESSEES = ("state", "court", "parliament", "intergovernmental", "other")
     NOT_IMPLEMENTED, PARTLY, FULLY = "not_implemented", "partly", "fully"
     STATUSES = (NOT_IMPLEMENTED, PARTLY, FULLY)
@@ -316,11 +347,17 @@ class Recommendation(db.Model):
     updates: Mapped[list[RecommendationUpdate]] = relationship(cascade="all, delete-orphan",
                                                                order_by="RecommendationUpdate.noted_on")
 
+    @property
+    def name(self) -> str:
+        return self.text[:200]
+
 
 class RecommendationUpdate(db.Model):
     """A dated note on how far a recommendation is implemented."""
 
     __tablename__ = "missions_recommendation_updates"
+    __audited__ = True
+    __record_type__ = "mission_recommendation_update"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("missions_recommendations.id", ondelete="CASCADE"),

@@ -254,6 +254,7 @@ def save_hearing(hearing: Hearing, data: dict[str, Any], answers: dict[int, tupl
     for name, value in data.items():
         setattr(hearing, name, value)
     current = {answer.term_id: answer for answer in hearing.answers}
+    before = {term_id: answer.answer for term_id, answer in current.items()}
     for term_id, (answer, notes) in answers.items():
         if term_id in current:
             current[term_id].answer, current[term_id].notes = answer, notes
@@ -261,6 +262,13 @@ def save_hearing(hearing: Hearing, data: dict[str, Any], answers: dict[int, tupl
             hearing.answers.append(ChecklistAnswer(term_id=term_id, answer=answer, notes=notes))
     if hearing.id is None:
         db.session.add(hearing)
+    db.session.flush()
+    after = {answer.term_id: answer.answer for answer in hearing.answers}
+    changed = {str(term_id): [before.get(term_id), answer] for term_id, answer in after.items()
+               if before.get(term_id) != answer}
+    if changed:  # one audit row for the checklist, by guarantee (term id): [before, after]
+        audit(AuditEntry.UPDATE, Hearing.__record_type__, hearing.id, f"{hearing.mission.title}: checklist",
+              {"checklist": changed})
     _touch(hearing.mission)
     db.session.commit()
     return hearing

@@ -108,3 +108,32 @@ def test_security_assessment_is_restricted_and_each_view_audited(app, make_user)
         views = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "view", AuditEntry.record_type == "mission"))
         assert views == 2  # the coordinator's and the assigned officer's
+
+
+def test_changes_to_a_missions_parts_are_in_the_audit_trail(app, client, make_user):
+    from core.records.models import Term
+    from plugins.missions.models import Hearing
+
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    with app.app_context():
+        public = db.session.scalar(select(Term.id).where(Term.vocabulary == "fair_trial", Term.key == "public_hearing"))
+    post_form(client, f"/missions/{mission_id}/budget", {"kind": "planned", "category": "travel", "amount": "100",
+                                                         "currency": "EUR"})
+    post_form(client, f"/missions/{mission_id}/delegates", {"user": "0", "name": "Maître Dupont", "kind": "lawyer"})
+    post_form(client, f"/missions/{mission_id}/hearings/new", {"held_on": "2026-12-08", "observer": "0",
+                                                               "outcome": "adjourned", f"answer-{public}": "respected"})
+    with app.app_context():
+        hearing_id = db.session.scalar(select(Hearing.id))
+    post_form(client, f"/missions/{mission_id}/hearings/{hearing_id}", {
+        "held_on": "2026-12-08", "observer": "0", "outcome": "adjourned", f"answer-{public}": "not_respected"})
+    post_form(client, f"/missions/{mission_id}/report", {"title_en": "Report", "summary_en": "Unfair."})
+    with app.app_context():
+        rows = db.session.execute(select(AuditEntry.record_type, AuditEntry.action, AuditEntry.changes)
+                                  .where(AuditEntry.user_id == officer.id)).all()
+    kinds = {(row.record_type, row.action) for row in rows}
+    assert {("mission_budget_line", "create"), ("mission_delegate", "create"), ("mission_hearing", "create"),
+            ("mission_hearing", "update"), ("mission_report", "create")} <= kinds
+    checklist = [row.changes["checklist"] for row in rows if "checklist" in row.changes]
+    assert checklist[-1] == {str(public): ["respected", "not_respected"]}
