@@ -52,7 +52,6 @@ def observatory_nav_items():
         NavItem(_l("Roles"), "admin.roles", "core.roles.manage", order=910, group=ADMIN_GROUP),
         NavItem(_l("Plugins"), "admin.plugins", "core.plugins.view", order=920, group=ADMIN_GROUP),
         NavItem(_l("Upcoming"), "calendar.upcoming", None, order=700),
-        NavItem(_l("Jobs"), "jobs.index", None, order=800),
     ]
 
 

@@ -125,7 +125,8 @@ def _children(rng, ids, plans, defenders, partners, staff, guarantees) -> None:
                                "role": "Trial observer" if trial else "Legal expert", "languages": "fr, es",
                                "contact": "+00 000 000 (fictional)"})
         rows[MissionStep].append({"mission_id": mission_id, "from_status": Mission.PROPOSED,
-                                  "to_status": row["status"], "reason": "", "by_id": staff[0] if staff else None})
+                                  "to_status": row["status"], "reason": "", "by_id": staff[0] if staff else None,
+                                  "at": row["created_at"]})
         for category, amount, currency, rate in (("travel", "1200.00", "EUR", "1"),
                                                  ("accommodation", "850.50", "USD", "0.92")):
             rows[BudgetLine].append({"mission_id": mission_id, "kind": BudgetLine.PLANNED, "category": category,
@@ -137,8 +138,10 @@ def _children(rng, ids, plans, defenders, partners, staff, guarantees) -> None:
                                      "rate": Decimal(1), "spent_on": row["start_date"]})
         if trial:
             for offset in (0, rng.randint(20, 60)):
-                rows[Hearing].append({"mission_id": mission_id, "held_on": row["start_date"] + timedelta(days=offset),
-                                      "outcome": "adjourned" if offset == 0 else "scheduled",
+                held_on = row["start_date"] + timedelta(days=offset)
+                outcome = "scheduled" if held_on > today else "adjourned" if offset == 0 else rng.choice(
+                    ("verdict", "sentence"))
+                rows[Hearing].append({"mission_id": mission_id, "held_on": held_on, "outcome": outcome,
                                       "outcome_details": "", "notes": ""})
         if row["report_published_on"]:
             for language, (title, summary) in SUMMARIES.items():
