@@ -5,7 +5,7 @@ is invisible everywhere, not only on its own page.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import delete, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -64,3 +64,16 @@ def set_assignees(record: Any, user_ids: set[int]) -> set[int]:
     db.session.add_all(Assignment(record_type=record.__record_type__, record_id=record.id, user_id=user_id)
                        for user_id in user_ids - current)
     return user_ids - current
+
+
+def visible_records(records: Iterable[Any], user: Any) -> list[Any]:
+    """The ``records`` (of one type, already loaded) that ``user`` may see, in their order: what a page lists
+    of the records linked to the one it shows. Asks the database only when some of them are restricted."""
+    records = list(records)
+    restricted = [record.id for record in records if record.confidentiality == RESTRICTED]
+    if not restricted or is_admin(user):
+        return records
+    allowed = set(db.session.scalars(select(Assignment.record_id).where(
+        Assignment.record_type == records[0].__record_type__, Assignment.user_id == user.id,
+        Assignment.record_id.in_(restricted))))
+    return [record for record in records if record.confidentiality != RESTRICTED or record.id in allowed]

@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from core.extensions import db
 from core.permissions import permission_required
+from core.records.visibility import visible_records
 
 from . import services
 from .action_views import action_page, visible_action
 from .forms import LANGUAGE_NAMES, CorrectionForm, ImpactForm, OutcomeForm, ReasonForm, ResponseForm
 from .models import LANGUAGES
-from .views import blueprint, case_page_with_errors, visible_case
+from .views import blueprint, case_page_with_errors, outcome_choices, visible_case
 
 
 @blueprint.route("/actions/<int:action_id>/responses", methods=["POST"])
@@ -75,7 +76,7 @@ def correct(action_id: int):
 def outcome(case_id: int):
     case = visible_case(case_id)
     form = OutcomeForm()
-    form.defender.choices = [(0, _("The whole case"))] + [(d.id, d.name) for d in case.defenders]
+    form.defender.choices = outcome_choices(visible_records(case.defenders, current_user))
     if form.validate_on_submit():
         try:
             services.record_outcome(case, form.kind.data, form.defender.data or None, form.occurred_on.data,

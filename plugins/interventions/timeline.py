@@ -25,11 +25,13 @@ def _sort_key(event: Event) -> datetime:
     return when.replace(tzinfo=None) if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
 
 
-def case_timeline(case: Case) -> list[Event]:
-    """Newest first."""
+def case_timeline(case: Case, shown: dict[str, set[int]]) -> list[Event]:
+    """Newest first; defenders and partners are named only when their ids are in ``shown`` (those the user
+    may see)."""
     events = [Event(case.received_at, _l("Report received"))]
     for consultation in case.consultations:
-        events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=consultation.partner.name)))
+        partner = consultation.partner.name if consultation.partner_id in shown["partners"] else "—"
+        events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=partner)))
     if case.verified_on and case.verification != Case.PENDING:
         label = {Case.VERIFIED: _l("Verified"), Case.NOT_CONFIRMED: _l("Not confirmed"),
                  Case.OVERRIDDEN: _l("Publication allowed without verification")}[case.verification]
@@ -48,7 +50,7 @@ def case_timeline(case: Case) -> list[Event]:
             events.append(Event(correction.at, _l("Published text corrected: %(reason)s", reason=correction.reason),
                                 url))
     for outcome in case.outcomes:
-        who = f" ({outcome.defender.name})" if outcome.defender else ""
+        who = f" ({outcome.defender.name})" if outcome.defender and outcome.defender_id in shown["defenders"] else ""
         events.append(Event(outcome.occurred_on, _l("Outcome: %(kind)s", kind=OUTCOMES[outcome.kind]) + who))
     for event in case.events:
         label = _l("Case closed: %(reason)s", reason=event.reason) if event.kind == "closed" else \

@@ -22,7 +22,7 @@ from core.records import pages
 from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
 from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, visible
+from core.records.visibility import assignee_ids, can_see, visible, visible_records
 
 from . import services, timeline
 from .forms import (
@@ -165,23 +165,33 @@ def _render_case(case: Case, status: int = 200, **forms):
     """The case page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
     can_edit = can(services.EDIT)
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
+    # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
+    defenders = visible_records(case.defenders, current_user)
+    partners = [c.partner for c in case.consultations] + ([case.source_partner] if case.source_partner else [])
+    shown = {"defenders": {d.id for d in defenders},
+             "partners": {p.id for p in visible_records(partners, current_user)}}
     return render_template(
-        "interventions/show.html", case=case, can_edit=can_edit,
+        "interventions/show.html", case=case, can_edit=can_edit, defenders=defenders, shown=shown,
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
-        overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case),
+        overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case, shown),
         verification_form=forms.get("verification_form") or VerificationForm(formdata=None),
         override_form=forms.get("override_form") or OverrideForm(formdata=None),
         link_form=LinkDefenderForm(formdata=None), action_form=ConfirmForm(formdata=None),
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
-        outcome_form=_outcome_form(case, forms.get("outcome_form")),
+        outcome_form=_outcome_form(case, defenders, forms.get("outcome_form")),
         status_form=forms.get("status_form") or ReasonForm(formdata=None),
         assignees=pages.assignee_names(case)), status
 
 
-def _outcome_form(case: Case, submitted: OutcomeForm | None) -> OutcomeForm:
+def _outcome_form(case: Case, defenders: list[Defender], submitted: OutcomeForm | None) -> OutcomeForm:
     form = submitted or OutcomeForm(formdata=None, occurred_on=utcnow().date())
-    form.defender.choices = [(0, _("The whole case"))] + [(d.id, d.name) for d in case.defenders]
+    form.defender.choices = outcome_choices(defenders)
     return form
+
+
+def outcome_choices(defenders: list[Defender]) -> list[tuple[int, str]]:
+    """The whole case, or one of its defenders the user may see."""
+    return [(0, _("The whole case"))] + [(d.id, d.name) for d in defenders]
 
 
 def _find_defenders(case: Case) -> list[Defender]:

@@ -10,6 +10,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from core import documents
+from core.contributions import RESTRICTED
 from core.records.countries import country_name
 
 from . import services
@@ -63,8 +64,8 @@ def _trial_blocks(mission: Mission) -> list:
     facts = [(_("Court"), mission.court), (_("Case number at the court"), mission.court_case_number),
              (_("Charges"), mission.charges)]
     blocks += [documents.Paragraph(f"{label}: {value}") for label, value in facts if value.strip()]
-    on_trial = [link.defender.public_name for link in mission.defender_links
-                if link.on_trial and link.defender.public_name]
+    on_trial = [link.defender.public_name for link in mission.defender_links  # never a restricted defender
+                if link.on_trial and link.defender.public_name and link.defender.confidentiality != RESTRICTED]
     if on_trial:
         blocks.append(documents.Paragraph(_("Defendants: %(names)s", names=", ".join(on_trial))))
     if mission.hearings:

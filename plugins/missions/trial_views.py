@@ -13,7 +13,7 @@ from core.permissions import permission_required
 from . import services
 from .forms import ANSWERS, HEARING_OUTCOMES, HearingForm, checklist_answers
 from .models import ChecklistAnswer, Delegate, Hearing, Mission, MissionDefender
-from .views import blueprint, load_mission, visible_mission
+from .views import blueprint, load_mission, shown_links, visible_mission
 
 
 @blueprint.route("/<int:mission_id>/trial")
@@ -25,6 +25,7 @@ def trial(mission_id: int):
                            .joinedload(ChecklistAnswer.term),
                            selectinload(Mission.defender_links).joinedload(MissionDefender.defender))
     return render_template("missions/trial.html", mission=mission, breaches=services.breaches(mission),
+                           defender_links=shown_links(mission.defender_links, "defender"),
                            counts=services.answer_counts, outcomes=HEARING_OUTCOMES, answers=ANSWERS)
 
 

@@ -21,7 +21,7 @@ from core.records.countries import REGIONS
 from core.records.models import Defender, Partner
 from core.records.registry import choices, record_types
 from core.records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query
-from core.records.visibility import assignee_ids, can_see
+from core.records.visibility import assignee_ids, can_see, visible_records
 
 from . import services
 from .forms import (
@@ -150,6 +150,8 @@ def render_overview(mission: Mission, status: int = 200, **forms):
     assignees = pages.assignee_names(mission)
     return render_template(
         "missions/show.html", mission=mission, can_edit=can_edit, delegate_kinds=DELEGATE_KINDS,
+        defender_links=shown_links(mission.defender_links, "defender"),
+        partner_links=shown_links(mission.partner_links, "partner"),
         steps=services.available_steps(mission, current_user),
         step_form=forms.get("step_form") or StepForm(formdata=None),
         linked=linked, linkable=_linkable(), found_records=_found_records(mission) if can_edit else [],
@@ -158,6 +160,13 @@ def render_overview(mission: Mission, status: int = 200, **forms):
         found_partners=_find_partners(mission) if can_edit else [],
         partner_form=forms.get("partner_form") or LinkPartnerForm(formdata=None),
         assignees=assignees, assigned_ids={row.id for row in assignees}), status
+
+
+def shown_links(links: list, attribute: str) -> list:
+    """The links to defenders (or partners) the user may see: a restricted one linked to the mission stays
+    unnamed for staff not assigned to it."""
+    allowed = {record.id for record in visible_records([getattr(link, attribute) for link in links], current_user)}
+    return [link for link in links if getattr(link, attribute).id in allowed]
 
 
 def page_with_errors(mission_id: int, **forms):

@@ -231,3 +231,35 @@ def test_case_list_export_follows_filters_and_visibility_without_sources(app, ma
     login(reader, make_user("readonly"))
     assert post_form(reader, "/interventions/export", {"format": "csv"}).status_code == 403
     assert post_form(client, "/interventions/export", {"format": "exe"}).status_code == 400
+
+
+def test_restricted_defenders_and_partners_linked_to_a_case_stay_unnamed(app, make_user):
+    """A case others may see does not name the restricted defender or partner linked to it."""
+    from datetime import date
+
+    from plugins.interventions.models import Consultation, Outcome
+
+    from ...records_helpers import add_partner
+
+    coordinator = make_user("coordinator")
+    assigned = make_user("case_officer", email="assigned@example.org")
+    hidden = add_defender(app, "Zeynep Gizli", country="TUR", confidentiality="restricted", assignees=(assigned.id,))
+    shown = add_defender(app, "Aylin Kaya", country="TUR")
+    partner = add_partner(app, "Underground Lawyers Network", country="TUR", confidentiality="restricted",
+                          assignees=(assigned.id,))
+    case_id = add_case(app, coordinator, defenders=(hidden, shown), assignees=(assigned.id,))
+    with app.app_context():
+        db.session.add_all([Consultation(case_id=case_id, partner_id=partner, consulted_on=date.today(),
+                                         answer="confirmed"),
+                            Outcome(case_id=case_id, defender_id=hidden, kind="released", occurred_on=date.today())])
+        case = db.session.get(Case, case_id)
+        case.source_partner_id = partner
+        db.session.commit()
+    outsider = app.test_client()
+    login(outsider, make_user("coordinator", email="other@example.org"))
+    page = html.unescape(outsider.get(f"/interventions/{case_id}").get_data(as_text=True))
+    assert "Aylin Kaya" in page and "Zeynep" not in page and "Underground" not in page
+    insider = app.test_client()
+    login(insider, assigned)
+    page = html.unescape(insider.get(f"/interventions/{case_id}").get_data(as_text=True))
+    assert "Zeynep Gizli" in page and "Underground Lawyers Network" in page

@@ -258,3 +258,33 @@ def test_bad_security_input_is_refused_and_nothing_saved(app, client, make_user)
     assert "Not a valid choice" in page and "Field cannot be longer than 50000 characters." in page
     with app.app_context():
         assert db.session.get(Mission, mission_id).emergency_contacts == ""
+
+
+def test_restricted_defenders_and_partners_linked_to_a_mission_stay_unnamed(app, make_user):
+    """A mission others may see does not reveal the restricted defender or partner linked to it."""
+    coordinator = make_user("coordinator")
+    assigned = make_user("case_officer", email="assigned@example.org")
+    hidden = add_defender(app, "Zeynep Gizli", country="TUR", confidentiality="restricted", assignees=(assigned.id,))
+    shown = add_defender(app, "Aylin Kaya", country="TUR")
+    secret_partner = add_partner(app, "Underground Lawyers Network", country="TUR", confidentiality="restricted",
+                                 assignees=(assigned.id,))
+    mission_id = add_mission(app, coordinator, assignees=(assigned.id,))
+    with app.app_context():
+        from plugins.missions.models import MissionPartner
+
+        db.session.add_all([MissionDefender(mission_id=mission_id, defender_id=hidden, on_trial=True),
+                            MissionDefender(mission_id=mission_id, defender_id=shown, on_trial=True),
+                            MissionPartner(mission_id=mission_id, partner_id=secret_partner)])
+        db.session.commit()
+    outsider = app.test_client()
+    login(outsider, make_user("case_officer", email="other@example.org"))
+    for path in (f"/missions/{mission_id}", f"/missions/{mission_id}/trial"):
+        page = html.unescape(outsider.get(path).get_data(as_text=True))
+        assert "Aylin Kaya" in page and "Zeynep" not in page and "Underground" not in page, path
+    insider = app.test_client()
+    login(insider, assigned)
+    page = html.unescape(insider.get(f"/missions/{mission_id}").get_data(as_text=True))
+    assert "Zeynep Gizli" in page and "Underground Lawyers Network" in page
+    post_form(insider, f"/missions/{mission_id}/report", {"title_en": "Report", "summary_en": "Unfair."})
+    document = insider.get(f"/missions/{mission_id}/report/download?language=en&format=html").get_data(as_text=True)
+    assert "Zeynep" not in document  # never in a public output, even for those who may see the defender
