@@ -44,7 +44,8 @@ LINKABLE = ("case",)  # record types of other plugins a mission may concern, whe
 @blueprint.context_processor
 def mission_helpers() -> dict:
     """What every mission page's header needs: status names and whether the security tab is shown."""
-    return {"statuses": STATUS_LABELS, "security_visible": lambda mission, assigned_ids=None:
+    return {"statuses": {key: str(label) for key, label in STATUS_LABELS.items()},  # translated once per page
+            "security_visible": lambda mission, assigned_ids=None:
             services.may_see_security(mission, current_user, assigned_ids)}
 
 
@@ -56,10 +57,11 @@ def visible_mission(mission_id: int) -> Mission:
 @permission_required(services.VIEW)
 def index():
     filters = services.MissionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.missions_query(current_user, filters), joinedload(Mission.type),
-                          selectinload(Mission.country_links))
+    pagination = paginate(services.missions_query(current_user, filters), selectinload(Mission.country_links))
+    types = services.mission_types(active_only=False)  # retired types still name their missions
     return render_template("missions/index.html", pagination=pagination, filters=filters,
-                           country_options=pages.country_options, regions=REGIONS, types=services.mission_types())
+                           country_options=pages.country_options, regions=REGIONS,
+                           types=[t for t in types if t.active], type_labels={t.id: t.label for t in types})
 
 
 def currency_choices() -> list[tuple[str, str]]:
