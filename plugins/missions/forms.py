@@ -1,16 +1,11 @@
 """Forms of the missions plugin; every message is translated, so errors follow the user's language."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
-from babel.numbers import NumberFormatError, parse_decimal
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    Field,
     HiddenField,
     IntegerField,
     SelectField,
@@ -22,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import MultiCheckboxField, required
+from core.money import AmountField
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
 from .models import BudgetLine, ChecklistAnswer, Delegate, Hearing, Mission, Recommendation
@@ -113,39 +109,6 @@ class DelegateForm(FlaskForm):
             self.kind.errors = [*self.kind.errors, _l("Staff delegates are users; external ones are named.")]
             return False
         return valid
-
-
-class AmountField(Field):
-    """A decimal amount typed the user's way ("1 234,50" in French, "1,234.50" in English), kept exact."""
-
-    widget = StringField.widget
-
-    def __init__(self, label=None, validators=None, places: int = 2, integer_digits: int = 12, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.places, self.integer_digits = places, integer_digits
-
-    def _value(self) -> str:
-        return self.raw_data[0] if self.raw_data else ("" if self.data is None else str(self.data))
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace("\u202f", " ").replace("\xa0", " ")
-        if not text:
-            return
-        try:
-            value = parse_decimal(text.replace(" ", ""), locale=str(get_locale() or "en"), strict=False)
-        except NumberFormatError:
-            try:
-                value = Decimal(text.replace(" ", ""))
-            except InvalidOperation:
-                raise ValueError(_l("Enter a number, such as 1250.50.")) from None
-        if not value.is_finite() or value <= 0:
-            raise ValueError(_l("Enter an amount greater than zero."))
-        if -value.as_tuple().exponent > self.places:
-            raise ValueError(_l("Use at most %(places)d decimals.", places=self.places))
-        if value.adjusted() >= self.integer_digits:
-            raise ValueError(_l("This number is too large."))
-        self.data = value
 
 
 class BudgetLineForm(FlaskForm):

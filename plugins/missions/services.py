@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, extract, select
 
@@ -16,6 +15,7 @@ from core.audit.capture import record as audit
 from core.audit.models import AuditEntry
 from core.extensions import db
 from core.models import utcnow
+from core.money import converted
 from core.notifications.services import notify
 from core.permissions import can
 from core.records.models import Country, Term
@@ -191,13 +191,6 @@ def move(mission: Mission, target: str, user: Any, reason: str = "") -> None:
 
 
 # --- Budget --------------------------------------------------------------------------------------
-
-def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
-    """``amount`` × ``rate``, rounded half up to the reporting ``currency``'s minor unit (cents, or none
-    for currencies such as the yen): exact decimal arithmetic, never floats."""
-    unit = Decimal(1).scaleb(-get_currency_precision(currency))
-    return (Decimal(amount) * Decimal(rate)).quantize(unit, rounding=ROUND_HALF_UP)
-
 
 @dataclass
 class BudgetSummary:

@@ -8,12 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.money import converted, currency_choices
 from core.permissions import can, permission_required
 
 from . import services
 from .forms import BUDGET_CATEGORIES, BUDGET_KINDS, BudgetLineForm, DelegateForm
 from .models import BudgetLine, Delegate, Mission
-from .views import blueprint, currency_choices, load_mission, staff, visible_mission
+from .views import blueprint, load_mission, staff, visible_mission
 
 
 def delegate_form(submitted: DelegateForm | None = None) -> DelegateForm:
@@ -75,7 +76,7 @@ def budget(mission_id: int):
             return redirect(url_for("missions.budget", mission_id=mission.id))
         status = 422
     return render_template("missions/budget.html", mission=mission, form=form, summary=services.budget_summary(mission),
-                           converted=services.converted, categories=BUDGET_CATEGORIES, kinds=BUDGET_KINDS,
+                           converted=converted, categories=BUDGET_CATEGORIES, kinds=BUDGET_KINDS,
                            can_edit=can(services.EDIT), remove_form=ConfirmForm(formdata=None)), status
 
 

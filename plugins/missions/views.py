@@ -1,9 +1,7 @@
 """Mission pages: list, plan and edit, the overview (workflow, people and records concerned), security."""
 from __future__ import annotations
 
-from babel.numbers import get_currency_name, list_currencies
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +12,7 @@ from core.audit.models import AuditEntry
 from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import User
+from core.money import currency_choices
 from core.pagination import paginate
 from core.permissions import can, permission_required
 from core.records import pages
@@ -62,11 +61,6 @@ def index():
     return render_template("missions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS,
                            types=[t for t in types if t.active], type_labels={t.id: t.label for t in types})
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    locale = str(get_locale() or "en")
-    return [(code, f"{code} — {get_currency_name(code, locale=locale)}") for code in sorted(list_currencies())]
 
 
 def staff() -> list:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
 from core.extensions import db
+from core.money import converted
 from plugins.missions import services
 from plugins.missions.models import BudgetLine, Mission
 
@@ -17,12 +18,12 @@ from .helpers import add_mission
 
 
 def test_conversion_is_exact_and_rounded_half_up_to_the_currencys_minor_unit():
-    assert services.converted(Decimal("0.10"), Decimal("1"), "EUR") + services.converted(
+    assert converted(Decimal("0.10"), Decimal("1"), "EUR") + converted(
         Decimal("0.20"), Decimal("1"), "EUR") == Decimal("0.30")
-    assert services.converted(Decimal("100.00"), Decimal("0.92345"), "EUR") == Decimal("92.35")
-    assert services.converted(Decimal("100.00"), Decimal("0.92335"), "EUR") == Decimal("92.34")  # half up: .335 → .34
-    assert services.converted(Decimal("1000.00"), Decimal("161.235"), "JPY") == Decimal("161235")
-    assert services.converted(Decimal("2.50"), Decimal("0.4"), "KWD") == Decimal("1.000")
+    assert converted(Decimal("100.00"), Decimal("0.92345"), "EUR") == Decimal("92.35")
+    assert converted(Decimal("100.00"), Decimal("0.92335"), "EUR") == Decimal("92.34")  # half up: .335 → .34
+    assert converted(Decimal("1000.00"), Decimal("161.235"), "JPY") == Decimal("161235")
+    assert converted(Decimal("2.50"), Decimal("0.4"), "KWD") == Decimal("1.000")
 
 
 def test_planned_against_actual_in_the_reporting_currency(app, client, make_user):

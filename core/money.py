@@ -1,0 +1,58 @@
+"""Money: exact decimal amounts typed the user's way, currencies, and conversion at a recorded rate.
+
+Amounts are ``Decimal`` end to end (``Numeric`` columns, never floats); a conversion rounds half up to the
+target currency's minor unit (cents, or none for the yen), as accountants do.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, get_currency_name, get_currency_precision, list_currencies, parse_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, StringField
+
+
+def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """``amount`` × ``rate``, rounded half up to ``currency``'s minor unit."""
+    unit = Decimal(1).scaleb(-get_currency_precision(currency))
+    return (Decimal(amount) * Decimal(rate)).quantize(unit, rounding=ROUND_HALF_UP)
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """ISO 4217 currencies as (code, "code — name in the user's language") pairs."""
+    locale = str(get_locale() or "en")
+    return [(code, f"{code} — {get_currency_name(code, locale=locale)}") for code in sorted(list_currencies())]
+
+
+class AmountField(Field):
+    """A decimal amount typed the user's way ("1 234,50" in French, "1,234.50" in English), kept exact."""
+
+    widget = StringField.widget
+
+    def __init__(self, label=None, validators=None, places: int = 2, integer_digits: int = 12, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.places, self.integer_digits = places, integer_digits
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else ("" if self.data is None else str(self.data))
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace("\u202f", " ").replace("\xa0", " ")
+        if not text:
+            return
+        try:
+            value = parse_decimal(text.replace(" ", ""), locale=str(get_locale() or "en"), strict=False)
+        except NumberFormatError:
+            try:
+                value = Decimal(text.replace(" ", ""))
+            except InvalidOperation:
+                raise ValueError(_l("Enter a number, such as 1250.50.")) from None
+        if not value.is_finite() or value <= 0:
+            raise ValueError(_l("Enter an amount greater than zero."))
+        if -value.as_tuple().exponent > self.places:
+            raise ValueError(_l("Use at most %(places)d decimals.", places=self.places))
+        if value.adjusted() >= self.integer_digits:
+            raise ValueError(_l("This number is too large."))
+        self.data = value

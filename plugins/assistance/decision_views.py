@@ -1,0 +1,196 @@
+"""The request's file and what is done on it: sending it to the committee, questions and answers,
+declarations of interest and votes, the chair's emergency decision, revisions, withdrawal; and the
+committee's own page."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.attachments.views import AttachmentForm, attachments_of
+from core.extensions import db
+from core.forms import ConfirmForm
+from core.models import utcnow
+from core.money import converted
+from core.permissions import can, permission_required
+from core.records import pages
+
+from . import services
+from .forms import (
+    DECISION_KINDS,
+    FUNDING_STATUSES,
+    OUTCOMES,
+    VOTE_CHOICES,
+    AnswerForm,
+    ConflictForm,
+    DecisionForm,
+    QuestionForm,
+    ReasonForm,
+    VoteForm,
+)
+from .models import GrantRequest, Question
+from .views import blueprint, earlier_grants, load_request, visible_request
+
+
+def render_request(grant: GrantRequest, status: int = 200, **forms):
+    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
+    member = services.is_member(current_user)
+    mine = next((c for c in grant.conflicts if c.member_id == current_user.id), None)
+    voted = next((v for v in grant.votes if v.member_id == current_user.id), None)
+    return render_template(
+        "assistance/show.html", grant=grant, total=services.requested_total(grant),
+        converted=converted, earlier=earlier_grants(grant.defender, grant),
+        tally=services.tally(grant) if grant.status != GrantRequest.DRAFT else None,
+        rules=services.rules(), member=member, my_conflict=mine, my_vote=voted,
+        voting_open=services.voting_open(grant), can_edit=can(services.EDIT), can_chair=can(services.CHAIR),
+        conflict_form=forms.get("conflict_form") or ConflictForm(formdata=None),
+        vote_form=forms.get("vote_form") or VoteForm(formdata=None),
+        question_form=forms.get("question_form") or QuestionForm(formdata=None),
+        answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        reason_form=forms.get("reason_form") or ReasonForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
+        attachments=attachments_of(grant), attachment_form=AttachmentForm(formdata=None),
+        failed=forms.get("failed", ""), assignees=pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
+        outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
+
+
+def _again(request_id: int, **forms):
+    """The page again, with the failed form and its errors (422); nothing was saved."""
+    db.session.rollback()
+    return render_request(load_request(request_id), 422, **forms)
+
+
+def _refused(request_id: int, error: services.RuleError, **forms):
+    db.session.rollback()
+    flash(error.message, "danger")
+    return render_request(load_request(request_id), 422, **forms)
+
+
+@blueprint.route("/<int:request_id>/submit", methods=["POST"])
+@permission_required(services.EDIT)
+def submit(request_id: int):
+    grant = visible_request(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(grant, current_user)
+    except services.RuleError as error:
+        return _refused(request_id, error)
+    flash(_("The request is before the committee."), "success")
+    return redirect(url_for("assistance.show", request_id=grant.id))
+
+
+@blueprint.route("/<int:request_id>/close", methods=["POST"])
+@permission_required(services.EDIT)
+def close(request_id: int):
+    """Withdrawn (staff) or ineligible (the chair), with a reason."""
+    grant = visible_request(request_id)
+    form = ReasonForm()
+    if form.status.data == GrantRequest.INELIGIBLE and not can(services.CHAIR):
+        abort(403)
+    if not form.validate_on_submit():
+        return _again(request_id, reason_form=form, failed=form.status.data)
+    try:
+        services.close_without_decision(grant, form.status.data, form.reason.data, current_user)
+    except services.RuleError as error:
+        return _refused(request_id, error, reason_form=form, failed=form.status.data)
+    return redirect(url_for("assistance.show", request_id=grant.id))
+
+
+@blueprint.route("/<int:request_id>/questions", methods=["POST"])
+@permission_required(services.VIEW)
+def ask(request_id: int):
+    grant = visible_request(request_id)
+    if not (services.is_member(current_user) or can(services.EDIT)):
+        abort(403)
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        return _again(request_id, question_form=form)
+    try:
+        services.ask_for_information(grant, form.question.data, current_user)
+    except services.RuleError as error:
+        return _refused(request_id, error, question_form=form)
+    flash(_("The question was recorded; the request awaits the answer."), "success")
+    return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
+
+
+@blueprint.route("/<int:request_id>/questions/<int:question_id>", methods=["POST"])
+@permission_required(services.EDIT)
+def answer(request_id: int, question_id: int):
+    grant = visible_request(request_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.request_id != grant.id:
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _again(request_id, answer_form=form, failed=f"answer-{question_id}")
+    services.answer(question, form.answer.data, current_user)
+    flash(_("The answer was recorded. Send the request back to the committee when ready."), "success")
+    return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
+
+
+@blueprint.route("/<int:request_id>/conflict", methods=["POST"])
+@permission_required(services.VOTE)
+def declare(request_id: int):
+    visible_request(request_id)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        return _again(request_id, conflict_form=form)
+    try:
+        services.declare(request_id, current_user, form.has_conflict.data, form.note.data or "")
+    except services.RuleError as error:
+        return _refused(request_id, error)
+    return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
+
+
+@blueprint.route("/<int:request_id>/vote", methods=["POST"])
+@permission_required(services.VOTE)
+def vote(request_id: int):
+    visible_request(request_id)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        return _again(request_id, vote_form=form)
+    try:
+        grant = services.vote(request_id, current_user, form.choice.data, form.comment.data or "")
+    except services.RuleError as error:
+        return _refused(request_id, error, vote_form=form)
+    flash(_("Your vote was recorded.") if grant.status in GrantRequest.OPEN else
+          _("Your vote was recorded; the committee has decided: %(status)s.",
+            status=str(OUTCOMES[grant.decision.outcome])), "success")
+    return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
+
+
+@blueprint.route("/<int:request_id>/decision", methods=["POST"])
+@permission_required(services.CHAIR)
+def decide(request_id: int):
+    """The chair's emergency decision, or a revision of the decision in force (with its reason)."""
+    grant = visible_request(request_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _again(request_id, decision_form=form)
+    arguments = (form.outcome.data, form.amount.data, form.conditions.data or "", form.reason.data or "",
+                 current_user)
+    try:
+        if grant.decisions:
+            services.revise(grant, *arguments)
+        else:
+            services.chair_decides(grant, *arguments)
+    except services.RuleError as error:
+        return _refused(request_id, error, decision_form=form)
+    flash(_("The decision was recorded."), "success")
+    return redirect(url_for("assistance.show", request_id=grant.id) + "#decisions")
+
+
+@blueprint.route("/committee")
+@permission_required(services.VOTE)
+def committee():
+    """What waits for the member, oldest first, with emergencies pending too long flagged."""
+    hours = current_app.config["ASSISTANCE_EMERGENCY_HOURS"]
+    now = utcnow()
+    waiting = [(grant, now - (grant.submitted_at or grant.created_at),
+                grant.urgency == GrantRequest.EMERGENCY and now - (grant.submitted_at or now) > timedelta(hours=hours))
+               for grant in services.waiting_for(current_user)]
+    return render_template("assistance/committee.html", waiting=waiting, hours=hours)

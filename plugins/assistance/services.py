@@ -1,0 +1,340 @@
+"""The rules of a grant request, testable without HTTP: who may see it, its life from draft to decision,
+the committee's conflicts of interest and votes (counted under a lock, so none is lost or counted twice),
+the decision rules (quorum and majority; an emergency decided by the chair, then ratified), and revisions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.extensions import db
+from core.models import User, utcnow
+from core.money import converted
+from core.permissions import can
+from core.records.models import Term
+from core.records.visibility import is_admin, set_assignees, visible
+
+from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
+
+VIEW, EDIT, VOTE, CHAIR = "assistance.view", "assistance.edit", "assistance.vote", "assistance.chair"
+GRANT_TYPES = "grant_types"
+MAJORITIES = {"simple": Fraction(1, 2), "two_thirds": Fraction(2, 3)}  # more than this share of the votes cast
+
+
+class RuleError(Exception):
+    """A step the rules refuse; ``message`` is translated for the user."""
+
+    def __init__(self, message: Any):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Who sees what --------------------------------------------------------------------------------
+
+def visible_requests(user: Any) -> ColumnElement[bool]:
+    """A WHERE clause keeping the requests ``user`` may see. Requests are restricted by default, so for
+    staff this is the requests they are assigned to (or, rarely, ones marked internal)."""
+    if is_admin(user):
+        return GrantRequest.id.is_not(None)
+    staff = visible(GrantRequest, user)
+    if can(VOTE, user) or can(CHAIR, user):  # the committee and its chair: every request once submitted
+        return staff | (GrantRequest.status != GrantRequest.DRAFT)
+    return staff
+
+
+def may_see(request: GrantRequest, user: Any) -> bool:
+    return db.session.scalar(select(GrantRequest.id).where(GrantRequest.id == request.id,
+                                                           visible_requests(user))) is not None
+
+
+def requests_query(user: Any, status: str = "", urgency: str = "") -> Select:
+    query = select(GrantRequest).where(visible_requests(user))
+    if status in GrantRequest.STATUSES:
+        query = query.where(GrantRequest.status == status)
+    if urgency in (GrantRequest.EMERGENCY, GrantRequest.NORMAL):
+        query = query.where(GrantRequest.urgency == urgency)
+    return query.order_by(GrantRequest.updated_at.desc(), GrantRequest.id.desc())
+
+
+def grant_types(active_only: bool = True) -> list[Term]:
+    query = select(Term).where(Term.vocabulary == GRANT_TYPES)
+    if active_only:
+        query = query.where(Term.active.is_(True))
+    return list(db.session.scalars(query.order_by(Term.position, Term.key)))
+
+
+# --- Amounts --------------------------------------------------------------------------------------
+
+def requested_total(request: GrantRequest) -> Decimal:
+    return sum((converted(line.amount, line.rate, request.reporting_currency) for line in request.budget_lines),
+               Decimal(0))
+
+
+# --- The request's life ----------------------------------------------------------------------------
+
+def save_request(request: GrantRequest, data: dict[str, Any], lines: list[dict[str, Any]],
+                 fundings: list[dict[str, Any]], assignees: set[int], author: Any) -> GrantRequest:
+    """Apply validated data; the author stays assigned so the (restricted) request never vanishes for them."""
+    if request.status not in (GrantRequest.DRAFT, GrantRequest.AWAITING) and request.id is not None:
+        raise RuleError(_l("A request being decided or decided can no longer be edited."))
+    for name, value in data.items():
+        setattr(request, name, value)
+    from .models import OtherFunding, RequestLine
+
+    request.budget_lines = [RequestLine(**line) for line in lines]
+    request.fundings = [OtherFunding(**funding) for funding in fundings]
+    if request.id is None:
+        request.created_by_id = author.id
+        db.session.add(request)
+        assignees = assignees | {author.id}
+    db.session.flush()
+    set_assignees(request, assignees)
+    db.session.commit()
+    return request
+
+
+def _event(request: GrantRequest, status: str, user: Any, reason: str = "") -> None:
+    request.status = status
+    request.events.append(RequestEvent(status=status, reason=reason.strip(), by_id=user.id))
+
+
+def submit(request: GrantRequest, user: Any) -> None:
+    """Send a draft (or an answered request awaiting information) to the committee."""
+    if request.status not in (GrantRequest.DRAFT, GrantRequest.AWAITING):
+        raise RuleError(_l("Only a draft, or a request awaiting information, can be sent to the committee."))
+    if not request.budget_lines:
+        raise RuleError(_l("Add at least one budget line before sending the request."))
+    request.submitted_at = request.submitted_at or utcnow()
+    _event(request, GrantRequest.SUBMITTED, user)
+    db.session.commit()
+
+
+def ask_for_information(request: GrantRequest, question: str, user: Any) -> None:
+    """A member or staff asks the requester; the request waits for the answer (and its votes stay)."""
+    if request.status not in GrantRequest.OPEN:
+        raise RuleError(_l("Questions are asked while the committee is deciding."))
+    request.questions.append(Question(question=question.strip(), asked_by_id=user.id))
+    _event(request, GrantRequest.AWAITING, user, question)
+    db.session.commit()
+
+
+def answer(question: Question, text: str, user: Any) -> None:
+    question.answer, question.answered_by_id, question.answered_at = text.strip(), user.id, utcnow()
+    db.session.commit()
+
+
+def close_without_decision(request: GrantRequest, status: str, reason: str, user: Any) -> None:
+    """Withdrawn (by staff) or ineligible (by the chair), always with a reason."""
+    if status not in (GrantRequest.WITHDRAWN, GrantRequest.INELIGIBLE):
+        raise RuleError(_l("This step is not possible now, or you may not take it."))
+    if request.status not in (GrantRequest.DRAFT, *GrantRequest.OPEN):
+        raise RuleError(_l("This step is not possible now, or you may not take it."))
+    if not reason.strip():
+        raise RuleError(_l("Give the reason."))
+    _event(request, status, user, reason)
+    db.session.commit()
+
+
+# --- The committee -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rules:
+    quorum: int
+    majority: Fraction
+
+
+def rules() -> Rules:
+    config = current_app.config
+    return Rules(config["ASSISTANCE_QUORUM"], MAJORITIES[config["ASSISTANCE_MAJORITY"]])
+
+
+def committee_members() -> list[User]:
+    """Active users whose roles grant the vote permission (the committee role by default). The admin role's
+    blanket grant does not count: the committee is a body of its own."""
+    from core.models import Role, RolePermission
+    from core.permissions import ADMIN, role_permissions
+
+    roles = db.session.scalars(select(Role).where(Role.name != ADMIN)).all()
+    overrides = db.session.scalars(select(RolePermission).where(RolePermission.permission == VOTE)).all()
+    voting = {role.id for role in roles
+              if VOTE in role_permissions(role.name, [o for o in overrides if o.role_id == role.id])}
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return [user for user in users if any(role.id in voting for role in user.roles)]
+
+
+def is_member(user: Any) -> bool:
+    return any(member.id == user.id for member in committee_members())
+
+
+def _locked(request_id: int) -> GrantRequest:
+    """The request, its row locked until the transaction ends (PostgreSQL): votes on it are counted one
+    transaction after the other. SQLite serialises writers by itself."""
+    return db.session.scalar(select(GrantRequest).where(GrantRequest.id == request_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def declare(request_id: int, member: Any, has_conflict: bool, note: str = "") -> GrantRequest:
+    """A member's declaration of interest, once per request."""
+    request = _locked(request_id)
+    if not voting_open(request) and request.status != GrantRequest.AWAITING:
+        raise RuleError(_l("The committee is not deciding on this request."))
+    if any(c.member_id == member.id for c in request.conflicts):
+        raise RuleError(_l("You have already declared your interests on this request."))
+    request.conflicts.append(Conflict(member_id=member.id, has_conflict=has_conflict, note=note.strip()))
+    db.session.commit()
+    return request
+
+
+def vote(request_id: int, member: Any, choice: str, comment: str = "") -> GrantRequest:
+    """Record the member's vote and, under the same lock, take the committee's decision if the rules allow."""
+    request = _locked(request_id)
+    if not voting_open(request):
+        raise RuleError(_l("The committee is not voting on this request now."))
+    if not is_member(member):
+        raise RuleError(_l("Only committee members vote."))
+    declaration = next((c for c in request.conflicts if c.member_id == member.id), None)
+    if declaration is None:
+        raise RuleError(_l("Declare your interests before voting."))
+    if declaration.has_conflict:
+        raise RuleError(_l("You declared a conflict of interest: you do not vote on this request."))
+    if any(v.member_id == member.id for v in request.votes):
+        raise RuleError(_l("You have already voted on this request."))
+    if choice not in Vote.CHOICES:
+        raise RuleError(_l("Choose approve, reject or abstain."))
+    request.votes.append(Vote(member_id=member.id, choice=choice, comment=comment.strip()))
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same member voting twice at the same moment: the second one is refused
+        db.session.rollback()
+        raise RuleError(_l("You have already voted on this request.")) from None
+    _decide_if_due(request, member)
+    db.session.commit()
+    return request
+
+
+def pending_ratification(request: GrantRequest) -> Decision | None:
+    """The chair's emergency decision in force that the committee has not voted on yet."""
+    return request.decision if request.awaiting_ratification else None
+
+
+def voting_open(request: GrantRequest) -> bool:
+    """The committee votes on a submitted request, or to ratify the chair's emergency decision."""
+    return request.status == GrantRequest.SUBMITTED or request.awaiting_ratification
+
+
+@dataclass(frozen=True)
+class Tally:
+    approve: int
+    reject: int
+    abstain: int
+    eligible: int
+
+    @property
+    def cast(self) -> int:
+        return self.approve + self.reject + self.abstain
+
+
+def tally(request: GrantRequest) -> Tally:
+    conflicted = {c.member_id for c in request.conflicts if c.has_conflict}
+    eligible = [m for m in committee_members() if m.id not in conflicted]
+    eligible_ids = {m.id for m in eligible}
+    votes = [v for v in request.votes if v.member_id in eligible_ids]
+    return Tally(sum(v.choice == Vote.APPROVE for v in votes), sum(v.choice == Vote.REJECT for v in votes),
+                 sum(v.choice == Vote.ABSTAIN for v in votes), len(eligible))
+
+
+def outcome_of(count: Tally, rule: Rules) -> str | None:
+    """The committee's outcome, or ``None`` while the vote goes on.
+
+    Once the quorum of votes is cast, the request is approved when more than the majority share of the votes
+    for or against (abstentions aside) are for it. It is rejected when that can no longer happen, even if
+    every member who has not voted yet voted for it, and when everyone has voted without that majority.
+    In doubt the vote goes on: a request for someone in danger is not turned down by the first votes."""
+    if count.cast < rule.quorum:
+        return None
+    expressed = count.approve + count.reject
+    if expressed and Fraction(count.approve, expressed) > rule.majority:
+        return Decision.APPROVED
+    remaining = max(count.eligible - count.cast, 0)
+    best_case = Fraction(count.approve + remaining, expressed + remaining) if expressed + remaining else Fraction(0)
+    if best_case <= rule.majority or count.cast >= count.eligible:
+        return Decision.REJECTED
+    return None
+
+
+def _decide_if_due(request: GrantRequest, member: Any) -> None:
+    count = tally(request)
+    outcome = outcome_of(count, rules())
+    if outcome is None:
+        return
+    chair = pending_ratification(request)
+    if chair is not None:  # the committee ratifies the chair's decision, or overturns it
+        chair.ratified, request.awaiting_ratification = outcome == chair.outcome, False
+        amount, conditions, kind = chair.amount, chair.conditions, Decision.RATIFICATION
+    else:
+        amount, conditions, kind = requested_total(request), "", Decision.COMMITTEE
+    request.decisions.append(Decision(
+        kind=kind, outcome=outcome, amount=amount if outcome == Decision.APPROVED else None, conditions=conditions,
+        votes_for=count.approve, votes_against=count.reject, abstentions=count.abstain))
+    _event(request, _status_of(outcome), member)
+
+
+def _status_of(outcome: str) -> str:
+    return GrantRequest.APPROVED if outcome == Decision.APPROVED else GrantRequest.REJECTED
+
+
+def _new_decision(request: GrantRequest, kind: str, outcome: str, amount: Decimal | None, conditions: str,
+                  reason: str, user: Any) -> None:
+    if outcome not in (Decision.APPROVED, Decision.REJECTED):
+        raise RuleError(_l("Choose approve or reject."))
+    if outcome == Decision.APPROVED and not amount:
+        raise RuleError(_l("Give the amount granted."))
+    request.decisions.append(Decision(kind=kind, outcome=outcome, conditions=conditions.strip(),
+                                      amount=amount if outcome == Decision.APPROVED else None,
+                                      reason=reason.strip(), decided_by_id=user.id))
+    _event(request, _status_of(outcome), user, reason)
+    db.session.commit()
+
+
+def chair_decides(request: GrantRequest, outcome: str, amount: Decimal | None, conditions: str, reason: str,
+                  chair: Any) -> None:
+    """An emergency decided by the chair (or a delegate) alone, in force at once; the committee then votes
+    on it, which ratifies it or overturns it."""
+    if request.urgency != GrantRequest.EMERGENCY:
+        raise RuleError(_l("Only emergencies may be decided by the chair alone."))
+    if request.status not in GrantRequest.OPEN or request.decisions:
+        raise RuleError(_l("This request has already been decided."))
+    request.awaiting_ratification = True
+    _new_decision(request, Decision.CHAIR, outcome, amount, conditions, reason, chair)
+
+
+def revise(request: GrantRequest, outcome: str, amount: Decimal | None, conditions: str, reason: str,
+           chair: Any) -> None:
+    """A decision taken is never changed; a new one, with its reason, supersedes it."""
+    if not request.decisions:
+        raise RuleError(_l("There is no decision to revise yet."))
+    if not reason.strip():
+        raise RuleError(_l("Give the reason."))
+    request.awaiting_ratification = False  # the revision, reasoned, is the decision in force
+    _new_decision(request, Decision.REVISION, outcome, amount, conditions, reason, chair)
+
+
+def waiting_for(member: Any) -> list[GrantRequest]:
+    """Requests before the committee on which ``member`` has neither voted nor declared a conflict, oldest
+    first (emergencies pending ratification included)."""
+    from sqlalchemy.orm import selectinload
+
+    requests = db.session.scalars(select(GrantRequest).where(
+        (GrantRequest.status == GrantRequest.SUBMITTED) | GrantRequest.awaiting_ratification.is_(True))
+        .options(selectinload(GrantRequest.votes), selectinload(GrantRequest.conflicts),
+                 selectinload(GrantRequest.decisions)).order_by(GrantRequest.submitted_at, GrantRequest.id))
+    return [r for r in requests
+            if not any(v.member_id == member.id for v in r.votes)
+            and not any(c.member_id == member.id and c.has_conflict for c in r.conflicts)]

@@ -1,0 +1,35 @@
+"""Building grant requests for the assistance tests, through the plugin's own services."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import User
+from core.records.models import Term
+from plugins.assistance import services
+from plugins.assistance.models import GrantRequest
+
+from ...records_helpers import add_defender
+
+
+def add_request(app, author: User, *, defender: int | None = None, grant_type: str = "equipment",
+                urgency: str = "normal", submitted: bool = True, amount: str = "1500.00",
+                assignees: tuple[int, ...] = ()) -> int:
+    with app.test_request_context():
+        author = db.session.get(User, author.id)
+        defender = defender or add_defender(app, "Aylin Kaya", country="TUR")
+        type_id = db.session.scalar(select(Term.id).where(Term.vocabulary == "grant_types", Term.key == grant_type))
+        data = {"defender_id": defender, "grant_type_id": type_id, "urgency": urgency,
+                "situation": "Her office was raided and the computers seized.",
+                "justification": "She cannot document cases without them.", "reporting_currency": "EUR"}
+        lines = [{"description": "Two laptops", "amount": Decimal(amount), "currency": "EUR", "rate": Decimal(1)}]
+        grant = services.save_request(GrantRequest(), data, lines, [], set(assignees), author)
+        if submitted:
+            services.submit(grant, author)
+        return grant.id
+
+
+def committee(make_user, count: int = 3) -> list[User]:
+    return [make_user("committee", email=f"member{i}@example.org", name=f"Member {i}") for i in range(count)]
