@@ -100,9 +100,8 @@ class RequestForm(FlaskForm):
         """Each line needs its rate unless in the reporting currency; at least one line."""
         valid = super().validate(extra_validators)
         rows = [entry for entry in self.lines.entries if not entry.form.is_empty()]
-        if not rows:
-            self.lines.errors.append(_l("Give at least one budget line."))
-            valid = False
+        self.budget_errors = [] if rows else [_l("Give at least one budget line.")]
+        valid = valid and bool(rows)
         for entry in rows:
             line = entry.form
             if line.currency.data != self.reporting_currency.data and line.rate.data is None:

@@ -8,9 +8,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -157,16 +158,22 @@ def rules() -> Rules:
 
 def committee_members() -> list[User]:
     """Active users whose roles grant the vote permission (the committee role by default). The admin role's
-    blanket grant does not count: the committee is a body of its own."""
-    from core.models import Role, RolePermission
+    blanket grant does not count: the committee is a body of its own. Read once per request."""
+    cached = g.get("_assistance_committee")
+    if cached is not None:
+        return cached
+    from core.models import Role, RolePermission, user_roles
     from core.permissions import ADMIN, role_permissions
 
     roles = db.session.scalars(select(Role).where(Role.name != ADMIN)).all()
     overrides = db.session.scalars(select(RolePermission).where(RolePermission.permission == VOTE)).all()
-    voting = {role.id for role in roles
-              if VOTE in role_permissions(role.name, [o for o in overrides if o.role_id == role.id])}
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
-    return [user for user in users if any(role.id in voting for role in user.roles)]
+    voting = [role.id for role in roles
+              if VOTE in role_permissions(role.name, [o for o in overrides if o.role_id == role.id])]
+    members = list(db.session.scalars(select(User).where(User.active.is_(True), User.id.in_(
+        select(user_roles.c.user_id).where(user_roles.c.role_id.in_(voting)))).order_by(User.name)
+        .options(lazyload("*")))) if voting else []
+    g._assistance_committee = members
+    return members
 
 
 def is_member(user: Any) -> bool:

@@ -156,15 +156,20 @@ def show(request_id: int):
 
 
 def load_request(request_id: int) -> GrantRequest:
-    grant = visible_request(request_id, joinedload(GrantRequest.defender).joinedload(Defender.country),
-                            joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-                            selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
-                            selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
-                            selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-                            selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
-                            selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
-                            selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
-    if grant.confidentiality == RESTRICTED:
-        audit(AuditEntry.VIEW, GrantRequest.__record_type__, grant.id, grant.name)
+    """The request with everything its page shows, if the user may see it. A view of a restricted request is
+    audited (and committed) first, so the loaded request is not expired by that commit."""
+    row = db.session.execute(select(GrantRequest.id, GrantRequest.confidentiality).where(
+        GrantRequest.id == request_id, services.visible_requests(current_user))).first()
+    if row is None:
+        abort(404)
+    if row.confidentiality == RESTRICTED:
+        audit(AuditEntry.VIEW, GrantRequest.__record_type__, row.id, f"Request #{row.id}")
         db.session.commit()
-    return grant
+    return visible_request(request_id, joinedload(GrantRequest.defender).joinedload(Defender.country),
+                           joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
+                           selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
+                           selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
+                           selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
+                           selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
+                           selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
+                           selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
