@@ -186,7 +186,7 @@ def test_the_file_shows_every_plugins_timeline_entries(tmp_path, monkeypatch, ma
         @hookimpl
         def observatory_defender_timeline(defender_id, user):
             return [TimelineEntry(date(2025, 1, 2), "appeal", f"Urgent appeal about #{defender_id}", "/appeals/1"),
-                    TimelineEntry(date(2025, 2, 2), "grant", "Relocation grant", permission="assistance.view")]
+                    TimelineEntry(date(2025, 2, 2), "grant", "Relocation grant", permission="appeals.secret")]
     ''', entry_name="appeals")
     app = make_app()
     defender_id = add_defender(app, "Aylin Kaya")
