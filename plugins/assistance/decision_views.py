@@ -22,8 +22,10 @@ from .forms import (
     DECISION_KINDS,
     FUNDING_STATUSES,
     OUTCOMES,
+    PAYMENT_METHODS,
     VOTE_CHOICES,
     AnswerForm,
+    CloseForm,
     ConflictForm,
     DecisionForm,
     QuestionForm,
@@ -53,17 +55,39 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None), action_form=ConfirmForm(formdata=None),
         blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
         attachments=attachments_of(grant), attachment_form=AttachmentForm(formdata=None),
+        granted=services.granted_amount(grant), can_pay=can(services.BUDGET),
+        paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
+        payment_form=_payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
+        close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
+        budget_blocked=_budget_blocked(grant), today=utcnow().date(),
         failed=forms.get("failed", ""), assignees=pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
         outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
 
 
-def _again(request_id: int, **forms):
+def _payment_form(submitted):
+    from .money_views import payment_form
+
+    return payment_form(submitted)
+
+
+def _budget_blocked(grant: GrantRequest):
+    """Why the committee's approval waits, if the year's budget cannot cover it."""
+    if not services.voting_open(grant) or services.outcome_of(services.tally(grant), services.rules()) != "approved":
+        return None
+    try:
+        services.check_budget(grant, services.requested_total(grant), utcnow().year)
+    except services.BudgetExceeded as error:
+        return error.message
+    return None
+
+
+def page_again(request_id: int, **forms):
     """The page again, with the failed form and its errors (422); nothing was saved."""
     db.session.rollback()
     return render_request(load_request(request_id), 422, **forms)
 
 
-def _refused(request_id: int, error: services.RuleError, **forms):
+def page_refused(request_id: int, error: services.RuleError, **forms):
     db.session.rollback()
     flash(error.message, "danger")
     return render_request(load_request(request_id), 422, **forms)
@@ -78,7 +102,7 @@ def submit(request_id: int):
     try:
         services.submit(grant, current_user)
     except services.RuleError as error:
-        return _refused(request_id, error)
+        return page_refused(request_id, error)
     flash(_("The request is before the committee."), "success")
     return redirect(url_for("assistance.show", request_id=grant.id))
 
@@ -92,11 +116,11 @@ def close(request_id: int):
     if form.status.data == GrantRequest.INELIGIBLE and not can(services.CHAIR):
         abort(403)
     if not form.validate_on_submit():
-        return _again(request_id, reason_form=form, failed=form.status.data)
+        return page_again(request_id, reason_form=form, failed=form.status.data)
     try:
         services.close_without_decision(grant, form.status.data, form.reason.data, current_user)
     except services.RuleError as error:
-        return _refused(request_id, error, reason_form=form, failed=form.status.data)
+        return page_refused(request_id, error, reason_form=form, failed=form.status.data)
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
@@ -108,11 +132,11 @@ def ask(request_id: int):
         abort(403)
     form = QuestionForm()
     if not form.validate_on_submit():
-        return _again(request_id, question_form=form)
+        return page_again(request_id, question_form=form)
     try:
         services.ask_for_information(grant, form.question.data, current_user)
     except services.RuleError as error:
-        return _refused(request_id, error, question_form=form)
+        return page_refused(request_id, error, question_form=form)
     flash(_("The question was recorded; the request awaits the answer."), "success")
     return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
 
@@ -126,7 +150,7 @@ def answer(request_id: int, question_id: int):
         abort(404)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _again(request_id, answer_form=form, failed=f"answer-{question_id}")
+        return page_again(request_id, answer_form=form, failed=f"answer-{question_id}")
     services.answer(question, form.answer.data, current_user)
     flash(_("The answer was recorded. Send the request back to the committee when ready."), "success")
     return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
@@ -138,11 +162,11 @@ def declare(request_id: int):
     visible_request(request_id)
     form = ConflictForm()
     if not form.validate_on_submit():
-        return _again(request_id, conflict_form=form)
+        return page_again(request_id, conflict_form=form)
     try:
         services.declare(request_id, current_user, form.has_conflict.data, form.note.data or "")
     except services.RuleError as error:
-        return _refused(request_id, error)
+        return page_refused(request_id, error)
     return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
 
 
@@ -152,11 +176,11 @@ def vote(request_id: int):
     visible_request(request_id)
     form = VoteForm()
     if not form.validate_on_submit():
-        return _again(request_id, vote_form=form)
+        return page_again(request_id, vote_form=form)
     try:
         grant = services.vote(request_id, current_user, form.choice.data, form.comment.data or "")
     except services.RuleError as error:
-        return _refused(request_id, error, vote_form=form)
+        return page_refused(request_id, error, vote_form=form)
     flash(_("Your vote was recorded.") if grant.status in GrantRequest.OPEN else
           _("Your vote was recorded; the committee has decided: %(status)s.",
             status=str(OUTCOMES[grant.decision.outcome])), "success")
@@ -170,7 +194,7 @@ def decide(request_id: int):
     grant = visible_request(request_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        return _again(request_id, decision_form=form)
+        return page_again(request_id, decision_form=form)
     arguments = (form.outcome.data, form.amount.data, form.conditions.data or "", form.reason.data or "",
                  current_user)
     try:
@@ -179,7 +203,7 @@ def decide(request_id: int):
         else:
             services.chair_decides(grant, *arguments)
     except services.RuleError as error:
-        return _refused(request_id, error, decision_form=form)
+        return page_refused(request_id, error, decision_form=form)
     flash(_("The decision was recorded."), "success")
     return redirect(url_for("assistance.show", request_id=grant.id) + "#decisions")
 

@@ -5,16 +5,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.forms import MultiCheckboxField, required
 from core.money import AmountField
@@ -146,3 +148,40 @@ class DecisionForm(FlaskForm):
     conditions = TextAreaField(_l("Conditions"), validators=[Length(max=5000)])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
     submit = SubmitField(_l("Record the decision"))
+
+
+PAYMENT_METHODS = {"bank_transfer": _l("Bank transfer"), "money_transfer": _l("Money transfer service"),
+                   "cash_through_partner": _l("Cash through a partner"), "other": _l("Other")}
+
+
+class PaymentForm(FlaskForm):
+    paid_on = DateField(_l("Paid on"), validators=[InputRequired(_l("Give the date."))])
+    amount = AmountField(_l("Amount"), validators=[InputRequired(_l("Give the amount."))])
+    currency = SelectField(_l("Currency"), default="EUR")
+    rate = AmountField(_l("Rate"), places=8, integer_digits=7,
+                       description=_l("What one unit is worth in the request's reporting currency; not needed in it."))
+    method = SelectField(_l("Method"), choices=list(PAYMENT_METHODS.items()))
+    reference = StringField(_l("Reference"), validators=[Length(max=300)],
+                            description=_l("Restricted: shown only to staff who prepare grants and to the chair."))
+    report_due_on = DateField(_l("Beneficiary's report due on"), validators=[Optional()])
+    submit = SubmitField(_l("Record the payment"))
+
+    def check_rate(self, reporting_currency: str) -> bool:
+        if self.currency.data != reporting_currency and self.rate.data is None:
+            self.rate.errors = [*self.rate.errors, _l("Give the rate from %(currency)s to %(reporting)s.",
+                                                      currency=self.currency.data, reporting=reporting_currency)]
+            return False
+        return True
+
+
+class CloseForm(FlaskForm):
+    received_on = DateField(_l("Report received on"), validators=[InputRequired(_l("Give the date."))])
+    submit = SubmitField(_l("Close the grant"))
+
+
+class EnvelopeForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(_l("Give the year.")),
+                                                NumberRange(2000, 2100, _l("Give a year such as 2027."))])
+    grant_type = SelectField(_l("Grant type"), coerce=int)
+    amount = AmountField(_l("Envelope"), validators=[InputRequired(_l("Give the amount."))])
+    submit = SubmitField(_l("Set the envelope"))

@@ -9,10 +9,10 @@ counted under a lock on the request, so none is lost or counted twice). Decision
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.contributions import RESTRICTED
@@ -26,7 +26,8 @@ class GrantRequest(db.Model):
     __table_args__ = (Index("ix_assistance_requests_updated_id", "updated_at", "id", "confidentiality"),)
     __record_type__ = "grant_request"
     __audited__ = True
-    __audit_exclude__ = ("budget_lines", "fundings", "votes", "conflicts", "questions", "decisions", "events")
+    __audit_exclude__ = ("budget_lines", "fundings", "votes", "conflicts", "questions", "decisions", "events",
+                         "payments")
 
     DRAFT, SUBMITTED, AWAITING, APPROVED, REJECTED = "draft", "submitted", "awaiting_information", "approved", "rejected"
     WITHDRAWN, INELIGIBLE, CLOSED = "withdrawn", "ineligible", "closed"
@@ -58,6 +59,9 @@ class GrantRequest(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # An emergency decided by the chair alone, in force, that the committee has still to vote on.
     awaiting_ratification: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The beneficiary's report on the use of the grant: due on a date, then received (receipts attached).
+    report_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    report_received_on: Mapped[date | None] = mapped_column(Date)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -77,6 +81,8 @@ class GrantRequest(db.Model):
     decisions: Mapped[list[Decision]] = relationship(back_populates="request", cascade="all, delete-orphan",
                                                      order_by="Decision.id")
     events: Mapped[list[RequestEvent]] = relationship(cascade="all, delete-orphan", order_by="RequestEvent.id")
+    payments: Mapped[list[Payment]] = relationship(back_populates="request", cascade="all, delete-orphan",
+                                                   order_by="Payment.paid_on")
 
     @property
     def name(self) -> str:
@@ -225,6 +231,50 @@ class RequestEvent(db.Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
 
     by: Mapped[User | None] = relationship()
+
+
+class Payment(db.Model):
+    """An instalment paid to the beneficiary; how and with which reference is restricted to staff and chair."""
+
+    __tablename__ = "assistance_payments"
+    __audited__ = True
+    __record_type__ = "grant_payment"
+    METHODS = ("bank_transfer", "money_transfer", "cash_through_partner", "other")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_requests.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(Numeric(15, 8))  # to the request's reporting currency
+    method: Mapped[str] = mapped_column(String(30))
+    reference: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    request: Mapped[GrantRequest] = relationship(back_populates="payments")
+
+
+class Envelope(db.Model):
+    """The year's budget for one grant type, or for all grants (``term_id`` empty), in the reporting currency."""
+
+    __tablename__ = "assistance_envelopes"
+    __table_args__ = (UniqueConstraint("year", "term_id"),)
+    __audited__ = True
+    __record_type__ = "grant_envelope"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("core_terms.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    term: Mapped[Term | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return f"{self.year} {self.term.key if self.term else 'all'}"
 
 
 class GrantCeiling(db.Model):

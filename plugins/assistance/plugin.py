@@ -15,13 +15,15 @@ from .models import GrantRequest
 
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
-DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48}
+DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
+            "ASSISTANCE_INSTALMENTS_ABOVE": 5000}
 
 
 @hookimpl
 def observatory_startup(app):
     """The committee's rules: configuration, else the environment (``OBSERVATORY_ASSISTANCE_QUORUM``,
-    ``..._MAJORITY``, ``..._EMERGENCY_HOURS``), else the defaults (3 votes, simple majority, 48 hours)."""
+    ``..._MAJORITY``, ``..._EMERGENCY_HOURS``, ``..._INSTALMENTS_ABOVE``), else the defaults (3 votes, simple
+    majority, 48 hours, instalments above 5,000 in the reporting currency)."""
     problems = []
     for key, default in DEFAULTS.items():
         value = app.config.get(key, os.environ.get(f"OBSERVATORY_{key}", default))
@@ -39,7 +41,7 @@ def observatory_startup(app):
 
 @hookimpl
 def observatory_blueprints():
-    from . import decision_views  # noqa: F401 - it adds its pages
+    from . import decision_views, money_views  # noqa: F401 - they add their pages
     from .views import blueprint
 
     return [blueprint]
@@ -55,6 +57,8 @@ def observatory_permissions():
         Permission(services.VOTE, _l("Sit on the grants committee: declare interests and vote"),
                    default_roles=(COMMITTEE,)),
         Permission(services.CHAIR, _l("Decide emergencies alone and revise decisions (committee chair)"),
+                   default_roles=(COORDINATOR,)),
+        Permission(services.BUDGET, _l("Set the yearly grant budgets and record payments"),
                    default_roles=(COORDINATOR,)),
     ]
 

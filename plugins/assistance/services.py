@@ -11,8 +11,8 @@ from typing import Any
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
-from sqlalchemy.orm import lazyload
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
@@ -25,6 +25,7 @@ from core.records.visibility import is_admin, set_assignees, visible
 from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
 
 VIEW, EDIT, VOTE, CHAIR = "assistance.view", "assistance.edit", "assistance.vote", "assistance.chair"
+BUDGET = "assistance.budget"
 GRANT_TYPES = "grant_types"
 MAJORITIES = {"simple": Fraction(1, 2), "two_thirds": Fraction(2, 3)}  # more than this share of the votes cast
 
@@ -276,12 +277,21 @@ def outcome_of(count: Tally, rule: Rules) -> str | None:
     return None
 
 
-def _decide_if_due(request: GrantRequest, member: Any) -> None:
+def _decide_if_due(request: GrantRequest, member: Any, strict: bool = False) -> None:
+    """Record the committee's outcome once due. An approval the year's budget cannot cover waits (the vote
+    stays) until a coordinator raises the envelope and the chair counts again (``strict`` says why it waits)."""
     count = tally(request)
     outcome = outcome_of(count, rules())
     if outcome is None:
         return
     chair = pending_ratification(request)
+    if outcome == Decision.APPROVED and chair is None:
+        try:
+            check_budget(request, requested_total(request), utcnow().year)
+        except BudgetExceeded:
+            if strict:
+                raise
+            return
     if chair is not None:  # the committee ratifies the chair's decision, or overturns it
         chair.ratified, request.awaiting_ratification = outcome == chair.outcome, False
         amount, conditions, kind = chair.amount, chair.conditions, Decision.RATIFICATION
@@ -303,6 +313,10 @@ def _new_decision(request: GrantRequest, kind: str, outcome: str, amount: Decima
         raise RuleError(_l("Choose approve or reject."))
     if outcome == Decision.APPROVED and not amount:
         raise RuleError(_l("Give the amount granted."))
+    if outcome == Decision.APPROVED:  # the amount in force before this decision is released first
+        current = granted_amount(request) if request.decision and request.decision.decided_at.year == utcnow().year \
+            else None
+        check_budget(request, amount - (current or Decimal(0)), utcnow().year)
     request.decisions.append(Decision(kind=kind, outcome=outcome, conditions=conditions.strip(),
                                       amount=amount if outcome == Decision.APPROVED else None,
                                       reason=reason.strip(), decided_by_id=user.id))
@@ -345,3 +359,136 @@ def waiting_for(member: Any) -> list[GrantRequest]:
     return [r for r in requests
             if not any(v.member_id == member.id for v in r.votes)
             and not any(c.member_id == member.id and c.has_conflict for c in r.conflicts)]
+
+
+# --- Budget envelopes, payments and the beneficiary's report --------------------------------------
+
+class BudgetExceeded(RuleError):
+    """An approval the year's budget cannot cover."""
+
+
+@dataclass(frozen=True)
+class EnvelopeUse:
+    """One line of the budget page: an envelope (or none set) and what is allocated and paid against it."""
+
+    term: Any  # a grant type, or None for all grants
+    envelope: Decimal | None
+    allocated: Decimal
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.envelope is None else self.envelope - self.allocated
+
+
+def granted_amount(request: GrantRequest) -> Decimal | None:
+    """The amount of the decision in force, if it approves the grant."""
+    decision = request.decision
+    return decision.amount if decision is not None and decision.outcome == Decision.APPROVED else None
+
+
+def paid_amount(request: GrantRequest) -> Decimal:
+    return sum((converted(p.amount, p.rate, request.reporting_currency) for p in request.payments), Decimal(0))
+
+
+def _granted_in(year: int) -> list[GrantRequest]:
+    """Requests whose decision in force approves a grant decided in ``year`` (a few hundred a year at most)."""
+    from sqlalchemy.orm import selectinload
+
+    requests = db.session.scalars(select(GrantRequest).where(GrantRequest.status.in_(
+        (GrantRequest.APPROVED, GrantRequest.CLOSED))).options(selectinload(GrantRequest.decisions),
+                                                             selectinload(GrantRequest.payments)))
+    return [r for r in requests if granted_amount(r) is not None and r.decision.decided_at.year == year]
+
+
+def budget_use(year: int) -> list[EnvelopeUse]:
+    """All grants first, then each grant type: envelope, allocated (approved amounts) and paid."""
+    from .models import Envelope
+
+    envelopes = {e.term_id: e.amount for e in db.session.scalars(select(Envelope).where(Envelope.year == year))}
+    granted = _granted_in(year)
+    rows = [EnvelopeUse(None, envelopes.get(None), sum((granted_amount(r) for r in granted), Decimal(0)),
+                        sum((paid_amount(r) for r in granted), Decimal(0)))]
+    for term in grant_types(active_only=False):
+        mine = [r for r in granted if r.grant_type_id == term.id]
+        if term.id in envelopes or mine:
+            rows.append(EnvelopeUse(term, envelopes.get(term.id), sum((granted_amount(r) for r in mine), Decimal(0)),
+                                    sum((paid_amount(r) for r in mine), Decimal(0))))
+    return rows
+
+
+def check_budget(request: GrantRequest, amount: Decimal, year: int) -> None:
+    """Refuse an approval of ``amount`` the year's envelopes (all grants, and the request's type) cannot cover."""
+    uses = {use.term.id if use.term else None: use for use in budget_use(year)}
+    overall, own = uses.get(None), uses.get(request.grant_type_id)
+    if (overall is None or overall.envelope is None) and (own is None or own.envelope is None):
+        raise BudgetExceeded(_l("No budget is set for %(year)d: a coordinator sets it on the budget page first.",
+                                year=year))
+    for use in (overall, own):
+        if use is not None and use.envelope is not None and amount > use.remaining:
+            raise BudgetExceeded(_l(
+                "The %(year)d budget has %(remaining)s left for this grant, less than %(amount)s: a coordinator "
+                "must raise the envelope first.", year=year, remaining=f"{use.remaining:,.2f}",
+                amount=f"{amount:,.2f}"))
+
+
+def set_envelope(year: int, term_id: int | None, amount: Decimal) -> None:
+    from .models import Envelope
+
+    envelope = db.session.scalar(select(Envelope).where(Envelope.year == year, Envelope.term_id.is_(None)
+                                                        if term_id is None else Envelope.term_id == term_id))
+    if envelope is None:
+        db.session.add(Envelope(year=year, term_id=term_id, amount=amount))
+    else:
+        envelope.amount = amount
+    db.session.commit()
+
+
+def recount(request_id: int, chair: Any) -> GrantRequest:
+    """Take the committee's decision again (after an envelope was raised), under the same lock as votes."""
+    request = _locked(request_id)
+    if not voting_open(request):
+        raise RuleError(_l("The committee is not voting on this request now."))
+    _decide_if_due(request, chair, strict=True)
+    db.session.commit()
+    return request
+
+
+def pay(request: GrantRequest, data: dict[str, Any], report_due_on: Any, user: Any) -> None:
+    """Record an instalment: never more than granted in all, and above the configured amount the grant is paid
+    in instalments of at most half of it."""
+    from .models import Payment
+
+    granted = granted_amount(request)
+    if granted is None or request.status != GrantRequest.APPROVED:
+        raise RuleError(_l("Only an approved grant is paid."))
+    rate = Decimal(1) if data["currency"] == request.reporting_currency else data["rate"]
+    value = converted(data["amount"], rate, request.reporting_currency)
+    if paid_amount(request) + value > granted:
+        raise RuleError(_l("This payment would exceed the amount granted (%(granted)s).", granted=f"{granted:,.2f}"))
+    threshold = Decimal(current_app.config["ASSISTANCE_INSTALMENTS_ABOVE"])
+    if granted > threshold and value > granted / 2:
+        raise RuleError(_l("Grants above %(threshold)s are paid in instalments: at most half of the grant at once.",
+                           threshold=f"{threshold:,.2f}"))
+    request.payments.append(Payment(paid_on=data["paid_on"], amount=data["amount"], currency=data["currency"],
+                                    rate=rate, method=data["method"], reference=data["reference"].strip(),
+                                    created_by_id=user.id))
+    if report_due_on:
+        request.report_due_on = report_due_on
+    db.session.commit()
+
+
+def close_grant(request: GrantRequest, received_on: Any, user: Any) -> None:
+    """The beneficiary's report is in (receipts attached to the request): the grant is closed."""
+    if request.status != GrantRequest.APPROVED:
+        raise RuleError(_l("Only an approved grant is closed."))
+    if received_on is None:
+        raise RuleError(_l("Give the date the beneficiary's report was received."))
+    request.report_received_on = received_on
+    _event(request, GrantRequest.CLOSED, user)
+    db.session.commit()
+
+
+def overdue_reports(today: Any) -> Select:
+    return select(GrantRequest).where(GrantRequest.status == GrantRequest.APPROVED,
+                                      GrantRequest.report_due_on < today, GrantRequest.report_received_on.is_(None))

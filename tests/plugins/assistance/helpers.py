@@ -14,9 +14,23 @@ from plugins.assistance.models import GrantRequest
 from ...records_helpers import add_defender
 
 
+def set_budget(app, amount: str, grant_type: str | None = None) -> None:
+    """This year's envelope for all grants (or one type)."""
+    from core.models import utcnow
+
+    with app.app_context():
+        term = db.session.scalar(select(Term.id).where(Term.vocabulary == "grant_types", Term.key == grant_type)) \
+            if grant_type else None
+        services.set_envelope(utcnow().year, term, Decimal(amount))
+
+
 def add_request(app, author: User, *, defender: int | None = None, grant_type: str = "equipment",
                 urgency: str = "normal", submitted: bool = True, amount: str = "1500.00",
-                assignees: tuple[int, ...] = ()) -> int:
+                assignees: tuple[int, ...] = (), budget: str | None = "100000") -> int:
+    """A request (sent to the committee unless ``submitted`` is false); sets this year's overall envelope
+    to ``budget`` unless it is ``None``."""
+    if budget is not None:
+        set_budget(app, budget)
     with app.test_request_context():
         author = db.session.get(User, author.id)
         defender = defender or add_defender(app, "Aylin Kaya", country="TUR")

@@ -1,0 +1,84 @@
+"""The grants' money: the yearly budget page, payments in instalments, closing a grant once its report is in,
+and counting the committee's votes again once an envelope was raised."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.forms import ConfirmForm
+from core.models import utcnow
+from core.money import currency_choices
+from core.permissions import permission_required
+
+from . import services
+from .decision_views import page_again, page_refused
+from .forms import CloseForm, EnvelopeForm, PaymentForm
+from .views import blueprint, visible_request
+
+
+def payment_form(submitted: PaymentForm | None = None) -> PaymentForm:
+    form = submitted or PaymentForm(formdata=None, paid_on=utcnow().date())
+    form.currency.choices = currency_choices()
+    return form
+
+
+@blueprint.route("/budget", methods=["GET", "POST"])
+@permission_required(services.BUDGET)
+def budget():
+    """The year's envelopes, with what is allocated (approved) and paid against each."""
+    year = request.args.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else utcnow().year
+    form = EnvelopeForm() if request.method == "POST" else EnvelopeForm(formdata=None, year=year)
+    form.grant_type.choices = [(0, _("All grants"))] + [(t.id, t.label) for t in services.grant_types()]
+    if form.validate_on_submit():
+        services.set_envelope(form.year.data, form.grant_type.data or None, form.amount.data)
+        flash(_("The envelope was set."), "success")
+        return redirect(url_for("assistance.budget", year=form.year.data))
+    return render_template("assistance/budget.html", year=year, uses=services.budget_use(year), form=form), \
+        422 if form.errors else 200
+
+
+@blueprint.route("/<int:request_id>/payments", methods=["POST"])
+@permission_required(services.BUDGET)
+def pay(request_id: int):
+    grant = visible_request(request_id)
+    form = payment_form(PaymentForm())
+    if not (form.validate_on_submit() & form.check_rate(grant.reporting_currency)):
+        return page_again(request_id, payment_form=form)
+    data = {name: form[name].data for name in ("paid_on", "amount", "currency", "rate", "method", "reference")}
+    data["reference"] = data["reference"] or ""
+    try:
+        services.pay(grant, data, form.report_due_on.data, current_user)
+    except services.RuleError as error:
+        return page_refused(request_id, error, payment_form=form)
+    flash(_("The payment was recorded."), "success")
+    return redirect(url_for("assistance.show", request_id=grant.id) + "#payments")
+
+
+@blueprint.route("/<int:request_id>/close-grant", methods=["POST"])
+@permission_required(services.EDIT)
+def close_grant(request_id: int):
+    grant = visible_request(request_id)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        return page_again(request_id, close_form=form)
+    try:
+        services.close_grant(grant, form.received_on.data, current_user)
+    except services.RuleError as error:
+        return page_refused(request_id, error, close_form=form)
+    flash(_("The grant is closed."), "success")
+    return redirect(url_for("assistance.show", request_id=grant.id))
+
+
+@blueprint.route("/<int:request_id>/recount", methods=["POST"])
+@permission_required(services.CHAIR)
+def recount(request_id: int):
+    visible_request(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.recount(request_id, current_user)
+    except services.RuleError as error:
+        return page_refused(request_id, error)
+    return redirect(url_for("assistance.show", request_id=request_id) + "#decisions")
