@@ -97,8 +97,6 @@ def init_templates(app: Flask) -> None:
     """Template helpers: navigation, permissions and locale-aware formatting."""
     from . import gather, i18n
     from .forms import ConfirmForm, LanguageForm
-    from .notifications.services import unread_count
-
     @app.context_processor
     def layout_context():
         nav = gather.nav_items(current_user) if current_user.is_authenticated else []
@@ -114,12 +112,22 @@ def init_templates(app: Flask) -> None:
             "job_status": lambda status: JOB_STATUS.get(status, status),
             "plugin_status": lambda status: PLUGIN_STATUS.get(status, status),
             "now": utcnow(),
-            "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
+            "unread_notifications": _unread(current_user),
         }
 
     app.jinja_env.filters.update(
         date=format_date, datetime=format_datetime, number=format_decimal, currency=format_currency
     )
+
+
+def _unread(user) -> int:
+    """Counted with the user when the session loaded them; counted now otherwise (just logged in)."""
+    from .notifications.services import unread_count
+
+    if not user.is_authenticated:
+        return 0
+    counted = getattr(user, "unread_notifications", None)
+    return counted if counted is not None else unread_count(user)
 
 
 def _grouped(items: list[NavItem]) -> list[tuple[str, list[NavItem]]]:

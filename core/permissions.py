@@ -11,10 +11,8 @@ from typing import Any, Callable, Iterable, TypeVar
 from flask import Flask, abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from .contributions import Permission
-from .extensions import db
 from .models import RolePermission, User
 from .plugins import host
 
@@ -92,20 +90,16 @@ def role_permissions(role_name: str, overrides: Iterable[RolePermission]) -> set
 
 
 def user_permissions(user: User) -> frozenset[str]:
-    """The union of the user's roles' permissions, loaded with one query per request."""
+    """The union of the user's roles' permissions, worked out once per request."""
     if not user or not getattr(user, "is_authenticated", False):
         return frozenset()
     cache = g.setdefault("_observatory_permissions", {})
     if user.id not in cache:
-        role_ids = [role.id for role in user.roles]
-        overrides = (
-            db.session.scalars(select(RolePermission).where(RolePermission.role_id.in_(role_ids))).all()
-            if role_ids
-            else []
-        )
+        # The request's user comes with their roles' overrides (core.sessions.load_user); another user's are
+        # read role by role.
         names: set[str] = set()
         for role in user.roles:
-            names |= role_permissions(role.name, [o for o in overrides if o.role_id == role.id])
+            names |= role_permissions(role.name, role.permission_overrides)
         cache[user.id] = frozenset(names)
     return cache[user.id]
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
@@ -25,9 +25,19 @@ def _now() -> float:
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    # One query for the user, their roles and the roles' permission overrides, read on every request.
-    return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)).options(
-        joinedload(User.roles).joinedload(Role.permission_overrides)))
+    # One query for the user, their roles, the roles' permission overrides and the count of unread
+    # notifications the menu shows: read on every request.
+    from .notifications.models import Notification
+
+    unread = select(func.count()).where(Notification.user_id == User.id, Notification.read_at.is_(None)) \
+        .correlate(User).scalar_subquery()
+    row = db.session.execute(select(User, unread.label("unread")).where(
+        User.id == int(user_id), User.active.is_(True)).options(
+        joinedload(User.roles).joinedload(Role.permission_overrides))).unique().first()
+    if row is None:
+        return None
+    row.User.unread_notifications = row.unread
+    return row.User
 
 
 def start_session(user: User) -> None:

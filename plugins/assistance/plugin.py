@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 
+from flask import url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from core.contributions import NavItem, Permission, RecordType
+from core.contributions import NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
+from core.extensions import db
 from core.hookspecs import hookimpl
-from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR
+from core.models import utcnow
+from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
+from core.records.models import Defender, Term
+from core.records.tokens import matching_word_prefixes
 
 from . import services
-from .models import GrantRequest
+from .models import Decision, GrantRequest
 
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
+WIDGET_ROWS = 8
 DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
             "ASSISTANCE_INSTALMENTS_ABOVE": 5000}
 
@@ -77,3 +85,87 @@ def observatory_record_types():
 @hookimpl
 def observatory_vocabularies():
     return [(services.GRANT_TYPES, _l("Grant types"))]
+
+
+@hookimpl
+def observatory_defender_timeline(defender_id, user):
+    """The defender's grant requests and their decisions, for those who may see the requests (restricted
+    entries: the core shows them only with the permission)."""
+    if not can(services.VIEW, user):
+        return []
+    rows = db.session.execute(select(GrantRequest.id, GrantRequest.created_at, GrantRequest.confidentiality,
+                                     Term.label_en, Term.label_fr, Term.label_es, Decision.decided_at, Decision.outcome,
+                                     Decision.kind)
+                              .join(Term, Term.id == GrantRequest.grant_type_id)
+                              .outerjoin(Decision, Decision.request_id == GrantRequest.id)
+                              .where(GrantRequest.defender_id == defender_id, services.visible_requests(user)))
+    language, entries, seen = str(get_locale() or "en"), [], set()
+    for row in rows:
+        kind = getattr(row, f"label_{language}", None) or row.label_en
+        url = url_for("assistance.show", request_id=row.id)
+        if row.id not in seen:
+            seen.add(row.id)
+            entries.append(TimelineEntry(row.created_at, "grant_request", _l(
+                "Grant request #%(number)d: %(kind)s", number=row.id, kind=kind), url, row.confidentiality,
+                services.VIEW))
+        if row.decided_at is not None:
+            label = _l("Grant request #%(number)d approved", number=row.id) if row.outcome == Decision.APPROVED \
+                else _l("Grant request #%(number)d rejected", number=row.id)
+            entries.append(TimelineEntry(row.decided_at, "grant_decision", label, url, row.confidentiality,
+                                         services.VIEW))
+    return entries
+
+
+@hookimpl
+def observatory_search(query, user, limit):
+    """Requests whose beneficiary's name matches, for those who may see them."""
+    conditions = matching_word_prefixes(Defender, query)
+    if not can(services.VIEW, user) or not conditions:
+        return []
+    rows = db.session.execute(select(GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status,
+                                     Defender.name).join(Defender, Defender.id == GrantRequest.defender_id)
+                              .where(services.visible_requests(user), Defender.id.in_(
+                                  select(Defender.id).where(*conditions)))
+                              .order_by(GrantRequest.id.desc()).limit(limit))
+    return [SearchHit(_l("Grant request #%(number)d", number=row.id), url_for("assistance.show", request_id=row.id),
+                      _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
+
+
+@hookimpl
+def observatory_dashboard_widgets(user):
+    """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
+    widgets = []
+    if services.is_member(user):
+        widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
+                              {"waiting": services.waiting_for(user, WIDGET_ROWS)}, services.VOTE, order=35))
+    if can(services.EDIT, user):
+        overdue = db.session.scalars(services.overdue_reports(utcnow().date()).where(
+            services.visible_requests(user)).order_by(GrantRequest.report_due_on).limit(WIDGET_ROWS)).all()
+        widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html", {"overdue": overdue},
+                              services.EDIT, order=36))
+    if can(services.BUDGET, user):
+        envelope, allocated = services.overall_use(utcnow().year)
+        widgets.append(Widget(_l("Grant budget used"), "assistance/_widget_budget.html",
+                              {"envelope": envelope, "allocated": allocated}, services.BUDGET, order=37))
+    return widgets
+
+
+@hookimpl
+def observatory_bulletin_sections(year, month, locale):
+    from .publications import bulletin_sections
+
+    return bulletin_sections(year, month, locale)
+
+
+@hookimpl
+def observatory_annual_report_sections(year, locale):
+    from .publications import annual_report_sections
+
+    return annual_report_sections(year, locale)
+
+
+@hookimpl
+def observatory_demo_data(scale):
+    from .demo import load
+
+    return f"{load(scale)} grant requests"

@@ -158,27 +158,32 @@ def rules() -> Rules:
 
 
 def committee_members() -> list[User]:
-    """Active users whose roles grant the vote permission (the committee role by default). The admin role's
-    blanket grant does not count: the committee is a body of its own. Read once per request."""
+    """Active users, not admins, whose roles grant the vote permission (the committee role by default): the
+    committee is a body of its own, which the admins' blanket grant does not make them part of. Read once
+    per request."""
     cached = g.get("_assistance_committee")
     if cached is not None:
         return cached
     from core.models import Role, RolePermission, user_roles
     from core.permissions import ADMIN, role_permissions
 
-    roles = db.session.scalars(select(Role).where(Role.name != ADMIN)).all()
+    roles = db.session.scalars(select(Role)).all()
     overrides = db.session.scalars(select(RolePermission).where(RolePermission.permission == VOTE)).all()
-    voting = [role.id for role in roles
-              if VOTE in role_permissions(role.name, [o for o in overrides if o.role_id == role.id])]
-    members = list(db.session.scalars(select(User).where(User.active.is_(True), User.id.in_(
-        select(user_roles.c.user_id).where(user_roles.c.role_id.in_(voting)))).order_by(User.name)
-        .options(lazyload("*")))) if voting else []
+    voting = [role.id for role in roles if role.name != ADMIN
+              and VOTE in role_permissions(role.name, [o for o in overrides if o.role_id == role.id])]
+    admins = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(Role.name == ADMIN)
+    members = list(db.session.scalars(select(User).where(
+        User.active.is_(True), User.id.not_in(admins),
+        User.id.in_(select(user_roles.c.user_id).where(user_roles.c.role_id.in_(voting))))
+        .order_by(User.name).options(lazyload("*")))) if voting else []
     g._assistance_committee = members
     return members
 
 
 def is_member(user: Any) -> bool:
-    return any(member.id == user.id for member in committee_members())
+    """Whether ``user`` sits on the committee (see :func:`committee_members`), without asking the database."""
+    return getattr(user, "is_authenticated", False) and getattr(user, "active", True) \
+        and not is_admin(user) and can(VOTE, user)
 
 
 def _locked(request_id: int) -> GrantRequest:
@@ -347,18 +352,16 @@ def revise(request: GrantRequest, outcome: str, amount: Decimal | None, conditio
     _new_decision(request, Decision.REVISION, outcome, amount, conditions, reason, chair)
 
 
-def waiting_for(member: Any) -> list[GrantRequest]:
-    """Requests before the committee on which ``member`` has neither voted nor declared a conflict, oldest
-    first (emergencies pending ratification included)."""
-    from sqlalchemy.orm import selectinload
-
-    requests = db.session.scalars(select(GrantRequest).where(
-        (GrantRequest.status == GrantRequest.SUBMITTED) | GrantRequest.awaiting_ratification.is_(True))
-        .options(selectinload(GrantRequest.votes), selectinload(GrantRequest.conflicts),
-                 selectinload(GrantRequest.decisions)).order_by(GrantRequest.submitted_at, GrantRequest.id))
-    return [r for r in requests
-            if not any(v.member_id == member.id for v in r.votes)
-            and not any(c.member_id == member.id and c.has_conflict for c in r.conflicts)]
+def waiting_for(member: Any, limit: int | None = None) -> list[GrantRequest]:
+    """Requests before the committee (or awaiting ratification) on which ``member`` has neither voted nor
+    declared a conflict, oldest first: one query."""
+    voted = select(Vote.request_id).where(Vote.member_id == member.id)
+    conflicted = select(Conflict.request_id).where(Conflict.member_id == member.id, Conflict.has_conflict.is_(True))
+    query = select(GrantRequest).where(
+        (GrantRequest.status == GrantRequest.SUBMITTED) | GrantRequest.awaiting_ratification.is_(True),
+        GrantRequest.id.not_in(voted), GrantRequest.id.not_in(conflicted)).order_by(
+        GrantRequest.submitted_at, GrantRequest.id)
+    return list(db.session.scalars(query.limit(limit) if limit else query))
 
 
 # --- Budget envelopes, payments and the beneficiary's report --------------------------------------
@@ -399,6 +402,25 @@ def _granted_in(year: int) -> list[GrantRequest]:
         (GrantRequest.APPROVED, GrantRequest.CLOSED))).options(selectinload(GrantRequest.decisions),
                                                              selectinload(GrantRequest.payments)))
     return [r for r in requests if granted_amount(r) is not None and r.decision.decided_at.year == year]
+
+
+def overall_use(year: int) -> tuple[Decimal | None, Decimal]:
+    """(envelope for all grants, amount allocated) of ``year`` in one query, for the dashboard: the amounts
+    of the decisions in force (no later decision on the request) that approve a grant decided that year."""
+    from sqlalchemy import exists, extract, func
+    from sqlalchemy.orm import aliased
+
+    from .models import Envelope
+
+    later = aliased(Decision)
+    envelope = select(Envelope.amount).where(Envelope.year == year, Envelope.term_id.is_(None)).scalar_subquery()
+    row = db.session.execute(
+        select(func.coalesce(func.sum(Decision.amount), 0).label("allocated"), envelope.label("envelope"))
+        .select_from(Decision).join(GrantRequest, GrantRequest.id == Decision.request_id)
+        .where(~exists().where(later.request_id == Decision.request_id, later.id > Decision.id),
+               Decision.outcome == Decision.APPROVED, extract("year", Decision.decided_at) == year,
+               GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED)))).one()
+    return (None if row.envelope is None else Decimal(row.envelope)), Decimal(row.allocated).quantize(Decimal("0.01"))
 
 
 def budget_use(year: int) -> list[EnvelopeUse]:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 
 from core.contributions import (
     DatedItem,
@@ -92,19 +92,23 @@ def observatory_vocabularies():
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    """Missions in the field, and hearings in the next 30 days: two small queries."""
+    """Missions in the field, and hearings in the next 30 days, read together in one query (a window of real
+    activity: a few rows)."""
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    in_field = db.session.execute(select(Mission.id, Mission.title, Mission.end_date).where(
-        visible(Mission, user), Mission.status == Mission.IN_FIELD).order_by(Mission.end_date, Mission.id)
-        .limit(WIDGET_ROWS)).all()
-    hearings = db.session.execute(select(Hearing.held_on, Mission.id, Mission.title).join(Mission).where(
+    in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
+        visible(Mission, user), Mission.status == Mission.IN_FIELD)
+    hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
+        .join(Mission, Mission.id == Hearing.mission_id).where(
         visible(Mission, user), Hearing.held_on >= today, Hearing.held_on <= today + timedelta(days=WIDGET_DAYS),
         Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
-        .order_by(Hearing.held_on, Hearing.id).limit(WIDGET_ROWS)).all()
-    return [Widget(_l("Missions"), "missions/_widget.html", {"in_field": in_field, "hearings": hearings,
-                                                             "days": WIDGET_DAYS}, services.VIEW, order=30)]
+    both = union_all(in_field, hearings).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)).all()
+    return [Widget(_l("Missions"), "missions/_widget.html", {
+        "in_field": [row for row in rows if row.kind == "field"][:WIDGET_ROWS],
+        "hearings": [row for row in rows if row.kind == "hearing"][:WIDGET_ROWS], "days": WIDGET_DAYS},
+        services.VIEW, order=30)]
 
 
 @hookimpl

@@ -1,0 +1,66 @@
+"""What material assistance gives the monthly bulletin and the annual report: anonymised counts of grants
+approved, by grant type and by region. Never a name, a place, a date or an amount per person.
+
+Items are plain dictionaries::
+
+    {"grant_type": "Legal fees", "region": "Africa", "count": 3}
+
+The region is that of the beneficiary's country; grants whose beneficiary has no country count under
+"—". A count is given only per type and per region separately (never crossed), so a small number cannot
+single a person out by type and region at once.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.contributions import Section
+from core.extensions import db
+from core.records.countries import REGIONS
+from core.records.models import Country, Defender, Term
+
+from .models import Decision, GrantRequest
+
+
+def _approved_between(start: datetime, end: datetime) -> list[tuple[str, str, str, str, str | None]]:
+    """(type key, label en, fr, es, region) of each grant whose approval in force was decided in the period."""
+    latest = select(Decision.request_id, Decision.outcome, Decision.decided_at).order_by(Decision.id)
+    decisions: dict[int, tuple[str, datetime]] = {}
+    for row in db.session.execute(latest.join(GrantRequest, GrantRequest.id == Decision.request_id).where(
+            GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED)))):
+        decisions[row.request_id] = (row.outcome, row.decided_at)  # the last one wins
+    ids = [rid for rid, (outcome, at) in decisions.items() if outcome == Decision.APPROVED and start <= at < end]
+    if not ids:
+        return []
+    return db.session.execute(select(Term.key, Term.label_en, Term.label_fr, Term.label_es, Country.region)
+                              .select_from(GrantRequest).join(Term, Term.id == GrantRequest.grant_type_id)
+                              .join(Defender, Defender.id == GrantRequest.defender_id)
+                              .outerjoin(Country, Country.id == Defender.country_id)
+                              .where(GrantRequest.id.in_(ids))).all()
+
+
+def _sections(rows, locale: str) -> list[Section]:
+    if not rows:
+        return []
+    by_type = Counter(getattr(row, f"label_{locale}", None) or row.label_en for row in rows)
+    by_region = Counter(str(REGIONS[row.region]) if row.region in REGIONS else "—" for row in rows)
+    items = tuple([{"grant_type": label, "count": count} for label, count in sorted(by_type.items())]
+                  + [{"region": region, "count": count} for region, count in sorted(by_region.items())])
+    return [Section("assistance", _("Material assistance (grants approved, anonymised)"), items, order=40)]
+
+
+def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
+    start = datetime(year, month, 1, tzinfo=timezone.utc)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=timezone.utc)
+    with force_locale(locale):
+        return _sections(_approved_between(start, end), locale)
+
+
+def annual_report_sections(year: int, locale: str) -> list[Section]:
+    with force_locale(locale):
+        return _sections(_approved_between(datetime(year, 1, 1, tzinfo=timezone.utc),
+                                           datetime(year + 1, 1, 1, tzinfo=timezone.utc)), locale)

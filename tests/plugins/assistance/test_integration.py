@@ -1,0 +1,102 @@
+"""What material assistance gives the platform: defender timelines and search for those allowed, dashboard
+widgets, anonymised counts for publications, demo data."""
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from core import gather
+from core.extensions import db
+from core.models import utcnow
+from core.records.demo import load as load_core_demo
+from plugins.assistance.demo import load as load_requests
+from plugins.assistance.models import GrantRequest, Vote
+
+from ...conftest import login, post_form
+from ...records_helpers import add_defender
+from .helpers import add_request, committee
+
+
+def _approve(app, make_user, request_id: int) -> None:
+    for member in committee(make_user, 3):
+        client = app.test_client()
+        login(client, member)
+        post_form(client, f"/assistance/{request_id}/conflict", {})
+        post_form(client, f"/assistance/{request_id}/vote", {"choice": "approve"})
+
+
+def test_timeline_and_search_show_requests_only_to_those_allowed(app, make_user):
+    officer = make_user("case_officer")
+    defender = add_defender(app, "Aylin Kaya", country="TUR")
+    request_id = add_request(app, officer, defender=defender)
+    _approve(app, make_user, request_id)
+    assigned = app.test_client()
+    login(assigned, officer)
+    page = html.unescape(assigned.get(f"/defenders/{defender}").get_data(as_text=True))
+    assert f"Grant request #{request_id}: Replacement of equipment" in page and f"#{request_id} approved" in page
+    assert f"Grant request #{request_id}" in html.unescape(assigned.get("/search?q=aylin").get_data(as_text=True))
+    for role, email in (("case_officer", "other@example.org"), ("readonly", "ro@example.org")):
+        client = app.test_client()
+        login(client, make_user(role, email=email))
+        assert "Grant request" not in client.get(f"/defenders/{defender}").get_data(as_text=True), role
+        assert "Grant request" not in client.get("/search?q=aylin").get_data(as_text=True), role
+
+
+def test_dashboard_widgets_for_members_staff_and_coordinators(app, make_user):
+    officer, lead = make_user("case_officer"), make_user("coordinator", email="lead@example.org")
+    waiting = add_request(app, officer, urgency="emergency")
+    overdue = add_request(app, officer, budget="10000")
+    _approve(app, make_user, overdue)
+    with app.app_context():
+        db.session.get(GrantRequest, overdue).report_due_on = date.today() - timedelta(days=3)
+        db.session.commit()
+    member = app.test_client()
+    login(member, make_user("committee", email="new-member@example.org"))
+    page = html.unescape(member.get("/").get_data(as_text=True))
+    assert "Grant requests waiting for my vote" in page and f"Request #{waiting}" in page
+    staff = app.test_client()
+    login(staff, officer)
+    page = html.unescape(staff.get("/").get_data(as_text=True))
+    assert "Grant reports overdue" in page and f"Request #{overdue}" in page.split("Grant reports overdue")[1]
+    coordinator = app.test_client()
+    login(coordinator, lead)
+    page = html.unescape(coordinator.get("/").get_data(as_text=True))
+    assert "€1,500.00 allocated of €10,000.00." in page and "<meter" in page
+
+
+def test_publications_give_anonymised_counts_only(app, make_user):
+    officer = make_user("case_officer")
+    first = add_request(app, officer, defender=add_defender(app, "Zeynep Gizli", country="TUR"))
+    second = add_request(app, officer, defender=add_defender(app, "Juan Pérez", country="COL"), grant_type="legal_fees",
+                         amount="2500")
+    add_request(app, officer, defender=add_defender(app, "Never Approved", country="KEN"))
+    _approve(app, make_user, first)
+    for i, member in enumerate([make_user("committee", email=f"c{i}@example.org") for i in range(3)]):
+        client = app.test_client()
+        login(client, member)
+        post_form(client, f"/assistance/{second}/conflict", {})
+        post_form(client, f"/assistance/{second}/vote", {"choice": "approve"})
+    now = utcnow()
+    with app.app_context():
+        sections = gather.bulletin_sections(now.year, now.month, "fr") + gather.annual_report_sections(now.year, "es")
+    assistance = [s for s in sections if s.key == "assistance"]
+    assert len(assistance) == 2
+    bulletin = assistance[0].items
+    assert {"grant_type": "Remplacement de matériel (détruit ou saisi)", "count": 1} in bulletin
+    assert {"region": "Amériques", "count": 1} in bulletin and {"region": "Europe et Asie centrale", "count": 1} in bulletin
+    text = repr(sections)
+    for secret in ("Zeynep", "Gizli", "Pérez", "Never", "1500", "2500", "Türkiye", "Colombie"):
+        assert secret not in text, secret
+
+
+def test_demo_data_adds_requests_at_every_step(app):
+    with app.app_context():
+        load_core_demo(1)
+        assert load_requests(2) == 20
+        db.session.commit()
+        statuses = set(db.session.scalars(select(GrantRequest.status)))
+        assert {"draft", "submitted", "approved", "closed"} <= statuses
+        assert db.session.scalar(select(func.count()).select_from(Vote)) > 0
+        assert set(db.session.scalars(select(GrantRequest.confidentiality))) == {"restricted"}
