@@ -38,7 +38,12 @@ MAX_QUERIES, MIN_RATIO = 10, 0.5
 
 
 def pages(defender_id: int, case_id: int | None = None, mission_id: int | None = None,
-          feed: str | None = None) -> dict[str, str]:
+          feed: str | None = None, request_id: int | None = None) -> dict[str, str]:
+    grants = {
+        "grant requests": "/assistance/",
+        "grant request page": f"/assistance/{request_id}",
+        "committee page": "/assistance/committee",
+    } if request_id else {}
     missions = {
         "missions": "/missions/",
         "missions, filtered": "/missions/?type=trial_observation&region=europe_central_asia&status=report_published",
@@ -63,6 +68,7 @@ def pages(defender_id: int, case_id: int | None = None, mission_id: int | None =
         "search": "/search?q=kaya",
         **cases,
         **missions,
+        **grants,
     }
 
 
@@ -86,7 +92,7 @@ def build_app(database_url: str | None, folder: Path):
     return app
 
 
-def load(app, scale: int) -> tuple[User, int, int | None, int | None, str]:
+def load(app, scale: int) -> tuple[User, int, int | None, int | None, str, int | None]:
     with app.app_context():
         started = time.perf_counter()
         load_demo_data(scale)
@@ -94,16 +100,16 @@ def load(app, scale: int) -> tuple[User, int, int | None, int | None, str]:
         db.session.execute(text("ANALYZE"))  # as `observatory demo-data` does after loading
         admin = User(email="bench@example.org", name="Bench Officer", password_hash=hash_password(PASSWORD),
                      totp_secret=pyotp.random_base32(), totp_enabled=True,
-                     roles=[db.session.scalar(select(Role).where(Role.name == "case_officer"))])
+                     roles=list(db.session.scalars(select(Role).where(Role.name.in_(("case_officer", "committee"))))))
         db.session.add(admin)
         db.session.commit()
         print(f"  loaded scale {scale} in {time.perf_counter() - started:.1f} s", flush=True)
         defender_id = db.session.scalar(select(Defender.id).where(Defender.confidentiality == "internal").limit(1))
-        case_id, mission_id = _a_case(db), _a_mission(db)
+        case_id, mission_id, request_id = _a_case(db), _a_mission(db), _a_request(db)
         feed = new_feed_token(admin)
         db.session.refresh(admin)
         db.session.expunge(admin)
-        return admin, defender_id, case_id, mission_id, feed
+        return admin, defender_id, case_id, mission_id, feed, request_id
 
 
 RAW_FULL_TEXT = {
@@ -161,6 +167,17 @@ def _a_mission(db) -> int | None:
         return db.session.execute(text(
             "SELECT m.id FROM missions_missions m JOIN missions_hearings h ON h.mission_id = m.id "
             "WHERE m.confidentiality = 'internal' GROUP BY m.id ORDER BY count(*) DESC, m.id LIMIT 1")).scalar()
+    except Exception:  # the plugin is disabled: its pages are not measured
+        db.session.rollback()
+        return None
+
+
+def _a_request(db) -> int | None:
+    """A grant request before the committee with the most votes (when the assistance plugin is there)."""
+    try:
+        return db.session.execute(text(
+            "SELECT r.id FROM assistance_requests r LEFT JOIN assistance_votes v ON v.request_id = r.id "
+            "WHERE r.status = 'approved' GROUP BY r.id ORDER BY count(v.id) DESC, r.id LIMIT 1")).scalar()
     except Exception:  # the plugin is disabled: its pages are not measured
         db.session.rollback()
         return None
@@ -225,13 +242,13 @@ def main() -> None:
     for scale in (int(s) for s in options.scales.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             app = build_app(options.database_url, Path(folder))
-            user, defender_id, case_id, mission_id, feed = load(app, scale)
+            user, defender_id, case_id, mission_id, feed, request_id = load(app, scale)
             client = logged_in_client(app, user)
             bare_rps, bare_queries = rate(client, BARE, options.seconds), statements_in(app, client, BARE)
             records = scale * 400
             print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
             print(f"  {'page':<26}{'req/s':>8}{'ratio':>8}{'queries':>9}")
-            for name, path in pages(defender_id, case_id, mission_id, feed).items():
+            for name, path in pages(defender_id, case_id, mission_id, feed, request_id).items():
                 queries = statements_in(app, client, path)
                 rps, ratio = compare(client, path, options.seconds * 2)
                 flag = "" if queries <= MAX_QUERIES and ratio >= MIN_RATIO else "  <- over target"

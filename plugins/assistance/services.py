@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
@@ -158,24 +158,24 @@ def rules() -> Rules:
 
 
 def committee_members() -> list[User]:
-    """Active users, not admins, whose roles grant the vote permission (the committee role by default): the
-    committee is a body of its own, which the admins' blanket grant does not make them part of. Read once
-    per request."""
+    """Active users, not admins, whose roles grant the vote permission (the committee role by default, as
+    the admins' overrides leave it): the committee is a body of its own, which the admins' blanket grant does
+    not make them part of. One query, once per request."""
     cached = g.get("_assistance_committee")
     if cached is not None:
         return cached
     from core.models import Role, RolePermission, user_roles
-    from core.permissions import ADMIN, role_permissions
+    from core.permissions import ADMIN, declared_permissions
 
-    roles = db.session.scalars(select(Role)).all()
-    overrides = db.session.scalars(select(RolePermission).where(RolePermission.permission == VOTE)).all()
-    voting = [role.id for role in roles if role.name != ADMIN
-              and VOTE in role_permissions(role.name, [o for o in overrides if o.role_id == role.id])]
-    admins = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(Role.name == ADMIN)
-    members = list(db.session.scalars(select(User).where(
-        User.active.is_(True), User.id.not_in(admins),
-        User.id.in_(select(user_roles.c.user_id).where(user_roles.c.role_id.in_(voting))))
-        .order_by(User.name).options(lazyload("*")))) if voting else []
+    defaults = declared_permissions()[VOTE].default_roles
+    override = aliased(RolePermission)
+    admin_roles = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(Role.name == ADMIN)
+    voting_role = or_(override.granted.is_(True), and_(Role.name.in_(defaults), override.id.is_(None)))
+    members = list(db.session.scalars(
+        select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+        .outerjoin(override, and_(override.role_id == Role.id, override.permission == VOTE))
+        .where(User.active.is_(True), Role.name != ADMIN, voting_role, User.id.not_in(admin_roles))
+        .order_by(User.name).options(lazyload("*"))).unique())
     g._assistance_committee = members
     return members
 

@@ -190,3 +190,20 @@ def test_requests_are_seen_by_the_committee_and_assigned_staff_only(app, make_us
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.record_type == "grant_request", AuditEntry.action == "view")) == 2
+
+
+def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_user):
+    from core.models import Role, RolePermission
+
+    members = committee(make_user, 2)
+    officer = make_user("case_officer", email="officer@example.org")
+    make_user("admin", email="boss@example.org")
+    with app.test_request_context():
+        assert {m.id for m in services.committee_members()} == {m.id for m in members}  # not the admin
+    with app.app_context():
+        roles = {r.name: r.id for r in db.session.scalars(select(Role))}
+        db.session.add_all([RolePermission(role_id=roles["committee"], permission=services.VOTE, granted=False),
+                            RolePermission(role_id=roles["case_officer"], permission=services.VOTE, granted=True)])
+        db.session.commit()
+    with app.test_request_context():
+        assert [m.id for m in services.committee_members()] == [officer.id]
