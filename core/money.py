@@ -26,7 +26,8 @@ def currency_choices() -> list[tuple[str, str]]:
 
 
 class AmountField(Field):
-    """A decimal amount typed the user's way ("1 234,50" in French, "1,234.50" in English), kept exact."""
+    """A decimal amount typed the user's way ("1 234,50" in French, "1,234.50" in English), kept exact.
+    Parsed strictly: "1234,50" in English is refused, not read as 123,450."""
 
     widget = StringField.widget
 
@@ -43,7 +44,7 @@ class AmountField(Field):
         if not text:
             return
         try:
-            value = parse_decimal(text.replace(" ", ""), locale=str(get_locale() or "en"), strict=False)
+            value = parse_decimal(text.replace(" ", ""), locale=str(get_locale() or "en"), strict=True)
         except NumberFormatError:
             try:
                 value = Decimal(text.replace(" ", ""))

@@ -76,7 +76,6 @@ class RequestForm(FlaskForm):
     situation = TextAreaField(_l("Situation and threat"), validators=[required(), Length(max=50000)])
     justification = TextAreaField(_l("Why this support"), validators=[required(), Length(max=50000)])
     risk_assessment = TextAreaField(_l("Risk assessment"), validators=[Length(max=50000)])
-    reporting_currency = SelectField(_l("Reporting currency"), default="EUR")
     lines = FieldList(FormField(LineForm), min_entries=4, max_entries=30)
     fundings = FieldList(FormField(FundingForm), min_entries=2, max_entries=10)
     destination = StringField(_l("Destination"), validators=[Length(max=300)])
@@ -99,17 +98,19 @@ class RequestForm(FlaskForm):
                 for entry in self.fundings.entries if (entry.form.funder.data or "").strip()]
 
     def validate(self, extra_validators=None) -> bool:
-        """Each line needs its rate unless in the reporting currency; at least one line."""
+        """Each line needs its rate unless in the grants' currency; at least one line."""
+        from flask import current_app
+
+        reporting = current_app.config["ASSISTANCE_CURRENCY"]
         valid = super().validate(extra_validators)
         rows = [entry for entry in self.lines.entries if not entry.form.is_empty()]
         self.budget_errors = [] if rows else [_l("Give at least one budget line.")]
         valid = valid and bool(rows)
         for entry in rows:
             line = entry.form
-            if line.currency.data != self.reporting_currency.data and line.rate.data is None:
+            if line.currency.data != reporting and line.rate.data is None:
                 line.rate.errors = [*line.rate.errors, _l("Give the rate from %(currency)s to %(reporting)s.",
-                                                          currency=line.currency.data,
-                                                          reporting=self.reporting_currency.data)]
+                                                          currency=line.currency.data, reporting=reporting)]
                 valid = False
         return valid
 
@@ -177,6 +178,13 @@ class PaymentForm(FlaskForm):
 class CloseForm(FlaskForm):
     received_on = DateField(_l("Report received on"), validators=[InputRequired(_l("Give the date."))])
     submit = SubmitField(_l("Close the grant"))
+
+
+class CeilingForm(FlaskForm):
+    grant_type = SelectField(_l("Grant type"), coerce=int)
+    amount = AmountField(_l("Ceiling"), validators=[Optional()],
+                         description=_l("The most one grant of this type may be; leave empty for no ceiling."))
+    submit = SubmitField(_l("Set the ceiling"))
 
 
 class EnvelopeForm(FlaskForm):

@@ -2,7 +2,7 @@
 and counting the committee's votes again once an envelope was raised."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +10,11 @@ from core.forms import ConfirmForm
 from core.models import utcnow
 from core.money import currency_choices
 from core.permissions import permission_required
+from core.records.visibility import is_admin
 
 from . import services
 from .decision_views import page_again, page_refused
-from .forms import CloseForm, EnvelopeForm, PaymentForm
+from .forms import CeilingForm, CloseForm, EnvelopeForm, PaymentForm
 from .views import blueprint, visible_request
 
 
@@ -31,12 +32,39 @@ def budget():
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else utcnow().year
     form = EnvelopeForm() if request.method == "POST" else EnvelopeForm(formdata=None, year=year)
     form.grant_type.choices = [(0, _("All grants"))] + [(t.id, t.label) for t in services.grant_types()]
+    if request.method == "POST" and request.form.get("form") == "ceiling":
+        return _ceiling(year)
     if form.validate_on_submit():
         services.set_envelope(form.year.data, form.grant_type.data or None, form.amount.data)
         flash(_("The envelope was set."), "success")
         return redirect(url_for("assistance.budget", year=form.year.data))
-    return render_template("assistance/budget.html", year=year, uses=services.budget_use(year), form=form), \
-        422 if form.errors else 200
+    return _budget_page(year, form, _ceiling_form(None)), 422 if form.errors else 200
+
+
+def _ceiling_form(submitted: CeilingForm | None) -> CeilingForm:
+    form = submitted or CeilingForm(formdata=None)
+    form.grant_type.choices = [(t.id, t.label) for t in services.grant_types()]
+    return form
+
+
+def _budget_page(year: int, form: EnvelopeForm, ceiling_form: CeilingForm) -> str:
+    return render_template("assistance/budget.html", year=year, uses=services.budget_use(year), form=form,
+                           ceiling_form=ceiling_form, ceilings=services.ceilings(), types=services.grant_types(),
+                           currency=current_app.config["ASSISTANCE_CURRENCY"], may_set_ceilings=is_admin(current_user))
+
+
+def _ceiling(year: int):
+    """Ceilings per grant type: admins only."""
+    if not is_admin(current_user):
+        abort(403)
+    form = _ceiling_form(CeilingForm())
+    if form.validate_on_submit():
+        services.set_ceiling(form.grant_type.data, form.amount.data)
+        flash(_("The ceiling was set."), "success")
+        return redirect(url_for("assistance.budget", year=year))
+    envelope_form = EnvelopeForm(formdata=None, year=year)
+    envelope_form.grant_type.choices = [(0, _("All grants"))] + [(t.id, t.label) for t in services.grant_types()]
+    return _budget_page(year, envelope_form, form), 422
 
 
 @blueprint.route("/<int:request_id>/payments", methods=["POST"])

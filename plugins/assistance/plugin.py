@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -24,7 +24,7 @@ TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
 WIDGET_ROWS = 8
 DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
-            "ASSISTANCE_INSTALMENTS_ABOVE": 5000}
+            "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR"}
 
 
 @hookimpl
@@ -37,6 +37,10 @@ def observatory_startup(app):
         value = app.config.get(key, os.environ.get(f"OBSERVATORY_{key}", default))
         if key == "ASSISTANCE_MAJORITY":
             valid = value in services.MAJORITIES
+        elif key == "ASSISTANCE_CURRENCY":
+            from babel.numbers import list_currencies
+
+            valid = value in list_currencies()
         else:
             valid = str(value).isdigit() and int(value) >= 1
             value = int(value) if valid else value
@@ -146,7 +150,8 @@ def observatory_dashboard_widgets(user):
     if can(services.BUDGET, user):
         envelope, allocated = services.overall_use(utcnow().year)
         widgets.append(Widget(_l("Grant budget used"), "assistance/_widget_budget.html",
-                              {"envelope": envelope, "allocated": allocated}, services.BUDGET, order=37))
+                              {"envelope": envelope, "allocated": allocated,
+                               "currency": current_app.config["ASSISTANCE_CURRENCY"]}, services.BUDGET, order=37))
     return widgets
 
 

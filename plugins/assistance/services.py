@@ -90,6 +90,8 @@ def save_request(request: GrantRequest, data: dict[str, Any], lines: list[dict[s
         setattr(request, name, value)
     from .models import OtherFunding, RequestLine
 
+    total = sum((converted(line["amount"], line["rate"], request.reporting_currency) for line in lines), Decimal(0))
+    check_ceiling(request.grant_type_id, total)
     request.budget_lines = [RequestLine(**line) for line in lines]
     request.fundings = [OtherFunding(**funding) for funding in fundings]
     if request.id is None:
@@ -318,6 +320,8 @@ def _new_decision(request: GrantRequest, kind: str, outcome: str, amount: Decima
         raise RuleError(_l("Choose approve or reject."))
     if outcome == Decision.APPROVED and not amount:
         raise RuleError(_l("Give the amount granted."))
+    if outcome == Decision.APPROVED:
+        check_ceiling(request.grant_type_id, amount)
     if outcome == Decision.APPROVED:  # the amount in force before this decision is released first
         current = granted_amount(request) if request.decision and request.decision.decided_at.year == utcnow().year \
             else None
@@ -454,13 +458,42 @@ def check_budget(request: GrantRequest, amount: Decimal, year: int) -> None:
                 amount=f"{amount:,.2f}"))
 
 
+def ceilings() -> dict[int, Decimal]:
+    from .models import GrantCeiling
+
+    return {c.term_id: c.amount for c in db.session.scalars(select(GrantCeiling))}
+
+
+def check_ceiling(grant_type_id: int, amount: Decimal) -> None:
+    """Refuse an amount above the ceiling admins set for the grant type."""
+    ceiling = ceilings().get(grant_type_id)
+    if ceiling is not None and amount > ceiling:
+        raise RuleError(_l("%(amount)s is above the ceiling of %(ceiling)s for this type of grant.",
+                           amount=f"{amount:,.2f}", ceiling=f"{ceiling:,.2f}"))
+
+
+def set_ceiling(term_id: int, amount: Decimal | None) -> None:
+    from .models import GrantCeiling
+
+    ceiling = db.session.get(GrantCeiling, term_id)
+    if amount is None:
+        if ceiling is not None:
+            db.session.delete(ceiling)
+    elif ceiling is None:
+        db.session.add(GrantCeiling(term_id=term_id, amount=amount, currency=current_app.config["ASSISTANCE_CURRENCY"]))
+    else:
+        ceiling.amount = amount
+    db.session.commit()
+
+
 def set_envelope(year: int, term_id: int | None, amount: Decimal) -> None:
     from .models import Envelope
 
     envelope = db.session.scalar(select(Envelope).where(Envelope.year == year, Envelope.term_id.is_(None)
                                                         if term_id is None else Envelope.term_id == term_id))
     if envelope is None:
-        db.session.add(Envelope(year=year, term_id=term_id, amount=amount))
+        db.session.add(Envelope(year=year, term_id=term_id, amount=amount,
+                                currency=current_app.config["ASSISTANCE_CURRENCY"]))
     else:
         envelope.amount = amount
     db.session.commit()

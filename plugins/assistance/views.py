@@ -1,7 +1,7 @@
 """Grant request pages: the list, the request form (beneficiary first), the request's file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -63,7 +63,6 @@ def _request_form(grant: GrantRequest | None, defender: Defender) -> RequestForm
         select(Partner.id, Partner.name).where(visible(Partner, current_user), or_(
             Partner.country_id == defender.country_id, Partner.country_id.is_(None))).order_by(Partner.name).limit(500))]
     currencies = currency_choices()
-    form.reporting_currency.choices = currencies
     for entry in form.lines.entries:
         entry.form.currency.choices = currencies
     for entry in form.fundings.entries:
@@ -94,7 +93,7 @@ def _save(form: RequestForm, grant: GrantRequest | None, defender: Defender):
         data = {name: (form[name].data or "").strip() for name in (
             "situation", "justification", "risk_assessment", "destination", "duration", "visa_and_security",
             "family_members", "return_plan")}
-        data.update(urgency=form.urgency.data, reporting_currency=form.reporting_currency.data,
+        data.update(urgency=form.urgency.data, reporting_currency=current_app.config["ASSISTANCE_CURRENCY"],
                     confidentiality=form.confidentiality.data, grant_type_id=form.grant_type.data,
                     partner_id=form.partner.data or None, defender_id=defender.id)
         lines = [{**row, "rate": row["rate"] if row["currency"] != data["reporting_currency"] else 1}
@@ -104,12 +103,13 @@ def _save(form: RequestForm, grant: GrantRequest | None, defender: Defender):
                                           set(form.assignees.data or []), current_user)
         except services.RuleError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            form.grant_type.errors = [*form.grant_type.errors, error.message]
         else:
             flash(_("The request was saved. Send it to the committee when it is complete."), "success")
             return redirect(url_for("assistance.show", request_id=saved.id))
     return render_template("assistance/form.html", form=form, grant=grant, defender=defender,
-                           earlier=earlier_grants(defender, grant)), 422 if form.errors else 200
+                           earlier=earlier_grants(defender, grant), currency=current_app.config["ASSISTANCE_CURRENCY"]), \
+        422 if form.errors or form.grant_type.errors else 200
 
 
 def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:

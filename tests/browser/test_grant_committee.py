@@ -63,6 +63,7 @@ def test_a_request_is_submitted_and_voted_through_by_three_members(page, live_se
         page.select_option("#vote-form select[name=choice]", "approve")
         page.fill("#vote-form textarea[name=comment]", f"Agreed ({number + 1})")
         page.click("#vote-form input[type=submit]")
+        page.wait_for_selector(".alert-success >> text=Your vote was recorded")  # before the next member logs in
         if number < 2:
             assert page.locator("#request-status").inner_text() == "Before the committee"
     assert page.locator("#request-status").inner_text() == "Approved"

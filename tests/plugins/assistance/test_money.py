@@ -120,3 +120,34 @@ def test_bad_envelope_input_is_refused(app, make_user):
     staff = app.test_client()
     login(staff, make_user("case_officer"))
     assert staff.get("/assistance/budget").status_code == 403
+
+
+def test_admins_set_a_ceiling_per_grant_type_that_requests_and_decisions_respect(app, make_user):
+    from .test_requests import _valid
+
+    admin = app.test_client()
+    login(admin, make_user("admin"))
+    with app.app_context():
+        from core.records.models import Term
+
+        legal = db.session.scalar(select(Term.id).where(Term.vocabulary == "grant_types", Term.key == "legal_fees"))
+    assert post_form(admin, "/assistance/budget", {"form": "ceiling", "grant_type": legal,
+                                                   "amount": "2000"}).status_code == 302
+    assert "€2,000.00" in admin.get("/assistance/budget").get_data(as_text=True)
+    lead = app.test_client()
+    login(lead, make_user("coordinator", email="lead@example.org"))
+    response = post_form(lead, "/assistance/budget", {"form": "ceiling", "grant_type": legal, "amount": "9000"})
+    assert response.status_code == 403  # coordinators set envelopes, admins ceilings
+    officer = make_user("case_officer", email="officer@example.org")
+    staff = app.test_client()
+    login(staff, officer)
+    from ...records_helpers import add_defender
+
+    data = {**_valid(app, add_defender(app, "Aylin Kaya", country="TUR")), "grant_type": legal,
+            "lines-0-amount": "1,234.50", "lines-1-rate": "0.92"}  # written the English way, as the user reads
+    response = post_form(staff, "/assistance/new", data)  # 1,234.50 + 300 × 0.92 = 1,510.50: under the ceiling
+    assert response.status_code == 302
+    data["lines-2-description"], data["lines-2-amount"] = "Appeal", "600"
+    response = post_form(staff, "/assistance/new", data)
+    assert response.status_code == 422
+    assert "2,110.50 is above the ceiling of 2,000.00 for this type of grant." in response.get_data(as_text=True)

@@ -32,7 +32,7 @@ def _type(app, key="equipment") -> int:
 def _valid(app, defender_id: int) -> dict:
     return {**EMPTY_ROWS, "defender_id": defender_id, "partner": "0", "grant_type": _type(app), "urgency": "normal",
             "situation": "Raid on the office; computers seized.", "justification": "To resume documenting cases.",
-            "reporting_currency": "EUR", "confidentiality": "restricted",
+            "confidentiality": "restricted",
             "lines-0-description": "Laptop", "lines-0-amount": "1 234,50", "lines-0-currency": "EUR",
             "lines-1-description": "Phone", "lines-1-amount": "300", "lines-1-currency": "USD", "lines-1-rate": "0,92",
             "fundings-0-funder": "Front Line Defenders", "fundings-0-status": "granted", "fundings-0-amount": "500",

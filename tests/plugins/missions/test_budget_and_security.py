@@ -138,3 +138,14 @@ def test_changes_to_a_missions_parts_are_in_the_audit_trail(app, client, make_us
             ("mission_hearing", "update"), ("mission_report", "create")} <= kinds
     checklist = [row.changes["checklist"] for row in rows if "checklist" in row.changes]
     assert checklist[-1] == {str(public): ["respected", "not_respected"]}
+
+
+def test_an_amount_written_another_languages_way_is_refused_not_misread(app, client, make_user):
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    response = post_form(client, f"/missions/{mission_id}/budget", {"kind": "planned", "category": "travel",
+                                                                    "amount": "1234,50", "currency": "EUR"})
+    assert response.status_code == 422 and "Enter a number, such as 1250.50." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(BudgetLine)) == 0
