@@ -50,7 +50,7 @@ def test_a_request_is_submitted_and_voted_through_by_three_members(page, live_se
     page.click("input[type=submit][value=Save]")
     assert page.locator("#request-total").inner_text() == "€2,214.00"
     page.click("button:has-text('Send to the committee')")
-    assert page.locator("#request-status").inner_text() == "Before the committee"
+    page.wait_for_selector(".alert-success >> text=The request is before the committee.")
     request_url = page.url
 
     for number, member in enumerate(members):
@@ -58,7 +58,7 @@ def test_a_request_is_submitted_and_voted_through_by_three_members(page, live_se
         page.click("nav >> text=Assistance")
         page.click("text=Committee")
         page.click("#waiting a")
-        assert page.url == request_url
+        page.wait_for_url(request_url)
         page.click("#declare-form input[type=submit]")
         page.select_option("#vote-form select[name=choice]", "approve")
         page.fill("#vote-form textarea[name=comment]", f"Agreed ({number + 1})")
