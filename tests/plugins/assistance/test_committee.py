@@ -12,7 +12,7 @@ from core.audit.models import AuditEntry
 from core.extensions import db
 from core.models import User
 from plugins.assistance import services
-from plugins.assistance.models import Decision, GrantRequest, Vote
+from plugins.assistance.models import GrantRequest, Vote
 
 from ...conftest import login, post_form
 from .helpers import add_request, committee
