@@ -109,6 +109,9 @@ class RecordType:
     edit_permission: str
     endpoint: str
     id_argument: str
+    # Who may see one record, when the plugin's rule is wider than "restricted: assigned staff and admins"
+    # (the grants committee sees every request): ``(record, user) -> bool``.
+    may_see: Any = None
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def resolve(record_type: str, record_id: int, *, edit: bool = False) -> tuple[Re
     if not can(kind.edit_permission if edit else kind.view_permission):
         abort(403)
     record = db.session.get(kind.model, record_id)
-    if record is None or not can_see(record, current_user):
+    if record is None or not (kind.may_see or can_see)(record, current_user):
         abort(404)
     return kind, record
 

@@ -83,7 +83,7 @@ def observatory_nav_items():
 @hookimpl
 def observatory_record_types():
     return [RecordType(GrantRequest.__record_type__, GrantRequest, _l("Grant request"), services.VIEW,
-                       services.EDIT, "assistance.show", "request_id")]
+                       services.EDIT, "assistance.show", "request_id", may_see=services.may_see)]
 
 
 @hookimpl

@@ -116,3 +116,31 @@ def test_the_committee_page_lists_what_waits_with_emergencies_flagged(app, make_
     staff = app.test_client()
     login(staff, officer)
     assert staff.get("/assistance/committee").status_code == 403
+
+
+def test_supporting_documents_are_open_to_the_committee_not_to_other_staff(app, make_user):
+    import io
+
+    from core.attachments.models import Attachment
+
+    from ...conftest import csrf_token
+
+    officer = make_user("case_officer")
+    request_id = add_request(app, officer)
+    staff = app.test_client()
+    login(staff, officer)
+    token = csrf_token(staff, f"/assistance/{request_id}")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    response = staff.post(f"/attachments/grant_request/{request_id}", data={
+        "csrf_token": token, "description": "Police report", "file": (io.BytesIO(pdf), "police-report.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        attachment_id = db.session.scalar(select(Attachment.id))
+    member = app.test_client()
+    login(member, committee(make_user, 1)[0])
+    assert "police-report.pdf" in member.get(f"/assistance/{request_id}").get_data(as_text=True)
+    assert member.get(f"/attachments/{attachment_id}").status_code == 200
+    other = app.test_client()
+    login(other, make_user("case_officer", email="other@example.org"))
+    assert other.get(f"/attachments/{attachment_id}").status_code == 404
