@@ -24,8 +24,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, select, text
 
 from core import create_app
-from core.extensions import db
 from core.deadlines import new_feed_token
+from core.extensions import db
 from core.gather import load_demo_data
 from core.models import Role, User
 from core.permissions import login_only

@@ -126,6 +126,23 @@ class RecordChoice:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification users can choose to receive in the app and by email.
+
+    ``message`` is worded with the notification's parameters in the reader's language; keep names of
+    people out of the parameters of kinds that restricted records send. Emails carry only ``email_subject``
+    and a link, never the parameters.
+    """
+
+    key: str
+    label: Any
+    message: Any
+    email_subject: Any
+    in_app: bool = True
+    email: bool = False
+
+
+@dataclass(frozen=True)
 class MergeResult:
     """What a plugin moved when two records were merged: ``{"table": [row ids]}``."""
 
@@ -142,6 +159,7 @@ __all__ = [
     "DatedItem",
     "Section",
     "MergeResult",
+    "NotificationKind",
     "RecordType",
     "RecordChoice",
     "PUBLIC",

@@ -241,6 +241,24 @@ def observatory_merge_records(kind, source_id, target_id, only):
     """
 
 
+@hookspec
+def observatory_notification_kinds():
+    """Called once per application to learn the kinds of notification a plugin sends.
+
+    Returns :class:`~core.contributions.NotificationKind` entries; users choose on their account page
+    whether they receive each one in the app and by email. Send them with
+    ``core.notifications.services.notify(user_ids, key, params, url)``.
+
+    Example::
+
+        @hookimpl
+        def observatory_notification_kinds():
+            return [NotificationKind("grant_submitted", _l("Grant requests to vote on"),
+                                     _l("Grant request #%(number)s awaits your vote."),
+                                     _l("A grant request awaits your vote"), email=True)]
+    """
+
+
 # --- Publications ------------------------------------------------------------------------------
 
 @hookspec

@@ -104,6 +104,30 @@ def user_permissions(user: User) -> frozenset[str]:
     return cache[user.id]
 
 
+def holders(permission: str, *, admins: bool = False) -> list[User]:
+    """Active users whose roles grant ``permission`` (by default or by the admins' overrides), by name, in
+    one query. Admins hold every permission; ``admins`` says whether they count (a committee is a body of
+    its own, which the admins' blanket grant does not make them part of)."""
+    from sqlalchemy import and_, or_, select
+    from sqlalchemy.orm import aliased, lazyload
+
+    from .extensions import db
+    from .models import Role, user_roles
+
+    defaults = declared_permissions()[permission].default_roles
+    override = aliased(RolePermission)
+    granting_role = or_(override.granted.is_(True), and_(Role.name.in_(defaults), override.id.is_(None)))
+    query = (select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+             .outerjoin(override, and_(override.role_id == Role.id, override.permission == permission))
+             .where(User.active.is_(True)).order_by(User.name, User.id).options(lazyload("*")))
+    admin_users = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(Role.name == ADMIN)
+    if admins:
+        query = query.where(or_(granting_role, Role.name == ADMIN))
+    else:
+        query = query.where(Role.name != ADMIN, granting_role, User.id.not_in(admin_users))
+    return list(db.session.scalars(query).unique())
+
+
 def can(permission: str | None, user: Any = None) -> bool:
     """Whether ``user`` (default: the current user) holds ``permission``; ``None`` means any user."""
     user = current_user if user is None else user

@@ -5,7 +5,6 @@ Emails never carry names or details, only what happened and a link: mail leaves 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -15,8 +14,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from ..contributions import NotificationKind
 from ..extensions import db
 from ..models import User, utcnow
+from ..plugins import host
 from ..records.countries import country_name
 from .models import (
     Notification,
@@ -25,30 +26,31 @@ from .models import (
     followed_countries,
 )
 
-
-@dataclass(frozen=True)
-class Kind:
-    label: Any
-    message: Any  # worded with the notification's params, in the reader's language
-    email_subject: Any
-    in_app: bool = True
-    email: bool = False
-
-
-KINDS = {
-    "assigned": Kind(_l("When I am assigned to a record"), _l("You were assigned to %(record)s."),
+CORE_KINDS = (
+    NotificationKind("assigned", _l("When I am assigned to a record"), _l("You were assigned to %(record)s."),
                      _l("A record was assigned to you"), email=True),
-    "country": Kind(_l("New records in the countries I follow"), _l("New in %(country)s: %(record)s"),
-                    _l("New record in a country you follow")),
-    "reminder": Kind(_l("Reminders before deadlines"), _l("Due on %(date)s: %(title)s"),
+    NotificationKind("country", _l("New records in the countries I follow"), _l("New in %(country)s: %(record)s"),
+                     _l("New record in a country you follow")),
+    NotificationKind("reminder", _l("Reminders before deadlines"), _l("Due on %(date)s: %(title)s"),
                      _l("A deadline is approaching"), email=True),
-}
+)
+_CACHE_KEY = "observatory.notification_kinds"
+
+
+def kinds() -> dict[str, NotificationKind]:
+    """The core's kinds and those the plugins declare, by key (asked of the plugins once per app)."""
+    found = current_app.extensions.get(_CACHE_KEY)
+    if found is None:
+        declared = [*CORE_KINDS, *(k for k in host().collect("observatory_notification_kinds")
+                                   if isinstance(k, NotificationKind))]
+        found = current_app.extensions[_CACHE_KEY] = {kind.key: kind for kind in declared}
+    return found
 
 
 def wording(notification: Notification) -> str:
-    kind = KINDS.get(notification.kind)
-    if kind is None:
-        return notification.kind
+    kind = kinds().get(notification.kind)
+    if kind is None:  # sent by a plugin that has since been disabled
+        return _("A notification from a feature that is no longer enabled")
     params = dict(notification.params)
     if len(params.get("country", "")) == 2:
         params["country"] = country_name(params["country"])
@@ -61,7 +63,7 @@ def wording(notification: Notification) -> str:
 def choices(user_ids: Iterable[int], kind: str) -> dict[int, tuple[bool, bool]]:
     """(in app, by email) for each user, from their saved choice or the kind's default."""
     user_ids = list(user_ids)
-    default = (KINDS[kind].in_app, KINDS[kind].email)
+    default = (kinds()[kind].in_app, kinds()[kind].email)
     found = {user_id: default for user_id in user_ids}
     rows = db.session.scalars(select(NotificationPreference).where(
         NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind)) if user_ids else []
@@ -91,7 +93,7 @@ def notify(user_ids: Iterable[int], kind: str, params: dict[str, Any], url: str,
 def _queue_email(user: User, kind: str, url: str) -> None:
     base = current_app.config["BASE_URL"].rstrip("/")
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = str(KINDS[kind].email_subject)
+        subject = str(kinds()[kind].email_subject)
         body = "\n\n".join([
             _("Hello %(name)s,", name=user.name),
             subject + ".",

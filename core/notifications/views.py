@@ -21,7 +21,7 @@ from .models import (
     OutboxMessage,
     followed_countries,
 )
-from .services import KINDS, mark_all_read, wording
+from .services import kinds, mark_all_read, wording
 
 blueprint = Blueprint("notifications", __name__)
 OUTBOX = "core.outbox.view"
@@ -40,7 +40,7 @@ def _preferences_form() -> PreferencesForm:
     class Form(PreferencesForm):
         pass
 
-    for key, kind in KINDS.items():
+    for key, kind in kinds().items():
         setattr(Form, f"{key}_in_app", BooleanField(_l("In Observatory"), default=kind.in_app))
         setattr(Form, f"{key}_email", BooleanField(_l("By email"), default=kind.email))
     form = Form()
@@ -73,7 +73,7 @@ def preferences():
     saved = {p.kind: p for p in db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == current_user.id))}
     if not form.is_submitted():
-        for key in KINDS:
+        for key in kinds():
             if key in saved:
                 form[f"{key}_in_app"].data, form[f"{key}_email"].data = saved[key].in_app, saved[key].email
         form.countries.data = list(db.session.scalars(select(followed_countries.c.country_id).where(
@@ -83,7 +83,7 @@ def preferences():
         db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == current_user.id))
         db.session.add_all(NotificationPreference(user_id=current_user.id, kind=key,
                                                   in_app=form[f"{key}_in_app"].data, email=form[f"{key}_email"].data)
-                           for key in KINDS)
+                           for key in kinds())
         db.session.execute(delete(followed_countries).where(followed_countries.c.user_id == current_user.id))
         if form.countries.data:
             db.session.execute(insert(followed_countries), [{"user_id": current_user.id, "country_id": cid}
@@ -92,7 +92,7 @@ def preferences():
         db.session.commit()
         flash(_("Your choices were saved."), "success")
         return redirect(url_for("notifications.preferences"))
-    return render_template("core/notifications/preferences.html", form=form, kinds=KINDS), 200 if not form.errors else 422
+    return render_template("core/notifications/preferences.html", form=form, kinds=kinds()), 200 if not form.errors else 422
 
 
 @blueprint.route("/admin/outbox")

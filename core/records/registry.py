@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app, has_request_context, url_for
 from flask_login import current_user
 
 from ..contributions import RecordChoice, RecordType
@@ -22,8 +22,15 @@ def record_types() -> dict[str, RecordType]:
 
 
 def record_url(record_type: str, record_id: int) -> str | None:
+    """The record's page as a path, also outside a web request (a job, the command line, a service test)."""
     kind = record_types().get(record_type)
-    return url_for(kind.endpoint, **{kind.id_argument: record_id}) if kind else None
+    if kind is None:
+        return None
+    values = {kind.id_argument: record_id}
+    if has_request_context():
+        return url_for(kind.endpoint, **values)
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    return adapter.build(kind.endpoint, values)
 
 
 def resolve(record_type: str, record_id: int, *, edit: bool = False) -> tuple[RecordType, Any]:

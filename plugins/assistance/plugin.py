@@ -17,7 +17,7 @@ from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, Term
 from core.records.tokens import matching_word_prefixes
 
-from . import services
+from . import notices, services
 from .models import Decision, GrantRequest
 
 TITLE = _l("Material assistance")
@@ -73,6 +73,11 @@ def observatory_permissions():
         Permission(services.BUDGET, _l("Set the yearly grant budgets and record payments"),
                    default_roles=(COORDINATOR,)),
     ]
+
+
+@hookimpl
+def observatory_notification_kinds():
+    return notices.KINDS
 
 
 @hookimpl

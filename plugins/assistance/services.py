@@ -10,18 +10,19 @@ from typing import Any
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
 from core.models import User, utcnow
 from core.money import converted
-from core.permissions import can
+from core.permissions import can, holders
 from core.records.models import Term
 from core.records.visibility import is_admin, set_assignees, visible
 
+from . import notices
 from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
 
 VIEW, EDIT, VOTE, CHAIR = "assistance.view", "assistance.edit", "assistance.vote", "assistance.chair"
@@ -117,6 +118,7 @@ def submit(request: GrantRequest, user: Any) -> None:
         raise RuleError(_l("Add at least one budget line before sending the request."))
     request.submitted_at = request.submitted_at or utcnow()
     _event(request, GrantRequest.SUBMITTED, user)
+    notices.submitted(request, user)
     db.session.commit()
 
 
@@ -126,11 +128,13 @@ def ask_for_information(request: GrantRequest, question: str, user: Any) -> None
         raise RuleError(_l("Questions are asked while the committee is deciding."))
     request.questions.append(Question(question=question.strip(), asked_by_id=user.id))
     _event(request, GrantRequest.AWAITING, user, question)
+    notices.question_asked(request, user)
     db.session.commit()
 
 
 def answer(question: Question, text: str, user: Any) -> None:
     question.answer, question.answered_by_id, question.answered_at = text.strip(), user.id, utcnow()
+    notices.question_answered(db.session.get(GrantRequest, question.request_id), question.asked_by_id, user)
     db.session.commit()
 
 
@@ -161,25 +165,11 @@ def rules() -> Rules:
 
 def committee_members() -> list[User]:
     """Active users, not admins, whose roles grant the vote permission (the committee role by default, as
-    the admins' overrides leave it): the committee is a body of its own, which the admins' blanket grant does
-    not make them part of. One query, once per request."""
+    the admins' overrides leave it): one query, once per request."""
     cached = g.get("_assistance_committee")
-    if cached is not None:
-        return cached
-    from core.models import Role, RolePermission, user_roles
-    from core.permissions import ADMIN, declared_permissions
-
-    defaults = declared_permissions()[VOTE].default_roles
-    override = aliased(RolePermission)
-    admin_roles = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(Role.name == ADMIN)
-    voting_role = or_(override.granted.is_(True), and_(Role.name.in_(defaults), override.id.is_(None)))
-    members = list(db.session.scalars(
-        select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
-        .outerjoin(override, and_(override.role_id == Role.id, override.permission == VOTE))
-        .where(User.active.is_(True), Role.name != ADMIN, voting_role, User.id.not_in(admin_roles))
-        .order_by(User.name).options(lazyload("*"))).unique())
-    g._assistance_committee = members
-    return members
+    if cached is None:
+        cached = g._assistance_committee = holders(VOTE)
+    return cached
 
 
 def is_member(user: Any) -> bool:
@@ -308,6 +298,7 @@ def _decide_if_due(request: GrantRequest, member: Any, strict: bool = False) -> 
         kind=kind, outcome=outcome, amount=amount if outcome == Decision.APPROVED else None, conditions=conditions,
         votes_for=count.approve, votes_against=count.reject, abstentions=count.abstain))
     _event(request, _status_of(outcome), member)
+    notices.decided(request, member)
 
 
 def _status_of(outcome: str) -> str:
@@ -330,6 +321,9 @@ def _new_decision(request: GrantRequest, kind: str, outcome: str, amount: Decima
                                       amount=amount if outcome == Decision.APPROVED else None,
                                       reason=reason.strip(), decided_by_id=user.id))
     _event(request, _status_of(outcome), user, reason)
+    notices.decided(request, user)
+    if request.awaiting_ratification:
+        notices.put_to_ratification(request, user)
     db.session.commit()
 
 
@@ -412,7 +406,6 @@ def overall_use(year: int) -> tuple[Decimal | None, Decimal]:
     """(envelope for all grants, amount allocated) of ``year`` in one query, for the dashboard: the amounts
     of the decisions in force (no later decision on the request) that approve a grant decided that year."""
     from sqlalchemy import exists, extract, func
-    from sqlalchemy.orm import aliased
 
     from .models import Envelope
 
