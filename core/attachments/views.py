@@ -13,8 +13,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
-from ..audit.capture import record as audit
-from ..audit.models import AuditEntry
+from ..audit.capture import record_view
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -75,9 +74,8 @@ def _attachment(attachment_id: int, edit: bool = False) -> tuple[Attachment, obj
 def download(attachment_id: int):
     attachment, record = _attachment(attachment_id)
     if record.confidentiality == RESTRICTED:
-        audit(AuditEntry.VIEW, "attachment", attachment.id, attachment.name,
-              {"record": f"{attachment.record_type} {attachment.record_id}"})
-        db.session.commit()
+        record_view("attachment", attachment.id, attachment.name,
+                    {"record": f"{attachment.record_type} {attachment.record_id}"})
     try:
         path = storage.path_of(attachment.stored_name)
         return send_file(path, mimetype=attachment.mimetype, as_attachment=True, download_name=attachment.name,

@@ -116,6 +116,18 @@ def record(action: str, record_type: str, record_id: int | None, label: str = ""
     return entry
 
 
+def record_view(record_type: str, record_id: int, label: str = "", changes: dict[str, Any] | None = None) -> None:
+    """Write the audit row of a view now (it must survive whatever the page does next) without expiring what
+    the request has loaded: the page goes on rendering from the same objects, with no query to reload them."""
+    record(AuditEntry.VIEW, record_type, record_id, label, changes)
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 @event.listens_for(Session, "before_flush")
 def _audit_changes(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):

@@ -17,8 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import jobs
 from ..attachments.views import AttachmentForm, attachments_of
-from ..audit.capture import record as audit
-from ..audit.models import AuditEntry
+from ..audit.capture import record_view
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -111,8 +110,7 @@ def possible_duplicates(model: Any, form: Any, record: Any | None) -> list[tuple
 def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **context: Any) -> str:
     """A record's page; opening a restricted one is audited."""
     if record.confidentiality == RESTRICTED:
-        audit(AuditEntry.VIEW, record.__record_type__, record.id, record.name)
-        db.session.commit()
+        record_view(record.__record_type__, record.id, record.name)
     return render_template(
         template,
         record=record,

@@ -7,8 +7,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.audit.capture import record as audit
-from core.audit.models import AuditEntry
+from core.audit.capture import record_view
 from core.contributions import RESTRICTED
 from core.extensions import db
 from core.models import User
@@ -42,8 +41,7 @@ def index():
 
 
 def visible_request(request_id: int, *options) -> GrantRequest:
-    """The request if the user may see it (404 otherwise, with no hint it exists); each view is audited, as
-    requests are restricted."""
+    """The request if the user may see it (404 otherwise, with no hint it exists)."""
     grant = db.session.scalar(select(GrantRequest).where(GrantRequest.id == request_id,
                                                          services.visible_requests(current_user)).options(*options))
     if grant is None:
@@ -156,20 +154,15 @@ def show(request_id: int):
 
 
 def load_request(request_id: int) -> GrantRequest:
-    """The request with everything its page shows, if the user may see it. A view of a restricted request is
-    audited (and committed) first, so the loaded request is not expired by that commit."""
-    row = db.session.execute(select(GrantRequest.id, GrantRequest.confidentiality).where(
-        GrantRequest.id == request_id, services.visible_requests(current_user))).first()
-    if row is None:
-        abort(404)
-    if row.confidentiality == RESTRICTED:
-        audit(AuditEntry.VIEW, GrantRequest.__record_type__, row.id, f"Request #{row.id}")
-        db.session.commit()
-    return visible_request(request_id, joinedload(GrantRequest.defender).joinedload(Defender.country),
-                           joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-                           selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
-                           selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
-                           selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-                           selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
-                           selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
-                           selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
+    """The request with everything its page shows, if the user may see it (each view is audited)."""
+    grant = visible_request(request_id, joinedload(GrantRequest.defender).joinedload(Defender.country),
+                            joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
+                            selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
+                            selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
+                            selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
+                            selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
+                            selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
+                            selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
+    if grant.confidentiality == RESTRICTED:
+        record_view(GrantRequest.__record_type__, grant.id, grant.name)
+    return grant

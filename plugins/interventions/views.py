@@ -11,8 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import jobs
-from core.audit.capture import record as audit
-from core.audit.models import AuditEntry
+from core.audit.capture import record_view
 from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import User, utcnow
@@ -156,8 +155,7 @@ def show(case_id: int):
     if case is None or not can_see(case, current_user):
         abort(404)
     if case.confidentiality == "restricted":
-        audit(AuditEntry.VIEW, Case.__record_type__, case.id, case.title)
-        db.session.commit()
+        record_view(Case.__record_type__, case.id, case.title)
     return _render_case(case)
 
 

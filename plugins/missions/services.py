@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, extract, select
 
 from core.audit.capture import record as audit
+from core.audit.capture import record_view
 from core.audit.models import AuditEntry
 from core.extensions import db
 from core.models import utcnow
@@ -349,5 +350,4 @@ def may_see_security(mission: Mission, user: Any, assigned_ids: set[int] | None 
 
 
 def viewed_security(mission: Mission) -> None:
-    audit(AuditEntry.VIEW, Mission.__record_type__, mission.id, f"{mission.title} (security assessment)")
-    db.session.commit()
+    record_view(Mission.__record_type__, mission.id, f"{mission.title} (security assessment)")

@@ -7,8 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.audit.capture import record as audit
-from core.audit.models import AuditEntry
+from core.audit.capture import record_view
 from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import User
@@ -116,8 +115,7 @@ def load_mission(mission_id: int, *options) -> Mission:
     if mission is None or not can_see(mission, current_user):
         abort(404)
     if mission.confidentiality == "restricted":
-        audit(AuditEntry.VIEW, Mission.__record_type__, mission.id, mission.title)
-        db.session.commit()
+        record_view(Mission.__record_type__, mission.id, mission.title)
     return mission
 
 
