@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.contributions import NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
+from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.models import utcnow
@@ -123,6 +123,20 @@ def observatory_defender_timeline(defender_id, user):
             entries.append(TimelineEntry(row.decided_at, "grant_decision", label, url, row.confidentiality,
                                          services.VIEW))
     return entries
+
+
+@hookimpl
+def observatory_deadlines(start, end, user):
+    """Beneficiaries' reports due (not yet received) between ``start`` and ``end``, for those who may see the
+    request; being restricted, they show in calendar feeds as bare "confidential" entries."""
+    if not can(services.VIEW, user):
+        return []
+    rows = db.session.execute(select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
+        services.visible_requests(user), GrantRequest.status == GrantRequest.APPROVED,
+        GrantRequest.report_received_on.is_(None), GrantRequest.report_due_on.between(start, end)))
+    return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
+                      "grant_report", url_for("assistance.show", request_id=row.id), services.VIEW,
+                      row.confidentiality) for row in rows]
 
 
 @hookimpl

@@ -1,5 +1,5 @@
 """What material assistance gives the platform: defender timelines and search for those allowed, dashboard
-widgets, anonymised counts for publications, demo data."""
+widgets, report deadlines, anonymised counts for publications, demo data."""
 from __future__ import annotations
 
 import html
@@ -42,6 +42,27 @@ def test_timeline_and_search_show_requests_only_to_those_allowed(app, make_user)
         login(client, make_user(role, email=email))
         assert "Grant request" not in client.get(f"/defenders/{defender}").get_data(as_text=True), role
         assert "Grant request" not in client.get("/search?q=aylin").get_data(as_text=True), role
+
+
+def test_reports_due_reach_the_upcoming_page_and_feed_of_those_allowed_only(app, make_user):
+    officer = make_user("case_officer")
+    request_id = add_request(app, officer)
+    _approve(app, make_user, request_id)
+    with app.app_context():
+        db.session.get(GrantRequest, request_id).report_due_on = date.today() + timedelta(days=5)
+        db.session.commit()
+    client = app.test_client()
+    login(client, officer)
+    assert f"Report due on grant request #{request_id}" in html.unescape(client.get("/upcoming").get_data(as_text=True))
+    address = post_form(client, "/upcoming/feed").get_data(as_text=True).split(
+        'id="feed-address" class="user-select-all fs-6">')[1].split("<")[0].replace("http://127.0.0.1:5000", "")
+    feed = app.test_client().get(address).get_data(as_text=True)
+    assert "Confidential deadline" in feed and "grant request" not in feed.lower()
+    for role, email in (("case_officer", "other@example.org"), ("readonly", "ro@example.org")):
+        other = app.test_client()
+        login(other, make_user(role, email=email))
+        assert "grant request" not in other.get("/upcoming").get_data(as_text=True).lower(), role
+        assert "grant request" not in other.get("/").get_data(as_text=True).lower(), role
 
 
 def test_dashboard_widgets_for_members_staff_and_coordinators(app, make_user):
