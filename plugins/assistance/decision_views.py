@@ -14,6 +14,7 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import utcnow
 from core.money import converted
+from core.navigation import page_argument, page_size
 from core.permissions import can, permission_required
 from core.records import pages
 
@@ -214,7 +215,9 @@ def committee():
     """What waits for the member, oldest first, with emergencies pending too long flagged."""
     hours = current_app.config["ASSISTANCE_EMERGENCY_HOURS"]
     now = utcnow()
+    pagination = db.paginate(services.waiting_query(current_user), page=page_argument(), per_page=page_size(),
+                             error_out=False)
     waiting = [(grant, now - (grant.submitted_at or grant.created_at),
                 grant.urgency == GrantRequest.EMERGENCY and now - (grant.submitted_at or now) > timedelta(hours=hours))
-               for grant in services.waiting_for(current_user)]
-    return render_template("assistance/committee.html", waiting=waiting, hours=hours)
+               for grant in pagination.items]
+    return render_template("assistance/committee.html", waiting=waiting, hours=hours, pagination=pagination)

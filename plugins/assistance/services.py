@@ -350,15 +350,20 @@ def revise(request: GrantRequest, outcome: str, amount: Decimal | None, conditio
     _new_decision(request, Decision.REVISION, outcome, amount, conditions, reason, chair)
 
 
-def waiting_for(member: Any, limit: int | None = None) -> list[GrantRequest]:
+def waiting_query(member: Any) -> Select:
     """Requests before the committee (or awaiting ratification) on which ``member`` has neither voted nor
-    declared a conflict, oldest first: one query."""
+    declared a conflict, oldest first."""
     voted = select(Vote.request_id).where(Vote.member_id == member.id)
     conflicted = select(Conflict.request_id).where(Conflict.member_id == member.id, Conflict.has_conflict.is_(True))
-    query = select(GrantRequest).where(
+    return select(GrantRequest).where(
         (GrantRequest.status == GrantRequest.SUBMITTED) | GrantRequest.awaiting_ratification.is_(True),
         GrantRequest.id.not_in(voted), GrantRequest.id.not_in(conflicted)).order_by(
         GrantRequest.submitted_at, GrantRequest.id)
+
+
+def waiting_for(member: Any, limit: int | None = None) -> list[GrantRequest]:
+    """The first ``limit`` (or all) of :func:`waiting_query`, in one query."""
+    query = waiting_query(member)
     return list(db.session.scalars(query.limit(limit) if limit else query))
 
 

@@ -110,6 +110,12 @@ def test_the_committee_page_lists_what_waits_with_emergencies_flagged(app, make_
     page = html.unescape(client.get("/assistance/committee").get_data(as_text=True))
     assert f"Request #{normal}" in page and f"Request #{urgent}" in page
     assert "emergency waiting more than 48 hours" in page and "2 days, 2 hours" in page
+    app.config["PAGE_SIZE"] = 1  # the list is paginated in the database, oldest first
+    first, second = (html.unescape(client.get(f"/assistance/committee?page={n}").get_data(as_text=True))
+                     for n in (1, 2))
+    assert f"Request #{urgent}<" in first and f"Request #{normal}<" not in first
+    assert f"Request #{normal}<" in second and f"Request #{urgent}<" not in second
+    app.config["PAGE_SIZE"] = 25
     post_form(client, f"/assistance/{normal}/conflict", {"has_conflict": "y"})
     page = client.get("/assistance/committee").get_data(as_text=True)
     assert f"Request #{normal}<" not in page and f"Request #{urgent}" in page
