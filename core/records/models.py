@@ -97,12 +97,17 @@ class Assignment(db.Model):
     """A user assigned to a record of any kind; restricted records are visible to them (and admins) only."""
 
     __tablename__ = "core_assignments"
-    __table_args__ = (UniqueConstraint("record_type", "record_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("record_type", "record_id", "user_id"),
+        # "Which records of this type is this user assigned to?": asked by every list a user sees, it must
+        # not read the assignments of everyone else.
+        Index("ix_core_assignments_user_type_record", "user_id", "record_type", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_type: Mapped[str] = mapped_column(String(50))
     record_id: Mapped[int] = mapped_column(Integer, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"))
     user: Mapped[User] = relationship()
 
 
