@@ -73,10 +73,9 @@ SORTS = {
 
 def cases_query(user: Any, filters: CaseFilters) -> Select:
     """The cases ``user`` may see, filtered and sorted in the database."""
-    query = select(Case).where(visible(Case, user))
-    found = search.matching(Case.id, filters.q)
-    if found is not None:
-        query = query.where(found)
+    sort = filters.sort if filters.sort in SORTS else "-created"
+    query = search.restrict_to_matches(select(Case).where(visible(Case, user)), filters.q,
+                                       newest_first=sort == "-created")
     if filters.country:
         query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == filters.country)
                             .scalar_subquery())
@@ -98,7 +97,7 @@ def cases_query(user: Any, filters: CaseFilters) -> Select:
             Assignment.record_type == Case.__record_type__, Assignment.user_id == int(filters.officer))))
     if filters.confidentiality:
         query = query.where(at_level(Case, user, filters.confidentiality))
-    return query.order_by(*SORTS.get(filters.sort, SORTS["-created"]))
+    return query if sort == "-created" else query.order_by(*SORTS[sort])
 
 
 def awaiting_verification(user: Any, limit: int = 10) -> list[Case]:
