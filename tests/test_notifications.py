@@ -182,3 +182,37 @@ def test_mail_is_sent_through_smtp_when_configured(make_app, make_user):
     [mail] = _outbox(app)
     assert mail.status == "sent", mail.error
     assert received and f"To: {colleague.email}" in received[0]
+
+
+KIND_PLUGIN = '''
+from core.contributions import NotificationKind
+from core.hookspecs import hookimpl
+
+@hookimpl
+def observatory_notification_kinds():
+    return [NotificationKind("court_date", "Court dates set", "A court date was set for %(record)s.",
+                             "A court date was set", email=True)]
+'''
+
+
+def test_hook_observatory_notification_kinds(tmp_path, monkeypatch, make_app, make_user):
+    """A plugin's kind is offered on the account page, sent as the user chose, and worded even once the
+    plugin is disabled (as a generic notice)."""
+    from core.notifications.services import notify
+
+    install_plugin(tmp_path / "site", monkeypatch, KIND_PLUGIN, entry_name="courts")
+    app = make_app()
+    user = make_user("case_officer")
+    client = app.test_client()
+    login(client, user)
+    assert "Court dates set" in client.get("/account/notifications").get_data(as_text=True)
+    with app.test_request_context():
+        assert notify([user.id], "court_date", {"record": "Case 12"}, "/cases/12") == 1
+        db.session.commit()
+    assert "A court date was set for Case 12." in client.get("/notifications").get_data(as_text=True)
+    assert [m.subject for m in _outbox(app)] == ["[Observatory] A court date was set"]
+    disabled = make_app(PLUGINS_DISABLED=["courts"])
+    other = disabled.test_client()
+    login(other, user)
+    page = other.get("/notifications").get_data(as_text=True)
+    assert "A notification from a feature that is no longer enabled" in page and "Court dates" not in page
