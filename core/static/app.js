@@ -26,8 +26,23 @@
     }, 1500);
   }
 
+  // A form whose fields depend on a chosen type (an advocacy action's requirements): show only those
+  // the type needs; without JavaScript every field stays visible with its explanation.
+  function followType(select) {
+    var parts = document.querySelectorAll("[data-needed-by]");
+    function update() {
+      parts.forEach(function (part) {
+        part.hidden = part.dataset.neededBy.split(" ").indexOf(select.value) === -1;
+      });
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var job = document.getElementById("job");
     if (job) { pollJob(job); }
+    var type = document.getElementById("action-type");
+    if (type) { followType(type); }
   });
 })();

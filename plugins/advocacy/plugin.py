@@ -1,9 +1,225 @@
-"""Advocacy: Submissions to intergovernmental mechanisms, their deadlines and answers.
+"""Advocacy: what was sent to UN, OAS, AU, OSCE, EU and Council of Europe mechanisms, what came back and what
+is due next. The hook implementations below are everything the plugin gives the platform."""
+from __future__ import annotations
 
-Its features are not built yet, so it implements no hook and adds nothing to the interface;
-the plugins page lists it as loaded.
-"""
+from datetime import timedelta
+
+import click
+from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from core.contributions import (
+    PUBLIC,
+    DatedItem,
+    MergeResult,
+    NavItem,
+    Permission,
+    RecordChoice,
+    RecordType,
+    SearchHit,
+    TimelineEntry,
+    Widget,
+)
+from core.extensions import db
+from core.hookspecs import hookimpl
+from core.models import utcnow
+from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
+from core.records.merging import relink
+from core.records.tokens import matching_word_prefixes
+from core.records.visibility import can_see, visible
+
+from . import requirements, services
+from .forms import ANSWER_KINDS
+from .models import AdvocacyAction, ActionDefender, Mechanism, MechanismSession, Answer
 
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
+WIDGET_DAYS, WIDGET_ROWS = 60, 8
+
+
+@hookimpl
+def observatory_blueprints():
+    from . import catalogue_views  # noqa: F401 - it adds its pages
+    from .views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def observatory_permissions():
+    return [
+        Permission(services.VIEW, _l("See advocacy with intergovernmental mechanisms"),
+                   default_roles=(COORDINATOR, CASE_OFFICER, READ_ONLY)),
+        Permission(services.EDIT, _l("Record advocacy actions, their answers and the mechanisms' sessions"),
+                   default_roles=(COORDINATOR, CASE_OFFICER)),
+        Permission(services.CATALOGUE, _l("Edit the catalogue of mechanisms")),
+    ]
+
+
+@hookimpl
+def observatory_nav_items():
+    return [NavItem(_l("Advocacy"), "advocacy.index", services.VIEW, order=50)]
+
+
+def _may_see_answer(response: Answer, user) -> bool:
+    return can_see(response.action, user)
+
+
+@hookimpl
+def observatory_record_types():
+    return [RecordType(AdvocacyAction.__record_type__, AdvocacyAction, _l("Advocacy action"), services.VIEW, services.EDIT,
+                       "advocacy.show", "action_id"),
+            RecordType(Answer.__record_type__, Answer, _l("Answer from a mechanism"), services.VIEW,
+                       services.EDIT, "advocacy.answer", "answer_id", may_see=_may_see_answer)]
+
+
+@hookimpl
+def observatory_record_choices(kind, query, ids, user, limit):
+    """Advocacy actions other plugins may link to: by words, or by id."""
+    if kind != AdvocacyAction.__record_type__ or not can(services.VIEW, user):
+        return []
+    conditions = [AdvocacyAction.id.in_(ids)] if ids else matching_word_prefixes(AdvocacyAction, query)
+    if not conditions:
+        return []
+    rows = db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.sent_on).where(
+        visible(AdvocacyAction, user), *conditions).order_by(AdvocacyAction.id.desc()).limit(limit))
+    return [RecordChoice(kind, row.id, row.title, row.sent_on.isoformat() if row.sent_on else "",
+                         url_for("advocacy.show", action_id=row.id)) for row in rows]
+
+
+@hookimpl
+def observatory_dashboard_widgets(user):
+    """The mechanisms' sessions and deadlines of the next 60 days, and the replies overdue: two short reads."""
+    if not can(services.VIEW, user):
+        return []
+    today = utcnow().date()
+    dates = db.session.execute(
+        select(MechanismSession.id, MechanismSession.title, MechanismSession.kind, MechanismSession.starts_on,
+               MechanismSession.ends_on, Mechanism.id.label("mechanism_id"), Mechanism.abbreviation)
+        .join(Mechanism).where(MechanismSession.starts_on <= today + timedelta(days=WIDGET_DAYS),
+                               func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today)
+        .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)).all()
+    overdue = db.session.execute(
+        select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.reply_expected_by, Mechanism.abbreviation)
+        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
+        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today)
+        .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(WIDGET_ROWS)).all()
+    return [Widget(_l("Advocacy"), "advocacy/_widget.html", {"dates": dates, "overdue": overdue,
+                                                             "days": WIDGET_DAYS}, services.VIEW, order=50)]
+
+
+@hookimpl
+def observatory_deadlines(start, end, user):
+    """The mechanisms' sessions and deadlines (public dates), and the replies expected on visible actions."""
+    if not can(services.VIEW, user):
+        return []
+    items = []
+    for row in db.session.execute(
+            select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on,
+                   MechanismSession.ends_on, Mechanism.id, Mechanism.abbreviation, Mechanism.name_en)
+            .join(Mechanism).where(or_(MechanismSession.starts_on.between(start, end),
+                                       MechanismSession.ends_on.between(start, end)))):
+        url = url_for("advocacy.mechanism", mechanism_id=row.id)
+        body = row.abbreviation or row.name_en
+        if row.kind == MechanismSession.DEADLINE:
+            items.append(DatedItem(row.starts_on, _l("Deadline, %(body)s: %(title)s", body=body, title=row.title),
+                                   "mechanism_deadline", url, services.VIEW, PUBLIC))
+            continue
+        if start <= row.starts_on <= end:
+            items.append(DatedItem(row.starts_on, _l("Session opens, %(body)s: %(title)s", body=body,
+                                                     title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
+        if row.ends_on and start <= row.ends_on <= end and row.ends_on != row.starts_on:
+            items.append(DatedItem(row.ends_on, _l("Session closes, %(body)s: %(title)s", body=body,
+                                                   title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
+    for row in db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.reply_expected_by, AdvocacyAction.confidentiality)
+                                  .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by.between(start, end))):
+        items.append(DatedItem(row.reply_expected_by, _l("Reply expected: %(title)s", title=row.title),
+                               "reply_expected", url_for("advocacy.show", action_id=row.id), services.VIEW,
+                               row.confidentiality))
+    return items
+
+
+@hookimpl
+def observatory_defender_timeline(defender_id, user):
+    """The actions concerning the defender (when sent, or drafted) and the answers to them, in two queries."""
+    if not can(services.VIEW, user):
+        return []
+    actions = db.session.execute(
+        select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on, AdvocacyAction.created_at, AdvocacyAction.confidentiality,
+               Mechanism.abbreviation, Mechanism.name_en)
+        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id).join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
+        .where(ActionDefender.defender_id == defender_id, visible(AdvocacyAction, user))).all()
+    entries = []
+    for row in actions:
+        body = row.abbreviation or row.name_en
+        label = _l("Sent to %(body)s: %(title)s", body=body, title=row.title) if row.sent_on \
+            else _l("Drafted for %(body)s: %(title)s", body=body, title=row.title)
+        entries.append(TimelineEntry(row.sent_on or row.created_at, "advocacy", label,
+                                     url_for("advocacy.show", action_id=row.id), row.confidentiality, services.VIEW))
+    if actions:
+        confidentiality = {row.id: row.confidentiality for row in actions}
+        for response in db.session.execute(select(Answer.id, Answer.action_id, Answer.kind,
+                                                  Answer.received_on).where(
+                Answer.action_id.in_(list(confidentiality)))):
+            entries.append(TimelineEntry(response.received_on, "advocacy_answer",
+                                         _l("Answer: %(kind)s", kind=ANSWER_KINDS.get(response.kind, response.kind)),
+                                         url_for("advocacy.show", action_id=response.action_id)
+                                         + f"#answer-{response.id}",
+                                         confidentiality[response.action_id], services.VIEW))
+    return entries
+
+
+@hookimpl
+def observatory_search(query, user, limit):
+    """Actions holding every word (as word prefixes) in their title, reference and text; mechanisms by name."""
+    if not can(services.VIEW, user):
+        return []
+    hits = []
+    conditions = matching_word_prefixes(AdvocacyAction, query)
+    if conditions:
+        rows = db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.confidentiality,
+                                         AdvocacyAction.reference).where(visible(AdvocacyAction, user), *conditions)
+                                  .order_by(AdvocacyAction.id.desc()).limit(limit))
+        hits += [SearchHit(row.title, url_for("advocacy.show", action_id=row.id), _l("Advocacy action"),
+                           " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
+                           services.VIEW, row.confidentiality, score=1.1) for row in rows]
+    text = query.strip().lower()
+    if len(text) >= 3:
+        pattern = f"%{text}%"
+        rows = db.session.scalars(select(Mechanism).where(Mechanism.active.is_(True), or_(
+            func.lower(Mechanism.abbreviation).like(pattern), func.lower(Mechanism.name_en).like(pattern),
+            func.lower(Mechanism.name_fr).like(pattern), func.lower(Mechanism.name_es).like(pattern)))
+            .order_by(Mechanism.position).limit(limit))
+        hits += [SearchHit(m.name, url_for("advocacy.mechanism", mechanism_id=m.id), _l("Mechanism"),
+                           services.SYSTEM_LABELS.get(m.system, m.system), services.VIEW, PUBLIC, score=1.0)
+                 for m in rows]
+    return hits
+
+
+@hookimpl
+def observatory_merge_records(kind, source_id, target_id, only):
+    if kind == "defender":
+        return MergeResult("advocacy", relink(ActionDefender, ActionDefender.defender_id, ActionDefender.action_id,
+                                              "advocacy_action_defenders", source_id, target_id, only))
+    return None
+
+
+@click.command("advocacy-catalogue")
+def catalogue_command() -> None:
+    """Add the mechanisms shipped with this version that the catalogue lacks (edited ones are kept)."""
+    added = services.load_catalogue()
+    db.session.commit()
+    click.echo(f"{len(added)} mechanism(s) added" + (f": {', '.join(added)}" if added else "."))
+
+
+@hookimpl
+def observatory_cli_commands():
+    return [catalogue_command]
+
+
+@hookimpl(trylast=True)  # after the plugins whose cases and missions the demo actions concern
+def observatory_demo_data(scale):
+    from .demo import load
+
+    return f"{load(scale)} advocacy actions"

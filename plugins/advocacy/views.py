@@ -1,0 +1,361 @@
+"""Advocacy action pages: the list, the form with its requirement checklist, the action's page (defenders and
+their consent, linked records, sending, answers) and the country pages."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.attachments import storage
+from core.attachments.models import Attachment
+from core.attachments.views import AttachmentForm, attachments_of
+from core.audit.capture import record_view
+from core.contributions import RESTRICTED
+from core.extensions import db
+from core.forms import ConfirmForm
+from core.models import User, utcnow
+from core.pagination import paginate
+from core.permissions import can, permission_required
+from core.records import pages
+from core.records.models import Country, Defender
+from core.records.registry import choices, record_types
+from core.records.services import DefenderFilters, defenders_query
+from core.records.visibility import assignee_ids, can_see, visible_records
+
+from . import requirements, services
+from .forms import (
+    CONSENT_LABELS,
+    ANSWER_KINDS,
+    STATE_LABELS,
+    ActionForm,
+    ConsentForm,
+    LinkDefenderForm,
+    LinkRecordForm,
+    AnswerForm,
+    SendForm,
+    language_choices,
+    language_name,
+)
+from .models import AdvocacyAction, ActionDefender, ActionRecordLink, Mechanism, Answer
+
+blueprint = Blueprint("advocacy", __name__, url_prefix="/advocacy", template_folder="templates")
+FILTERS = ("q", "mechanism", "system", "type", "country", "state", "year", "sort")
+LINKABLE = ("case", "mission")  # other plugins' records an action may concern, when those plugins are enabled
+
+
+@blueprint.context_processor
+def advocacy_helpers() -> dict:
+    return {"type_label": requirements.type_label, "answer_kinds": ANSWER_KINDS, "language_name": language_name,
+            "system_labels": services.SYSTEM_LABELS, "today": utcnow().date()}
+
+
+# --- List ----------------------------------------------------------------------------------------
+
+@blueprint.route("/")
+@permission_required(services.VIEW)
+def index():
+    filters = services.ActionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
+    pagination = paginate(services.actions_query(current_user, filters),
+                          selectinload(AdvocacyAction.mechanism), selectinload(AdvocacyAction.country))
+    return render_template("advocacy/index.html", pagination=pagination, filters=filters,
+                           outcomes=services.latest_outcomes([a.id for a in pagination.items]),
+                           mechanisms=services.mechanisms(active_only=False), states=STATE_LABELS,
+                           country_options=pages.country_options, types=requirements.TYPES)
+
+
+# --- Drafting ------------------------------------------------------------------------------------
+
+def _action_form(action: AdvocacyAction | None) -> ActionForm:
+    catalogue = services.mechanisms(active_only=False)
+    offered = [m for m in catalogue if m.active or (action is not None and m.id == action.mechanism_id)]
+    form = ActionForm(obj=action, working_languages={m.id: m.languages for m in catalogue})
+    form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in offered]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    form.language.choices = language_choices()
+    form.assignees.choices = [(row.id, row.name) for row in db.session.execute(
+        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))]
+    if not form.is_submitted():
+        if action is not None:
+            form.mechanism.data = action.mechanism_id
+            form.country.data = action.country.alpha3 if action.country else ""
+            form.assignees.data = sorted(assignee_ids(action))
+            for name in ActionForm.DETAIL_FIELDS:
+                form[name].data = action.detail(name)
+        elif request.args.get("mechanism", "").isdigit():
+            form.mechanism.data = int(request.args["mechanism"])
+    return form
+
+
+def _save(form: ActionForm, action: AdvocacyAction | None):
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("type", "language", "made_public_on", "confidentiality")}
+        data["mechanism_id"] = form.mechanism.data
+        data.update({name: (form[name].data or "").strip() for name in ("title", "text", "reference")})
+        country = pages.country_named(form.country.data) if form.country.data else None
+        data["country_id"] = country.id if country else None
+        details = {name: (form[name].data or "").strip() for name in ActionForm.DETAIL_FIELDS}
+        saved = services.save_action(action or AdvocacyAction(), data, details, set(form.assignees.data or []),
+                                     current_user)
+        flash(_("The action was saved."), "success")
+        return redirect(url_for("advocacy.show", action_id=saved.id))
+    return render_template("advocacy/form.html", form=form, action=action,
+                           needs={key: requirements.types_needing(key) for key in requirements.ELEMENTS},
+                           missing=requirements.missing(action) if action else []), 422 if form.errors else 200
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def create():
+    return _save(_action_form(None), None)
+
+
+@blueprint.route("/<int:action_id>/edit", methods=["GET", "POST"])
+@permission_required(services.EDIT)
+def edit(action_id: int):
+    action = load_action(action_id)
+    return _save(_action_form(action), action)
+
+
+# --- The action's page ---------------------------------------------------------------------------
+
+def load_action(action_id: int) -> AdvocacyAction:
+    """The action with what its page shows, if the user may see it; viewing a restricted one is audited."""
+    action = db.session.scalars(select(AdvocacyAction).where(AdvocacyAction.id == action_id).options(
+        joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country),
+        selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender),
+        selectinload(AdvocacyAction.record_links), selectinload(AdvocacyAction.answers))).first()
+    if action is None or not can_see(action, current_user):
+        abort(404)
+    if action.confidentiality == RESTRICTED:
+        record_view(AdvocacyAction.__record_type__, action.id, action.title)
+    return action
+
+
+@blueprint.route("/<int:action_id>")
+@permission_required(services.VIEW)
+def show(action_id: int):
+    return render_action(load_action(action_id))
+
+
+def render_action(action: AdvocacyAction, status: int = 200, **forms):
+    can_edit = can(services.EDIT)
+    linked = {}
+    for kind in {link.record_type for link in action.record_links}:
+        ids = [link.record_id for link in action.record_links if link.record_type == kind]
+        linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
+    answer_files = {}
+    if action.answers:
+        for file in db.session.scalars(select(Attachment).where(
+                Attachment.record_type == Answer.__record_type__,
+                Attachment.record_id.in_([r.id for r in action.answers])).order_by(Attachment.id)):
+            answer_files.setdefault(file.record_id, []).append(file)
+    allowed = {d.id for d in visible_records([link.defender for link in action.defender_links], current_user)}
+    send_form = forms.get("send_form") or SendForm(formdata=None, reference=action.reference,
+                                                   sent_on=action.sent_on or utcnow().date())
+    return render_template(
+        "advocacy/show.html", action=action, can_edit=can_edit, record=action,
+        missing=requirements.missing(action), elements=requirements.elements_for(action.type),
+        defender_links=[link for link in action.defender_links if link.defender_id in allowed],
+        hidden_defenders=sum(1 for link in action.defender_links if link.defender_id not in allowed),
+        consent_labels=CONSENT_LABELS, linked=linked, linkable=_linkable(),
+        found=_find_defenders(action) if can_edit else [],
+        found_records=_found_records(action) if can_edit else [],
+        answer_files=answer_files, assignees=pages.assignee_names(action),
+        send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
+            formdata=None, received_on=utcnow().date()),
+        consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
+        record_form=LinkRecordForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        attachments=attachments_of(action), attachment_form=AttachmentForm(formdata=None)), status
+
+
+def page_with_errors(action_id: int, **forms):
+    """The action's page again with the submitted form and its errors (422); nothing was saved."""
+    db.session.rollback()
+    return render_action(load_action(action_id), 422, **forms)
+
+
+def _linkable() -> dict[str, object]:
+    types = record_types()
+    return {kind: types[kind].label for kind in LINKABLE if kind in types and can(types[kind].view_permission)}
+
+
+def _find_defenders(action: AdvocacyAction) -> list[Defender]:
+    words = request.args.get("find", "").strip()[:100]
+    if not words:
+        return []
+    linked = {link.defender_id for link in action.defender_links}
+    query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
+    return [d for d in db.session.scalars(query) if d.id not in linked][:10]
+
+
+def _found_records(action: AdvocacyAction) -> list:
+    kind, words = request.args.get("record_type", ""), request.args.get("find_record", "").strip()
+    if kind not in _linkable() or not words:
+        return []
+    linked = {(link.record_type, link.record_id) for link in action.record_links}
+    return [c for c in choices(kind, current_user, query=words, limit=20) if (c.kind, c.id) not in linked][:10]
+
+
+def visible_action(action_id: int) -> AdvocacyAction:
+    return pages.visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
+
+
+@blueprint.route("/<int:action_id>/defenders", methods=["POST"])
+@permission_required(services.EDIT)
+def link_defender(action_id: int):
+    action = visible_action(action_id)
+    form = LinkDefenderForm()
+    defender = db.session.get(Defender, form.defender_id.data) if form.validate_on_submit() else None
+    if defender is None or not can_see(defender, current_user):
+        abort(400)
+    services.link_defender(action, defender.id)
+    flash(_("%(name)s is now linked to this action.", name=defender.name), "success")
+    return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
+
+
+@blueprint.route("/<int:action_id>/defenders/<int:defender_id>/remove", methods=["POST"])
+@permission_required(services.EDIT)
+def unlink_defender(action_id: int, defender_id: int):
+    action = visible_action(action_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    action.defender_links = [link for link in action.defender_links if link.defender_id != defender_id]
+    db.session.commit()
+    return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
+
+
+@blueprint.route("/<int:action_id>/consent", methods=["POST"])
+@permission_required(services.EDIT)
+def consent(action_id: int):
+    action = visible_action(action_id)
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.record_consent(action, form.defender_id.data, form.consent.data, form.consent_on.data)
+    except services.AdvocacyError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("The consent was recorded."), "success")
+    return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
+
+
+@blueprint.route("/<int:action_id>/records", methods=["POST"])
+@permission_required(services.EDIT)
+def link_record(action_id: int):
+    action = visible_action(action_id)
+    form = LinkRecordForm()
+    if not form.validate_on_submit() or form.record_type.data not in _linkable():
+        abort(400)
+    if not choices(form.record_type.data, current_user, ids=[form.record_id.data], limit=1):
+        abort(400)  # not a record the user may see
+    key = (form.record_type.data, form.record_id.data)
+    if key not in {(link.record_type, link.record_id) for link in action.record_links}:
+        action.record_links.append(ActionRecordLink(record_type=key[0], record_id=key[1]))
+        db.session.commit()
+    flash(_("The record is now linked to this action."), "success")
+    return redirect(url_for("advocacy.show", action_id=action.id) + "#records")
+
+
+@blueprint.route("/<int:action_id>/records/<int:link_id>/remove", methods=["POST"])
+@permission_required(services.EDIT)
+def unlink_record(action_id: int, link_id: int):
+    action = visible_action(action_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    action.record_links = [link for link in action.record_links if link.id != link_id]
+    db.session.commit()
+    return redirect(url_for("advocacy.show", action_id=action.id) + "#records")
+
+
+@blueprint.route("/<int:action_id>/send", methods=["POST"])
+@permission_required(services.EDIT)
+def send(action_id: int):
+    action = visible_action(action_id)
+    form = SendForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_sent(action, form.sent_on.data, (form.reference.data or "").strip(),
+                               form.reply_expected_by.data)
+        except services.AdvocacyError as error:
+            form.sent_on.errors = [*form.sent_on.errors, error.message]
+        else:
+            flash(_("The action is recorded as sent."), "success")
+            return redirect(url_for("advocacy.show", action_id=action.id))
+    return page_with_errors(action_id, send_form=form)
+
+
+@blueprint.route("/<int:action_id>/answers", methods=["POST"])
+@permission_required(services.EDIT)
+def add_answer(action_id: int):
+    """Record an answer and, if given, its document; both or neither are saved."""
+    action = visible_action(action_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            response = services.add_response(action, form.kind.data, form.received_on.data,
+                                             (form.summary.data or "").strip(), form.expect_reply_by.data,
+                                             current_user)
+            upload = form.document.data
+            if upload and getattr(upload, "filename", ""):
+                stored = storage.store(upload.stream, upload.filename)
+                db.session.add(Attachment(record_type=Answer.__record_type__, record_id=response.id,
+                                          name=stored.name, stored_name=stored.stored_name, mimetype=stored.mimetype,
+                                          size=stored.size, sha256=stored.sha256, uploaded_by_id=current_user.id))
+        except services.AdvocacyError as error:
+            form.received_on.errors = [*form.received_on.errors, error.message]
+        except storage.RejectedFile as refusal:
+            form.document.errors = [*form.document.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(_("The answer was recorded."), "success")
+            return redirect(url_for("advocacy.show", action_id=action.id) + "#answers")
+    return page_with_errors(action_id, answer_form=form)
+
+
+@blueprint.route("/answers/<int:answer_id>")
+@permission_required(services.VIEW)
+def answer(answer_id: int):
+    """Where an answer lives (its action's page): attachments and the audit trail link answers here."""
+    found = db.session.get(Answer, answer_id)
+    if found is None:
+        abort(404)
+    action = visible_action(found.action_id)
+    return redirect(url_for("advocacy.show", action_id=action.id) + f"#answer-{found.id}")
+
+
+# --- Countries -----------------------------------------------------------------------------------
+
+@blueprint.route("/countries/")
+@permission_required(services.VIEW)
+def countries():
+    return render_template("advocacy/countries.html", rows=services.countries_with_actions(current_user))
+
+
+@blueprint.route("/countries/<alpha3>")
+@permission_required(services.VIEW)
+def country(alpha3: str):
+    """Every action about a country the user may see, with what each mechanism was sent and what came back."""
+    found = db.session.scalar(select(Country).where(Country.alpha3 == alpha3.upper()[:3]))
+    if found is None:
+        abort(404)
+    condition = AdvocacyAction.country_id == found.id
+    filters = services.ActionFilters(country=found.alpha3, sort="-sent")
+    pagination = paginate(services.actions_query(current_user, filters), selectinload(AdvocacyAction.mechanism))
+    return render_template("advocacy/country.html", country=found, pagination=pagination,
+                           outcomes=services.latest_outcomes([a.id for a in pagination.items]),
+                           counts=services.outcome_counts(current_user, condition),
+                           per_mechanism=services.by_mechanism(current_user, condition))
+
+
+def mechanism_page_data(mechanism: Mechanism) -> dict:
+    """What the mechanism's page lists: its sessions, what was sent to it (paginated), and the results."""
+    condition = AdvocacyAction.mechanism_id == mechanism.id
+    coming, gone = services.sessions_of(mechanism.id, utcnow().date())
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))),
+                          selectinload(AdvocacyAction.country))
+    return {"coming": coming, "gone": gone, "pagination": pagination,
+            "outcomes": services.latest_outcomes([a.id for a in pagination.items]),
+            "counts": services.outcome_counts(current_user, condition)}
