@@ -45,10 +45,11 @@ def test_bundled_plugins_are_discovered_through_entry_points(app):
     assert plugins["core"].status == ACTIVE
 
 
-def test_plugins_without_features_contribute_nothing(app):
+def test_each_bundled_plugin_registers_its_pages_under_its_own_name(app):
     plugins = host(app).plugins
-    assert plugins["advocacy"].hooks == []
-    assert "advocacy" not in app.blueprints
+    for name in ("interventions", "missions", "assistance", "advocacy"):
+        assert "observatory_blueprints" in plugins[name].hooks
+        assert name in app.blueprints
 
 
 def test_third_party_package_adds_a_plugin_without_touching_the_repository(tmp_path, monkeypatch, make_app, make_user):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import get_locale
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,7 @@ class Mechanism(db.Model):
     """A body or procedure: the Special Rapporteur on defenders, the IACHR's precautionary measures..."""
 
     __tablename__ = "advocacy_mechanisms"
+    __record_type__ = "advocacy_mechanism"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,15 +50,16 @@ class Mechanism(db.Model):
 
     @property
     def name(self) -> str:
-        """The name in the reader's language, else in English."""
-        return self.name_in(str(get_locale() or "en"))
+        """The name in the reader's language, else in English (outside a request: the audit trail, jobs)."""
+        return self.name_in(str(get_locale() or "en") if has_request_context() else "en")
 
     def name_in(self, language: str) -> str:
         return getattr(self, f"name_{language}", None) or self.name_en
 
     @property
     def submission(self) -> str:
-        return getattr(self, f"submission_{get_locale() or 'en'}", None) or self.submission_en
+        language = str(get_locale() or "en") if has_request_context() else "en"
+        return getattr(self, f"submission_{language}", None) or self.submission_en
 
     @property
     def languages(self) -> list[str]:
@@ -73,6 +76,7 @@ class MechanismSession(db.Model):
     __tablename__ = "advocacy_sessions"
     __table_args__ = (Index("ix_advocacy_sessions_starts", "starts_on", "mechanism_id"),
                       Index("ix_advocacy_sessions_ends", "ends_on"))
+    __record_type__ = "advocacy_session"
     __audited__ = True
 
     SESSION, DEADLINE = "session", "deadline"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, cast, func, literal, null, or_, select, union_all
 
 from core.contributions import (
     PUBLIC,
@@ -36,6 +36,7 @@ from .models import AdvocacyAction, ActionDefender, Mechanism, MechanismSession,
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
 WIDGET_DAYS, WIDGET_ROWS = 60, 8
+BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en).label("abbreviation")
 
 
 @hookimpl
@@ -90,53 +91,61 @@ def observatory_record_choices(kind, query, ids, user, limit):
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    """The mechanisms' sessions and deadlines of the next 60 days, and the replies overdue: two short reads."""
+    """The mechanisms' sessions and deadlines of the next 60 days, and the replies overdue, read together in one
+    query (a few rows of each)."""
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    dates = db.session.execute(
-        select(MechanismSession.id, MechanismSession.title, MechanismSession.kind, MechanismSession.starts_on,
-               MechanismSession.ends_on, Mechanism.id.label("mechanism_id"), Mechanism.abbreviation)
+    dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
+                   MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
+                   Mechanism.id.label("mechanism_id"), BODY, literal(0).label("action_id")) \
         .join(Mechanism).where(MechanismSession.starts_on <= today + timedelta(days=WIDGET_DAYS),
-                               func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today)
-        .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)).all()
-    overdue = db.session.execute(
-        select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.reply_expected_by, Mechanism.abbreviation)
-        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
-        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today)
-        .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(WIDGET_ROWS)).all()
-    return [Widget(_l("Advocacy"), "advocacy/_widget.html", {"dates": dates, "overdue": overdue,
-                                                             "days": WIDGET_DAYS}, services.VIEW, order=50)]
+                               func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today) \
+        .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)
+    overdue = select(literal("overdue").label("part"), literal("").label("kind"), AdvocacyAction.title,
+                     AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
+                     Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
+        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
+        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today) \
+        .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(WIDGET_ROWS)
+    both = union_all(select(dates.subquery()), select(overdue.subquery())).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.part, both.c.day)).all()
+    return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
+        "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
+        "days": WIDGET_DAYS}, services.VIEW, order=50)]
 
 
 @hookimpl
 def observatory_deadlines(start, end, user):
-    """The mechanisms' sessions and deadlines (public dates), and the replies expected on visible actions."""
+    """The mechanisms' sessions and deadlines (public dates), and the replies expected on visible actions, in one
+    query."""
     if not can(services.VIEW, user):
         return []
+    sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
+                      MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
+                      literal(PUBLIC).label("confidentiality")).join(Mechanism).where(
+        or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
+    replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
+                     cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
+                     AdvocacyAction.confidentiality).where(visible(AdvocacyAction, user),
+                                                           AdvocacyAction.reply_expected_by.between(start, end))
     items = []
-    for row in db.session.execute(
-            select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on,
-                   MechanismSession.ends_on, Mechanism.id, Mechanism.abbreviation, Mechanism.name_en)
-            .join(Mechanism).where(or_(MechanismSession.starts_on.between(start, end),
-                                       MechanismSession.ends_on.between(start, end)))):
-        url = url_for("advocacy.mechanism", mechanism_id=row.id)
-        body = row.abbreviation or row.name_en
-        if row.kind == MechanismSession.DEADLINE:
-            items.append(DatedItem(row.starts_on, _l("Deadline, %(body)s: %(title)s", body=body, title=row.title),
-                                   "mechanism_deadline", url, services.VIEW, PUBLIC))
+    for row in db.session.execute(union_all(sessions, replies)):
+        if row.kind == "reply":
+            items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
+                                   url_for("advocacy.show", action_id=row.id), services.VIEW, row.confidentiality))
             continue
-        if start <= row.starts_on <= end:
-            items.append(DatedItem(row.starts_on, _l("Session opens, %(body)s: %(title)s", body=body,
-                                                     title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
-        if row.ends_on and start <= row.ends_on <= end and row.ends_on != row.starts_on:
-            items.append(DatedItem(row.ends_on, _l("Session closes, %(body)s: %(title)s", body=body,
-                                                   title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
-    for row in db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.reply_expected_by, AdvocacyAction.confidentiality)
-                                  .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by.between(start, end))):
-        items.append(DatedItem(row.reply_expected_by, _l("Reply expected: %(title)s", title=row.title),
-                               "reply_expected", url_for("advocacy.show", action_id=row.id), services.VIEW,
-                               row.confidentiality))
+        url = url_for("advocacy.mechanism", mechanism_id=row.id)
+        if row.kind == MechanismSession.DEADLINE:
+            items.append(DatedItem(row.day, _l("Deadline, %(body)s: %(title)s", body=row.abbreviation,
+                                               title=row.title), "mechanism_deadline", url, services.VIEW, PUBLIC))
+            continue
+        if start <= row.day <= end:
+            items.append(DatedItem(row.day, _l("Session opens, %(body)s: %(title)s", body=row.abbreviation,
+                                               title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
+        if row.until and start <= row.until <= end and row.until != row.day:
+            items.append(DatedItem(row.until, _l("Session closes, %(body)s: %(title)s", body=row.abbreviation,
+                                                 title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
     return items
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, extract, func, select
+from sqlalchemy import Select, extract, func, literal, select, union_all
 
 from core.extensions import db
 from core.models import utcnow
@@ -131,22 +131,26 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Answer]:
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
-    """How many visible actions matching ``condition`` got each kind of result, and how many were sent."""
-    actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition, AdvocacyAction.sent_on.is_not(None))
-    counts = dict(db.session.execute(select(Answer.kind, func.count(func.distinct(Answer.action_id)))
-                                     .where(Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES))
-                                     .group_by(Answer.kind)).all())
-    counts["sent"] = db.session.scalar(select(func.count()).select_from(actions.subquery()))
-    return counts
+    """How many visible actions matching ``condition`` were sent, and how many got each kind of result: one
+    query (the count of those sent, and the answers' counts by kind, read together)."""
+    actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
+                                              AdvocacyAction.sent_on.is_not(None))
+    sent = select(literal("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
+    results = select(Answer.kind.label("kind"), func.count(func.distinct(Answer.action_id)).label("n")).where(
+        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
+    return {row.kind: row.n for row in db.session.execute(union_all(sent, results))}
 
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
-    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones."""
-    base = select(MechanismSession).where(MechanismSession.mechanism_id == mechanism_id)
+    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones: one query."""
     current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today
-    coming = db.session.scalars(base.where(current).order_by(MechanismSession.starts_on)).all()
-    gone = db.session.scalars(base.where(~current).order_by(MechanismSession.starts_on.desc()).limit(past)).all()
-    return list(coming), list(gone)
+    mine = MechanismSession.mechanism_id == mechanism_id
+    coming = select(MechanismSession.id).where(mine, current)
+    gone = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()).limit(past)
+    rows = db.session.scalars(select(MechanismSession).where(MechanismSession.id.in_(
+        union_all(coming, select(gone.subquery().c.id)))).order_by(MechanismSession.starts_on)).all()
+    return ([row for row in rows if (row.ends_on or row.starts_on) >= today],
+            [row for row in reversed(rows) if (row.ends_on or row.starts_on) < today])
 
 
 # --- Saving --------------------------------------------------------------------------------------
@@ -254,7 +258,9 @@ def countries_with_actions(user: Any) -> list[tuple[Country, int]]:
 
 
 def by_mechanism(user: Any, condition: Any) -> list[tuple[Mechanism, int]]:
-    rows = db.session.execute(select(AdvocacyAction.mechanism_id, func.count()).where(visible(AdvocacyAction, user), condition)
-                              .group_by(AdvocacyAction.mechanism_id)).all()
-    found = {m.id: m for m in db.session.scalars(select(Mechanism).where(Mechanism.id.in_([r[0] for r in rows])))}
-    return sorted(((found[r[0]], r[1]) for r in rows), key=lambda pair: -pair[1])
+    """The mechanisms the visible actions matching ``condition`` went to, most used first (one query)."""
+    counts = select(AdvocacyAction.mechanism_id, func.count().label("n")).where(
+        visible(AdvocacyAction, user), condition).group_by(AdvocacyAction.mechanism_id).subquery()
+    rows = db.session.execute(select(Mechanism, counts.c.n).join(counts, counts.c.mechanism_id == Mechanism.id)
+                              .order_by(counts.c.n.desc(), Mechanism.position)).all()
+    return [(row[0], row[1]) for row in rows]

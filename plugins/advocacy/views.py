@@ -48,6 +48,7 @@ LINKABLE = ("case", "mission")  # other plugins' records an action may concern, 
 @blueprint.context_processor
 def advocacy_helpers() -> dict:
     return {"type_label": requirements.type_label, "answer_kinds": ANSWER_KINDS, "language_name": language_name,
+            "working_languages": lambda codes: ", ".join(map(language_name, codes)),
             "system_labels": services.SYSTEM_LABELS, "today": utcnow().date()}
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import Date, cast, literal, null, or_, select, union_all
 
 from core.contributions import (
     DatedItem,
@@ -113,28 +113,30 @@ def observatory_dashboard_widgets(user):
 
 @hookimpl
 def observatory_deadlines(start, end, user):
-    """Mission dates and trial hearings between ``start`` and ``end``; restricted missions carry their
-    level, so calendar feeds show them as bare "confidential" entries."""
+    """Mission dates and trial hearings between ``start`` and ``end``, read in one query; restricted missions
+    carry their level, so calendar feeds show them as bare "confidential" entries."""
     if not can(services.VIEW, user):
         return []
     live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
+    dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
+                   Mission.end_date.label("until"), Mission.confidentiality).where(
+        visible(Mission, user), live, or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
+    hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
+                      cast(null(), Date).label("until"), Mission.confidentiality).join(
+        Mission, Mission.id == Hearing.mission_id).where(visible(Mission, user), live, Hearing.held_on.between(start, end))
     items = []
-    for row in db.session.execute(select(Mission.id, Mission.title, Mission.start_date, Mission.end_date,
-                                         Mission.confidentiality).where(
-            visible(Mission, user), live, or_(Mission.start_date.between(start, end),
-                                              Mission.end_date.between(start, end)))):
+    for row in db.session.execute(union_all(dates, hearings)):
+        if row.kind == "hearing":
+            items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
+                                   url_for("missions.trial", mission_id=row.id), services.VIEW, row.confidentiality))
+            continue
         url = url_for("missions.show", mission_id=row.id)
-        if row.start_date and start <= row.start_date <= end:
-            items.append(DatedItem(row.start_date, _l("Mission begins: %(title)s", title=row.title), "mission",
+        if row.day and start <= row.day <= end:
+            items.append(DatedItem(row.day, _l("Mission begins: %(title)s", title=row.title), "mission",
                                    url, services.VIEW, row.confidentiality))
-        if row.end_date and start <= row.end_date <= end and row.end_date != row.start_date:
-            items.append(DatedItem(row.end_date, _l("Mission ends: %(title)s", title=row.title), "mission",
+        if row.until and start <= row.until <= end and row.until != row.day:
+            items.append(DatedItem(row.until, _l("Mission ends: %(title)s", title=row.title), "mission",
                                    url, services.VIEW, row.confidentiality))
-    for row in db.session.execute(select(Hearing.held_on, Mission.id, Mission.title, Mission.confidentiality)
-                                  .join(Mission).where(visible(Mission, user), live,
-                                                       Hearing.held_on.between(start, end))):
-        items.append(DatedItem(row.held_on, _l("Hearing: %(title)s", title=row.title), "hearing",
-                               url_for("missions.trial", mission_id=row.id), services.VIEW, row.confidentiality))
     return items
 
 
