@@ -38,7 +38,16 @@ MAX_QUERIES, MIN_RATIO = 10, 0.5
 
 
 def pages(defender_id: int, case_id: int | None = None, mission_id: int | None = None,
-          feed: str | None = None, request_id: int | None = None) -> dict[str, str]:
+          feed: str | None = None, request_id: int | None = None,
+          advocacy: tuple[int, int] | None = None) -> dict[str, str]:
+    mechanism_id, action_id = advocacy or (None, None)
+    advocacy_pages = {
+        "advocacy actions": "/advocacy/",
+        "advocacy, filtered": "/advocacy/?system=un&state=sent&sort=-sent",
+        "mechanism page": f"/advocacy/mechanisms/{mechanism_id}",
+        "advocacy action page": f"/advocacy/{action_id}",
+        "advocacy country page": "/advocacy/countries/TUR",
+    } if action_id else {}
     grants = {
         "grant requests": "/assistance/",
         "grant request page": f"/assistance/{request_id}",
@@ -69,6 +78,7 @@ def pages(defender_id: int, case_id: int | None = None, mission_id: int | None =
         **cases,
         **missions,
         **grants,
+        **advocacy_pages,
     }
 
 
@@ -92,7 +102,7 @@ def build_app(database_url: str | None, folder: Path):
     return app
 
 
-def load(app, scale: int) -> tuple[User, int, int | None, int | None, str, int | None]:
+def load(app, scale: int) -> tuple[User, int, int | None, int | None, str, int | None, tuple | None]:
     with app.app_context():
         started = time.perf_counter()
         load_demo_data(scale)
@@ -105,11 +115,11 @@ def load(app, scale: int) -> tuple[User, int, int | None, int | None, str, int |
         db.session.commit()
         print(f"  loaded scale {scale} in {time.perf_counter() - started:.1f} s", flush=True)
         defender_id = db.session.scalar(select(Defender.id).where(Defender.confidentiality == "internal").limit(1))
-        case_id, mission_id, request_id = _a_case(db), _a_mission(db), _a_request(db)
+        case_id, mission_id, request_id, advocacy = _a_case(db), _a_mission(db), _a_request(db), _advocacy(db)
         feed = new_feed_token(admin)
         db.session.refresh(admin)
         db.session.expunge(admin)
-        return admin, defender_id, case_id, mission_id, feed, request_id
+        return admin, defender_id, case_id, mission_id, feed, request_id, advocacy
 
 
 RAW_FULL_TEXT = {
@@ -183,6 +193,21 @@ def _a_request(db) -> int | None:
         return None
 
 
+def _advocacy(db) -> tuple[int, int] | None:
+    """The mechanism most written to, and an internal action with the most answers (when the advocacy plugin is
+    there)."""
+    try:
+        mechanism = db.session.execute(text(
+            "SELECT mechanism_id FROM advocacy_actions GROUP BY mechanism_id ORDER BY count(*) DESC LIMIT 1")).scalar()
+        action = db.session.execute(text(
+            "SELECT a.id FROM advocacy_actions a JOIN advocacy_answers r ON r.action_id = a.id "
+            "WHERE a.confidentiality = 'internal' GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT 1")).scalar()
+        return (mechanism, action) if action else None
+    except Exception:  # the plugin is disabled: its pages are not measured
+        db.session.rollback()
+        return None
+
+
 def logged_in_client(app, user: User):
     client = app.test_client()
 
@@ -242,13 +267,13 @@ def main() -> None:
     for scale in (int(s) for s in options.scales.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             app = build_app(options.database_url, Path(folder))
-            user, defender_id, case_id, mission_id, feed, request_id = load(app, scale)
+            user, defender_id, case_id, mission_id, feed, request_id, advocacy = load(app, scale)
             client = logged_in_client(app, user)
             bare_rps, bare_queries = rate(client, BARE, options.seconds), statements_in(app, client, BARE)
             records = scale * 400
             print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
             print(f"  {'page':<26}{'req/s':>8}{'ratio':>8}{'queries':>9}")
-            for name, path in pages(defender_id, case_id, mission_id, feed, request_id).items():
+            for name, path in pages(defender_id, case_id, mission_id, feed, request_id, advocacy).items():
                 queries = statements_in(app, client, path)
                 rps, ratio = compare(client, path, options.seconds * 2)
                 flag = "" if queries <= MAX_QUERIES and ratio >= MIN_RATIO else "  <- over target"

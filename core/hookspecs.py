@@ -3,8 +3,10 @@
 A plugin is a module registered under the ``observatory.plugins`` entry-point group. It implements
 hooks with :data:`hookimpl`; each returns *data* (the records in :mod:`core.contributions`), never
 HTML. The core calls each plugin's implementation separately, so one plugin's error is logged and
-shown on the admin plugins page without costing the others their answer. Unless a hook says
-otherwise, implementations are called inside an application context and may use ``db.session``.
+shown on the admin plugins page without costing the others their answer. Implementations are called
+in registration order (the core first, then plugins as loaded); ``@hookimpl(trylast=True)`` runs one
+after the others, ``@hookimpl(tryfirst=True)`` before them. Unless a hook says otherwise,
+implementations are called inside an application context and may use ``db.session``.
 """
 from __future__ import annotations
 

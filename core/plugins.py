@@ -130,7 +130,7 @@ class PluginHost:
         """
         caller = getattr(self.pm.hook, hook_name)
         results = []
-        for impl in caller.get_hookimpls():  # registration order: the core first, then plugins as loaded
+        for impl in _in_call_order(caller.get_hookimpls()):
             arguments = {name: kwargs[name] for name in impl.argnames}
             if self.trace:
                 log.info("hook %s -> %s(%r)", hook_name, impl.plugin_name, arguments)
@@ -159,6 +159,15 @@ class PluginHost:
         info = self.plugins.get(plugin_name)
         if info is not None:
             info.record_error(f"{hook_name}: {type(exc).__name__}: {exc}")
+
+
+def _in_call_order(impls: list[Any]) -> list[Any]:
+    """Registration order (the core first, then plugins as loaded), with pluggy's markers honoured:
+    ``@hookimpl(tryfirst=True)`` before the others, ``@hookimpl(trylast=True)`` after them (demo data that
+    links to other plugins' records). pluggy keeps them as ``[trylast..., normal..., tryfirst...]``."""
+    first = [impl for impl in impls if impl.tryfirst]
+    last = [impl for impl in impls if impl.trylast]
+    return first + [impl for impl in impls if not impl.tryfirst and not impl.trylast] + last
 
 
 def _summary(result: Any) -> str:

@@ -232,3 +232,17 @@ def observatory_demo_data(scale):
     from .demo import load
 
     return f"{load(scale)} advocacy actions"
+
+
+@hookimpl
+def observatory_bulletin_sections(year, month, locale):
+    from .publications import bulletin_sections
+
+    return bulletin_sections(year, month, locale)
+
+
+@hookimpl
+def observatory_annual_report_sections(year, locale):
+    from .publications import annual_report_sections
+
+    return annual_report_sections(year, locale)

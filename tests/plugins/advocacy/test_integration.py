@@ -9,13 +9,12 @@ from flask_login import login_user
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from core import gather
 from core.extensions import db
 from core.models import User
-from core.records.demo import load as load_core_demo
 from core.records.merging import merge, undo
 from core.records.models import Defender
-from plugins.advocacy.demo import load as load_demo
-from plugins.advocacy.models import ActionDefender, AdvocacyAction, Answer, MechanismSession
+from plugins.advocacy.models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, MechanismSession
 
 from ...conftest import login, post_form
 from ...records_helpers import add_defender
@@ -115,9 +114,11 @@ def test_merging_defenders_moves_action_links_and_can_be_undone(app, make_user):
 
 def test_demo_data_adds_actions_at_every_stage_and_dated_sessions(app):
     with app.app_context():
-        load_core_demo(1)
-        assert load_demo(2) == 32
+        messages = gather.load_demo_data(2)  # the advocacy demo runs last: it links the others' records
+        assert messages[-1] == "32 advocacy actions"
         db.session.commit()
+        linked = set(db.session.scalars(select(ActionRecordLink.record_type)))
+        assert linked == {"case", "mission"}
         count = lambda *where: db.session.scalar(select(func.count()).select_from(AdvocacyAction).where(*where))  # noqa: E731
         assert count() == 32
         assert count(AdvocacyAction.sent_on.is_(None)) > 0 and count(AdvocacyAction.sent_on.is_not(None)) > 0
@@ -125,3 +126,39 @@ def test_demo_data_adds_actions_at_every_stage_and_dated_sessions(app):
         assert db.session.scalar(select(func.count()).select_from(Answer)) > 0
         assert db.session.scalar(select(func.count()).select_from(MechanismSession).where(
             MechanismSession.starts_on > TODAY)) >= 5
+
+
+def test_bulletin_and_annual_report_print_only_what_mechanisms_made_public(app, make_user):
+    officer = make_user("case_officer")
+    consenting = add_defender(app, "Ana Pérez", country="COL", consent_to_publish=True)
+    anonymous = add_defender(app, "Beatriz Secreta", country="COL", publication_name="B. S.")
+    hidden = add_defender(app, "Carlos Oculto", country="COL", confidentiality="restricted")
+    public = add_action(app, officer, title="Request on Ana and Beatriz (internal title)", kind="precautionary_measures",
+                        mechanism="oas_iachr_pm", country="COL", defenders=(consenting, anonymous, hidden),
+                        sent_on=date(2026, 2, 1), text="Confidential text of the request")
+    add_action(app, officer, title="Restricted appeal on Mehmet", confidentiality="restricted",
+               sent_on=date(2026, 2, 3))
+    add_action(app, officer, title="Appeal not yet public", sent_on=date(2026, 3, 1))
+    with app.app_context():
+        action = db.session.get(AdvocacyAction, public)
+        action.made_public_on, action.reference = date(2026, 3, 10), "MC-812-26"
+        db.session.add(Answer(action_id=public, kind="measures_granted", received_on=date(2026, 3, 10)))
+        restricted = db.session.scalar(select(AdvocacyAction).where(AdvocacyAction.title.like("Restricted%")))
+        restricted.made_public_on = date(2026, 3, 12)
+        db.session.commit()
+        bulletin = gather.bulletin_sections(2026, 3, "es")
+        annual = gather.annual_report_sections(2026, "fr")
+        april = gather.bulletin_sections(2026, 4, "en")
+    section = next(s for s in bulletin if s.key == "advocacy")
+    assert section.title == "Incidencia ante los órganos intergubernamentales" and len(section.items) == 1
+    item = section.items[0]
+    assert item["mechanism"] == "Comisión Interamericana de Derechos Humanos: medidas cautelares"
+    assert item["kind"] == "Solicitud de medidas cautelares" and item["country"] == "Colombia"
+    assert item["results"] == ["Medidas cautelares otorgadas"] and item["reference"] == "MC-812-26"
+    assert item["defenders"] == ["Ana Pérez", "B. S."]
+    french = next(s for s in annual if s.key == "advocacy").items[0]
+    assert french["kind"] == "Demande de mesures conservatoires"
+    text = repr(bulletin) + repr(annual)
+    for secret in ("Beatriz Secreta", "Carlos", "Mehmet", "internal title", "Confidential text", "not yet public"):
+        assert secret not in text, secret
+    assert not [s for s in april if s.key == "advocacy"]

@@ -1,0 +1,72 @@
+"""What advocacy gives the monthly bulletin and the annual report: the actions the mechanisms have made public,
+never restricted ones. An action's internal title may name people and its text is often confidential, so
+publications print the mechanism, the type, the country, the mechanism's reference, the results, and the
+defenders concerned under their publishable names (restricted defenders are left out).
+
+Items are plain dictionaries::
+
+    {"kind": "Request for precautionary measures", "mechanism": "Inter-American Commission...: precautionary
+     measures", "system": "Organization of American States", "country": "Colombia", "region": "americas",
+     "date": date(2026, 3, 4), "sent_on": date(2026, 2, 1), "reference": "MC-812-26",
+     "results": ["Precautionary measures granted"], "defenders": ["A. P."]}
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.contributions import RESTRICTED, Section
+from core.extensions import db
+from core.records.countries import country_name
+
+from . import requirements, services
+from .forms import ANSWER_KINDS
+from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer
+
+
+def _item(action: AdvocacyAction, locale: str) -> dict[str, Any]:
+    results = [str(ANSWER_KINDS[a.kind]) for a in action.answers if a.kind in Answer.OUTCOMES
+               and a.kind != Answer.NO_RESPONSE]
+    defenders = [link.defender.public_name for link in action.defender_links
+                 if link.defender.confidentiality != RESTRICTED and link.defender.public_name]
+    return {"kind": str(requirements.type_label(action.type)), "mechanism": action.mechanism.name_in(locale),
+            "system": str(services.SYSTEM_LABELS.get(action.mechanism.system, "")),
+            "country": country_name(action.country.alpha2, locale) if action.country else "",
+            "region": action.country.region or "" if action.country else "", "date": action.made_public_on,
+            "sent_on": action.sent_on, "reference": action.reference, "results": list(dict.fromkeys(results)),
+            "defenders": sorted(set(defenders))}
+
+
+def _public_actions(first: date, after: date) -> list[AdvocacyAction]:
+    return list(db.session.scalars(select(AdvocacyAction).where(
+        AdvocacyAction.confidentiality != RESTRICTED, AdvocacyAction.sent_on.is_not(None),
+        and_(AdvocacyAction.made_public_on >= first, AdvocacyAction.made_public_on < after)).options(
+        joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country), selectinload(AdvocacyAction.answers),
+        selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender))
+        .order_by(AdvocacyAction.made_public_on, AdvocacyAction.id)))
+
+
+def _by_system(actions: list[AdvocacyAction]) -> list[AdvocacyAction]:
+    return sorted(actions, key=lambda a: (SYSTEMS.index(a.mechanism.system) if a.mechanism.system in SYSTEMS
+                                          else len(SYSTEMS), a.made_public_on, a.id))
+
+
+def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
+    """The advocacy actions made public during the month."""
+    actions = _public_actions(date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1))
+    with force_locale(locale):
+        items = tuple(_item(action, locale) for action in _by_system(actions))
+        return [Section("advocacy", _("Advocacy with intergovernmental bodies"), items, order=30)] if items else []
+
+
+def annual_report_sections(year: int, locale: str) -> list[Section]:
+    """The year's public advocacy, grouped by system (United Nations first)."""
+    actions = _public_actions(date(year, 1, 1), date(year + 1, 1, 1))
+    with force_locale(locale):
+        items = tuple(_item(action, locale) for action in _by_system(actions))
+        return [Section("advocacy", _("Advocacy with intergovernmental bodies"), items, order=30)] if items else []
