@@ -143,6 +143,36 @@ class NotificationKind:
 
 
 @dataclass(frozen=True)
+class DatedLine:
+    """A dated line of a chronology: an event, or one of our actions with its reference code."""
+
+    when: date | None
+    text: str
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """What a document sent outside the organisation may say about a record (an advocacy dossier's cases and
+    missions): publishable text only, already in the requested language, defenders who did not consent under
+    their publishable names. ``defender_ids`` lets the caller add those defenders; ``left_out`` says, in the
+    reader's language, what the plugin kept out (for the preview)."""
+
+    kind: str
+    id: int
+    title: str
+    summary: str = ""
+    country: str = ""  # alpha-3
+    events: tuple[DatedLine, ...] = ()
+    actions: tuple[DatedLine, ...] = ()
+    findings: str = ""
+    defender_ids: tuple[int, ...] = ()
+    confidentiality: str = INTERNAL
+    url: str | None = None
+    left_out: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MergeResult:
     """What a plugin moved when two records were merged: ``{"table": [row ids]}``."""
 
@@ -159,6 +189,8 @@ __all__ = [
     "DatedItem",
     "Section",
     "MergeResult",
+    "DatedLine",
+    "RecordSummary",
     "NotificationKind",
     "RecordType",
     "RecordChoice",

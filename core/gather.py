@@ -8,6 +8,7 @@ from .contributions import (
     RESTRICTED,
     DatedItem,
     NavItem,
+    RecordSummary,
     SearchHit,
     Section,
     TimelineEntry,
@@ -81,6 +82,25 @@ def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
 def annual_report_sections(year: int, locale: str) -> list[Section]:
     sections = host().collect("observatory_annual_report_sections", year=year, locale=locale)
     return sorted((s for s in sections if isinstance(s, Section)), key=lambda s: (s.order, s.key))
+
+
+def record_summaries(kind: str, user: Any, locale: str, *, ids: Iterable[int] = (), country: str = "",
+                     related: dict[str, list[int]] | None = None, include_restricted: bool = False,
+                     limit: int = 200) -> list[RecordSummary]:
+    """What documents sent outside may say about records of ``kind`` (see the hook): the plugins' summaries,
+    restricted ones dropped unless asked for, one per record, in the order given."""
+    found = host().collect("observatory_record_summaries", kind=kind, ids=sorted(set(ids)), country=country.upper(),
+                           related=related or {}, user=user, locale=locale, include_restricted=include_restricted,
+                           limit=limit)
+    kept, seen = [], set()
+    for summary in found:
+        if not isinstance(summary, RecordSummary) or summary.kind != kind or summary.id in seen:
+            continue
+        if summary.confidentiality == RESTRICTED and not include_restricted:
+            continue
+        seen.add(summary.id)
+        kept.append(summary)
+    return kept[:limit]
 
 
 def merge_records(kind: str, source_id: int, target_id: int,

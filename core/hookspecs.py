@@ -130,6 +130,30 @@ def observatory_record_choices(kind, query, ids, user, limit):
 
 
 @hookspec
+def observatory_record_summaries(kind, ids, country, related, user, locale, include_restricted, limit):
+    """Called when a document sent outside the organisation speaks of other plugins' records (an advocacy
+    dossier for an intergovernmental body gathers cases and mission findings).
+
+    For records of type ``kind`` that the plugin declares (else ``[]``) and that ``user`` may see, return
+    :class:`~core.contributions.RecordSummary` entries: those among ``ids``; or, when ``country`` (alpha-3)
+    is given, those about that country; or, when ``related`` (``{"case": [ids]}``) is given, those linked to
+    these records; at most ``limit``, newest first. Summaries hold publishable text only, in ``locale``:
+    never a source, a contact or an internal note, defenders who did not consent under their publishable
+    names (:func:`core.records.publishing.mask_names`). Restricted records are returned only when
+    ``include_restricted`` is true (the caller checked the permission and audits the export). Batch the
+    queries: a dossier may hold hundreds of records.
+
+    Example::
+
+        @hookimpl
+        def observatory_record_summaries(kind, ids, country, related, user, locale, include_restricted, limit):
+            if kind != "case":
+                return []
+            return [RecordSummary("case", c.id, c.reference, masked(c)) for c in cases_for(ids, country, user)]
+    """
+
+
+@hookspec
 def observatory_vocabularies():
     """Called when forms and the admin's list pages need the controlled vocabularies.
 

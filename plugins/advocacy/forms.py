@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    SelectMultipleField,
     BooleanField,
     DateField,
     HiddenField,
@@ -173,3 +174,42 @@ class MechanismForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True,
                           description=_l("Retired mechanisms keep their history but are no longer offered."))
     submit = SubmitField(_l("Save"))
+
+
+DOSSIER_FORMATS = {"pdf": "PDF", "docx": "DOCX", "zip": _l("ZIP: PDF, JSON and annexes")}
+
+
+class DossierForm(FlaskForm):
+    """What the dossier is about (read from the address: choosing and previewing changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    mechanism = SelectField(_l("For the mechanism"), coerce=int, validators=[InputRequired(_l("Choose the mechanism."))])
+    scope = SelectField(_l("About"), choices=[("country", _l("A country")), ("cases", _l("Chosen cases"))],
+                        default="country")
+    country = SelectField(_l("Country"), validators=[Optional()])
+    case_ids = SelectMultipleField(_l("Cases"), coerce=int, validate_choice=False)
+    language = SelectField(_l("Language of the dossier"))
+    include_restricted = BooleanField(_l("Include the restricted records I may see (recorded in the audit trail)"))
+    cover_note = TextAreaField(_l("A paragraph of your own for the cover letter"), validators=[Length(max=5000)])
+
+    def validate_scope(self, field: SelectField) -> None:
+        if field.data == "country" and not self.country.data:
+            raise ValidationError(_l("Choose the country."))
+        if field.data == "cases" and not self.case_ids.data:
+            raise ValidationError(_l("Choose at least one case."))
+
+
+class ExportForm(FlaskForm):
+    """Export the previewed dossier: the same choices (hidden) plus annexes and the format."""
+
+    mechanism = IntegerField(validators=[InputRequired()])
+    scope = HiddenField()
+    country = HiddenField()
+    case_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    language = HiddenField(validators=[required()])
+    include_restricted = BooleanField()
+    cover_note = TextAreaField(validators=[Length(max=5000)])
+    annex_ids = SelectMultipleField(_l("Annexes"), coerce=int, validate_choice=False)
+    fmt = SelectField(_l("Format"), choices=list(DOSSIER_FORMATS.items()), default="pdf")

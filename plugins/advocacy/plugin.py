@@ -30,6 +30,7 @@ from core.records.tokens import matching_word_prefixes
 from core.records.visibility import can_see, visible
 
 from . import requirements, services
+from .dossiers import RESTRICTED_PERMISSION
 from .forms import ANSWER_KINDS
 from .models import AdvocacyAction, ActionDefender, Mechanism, MechanismSession, Answer
 
@@ -41,7 +42,7 @@ BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en)
 
 @hookimpl
 def observatory_blueprints():
-    from . import catalogue_views  # noqa: F401 - it adds its pages
+    from . import catalogue_views, dossier_views  # noqa: F401 - they add their pages
     from .views import blueprint
 
     return [blueprint]
@@ -55,6 +56,8 @@ def observatory_permissions():
         Permission(services.EDIT, _l("Record advocacy actions, their answers and the mechanisms' sessions"),
                    default_roles=(COORDINATOR, CASE_OFFICER)),
         Permission(services.CATALOGUE, _l("Edit the catalogue of mechanisms")),
+        Permission(RESTRICTED_PERMISSION, _l("Include restricted records in advocacy dossiers (audited)"),
+                   default_roles=(COORDINATOR,)),
     ]
 
 

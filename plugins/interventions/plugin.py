@@ -97,6 +97,16 @@ def observatory_record_choices(kind, query, ids, user, limit):
 
 
 @hookimpl
+def observatory_record_summaries(kind, ids, country, user, locale, include_restricted, limit):
+    """Cases for documents sent outside (advocacy dossiers): chosen ones, or those of a country."""
+    if kind != "case" or not can(services.VIEW, user):
+        return []
+    from .summaries import case_summaries
+
+    return case_summaries(ids, country, user, locale, include_restricted, limit)
+
+
+@hookimpl
 def observatory_vocabularies():
     return [(services.VIOLATIONS, _l("Violations"))]
 

@@ -86,6 +86,16 @@ def observatory_record_choices(kind, query, ids, user, limit):
 
 
 @hookimpl
+def observatory_record_summaries(kind, ids, country, related, user, locale, include_restricted, limit):
+    """Missions and their published findings for documents sent outside (advocacy dossiers)."""
+    if kind != Mission.__record_type__ or not can(services.VIEW, user):
+        return []
+    from .summaries import mission_summaries
+
+    return mission_summaries(ids, country, related, user, locale, include_restricted, limit)
+
+
+@hookimpl
 def observatory_vocabularies():
     return [(services.MISSION_TYPES, _l("Mission types")), (services.FAIR_TRIAL, _l("Fair-trial guarantees"))]
 

@@ -1,0 +1,96 @@
+"""Exporting a dossier for a body: choose the mechanism and a country or cases, preview what it will hold and
+what was left out, pick the annexes and the format; the file is built as a job, kept on the job's page."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import jobs
+from core.audit.capture import record as audit
+from core.extensions import db
+from core.permissions import permission_required
+from core.records import pages
+from core.records.registry import choices, record_types
+
+from . import dossiers, services
+from .forms import DOSSIER_FORMATS, DossierForm, ExportForm, language_name
+from .models import Mechanism
+from .views import blueprint
+
+
+def _form() -> tuple[DossierForm, Mechanism | None]:
+    form = DossierForm(request.args)
+    catalogue = services.mechanisms()
+    form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in catalogue]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    mechanism = next((m for m in catalogue if m.id == form.mechanism.data), None)
+    languages = dossiers.languages_for(mechanism) if mechanism else list(dossiers.LANGUAGES)
+    form.language.choices = [(code, name) for code, name in _language_names() if code in languages]
+    if not request.args.get("language"):
+        form.language.data = languages[0]
+    if not dossiers.may_include_restricted(current_user):
+        del form.include_restricted
+    return form, mechanism
+
+
+def _language_names() -> list[tuple[str, str]]:
+    return [(code, language_name(code)) for code in dossiers.LANGUAGES]
+
+
+def _wanted(form) -> dossiers.DossierRequest:
+    by_cases = form.scope.data == "cases"
+    return dossiers.DossierRequest(
+        mechanism_id=form.mechanism.data, language=form.language.data,
+        country="" if by_cases else (form.country.data or "").upper()[:3],
+        case_ids=tuple(sorted(set(form.case_ids.data or ()))) if by_cases else (),
+        include_restricted=bool("include_restricted" in form and form.include_restricted.data),
+        cover_note=(form.cover_note.data or "").strip())
+
+
+@blueprint.route("/dossiers/new")
+@permission_required(services.VIEW)
+def dossier():
+    """The choice of what the dossier is about and, once complete, its preview."""
+    form, mechanism = _form()
+    cases_enabled = "case" in record_types()
+    chosen = choices("case", current_user, ids=form.case_ids.data or [], limit=200) if form.case_ids.data else []
+    words = request.args.get("find_case", "").strip()[:100]
+    found = [c for c in choices("case", current_user, query=words, limit=20)
+             if c.id not in {choice.id for choice in chosen}] if words and cases_enabled else []
+    preview = None
+    if request.args.get("preview") and form.validate():
+        preview = dossiers.gather_dossier(_wanted(form), current_user)
+        if preview.restricted_included:  # shown on this page: every restricted record is a view to audit
+            for kind, record_id in preview.restricted_included:
+                audit("view", kind, record_id, "Dossier preview", {"dossier": mechanism.key})
+            db.session.commit()
+    export = ExportForm(formdata=None)
+    return render_template("advocacy/dossier.html", form=form, mechanism=mechanism, preview=preview, export=export,
+                           chosen=chosen, found=found, cases_enabled=cases_enabled, formats=DOSSIER_FORMATS,
+                           wanted=_wanted(form) if preview else None), 422 if form.errors else 200
+
+
+@blueprint.route("/dossiers", methods=["POST"])
+@permission_required(services.VIEW)
+def export_dossier():
+    """Start the job that builds the previewed dossier; its page shows the progress and keeps the file."""
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mechanism = db.session.get(Mechanism, form.mechanism.data)
+    if mechanism is None or form.language.data not in dossiers.languages_for(mechanism):
+        abort(400)
+    if form.include_restricted.data and not dossiers.may_include_restricted(current_user):
+        abort(403)
+    wanted = _wanted(form)
+    if not wanted.country and not wanted.case_ids:
+        abort(400)
+    params = {"mechanism_id": wanted.mechanism_id, "language": wanted.language, "country": wanted.country,
+              "case_ids": list(wanted.case_ids), "include_restricted": wanted.include_restricted,
+              "cover_note": wanted.cover_note, "annex_ids": sorted(set(form.annex_ids.data or ()))}
+    job = jobs.enqueue("plugins.advocacy.dossiers.build_dossier",
+                       title=_("Dossier for %(mechanism)s (%(format)s)", mechanism=mechanism.name,
+                               format=str(DOSSIER_FORMATS[form.fmt.data])),
+                       user=current_user, user_id=current_user.id, request=params, fmt=form.fmt.data)
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -1,0 +1,295 @@
+"""Advocacy dossiers: the preview and what it leaves out, consent and confidentiality in every part, the PDF
+(text extracted), the DOCX, the ZIP with its JSON and annexes, the audit of restricted exports, bad input, the
+job through a real rq worker, and the hook other plugins answer with their records' summaries."""
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document as ReadDocx
+from flask_login import login_user
+from sqlalchemy import select
+
+from core import gather
+from core.attachments.models import Attachment
+from core.audit.models import AuditEntry
+from core.extensions import db
+from core.models import Job, User
+from plugins.advocacy.models import ActionRecordLink, AdvocacyAction, Answer
+from plugins.interventions.models import Case
+
+from ...conftest import login, post_form, require_service
+from ...records_helpers import add_defender
+from ..interventions.helpers import add_action as add_case_action
+from ..interventions.helpers import add_case, publish
+from ..missions.helpers import add_mission
+from .helpers import COMMUNICATION_DETAILS, add_action, mechanism_id
+
+ROOT = Path(__file__).resolve().parents[3]
+REDIS_URL = os.environ.get("OBSERVATORY_TEST_REDIS_URL")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _page(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def turkey(app, make_user):
+    """A country's file: a consenting defender, one who did not consent, a restricted one; a published case
+    naming the non-consenting defender, a restricted case, advocacy with the Special Rapporteur, a mission
+    report, an attachment."""
+    officer, coordinator = make_user("case_officer"), make_user("coordinator", email="coord@example.org")
+    named = add_defender(app, "Aylin Kaya", consent_to_publish=True, summary="Lawyer of the Izmir bar.")
+    unnamed = add_defender(app, "Mehmet Demir", publication_name="M. D.",
+                           summary="Mehmet Demir was detained after he spoke to the press.", address="12 Secret Street")
+    hidden = add_defender(app, "Selin Gizli", confidentiality="restricted", assignees=(coordinator.id,))
+    case_id = add_case(app, officer, title="Arrest of Mehmet Demir and Aylin Kaya", defenders=(named, unnamed),
+                       verified=True)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        case.description, case.events_date, case.events_place = \
+            "Demir Mehmet and Aylin Kaya were arrested at dawn.", date(2026, 3, 3), "Izmir"
+        db.session.commit()
+    appeal = add_case_action(app, case_id, coordinator, title_en="Arbitrary detention of M. D. and Aylin Kaya")
+    reference = publish(app, appeal, coordinator)
+    secret_case = add_case(app, coordinator, title="Threats against Selin Gizli", defenders=(hidden,),
+                           confidentiality="restricted", assignees=(coordinator.id,))
+    action_id = add_action(app, officer, title="Appeal on Mehmet Demir", defenders=(unnamed,), consent="given",
+                           details=COMMUNICATION_DETAILS, sent_on=date(2026, 3, 10))
+    secret_action = add_action(app, coordinator, title="Communication on Selin Gizli", confidentiality="restricted",
+                               defenders=(hidden,), sent_on=date(2026, 3, 12))
+    mission_id = add_mission(app, officer, title="Trial observation in Izmir", start=date(2026, 4, 1),
+                             status="report_published", report_published_on=date(2026, 5, 2))
+    with app.app_context():
+        from plugins.missions.models import ReportText
+
+        db.session.add(ReportText(mission_id=mission_id, language="en", title="A trial without guarantees",
+                                  summary="The hearing of Mehmet Demir was closed to the public.",
+                                  findings="No access to a lawyer of one's choice."))
+        db.session.add(ActionRecordLink(action_id=action_id, record_type="case", record_id=case_id))
+        db.session.add(Answer(action_id=action_id, kind="sent_to_state", received_on=date(2026, 3, 20)))
+        db.session.commit()
+    client = app.test_client()
+    login(client, officer)
+    assert post_form(client, f"/attachments/advocacy_action/{action_id}", {
+        "file": (io.BytesIO(PDF), "letter-to-the-rapporteur.pdf"), "description": "Our letter"},
+        content_type="multipart/form-data").status_code == 302
+    return {"officer": officer, "coordinator": coordinator, "case": case_id, "secret_case": secret_case,
+            "action": action_id, "secret_action": secret_action, "reference": reference, "client": client,
+            "mechanism": mechanism_id_in(app, "un_sr_hrd"), "named": named, "unnamed": unnamed}
+
+
+def mechanism_id_in(app, key: str) -> int:
+    with app.app_context():
+        return mechanism_id(key)
+
+
+def _preview(client, mechanism: int, **arguments) -> str:
+    query = "&".join(f"{key}={value}" for key, value in {"mechanism": mechanism, "scope": "country",
+                                                         "country": "TUR", "preview": "1", **arguments}.items())
+    response = client.get(f"/advocacy/dossiers/new?{query}")
+    assert response.status_code == 200, _page(response)[:2000]
+    return _page(response)
+
+
+def _export(client, mechanism: int, fmt: str, language: str = "en", **fields):
+    data = {"mechanism": mechanism, "language": language, "scope": "country", "country": "TUR", "fmt": fmt, **fields}
+    response = post_form(client, "/advocacy/dossiers", data)
+    assert response.status_code == 302, _page(response)[:2000]
+    job_page = client.get(response.location)
+    assert "job-download" in job_page.get_data(as_text=True), _page(job_page)[:3000]
+    return client.get(response.location + "/download")
+
+
+def test_the_preview_says_what_the_dossier_holds_and_what_was_left_out(app, turkey):
+    page = _preview(turkey["client"], turkey["mechanism"])
+    preview = page[page.index('id="preview"'):]
+    assert "Dossier for Special Rapporteur on the situation of human rights defenders" in preview
+    assert "Aylin Kaya" in preview and "M. D." in preview and "Mehmet Demir" not in preview
+    assert turkey["reference"] in preview and "Arrest of M. D. and Aylin Kaya" in preview
+    assert "A trial without guarantees" in preview and "Selin" not in preview
+    left_out = preview[preview.index('id="left-out"'):preview.index("</ul>", preview.index('id="left-out"'))]
+    assert "The real names of 1 defender(s) who did not consent: they appear as M. D." in left_out
+    assert "The confidential sources of 1 communication(s)" in left_out
+    assert "Personal details of the defenders" in left_out
+    assert "letter-to-the-rapporteur.pdf" in preview  # offered as an annex
+    # The coordinator assigned to the restricted records sees them counted out, then may include them.
+    coordinator = app.test_client()
+    login(coordinator, turkey["coordinator"])
+    page = _preview(coordinator, turkey["mechanism"])
+    assert "1 restricted case(s)" in page and "1 restricted advocacy action(s)" in page and "Selin" not in page
+    page = _preview(coordinator, turkey["mechanism"], include_restricted="y")
+    assert "Threats against X. Y." in page and "restricted records are included" in page and "Selin" not in page
+    with app.app_context():
+        viewed = set(db.session.execute(select(AuditEntry.record_type, AuditEntry.record_id).where(
+            AuditEntry.action == "view", AuditEntry.record_label == "Dossier preview")).all())
+    assert ("case", turkey["secret_case"]) in viewed and ("advocacy_action", turkey["secret_action"]) in viewed
+
+
+def test_the_pdf_holds_every_part_and_no_confidential_detail(app, turkey, tmp_path):
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    pdf = _export(turkey["client"], turkey["mechanism"], "pdf")
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
+    (tmp_path / "dossier.pdf").write_bytes(pdf.data)
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "dossier.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    for part in ("Cover letter", "To: Special Rapporteur on the situation of human rights defenders",
+                 "Situation of human rights defenders in Türkiye", "Summary", "Defenders", "Aylin Kaya", "M. D.",
+                 "M. D. was detained after he spoke to the press.", "Cases", turkey["reference"],
+                 "M. D. and Aylin Kaya were arrested at dawn.", "Events in Izmir", "Mission findings",
+                 "A trial without guarantees", "No access to a lawyer", "Communication sent to the state",
+                 ):
+        assert part in text, part
+    for secret in ("Mehmet", "Demir", "Secret Street", "Confidential partner", "Selin", "Gizli"):
+        assert secret not in text, secret
+
+
+def test_the_docx_and_the_spanish_version(app, turkey):
+    with app.app_context():
+        iachr = mechanism_id("oas_iachr_pm")
+    client = turkey["client"]
+    page = _page(client.get(f"/advocacy/dossiers/new?mechanism={iachr}"))
+    options = page[page.index('id="language"'):page.index("</select>", page.index('id="language"'))]
+    assert "Spanish" in options and "French" in options and "English" in options  # the IACHR's languages
+    response = _export(client, iachr, "docx", language="es")
+    assert response.headers["Content-Disposition"].endswith('.docx"')
+    document = ReadDocx(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Expediente para Comisión Interamericana de Derechos Humanos: medidas cautelares" in text
+    assert "Carta de presentación" in text and "Situación de las personas defensoras en Turquía" in text
+    assert "M. D." in text and "Mehmet" not in text
+    assert "Nada se ha enviado todavía a este mecanismo sobre estos casos." in text
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert turkey["reference"] in cells
+
+
+def test_the_zip_bundles_the_pdf_the_json_and_the_annexes(app, turkey):
+    with app.app_context():
+        annex = db.session.scalar(select(Attachment.id).where(Attachment.record_type == "advocacy_action"))
+    response = _export(turkey["client"], turkey["mechanism"], "zip", annex_ids=[annex])
+    bundle = zipfile.ZipFile(io.BytesIO(response.data))
+    names = bundle.namelist()
+    stem = names[0].rsplit(".", 1)[0]
+    assert names == [f"{stem}.pdf", f"{stem}.json", "annexes/01-letter-to-the-rapporteur.pdf"]
+    assert bundle.read("annexes/01-letter-to-the-rapporteur.pdf") == PDF
+    assert bundle.read(f"{stem}.pdf").startswith(b"%PDF")
+    content = json.loads(bundle.read(f"{stem}.json"))
+    assert content["format"] == "observatory-advocacy-dossier/1" and content["language"] == "en"
+    assert content["mechanism_key"] == "un_sr_hrd" and content["country"] == "TUR"
+    assert sorted(d["name"] for d in content["defenders"]) == ["Aylin Kaya", "M. D."]
+    case = content["cases"][0]
+    assert case["actions"][0]["reference"] == turkey["reference"] and case["chronology"][0]["date"] == "2026-03-03"
+    assert content["history"][0]["answers"] == [{"date": "2026-03-20", "kind": "Communication sent to the state"}]
+    assert content["annexes"][0]["name"] == "letter-to-the-rapporteur.pdf"
+    raw = json.dumps(content)
+    for secret in ("Mehmet", "Secret Street", "Confidential partner", "Selin"):
+        assert secret not in raw, secret
+
+
+def test_restricted_records_go_out_only_with_the_permission_and_are_audited(app, turkey):
+    officer = turkey["client"]
+    assert "include_restricted" not in _page(officer.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}"))
+    refused = post_form(officer, "/advocacy/dossiers", {"mechanism": turkey["mechanism"], "language": "en",
+                                                        "scope": "country", "country": "TUR", "fmt": "pdf",
+                                                        "include_restricted": "y"})
+    assert refused.status_code == 403
+    coordinator = app.test_client()
+    login(coordinator, turkey["coordinator"])
+    response = _export(coordinator, turkey["mechanism"], "docx", include_restricted="y")
+    text = "\n".join(p.text for p in ReadDocx(io.BytesIO(response.data)).paragraphs)
+    assert "Threats against X. Y." in text and "Selin" not in text
+    with app.app_context():
+        exported = set(db.session.execute(select(AuditEntry.record_type, AuditEntry.record_id).where(
+            AuditEntry.action == "export")).all())
+        assert {("case", turkey["secret_case"]), ("advocacy_action", turkey["secret_action"]),
+                ("advocacy_mechanism", turkey["mechanism"])} <= exported
+
+
+def test_a_dossier_of_chosen_cases(app, turkey):
+    client = turkey["client"]
+    page = _page(client.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}&scope=cases&find_case=arrest"))
+    assert "Arrest of Mehmet Demir" in page[page.index('id="found-cases"'):]  # staff see their own titles
+    page = _preview(client, turkey["mechanism"], scope="cases", case_ids=turkey["case"], country="")
+    preview = page[page.index('id="preview"'):]
+    assert "Situation of the human rights defenders of 1 case(s) followed by the Observatory" in preview
+    assert "Appeal on M. D." in preview and "A trial without guarantees" not in preview  # not linked to the case
+
+
+def test_bad_choices_are_explained_and_nothing_is_built(app, turkey):
+    client = turkey["client"]
+    response = client.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}&scope=country&country=&preview=1")
+    assert response.status_code == 422 and "Choose the country." in _page(response)
+    response = client.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}&scope=cases&preview=1")
+    assert response.status_code == 422 and "Choose at least one case." in _page(response)
+    with app.app_context():
+        odihr = mechanism_id("osce_odihr")
+    assert post_form(client, "/advocacy/dossiers", {"mechanism": odihr, "language": "es", "scope": "country",
+                                                    "country": "TUR", "fmt": "pdf"}).status_code == 400
+    assert post_form(client, "/advocacy/dossiers", {"mechanism": turkey["mechanism"], "language": "en",
+                                                    "scope": "cases", "fmt": "pdf"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Job.id)) is None
+
+
+def test_hook_observatory_record_summaries(app, turkey):
+    """Interventions answer for cases and missions for mission reports, with publishable text only; restricted
+    records only when asked for, and only for those who may see them."""
+    with app.test_request_context():
+        coordinator = db.session.get(User, turkey["coordinator"].id)
+        login_user(coordinator)
+        cases = gather.record_summaries("case", coordinator, "fr", country="tur")
+        assert [c.id for c in cases] == [turkey["case"]]
+        case = cases[0]
+        assert case.title.startswith(turkey["reference"]) and "Mehmet" not in case.title + case.summary
+        assert case.actions[0].reference == turkey["reference"] and case.country == "TUR"
+        assert {line.text for line in case.events} == {"Événements à Izmir"}
+        both = gather.record_summaries("case", coordinator, "en", ids=[turkey["case"], turkey["secret_case"]],
+                                       include_restricted=True)
+        assert {c.id for c in both} == {turkey["case"], turkey["secret_case"]}
+        officer = db.session.get(User, turkey["officer"].id)
+        assert [c.id for c in gather.record_summaries("case", officer, "en", ids=[turkey["secret_case"]],
+                                                      include_restricted=True)] == []
+        missions = gather.record_summaries("mission", officer, "en", country="TUR")
+        assert [m.title for m in missions] == ["A trial without guarantees"]
+        assert missions[0].findings == "No access to a lawyer of one's choice."
+        # The mission does not concern Mehmet Demir, so its plugin cannot know to mask him: the dossier masks
+        # every text against all of its defenders (see the PDF test).
+        assert missions[0].summary == "The hearing of Mehmet Demir was closed to the public."
+        assert gather.record_summaries("defender", officer, "en", ids=[1]) == []  # nobody declares it
+
+
+@pytest.mark.redis
+def test_the_dossier_job_runs_in_a_real_worker(make_app, make_user, database_url, tmp_path, turkey):
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    import redis as redis_client
+
+    connection = redis_client.Redis.from_url(REDIS_URL)
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    client = app.test_client()
+    login(client, turkey["officer"])
+    response = post_form(client, "/advocacy/dossiers", {"mechanism": turkey["mechanism"], "language": "fr",
+                                                        "scope": "country", "country": "TUR", "fmt": "docx"})
+    job_url = response.location
+    assert "job-download" not in client.get(job_url).get_data(as_text=True)  # waits for the worker
+    env = {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
+           "OBSERVATORY_REDIS_URL": REDIS_URL, "OBSERVATORY_RQ_QUEUE": queue_name, "PYTHONPATH": str(ROOT),
+           "OBSERVATORY_ATTACHMENTS_DIR": app.config.get("ATTACHMENTS_DIR") or ""}
+    worker = subprocess.run([sys.executable, "-m", "core.cli", "worker", "--burst"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    text = "\n".join(p.text for p in ReadDocx(io.BytesIO(client.get(job_url + "/download").data)).paragraphs)
+    assert "Dossier pour Rapporteur spécial sur la situation des défenseurs des droits de l'homme" in text
+    assert "Mehmet" not in text
+    connection.delete(f"rq:queue:{queue_name}")
