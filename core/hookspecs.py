@@ -134,8 +134,8 @@ def observatory_record_summaries(kind, ids, country, related, user, locale, incl
     """Called when a document sent outside the organisation speaks of other plugins' records (an advocacy
     dossier for an intergovernmental body gathers cases and mission findings).
 
-    For records of type ``kind`` that the plugin declares (else ``[]``) and that ``user`` may see, return
-    :class:`~core.contributions.RecordSummary` entries: those among ``ids``; or, when ``country`` (alpha-3)
+    Returns :class:`~core.contributions.RecordSummary` entries for the records of type ``kind`` that the
+    plugin declares (else ``[]``) and that ``user`` may see: those among ``ids``; or, when ``country`` (alpha-3)
     is given, those about that country; or, when ``related`` (``{"case": [ids]}``) is given, those linked to
     these records; at most ``limit``, newest first. Summaries hold publishable text only, in ``locale``:
     never a source, a contact or an internal note, defenders who did not consent under their publishable
