@@ -208,6 +208,34 @@ def _advocacy(db) -> tuple[int, int] | None:
         return None
 
 
+def dossier_timing(app, user_id: int, mechanism_id: int, cases: int = 50) -> dict[str, float]:
+    """Build an advocacy dossier of the ``cases`` latest cases the bench user may see: milliseconds to gather
+    it (and its SQL statements), then to write it as PDF, DOCX and ZIP."""
+    from plugins.advocacy import dossiers
+
+    timings: dict[str, float] = {}
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        ids = tuple(db.session.execute(text(
+            "SELECT id FROM interventions_cases WHERE confidentiality != 'restricted' ORDER BY id DESC LIMIT :n"),
+            {"n": cases}).scalars())
+        wanted = dossiers.DossierRequest(mechanism_id, "en", case_ids=ids)
+        statements = []
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        started = time.perf_counter()
+        dossier = dossiers.gather_dossier(wanted, user)
+        timings["gather"] = (time.perf_counter() - started) * 1000
+        event.remove(db.engine, "before_cursor_execute", listener)
+        timings["statements"] = len(statements)
+        timings["cases"] = len(dossier.cases)
+        for fmt in ("pdf", "docx", "zip"):
+            started = time.perf_counter()
+            dossiers.render(dossier, fmt)
+            timings[fmt] = (time.perf_counter() - started) * 1000
+    return timings
+
+
 def logged_in_client(app, user: User):
     client = app.test_client()
 
@@ -285,6 +313,11 @@ def main() -> None:
                 ok &= not flag
                 print(f"  case text search: {page_ms:.1f} ms of SQL, raw full-text query {raw_ms:.1f} ms "
                       f"(target: at most twice){flag}")
+            if advocacy and case_id:
+                found = dossier_timing(app, user.id, advocacy[0])
+                print(f"  dossier of {found['cases']:.0f} cases: gathered in {found['gather']:.0f} ms "
+                      f"({found['statements']:.0f} SQL statements), PDF {found['pdf']:.0f} ms, "
+                      f"DOCX {found['docx']:.0f} ms, ZIP {found['zip']:.0f} ms")
             with app.app_context():
                 db.engine.dispose()
     print("\nall pages within targets" if ok else "\nsome pages are over target")

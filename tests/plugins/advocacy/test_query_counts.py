@@ -64,3 +64,33 @@ def test_pages_keep_their_statement_count_as_advocacy_grows(app, client, make_us
     many = counts()
     assert many == few, {path: (few[path], many[path]) for path in paths if few[path] != many[path]}
     assert max(many.values()) <= 10, many
+
+
+def test_a_dossier_is_gathered_in_the_same_number_of_statements_for_few_or_many_cases(app, make_user, count_queries):
+    from flask_login import login_user
+
+    from core.models import User
+    from plugins.advocacy import dossiers
+
+    officer = make_user("coordinator")
+    mechanism = None
+
+    def gathered(count: int) -> tuple[int, int]:
+        ids = []
+        for i in range(count):
+            defender = add_defender(app, f"Defender {count}-{i}", publication_name=f"D. {i}.")
+            ids.append(add_case(app, officer, title=f"Case {count}-{i}", defenders=(defender,)))
+            add_action(app, officer, title=f"Appeal {count}-{i}", defenders=(defender,), consent="given",
+                       sent_on=date.today() - timedelta(days=3))
+        with app.test_request_context():
+            user = db.session.get(User, officer.id)
+            login_user(user)
+            wanted = dossiers.DossierRequest(mechanism or mechanism_id("un_sr_hrd"), "en", case_ids=tuple(ids))
+            dossiers.gather_dossier(wanted, user)  # warm caches
+            with count_queries() as statements:
+                dossier = dossiers.gather_dossier(wanted, user)
+            return len(statements), len(dossier.cases)
+
+    few, many = gathered(2), gathered(25)
+    assert few[1] == 2 and many[1] == 25
+    assert few[0] == many[0], (few, many)
