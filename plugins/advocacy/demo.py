@@ -20,7 +20,7 @@ from core.records.registry import record_types
 from core.records.tokens import bulk_rows
 
 from . import requirements
-from .models import AdvocacyAction, ActionDefender, ActionRecordLink, Mechanism, MechanismSession, Answer
+from .models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 ACTIONS_PER_SCALE = 16  # 16 for the demo, 4,000 at the benchmark's scale 250
 BATCH = 500

@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    SelectMultipleField,
     BooleanField,
     DateField,
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,7 +23,7 @@ from core.forms import MultiCheckboxField, required
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
 from . import requirements
-from .models import SYSTEMS, ActionDefender, MechanismSession, Answer
+from .models import SYSTEMS, ActionDefender, Answer, MechanismSession
 
 #: Languages a mechanism may work in (the six UN languages and those of the regional bodies).
 LANGUAGE_CODES = ("en", "fr", "es", "pt", "ar", "ru", "zh", "de", "it")

@@ -32,7 +32,7 @@ from core.records.visibility import can_see, visible
 from . import requirements, services
 from .dossiers import RESTRICTED_PERMISSION
 from .forms import ANSWER_KINDS
-from .models import AdvocacyAction, ActionDefender, Mechanism, MechanismSession, Answer
+from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
@@ -158,9 +158,11 @@ def observatory_defender_timeline(defender_id, user):
     if not can(services.VIEW, user):
         return []
     actions = db.session.execute(
-        select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on, AdvocacyAction.created_at, AdvocacyAction.confidentiality,
+        select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on,
+               AdvocacyAction.created_at, AdvocacyAction.confidentiality,
                Mechanism.abbreviation, Mechanism.name_en)
-        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id).join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
+        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id)
+        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
         .where(ActionDefender.defender_id == defender_id, visible(AdvocacyAction, user))).all()
     entries = []
     for row in actions:
@@ -190,7 +192,8 @@ def observatory_search(query, user, limit):
     hits = []
     conditions = matching_word_prefixes(AdvocacyAction, query)
     if conditions:
-        rows = db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.confidentiality,
+        rows = db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type,
+                                         AdvocacyAction.confidentiality,
                                          AdvocacyAction.reference).where(visible(AdvocacyAction, user), *conditions)
                                   .order_by(AdvocacyAction.id.desc()).limit(limit))
         hits += [SearchHit(row.title, url_for("advocacy.show", action_id=row.id), _l("Advocacy action"),

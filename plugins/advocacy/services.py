@@ -20,7 +20,7 @@ from core.records.tokens import index_tokens, matching_word_prefixes
 from core.records.visibility import set_assignees, visible
 
 from . import requirements
-from .models import SYSTEMS, AdvocacyAction, ActionDefender, Mechanism, MechanismSession, Answer
+from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 VIEW, EDIT, CATALOGUE = "advocacy.view", "advocacy.edit", "advocacy.catalogue"
 CATALOGUE_FILE = Path(__file__).parent / "data" / "mechanisms.json"
@@ -105,7 +105,8 @@ def actions_query(user: Any, filters: ActionFilters, today: date | None = None) 
     if filters.type in requirements.TYPES:
         query = query.where(AdvocacyAction.type == filters.type)
     if filters.country:
-        query = query.where(AdvocacyAction.country_id.in_(select(Country.id).where(Country.alpha3 == filters.country.upper())))
+        query = query.where(AdvocacyAction.country_id.in_(
+            select(Country.id).where(Country.alpha3 == filters.country.upper())))
     today = today or utcnow().date()
     if filters.state == "draft":
         query = query.where(AdvocacyAction.sent_on.is_(None))

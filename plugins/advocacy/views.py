@@ -26,19 +26,19 @@ from core.records.visibility import assignee_ids, can_see, visible_records
 
 from . import requirements, services
 from .forms import (
-    CONSENT_LABELS,
     ANSWER_KINDS,
+    CONSENT_LABELS,
     STATE_LABELS,
     ActionForm,
+    AnswerForm,
     ConsentForm,
     LinkDefenderForm,
     LinkRecordForm,
-    AnswerForm,
     SendForm,
     language_choices,
     language_name,
 )
-from .models import AdvocacyAction, ActionDefender, ActionRecordLink, Mechanism, Answer
+from .models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism
 
 blueprint = Blueprint("advocacy", __name__, url_prefix="/advocacy", template_folder="templates")
 FILTERS = ("q", "mechanism", "system", "type", "country", "state", "year", "sort")

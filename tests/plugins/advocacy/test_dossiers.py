@@ -25,7 +25,7 @@ from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
 from core.extensions import db
 from core.models import Job, User
-from plugins.advocacy.models import ActionRecordLink, AdvocacyAction, Answer
+from plugins.advocacy.models import ActionRecordLink, Answer
 from plugins.interventions.models import Case
 
 from ...conftest import login, post_form, require_service
