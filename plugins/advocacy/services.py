@@ -121,13 +121,13 @@ def actions_query(user: Any, filters: ActionFilters, today: date | None = None) 
     return query.order_by(*SORTS.get(filters.sort, SORTS["-sent"]))
 
 
-def latest_outcomes(action_ids: list[int]) -> dict[int, Answer]:
-    """For each action, its latest answer that is a result (measures granted, a state reply...): one query."""
+def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
+    """For each action, its latest answer that is a result (measures granted, a state reply...): one query of
+    plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    rows = db.session.scalars(select(Answer).where(Answer.action_id.in_(action_ids),
-                                                     Answer.kind.in_(Answer.OUTCOMES))
-                              .order_by(Answer.received_on, Answer.id))
+    rows = db.session.execute(select(Answer.action_id, Answer.kind, Answer.received_on).where(
+        Answer.action_id.in_(action_ids), Answer.kind.in_(Answer.OUTCOMES)).order_by(Answer.received_on, Answer.id))
     return {row.action_id: row for row in rows}
 
 

@@ -47,9 +47,22 @@ LINKABLE = ("case", "mission")  # other plugins' records an action may concern, 
 
 @blueprint.context_processor
 def advocacy_helpers() -> dict:
-    return {"type_label": requirements.type_label, "answer_kinds": ANSWER_KINDS, "language_name": language_name,
+    """Labels translated once per page (a list shows them on every row)."""
+    type_labels = {key: str(label) for key, (label, _elements) in requirements.TYPES.items()}
+    return {"type_label": lambda kind: type_labels.get(kind, kind), "type_labels": type_labels,
+            "answer_kinds": {key: str(label) for key, label in ANSWER_KINDS.items()}, "language_name": language_name,
             "working_languages": lambda codes: ", ".join(map(language_name, codes)),
-            "system_labels": services.SYSTEM_LABELS, "today": utcnow().date()}
+            "system_labels": {key: str(label) for key, label in services.SYSTEM_LABELS.items()},
+            "today": utcnow().date()}
+
+
+def list_context(pagination) -> dict:
+    """What a table of actions needs besides its rows: each mechanism's names and each country's code, from
+    the catalogue and the per-process country list rather than one more query per page."""
+    catalogue = services.mechanisms(active_only=False)
+    return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]), "mechanisms": catalogue,
+            "mechanism_names": {m.id: (m.name, m.short_name) for m in catalogue},
+            "country_codes": {c.id: c.alpha3 for c in pages.countries()}}
 
 
 # --- List ----------------------------------------------------------------------------------------
@@ -58,12 +71,11 @@ def advocacy_helpers() -> dict:
 @permission_required(services.VIEW)
 def index():
     filters = services.ActionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.actions_query(current_user, filters),
-                          selectinload(AdvocacyAction.mechanism), selectinload(AdvocacyAction.country))
+    pagination = paginate(services.actions_query(current_user, filters))
     return render_template("advocacy/index.html", pagination=pagination, filters=filters,
-                           outcomes=services.latest_outcomes([a.id for a in pagination.items]),
-                           mechanisms=services.mechanisms(active_only=False), states=STATE_LABELS,
-                           country_options=pages.country_options, types=requirements.TYPES)
+                           states={key: str(label) for key, label in STATE_LABELS.items()},
+                           country_options=pages.country_options,
+                           **list_context(pagination))
 
 
 # --- Drafting ------------------------------------------------------------------------------------
@@ -344,9 +356,8 @@ def country(alpha3: str):
         abort(404)
     condition = AdvocacyAction.country_id == found.id
     filters = services.ActionFilters(country=found.alpha3, sort="-sent")
-    pagination = paginate(services.actions_query(current_user, filters), selectinload(AdvocacyAction.mechanism))
-    return render_template("advocacy/country.html", country=found, pagination=pagination,
-                           outcomes=services.latest_outcomes([a.id for a in pagination.items]),
+    pagination = paginate(services.actions_query(current_user, filters))
+    return render_template("advocacy/country.html", country=found, pagination=pagination, **list_context(pagination),
                            counts=services.outcome_counts(current_user, condition),
                            per_mechanism=services.by_mechanism(current_user, condition))
 
@@ -355,8 +366,6 @@ def mechanism_page_data(mechanism: Mechanism) -> dict:
     """What the mechanism's page lists: its sessions, what was sent to it (paginated), and the results."""
     condition = AdvocacyAction.mechanism_id == mechanism.id
     coming, gone = services.sessions_of(mechanism.id, utcnow().date())
-    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))),
-                          selectinload(AdvocacyAction.country))
-    return {"coming": coming, "gone": gone, "pagination": pagination,
-            "outcomes": services.latest_outcomes([a.id for a in pagination.items]),
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))))
+    return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination),
             "counts": services.outcome_counts(current_user, condition)}
