@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, extract, func, literal, select, union_all
+from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
 from core.extensions import db
 from core.models import utcnow
 from core.notifications.services import notify
-from core.records.models import Country
+from core.attachments.models import Attachment
+from core.records.models import Assignment, Country
 from core.records.registry import record_url
-from core.records.tokens import index_tokens, matching_word_prefixes
+from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes
 from core.records.visibility import set_assignees, visible
 
 from . import requirements
@@ -237,6 +238,24 @@ def add_response(action: AdvocacyAction, kind: str, received_on: date, summary: 
         action.made_public_on = received_on  # the mechanism published it
     db.session.flush()
     return response
+
+
+def delete_draft(action: AdvocacyAction) -> list[str]:
+    """Delete an action never sent (what was sent stays on record), with its search words, assignments and
+    attachments; returns the stored names of the files to remove once committed."""
+    if action.sent:
+        raise AdvocacyError(_l("An action that was sent stays on record; it cannot be deleted."))
+    files = db.session.scalars(select(Attachment).where(Attachment.record_type == AdvocacyAction.__record_type__,
+                                                        Attachment.record_id == action.id)).all()
+    stored = [file.stored_name for file in files]
+    for file in files:
+        db.session.delete(file)
+    forget_tokens(AdvocacyAction.__record_type__, action.id)
+    db.session.execute(delete(Assignment).where(Assignment.record_type == AdvocacyAction.__record_type__,
+                                                Assignment.record_id == action.id))
+    db.session.delete(action)
+    db.session.commit()
+    return stored
 
 
 def add_session(mechanism: Mechanism, data: dict[str, Any]) -> MechanismSession:

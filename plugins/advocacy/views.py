@@ -215,6 +215,24 @@ def visible_action(action_id: int) -> AdvocacyAction:
     return pages.visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
 
 
+@blueprint.route("/<int:action_id>/delete", methods=["POST"])
+@permission_required(services.EDIT)
+def delete(action_id: int):
+    """Delete a draft (the audit trail keeps what it held)."""
+    action = visible_action(action_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        stored = services.delete_draft(action)
+    except services.AdvocacyError as error:
+        flash(str(error.message), "danger")
+        return redirect(url_for("advocacy.show", action_id=action_id))
+    for name in stored:
+        storage.remove(name)
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for("advocacy.index"))
+
+
 @blueprint.route("/<int:action_id>/defenders", methods=["POST"])
 @permission_required(services.EDIT)
 def link_defender(action_id: int):

@@ -263,3 +263,23 @@ def login_client(app, user):
     client = app.test_client()
     login(client, user)
     return client
+
+
+def test_a_draft_can_be_deleted_but_what_was_sent_stays(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    draft = add_action(app, officer, title="Draft to drop")
+    sent = add_action(app, officer, title="Sent appeal", sent_on=date(2026, 11, 1))
+    assert post_form(client, f"/attachments/advocacy_action/{draft}", {
+        "file": (io.BytesIO(PDF), "draft.pdf")}, content_type="multipart/form-data").status_code == 302
+    assert "Delete this draft" not in _page(client.get(f"/advocacy/{sent}"))
+    refused = post_form(client, f"/advocacy/{sent}/delete", follow_redirects=True)
+    assert "An action that was sent stays on record" in _page(refused)
+    assert post_form(client, f"/advocacy/{draft}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.get(AdvocacyAction, draft) is None and db.session.get(AdvocacyAction, sent) is not None
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+        deleted = db.session.scalar(select(AuditEntry).where(AuditEntry.record_type == "advocacy_action",
+                                                             AuditEntry.action == "delete"))
+        assert deleted.record_id == draft and deleted.record_label == "Draft to drop"
+    assert "Draft to drop" not in _page(client.get("/advocacy/?q=draft"))

@@ -15,6 +15,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import jsonschema
 import pytest
 from docx import Document as ReadDocx
 from flask_login import login_user
@@ -185,6 +186,8 @@ def test_the_zip_bundles_the_pdf_the_json_and_the_annexes(app, turkey):
     assert bundle.read("annexes/01-letter-to-the-rapporteur.pdf") == PDF
     assert bundle.read(f"{stem}.pdf").startswith(b"%PDF")
     content = json.loads(bundle.read(f"{stem}.json"))
+    schema = json.loads((ROOT / "plugins" / "advocacy" / "data" / "dossier.schema.json").read_text())
+    jsonschema.validate(content, schema, format_checker=jsonschema.FormatChecker())
     assert content["format"] == "observatory-advocacy-dossier/1" and content["language"] == "en"
     assert content["mechanism_key"] == "un_sr_hrd" and content["country"] == "TUR"
     assert sorted(d["name"] for d in content["defenders"]) == ["Aylin Kaya", "M. D."]
