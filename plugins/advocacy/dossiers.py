@@ -165,7 +165,8 @@ def gather_dossier(request: DossierRequest, user: Any, progress: Any = None) -> 
             mechanism=mechanism.name_in(locale), mechanism_key=mechanism.key, language=locale, subject=subject,
             country=country.alpha3 if country else "", made_on=utcnow().date(),
             cover_letter=_cover_letter(mechanism.name_in(locale), subject, request.cover_note),
-            summary=[], defenders=[_defender(d, defenders, locale) for d in defenders],
+            summary=[], defenders=[_defender(d, named, locale, _chronology(d.id, cases, actions, named))
+                                   for d in defenders],
             cases=[_record(summary, named) for summary in cases],
             missions=[_record(summary, named) for summary in missions],
             history=[_history(action, named) for action in actions], annexes=chosen, left_out=left_out,
@@ -212,12 +213,26 @@ def _public_name(defender: Defender) -> str:
     return defender.name if defender.consent_to_publish else (defender.publication_name.strip() or "[…]")
 
 
-def _defender(defender: Defender, everyone: list[Defender], locale: str) -> dict[str, Any]:
+def _defender(defender: Defender, everyone: list[Defender], locale: str,
+              chronology: list[dict[str, Any]]) -> dict[str, Any]:
     situation, _found = mask_names(defender.summary, everyone)
     return {"name": _public_name(defender), "named_with_consent": defender.consent_to_publish,
             "kind": defender.kind, "country": country_name(defender.country.alpha2, locale) if defender.country else "",
             "profession": defender.profession if defender.consent_to_publish else "",
-            "rights": [term.label for term in defender.rights], "situation": situation}
+            "rights": [term.label for term in defender.rights], "situation": situation, "chronology": chronology}
+
+
+def _chronology(defender_id: int, cases: list[RecordSummary], actions: list[AdvocacyAction],
+                everyone: list[Defender]) -> list[dict[str, Any]]:
+    """The defender's own chronology: the events of their cases and our actions on them (with reference codes),
+    and what was sent to this body about them, in date order."""
+    lines = [(line.when, line.text, line.reference) for case in cases if defender_id in case.defender_ids
+             for line in (*case.events, *case.actions)]
+    lines += [(action.sent_on, f"{requirements.type_label(action.type)}: {action.title}", action.reference)
+              for action in actions if action.sent_on and defender_id in {l.defender_id for l in action.defender_links}]
+    lines.sort(key=lambda line: (line[0] is None, line[0] or date.min))
+    return [{"date": when, "text": mask_names(text, everyone)[0], "reference": reference}
+            for when, text, reference in lines]
 
 
 def _record(summary: RecordSummary, defenders: list[Defender]) -> dict[str, Any]:
@@ -301,6 +316,9 @@ def to_document(dossier: Dossier) -> documents.Document:
                 blocks.append(Paragraph(" · ".join(part for part in details if part), emphasis=True))
                 if person["situation"]:
                     blocks.append(Paragraph(person["situation"]))
+                if person["chronology"]:
+                    blocks.append(Table((_("Date"), _("Event or action"), _("Reference")), tuple(
+                        (_day(line["date"]), line["text"], line["reference"] or "—") for line in person["chronology"])))
         if dossier.cases:
             blocks += [PageBreak(), Heading(_("Cases"))]
             for case in dossier.cases:

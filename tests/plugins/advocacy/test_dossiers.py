@@ -191,6 +191,11 @@ def test_the_zip_bundles_the_pdf_the_json_and_the_annexes(app, turkey):
     assert content["format"] == "observatory-advocacy-dossier/1" and content["language"] == "en"
     assert content["mechanism_key"] == "un_sr_hrd" and content["country"] == "TUR"
     assert sorted(d["name"] for d in content["defenders"]) == ["Aylin Kaya", "M. D."]
+    unnamed = next(d for d in content["defenders"] if d["name"] == "M. D.")
+    assert [line["text"] for line in unnamed["chronology"]] == [
+        "Events in Izmir", "Communication to special procedures: urgent appeal: Appeal on M. D.",
+        "Arbitrary detention of M. D. and Aylin Kaya"]  # dated 3 March, 10 March, and today (published)
+    assert unnamed["chronology"][2]["reference"] == turkey["reference"]
     case = content["cases"][0]
     assert case["actions"][0]["reference"] == turkey["reference"] and case["chronology"][0]["date"] == "2026-03-03"
     assert content["history"][0]["answers"] == [{"date": "2026-03-20", "kind": "Communication sent to the state"}]
