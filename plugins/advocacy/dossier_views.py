@@ -42,7 +42,7 @@ def _wanted(form) -> dossiers.DossierRequest:
     by_cases = form.scope.data == "cases"
     return dossiers.DossierRequest(
         mechanism_id=form.mechanism.data, language=form.language.data,
-        country="" if by_cases else (form.country.data or "").upper()[:3],
+        country="" if by_cases or not (form.country.data or "").isalpha() else form.country.data.upper()[:3],
         case_ids=tuple(sorted(set(form.case_ids.data or ()))) if by_cases else (),
         include_restricted=bool("include_restricted" in form and form.include_restricted.data),
         cover_note=(form.cover_note.data or "").strip())

@@ -105,7 +105,7 @@ def actions_query(user: Any, filters: ActionFilters, today: date | None = None) 
         query = query.where(AdvocacyAction.mechanism_id.in_(select(Mechanism.id).where(Mechanism.system == filters.system)))
     if filters.type in requirements.TYPES:
         query = query.where(AdvocacyAction.type == filters.type)
-    if filters.country:
+    if filters.country.isascii() and filters.country.isalpha():
         query = query.where(AdvocacyAction.country_id.in_(
             select(Country.id).where(Country.alpha3 == filters.country.upper())))
     today = today or utcnow().date()

@@ -369,7 +369,9 @@ def countries():
 @permission_required(services.VIEW)
 def country(alpha3: str):
     """Every action about a country the user may see, with what each mechanism was sent and what came back."""
-    found = db.session.scalar(select(Country).where(Country.alpha3 == alpha3.upper()[:3]))
+    code = alpha3.upper()
+    found = db.session.scalar(select(Country).where(Country.alpha3 == code)) \
+        if len(code) == 3 and code.isascii() and code.isalpha() else None
     if found is None:
         abort(404)
     condition = AdvocacyAction.country_id == found.id

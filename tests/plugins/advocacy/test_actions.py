@@ -283,3 +283,11 @@ def test_a_draft_can_be_deleted_but_what_was_sent_stays(app, client, make_user):
                                                              AuditEntry.action == "delete"))
         assert deleted.record_id == draft and deleted.record_label == "Draft to drop"
     assert "Draft to drop" not in _page(client.get("/advocacy/?q=draft"))
+
+
+def test_odd_country_codes_are_not_found_rather_than_failing(app, client, make_user):
+    login(client, make_user("readonly"))
+    for code in ("%00", "T%00R", "turk", "12A"):
+        assert client.get(f"/advocacy/countries/{code}").status_code == 404, code
+    assert client.get("/advocacy/?country=%00TUR").status_code == 200
+    assert client.get("/advocacy/countries/tur").status_code == 200
