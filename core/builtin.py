@@ -30,9 +30,10 @@ PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _
 
 @hookimpl
 def observatory_blueprints():
-    from .views import account, admin, auth, calendar, jobs, main
+    from .views import account, admin, auth, calendar, jobs, main, statistics
 
-    return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint, calendar.blueprint]
+    return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint, calendar.blueprint,
+            statistics.blueprint]
 
 
 @hookimpl
@@ -52,6 +53,7 @@ def observatory_nav_items():
         NavItem(_l("Roles"), "admin.roles", "core.roles.manage", order=910, group=ADMIN_GROUP),
         NavItem(_l("Plugins"), "admin.plugins", "core.plugins.view", order=920, group=ADMIN_GROUP),
         NavItem(_l("Upcoming"), "calendar.upcoming", None, order=700),
+        NavItem(_l("Statistics"), "statistics.index", None, order=710),
     ]
 
 

@@ -143,6 +143,25 @@ class NotificationKind:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """Figures a plugin contributes to the statistics page and the annual report: counts per category
+    (``categories`` in display order, ``values`` the same length), already labelled in the reader's language.
+    ``key`` names it in addresses (``/statistics/<key>.csv``): lower-case letters, digits and underscores."""
+
+    key: str
+    title: Any
+    categories: tuple[str, ...]
+    values: tuple[int, ...]
+    unit: Any = ""  # what is counted: "cases", "defenders"...
+    note: Any = ""
+    order: int = 100
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+
+@dataclass(frozen=True)
 class DatedLine:
     """A dated line of a chronology: an event, or one of our actions with its reference code."""
 
@@ -190,6 +209,7 @@ __all__ = [
     "Section",
     "MergeResult",
     "DatedLine",
+    "Chart",
     "RecordSummary",
     "NotificationKind",
     "RecordType",

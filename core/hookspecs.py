@@ -288,6 +288,23 @@ def observatory_notification_kinds():
 # --- Publications ------------------------------------------------------------------------------
 
 @hookspec
+def observatory_statistics(year, region, user, locale):
+    """Called by the statistics page (for ``user``) and by the annual report (``user`` is ``None``).
+
+    Returns :class:`~core.contributions.Chart` figures, labelled in ``locale``, for the calendar ``year``
+    (``None``: every year, for charts across years) and the ``region`` key (``""``: all regions). Count only
+    the records ``user`` may see (:func:`core.records.visibility.visible`); with no user, leave restricted
+    records out entirely, since the report is public. Group in the database: one query per chart.
+
+    Example::
+
+        @hookimpl
+        def observatory_statistics(year, region, user, locale):
+            rows = db.session.execute(select(Case.region, func.count()).group_by(Case.region))
+            return [Chart("cases_by_region", _("Cases by region"), *zip(*rows))]
+    """
+
+@hookspec
 def observatory_bulletin_sections(year, month, locale):
     """Called to build the monthly bulletin of ``month``/``year`` in ``locale`` ("en", "fr", "es").
 

@@ -115,7 +115,7 @@ def observatory_dashboard_widgets(user):
     rows = db.session.execute(select(both).order_by(both.c.part, both.c.day)).all()
     return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
         "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
-        "days": WIDGET_DAYS}, services.VIEW, order=50)]
+        "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50)]
 
 
 @hookimpl
@@ -252,3 +252,10 @@ def observatory_annual_report_sections(year, locale):
     from .publications import annual_report_sections
 
     return annual_report_sections(year, locale)
+
+
+@hookimpl
+def observatory_statistics(year, region, user, locale):
+    from .statistics import charts
+
+    return charts(year, region, user, locale)

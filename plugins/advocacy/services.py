@@ -11,10 +11,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
+from core.attachments.models import Attachment
 from core.extensions import db
 from core.models import utcnow
 from core.notifications.services import notify
-from core.attachments.models import Attachment
 from core.records.models import Assignment, Country
 from core.records.registry import record_url
 from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes

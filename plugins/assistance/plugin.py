@@ -92,6 +92,16 @@ def observatory_record_types():
 
 
 @hookimpl
+def observatory_statistics(year, region, user, locale):
+    """Anonymised counts of grants approved (as published in the annual report), for holders of the view."""
+    if user is not None and not can(services.VIEW, user):
+        return []
+    from .publications import statistics
+
+    return statistics(year, region, locale)
+
+
+@hookimpl
 def observatory_vocabularies():
     return [(services.GRANT_TYPES, _l("Grant types"))]
 

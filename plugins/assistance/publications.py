@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.contributions import Section
+from core.contributions import Chart, Section
 from core.extensions import db
 from core.records.countries import REGIONS
 from core.records.models import Country, Defender, Term
@@ -51,6 +51,25 @@ def _sections(rows, locale: str) -> list[Section]:
     items = tuple([{"grant_type": label, "count": count} for label, count in sorted(by_type.items())]
                   + [{"region": region, "count": count} for region, count in sorted(by_region.items())])
     return [Section("assistance", _("Material assistance (grants approved, anonymised)"), items, order=40)]
+
+
+def statistics(year: int | None, region: str, locale: str) -> list[Chart]:
+    """The same anonymised counts as the annual report, as charts: grants approved in ``year`` (or ever), by
+    type and by region, for a region or all."""
+    start = datetime(year or 1900, 1, 1, tzinfo=timezone.utc)
+    end = datetime(year + 1, 1, 1, tzinfo=timezone.utc) if year else datetime(9999, 1, 1, tzinfo=timezone.utc)
+    rows = [row for row in _approved_between(start, end) if not region or row.region == region]
+    types = db.session.execute(select(Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
+        Term.vocabulary == "grant_types").order_by(Term.position, Term.key)).all()
+    with force_locale(locale):
+        by_type = Counter(row.key for row in rows)
+        by_region = Counter(row.region for row in rows)
+        note = _("Anonymised: counted by type and by region separately, never crossed.")
+        return [Chart("assistance_by_type", _("Grants approved, per type"),
+                      tuple(getattr(t, f"label_{locale}", None) or t.label_en for t in types),
+                      tuple(by_type.get(t.key, 0) for t in types), _("Grants"), note=note, order=30),
+                Chart("assistance_by_region", _("Grants approved, per region"), tuple(str(v) for v in REGIONS.values()),
+                      tuple(by_region.get(key, 0) for key in REGIONS), _("Grants"), note=note, order=31)]
 
 
 def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:

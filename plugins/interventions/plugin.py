@@ -20,6 +20,7 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.models import utcnow
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Country
@@ -107,6 +108,13 @@ def observatory_record_summaries(kind, ids, country, user, locale, include_restr
 
 
 @hookimpl
+def observatory_statistics(year, region, user, locale):
+    from .statistics import charts
+
+    return charts(year, region, user, locale)
+
+
+@hookimpl
 def observatory_vocabularies():
     return [(services.VIOLATIONS, _l("Violations"))]
 
@@ -120,7 +128,7 @@ def observatory_dashboard_widgets(user):
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     waiting = [(case, services.overdue(case, hours)) for case in services.awaiting_verification(user)]
     return [Widget(_l("Cases awaiting verification"), "interventions/_widget.html",
-                   {"waiting": waiting, "hours": hours}, services.VIEW, order=20)]
+                   {"waiting": waiting, "hours": hours, "year": utcnow().year}, services.VIEW, order=20)]
 
 
 @hookimpl

@@ -96,6 +96,13 @@ def observatory_record_summaries(kind, ids, country, related, user, locale, incl
 
 
 @hookimpl
+def observatory_statistics(year, region, user, locale):
+    from .statistics import charts
+
+    return charts(year, region, user, locale)
+
+
+@hookimpl
 def observatory_vocabularies():
     return [(services.MISSION_TYPES, _l("Mission types")), (services.FAIR_TRIAL, _l("Fair-trial guarantees"))]
 

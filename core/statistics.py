@@ -1,0 +1,74 @@
+"""Statistics: the figures every plugin contributes (``observatory_statistics``), drawn as SVG bar charts on this
+machine (no script, no third-party request) and offered as CSV.
+
+Charts are readable without colour: each bar carries its number and its category in text, the SVG has a title
+and a description for screen readers, and the page shows the same figures as a table.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .contributions import Chart
+from .plugins import host
+
+KEY = re.compile(r"^[a-z0-9_]{1,60}$")
+WIDTH, LABEL_WIDTH, ROW, TOP = 720, 260, 28, 44
+BAR_COLOUR, TEXT_COLOUR = "#2b5d8a", "#212529"
+
+
+def charts(user: Any, year: int | None, region: str, locale: str) -> list[Chart]:
+    """Every plugin's charts for ``user`` (``None``: the public annual report), in their order."""
+    found = host().collect("observatory_statistics", year=year, region=region, user=user, locale=locale)
+    valid = [chart for chart in found if isinstance(chart, Chart) and KEY.match(chart.key)
+             and len(chart.categories) == len(chart.values)]
+    return sorted(valid, key=lambda chart: (chart.order, chart.key))
+
+
+def as_csv(chart: Chart, category_header: str, count_header: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([category_header, count_header])
+    for category, value in zip(chart.categories, chart.values):
+        writer.writerow([_safe_cell(category), value])
+    return buffer.getvalue()
+
+
+def _safe_cell(text: str) -> str:
+    """A spreadsheet must not run a category as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def as_svg(chart: Chart, description: str = "") -> Markup:
+    """A horizontal bar chart: one labelled row per category, its number written after the bar."""
+    height = TOP + ROW * max(1, len(chart.categories)) + 12
+    largest = max(chart.values, default=0) or 1
+    bar_room = WIDTH - LABEL_WIDTH - 70
+    ident = f"chart-{chart.key}"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'font-family="DejaVu Sans, Verdana, sans-serif" font-size="13" class="chart">',
+        f'<title id="{ident}-title">{escape(chart.title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
+        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_COLOUR}">{escape(chart.title)}</text>',
+    ]
+    for index, (category, value) in enumerate(zip(chart.categories, chart.values)):
+        y = TOP + index * ROW
+        length = round(bar_room * value / largest) if value else 0
+        parts.append(f'<g><title>{escape(category)}: {value}</title>'
+                     f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" fill="{TEXT_COLOUR}">'
+                     f'{escape(_shorten(category))}</text>'
+                     f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length}" height="{ROW - 10}" fill="{BAR_COLOUR}"/>'
+                     f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 17}" fill="{TEXT_COLOUR}">{value}</text></g>')
+    if not chart.categories:
+        parts.append(f'<text x="0" y="{TOP + 16}" fill="{TEXT_COLOUR}">—</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _shorten(text: str, size: int = 36) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"

@@ -1,0 +1,63 @@
+"""The interventions' figures for the statistics page and the annual report: interventions published per year
+and per region, the violations they concern, and what happened to the defenders (outcomes). An intervention is a
+case made public (numbered in the year of its first public action)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import extract, func, select
+
+from core.contributions import RESTRICTED, Chart
+from core.extensions import db
+from core.permissions import can
+from core.records.countries import REGIONS
+from core.records.models import Country, Term
+from core.records.visibility import visible
+
+from . import services
+from .forms import OUTCOMES
+from .models import Case, Outcome, case_violations
+
+YEARS_SHOWN = 10
+
+
+def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]:
+    if user is not None and not can(services.VIEW, user):
+        return []
+    seen = visible(Case, user) if user is not None else Case.confidentiality != RESTRICTED
+    scope = [seen, Case.year.is_not(None)]
+    if region:
+        scope.append(Case.country_id.in_(select(Country.id).where(Country.region == region)))
+    in_year = [*scope, Case.year == year] if year else scope
+    with force_locale(locale):
+        per_year = db.session.execute(select(Case.year, func.count()).where(*scope).group_by(Case.year)
+                                      .order_by(Case.year.desc()).limit(YEARS_SHOWN)).all()
+        per_region = dict(db.session.execute(select(Country.region, func.count()).select_from(Case).join(
+            Country, Country.id == Case.country_id).where(*in_year).group_by(Country.region)).all())
+        label = f"label_{locale}"
+        violations = db.session.execute(
+            select(getattr(Term, label), Term.label_en, func.count()).select_from(case_violations)
+            .join(Term, Term.id == case_violations.c.term_id).join(Case, Case.id == case_violations.c.case_id)
+            .where(*in_year).group_by(Term.id, getattr(Term, label), Term.label_en, Term.position)
+            .order_by(func.count().desc(), Term.position)).all()
+        outcome_scope = [Outcome.case_id.in_(select(Case.id).where(*scope))]
+        if year:
+            outcome_scope.append(extract("year", Outcome.occurred_on) == year)
+        outcomes = dict(db.session.execute(select(Outcome.kind, func.count()).where(*outcome_scope)
+                                           .group_by(Outcome.kind)).all())
+        return [
+            Chart("interventions_by_year", _("Interventions per year"),
+                  tuple(str(row[0]) for row in reversed(per_year)), tuple(row[1] for row in reversed(per_year)),
+                  _("Interventions"), order=10),
+            Chart("interventions_by_region", _("Interventions per region"), tuple(str(v) for v in REGIONS.values()),
+                  tuple(per_region.get(key, 0) for key in REGIONS), _("Interventions"), order=11),
+            Chart("violations", _("Violations"), tuple(row[0] or row[1] for row in violations),
+                  tuple(row[2] for row in violations), _("Interventions"),
+                  note=_("An intervention may concern several violations."), order=12),
+            Chart("outcomes", _("Outcomes for the defenders"), tuple(str(OUTCOMES[k]) for k in Outcome.KINDS),
+                  tuple(outcomes.get(k, 0) for k in Outcome.KINDS), _("Outcomes recorded"),
+                  note=_("Released, acquitted, sentenced...: as recorded on each case, in the year they happened."),
+                  order=13),
+        ]
