@@ -17,7 +17,7 @@ from .contributions import NavItem, Permission, SearchHit, Widget
 from .extensions import db
 from .hookspecs import hookimpl
 from .models import Job, User, utcnow
-from .permissions import ADMIN, can, role_label
+from .permissions import ADMIN, CASE_OFFICER, COORDINATOR, READ_ONLY, can, role_label
 
 TITLE = _l("Core")
 DESCRIPTION = _l("Accounts, roles, languages, jobs and the plugin host.")
@@ -30,10 +30,10 @@ PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _
 
 @hookimpl
 def observatory_blueprints():
-    from .views import account, admin, auth, calendar, jobs, main, statistics
+    from .views import account, admin, auth, calendar, jobs, main, publications, statistics
 
     return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint, calendar.blueprint,
-            statistics.blueprint]
+            statistics.blueprint, publications.blueprint]
 
 
 @hookimpl
@@ -43,6 +43,9 @@ def observatory_permissions():
         Permission("core.roles.manage", _l("Manage roles"), _l("Choose what each role may do."), (ADMIN,)),
         Permission("core.plugins.view", _l("See plugins"), _l("See loaded plugins and their errors."), (ADMIN,)),
         Permission("core.jobs.manage", _l("Manage all jobs"), _l("See and retry everyone's jobs."), (ADMIN,)),
+        Permission("core.publications.view", _l("See and download publications"),
+                   _l("The monthly bulletin and the annual report, built from every feature's public records."),
+                   (COORDINATOR, CASE_OFFICER, READ_ONLY)),
     ]
 
 
@@ -54,6 +57,7 @@ def observatory_nav_items():
         NavItem(_l("Plugins"), "admin.plugins", "core.plugins.view", order=920, group=ADMIN_GROUP),
         NavItem(_l("Upcoming"), "calendar.upcoming", None, order=700),
         NavItem(_l("Statistics"), "statistics.index", None, order=710),
+        NavItem(_l("Monthly bulletin"), "publications.bulletin", "core.publications.view", order=720),
     ]
 
 

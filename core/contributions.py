@@ -86,8 +86,31 @@ class DatedItem:
 
 
 @dataclass(frozen=True)
+class PublicationItem:
+    """One entry of a publication, in the requested language, holding only what may be published.
+
+    ``key`` identifies it across editions of the same publication (editors reorder and drop items by key);
+    ``group`` is the region key it is grouped under in the annual report; ``language`` is the language its
+    title and text are in, and ``fallback`` says it is not the one asked for (publications mark it).
+    """
+
+    key: str
+    title: str
+    text: str = ""
+    when: date | None = None
+    reference: str = ""
+    place: str = ""
+    group: str = ""
+    kind: str = ""
+    details: tuple[str, ...] = ()
+    language: str = ""
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
 class Section:
-    """A part of a publication (bulletin or annual report), already in the requested language."""
+    """A part of a publication (bulletin or annual report), already in the requested language; its items are
+    :class:`PublicationItem` entries."""
 
     key: str
     title: Any
@@ -207,6 +230,7 @@ __all__ = [
     "SearchHit",
     "DatedItem",
     "Section",
+    "PublicationItem",
     "MergeResult",
     "DatedLine",
     "Chart",

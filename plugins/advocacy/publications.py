@@ -3,43 +3,44 @@ never restricted ones. An action's internal title may name people and its text i
 publications print the mechanism, the type, the country, the mechanism's reference, the results, and the
 defenders concerned under their publishable names (restricted defenders are left out).
 
-Items are plain dictionaries::
+Items are :class:`~core.contributions.PublicationItem` entries, titled with the mechanism::
 
-    {"kind": "Request for precautionary measures", "mechanism": "Inter-American Commission...: precautionary
-     measures", "system": "Organization of American States", "country": "Colombia", "region": "americas",
-     "date": date(2026, 3, 4), "sent_on": date(2026, 2, 1), "reference": "MC-812-26",
-     "results": ["Precautionary measures granted"], "defenders": ["A. P."]}
+    PublicationItem("advocacy:4", "Inter-American Commission...: precautionary measures", when=date(2026, 3, 4),
+                    reference="MC-812-26", place="Colombia", group="americas",
+                    kind="Request for precautionary measures",
+                    details=("Precautionary measures granted", "Defenders concerned: A. P."))
 """
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, Section
+from core.contributions import RESTRICTED, PublicationItem, Section
 from core.extensions import db
 from core.records.countries import country_name
 
-from . import requirements, services
+from . import requirements
 from .forms import ANSWER_KINDS
 from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer
 
 
-def _item(action: AdvocacyAction, locale: str) -> dict[str, Any]:
+def _item(action: AdvocacyAction, locale: str) -> PublicationItem:
     results = [str(ANSWER_KINDS[a.kind]) for a in action.answers if a.kind in Answer.OUTCOMES
                and a.kind != Answer.NO_RESPONSE]
-    defenders = [link.defender.public_name for link in action.defender_links
-                 if link.defender.confidentiality != RESTRICTED and link.defender.public_name]
-    return {"kind": str(requirements.type_label(action.type)), "mechanism": action.mechanism.name_in(locale),
-            "system": str(services.SYSTEM_LABELS.get(action.mechanism.system, "")),
-            "country": country_name(action.country.alpha2, locale) if action.country else "",
-            "region": action.country.region or "" if action.country else "", "date": action.made_public_on,
-            "sent_on": action.sent_on, "reference": action.reference, "results": list(dict.fromkeys(results)),
-            "defenders": sorted(set(defenders))}
+    defenders = sorted({link.defender.public_name for link in action.defender_links
+                        if link.defender.confidentiality != RESTRICTED and link.defender.public_name})
+    details = list(dict.fromkeys(results))
+    if defenders:
+        details.append(_("Defenders concerned: %(names)s", names=", ".join(defenders)))
+    return PublicationItem(
+        f"advocacy:{action.id}", action.mechanism.name_in(locale), when=action.made_public_on,
+        reference=action.reference, place=country_name(action.country.alpha2, locale) if action.country else "",
+        group=action.country.region or "" if action.country else "", kind=str(requirements.type_label(action.type)),
+        details=tuple(details), language=locale)
 
 
 def _public_actions(first: date, after: date) -> list[AdvocacyAction]:

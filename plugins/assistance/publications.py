@@ -1,9 +1,10 @@
 """What material assistance gives the monthly bulletin and the annual report: anonymised counts of grants
 approved, by grant type and by region. Never a name, a place, a date or an amount per person.
 
-Items are plain dictionaries::
+Items are two :class:`~core.contributions.PublicationItem` entries, the counts per type and per region, each
+count a detail line::
 
-    {"grant_type": "Legal fees", "region": "Africa", "count": 3}
+    PublicationItem("assistance:types", "Grants approved, per type", details=("Legal fees: 3", ...))
 
 The region is that of the beneficiary's country; grants whose beneficiary has no country count under
 "—". A count is given only per type and per region separately (never crossed), so a small number cannot
@@ -18,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.contributions import Chart, Section
+from core.contributions import Chart, PublicationItem, Section
 from core.extensions import db
 from core.records.countries import REGIONS
 from core.records.models import Country, Defender, Term
@@ -48,8 +49,10 @@ def _sections(rows, locale: str) -> list[Section]:
         return []
     by_type = Counter(getattr(row, f"label_{locale}", None) or row.label_en for row in rows)
     by_region = Counter(str(REGIONS[row.region]) if row.region in REGIONS else "—" for row in rows)
-    items = tuple([{"grant_type": label, "count": count} for label, count in sorted(by_type.items())]
-                  + [{"region": region, "count": count} for region, count in sorted(by_region.items())])
+    items = (PublicationItem("assistance:types", _("Grants approved, per type"), details=tuple(
+                 f"{label}: {count}" for label, count in sorted(by_type.items())), language=locale),
+             PublicationItem("assistance:regions", _("Grants approved, per region"), details=tuple(
+                 f"{region}: {count}" for region, count in sorted(by_region.items())), language=locale))
     return [Section("assistance", _("Material assistance (grants approved, anonymised)"), items, order=40)]
 
 

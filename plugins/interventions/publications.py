@@ -2,24 +2,25 @@
 that are not restricted, with the texts' own (consent-checked) wording, in the requested language or,
 failing that, another one marked as such.
 
-Items are plain dictionaries, the same for both publications::
+Items are :class:`~core.contributions.PublicationItem` entries, one per public action in the bulletin, one per
+case in the annual report (its first public action, with its follow-ups and outcomes as detail lines)::
 
-    {"reference": "TUR 001 / 0326 / OBS 012", "country": "Türkiye", "region": "europe_central_asia",
-     "kind": "Urgent appeal", "date": date(2026, 3, 4), "title": "...", "language": "fr", "fallback": False,
-     "follow_ups": [...], "outcomes": [...]}
+    PublicationItem("case-action:12", "Türkiye: detention of A. K.", when=date(2026, 3, 4),
+                    reference="TUR 001 / 0326 / OBS 012", place="Türkiye", group="europe_central_asia",
+                    kind="Urgent appeal", language="fr", fallback=False)
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, Section
+from core.contributions import RESTRICTED, PublicationItem, Section
 from core.extensions import db
 from core.records.countries import REGIONS, country_name
 from core.records.models import Country
@@ -40,13 +41,18 @@ def _text(action: Action, locale: str) -> tuple[str, str, bool]:
     return "", locale, True
 
 
-def _item(action: Action, locale: str) -> dict[str, Any]:
+def _item(action: Action, locale: str, details: tuple[str, ...] = ()) -> PublicationItem:
     title, language, fallback = _text(action, locale)
     case = action.case
-    return {"reference": action.reference or "", "country": country_name(case.country.alpha2, locale),
-            "region": case.country.region or "", "kind": str(ACTION_TYPES[action.type]),
-            "date": action.published_at.date() if action.published_at else None, "title": title,
-            "language": language, "fallback": fallback}
+    return PublicationItem(f"case-action:{action.id}", title,
+                           when=action.published_at.date() if action.published_at else None,
+                           reference=action.reference or "", place=country_name(case.country.alpha2, locale),
+                           group=case.country.region or "", kind=str(ACTION_TYPES[action.type]), details=details,
+                           language=language, fallback=fallback)
+
+
+def _day(value) -> str:
+    return format_date(value, "medium") if value else ""
 
 
 def _public() -> Any:
@@ -72,7 +78,7 @@ def annual_report_sections(year: int, locale: str) -> list[Section]:
         return [Section("interventions", _("Urgent interventions"), items, order=10)] if items else []
 
 
-def _annual_items(year: int, locale: str) -> Iterator[dict[str, Any]]:
+def _annual_items(year: int, locale: str) -> Iterator[PublicationItem]:
     """In report order (region, then country code, then number), a batch of cases in memory at a time."""
     region_rank = sql_case({key: rank for rank, key in enumerate(REGIONS)}, value=Country.region, else_=len(REGIONS))
     ids = list(db.session.scalars(select(Case.id).join(Country, Country.id == Case.country_id).where(
@@ -89,15 +95,16 @@ def _annual_items(year: int, locale: str) -> Iterator[dict[str, Any]]:
             db.session.expunge(loaded)
 
 
-def _case_item(case: Case, locale: str) -> dict[str, Any] | None:
+def _case_item(case: Case, locale: str) -> PublicationItem | None:
     public = [action for action in case.actions
               if action.status == Action.PUBLISHED and action.type not in Action.PRIVATE_TYPES]
     if not public:
         return None
     first, *later = sorted(public, key=lambda action: (action.sequence or 0, action.id))
-    item = _item(first, locale)
-    item["follow_ups"] = [_item(action, locale) for action in later]
-    item["outcomes"] = [{"kind": str(OUTCOMES[outcome.kind]), "date": outcome.occurred_on}
-                        for outcome in case.outcomes]
-    return item
+    details = [_("%(reference)s, %(day)s: %(title)s", reference=follow.reference or "", day=_day(
+        follow.published_at.date() if follow.published_at else None), title=_text(follow, locale)[0])
+        for follow in later]
+    details += [_("%(outcome)s, %(day)s", outcome=OUTCOMES[outcome.kind], day=_day(outcome.occurred_on))
+                for outcome in case.outcomes]
+    return _item(first, locale, tuple(details))
 

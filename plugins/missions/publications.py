@@ -3,23 +3,23 @@ of missions that are not restricted. A mission's internal title may name people,
 type and countries, and the report's own (published) title and summary, in the requested language or, failing
 that, another one marked as such.
 
-Items are plain dictionaries::
+Items are :class:`~core.contributions.PublicationItem` entries::
 
-    {"kind": "Trial observation", "countries": "Türkiye", "region": "europe_central_asia",
-     "date": date(2026, 3, 4), "end": date(2026, 3, 6), "title": "...", "summary": "...",
-     "language": "fr", "fallback": False}
+    PublicationItem("mission:7", "A trial without guarantees", "The hearing was closed...", when=date(2026, 3, 4),
+                    place="Türkiye", group="europe_central_asia", kind="Trial observation",
+                    details=("4 Mar 2026 – 6 Mar 2026", "Report published: 20 Mar 2026"), language="fr")
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, Section
+from core.contributions import RESTRICTED, PublicationItem, Section
 from core.extensions import db
 from core.records.countries import country_name
 
@@ -40,13 +40,17 @@ def _report_text(mission: Mission, locale: str) -> tuple[str, str, str, bool]:
     return "", "", locale, False
 
 
-def _item(mission: Mission, locale: str) -> dict[str, Any]:
+def _item(mission: Mission, locale: str) -> PublicationItem:
     title, summary, language, fallback = _report_text(mission, locale)
-    return {"kind": getattr(mission.type, f"label_{locale}", "") or mission.type.label_en,
-            "countries": ", ".join(country_name(c.alpha2, locale) for c in mission.countries),
-            "region": mission.countries[0].region or "" if mission.countries else "",
-            "date": mission.start_date, "end": mission.end_date, "published_on": mission.report_published_on,
-            "title": title, "summary": summary, "language": language, "fallback": fallback}
+    kind = getattr(mission.type, f"label_{locale}", "") or mission.type.label_en
+    places = ", ".join(country_name(c.alpha2, locale) for c in mission.countries)
+    dates = " – ".join(format_date(day, "medium") for day in dict.fromkeys((mission.start_date, mission.end_date))
+                       if day)
+    details = tuple(filter(None, (dates, _("Report published: %(day)s", day=format_date(
+        mission.report_published_on, "medium")) if mission.report_published_on and title else "")))
+    return PublicationItem(f"mission:{mission.id}", title or f"{kind}: {places}", summary, when=mission.start_date,
+                           place=places, group=mission.countries[0].region or "" if mission.countries else "",
+                           kind=kind, details=details, language=language, fallback=fallback)
 
 
 def _missions(condition: Any) -> list[Mission]:

@@ -152,12 +152,12 @@ def test_bulletin_and_annual_report_print_only_what_mechanisms_made_public(app, 
     section = next(s for s in bulletin if s.key == "advocacy")
     assert section.title == "Incidencia ante los órganos intergubernamentales" and len(section.items) == 1
     item = section.items[0]
-    assert item["mechanism"] == "Comisión Interamericana de Derechos Humanos: medidas cautelares"
-    assert item["kind"] == "Solicitud de medidas cautelares" and item["country"] == "Colombia"
-    assert item["results"] == ["Medidas cautelares otorgadas"] and item["reference"] == "MC-812-26"
-    assert item["defenders"] == ["Ana Pérez", "B. S."]
+    assert item.title == "Comisión Interamericana de Derechos Humanos: medidas cautelares"
+    assert item.kind == "Solicitud de medidas cautelares" and item.place == "Colombia"
+    assert item.reference == "MC-812-26" and item.when == date(2026, 3, 10)
+    assert item.details == ("Medidas cautelares otorgadas", "Defensores concernidos: Ana Pérez, B. S.")
     french = next(s for s in annual if s.key == "advocacy").items[0]
-    assert french["kind"] == "Demande de mesures conservatoires"
+    assert french.kind == "Demande de mesures conservatoires"
     text = repr(bulletin) + repr(annual)
     for secret in ("Beatriz Secreta", "Carlos", "Mehmet", "internal title", "Confidential text", "not yet public"):
         assert secret not in text, secret

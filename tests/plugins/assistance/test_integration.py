@@ -104,9 +104,10 @@ def test_publications_give_anonymised_counts_only(app, make_user):
         sections = gather.bulletin_sections(now.year, now.month, "fr") + gather.annual_report_sections(now.year, "es")
     assistance = [s for s in sections if s.key == "assistance"]
     assert len(assistance) == 2
-    bulletin = assistance[0].items
-    assert {"grant_type": "Remplacement de matériel (détruit ou saisi)", "count": 1} in bulletin
-    assert {"region": "Amériques", "count": 1} in bulletin and {"region": "Europe et Asie centrale", "count": 1} in bulletin
+    types, regions = assistance[0].items
+    assert "Remplacement de matériel (détruit ou saisi) : 1" in types.details or \
+        "Remplacement de matériel (détruit ou saisi): 1" in types.details
+    assert {"Amériques: 1", "Europe et Asie centrale: 1"} <= set(regions.details)
     text = repr(sections)
     for secret in ("Zeynep", "Gizli", "Pérez", "Never", "1500", "2500", "Türkiye", "Colombie"):
         assert secret not in text, secret

@@ -45,19 +45,19 @@ def test_bulletin_and_annual_report_sections(app, make_user):
 
         [section] = [s for s in gather.bulletin_sections(2026, 3, "fr") if s.key == "interventions"]
         assert section.title == "Interventions urgentes"
-        items = {item["reference"]: item for item in section.items}
+        items = {item.reference: item for item in section.items}
         assert set(items) == {"TUR 001 / 0326 / OBS 001", "COL 001 / 0326 / OBS 002"}
-        assert items["TUR 001 / 0326 / OBS 001"]["title"] == "Turquie : détention de A. K."
-        assert not items["TUR 001 / 0326 / OBS 001"]["fallback"]
+        assert items["TUR 001 / 0326 / OBS 001"].title == "Turquie : détention de A. K."
+        assert not items["TUR 001 / 0326 / OBS 001"].fallback
         colombian = items["COL 001 / 0326 / OBS 002"]
-        assert (colombian["title"], colombian["language"], colombian["fallback"]) == ("Colombia: threats", "en", True)
-        assert colombian["country"] == "Colombie"
+        assert (colombian.title, colombian.language, colombian.fallback) == ("Colombia: threats", "en", True)
+        assert colombian.place == "Colombie" and colombian.key.startswith("case-action:")
         assert not [s for s in gather.bulletin_sections(2026, 4, "fr") if s.key == "interventions"]
 
         [report] = [s for s in gather.annual_report_sections(2026, "es") if s.key == "interventions"]
-        assert [item["reference"] for item in report.items] == ["COL 001 / 0326 / OBS 002",
-                                                               "TUR 001 / 0326 / OBS 001"]  # Americas first
+        assert [item.reference for item in report.items] == ["COL 001 / 0326 / OBS 002",
+                                                             "TUR 001 / 0326 / OBS 001"]  # Americas first
         turkish = report.items[1]
-        assert [f["reference"] for f in turkish["follow_ups"]] == ["TUR 001 / 0326 / OBS 001.1"]
-        assert turkish["outcomes"][0]["kind"] == "Liberado/a"
+        assert turkish.details[0].startswith("TUR 001 / 0326 / OBS 001.1, ")
+        assert turkish.details[-1].startswith("Liberado/a, ")
         assert "Secret appeal" not in repr(report.items) and "Private letter" not in repr(report.items)

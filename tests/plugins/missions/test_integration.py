@@ -144,9 +144,9 @@ def test_bulletin_and_annual_report_sections_hold_nothing_confidential(app, make
     keys = {s.key: s for s in sections}
     assert set(keys) >= {"missions", "mission_reports"}
     item = keys["missions"].items[0]
-    assert len(keys["missions"].items) == 1 and item["countries"] == "Turquie"
-    assert item["kind"] == "Mission d'observation judiciaire"
-    assert item["title"] == "A trial without guarantees" and item["fallback"] is True and item["language"] == "en"
+    assert len(keys["missions"].items) == 1 and item.place == "Turquie" and item.key == f"mission:{public}"
+    assert item.kind == "Mission d'observation judiciaire" and item.text == "Unfair."
+    assert item.title == "A trial without guarantees" and item.fallback is True and item.language == "en"
     text = repr(sections) + repr(annual)
     assert "Mehmet" not in text and "Relocation" not in text and "internal title" not in text
     assert "Never happened" not in text

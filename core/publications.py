@@ -1,0 +1,66 @@
+"""Publications built from every plugin's contributions: the monthly bulletin of the actions of a month, in
+English, French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX.
+
+Plugins give :class:`~core.contributions.PublicationItem` entries through ``observatory_bulletin_sections``,
+holding only what may be published; an item whose text is not in the requested language is shown in another
+one, and marked as such.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from babel import Locale
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from . import documents, gather
+from .contributions import PublicationItem
+
+
+def previous_month(today: date) -> tuple[int, int]:
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+def _language_name(code: str, locale: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(locale) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def bulletin(year: int, month: int, locale: str) -> documents.Document:
+    """The bulletin of ``month``/``year`` in ``locale``: each plugin's section, each item with its kind, place,
+    date and reference, its text, and its detail lines."""
+    with force_locale(locale):
+        sections = gather.bulletin_sections(year, month, locale)
+        period = format_date(date(year, month, 1), "MMMM y")
+        blocks: list[Any] = []
+        for section in sections:
+            items = [item for item in section.items if isinstance(item, PublicationItem)]
+            if not items:
+                continue
+            blocks.append(documents.Heading(str(section.title)))
+            for item in items:
+                blocks += _item_blocks(item, locale)
+        if not blocks:
+            blocks.append(documents.Paragraph(_("Nothing was published in %(period)s.", period=period)))
+        return documents.Document(_("Monthly bulletin — %(period)s", period=period), locale, blocks,
+                                  subtitle=_("The Observatory's actions in %(period)s", period=period),
+                                  footer=_("Observatory for the Protection of Human Rights Defenders"))
+
+
+def _item_blocks(item: PublicationItem, locale: str) -> list[Any]:
+    facts = " · ".join(part for part in (item.kind, item.place, format_date(item.when, "medium") if item.when else "",
+                                         item.reference) if part)
+    blocks: list[Any] = [documents.Heading(item.title or item.kind, 3)]
+    if facts:
+        blocks.append(documents.Paragraph(facts, emphasis=True))
+    if item.fallback:
+        blocks.append(documents.Paragraph(_("[Not available in this language: shown in %(language)s.]",
+                                            language=_language_name(item.language, locale)), emphasis=True))
+    if item.text:
+        blocks.append(documents.Paragraph(item.text))
+    if item.details:
+        blocks.append(documents.BulletList(tuple(item.details)))
+    return blocks
