@@ -308,8 +308,9 @@ def observatory_statistics(year, region, user, locale):
 def observatory_bulletin_sections(year, month, locale):
     """Called to build the monthly bulletin of ``month``/``year`` in ``locale`` ("en", "fr", "es").
 
-    Returns :class:`~core.contributions.Section` parts holding only public, publishable
-    information (consented names, no restricted record).
+    Returns :class:`~core.contributions.Section` parts whose items are
+    :class:`~core.contributions.PublicationItem` entries holding only public, publishable information
+    (consented names, no restricted record).
 
     Example::
 
