@@ -46,6 +46,8 @@ def observatory_permissions():
         Permission("core.publications.view", _l("See and download publications"),
                    _l("The monthly bulletin and the annual report, built from every feature's public records."),
                    (COORDINATOR, CASE_OFFICER, READ_ONLY)),
+        Permission("core.publications.edit", _l("Edit and publish the bulletin"),
+                   _l("Write its introduction, order and drop its items, publish it."), (COORDINATOR,)),
     ]
 
 

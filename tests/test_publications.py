@@ -83,3 +83,58 @@ def test_the_bulletin_as_files_to_send(app, client, make_user, tmp_path):
 def test_only_staff_with_the_permission_see_publications(app, client, make_user):
     login(client, make_user("committee"))
     assert client.get("/publications/bulletin").status_code == 403
+
+
+def test_an_editor_writes_the_introduction_orders_and_drops_items_then_publishes(app, client, make_user):
+    from core.audit.models import AuditEntry
+    from core.publications.models import Bulletin
+
+    from .conftest import post_form
+
+    march = _march_bulletin(app, make_user)
+    second = add_case(app, march["coordinator"], title="Threats in Bogotá", country="COL", verified=True)
+    later = add_action(app, second, march["coordinator"], title_en="Colombia: threats against a lawyer")
+    publish(app, later, march["coordinator"])
+    with app.app_context():
+        db.session.get(Action, later).published_at = datetime(2026, 3, 20, tzinfo=timezone.utc)
+        db.session.commit()
+    login(client, march["coordinator"])
+    page = _page(client.get("/publications/bulletin?year=2026&month=3&language=en"))
+    assert page.index("Türkiye: detention of M. D.") < page.index("Colombia: threats against a lawyer")
+    keys = [f"case-action:{action}" for action in (later,)]
+    with app.app_context():
+        first_key = next(f"case-action:{a.id}" for a in db.session.query(Action).filter(
+            Action.title_en == "Türkiye: detention of M. D."))
+    bad = post_form(client, "/publications/bulletin/2026/3", {
+        "language": "en", "introduction_en": "A month of arrests.", "item": [first_key, keys[0]],
+        f"position:{first_key}": "two", f"position:{keys[0]}": "1"})
+    assert bad.status_code == 422 and "Give each item a position from 1 to 9999" in _page(bad)
+    with app.app_context():
+        assert db.session.query(Bulletin).count() == 0  # nothing saved
+    saved = post_form(client, "/publications/bulletin/2026/3", {
+        "language": "en", "introduction_en": "A month of arrests.", "introduction_fr": "Un mois d'arrestations.",
+        "item": [first_key, keys[0]], f"position:{first_key}": "2", f"position:{keys[0]}": "1"})
+    assert saved.status_code == 302
+    page = _page(client.get("/publications/bulletin?year=2026&month=3&language=en"))
+    bulletin = page[page.index("id=\"bulletin\""):page.index("id=\"bulletin-editing\"")]
+    assert "A month of arrests." in bulletin
+    assert bulletin.index("Colombia: threats against a lawyer") < bulletin.index("Türkiye: detention of M. D.")
+    spanish = _page(client.get("/publications/bulletin?year=2026&month=3&language=es"))
+    assert "[No disponible en este idioma: se muestra en inglés.]" in spanish and "A month of arrests." in spanish
+    post_form(client, "/publications/bulletin/2026/3", {
+        "language": "en", "introduction_en": "A month of arrests.", "item": [first_key, keys[0]],
+        f"position:{first_key}": "1", f"position:{keys[0]}": "2", f"drop:{keys[0]}": "y"})
+    words = "\n".join(p.text for p in ReadDocx(io.BytesIO(
+        client.get("/publications/bulletin.docx?year=2026&month=3&language=en").data)).paragraphs)
+    assert "Türkiye: detention of M. D." in words and "Colombia: threats" not in words
+    assert "A month of arrests." in words
+    assert post_form(client, "/publications/bulletin/2026/3/publish", {"language": "en"}).status_code == 302
+    assert "Published on" in _page(client.get("/publications/bulletin?year=2026&month=3&language=en"))
+    with app.app_context():
+        shaped = db.session.query(Bulletin).one()
+        assert shaped.status == "published" and shaped.published_by_id == march["coordinator"].id
+        assert db.session.query(AuditEntry).filter(AuditEntry.record_type == "bulletin").count() >= 3
+    reader = app.test_client()
+    login(reader, make_user("readonly", email="reader@example.org"))
+    assert 'id="bulletin-editing"' not in _page(reader.get("/publications/bulletin?year=2026&month=3"))
+    assert post_form(reader, "/publications/bulletin/2026/3", {"introduction_en": "x"}).status_code == 403

@@ -2,20 +2,34 @@
 page and as a file to send (self-contained HTML, PDF, DOCX)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
-from .. import documents, publications
+from .. import documents, gather, publications
+from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import utcnow
-from ..permissions import permission_required
+from ..permissions import can, permission_required
+from ..publications.models import Bulletin
 
 blueprint = Blueprint("publications", __name__, url_prefix="/publications")
-VIEW = "core.publications.view"
+VIEW, EDIT = "core.publications.view", "core.publications.edit"
+
+
+class IntroductionForm(FlaskForm):
+    introduction_en = TextAreaField(_l("Introduction in English"), validators=[Length(max=20000)])
+    introduction_fr = TextAreaField(_l("Introduction in French"), validators=[Length(max=20000)])
+    introduction_es = TextAreaField(_l("Introduction in Spanish"), validators=[Length(max=20000)])
 
 
 def _choice() -> tuple[int, int, str]:
     """The month, year and language asked for, when valid; else the previous month, in the reader's language."""
-    from flask_babel import get_locale
-
     year, month = publications.previous_month(utcnow().date())
     raw_year, raw_month = request.args.get("year", ""), request.args.get("month", "")
     if raw_year.isdigit() and raw_month.isdigit() and 2000 <= int(raw_year) <= utcnow().year + 1 \
@@ -31,10 +45,76 @@ def _choice() -> tuple[int, int, str]:
 @permission_required(VIEW)
 def bulletin():
     year, month, language = _choice()
-    document = publications.bulletin(year, month, language)
-    return render_template("core/publications/bulletin.html", document=document, year=year, month=month,
-                           language=language, kinds=lambda block: type(block).__name__,
-                           years=range(utcnow().year, 1999, -1))
+    return render_bulletin(year, month, language)
+
+
+def render_bulletin(year: int, month: int, language: str, form: IntroductionForm | None = None,
+                    errors: list[str] | None = None, status: int = 200):
+    """The bulletin as readers will see it and, for editors, the form that shapes it."""
+    shaped = publications.edition(year, month)
+    items = []
+    if can(EDIT):
+        with force_locale(language):
+            sections = gather.bulletin_sections(year, month, language)
+        dropped = set(shaped.dropped or []) if shaped else set()
+        items = [(section, item, item.key in dropped)
+                 for section, listed in publications.arranged(sections, shaped, keep_dropped=True) for item in listed]
+        form = form or IntroductionForm(obj=shaped, formdata=None)
+    return render_template("core/publications/bulletin.html", document=publications.bulletin(year, month, language),
+                           year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
+                           years=range(utcnow().year, 1999, -1), shaped=shaped, form=form, items=items,
+                           errors=errors or [], publish_form=ConfirmForm(formdata=None)), status
+
+
+def _month(year: int, month: int) -> None:
+    if not (2000 <= year <= utcnow().year + 1 and 1 <= month <= 12):
+        abort(404)
+
+
+@blueprint.route("/bulletin/<int:year>/<int:month>", methods=["POST"])
+@permission_required(EDIT)
+def edit_bulletin(year: int, month: int):
+    """Save the introduction, the order (a number per item) and the items left out; nothing is saved when a
+    number is wrong."""
+    _month(year, month)
+    language = request.form.get("language", "")
+    language = language if language in current_app.config["LANGUAGES"] else str(get_locale() or "en")
+    form = IntroductionForm()
+    keys = [key for key in request.form.getlist("item") if key][:2000]
+    positions, errors = {}, []
+    for key in keys:
+        raw = request.form.get(f"position:{key}", "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= 9999:
+            errors.append(_("Give each item a position from 1 to 9999 (not “%(value)s”).", value=raw[:20]))
+        else:
+            positions[key] = int(raw)
+    if not form.validate_on_submit() or errors:
+        db.session.rollback()
+        return render_bulletin(year, month, language, form, sorted(set(errors)), 422)
+    shaped = publications.edition(year, month) or Bulletin(year=year, month=month)
+    for name in ("introduction_en", "introduction_fr", "introduction_es"):
+        setattr(shaped, name, (form[name].data or "").strip())
+    shaped.item_order = sorted(positions, key=lambda key: (positions[key], keys.index(key)))
+    shaped.dropped = sorted(key for key in keys if request.form.get(f"drop:{key}"))
+    db.session.add(shaped)
+    db.session.commit()
+    flash(_("The bulletin was saved."), "success")
+    return redirect(url_for("publications.bulletin", year=year, month=month, language=language))
+
+
+@blueprint.route("/bulletin/<int:year>/<int:month>/publish", methods=["POST"])
+@permission_required(EDIT)
+def publish_bulletin(year: int, month: int):
+    _month(year, month)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    shaped = publications.edition(year, month) or Bulletin(year=year, month=month)
+    shaped.status, shaped.published_at, shaped.published_by_id = Bulletin.PUBLISHED, utcnow(), current_user.id
+    db.session.add(shaped)
+    db.session.commit()
+    flash(_("The bulletin is published."), "success")
+    return redirect(url_for("publications.bulletin", year=year, month=month,
+                            language=request.form.get("language", "en")))
 
 
 @blueprint.route("/bulletin.<fmt>")

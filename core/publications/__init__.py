@@ -13,9 +13,11 @@ from typing import Any
 from babel import Locale
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from . import documents, gather
-from .contributions import PublicationItem
+from .. import documents, gather
+from ..contributions import PublicationItem
+from ..extensions import db
 
 
 def previous_month(today: date) -> tuple[int, int]:
@@ -29,25 +31,59 @@ def _language_name(code: str, locale: str) -> str:
         return code
 
 
+def edition(year: int, month: int) -> Any:
+    """The editors' choices for the month's bulletin, if they made any."""
+    from .models import Bulletin
+
+    return db.session.scalar(select(Bulletin).where(Bulletin.year == year, Bulletin.month == month))
+
+
+def arranged(sections: list[Any], shaped: Any, keep_dropped: bool = False) -> list[tuple[Any, list[PublicationItem]]]:
+    """Each section with its items in the editors' order (items they did not place keep theirs, after), without
+    the dropped ones unless ``keep_dropped``."""
+    order = {key: index for index, key in enumerate(shaped.item_order or [])} if shaped else {}
+    dropped = set(shaped.dropped or []) if shaped else set()
+    result = []
+    for section in sections:
+        items = [item for item in section.items if isinstance(item, PublicationItem)
+                 and (keep_dropped or item.key not in dropped)]
+        items.sort(key=lambda item: order.get(item.key, len(order)))
+        if items:
+            result.append((section, items))
+    return result
+
+
 def bulletin(year: int, month: int, locale: str) -> documents.Document:
-    """The bulletin of ``month``/``year`` in ``locale``: each plugin's section, each item with its kind, place,
-    date and reference, its text, and its detail lines."""
+    """The bulletin of ``month``/``year`` in ``locale``: the editors' introduction, then each plugin's section,
+    each item with its kind, place, date and reference, its text, and its detail lines."""
+    shaped = edition(year, month)
     with force_locale(locale):
         sections = gather.bulletin_sections(year, month, locale)
         period = format_date(date(year, month, 1), "MMMM y")
-        blocks: list[Any] = []
-        for section in sections:
-            items = [item for item in section.items if isinstance(item, PublicationItem)]
-            if not items:
-                continue
+        blocks: list[Any] = _introduction(shaped, locale)
+        for section, items in arranged(sections, shaped):
             blocks.append(documents.Heading(str(section.title)))
             for item in items:
                 blocks += _item_blocks(item, locale)
-        if not blocks:
+        if not any(isinstance(block, documents.Heading) for block in blocks):
             blocks.append(documents.Paragraph(_("Nothing was published in %(period)s.", period=period)))
         return documents.Document(_("Monthly bulletin — %(period)s", period=period), locale, blocks,
                                   subtitle=_("The Observatory's actions in %(period)s", period=period),
                                   footer=_("Observatory for the Protection of Human Rights Defenders"))
+
+
+def _introduction(shaped: Any, locale: str) -> list[Any]:
+    """The editors' introduction in ``locale`` or, marked, in the first language it was written in."""
+    if shaped is None:
+        return []
+    if shaped.introduction(locale).strip():
+        return [documents.Paragraph(shaped.introduction(locale))]
+    for language in ("en", "fr", "es"):
+        if shaped.introduction(language).strip():
+            return [documents.Paragraph(_("[Not available in this language: shown in %(language)s.]",
+                                          language=_language_name(language, locale)), emphasis=True),
+                    documents.Paragraph(shaped.introduction(language))]
+    return []
 
 
 def _item_blocks(item: PublicationItem, locale: str) -> list[Any]:
