@@ -9,7 +9,6 @@ Create Date: 2026-11-29 11:45:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'core_0011'
 down_revision = 'core_0010'
