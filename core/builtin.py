@@ -30,10 +30,10 @@ PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _
 
 @hookimpl
 def observatory_blueprints():
-    from .views import account, admin, auth, calendar, jobs, main, publications, statistics
+    from .views import account, admin, annual_report, auth, calendar, jobs, main, publications, statistics
 
     return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint, calendar.blueprint,
-            statistics.blueprint, publications.blueprint]
+            statistics.blueprint, publications.blueprint, annual_report.blueprint]
 
 
 @hookimpl
@@ -46,8 +46,9 @@ def observatory_permissions():
         Permission("core.publications.view", _l("See and download publications"),
                    _l("The monthly bulletin and the annual report, built from every feature's public records."),
                    (COORDINATOR, CASE_OFFICER, READ_ONLY)),
-        Permission("core.publications.edit", _l("Edit and publish the bulletin"),
-                   _l("Write its introduction, order and drop its items, publish it."), (COORDINATOR,)),
+        Permission("core.publications.edit", _l("Edit and publish the publications"),
+                   _l("The bulletin's introduction, order and items left out; the annual report's foreword and "
+                      "thematic chapters; publishing both, and building a month's bulletin files."), (COORDINATOR,)),
     ]
 
 
@@ -60,6 +61,7 @@ def observatory_nav_items():
         NavItem(_l("Upcoming"), "calendar.upcoming", None, order=700),
         NavItem(_l("Statistics"), "statistics.index", None, order=710),
         NavItem(_l("Monthly bulletin"), "publications.bulletin", "core.publications.view", order=720),
+        NavItem(_l("Annual report"), "annual_report.index", "core.publications.view", order=730),
     ]
 
 

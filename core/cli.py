@@ -55,6 +55,30 @@ def worker_command(burst: bool) -> None:
     SimpleWorker([job_queue], connection=job_queue.connection).work(burst=burst)
 
 
+@click.command("scheduler")
+@click.option("--show", is_flag=True, help="Print when each task runs next, and stop.")
+@with_appcontext
+def scheduler_command(show: bool) -> None:
+    """Put the scheduled tasks (monthly bulletin, daily reminders) on the job queue when they come due; run
+    it next to `observatory worker` (needs OBSERVATORY_REDIS_URL)."""
+    from flask import current_app
+
+    from .schedule import cron_scheduler, invalid_expressions, next_runs
+
+    bad = invalid_expressions(current_app)
+    if bad:
+        raise click.ClickException("invalid cron expression(s): " + ", ".join(bad))
+    for task, when in next_runs(current_app).items():
+        click.echo(f"{task}: next run {when.isoformat()}")
+    if show:
+        return
+    try:
+        scheduler = cron_scheduler(current_app)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+    scheduler.start()
+
+
 def _roles_named(names: list[str]) -> list[Role]:
     roles = db.session.scalars(select(Role).where(Role.name.in_(names))).all()
     missing = set(names) - {role.name for role in roles}
@@ -146,7 +170,7 @@ def demo_command(if_empty: bool) -> None:
     click.echo("=" * 64)
 
 
-CORE_COMMANDS = [plugins_command, worker_command, create_user_command, demo_command, demo_data_command]
+CORE_COMMANDS = [plugins_command, worker_command, scheduler_command, create_user_command, demo_command, demo_data_command]
 
 
 if __name__ == "__main__":

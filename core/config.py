@@ -31,6 +31,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": None,
         "RQ_QUEUE": "observatory",
+        # cron expressions (UTC) of `observatory scheduler`: the bulletin on the 1st, reminders each morning
+        "BULLETIN_SCHEDULE": "0 6 1 * *",
+        "REMINDERS_SCHEDULE": "0 7 * * *",
         "PLUGINS_DISABLED": [],
         "PLUGINS_TRACE": False,
         "LANGUAGES": ["en", "fr", "es"],
@@ -68,6 +71,8 @@ ENVIRONMENT_STRINGS = {
     "OBSERVATORY_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI",),
     "OBSERVATORY_REDIS_URL": ("REDIS_URL", "RATELIMIT_STORAGE_URI"),  # login throttling shared by processes
     "OBSERVATORY_RQ_QUEUE": ("RQ_QUEUE",),
+    "OBSERVATORY_BULLETIN_SCHEDULE": ("BULLETIN_SCHEDULE",),
+    "OBSERVATORY_REMINDERS_SCHEDULE": ("REMINDERS_SCHEDULE",),
     "OBSERVATORY_BASE_URL": ("BASE_URL",),
     "OBSERVATORY_SECRET_KEY": ("SECRET_KEY",),
     "OBSERVATORY_ATTACHMENTS_DIR": ("ATTACHMENTS_DIR",),

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import importlib
 import io
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Callable, Iterator, Union
 
 from flask import Response, render_template
 
@@ -57,7 +59,38 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, BulletList, Table, PageBreak]
+@dataclass(frozen=True)
+class Contents:
+    """The table of contents: the document's headings down to ``depth``, with their page numbers in PDF (a
+    field Word and LibreOffice fill in DOCX, links in HTML)."""
+
+    title: str
+    depth: int = 3
+    note: str = ""  # said in DOCX, where the reader's word processor fills the table in
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart (:class:`~core.contributions.Chart`, labels already in the document's language): an SVG drawing in
+    HTML and PDF, a PNG picture in DOCX, each followed by its figures as a table so no reader depends on the
+    drawing (``header``: the category and count column titles)."""
+
+    chart: Any
+    header: tuple[str, str]
+
+    @property
+    def svg(self) -> Any:
+        from .statistics import as_svg
+
+        return as_svg(self.chart, self.chart.note and str(self.chart.note))
+
+    @property
+    def table(self) -> Table:
+        return Table(self.header, tuple((category, str(value)) for category, value
+                                        in zip(self.chart.categories, self.chart.values)))
+
+
+Block = Union[Heading, Paragraph, BulletList, Table, PageBreak, Contents, Figure]
 
 
 @dataclass
@@ -70,25 +103,65 @@ class Document:
 
 
 def render_html(document: Document) -> str:
-    return render_template("documents/document.html", document=document, kinds=_kind)
+    return render_template("documents/document.html", document=document, kinds=_kind,
+                           contents=lambda depth: headings(document, depth))
 
 
 def _kind(block: Block) -> str:
     return type(block).__name__
 
 
-def render_pdf(document: Document) -> bytes:
+def headings(document: Document, depth: int) -> list[tuple[int, Heading]]:
+    """(position in the blocks, heading) of the headings down to ``depth``: the table of contents, whose links
+    point at ``#h<position>`` (the id each heading carries)."""
+    return [(index, block) for index, block in enumerate(document.blocks)
+            if isinstance(block, Heading) and block.level <= depth]
+
+
+def render_pdf(document: Document, on_page: Callable[[int], None] | None = None) -> bytes:
+    """The PDF; ``on_page(n)`` hears of each page WeasyPrint lays out (a long report's job shows it)."""
     from weasyprint import (
         HTML,  # imported here: it needs Pango, which only PDF output requires
     )
 
-    return HTML(string=render_html(document), base_url=None).write_pdf()
+    html = render_html(document)
+    if on_page is None:
+        return HTML(string=html, base_url=None).write_pdf()
+    with _pages_reported(on_page):
+        return HTML(string=html, base_url=None).write_pdf()
+
+
+class _PageHandler(logging.Handler):
+    def __init__(self, on_page: Callable[[int], None]) -> None:
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "Creating layout - Page" in str(record.msg) and record.args:
+            self.on_page(int(record.args[0]))  # type: ignore[index]
+
+
+@contextmanager
+def _pages_reported(on_page: Callable[[int], None]) -> Iterator[None]:
+    """Listen to WeasyPrint's progress log without letting it reach the application's logs."""
+    logger = logging.getLogger("weasyprint.progress")
+    handler, saved = _PageHandler(on_page), (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def render_docx(document: Document) -> bytes:
     from docx import Document as Docx
     from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn
+    from docx.shared import Cm
 
     docx = Docx()
     docx.core_properties.title = document.title
@@ -101,7 +174,14 @@ def render_docx(document: Document) -> bytes:
         docx.add_paragraph(document.subtitle).runs[0].italic = True
     for block in document.blocks:
         if isinstance(block, Heading):
-            docx.add_heading(block.text, level=max(1, min(block.level, 4)))
+            docx.add_heading(block.text, level=max(1, min(block.level, 5)))
+        elif isinstance(block, Contents):
+            _docx_contents(docx, block)
+        elif isinstance(block, Figure):
+            from .statistics import as_png
+
+            docx.add_picture(io.BytesIO(as_png(block.chart)), width=Cm(16))
+            _docx_table(docx, block.table)
         elif isinstance(block, Paragraph):
             run = docx.add_paragraph().add_run(block.text)
             run.italic = block.emphasis
@@ -109,28 +189,67 @@ def render_docx(document: Document) -> bytes:
             for item in block.items:
                 docx.add_paragraph(item, style="List Bullet")
         elif isinstance(block, Table):
-            table = docx.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header):
-                cell.text = text
-                cell.paragraphs[0].runs[0].bold = True
-            for row in block.rows:
-                for cell, text in zip(table.add_row().cells, row):
-                    cell.text = text
+            _docx_table(docx, block)
         elif isinstance(block, PageBreak):
             docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    if document.footer:
-        docx.sections[0].footer.paragraphs[0].text = document.footer
+    footer = docx.sections[0].footer.paragraphs[0]
+    footer.text = f"{document.footer}    " if document.footer else ""
+    _field(footer, "PAGE", "1")
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()
 
 
-def render(document: Document, fmt: str) -> bytes:
+def _docx_table(docx: Any, block: Table) -> None:
+    table = docx.add_table(rows=1, cols=len(block.header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, block.header):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in block.rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+
+
+def _docx_contents(docx: Any, block: Contents) -> None:
+    """A TOC field over the heading styles, which the word processor fills in (it asks when opening: the
+    document says its fields need updating), and the reader's note on it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    docx.add_heading(block.title, level=1)
+    _field(docx.add_paragraph(), f'TOC \\o "1-{block.depth}" \\h \\z \\u', block.note or block.title)
+    settings = docx.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
+    """A Word field (page number, table of contents) with the text shown until it is computed."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    for part in (char("begin"), code, char("separate")):
+        paragraph.add_run()._r.append(part)
+    paragraph.add_run(placeholder)
+    paragraph.add_run()._r.append(char("end"))
+
+
+def render(document: Document, fmt: str, on_page: Callable[[int], None] | None = None) -> bytes:
     if fmt == "html":
         return render_html(document).encode("utf-8")
     if fmt == "pdf":
-        return render_pdf(document)
+        return render_pdf(document, on_page)
     if fmt == "docx":
         return render_docx(document)
     raise ValueError(f"unknown format {fmt!r}")

@@ -1,6 +1,7 @@
 """Collects what the plugins contribute through hooks and keeps only what the user may see."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, TypeVar
 
@@ -15,9 +16,21 @@ from .contributions import (
     Widget,
 )
 from .permissions import ADMIN, can
-from .plugins import host
+from .plugins import DISABLED, FAILED, host
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class MissingPart:
+    """A plugin whose part of a publication is missing, and why (``disabled`` or ``failed``)."""
+
+    DISABLED, FAILED = "disabled", "failed"
+
+    plugin: str
+    title: str
+    reason: str
+
 SEARCH_LIMIT_PER_PLUGIN = 20
 
 
@@ -74,14 +87,38 @@ def deadlines(start: date, end: date, user: Any) -> list[DatedItem]:
     return sorted(_visible(items, user), key=lambda item: _moment(item.when))
 
 
-def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
-    sections = host().collect("observatory_bulletin_sections", year=year, month=month, locale=locale)
+def bulletin_sections(year: int, month: int, locale: str, missing: list[MissingPart] | None = None) -> list[Section]:
+    """The plugins' parts of the month's bulletin; ``missing`` receives the parts that could not be had."""
+    return _sections("observatory_bulletin_sections", missing, year=year, month=month, locale=locale)
+
+
+def annual_report_sections(year: int, locale: str, missing: list[MissingPart] | None = None) -> list[Section]:
+    """The plugins' parts of the year's report; ``missing`` receives the parts that could not be had."""
+    return _sections("observatory_annual_report_sections", missing, year=year, locale=locale)
+
+
+def _sections(hook: str, missing: list[MissingPart] | None, **kwargs: Any) -> list[Section]:
+    failed: list[str] = []
+    sections = host().collect(hook, failed=failed, **kwargs)
+    if missing is not None:
+        note_missing(missing, failed)
     return sorted((s for s in sections if isinstance(s, Section)), key=lambda s: (s.order, s.key))
 
 
-def annual_report_sections(year: int, locale: str) -> list[Section]:
-    sections = host().collect("observatory_annual_report_sections", year=year, locale=locale)
-    return sorted((s for s in sections if isinstance(s, Section)), key=lambda s: (s.order, s.key))
+def note_missing(missing: list[MissingPart], failed: Iterable[str]) -> None:
+    """Add to ``missing`` the plugins that are disabled or did not load, and those named in ``failed`` (their
+    hook raised just now), once each: a publication says which parts it lacks instead of hiding the gap."""
+    known = {part.plugin for part in missing}
+    for name, info in sorted(host().plugins.items()):
+        if name in known:
+            continue
+        if info.status == DISABLED:
+            missing.append(MissingPart(name, str(info.title), MissingPart.DISABLED))
+        elif info.status == FAILED or name in failed:
+            missing.append(MissingPart(name, str(info.title), MissingPart.FAILED))
+        else:
+            continue
+        known.add(name)
 
 
 def record_summaries(kind: str, user: Any, locale: str, *, ids: Iterable[int] = (), country: str = "",

@@ -121,12 +121,13 @@ class PluginHost:
     def active(self) -> list[PluginInfo]:
         return [info for info in self.plugins.values() if info.status == ACTIVE]
 
-    def call(self, hook_name: str, *, isolate: bool = True, **kwargs: Any) -> list[tuple[str, Any]]:
+    def call(self, hook_name: str, *, isolate: bool = True, failed: list[str] | None = None,
+             **kwargs: Any) -> list[tuple[str, Any]]:
         """Call each implementation of ``hook_name``; returns ``(plugin name, result)`` pairs.
 
         With ``isolate`` (the default) an implementation that raises is logged, recorded on its
-        plugin and skipped. Without it the exception propagates (used where a partial result
-        would be wrong, such as a merge).
+        plugin, named in ``failed`` when given (publications say which part is missing) and skipped.
+        Without it the exception propagates (used where a partial result would be wrong, such as a merge).
         """
         caller = getattr(self.pm.hook, hook_name)
         results = []
@@ -140,6 +141,8 @@ class PluginHost:
                 if not isolate:
                     raise
                 self.record_failure(impl.plugin_name, hook_name, exc)
+                if failed is not None:
+                    failed.append(impl.plugin_name)
                 continue
             if self.trace:
                 log.info("hook %s <- %s: %s", hook_name, impl.plugin_name, _summary(result))
@@ -147,10 +150,10 @@ class PluginHost:
                 results.append((impl.plugin_name, result))
         return results
 
-    def collect(self, hook_name: str, **kwargs: Any) -> list[Any]:
+    def collect(self, hook_name: str, *, failed: list[str] | None = None, **kwargs: Any) -> list[Any]:
         """Call ``hook_name`` and flatten the lists the plugins return into one list."""
         items: list[Any] = []
-        for _plugin, result in self.call(hook_name, **kwargs):
+        for _plugin, result in self.call(hook_name, failed=failed, **kwargs):
             items.extend(result if isinstance(result, (list, tuple)) else [result])
         return items
 

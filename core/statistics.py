@@ -21,9 +21,11 @@ WIDTH, LABEL_WIDTH, ROW, TOP = 720, 260, 28, 44
 BAR_COLOUR, TEXT_COLOUR = "#2b5d8a", "#212529"
 
 
-def charts(user: Any, year: int | None, region: str, locale: str) -> list[Chart]:
-    """Every plugin's charts for ``user`` (``None``: the public annual report), in their order."""
-    found = host().collect("observatory_statistics", year=year, region=region, user=user, locale=locale)
+def charts(user: Any, year: int | None, region: str, locale: str, failed: list[str] | None = None) -> list[Chart]:
+    """Every plugin's charts for ``user`` (``None``: the public annual report), in their order; plugins that
+    raised are named in ``failed``."""
+    found = host().collect("observatory_statistics", failed=failed, year=year, region=region, user=user,
+                           locale=locale)
     valid = [chart for chart in found if isinstance(chart, Chart) and KEY.match(chart.key)
              and len(chart.categories) == len(chart.values)]
     return sorted(valid, key=lambda chart: (chart.order, chart.key))
@@ -72,3 +74,41 @@ def as_svg(chart: Chart, description: str = "") -> Markup:
 
 def _shorten(text: str, size: int = 36) -> str:
     return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def as_png(chart: Chart, scale: int = 2) -> bytes:
+    """The same chart as :func:`as_svg`, drawn as a PNG picture for DOCX (which cannot hold SVG), with the
+    DejaVu font the PDF uses (Pillow's own font when it is not installed)."""
+    from PIL import Image, ImageDraw
+
+    height = TOP + ROW * max(1, len(chart.categories)) + 12
+    image = Image.new("RGB", (WIDTH * scale, height * scale), "white")
+    draw = ImageDraw.Draw(image)
+    font, bold = _font("DejaVuSans.ttf", 13 * scale), _font("DejaVuSans-Bold.ttf", 15 * scale)
+    largest = max(chart.values, default=0) or 1
+    bar_room = WIDTH - LABEL_WIDTH - 70
+    draw.text((0, 6 * scale), str(chart.title), font=bold, fill=TEXT_COLOUR)
+    for index, (category, value) in enumerate(zip(chart.categories, chart.values)):
+        y = (TOP + index * ROW) * scale
+        length = round(bar_room * value / largest) if value else 0
+        draw.text(((LABEL_WIDTH - 8) * scale, y + 17 * scale), _shorten(category), font=font, fill=TEXT_COLOUR,
+                  anchor="rs")
+        if length:
+            draw.rectangle((LABEL_WIDTH * scale, y + 4 * scale, (LABEL_WIDTH + length) * scale,
+                            y + (ROW - 6) * scale), fill=BAR_COLOUR)
+        draw.text(((LABEL_WIDTH + length + 6) * scale, y + 17 * scale), str(value), font=font, fill=TEXT_COLOUR,
+                  anchor="ls")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _font(name: str, size: int) -> Any:
+    from PIL import ImageFont
+
+    for folder in ("/usr/share/fonts/truetype/dejavu/", ""):
+        try:
+            return ImageFont.truetype(folder + name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)

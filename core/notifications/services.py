@@ -33,6 +33,9 @@ CORE_KINDS = (
                      _l("New record in a country you follow")),
     NotificationKind("reminder", _l("Reminders before deadlines"), _l("Due on %(date)s: %(title)s"),
                      _l("A deadline is approaching"), email=True),
+    NotificationKind("publication", _l("When a scheduled publication is ready to review"),
+                     _l("The monthly bulletin of %(month)s/%(year)s is ready to review."),
+                     _l("A publication is ready to review")),
 )
 _CACHE_KEY = "observatory.notification_kinds"
 

@@ -7,6 +7,7 @@ one, and marked as such.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -58,13 +59,14 @@ def bulletin(year: int, month: int, locale: str) -> documents.Document:
     each item with its kind, place, date and reference, its text, and its detail lines."""
     shaped = edition(year, month)
     with force_locale(locale):
-        sections = gather.bulletin_sections(year, month, locale)
+        missing: list[gather.MissingPart] = []
+        sections = gather.bulletin_sections(year, month, locale, missing)
         period = format_date(date(year, month, 1), "MMMM y")
-        blocks: list[Any] = _introduction(shaped, locale)
+        blocks: list[Any] = missing_notes(missing) + _introduction(shaped, locale)
         for section, items in arranged(sections, shaped):
             blocks.append(documents.Heading(str(section.title)))
             for item in items:
-                blocks += _item_blocks(item, locale)
+                blocks += item_blocks(item, locale)
         if not any(isinstance(block, documents.Heading) for block in blocks):
             blocks.append(documents.Paragraph(_("Nothing was published in %(period)s.", period=period)))
         return documents.Document(_("Monthly bulletin — %(period)s", period=period), locale, blocks,
@@ -72,31 +74,59 @@ def bulletin(year: int, month: int, locale: str) -> documents.Document:
                                   footer=_("Observatory for the Protection of Human Rights Defenders"))
 
 
+def missing_notes(missing: list[gather.MissingPart]) -> list[Any]:
+    """What a publication lacks, said at its top (for the editors: a disabled or failing plugin's part)."""
+    notes = []
+    for part in missing:
+        if part.reason == part.DISABLED:
+            notes.append(_("Incomplete: the part from “%(plugin)s” is missing because that plugin is disabled.",
+                           plugin=part.title))
+        else:
+            notes.append(_("Incomplete: the part from “%(plugin)s” is missing because it failed while this was "
+                           "built; an administrator can read the error on the plugins page.", plugin=part.title))
+    return [documents.Paragraph(note, emphasis=True) for note in notes]
+
+
 def _introduction(shaped: Any, locale: str) -> list[Any]:
     """The editors' introduction in ``locale`` or, marked, in the first language it was written in."""
     if shaped is None:
         return []
-    if shaped.introduction(locale).strip():
-        return [documents.Paragraph(shaped.introduction(locale))]
-    for language in ("en", "fr", "es"):
-        if shaped.introduction(language).strip():
-            return [documents.Paragraph(_("[Not available in this language: shown in %(language)s.]",
-                                          language=_language_name(language, locale)), emphasis=True),
-                    documents.Paragraph(shaped.introduction(language))]
-    return []
+    language, text = in_some_language({code: shaped.introduction(code) for code in ("en", "fr", "es")}, locale)
+    if not text:
+        return []
+    return ([fallback_note(language, locale)] if language != locale else []) + paragraphs(text)
 
 
-def _item_blocks(item: PublicationItem, locale: str) -> list[Any]:
-    facts = " · ".join(part for part in (item.kind, item.place, format_date(item.when, "medium") if item.when else "",
-                                         item.reference) if part)
-    blocks: list[Any] = [documents.Heading(item.title or item.kind, 3)]
+def paragraphs(text: str) -> list[Any]:
+    """Editors' text, one paragraph per blank-line-separated block."""
+    return [documents.Paragraph(part.strip()) for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+def item_blocks(item: PublicationItem, locale: str, level: int = 3, with_place: bool = True) -> list[Any]:
+    """An item as a heading (its title) and its facts, fallback mark, text and detail lines."""
+    facts = " · ".join(part for part in (item.kind, item.place if with_place else "",
+                                         format_date(item.when, "medium") if item.when else "", item.reference)
+                       if part)
+    blocks: list[Any] = [documents.Heading(item.title or item.kind, level)]
     if facts:
         blocks.append(documents.Paragraph(facts, emphasis=True))
     if item.fallback:
-        blocks.append(documents.Paragraph(_("[Not available in this language: shown in %(language)s.]",
-                                            language=_language_name(item.language, locale)), emphasis=True))
+        blocks.append(fallback_note(item.language, locale))
     if item.text:
         blocks.append(documents.Paragraph(item.text))
     if item.details:
         blocks.append(documents.BulletList(tuple(item.details)))
     return blocks
+
+
+def fallback_note(language: str, locale: str) -> documents.Paragraph:
+    return documents.Paragraph(_("[Not available in this language: shown in %(language)s.]",
+                                 language=_language_name(language, locale)), emphasis=True)
+
+
+def in_some_language(texts: dict[str, str], locale: str) -> tuple[str, str]:
+    """(language, text): the text in ``locale`` or else in the first language that has one ("" if none)."""
+    for language in (locale, "en", "fr", "es"):
+        if (texts.get(language) or "").strip():
+            return language, texts[language]
+    return locale, ""

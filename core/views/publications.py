@@ -2,8 +2,10 @@
 page and as a file to send (self-contained HTML, PDF, DOCX)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,11 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from .. import documents, gather, publications
+from .. import documents, gather, jobs, publications
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import utcnow
 from ..permissions import can, permission_required
+from ..publications.jobs import latest_files
 from ..publications.models import Bulletin
 
 blueprint = Blueprint("publications", __name__, url_prefix="/publications")
@@ -63,7 +66,8 @@ def render_bulletin(year: int, month: int, language: str, form: IntroductionForm
     return render_template("core/publications/bulletin.html", document=publications.bulletin(year, month, language),
                            year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
                            years=range(utcnow().year, 1999, -1), shaped=shaped, form=form, items=items,
-                           errors=errors or [], publish_form=ConfirmForm(formdata=None)), status
+                           errors=errors or [], publish_form=ConfirmForm(formdata=None),
+                           files=latest_files(year, month)), status
 
 
 def _month(year: int, month: int) -> None:
@@ -115,6 +119,31 @@ def publish_bulletin(year: int, month: int):
     flash(_("The bulletin is published."), "success")
     return redirect(url_for("publications.bulletin", year=year, month=month,
                             language=request.form.get("language", "en")))
+
+
+@blueprint.route("/bulletin/<int:year>/<int:month>/files", methods=["POST"])
+@permission_required(EDIT)
+def build_bulletin_files(year: int, month: int):
+    """Build every language and format of the month's bulletin in one ZIP (as the scheduler does on the 1st)."""
+    _month(year, month)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = jobs.enqueue("core.publications.jobs.build_bulletin_files", user=current_user, year=year, month=month,
+                       title=_("Monthly bulletin — %(period)s",
+                               period=format_date(date(year, month, 1), "MMMM y")))
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@blueprint.route("/bulletin/<int:year>/<int:month>/files.zip")
+@permission_required(VIEW)
+def bulletin_files(year: int, month: int):
+    """The month's latest files, whoever (or the scheduler) built them."""
+    _month(year, month)
+    job = latest_files(year, month)
+    if job is None or job.status != job.FINISHED or job.result_data is None:
+        abort(404)
+    return Response(job.result_data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{job.result_filename}"'})
 
 
 @blueprint.route("/bulletin.<fmt>")

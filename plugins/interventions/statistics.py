@@ -1,5 +1,6 @@
-"""The interventions' figures for the statistics page and the annual report: interventions published per year
-and per region, the violations they concern, and what happened to the defenders (outcomes). An intervention is a
+"""The interventions' figures for the statistics page and the annual report: interventions published per year,
+per region and in the countries with the most, the defenders concerned, the violations, and what happened to
+the defenders (outcomes). An intervention is a
 case made public (numbered in the year of its first public action)."""
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from sqlalchemy import extract, func, select
 from core.contributions import RESTRICTED, Chart
 from core.extensions import db
 from core.permissions import can
-from core.records.countries import REGIONS
+from core.records.countries import REGIONS, country_name
 from core.records.models import Country, Term
 from core.records.visibility import visible
 
 from . import services
 from .forms import OUTCOMES
-from .models import Case, Outcome, case_violations
+from .models import Case, CaseDefender, Outcome, case_violations
 
 YEARS_SHOWN = 10
+COUNTRIES_SHOWN = 15
 
 
 def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]:
@@ -42,6 +44,14 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
             .join(Term, Term.id == case_violations.c.term_id).join(Case, Case.id == case_violations.c.case_id)
             .where(*in_year).group_by(Term.id, getattr(Term, label), Term.label_en, Term.position)
             .order_by(func.count().desc(), Term.position)).all()
+        defenders = dict(db.session.execute(
+            select(Country.region, func.count(func.distinct(CaseDefender.defender_id))).select_from(CaseDefender)
+            .join(Case, Case.id == CaseDefender.case_id).join(Country, Country.id == Case.country_id)
+            .where(*in_year).group_by(Country.region)).all())
+        countries = db.session.execute(
+            select(Country.alpha2, func.count()).select_from(Case).join(Country, Country.id == Case.country_id)
+            .where(*in_year).group_by(Country.alpha2).order_by(func.count().desc(), Country.alpha2)
+            .limit(COUNTRIES_SHOWN)).all()
         outcome_scope = [Outcome.case_id.in_(select(Case.id).where(*scope))]
         if year:
             outcome_scope.append(extract("year", Outcome.occurred_on) == year)
@@ -53,6 +63,13 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
                   _("Interventions"), order=10),
             Chart("interventions_by_region", _("Interventions per region"), tuple(str(v) for v in REGIONS.values()),
                   tuple(per_region.get(key, 0) for key in REGIONS), _("Interventions"), order=11),
+            Chart("defenders_by_region", _("Defenders concerned, per region"),
+                  tuple(str(v) for v in REGIONS.values()), tuple(defenders.get(key, 0) for key in REGIONS),
+                  _("Defenders"), note=_("Each defender counts once, however many interventions concern them."),
+                  order=14),
+            Chart("interventions_by_country", _("Countries with the most interventions"),
+                  tuple(country_name(row[0], locale) for row in countries), tuple(row[1] for row in countries),
+                  _("Interventions"), order=15),
             Chart("violations", _("Violations"), tuple(row[0] or row[1] for row in violations),
                   tuple(row[2] for row in violations), _("Interventions"),
                   note=_("An intervention may concern several violations."), order=12),

@@ -1,0 +1,107 @@
+"""Publications built in the background: the annual report in one language and format, every language and
+format of a month's bulletin in one ZIP, and the bulletin the scheduler asks for on the first of each month.
+
+Job functions take plain values (see :mod:`core.jobs`), so they run the same inline and in an rq worker.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from datetime import date
+
+from flask import current_app, has_app_context, url_for
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import documents, jobs
+from ..extensions import db
+from ..jobs import JobContext
+from ..models import Job, utcnow
+from . import annual, bulletin, edition, previous_month
+
+log = logging.getLogger(__name__)
+LANGUAGES = ("en", "fr", "es")
+PAGES_PER_UPDATE = 10
+
+
+def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) -> None:
+    """The annual report of ``year`` in ``language`` as ``fmt``: gathering, then laying out page by page."""
+    def tell(percent: int, message: str) -> None:
+        ctx.progress(percent, message)
+
+    document = annual.report(year, language, tell)
+    ctx.progress(40, _("Laying out the pages"))
+
+    def on_page(number: int) -> None:
+        if number % PAGES_PER_UPDATE == 0:
+            ctx.progress(min(90, 40 + number // PAGES_PER_UPDATE), _("Laying out page %(number)s", number=number))
+
+    data = documents.render(document, fmt, on_page)
+    ctx.save_result(documents.filename(f"annual-report-{year}-{language}", fmt), data,
+                    documents.FORMATS[fmt].split(";")[0])
+
+
+def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool = False) -> None:
+    """Every language and format of the bulletin of ``month``/``year`` in one ZIP, kept as the month's files;
+    with ``notify`` (the scheduled run), the editors are told it is ready to review."""
+    from .models import Bulletin
+
+    shaped = edition(year, month) or Bulletin(year=year, month=month)
+    shaped.files_job_id = ctx.job_id
+    db.session.add(shaped)
+    db.session.commit()
+    buffer, done = io.BytesIO(), 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for language in LANGUAGES:
+            document = bulletin(year, month, language)
+            for fmt in documents.FORMATS:
+                stem = f"bulletin-{year}-{month:02d}-{language}"
+                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt))
+                done += 1
+                ctx.progress(done * 100 // (len(LANGUAGES) * len(documents.FORMATS)) - 1,
+                             _("Written: %(file)s", file=documents.filename(stem, fmt)))
+    ctx.save_result(f"bulletin-{year}-{month:02d}.zip", buffer.getvalue(), "application/zip")
+    if notify:
+        _tell_editors(year, month)
+
+
+def _tell_editors(year: int, month: int) -> None:
+    from ..notifications.services import notify
+    from ..permissions import holders
+
+    editors = [user.id for user in holders("core.publications.edit")]
+    notify(editors, "publication", {"month": f"{month:02d}", "year": str(year)},
+           url_for("publications.bulletin", year=year, month=month), dedup_key=f"bulletin:{year}-{month:02d}")
+
+
+def scheduled_bulletin(today: str | None = None) -> int | None:
+    """Run by the scheduler on the first of each month: build last month's bulletin files as a job (once per
+    month, whatever restarts happen) and tell the editors. Returns the job's id, ``None`` when already done."""
+    if not has_app_context():
+        from .. import create_app  # a worker without an application builds one
+
+        with create_app().app_context():
+            return scheduled_bulletin(today)
+    year, month = previous_month(date.fromisoformat(today) if today else utcnow().date())
+    shaped = edition(year, month)
+    if shaped is not None and shaped.files_job_id:
+        earlier = db.session.get(Job, shaped.files_job_id)
+        if earlier is not None and earlier.status != Job.FAILED:
+            log.info("bulletin %s-%02d already built by job %s", year, month, earlier.id)
+            return None
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), \
+            force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        title = _("Monthly bulletin — %(period)s", period=format_date(date(year, month, 1), "MMMM y"))
+        job = jobs.enqueue("core.publications.jobs.build_bulletin_files", title=title, year=year, month=month,
+                           notify=True)
+    return job.id
+
+
+def latest_files(year: int, month: int) -> Job | None:
+    """The job holding the month's bulletin files, if one was started."""
+    from .models import Bulletin
+
+    job_id = db.session.scalar(select(Bulletin.files_job_id).where(Bulletin.year == year, Bulletin.month == month))
+    return db.session.get(Job, job_id) if job_id else None

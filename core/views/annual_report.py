@@ -1,0 +1,199 @@
+"""The annual report: its editors write a foreword and thematic chapters in each language and publish it; anyone
+who may see publications builds it, in a language and a format, as a job (a year's report is long)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+
+from .. import documents, jobs
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..models import Job, utcnow
+from ..permissions import can, permission_required
+from ..publications.annual import edition
+from ..publications.models import AnnualChapter, AnnualReport
+
+blueprint = Blueprint("annual_report", __name__, url_prefix="/publications/annual")
+VIEW, EDIT = "core.publications.view", "core.publications.edit"
+BUILDER = "core.publications.jobs.build_annual_report"
+
+
+class ForewordForm(FlaskForm):
+    foreword_en = TextAreaField(_l("Foreword in English"), validators=[Length(max=50000)])
+    foreword_fr = TextAreaField(_l("Foreword in French"), validators=[Length(max=50000)])
+    foreword_es = TextAreaField(_l("Foreword in Spanish"), validators=[Length(max=50000)])
+
+
+class ChapterForm(FlaskForm):
+    position = IntegerField(_l("Position"), default=1, validators=[
+        Optional(), NumberRange(min=1, max=999, message=_l("Give a number between 1 and 999."))])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
+    title_fr = StringField(_l("Title in French"), validators=[Length(max=300)])
+    title_es = StringField(_l("Title in Spanish"), validators=[Length(max=300)])
+    body_en = TextAreaField(_l("Text in English"), validators=[Length(max=200000)])
+    body_fr = TextAreaField(_l("Text in French"), validators=[Length(max=200000)])
+    body_es = TextAreaField(_l("Text in Spanish"), validators=[Length(max=200000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not any((self[f"title_{code}"].data or "").strip() for code in ("en", "fr", "es")):
+            self.title_en.errors = [*self.title_en.errors, _("Give the chapter a title in at least one language.")]
+            return False
+        return True
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= utcnow().year + 1:
+        abort(404)
+    return year
+
+
+def _chosen_year() -> int:
+    raw = request.args.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= utcnow().year + 1:
+        return int(raw)
+    today = utcnow().date()
+    return today.year if today.month == 12 else today.year - 1  # the year being reported on
+
+
+def _report(year: int) -> AnnualReport:
+    """The year's editorial record, created when an editor first writes in it."""
+    report = edition(year)
+    if report is None:
+        report = AnnualReport(year=year)
+        db.session.add(report)
+    return report
+
+
+@blueprint.route("/")
+@permission_required(VIEW)
+def index():
+    return _render(_chosen_year())
+
+
+def _render(year: int, foreword: ForewordForm | None = None, status: int = 200):
+    report = edition(year)
+    builds = db.session.scalars(select(Job).where(Job.function == BUILDER, Job.created_by_id == current_user.id)
+                                .order_by(Job.id.desc()).limit(50)).all()
+    builds = [job for job in builds if (job.params or {}).get("year") == year][:6]
+    if can(EDIT) and foreword is None:
+        foreword = ForewordForm(obj=report, formdata=None)
+    return render_template("core/publications/annual.html", year=year, report=report, foreword=foreword,
+                           builds=builds, years=range(utcnow().year + 1, 1999, -1), formats=list(documents.FORMATS),
+                           language=str(get_locale() or "en"), action_form=ConfirmForm(formdata=None)), status
+
+
+@blueprint.route("/<int:year>/build", methods=["POST"])
+@permission_required(VIEW)
+def build(year: int):
+    """Start building the report in the chosen language and format; the job's page shows its progress."""
+    _year(year)
+    language, fmt = request.form.get("language", ""), request.form.get("format", "")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if language not in current_app.config["LANGUAGES"] or fmt not in documents.FORMATS:
+        flash(_("Choose a language and a format from the lists."), "danger")
+        return redirect(url_for(".index", year=year))
+    job = jobs.enqueue(BUILDER, title=_("Annual report %(year)s (%(language)s, %(format)s)", year=year,
+                                        language=language.upper(), format=fmt.upper()),
+                       user=current_user, year=year, language=language, fmt=fmt)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@blueprint.route("/<int:year>", methods=["POST"])
+@permission_required(EDIT)
+def save_foreword(year: int):
+    _year(year)
+    form = ForewordForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _render(year, form, 422)
+    report = _report(year)
+    for code in ("en", "fr", "es"):
+        setattr(report, f"foreword_{code}", (form[f"foreword_{code}"].data or "").strip())
+    db.session.commit()
+    flash(_("The foreword was saved."), "success")
+    return redirect(url_for(".index", year=year))
+
+
+@blueprint.route("/<int:year>/chapters/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new_chapter(year: int):
+    _year(year)
+    report = edition(year)
+    form = ChapterForm(position=len(report.chapters) + 1 if report else 1)
+    if form.validate_on_submit():
+        chapter = AnnualChapter(report=_report(year))
+        _fill(chapter, form)
+        db.session.add(chapter)
+        db.session.commit()
+        flash(_("The chapter was saved."), "success")
+        return redirect(url_for(".index", year=year))
+    return _chapter_page(year, form, None)
+
+
+def _chapter(year: int, chapter_id: int) -> AnnualChapter:
+    chapter = db.session.get(AnnualChapter, chapter_id)
+    if chapter is None or chapter.report.year != _year(year):
+        abort(404)
+    return chapter
+
+
+@blueprint.route("/<int:year>/chapters/<int:chapter_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit_chapter(year: int, chapter_id: int):
+    chapter = _chapter(year, chapter_id)
+    form = ChapterForm(obj=chapter)
+    if form.validate_on_submit():
+        _fill(chapter, form)
+        db.session.commit()
+        flash(_("The chapter was saved."), "success")
+        return redirect(url_for(".index", year=year))
+    return _chapter_page(year, form, chapter)
+
+
+@blueprint.route("/<int:year>/chapters/<int:chapter_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def delete_chapter(year: int, chapter_id: int):
+    chapter = _chapter(year, chapter_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.delete(chapter)
+    db.session.commit()
+    flash(_("The chapter was deleted."), "success")
+    return redirect(url_for(".index", year=year))
+
+
+def _fill(chapter: AnnualChapter, form: ChapterForm) -> None:
+    chapter.position = form.position.data or 1
+    for code in ("en", "fr", "es"):
+        setattr(chapter, f"title_{code}", (form[f"title_{code}"].data or "").strip())
+        setattr(chapter, f"body_{code}", (form[f"body_{code}"].data or "").strip())
+
+
+def _chapter_page(year: int, form: ChapterForm, chapter: AnnualChapter | None):
+    status = 422 if form.errors else 200
+    if status == 422:
+        db.session.rollback()
+    return render_template("core/publications/annual_chapter.html", year=year, form=form, chapter=chapter), status
+
+
+@blueprint.route("/<int:year>/publish", methods=["POST"])
+@permission_required(EDIT)
+def publish(year: int):
+    _year(year)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    report = _report(year)
+    report.status, report.published_at, report.published_by_id = AnnualReport.PUBLISHED, utcnow(), current_user.id
+    db.session.commit()
+    flash(_("The annual report is published."), "success")
+    return redirect(url_for(".index", year=year))
