@@ -1,0 +1,170 @@
+"""Publications built in the background and by the calendar, and what they say when a plugin is missing: the
+bulletin files of every language and format, the scheduler's monthly run through a real rq worker, and the
+gaps a disabled or failing plugin leaves."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import redis as redis_client
+from sqlalchemy import select
+
+from core import publications
+from core.extensions import db
+from core.models import Job, utcnow
+from core.notifications.models import Notification
+from core.publications import annual
+from core.publications.jobs import scheduled_bulletin
+from core.publications.models import Bulletin
+from core.schedule import cron_scheduler, next_runs
+from plugins.interventions.models import Action
+
+from .conftest import REDIS_URL, login, post_form, require_service
+from .plugin_factory import install_plugin
+from .plugins.interventions.helpers import add_action, add_case, publish
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = {f"bulletin-{{period}}-{language}.{fmt}" for language in ("en", "fr", "es") for fmt in ("html", "pdf", "docx")}
+BROKEN = '''
+from core.hookspecs import hookimpl
+
+TITLE = "Broken publisher"
+
+
+@hookimpl
+def observatory_bulletin_sections(year, month, locale):
+    raise RuntimeError("the printer is on fire")
+
+
+@hookimpl
+def observatory_annual_report_sections(year, locale):
+    raise RuntimeError("the printer is on fire")
+
+
+@hookimpl
+def observatory_statistics(year, region, user, locale):
+    raise RuntimeError("the abacus broke")
+'''
+
+
+def _appeal_published_on(app, coordinator, moment: datetime, title: str = "Türkiye: detention of M. D.") -> str:
+    case = add_case(app, coordinator, title="Arrest of a lawyer", verified=True)
+    action = add_action(app, case, coordinator, title_en=title)
+    reference = publish(app, action, coordinator)
+    with app.app_context():
+        db.session.get(Action, action).published_at = moment
+        db.session.commit()
+    return reference
+
+
+def _names(data: bytes) -> set[str]:
+    return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+
+
+def test_a_disabled_plugin_leaves_a_named_gap(make_app, make_user):
+    app = make_app(PLUGINS_DISABLED=["missions"])
+    with app.test_request_context():
+        bulletin = publications.bulletin(2026, 3, "fr")
+        report = annual.report(2026, "es")
+    assert bulletin.blocks[0].text == ("Incomplet : la partie de « missions » manque car cette extension est "
+                                       "désactivée.")
+    notes = [block.text for block in report.blocks if getattr(block, "text", "").startswith("Incompleto")]
+    assert notes == ["Incompleto: falta la parte de «missions» porque esa extensión está desactivada."]
+
+
+def test_a_failing_plugin_leaves_a_named_gap_and_the_rest_is_built(make_app, make_user, tmp_path, monkeypatch):
+    install_plugin(tmp_path / "site", monkeypatch, BROKEN, entry_name="broken")
+    app = make_app()
+    coordinator = make_user("coordinator")
+    reference = _appeal_published_on(app, coordinator, datetime(2026, 3, 4, tzinfo=timezone.utc))
+    client = app.test_client()
+    login(client, coordinator)
+    page = client.get("/publications/bulletin?year=2026&month=3&language=en").get_data(as_text=True)
+    assert "Incomplete: the part from “Broken publisher” is missing because it failed" in page
+    assert reference in page  # the other plugins' parts are there
+    with app.test_request_context():
+        report = annual.report(utcnow().year, "en")
+    notes = [block.text for block in report.blocks if getattr(block, "text", "").startswith("Incomplete")]
+    assert len(notes) == 1 and "Broken publisher" in notes[0]  # named once, though three hooks failed
+    assert any(getattr(block, "text", "") == "Urgent interventions" for block in report.blocks)
+
+
+def test_every_language_and_format_of_a_bulletin_in_one_zip(app, client, make_user):
+    coordinator, reader = make_user("coordinator"), make_user("readonly")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 4, tzinfo=timezone.utc))
+    login(client, coordinator)
+    assert client.get("/publications/bulletin/2026/3/files.zip").status_code == 404  # not built yet
+    built = post_form(client, "/publications/bulletin/2026/3/files", {})
+    assert built.status_code == 302 and "/jobs/" in built.location
+    page = client.get("/publications/bulletin?year=2026&month=3").get_data(as_text=True)
+    assert "Every language and format (ZIP)" in page
+    files = client.get("/publications/bulletin/2026/3/files.zip")
+    assert files.headers["Content-Disposition"] == 'attachment; filename="bulletin-2026-03.zip"'
+    assert _names(files.data) == {name.format(period="2026-03") for name in FILES}
+    archive = zipfile.ZipFile(io.BytesIO(files.data))
+    assert "Türkiye: detention of M. D." in archive.read("bulletin-2026-03-en.html").decode()
+    other = app.test_client()
+    login(other, reader)
+    assert other.get("/publications/bulletin/2026/3/files.zip").status_code == 200  # readers download
+    assert post_form(other, "/publications/bulletin/2026/3/files", {}).status_code == 403  # editors build
+
+
+def test_the_schedule_runs_on_the_first_of_each_month(make_app):
+    app = make_app()
+    with app.app_context():
+        runs = next_runs(app, datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc))
+    assert runs["core.publications.jobs.scheduled_bulletin"] == datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
+    assert runs["core.schedule.send_reminders"] == datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc)
+    broken = make_app(BULLETIN_SCHEDULE="every monday", REDIS_URL="redis://127.0.0.1:1/0")
+    with broken.app_context(), pytest.raises(ValueError, match="BULLETIN_SCHEDULE"):
+        cron_scheduler(broken)
+    result = broken.test_cli_runner().invoke(args=["scheduler", "--show"])
+    assert result.exit_code != 0 and "invalid cron expression" in result.output
+
+
+@pytest.mark.redis
+def test_the_scheduler_puts_the_bulletin_on_the_queue_and_a_real_worker_builds_it(make_app, make_user,
+                                                                                   database_url, tmp_path):
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    connection = redis_client.Redis.from_url(REDIS_URL)
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    editor = make_user("coordinator")
+    year, month = publications.previous_month(utcnow().date())
+    _appeal_published_on(app, editor, datetime(year, month, 2, tzinfo=timezone.utc))
+    with app.app_context():
+        scheduler = cron_scheduler(app)
+        tasks = {job.func_name: job for job in scheduler.get_jobs()}
+        bulletin_task = tasks["core.publications.jobs.scheduled_bulletin"]
+        assert bulletin_task.cron == "0 6 1 * *" and bulletin_task.queue_name == queue_name
+        upcoming = bulletin_task.next_enqueue_time
+        assert (upcoming.day, upcoming.hour, upcoming.minute) == (1, 6, 0)
+        bulletin_task.next_enqueue_time = datetime.now(timezone.utc) - timedelta(seconds=1)  # the 1st has come
+        assert [job.func_name for job in scheduler.enqueue_jobs()] == ["core.publications.jobs.scheduled_bulletin"]
+    assert connection.llen(f"rq:queue:{queue_name}") == 1
+
+    env = {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
+           "OBSERVATORY_REDIS_URL": REDIS_URL, "OBSERVATORY_RQ_QUEUE": queue_name, "PYTHONPATH": str(ROOT)}
+    worker = subprocess.run([sys.executable, "-m", "core.cli", "worker", "--burst"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    with app.app_context():
+        shaped = db.session.scalar(select(Bulletin).where(Bulletin.year == year, Bulletin.month == month))
+        job = db.session.get(Job, shaped.files_job_id)
+        assert job.status == "finished", job.error
+        assert job.created_by_id is None and job.function == "core.publications.jobs.build_bulletin_files"
+        assert _names(job.result_data) == {name.format(period=f"{year}-{month:02d}") for name in FILES}
+        told = db.session.scalars(select(Notification).where(Notification.user_id == editor.id,
+                                                             Notification.kind == "publication")).all()
+        assert len(told) == 1 and told[0].url == f"/publications/bulletin?year={year}&month={month}"
+        assert scheduled_bulletin() is None  # a second run of the same month does nothing
+        db.session.expire_all()
+    assert connection.llen(f"rq:queue:{queue_name}") == 0
+    connection.delete(f"rq:queue:{queue_name}")
