@@ -9,7 +9,7 @@ EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-loc
 	--project=Observatory --copyright-holder=Observatory --msgid-bugs-address=translations@observatory.invalid
 RUN_ENV := OBSERVATORY_ENV=development
 
-.PHONY: install run test bench translations-extract translations-update \
+.PHONY: install run test bench bench-publications translations-extract translations-update \
 	translations-compile worker clean
 
 install: $(STAMP)
@@ -62,3 +62,6 @@ clean:
 # Requests per second and SQL statements per main page, at about 1,000 and 100,000 records.
 bench: install translations-compile
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+bench-publications: install translations-compile
+	$(BIN)/python bench/publications.py $(BENCH_ARGS)

@@ -50,3 +50,65 @@ def test_statistics_in_spanish(page, live_server, app, make_user):
         page.click("#interventions_by_region >> text=Descargar los datos (CSV)")
     assert "Américas,2" in open(download.value.path(), encoding="utf-8").read()
     assert page.outside_requests == [] and page.console_errors == []
+
+
+def test_the_spanish_bulletin_then_the_statistics(page, live_server, app, make_user, tmp_path):
+    """A coordinator working in Spanish opens last month's bulletin, writes its introduction, downloads the PDF,
+    builds the annual report and opens the statistics page."""
+    import shutil
+    import subprocess
+    from datetime import datetime, timezone
+
+    from core import publications
+    from core.models import utcnow
+    from plugins.interventions.models import Action
+
+    from ..conftest import require_service
+    from ..plugins.interventions.helpers import add_action, publish
+    from ..records_helpers import add_defender
+
+    coordinator = make_user("coordinator", totp=False)
+    year, month = publications.previous_month(utcnow().date())
+    defender = add_defender(app, "Mehmet Demir", publication_name="M. D.")
+    case_id = add_case(app, coordinator, title="Arrest of Mehmet Demir", defenders=(defender,), verified=True)
+    action = add_action(app, case_id, coordinator, title_en="Türkiye: detention of M. D.",
+                        title_es="Turquía: detención de M. D.")
+    reference = publish(app, action, coordinator)
+    with app.app_context():
+        db.session.get(Action, action).published_at = datetime(year, month, 3, tzinfo=timezone.utc)
+        db.session.get(User, coordinator.id).locale = "es"
+        db.session.commit()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", coordinator.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+
+    page.click("nav >> text=Boletín mensual")  # the previous month, in the reader's language
+    bulletin = page.locator("#bulletin")
+    assert "Turquía: detención de M. D." in bulletin.inner_text() and reference in bulletin.inner_text()
+    assert "Mehmet" not in bulletin.inner_text()
+    page.fill("textarea[name=introduction_es]", "Un mes de detenciones arbitrarias.")
+    page.click("#bulletin-editing button:has-text('Guardar')")
+    assert "Un mes de detenciones arbitrarias." in page.locator("#bulletin").inner_text()
+    with page.expect_download() as download:
+        page.click("#bulletin-files >> text=PDF")
+    assert download.value.suggested_filename == f"bulletin-{year}-{month:02d}-es.pdf"
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    text = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    assert "Boletín mensual" in flat and "Un mes de detenciones arbitrarias." in flat and reference in flat
+
+    page.click("nav >> text=Informe anual")
+    page.select_option("select[name=year]", str(year))
+    page.click("form[aria-label] button:has-text('Mostrar')")
+    page.select_option("#build-language", "es")
+    page.click("#annual-build button:has-text('Generar')")
+    page.wait_for_selector("#job-download")
+    with page.expect_download() as report:
+        page.click("#job-download")
+    assert report.value.suggested_filename == f"annual-report-{year}-es.pdf"
+
+    page.click("nav >> text=Estadísticas")
+    assert page.locator("#interventions_by_region svg").count() == 1
+    assert page.outside_requests == [] and page.console_errors == []
