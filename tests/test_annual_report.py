@@ -168,9 +168,14 @@ def test_bad_build_requests_and_the_editors_chapters(app, client, make_user):
     assert post_form(client, f"/publications/annual/{YEAR}/publish", {},
                      token_from=f"/publications/annual/?year={YEAR}").status_code == 302
     with app.app_context():
+        from core.audit.models import AuditEntry
+
         report = db.session.scalar(select(AnnualReport))
         assert report.foreword_fr == "Avant-propos." and report.status == "published"
         assert report.chapters[0].title_en == "Women defenders"
+        audited = set(db.session.scalars(select(AuditEntry.record_type).where(
+            AuditEntry.record_type.in_(("annual_report", "annual_chapter")))))
+        assert audited == {"annual_report", "annual_chapter"}
     assert post_form(client, f"{edit}/delete", {}, token_from=f"/publications/annual/?year={YEAR}").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(AnnualChapter.id)) is None

@@ -1,9 +1,11 @@
-"""Publications built from every plugin's contributions: the monthly bulletin of the actions of a month, in
-English, French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX.
+"""Publications built from every plugin's contributions: the monthly bulletin of the actions of a month (here),
+the annual report (:mod:`.annual`), and their background and scheduled builds (:mod:`.jobs`), in English,
+French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX.
 
-Plugins give :class:`~core.contributions.PublicationItem` entries through ``observatory_bulletin_sections``,
-holding only what may be published; an item whose text is not in the requested language is shown in another
-one, and marked as such.
+Plugins give :class:`~core.contributions.PublicationItem` entries through ``observatory_bulletin_sections``
+and ``observatory_annual_report_sections``, holding only what may be published; an item whose text is not in
+the requested language is shown in another one, and marked as such; a part a disabled or failing plugin could
+not give is named at the top.
 """
 from __future__ import annotations
 
