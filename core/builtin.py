@@ -145,3 +145,10 @@ def _grouped(items: list[NavItem]) -> list[tuple[str, list[NavItem]]]:
     for item in items:
         groups.setdefault(str(item.group), []).append(item)
     return list(groups.items())
+
+
+@hookimpl
+def observatory_demo_data(scale):
+    from .publications.demo import load
+
+    return load()

@@ -24,6 +24,8 @@ from flask import Response, render_template
 
 from .jobs import JobContext
 
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page: heard only by jobs
+
 FORMATS = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -72,17 +74,20 @@ class Contents:
 @dataclass(frozen=True)
 class Figure:
     """A chart (:class:`~core.contributions.Chart`, labels already in the document's language): an SVG drawing in
-    HTML and PDF, a PNG picture in DOCX, each followed by its figures as a table so no reader depends on the
-    drawing (``header``: the category and count column titles)."""
+    HTML and PDF (its labels and numbers are text), a PNG picture followed by its figures as a table in DOCX,
+    where a picture's text cannot be read (``header``: the table's category and count column titles)."""
 
     chart: Any
     header: tuple[str, str]
 
     @property
     def svg(self) -> Any:
+        """The drawing, whose description for screen readers lists every figure (each bar also writes its own)."""
         from .statistics import as_svg
 
-        return as_svg(self.chart, self.chart.note and str(self.chart.note))
+        figures = "; ".join(f"{category}: {value}" for category, value in zip(self.chart.categories,
+                                                                               self.chart.values))
+        return as_svg(self.chart, " ".join(part for part in (str(self.chart.note or ""), figures) if part))
 
     @property
     def table(self) -> Table:

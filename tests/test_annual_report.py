@@ -121,11 +121,20 @@ def test_the_pdf_has_contents_page_numbers_and_charts_and_the_docx_a_picture(app
     styles = [(p.style.name, p.text) for p in docx.paragraphs]
     assert ("Heading 2", "Urgent interventions") in styles and ("Heading 3", "Europe and Central Asia") in styles
     assert ("Heading 4", "Türkiye") in styles and ("Heading 1", "Contents") in styles
+    assert ("Normal", "A. K., a lawyer, was arrested on 3 May.") in styles  # the appeal's first paragraph
     archive = zipfile.ZipFile(io.BytesIO(docx_bytes))
     assert any(name.startswith("word/media/") and name.endswith(".png") for name in archive.namelist())
     assert 'TOC \\o "1-3"' in archive.read("word/document.xml").decode()
     assert "PAGE" in archive.read("word/footer1.xml").decode()
     assert docx.tables and docx.tables[0].cell(0, 0).text == "Category"
+
+
+def test_an_appeal_is_summed_up_by_its_first_paragraph():
+    from plugins.interventions.publications import excerpt
+
+    assert excerpt("Short facts.\n\nLong second paragraph.") == "Short facts."
+    cut = excerpt("word, " * 200)
+    assert len(cut) <= 502 and cut.endswith("word …")
 
 
 def test_bad_build_requests_and_the_editors_chapters(app, client, make_user):
@@ -198,6 +207,8 @@ def test_nothing_confidential_in_any_language_or_format(app, make_user, tmp_path
     mission, advocacy action and grant: the report of the year, in every language and format, names none."""
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
+    with app.app_context():  # the demo shows editors' work too
+        assert db.session.scalar(select(AnnualReport).where(AnnualReport.year == YEAR - 1)).chapters
     coordinator = make_user("coordinator")
     hidden = add_defender(app, "Zeynep Gizlioğlu", confidentiality="restricted", phone="+90 555 918 2734",
                           address="Gizli Sokak 5, Kadıköy", publication_name="Z. G.")

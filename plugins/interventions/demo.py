@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
@@ -18,7 +18,7 @@ from core.records.models import Assignment, Country, Defender, Partner, Term
 
 from . import search
 from .codes import format_code, month_year
-from .models import Action, Case, CaseDefender, Consultation, Counter, Perpetrator, case_violations
+from .models import Action, Case, CaseDefender, Consultation, Counter, Outcome, Perpetrator, case_violations
 
 CASES_PER_SCALE = 400  # 400 for the demo, 100,000 at the benchmark's scale 250
 BATCH = 2000
@@ -29,6 +29,9 @@ EVENTS = [("Arbitrary detention of {name}", "arbitrary_detention", "police"),
           ("Travel ban imposed on {name}", "travel_ban", "other_state"),
           ("Smear campaign against {name}", "defamation", "media"),
           ("Physical attack on {name}", "physical_attack", "private_individuals")]
+# released and relocated more often than killed: the demo should look like the work, not like a lottery
+OUTCOME_KINDS = ("released", "released", "released", "charges_dropped", "acquitted", "sentenced",
+                 "still_detained", "still_detained", "relocated", "disappeared", "killed")
 TEXTS = {
     "en": ("The Observatory has been informed of {event} in {place}.",
            "Please write to the authorities asking them to guarantee the physical and psychological integrity of "
@@ -114,7 +117,7 @@ def _plan(rng: random.Random, countries: list[int], defenders: dict, now) -> dic
 
 
 def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers) -> None:
-    links, terms, perpetrators, consultations, actions, assignments = [], [], [], [], [], []
+    links, terms, perpetrators, consultations, actions, assignments, outcomes = [], [], [], [], [], [], []
     for case_id, plan, row in zip(ids, plans, case_rows):
         links += [{"case_id": case_id, "defender_id": defender_id} for defender_id in plan["defenders"]]
         if plan["violation"] in violations:
@@ -131,8 +134,13 @@ def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers
             actions.append(_action(case_id, "urgent_appeal", 0, code, plan))
             if plan["follow_up"]:
                 actions.append(_action(case_id, "follow_up", 1, f"{code}.1", plan, days=20))
+            later = (plan["published_at"] + timedelta(days=rng.randint(7, 60))).date()
+            if rng.random() < 0.35 and later < date.today():  # what became of the defenders, weeks later
+                outcomes.append({"case_id": case_id, "kind": rng.choice(OUTCOME_KINDS), "notes": "",
+                                 "occurred_on": later})
     for table, rows in ((CaseDefender, links), (case_violations, terms), (Perpetrator, perpetrators),
-                        (Consultation, consultations), (Action, actions), (Assignment, assignments)):
+                        (Consultation, consultations), (Action, actions), (Assignment, assignments),
+                        (Outcome, outcomes)):
         if rows:
             db.session.execute(insert(table), rows)
     texts = {case_id: [plan["title"], plan["description"]] for case_id, plan in zip(ids, plans)}

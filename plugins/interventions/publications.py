@@ -3,7 +3,8 @@ that are not restricted, with the texts' own (consent-checked) wording, in the r
 failing that, another one marked as such.
 
 Items are :class:`~core.contributions.PublicationItem` entries, one per public action in the bulletin, one per
-case in the annual report (its first public action, with its follow-ups and outcomes as detail lines)::
+case in the annual report (its first public action and the first paragraph of its text, with its follow-ups and
+outcomes as detail lines)::
 
     PublicationItem("case-action:12", "Türkiye: detention of A. K.", when=date(2026, 3, 4),
                     reference="TUR 001 / 0326 / OBS 012", place="Türkiye", group="europe_central_asia",
@@ -11,6 +12,7 @@ case in the annual report (its first public action, with its follow-ups and outc
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
@@ -29,6 +31,7 @@ from .forms import ACTION_TYPES, OUTCOMES
 from .models import LANGUAGES, Action, Case
 
 BATCH = 500
+EXCERPT = 500
 
 
 def _text(action: Action, locale: str) -> tuple[str, str, bool]:
@@ -106,5 +109,15 @@ def _case_item(case: Case, locale: str) -> PublicationItem | None:
         for follow in later]
     details += [_("%(outcome)s, %(day)s", outcome=OUTCOMES[outcome.kind], day=_day(outcome.occurred_on))
                 for outcome in case.outcomes]
-    return _item(first, locale, tuple(details))
+    item = _item(first, locale, tuple(details))
+    return replace(item, text=excerpt(getattr(first, f"body_{item.language}", "") or ""))
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The first paragraph of a published appeal, cut at a word before ``limit`` characters: the annual report
+    says what happened, the appeal itself stays the place for the whole text."""
+    first = text.strip().split("\n\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 

@@ -3,13 +3,14 @@ continues the sequence."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import User
 from plugins.interventions import services
-from plugins.interventions.models import Action, Case, CaseDefender
+from plugins.interventions.models import Action, Case, CaseDefender, Outcome
 
 from .helpers import add_action, add_case
 
@@ -24,6 +25,10 @@ def test_demo_cases_are_linked_numbered_and_continued(app, make_user):
         codes = list(db.session.scalars(select(Action.reference).where(Action.reference.is_not(None))))
         assert codes and len(codes) == len(set(codes))
         assert all(re.fullmatch(r"[A-Z]{3} \d{3} / \d{4} / OBS \d{3}(\.\d+)?", code) for code in codes)
+        outcomes = db.session.execute(select(Outcome.case_id, Outcome.occurred_on, Action.published_at).join(
+            Action, (Action.case_id == Outcome.case_id) & (Action.sequence == 0))).all()
+        assert len(outcomes) > 50  # what became of many defenders, after the appeal and never in the future
+        assert all(published.date() < occurred <= date.today() for _case, occurred, published in outcomes)
         latest_year = max(db.session.scalars(select(Case.year).where(Case.year.is_not(None))))
         highest = db.session.scalar(select(func.max(Case.obs_number)).where(Case.year == latest_year))
     coordinator = make_user("coordinator")
