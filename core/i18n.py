@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -36,3 +38,32 @@ def translation_directories(app: Flask, plugin_paths: list[Path]) -> str:
     folders = [Path(app.root_path) / "translations"]
     folders += [path / "translations" for path in plugin_paths if (path / "translations").is_dir()]
     return ";".join(str(folder) for folder in folders)
+
+
+def current_translations() -> Any:
+    """The translations of the request's current locale, found once per locale: Flask-Babel looks them up again
+    (context, locale, cache) for every message, and a list page shows hundreds. A ``force_locale`` block sets
+    another locale object, which the cache notices."""
+    try:
+        context = g._flask_babel
+    except (AttributeError, RuntimeError):  # before Flask-Babel's first call, or outside a request
+        return get_translations()
+    cached = getattr(context, "observatory_translations", None)
+    if cached is not None and cached[0] is getattr(context, "babel_locale", None):
+        return cached[1]
+    translations = get_translations()
+    locale = getattr(context, "babel_locale", None)
+    if locale is not None:
+        context.observatory_translations = (locale, translations)
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' ``_()`` and ``ngettext()`` through :func:`current_translations` (replacing Flask-Babel's)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: current_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: current_translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )

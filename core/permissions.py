@@ -130,7 +130,7 @@ def holders(permission: str, *, admins: bool = False) -> list[User]:
 
 def can(permission: str | None, user: Any = None) -> bool:
     """Whether ``user`` (default: the current user) holds ``permission``; ``None`` means any user."""
-    user = current_user if user is None else user
+    user = current_user._get_current_object() if user is None else user  # the proxy resolved once, not per use
     if not getattr(user, "is_authenticated", False):
         return False
     return permission is None or permission in user_permissions(user)

@@ -133,3 +133,20 @@ def test_dates_and_numbers_follow_the_locale(app):
             assert "marzo" in format_datetime(moment, "long")
         with force_locale("en"):
             assert format_decimal(Decimal("12500.5")) == "12,500.5"
+
+
+def test_templates_follow_a_forced_locale_and_come_back(app):
+    """Templates find their translations once per locale (core.i18n.current_translations), and still switch
+    inside ``force_locale`` (publications in another language) and back after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Save') }}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "Save"
+        with force_locale("fr"):
+            assert render_template_string(template) == "Enregistrer"
+            with force_locale("es"):
+                assert render_template_string(template) == "Guardar"
+            assert render_template_string(template) == "Enregistrer"
+        assert render_template_string(template) == "Save"

@@ -40,13 +40,15 @@ def bulk_rows(record_type: str, ids: list[int], texts: list[str]) -> list[dict[s
 
 def matching_word_prefixes(model: Any, query: str) -> list[ColumnElement[bool]]:
     """One condition per word of ``query``: the record has a name word starting with it."""
-    conditions = []
-    for word in words(query):
-        word = word[:MAX_TOKEN]
-        conditions.append(_id_among(model, select(SearchToken.record_id).where(
-            SearchToken.record_type == model.__record_type__, SearchToken.token >= word,
-            SearchToken.token < word + PREFIX_END)))
-    return conditions
+    return [_id_among(model, ids) for ids in word_prefix_matches(model, query)]
+
+
+def word_prefix_matches(model: Any, query: str) -> list[Select]:
+    """For each word of ``query``, the ids of the ``model`` records with a name word starting with it (for
+    records that point at them: ``GrantRequest.defender_id.in_(ids)``)."""
+    return [select(SearchToken.record_id).where(
+        SearchToken.record_type == model.__record_type__, SearchToken.token >= word[:MAX_TOKEN],
+        SearchToken.token < word[:MAX_TOKEN] + PREFIX_END) for word in words(query)]
 
 
 def having_any_token(model: Any, tokens: set[str]) -> ColumnElement[bool]:

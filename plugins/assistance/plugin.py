@@ -15,7 +15,7 @@ from core.hookspecs import hookimpl
 from core.models import utcnow
 from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, Term
-from core.records.tokens import matching_word_prefixes
+from core.records.tokens import word_prefix_matches
 
 from . import notices, services
 from .models import Decision, GrantRequest
@@ -152,13 +152,16 @@ def observatory_deadlines(start, end, user):
 @hookimpl
 def observatory_search(query, user, limit):
     """Requests whose beneficiary's name matches, for those who may see them."""
-    conditions = matching_word_prefixes(Defender, query)
-    if not can(services.VIEW, user) or not conditions:
+    matches = word_prefix_matches(Defender, query)
+    if not can(services.VIEW, user) or not matches:
         return []
+    # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
+    # database from starting at the matching defenders, who may be thousands for a common name, each to be
+    # sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the scan.
+    beneficiary = GrantRequest.defender_id + 0
     rows = db.session.execute(select(GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status,
                                      Defender.name).join(Defender, Defender.id == GrantRequest.defender_id)
-                              .where(services.visible_requests(user), Defender.id.in_(
-                                  select(Defender.id).where(*conditions)))
+                              .where(services.visible_requests(user), *(beneficiary.in_(ids) for ids in matches))
                               .order_by(GrantRequest.id.desc()).limit(limit))
     return [SearchHit(_l("Grant request #%(number)d", number=row.id), url_for("assistance.show", request_id=row.id),
                       _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]

@@ -37,6 +37,8 @@ def test_timeline_and_search_show_requests_only_to_those_allowed(app, make_user)
     page = html.unescape(assigned.get(f"/defenders/{defender}").get_data(as_text=True))
     assert f"Grant request #{request_id}: Replacement of equipment" in page and f"#{request_id} approved" in page
     assert f"Grant request #{request_id}" in html.unescape(assigned.get("/search?q=aylin").get_data(as_text=True))
+    assert f"Grant request #{request_id}" in html.unescape(assigned.get("/search?q=kay+ayl").get_data(as_text=True))
+    assert "Grant request" not in html.unescape(assigned.get("/search?q=aylin+mehmet").get_data(as_text=True))
     for role, email in (("case_officer", "other@example.org"), ("readonly", "ro@example.org")):
         client = app.test_client()
         login(client, make_user(role, email=email))
