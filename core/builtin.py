@@ -23,6 +23,7 @@ TITLE = _l("Core")
 DESCRIPTION = _l("Accounts, roles, languages, jobs and the plugin host.")
 
 ADMIN_GROUP = _l("Administration")
+PUBLICATIONS_GROUP = _l("Publications")
 JOB_STATUS = {Job.QUEUED: _l("Waiting"), Job.RUNNING: _l("Running"), Job.FINISHED: _l("Finished"),
               Job.FAILED: _l("Failed")}
 PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _l("Failed")}
@@ -60,8 +61,10 @@ def observatory_nav_items():
         NavItem(_l("Plugins"), "admin.plugins", "core.plugins.view", order=920, group=ADMIN_GROUP),
         NavItem(_l("Upcoming"), "calendar.upcoming", None, order=700),
         NavItem(_l("Statistics"), "statistics.index", None, order=710),
-        NavItem(_l("Monthly bulletin"), "publications.bulletin", "core.publications.view", order=720),
-        NavItem(_l("Annual report"), "annual_report.index", "core.publications.view", order=730),
+        NavItem(_l("Monthly bulletin"), "publications.bulletin", "core.publications.view", order=720,
+                group=PUBLICATIONS_GROUP),
+        NavItem(_l("Annual report"), "annual_report.index", "core.publications.view", order=730,
+                group=PUBLICATIONS_GROUP),
     ]
 
 

@@ -83,6 +83,7 @@ def test_the_spanish_bulletin_then_the_statistics(page, live_server, app, make_u
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit]")
 
+    page.click("nav >> text=Publicaciones")
     page.click("nav >> text=Boletín mensual")  # the previous month, in the reader's language
     bulletin = page.locator("#bulletin")
     assert "Turquía: detención de M. D." in bulletin.inner_text() and reference in bulletin.inner_text()
@@ -99,6 +100,7 @@ def test_the_spanish_bulletin_then_the_statistics(page, live_server, app, make_u
     flat = " ".join(text.split())
     assert "Boletín mensual" in flat and "Un mes de detenciones arbitrarias." in flat and reference in flat
 
+    page.click("nav >> text=Publicaciones")
     page.click("nav >> text=Informe anual")
     page.select_option("select[name=year]", str(year))
     page.click("form[aria-label] button:has-text('Mostrar')")
