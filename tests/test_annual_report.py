@@ -103,6 +103,7 @@ def test_the_pdf_has_contents_page_numbers_and_charts_and_the_docx_a_picture(app
         job = db.session.get(Job, job_id)
         assert (job.status, job.progress, job.result_filename) == ("finished", 100, f"annual-report-{YEAR}-fr.pdf")
         assert job.title == f"Annual report {YEAR} (FR, PDF)"
+        assert job.message == f"Written: annual-report-{YEAR}-fr.pdf"  # in the requester's language
     pdf = client.get(f"/jobs/{job_id}/download").data
     text = _pdf_text(pdf, tmp_path, layout=True)
     contents = text[:text.index("\f")]  # the first page

@@ -39,8 +39,9 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
             ctx.progress(min(90, 40 + number // PAGES_PER_UPDATE), _("Laying out page %(number)s", number=number))
 
     data = documents.render(document, fmt, on_page)
-    ctx.save_result(documents.filename(f"annual-report-{year}-{language}", fmt), data,
-                    documents.FORMATS[fmt].split(";")[0])
+    name = documents.filename(f"annual-report-{year}-{language}", fmt)
+    ctx.progress(99, _("Written: %(file)s", file=name))
+    ctx.save_result(name, data, documents.FORMATS[fmt].split(";")[0])
 
 
 def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool = False) -> None:
