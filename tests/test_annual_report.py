@@ -186,9 +186,26 @@ def test_bad_build_requests_and_the_editors_chapters(app, client, make_user):
         audited = set(db.session.scalars(select(AuditEntry.record_type).where(
             AuditEntry.record_type.in_(("annual_report", "annual_chapter")))))
         assert audited == {"annual_report", "annual_chapter"}
-    assert post_form(client, f"{edit}/delete", {}, token_from=f"/publications/annual/?year={YEAR}").status_code == 302
+    # published: its edition is built, and its text is locked until it is reopened
+    edition = client.get(f"/publications/annual/{YEAR}/files.zip")
+    assert edition.headers["Content-Disposition"] == f'attachment; filename="annual-report-{YEAR}.zip"'
+    assert set(zipfile.ZipFile(io.BytesIO(edition.data)).namelist()) == {
+        f"annual-report-{YEAR}-{language}.{fmt}" for language in ("en", "fr", "es") for fmt in ("pdf", "docx")}
+    page = f"/publications/annual/?year={YEAR}"
+    refused = post_form(client, f"{edit}/delete", {}, token_from=page, follow_redirects=True)
+    assert "Le rapport annuel est publié : rouvrez-le d'abord pour le corriger." in html.unescape(
+        refused.get_data(as_text=True))
+    assert post_form(client, f"/publications/annual/{YEAR}", {"foreword_fr": "Changé"},
+                     token_from=page).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(AnnualChapter.id)) == chapter_id  # nothing changed
+        assert db.session.scalar(select(AnnualReport.foreword_fr)) == "Avant-propos."
+    assert post_form(client, f"/publications/annual/{YEAR}/reopen", {}, token_from=page).status_code == 302
+    assert post_form(client, f"{edit}/delete", {}, token_from=page).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(AnnualChapter.id)) is None
+        assert db.session.scalar(select(AnnualReport.status)) == "draft"
+    assert post_form(client, f"/publications/annual/{YEAR}/reopen", {}, token_from=page).status_code == 404
 
 
 def _secrets_of(app) -> set[str]:

@@ -116,6 +116,31 @@ def test_every_language_and_format_of_a_bulletin_in_one_zip(app, client, make_us
     assert post_form(other, "/publications/bulletin/2026/3/files", {}).status_code == 403  # editors build
 
 
+def test_publishing_a_bulletin_keeps_its_edition_until_it_is_reopened(app, client, make_user):
+    coordinator = make_user("coordinator")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 4, tzinfo=timezone.utc))
+    login(client, coordinator)
+    assert post_form(client, "/publications/bulletin/2026/3/publish", {"language": "en"}).status_code == 302
+    assert len(_names(client.get("/publications/bulletin/2026/3/files.zip").data)) == 9  # built on publication
+    page = client.get("/publications/bulletin?year=2026&month=3").get_data(as_text=True)
+    assert 'id="bulletin-reopen"' in page and 'id="bulletin-editing"' not in page
+    refused = post_form(client, "/publications/bulletin/2026/3", {"language": "en", "introduction_en": "Changed"},
+                        follow_redirects=True)
+    assert "The bulletin is published: reopen it for corrections first." in refused.get_data(as_text=True)
+    rebuilt = post_form(client, "/publications/bulletin/2026/3/files", {})
+    assert rebuilt.status_code == 302 and "/jobs/" not in rebuilt.location
+    with app.app_context():
+        shaped = db.session.scalar(select(Bulletin))
+        assert shaped.introduction_en == "" and shaped.status == "published"
+        assert scheduled_bulletin("2026-04-01") is None  # the scheduler leaves a published month alone
+    assert post_form(client, "/publications/bulletin/2026/3/reopen", {}).status_code == 302
+    assert post_form(client, "/publications/bulletin/2026/3", {"language": "en", "introduction_en": "Changed"}
+                     ).status_code == 302
+    with app.app_context():
+        shaped = db.session.scalar(select(Bulletin))
+        assert (shaped.introduction_en, shaped.status, shaped.published_at) == ("Changed", "draft", None)
+
+
 def test_the_schedule_runs_on_the_first_of_each_month(make_app):
     app = make_app()
     with app.app_context():

@@ -1,5 +1,6 @@
-"""Publications built in the background: the annual report in one language and format, every language and
-format of a month's bulletin in one ZIP, and the bulletin the scheduler asks for on the first of each month.
+"""Publications built in the background: the annual report in one language and format, its published edition
+(every language, PDF and DOCX, in one ZIP), every language and format of a month's bulletin in one ZIP, and the
+bulletin the scheduler asks for on the first of each month.
 
 Job functions take plain values (see :mod:`core.jobs`), so they run the same inline and in an rq worker.
 """
@@ -42,6 +43,27 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
     name = documents.filename(f"annual-report-{year}-{language}", fmt)
     ctx.progress(99, _("Written: %(file)s", file=name))
     ctx.save_result(name, data, documents.FORMATS[fmt].split(";")[0])
+
+
+def build_annual_files(ctx: JobContext, *, year: int) -> None:
+    """The published edition of the annual report: every language as PDF and DOCX in one ZIP, kept on the
+    report (built when it is published, so later changes to the records do not alter what was published)."""
+    from .models import AnnualReport
+
+    report = annual.edition(year) or AnnualReport(year=year)
+    report.files_job_id = ctx.job_id
+    db.session.add(report)
+    db.session.commit()
+    buffer, done, formats = io.BytesIO(), 0, ("pdf", "docx")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for language in LANGUAGES:
+            document = annual.report(year, language)
+            for fmt in formats:
+                name = documents.filename(f"annual-report-{year}-{language}", fmt)
+                archive.writestr(name, documents.render(document, fmt))
+                done += 1
+                ctx.progress(done * 100 // (len(LANGUAGES) * len(formats)) - 1, _("Written: %(file)s", file=name))
+    ctx.save_result(f"annual-report-{year}.zip", buffer.getvalue(), "application/zip")
 
 
 def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool = False) -> None:
@@ -87,6 +109,9 @@ def scheduled_bulletin(today: str | None = None) -> int | None:
             return scheduled_bulletin(today)
     year, month = previous_month(date.fromisoformat(today) if today else utcnow().date())
     shaped = edition(year, month)
+    if shaped is not None and shaped.status == shaped.PUBLISHED:
+        log.info("bulletin %s-%02d already published", year, month)
+        return None
     if shaped is not None and shaped.files_job_id:
         earlier = db.session.get(Job, shaped.files_job_id)
         if earlier is not None and earlier.status != Job.FAILED:
@@ -105,4 +130,12 @@ def latest_files(year: int, month: int) -> Job | None:
     from .models import Bulletin
 
     job_id = db.session.scalar(select(Bulletin.files_job_id).where(Bulletin.year == year, Bulletin.month == month))
+    return db.session.get(Job, job_id) if job_id else None
+
+
+def published_files(year: int) -> Job | None:
+    """The job holding the annual report's published edition, if it was published."""
+    from .models import AnnualReport
+
+    job_id = db.session.scalar(select(AnnualReport.files_job_id).where(AnnualReport.year == year))
     return db.session.get(Job, job_id) if job_id else None

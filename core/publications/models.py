@@ -31,7 +31,8 @@ class Bulletin(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
-    # the latest build of every language and format (one ZIP), on demand or on the 1st of the next month
+    # the latest build of every language and format (one ZIP): on demand, on the 1st of the next month, and when
+    # it is published (that build is then the published edition, kept until it is reopened)
     files_job_id: Mapped[int | None] = mapped_column(ForeignKey("core_jobs.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -60,6 +61,8 @@ class AnnualReport(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # the published edition: every language as PDF and DOCX in one ZIP, built when it is published
+    files_job_id: Mapped[int | None] = mapped_column(ForeignKey("core_jobs.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     chapters: Mapped[list[AnnualChapter]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="(AnnualChapter.position, AnnualChapter.id)")

@@ -1,8 +1,9 @@
-"""The annual report: its editors write a foreword and thematic chapters in each language and publish it; anyone
-who may see publications builds it, in a language and a format, as a job (a year's report is long)."""
+"""The annual report: its editors write a foreword and thematic chapters in each language and publish it, which
+builds the published edition (every language, PDF and DOCX) and locks the text until it is reopened; anyone who
+may see publications builds it, in a language and a format, as a job (a year's report is long)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,7 @@ from ..forms import ConfirmForm
 from ..models import Job, utcnow
 from ..permissions import can, permission_required
 from ..publications.annual import edition
+from ..publications.jobs import published_files
 from ..publications.models import AnnualChapter, AnnualReport
 
 blueprint = Blueprint("annual_report", __name__, url_prefix="/publications/annual")
@@ -64,6 +66,15 @@ def _chosen_year() -> int:
     return today.year if today.month == 12 else today.year - 1  # the year being reported on
 
 
+def _locked(year: int) -> bool:
+    """A published report changes only after it is reopened: what was published must stay what we have."""
+    report = edition(year)
+    if report is not None and report.status == AnnualReport.PUBLISHED:
+        flash(_("The annual report is published: reopen it for corrections first."), "danger")
+        return True
+    return False
+
+
 def _report(year: int) -> AnnualReport:
     """The year's editorial record, created when an editor first writes in it."""
     report = edition(year)
@@ -86,9 +97,11 @@ def _render(year: int, foreword: ForewordForm | None = None, status: int = 200):
     builds = [job for job in builds if (job.params or {}).get("year") == year][:6]
     if can(EDIT) and foreword is None:
         foreword = ForewordForm(obj=report, formdata=None)
+    published = report is not None and report.status == AnnualReport.PUBLISHED
     return render_template("core/publications/annual.html", year=year, report=report, foreword=foreword,
                            builds=builds, years=range(utcnow().year + 1, 1999, -1), formats=list(documents.FORMATS),
-                           language=str(get_locale() or "en"), action_form=ConfirmForm(formdata=None)), status
+                           language=str(get_locale() or "en"), action_form=ConfirmForm(formdata=None),
+                           published=published, edition_files=published_files(year) if published else None), status
 
 
 @blueprint.route("/<int:year>/build", methods=["POST"])
@@ -112,6 +125,8 @@ def build(year: int):
 @permission_required(EDIT)
 def save_foreword(year: int):
     _year(year)
+    if _locked(year):
+        return redirect(url_for(".index", year=year))
     form = ForewordForm()
     if not form.validate_on_submit():
         db.session.rollback()
@@ -128,6 +143,8 @@ def save_foreword(year: int):
 @permission_required(EDIT)
 def new_chapter(year: int):
     _year(year)
+    if _locked(year):
+        return redirect(url_for(".index", year=year))
     report = edition(year)
     form = ChapterForm(position=len(report.chapters) + 1 if report else 1)
     if form.validate_on_submit():
@@ -151,6 +168,8 @@ def _chapter(year: int, chapter_id: int) -> AnnualChapter:
 @permission_required(EDIT)
 def edit_chapter(year: int, chapter_id: int):
     chapter = _chapter(year, chapter_id)
+    if _locked(year):
+        return redirect(url_for(".index", year=year))
     form = ChapterForm(obj=chapter)
     if form.validate_on_submit():
         _fill(chapter, form)
@@ -166,6 +185,8 @@ def delete_chapter(year: int, chapter_id: int):
     chapter = _chapter(year, chapter_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if _locked(year):
+        return redirect(url_for(".index", year=year))
     db.session.delete(chapter)
     db.session.commit()
     flash(_("The chapter was deleted."), "success")
@@ -195,5 +216,36 @@ def publish(year: int):
     report = _report(year)
     report.status, report.published_at, report.published_by_id = AnnualReport.PUBLISHED, utcnow(), current_user.id
     db.session.commit()
-    flash(_("The annual report is published."), "success")
+    jobs.enqueue("core.publications.jobs.build_annual_files", user=current_user, year=year,
+                 title=_("Annual report %(year)s: the published edition", year=year))
+    flash(_("The annual report is published; its edition in every language (PDF and DOCX) is being built."),
+          "success")
     return redirect(url_for(".index", year=year))
+
+
+@blueprint.route("/<int:year>/reopen", methods=["POST"])
+@permission_required(EDIT)
+def reopen(year: int):
+    """Back to a draft, to correct it (publishing it again builds its edition again)."""
+    _year(year)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    report = edition(year)
+    if report is None or report.status != AnnualReport.PUBLISHED:
+        abort(404)
+    report.status, report.published_at, report.published_by_id = AnnualReport.DRAFT, None, None
+    db.session.commit()
+    flash(_("The annual report is open for corrections; publish it again when they are done."), "success")
+    return redirect(url_for(".index", year=year))
+
+
+@blueprint.route("/<int:year>/files.zip")
+@permission_required(VIEW)
+def files(year: int):
+    """The published edition: every language as PDF and DOCX."""
+    _year(year)
+    job = published_files(year)
+    if job is None or job.status != job.FINISHED or job.result_data is None:
+        abort(404)
+    return Response(job.result_data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{job.result_filename}"'})

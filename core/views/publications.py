@@ -83,6 +83,8 @@ def edit_bulletin(year: int, month: int):
     _month(year, month)
     language = request.form.get("language", "")
     language = language if language in current_app.config["LANGUAGES"] else str(get_locale() or "en")
+    if _locked(year, month):
+        return redirect(url_for("publications.bulletin", year=year, month=month, language=language))
     form = IntroductionForm()
     keys = [key for key in request.form.getlist("item") if key][:2000]
     positions, errors = {}, []
@@ -116,9 +118,40 @@ def publish_bulletin(year: int, month: int):
     shaped.status, shaped.published_at, shaped.published_by_id = Bulletin.PUBLISHED, utcnow(), current_user.id
     db.session.add(shaped)
     db.session.commit()
-    flash(_("The bulletin is published."), "success")
+    _build_files(year, month)  # the published edition, as it was on publication
+    flash(_("The bulletin is published; its files in every language and format are being built."), "success")
     return redirect(url_for("publications.bulletin", year=year, month=month,
                             language=request.form.get("language", "en")))
+
+
+@blueprint.route("/bulletin/<int:year>/<int:month>/reopen", methods=["POST"])
+@permission_required(EDIT)
+def reopen_bulletin(year: int, month: int):
+    """Back to a draft, to correct it (then publish it again, which builds its files again)."""
+    _month(year, month)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    shaped = publications.edition(year, month)
+    if shaped is None or shaped.status != Bulletin.PUBLISHED:
+        abort(404)
+    shaped.status, shaped.published_at, shaped.published_by_id = Bulletin.DRAFT, None, None
+    db.session.commit()
+    flash(_("The bulletin is open for corrections; publish it again when they are done."), "success")
+    return redirect(url_for("publications.bulletin", year=year, month=month))
+
+
+def _locked(year: int, month: int) -> bool:
+    """A published bulletin changes only after it is reopened: what was sent must stay what we have."""
+    shaped = publications.edition(year, month)
+    if shaped is not None and shaped.status == Bulletin.PUBLISHED:
+        flash(_("The bulletin is published: reopen it for corrections first."), "danger")
+        return True
+    return False
+
+
+def _build_files(year: int, month: int):
+    return jobs.enqueue("core.publications.jobs.build_bulletin_files", user=current_user, year=year, month=month,
+                        title=_("Monthly bulletin — %(period)s", period=format_date(date(year, month, 1), "MMMM y")))
 
 
 @blueprint.route("/bulletin/<int:year>/<int:month>/files", methods=["POST"])
@@ -128,10 +161,9 @@ def build_bulletin_files(year: int, month: int):
     _month(year, month)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    job = jobs.enqueue("core.publications.jobs.build_bulletin_files", user=current_user, year=year, month=month,
-                       title=_("Monthly bulletin — %(period)s",
-                               period=format_date(date(year, month, 1), "MMMM y")))
-    return redirect(url_for("jobs.show", job_id=job.id))
+    if _locked(year, month):
+        return redirect(url_for("publications.bulletin", year=year, month=month))
+    return redirect(url_for("jobs.show", job_id=_build_files(year, month).id))
 
 
 @blueprint.route("/bulletin/<int:year>/<int:month>/files.zip")

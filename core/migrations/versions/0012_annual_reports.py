@@ -1,5 +1,5 @@
-"""Annual reports as their editors shaped them (foreword and thematic chapters per language, publication), and
-the latest build of each monthly bulletin's files.
+"""Annual reports as their editors shaped them (foreword and thematic chapters per language, publication, the
+published edition's files), and the latest build of each monthly bulletin's files.
 
 Revision ID: core_0012
 Revises: core_0011
@@ -26,7 +26,9 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('files_job_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['files_job_id'], ['core_jobs.id'], name=op.f('fk_core_annual_reports_files_job_id_core_jobs'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['published_by_id'], ['core_users.id'], name=op.f('fk_core_annual_reports_published_by_id_core_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_annual_reports')),
     sa.UniqueConstraint('year', name=op.f('uq_core_annual_reports_year'))
