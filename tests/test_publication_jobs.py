@@ -129,6 +129,9 @@ def test_publishing_a_bulletin_keeps_its_edition_until_it_is_reopened(app, clien
     assert "The bulletin is published: reopen it for corrections first." in refused.get_data(as_text=True)
     rebuilt = post_form(client, "/publications/bulletin/2026/3/files", {})
     assert rebuilt.status_code == 302 and "/jobs/" not in rebuilt.location
+    post_form(client, "/publications/bulletin/2026/3/publish", {"language": "en"})  # not a second edition
+    with app.app_context():
+        assert db.session.query(Job).filter(Job.function.endswith("build_bulletin_files")).count() == 1
     with app.app_context():
         shaped = db.session.scalar(select(Bulletin))
         assert shaped.introduction_en == "" and shaped.status == "published"

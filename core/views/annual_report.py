@@ -213,6 +213,8 @@ def publish(year: int):
     _year(year)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if _locked(year):  # published already: its edition stays as it was
+        return redirect(url_for(".index", year=year))
     report = _report(year)
     report.status, report.published_at, report.published_by_id = AnnualReport.PUBLISHED, utcnow(), current_user.id
     db.session.commit()

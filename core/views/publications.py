@@ -114,6 +114,8 @@ def publish_bulletin(year: int, month: int):
     _month(year, month)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if _locked(year, month):  # published already: its edition stays as it was
+        return redirect(url_for("publications.bulletin", year=year, month=month))
     shaped = publications.edition(year, month) or Bulletin(year=year, month=month)
     shaped.status, shaped.published_at, shaped.published_by_id = Bulletin.PUBLISHED, utcnow(), current_user.id
     db.session.add(shaped)
