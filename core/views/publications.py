@@ -86,7 +86,7 @@ def edit_bulletin(year: int, month: int):
     if _locked(year, month):
         return redirect(url_for("publications.bulletin", year=year, month=month, language=language))
     form = IntroductionForm()
-    keys = [key for key in request.form.getlist("item") if key][:2000]
+    keys = [key for key in request.form.getlist("item") if 0 < len(key) <= 120][:2000]  # item keys are short
     positions, errors = {}, []
     for key in keys:
         raw = request.form.get(f"position:{key}", "").strip()
