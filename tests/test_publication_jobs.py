@@ -155,6 +155,10 @@ def test_the_schedule_runs_on_the_first_of_each_month(make_app):
         cron_scheduler(broken)
     result = broken.test_cli_runner().invoke(args=["scheduler", "--show"])
     assert result.exit_code != 0 and "invalid cron expression" in result.output
+    shown = app.test_cli_runner().invoke(args=["scheduler", "--show"])
+    assert shown.exit_code == 0 and "core.publications.jobs.scheduled_bulletin: next run" in shown.output
+    without_redis = app.test_cli_runner().invoke(args=["scheduler"])
+    assert without_redis.exit_code != 0 and "OBSERVATORY_REDIS_URL is not set" in without_redis.output
 
 
 @pytest.mark.redis
