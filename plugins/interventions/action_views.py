@@ -88,10 +88,19 @@ def action(action_id: int):
     return action_page(action)
 
 
+def _named(defender) -> str:
+    """The warning's line for a defender the text names: the real name only to those who may see the record
+    (the text may have matched an alias; the warning must not tell who is behind it)."""
+    replacement = defender.publication_name or "?"
+    if can_see(defender, current_user):
+        return f"{defender.name} → {replacement}"
+    return _("a defender whose record you may not see → %(name)s", name=replacement)
+
+
 def action_page(action: Action, status: int = 200, error: str | None = None, **forms):
     """The action's page; ``forms`` replace blank ones (a form that failed, shown with its errors)."""
     missing = [LANGUAGE_NAMES[lang] for lang in LANGUAGES if lang not in action.languages()]
-    named = [f"{d.name} → {d.publication_name or '?'}" for d in services.consent_problems(action)] \
+    named = [_named(defender) for defender in services.consent_problems(action)] \
         if action.status != Action.PUBLISHED else []
     candidates = {a.id: a for a in services.country_authorities(action.case.country_id)}
     candidates.update({a.id: a for a in action.authorities})

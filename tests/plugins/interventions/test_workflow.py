@@ -126,6 +126,23 @@ def test_publication_is_blocked_while_a_non_consenting_defender_is_named(app, cl
     assert _status(app, fine)[0] == "published"
 
 
+def test_the_consent_warning_does_not_unmask_a_restricted_defender(app, client, make_user):
+    """An officer who may not see a restricted defender's record writes the alias they know: the warning asks
+    for the name to publish without telling who is behind the alias."""
+    coordinator, officer = make_user("coordinator"), make_user("case_officer")
+    hidden = add_defender(app, "Selin Gizemli", publication_name="S. G.", aliases="Kartal",
+                          confidentiality="restricted", assignees=(coordinator.id,))
+    case_id = add_case(app, coordinator, verified=True, defenders=(hidden,), assignees=(officer.id,))
+    action_id = add_action(app, case_id, officer, body_en="The blogger Kartal was detained.")
+    login(client, officer)
+    page = html.unescape(client.get(f"/interventions/actions/{action_id}").get_data(as_text=True))
+    assert "a defender whose record you may not see → S. G." in page and "Selin" not in page
+    assigned = app.test_client()
+    login(assigned, coordinator)
+    page = html.unescape(assigned.get(f"/interventions/actions/{action_id}").get_data(as_text=True))
+    assert "Selin Gizemli → S. G." in page
+
+
 def test_bad_action_input_is_explained_and_nothing_is_saved(app, client, make_user):
     officer = make_user("case_officer")
     case_id = add_case(app, officer)
