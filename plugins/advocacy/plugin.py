@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, func, literal, null, or_, select, union_all
 
 from core.contributions import (
     PUBLIC,
@@ -27,7 +27,8 @@ from core.models import utcnow
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.tokens import matching_word_prefixes
-from core.records.visibility import can_see, visible
+from core.records.visibility import can_see, is_admin, viewer, visible, visible_to_viewer
+from core.statements import built_once
 
 from . import requirements, services
 from .dossiers import RESTRICTED_PERMISSION
@@ -99,23 +100,30 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
+    rows = db.session.execute(_widget_statement(is_admin(user)), {
+        **viewer(user), "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
+    return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
+        "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
+        "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50)]
+
+
+@built_once
+def _widget_statement(admin: bool) -> Select:
+    today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
     dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
                    MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
                    Mechanism.id.label("mechanism_id"), BODY, literal(0).label("action_id")) \
-        .join(Mechanism).where(MechanismSession.starts_on <= today + timedelta(days=WIDGET_DAYS),
+        .join(Mechanism).where(MechanismSession.starts_on <= horizon,
                                func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today) \
         .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)
     overdue = select(literal("overdue").label("part"), literal("").label("kind"), AdvocacyAction.title,
                      AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
                      Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
         .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
-        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today) \
+        .where(visible_to_viewer(AdvocacyAction, admin), AdvocacyAction.reply_expected_by < today) \
         .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(WIDGET_ROWS)
     both = union_all(select(dates.subquery()), select(overdue.subquery())).subquery()
-    rows = db.session.execute(select(both).order_by(both.c.part, both.c.day)).all()
-    return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
-        "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
-        "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50)]
+    return select(both).order_by(both.c.part, both.c.day)
 
 
 @hookimpl
@@ -124,16 +132,8 @@ def observatory_deadlines(start, end, user):
     query."""
     if not can(services.VIEW, user):
         return []
-    sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
-                      MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
-                      literal(PUBLIC).label("confidentiality")).join(Mechanism).where(
-        or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
-    replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
-                     cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
-                     AdvocacyAction.confidentiality).where(visible(AdvocacyAction, user),
-                                                           AdvocacyAction.reply_expected_by.between(start, end))
     items = []
-    for row in db.session.execute(union_all(sessions, replies)):
+    for row in db.session.execute(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
                                    url_for("advocacy.show", action_id=row.id), services.VIEW, row.confidentiality))
@@ -150,6 +150,20 @@ def observatory_deadlines(start, end, user):
             items.append(DatedItem(row.until, _l("Session closes, %(body)s: %(title)s", body=row.abbreviation,
                                                  title=row.title), "mechanism_session", url, services.VIEW, PUBLIC))
     return items
+
+
+@built_once
+def _deadlines_statement(admin: bool) -> CompoundSelect:
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
+                      MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
+                      literal(PUBLIC).label("confidentiality")).join(Mechanism).where(
+        or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
+    replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
+                     cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
+                     AdvocacyAction.confidentiality).where(visible_to_viewer(AdvocacyAction, admin),
+                                                           AdvocacyAction.reply_expected_by.between(start, end))
+    return union_all(sessions, replies)
 
 
 @hookimpl

@@ -23,7 +23,11 @@ from core.records.models import Defender, Partner, Term
 
 class GrantRequest(db.Model):
     __tablename__ = "assistance_requests"
-    __table_args__ = (Index("ix_assistance_requests_updated_id", "updated_at", "id", "confidentiality"),)
+    __table_args__ = (
+        Index("ix_assistance_requests_updated_id", "updated_at", "id", "confidentiality"),
+        # Requests before the committee, oldest first (what waits for a member's vote), read in order.
+        Index("ix_assistance_requests_status", "status", "submitted_at", "id"),
+    )
     __record_type__ = "grant_request"
     __audited__ = True
     __audit_exclude__ = ("budget_lines", "fundings", "votes", "conflicts", "questions", "decisions", "events",
@@ -53,7 +57,7 @@ class GrantRequest(db.Model):
     family_members: Mapped[str] = mapped_column(Text, default="")
     return_plan: Mapped[str] = mapped_column(Text, default="")
 
-    status: Mapped[str] = mapped_column(String(30), default=DRAFT, index=True)
+    status: Mapped[str] = mapped_column(String(30), default=DRAFT)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     confidentiality: Mapped[str] = mapped_column(String(20), default=RESTRICTED)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

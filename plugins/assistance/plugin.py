@@ -7,7 +7,7 @@ import os
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Date, Select, bindparam, select, union
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
 from core.extensions import db
@@ -16,6 +16,8 @@ from core.models import utcnow
 from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, Term
 from core.records.tokens import word_prefix_matches
+from core.records.visibility import is_admin, viewer
+from core.statements import built_once
 
 from . import notices, services
 from .models import Decision, GrantRequest
@@ -141,9 +143,8 @@ def observatory_deadlines(start, end, user):
     request; being restricted, they show in calendar feeds as bare "confidential" entries."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
-        services.visible_requests(user), GrantRequest.status == GrantRequest.APPROVED,
-        GrantRequest.report_received_on.is_(None), GrantRequest.report_due_on.between(start, end)))
+    rows = db.session.execute(_deadlines_statement(is_admin(user), services.sees_submitted(user)),
+                              {**viewer(user), "start": start, "end": end})
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", url_for("assistance.show", request_id=row.id), services.VIEW,
                       row.confidentiality) for row in rows]
@@ -172,11 +173,12 @@ def observatory_dashboard_widgets(user):
     """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
     widgets = []
     if services.is_member(user):
+        waiting = db.session.execute(_waiting_statement(), {"member": user.id}).all()
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
-                              {"waiting": services.waiting_for(user, WIDGET_ROWS)}, services.VOTE, order=35))
+                              {"waiting": waiting}, services.VOTE, order=35))
     if can(services.EDIT, user):
-        overdue = db.session.scalars(services.overdue_reports(utcnow().date()).where(
-            services.visible_requests(user)).order_by(GrantRequest.report_due_on).limit(WIDGET_ROWS)).all()
+        overdue = db.session.execute(_overdue_statement(is_admin(user), services.sees_submitted(user)),
+                                     {**viewer(user), "today": utcnow().date()}).all()
         widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html", {"overdue": overdue},
                               services.EDIT, order=36))
     if can(services.BUDGET, user):
@@ -185,6 +187,33 @@ def observatory_dashboard_widgets(user):
                               {"envelope": envelope, "allocated": allocated,
                                "currency": current_app.config["ASSISTANCE_CURRENCY"]}, services.BUDGET, order=37))
     return widgets
+
+
+@built_once
+def _deadlines_statement(admin: bool, committee: bool) -> Select:
+    return select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
+        services.visible_requests_to_viewer(admin, committee), GrantRequest.status == GrantRequest.APPROVED,
+        GrantRequest.report_received_on.is_(None),
+        GrantRequest.report_due_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date)))
+
+
+@built_once
+def _waiting_statement() -> Select:
+    """The first requests waiting for the vote of the member (the bind parameter ``member``), oldest first: each
+    way before the committee read in order from its own index, then merged (an ``OR`` would read them all)."""
+    undecided = services.undecided_by(bindparam("member"))
+    firsts = [select(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at)
+              .where(condition, *undecided).order_by(GrantRequest.submitted_at, GrantRequest.id).limit(WIDGET_ROWS)
+              .subquery() for condition in services.BEFORE_THE_COMMITTEE]
+    both = union(*(select(first) for first in firsts)).subquery()
+    return select(both).order_by(both.c.submitted_at, both.c.id).limit(WIDGET_ROWS)
+
+
+@built_once
+def _overdue_statement(admin: bool, committee: bool) -> Select:
+    return select(GrantRequest.id, GrantRequest.report_due_on).where(
+        services.visible_requests_to_viewer(admin, committee), services.report_overdue(bindparam("today", type_=Date))) \
+        .order_by(GrantRequest.report_due_on).limit(WIDGET_ROWS)
 
 
 @hookimpl

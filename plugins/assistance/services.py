@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,7 +20,7 @@ from core.models import User, utcnow
 from core.money import converted
 from core.permissions import can, holders
 from core.records.models import Term
-from core.records.visibility import is_admin, set_assignees, visible
+from core.records.visibility import is_admin, set_assignees, visible, visible_to_viewer
 
 from . import notices
 from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
@@ -47,9 +47,23 @@ def visible_requests(user: Any) -> ColumnElement[bool]:
     if is_admin(user):
         return GrantRequest.id.is_not(None)
     staff = visible(GrantRequest, user)
-    if can(VOTE, user) or can(CHAIR, user):  # the committee and its chair: every request once submitted
+    if sees_submitted(user):
         return staff | (GrantRequest.status != GrantRequest.DRAFT)
     return staff
+
+
+def sees_submitted(user: Any) -> bool:
+    """The committee and its chair see every request once submitted."""
+    return can(VOTE, user) or can(CHAIR, user)
+
+
+def visible_requests_to_viewer(admin: bool, committee: bool) -> ColumnElement[bool]:
+    """:func:`visible_requests` for a statement built once (see ``core.statements``): the user is given at
+    execution by ``viewer(user)``; ``committee`` is :func:`sees_submitted`."""
+    if admin:
+        return GrantRequest.id.is_not(None)
+    staff = visible_to_viewer(GrantRequest, False)
+    return staff | (GrantRequest.status != GrantRequest.DRAFT) if committee else staff
 
 
 def may_see(request: GrantRequest, user: Any) -> bool:
@@ -353,12 +367,21 @@ def revise(request: GrantRequest, outcome: str, amount: Decimal | None, conditio
 def waiting_query(member: Any) -> Select:
     """Requests before the committee (or awaiting ratification) on which ``member`` has neither voted nor
     declared a conflict, oldest first."""
-    voted = select(Vote.request_id).where(Vote.member_id == member.id)
-    conflicted = select(Conflict.request_id).where(Conflict.member_id == member.id, Conflict.has_conflict.is_(True))
-    return select(GrantRequest).where(
-        (GrantRequest.status == GrantRequest.SUBMITTED) | GrantRequest.awaiting_ratification.is_(True),
-        GrantRequest.id.not_in(voted), GrantRequest.id.not_in(conflicted)).order_by(
+    return select(GrantRequest).where(or_(*BEFORE_THE_COMMITTEE), *undecided_by(member.id)).order_by(
         GrantRequest.submitted_at, GrantRequest.id)
+
+
+#: The two ways a request comes before the committee: submitted, or decided by the chair alone and awaiting
+#: the committee's ratification.
+BEFORE_THE_COMMITTEE = (GrantRequest.status == GrantRequest.SUBMITTED, GrantRequest.awaiting_ratification.is_(True))
+
+
+def undecided_by(member_id: Any) -> tuple[ColumnElement[bool], ...]:
+    """Requests on which the member has neither voted nor declared a conflict; ``member_id`` may be a bind
+    parameter."""
+    voted = select(Vote.request_id).where(Vote.member_id == member_id)
+    conflicted = select(Conflict.request_id).where(Conflict.member_id == member_id, Conflict.has_conflict.is_(True))
+    return GrantRequest.id.not_in(voted), GrantRequest.id.not_in(conflicted)
 
 
 def waiting_for(member: Any, limit: int | None = None) -> list[GrantRequest]:
@@ -542,6 +565,8 @@ def close_grant(request: GrantRequest, received_on: Any, user: Any) -> None:
     db.session.commit()
 
 
-def overdue_reports(today: Any) -> Select:
-    return select(GrantRequest).where(GrantRequest.status == GrantRequest.APPROVED,
-                                      GrantRequest.report_due_on < today, GrantRequest.report_received_on.is_(None))
+def report_overdue(today: Any) -> ColumnElement[bool]:
+    """Approved requests whose beneficiary's report, due before ``today`` (a date or a bind parameter), has not
+    come."""
+    return (GrantRequest.status == GrantRequest.APPROVED) & (GrantRequest.report_due_on < today) \
+        & GrantRequest.report_received_on.is_(None)

@@ -46,6 +46,8 @@ class Case(db.Model):
         UniqueConstraint("year", "country_id", "country_number", name="uq_interventions_cases_country_number"),
         Index("ix_interventions_cases_updated_id", "updated_at", "id", "confidentiality"),
         Index("ix_interventions_cases_country_updated_id", "country_id", "updated_at", "id"),
+        # Cases to verify, oldest report first (the dashboard), read in order rather than sorted.
+        Index("ix_interventions_cases_verification", "verification", "received_at", "id"),
     )
     __record_type__ = "case"
     __audited__ = True
@@ -73,7 +75,7 @@ class Case(db.Model):
     priority: Mapped[str] = mapped_column(String(20), default="normal")
     status: Mapped[str] = mapped_column(String(20), default=OPEN)
 
-    verification: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    verification: Mapped[str] = mapped_column(String(20), default=PENDING)
     verification_note: Mapped[str] = mapped_column(Text, default="")
     verified_on: Mapped[date | None] = mapped_column(Date)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))

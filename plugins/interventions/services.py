@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 
 from core.extensions import db
 from core.models import utcnow
@@ -16,7 +16,8 @@ from core.permissions import can
 from core.records.matching import words
 from core.records.models import Assignment, Country, Defender, Term
 from core.records.registry import record_url
-from core.records.visibility import at_level, can_see, set_assignees, visible
+from core.records.visibility import at_level, can_see, is_admin, set_assignees, viewer, visible, visible_to_viewer
+from core.statements import built_once
 
 from . import codes, search
 from .models import (
@@ -100,14 +101,19 @@ def cases_query(user: Any, filters: CaseFilters) -> Select:
     return query if sort == "-created" else query.order_by(*SORTS[sort])
 
 
-def awaiting_verification(user: Any, limit: int = 10) -> list[Case]:
-    """Open cases not yet verified, oldest report first."""
-    return list(db.session.scalars(
-        select(Case).where(visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING)
-        .order_by(Case.received_at, Case.id).limit(limit)))
+def awaiting_verification(user: Any, limit: int = 10) -> list[Row]:
+    """Open cases not yet verified, oldest report first: (id, title, received_at, verification) rows."""
+    return list(db.session.execute(_awaiting_statement(is_admin(user)), {**viewer(user), "limit": limit}))
 
 
-def overdue(case: Case, hours: int) -> bool:
+@built_once
+def _awaiting_statement(admin: bool) -> Select:
+    return select(Case.id, Case.title, Case.received_at, Case.verification).where(
+        visible_to_viewer(Case, admin), Case.status == Case.OPEN, Case.verification == Case.PENDING) \
+        .order_by(Case.received_at, Case.id).limit(bindparam("limit"))
+
+
+def overdue(case: Any, hours: int) -> bool:
     return case.verification == Case.PENDING and utcnow() - case.received_at > timedelta(hours=hours)
 
 

@@ -37,6 +37,8 @@ class Mission(db.Model):
     __table_args__ = (
         Index("ix_missions_missions_start_id", "start_date", "id", "confidentiality"),
         Index("ix_missions_missions_updated_id", "updated_at", "id", "confidentiality"),
+        # With the start index, dates "starting or ending between" read two index ranges, not every mission.
+        Index("ix_missions_missions_end", "end_date"),
     )
     __record_type__ = "mission"
     __audited__ = True

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, cast, literal, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, literal, null, or_, select, union_all
 
 from core.contributions import (
     DatedItem,
@@ -28,7 +28,8 @@ from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Term
 from core.records.tokens import matching_word_prefixes
-from core.records.visibility import visible
+from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
+from core.statements import built_once
 
 from . import services
 from .models import Hearing, Mission, MissionDefender, MissionPartner
@@ -114,18 +115,25 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
-        visible(Mission, user), Mission.status == Mission.IN_FIELD)
-    hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
-        .join(Mission, Mission.id == Hearing.mission_id).where(
-        visible(Mission, user), Hearing.held_on >= today, Hearing.held_on <= today + timedelta(days=WIDGET_DAYS),
-        Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
-    both = union_all(in_field, hearings).subquery()
-    rows = db.session.execute(select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)).all()
+    rows = db.session.execute(_widget_statement(is_admin(user)), {
+        **viewer(user), "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
     return [Widget(_l("Missions"), "missions/_widget.html", {
         "in_field": [row for row in rows if row.kind == "field"][:WIDGET_ROWS],
         "hearings": [row for row in rows if row.kind == "hearing"][:WIDGET_ROWS], "days": WIDGET_DAYS},
         services.VIEW, order=30)]
+
+
+@built_once
+def _widget_statement(admin: bool) -> Select:
+    today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
+    in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
+        visible_to_viewer(Mission, admin), Mission.status == Mission.IN_FIELD)
+    hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
+        .join(Mission, Mission.id == Hearing.mission_id).where(
+        visible_to_viewer(Mission, admin), Hearing.held_on >= today, Hearing.held_on <= horizon,
+        Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
+    both = union_all(in_field, hearings).subquery()
+    return select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)
 
 
 @hookimpl
@@ -134,15 +142,8 @@ def observatory_deadlines(start, end, user):
     carry their level, so calendar feeds show them as bare "confidential" entries."""
     if not can(services.VIEW, user):
         return []
-    live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
-    dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
-                   Mission.end_date.label("until"), Mission.confidentiality).where(
-        visible(Mission, user), live, or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
-    hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
-                      cast(null(), Date).label("until"), Mission.confidentiality).join(
-        Mission, Mission.id == Hearing.mission_id).where(visible(Mission, user), live, Hearing.held_on.between(start, end))
     items = []
-    for row in db.session.execute(union_all(dates, hearings)):
+    for row in db.session.execute(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
                                    url_for("missions.trial", mission_id=row.id), services.VIEW, row.confidentiality))
@@ -155,6 +156,21 @@ def observatory_deadlines(start, end, user):
             items.append(DatedItem(row.until, _l("Mission ends: %(title)s", title=row.title), "mission",
                                    url, services.VIEW, row.confidentiality))
     return items
+
+
+@built_once
+def _deadlines_statement(admin: bool) -> CompoundSelect:
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
+    dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
+                   Mission.end_date.label("until"), Mission.confidentiality).where(
+        visible_to_viewer(Mission, admin), live,
+        or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
+    hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
+                      cast(null(), Date).label("until"), Mission.confidentiality).join(
+        Mission, Mission.id == Hearing.mission_id).where(visible_to_viewer(Mission, admin), live,
+                                                         Hearing.held_on.between(start, end))
+    return union_all(dates, hearings)
 
 
 @hookimpl

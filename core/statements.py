@@ -1,0 +1,21 @@
+"""Statements built once and run on every request, with what changes per request in bind parameters.
+
+Building a SQLAlchemy statement (its columns, joins, unions and subqueries) takes far more Python time than
+running it on indexed tables: the advocacy dashboard widget's union took 1 ms to build and 0.1 ms to run at
+100,000 records. A statement that a page runs on every request is therefore built once per process, which also
+keeps its memoized cache key, and run with the user, today's date or the record's id as bind parameters.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Callable, TypeVar
+
+Built = TypeVar("Built", bound=Callable)
+
+
+def built_once(build: Built) -> Built:
+    """Decorate a function that builds a statement from a few hashable switches (is the user an admin, which
+    filters are on): it runs once per combination of them, and every call returns that same statement. Any
+    value that changes from one request to the next must be a ``bindparam`` given at execution, never a
+    literal baked into the statement."""
+    return cache(build)  # type: ignore[return-value]
