@@ -4,18 +4,16 @@ from __future__ import annotations
 from flask import Flask, url_for
 from flask_babel import (
     format_currency,
-    format_date,
-    format_datetime,
     format_decimal,
     get_locale,
 )
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from .contributions import NavItem, Permission, SearchHit, Widget
 from .extensions import db
 from .hookspecs import hookimpl
+from .i18n import lazy_gettext as _l
 from .models import Job, User, utcnow
 from .permissions import ADMIN, CASE_OFFICER, COORDINATOR, READ_ONLY, can, role_label
 
@@ -129,7 +127,7 @@ def init_templates(app: Flask) -> None:
         }
 
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, number=format_decimal, currency=format_currency
+        date=i18n.format_date, datetime=i18n.format_datetime, number=format_decimal, currency=format_currency
     )
 
 

@@ -8,13 +8,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import delete, select
 
 from . import gather
 from .contributions import RESTRICTED, DatedItem
 from .extensions import db
+from .i18n import gettext as _
 from .models import CalendarToken, User
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 365

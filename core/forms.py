@@ -1,7 +1,6 @@
 """Core forms. Every validator carries its own translated message, so errors follow the user's language."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +14,8 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from .i18n import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -1,11 +1,13 @@
 """Language choice: the user's saved preference, then the session, then the browser."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from babel import dates
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -56,6 +58,41 @@ def current_translations() -> Any:
     if locale is not None:
         context.observatory_translations = (locale, translations)
     return translations
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext``, through :func:`current_translations` (the same catalogs, found once per
+    request rather than once per message: list pages translate a label per row)."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """A message translated when shown, in the language of the request showing it."""
+    return LazyString(gettext, string, **variables)
+
+
+def format_date(value: Any, format: str = "medium") -> str:
+    """The ``date`` template filter: Flask-Babel's ``format_date`` without its per-call configuration lookups
+    (a moment is shown as its date in the user's time zone)."""
+    if isinstance(value, datetime):
+        value = _in_user_zone(value)
+    return dates.format_date(value, format, locale=get_locale())
+
+
+def format_datetime(value: Any, format: str = "medium") -> str:
+    """The ``datetime`` template filter, in the user's time zone."""
+    return dates.format_datetime(_in_user_zone(value), format, locale=get_locale())
+
+
+def _in_user_zone(value: datetime) -> datetime:
+    """Naive moments are UTC, as stored."""
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(get_timezone())
 
 
 def install_template_gettext(app: Flask) -> None:

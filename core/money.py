@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from babel.numbers import NumberFormatError, get_currency_name, get_currency_precision, list_currencies, parse_decimal
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
+
+from .i18n import lazy_gettext as _l
 
 
 def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:

@@ -18,6 +18,7 @@ from .extensions import db
 from .navigation import page_argument, page_size
 
 PAGES_AHEAD = 9  # with the current page: ten pages counted
+DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
 
 
 class CappedPagination(SelectPagination):
@@ -25,12 +26,16 @@ class CappedPagination(SelectPagination):
     are more rows than counted, and a next page after the last counted one)."""
 
     def _query_items(self) -> list[Any]:
-        """The page's ids first, then their rows (a "deferred join"): the database finds the ids in an
-        index, skipping earlier pages without reading their rows, then reads only the page's rows."""
+        """Deep pages: the page's ids first, then their rows (a "deferred join"): the database finds the ids in
+        an index, skipping earlier pages without reading their rows, then reads only the page's rows. The first
+        pages, where there is little to skip, are read in one statement."""
         select, session = self._query_args["select"], self._query_args["session"]
         entity = select.column_descriptions[0].get("entity")
         if len(select.column_descriptions) != 1 or entity is None or not hasattr(entity, "id"):
             return super()._query_items()
+        if self._query_offset < DEFERRED_JOIN_FROM:
+            return list(session.scalars(select.options(*self._query_args.get("options", ()))
+                                        .limit(self.per_page).offset(self._query_offset)).unique())
         ids = list(session.scalars(select.with_only_columns(entity.id, maintain_column_froms=True)
                                    .limit(self.per_page).offset(self._query_offset)))
         if not ids:

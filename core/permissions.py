@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, TypeVar
 
 from flask import Flask, abort, current_app, g, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .contributions import Permission
+from .i18n import lazy_gettext as _l
 from .models import RolePermission, User
 from .plugins import host
 

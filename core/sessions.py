@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
+from .i18n import lazy_gettext as _l
 from .models import Role, User
 
 # Endpoints a user who must still enrol in 2FA may reach.

@@ -150,3 +150,38 @@ def test_templates_follow_a_forced_locale_and_come_back(app):
                 assert render_template_string(template) == "Guardar"
             assert render_template_string(template) == "Enregistrer"
         assert render_template_string(template) == "Save"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Bogota"])
+def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
+    """The templates' date filters and the Python ``gettext``/``lazy_gettext`` (core.i18n, lighter per call)
+    give Flask-Babel's own results, in each language and time zone, under nested ``force_locale``."""
+    from datetime import date, datetime, timedelta, timezone
+
+    import flask_babel
+    from flask import render_template_string
+
+    from core import i18n
+
+    app = make_app(BABEL_DEFAULT_TIMEZONE=zone)
+    moments = [date(2026, 12, 3), datetime(2026, 10, 30, 23, 38), datetime(2026, 10, 30, 23, 38, tzinfo=timezone.utc),
+               datetime(2026, 1, 1, 2, 0, tzinfo=timezone(timedelta(hours=5)))]
+    later = i18n.lazy_gettext("Welcome, %(name)s", name="Ana")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for language in ("en", "fr", "es"):
+            with flask_babel.force_locale(language):
+                for moment in moments:
+                    for style in ("short", "medium", "long"):
+                        shown = render_template_string("{{ m|date(s) }}", m=moment, s=style)
+                        assert shown == flask_babel.format_date(moment, style), (language, moment, style)
+                        if isinstance(moment, datetime):
+                            shown = render_template_string("{{ m|datetime(s) }}", m=moment, s=style)
+                            assert shown == flask_babel.format_datetime(moment, style), (language, moment, style)
+                assert i18n.gettext("Save") == flask_babel.gettext("Save")
+                assert str(later) == flask_babel.gettext("Welcome, %(name)s", name="Ana")
+                assert i18n.ngettext("%(num)d result", "%(num)d results", 2) == flask_babel.ngettext(
+                    "%(num)d result", "%(num)d results", 2)
+        assert str(later) == "Welcome, Ana"
+        with flask_babel.force_locale("fr"):
+            assert i18n.gettext("Save") == "Enregistrer"
+        assert i18n.gettext("Save") == "Save"

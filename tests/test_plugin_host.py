@@ -10,7 +10,7 @@ from .plugin_factory import install_plugin
 
 THIRD_PARTY = '''
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from core.contributions import NavItem, Permission
 from core.hookspecs import hookimpl
 from core.permissions import permission_required

@@ -15,8 +15,9 @@ from typing import IO
 
 import filetype
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from werkzeug.utils import secure_filename
+
+from ..i18n import lazy_gettext as _l
 
 ALLOWED_TYPES = {
     "application/pdf": "pdf",

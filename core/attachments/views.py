@@ -3,8 +3,6 @@ against the record the file belongs to."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, send_file
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,6 +15,8 @@ from ..audit.capture import record_view
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..permissions import login_only
 from ..records.registry import record_url, resolve
 from . import storage

@@ -10,12 +10,12 @@ from typing import Any, Iterable
 
 from flask import after_this_request, current_app, has_request_context
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..contributions import NotificationKind
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import User, utcnow
 from ..plugins import host
 from ..records.countries import country_name

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, insert, select
@@ -12,6 +10,8 @@ from wtforms.validators import NumberRange, Optional
 
 from ..extensions import db
 from ..forms import ConfirmForm, MultiCheckboxField
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..navigation import page_argument, page_size
 from ..permissions import login_only, permission_required
 from ..records.pages import countries

@@ -15,12 +15,12 @@ from typing import Any
 
 from babel import Locale
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import documents, gather
 from ..contributions import PublicationItem
 from ..extensions import db
+from ..i18n import gettext as _
 
 
 def previous_month(today: date) -> tuple[int, int]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import documents, gather, statistics
 from ..contributions import PublicationItem, Section
 from ..extensions import db
+from ..i18n import gettext as _
 from ..records.countries import REGIONS
 from . import fallback_note, in_some_language, item_blocks, missing_notes, paragraphs
 

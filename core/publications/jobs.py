@@ -13,11 +13,11 @@ from datetime import date
 
 from flask import current_app, has_app_context, url_for
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import documents, jobs
 from ..extensions import db
+from ..i18n import gettext as _
 from ..jobs import JobContext
 from ..models import Job, utcnow
 from . import annual, bulletin, edition, previous_month

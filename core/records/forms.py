@@ -1,7 +1,6 @@
 """Forms for defenders and controlled-vocabulary terms."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp, Validation
 
 from ..contributions import INTERNAL, PUBLIC, RESTRICTED
 from ..forms import MultiCheckboxField, required, valid_email
+from ..i18n import lazy_gettext as _l
 from .models import PERSONAL_FIELDS
 
 CONFIDENTIALITY_CHOICES = [

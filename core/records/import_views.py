@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,6 +9,8 @@ from wtforms import HiddenField, SelectField, SubmitField
 
 from .. import jobs
 from ..forms import required
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..permissions import permission_required
 from . import importing
 from .matching import similar_records

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from ..contributions import CONFIDENTIALITY_LEVELS
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..jobs import JobContext
 from ..models import User
 from ..notifications.services import send_queued_mail

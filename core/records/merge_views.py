@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit.models import AuditEntry
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..permissions import permission_required
 from . import merging, pages
 from .matching import similar_records

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, inspect, select, update
 
 from .. import gather
@@ -19,6 +18,7 @@ from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..contributions import CONFIDENTIALITY_LEVELS
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import UTCDateTime
 from .matching import name_key, search_text
 from .models import Assignment, Defender, Partner, Term

@@ -8,8 +8,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -21,6 +19,8 @@ from ..audit.capture import record_view
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import User
 from ..navigation import safe_next
 from ..permissions import can

@@ -1,17 +1,21 @@
 """Core records, registered as the built-in plugin ``records``: defenders, vocabularies, the audit trail."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, select
 
 from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
 from ..hookspecs import hookimpl
+from ..i18n import lazy_gettext as _l
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
-from .countries import REGIONS
-from .models import Defender, Partner
-from .services import DefenderFilters, PartnerFilters, defenders_query, partners_query
+from ..statements import built_once
+from .countries import REGIONS, country_name
+from .models import Country, Defender, Partner
+from .tokens import prefix_conditions_to_bind, prefix_params
+from .visibility import is_admin, viewer, visible_to_viewer
 
 TITLE = _l("Core records")
 DESCRIPTION = _l("Defenders, partner organisations, countries, controlled vocabularies and the audit trail.")
@@ -81,21 +85,30 @@ def observatory_vocabularies():
 
 @hookimpl
 def observatory_search(query, user, limit):
-    hits = []
-    if can("core.defenders.view", user):
-        found = db.session.scalars(defenders_query(user, DefenderFilters(q=query)).order_by(None)
-                                   .order_by(Defender.id.desc()).options(selectinload(Defender.country)).limit(limit))
-        hits += [SearchHit(d.name, url_for("defenders.show", defender_id=d.id), _l("Defender"),
-                           d.country.name if d.country else "", "core.defenders.view", d.confidentiality, score=2)
-                 for d in found]
-    if can("core.partners.view", user):
-        found = db.session.scalars(partners_query(user, PartnerFilters(q=query)).order_by(None)
-                                   .order_by(Partner.id.desc()).options(selectinload(Partner.country)).limit(limit))
-        hits += [SearchHit(p.name, url_for("partners.show", partner_id=p.id), _l("Partner organisation"),
-                           p.country.name if p.country else "", "core.partners.view", p.confidentiality, score=1)
-                 for p in found]
+    """Defenders, then partners, holding every word of ``query`` as a name word prefix, newest first."""
+    words = prefix_params(query)
+    count, params = len(words) // 2, {**words, **viewer(user), "limit": limit}  # two parameters per word
+    hits: list[SearchHit] = []
+    if not count:
+        return hits
+    postgresql = db.engine.dialect.name == "postgresql"
+    for model, permission, endpoint, key, kind, score in (
+            (Defender, "core.defenders.view", "defenders.show", "defender_id", _l("Defender"), 2),
+            (Partner, "core.partners.view", "partners.show", "partner_id", _l("Partner organisation"), 1)):
+        if can(permission, user):
+            rows = db.session.execute(_search_statement(model, is_admin(user), count, postgresql), params)
+            hits += [SearchHit(row.name, url_for(endpoint, **{key: row.id}), kind,
+                               country_name(row.alpha2) if row.alpha2 else "", permission, row.confidentiality,
+                               score=score) for row in rows]
     return hits
 
+
+@built_once
+def _search_statement(model: Any, admin: bool, words: int, postgresql: bool) -> Select:
+    return select(model.id, model.name, model.confidentiality, Country.alpha2) \
+        .outerjoin(Country, Country.id == model.country_id) \
+        .where(visible_to_viewer(model, admin), *prefix_conditions_to_bind(model, words, postgresql)) \
+        .order_by(model.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

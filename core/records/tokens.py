@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, any_, delete, func, insert, select
+from sqlalchemy import Select, any_, bindparam, delete, func, insert, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -51,15 +51,36 @@ def word_prefix_matches(model: Any, query: str) -> list[Select]:
         SearchToken.token < word[:MAX_TOKEN] + PREFIX_END) for word in words(query)]
 
 
+def prefix_conditions_to_bind(model: Any, count: int, postgresql: bool) -> list[ColumnElement[bool]]:
+    """:func:`matching_word_prefixes` of ``count`` words for a statement built once (``core.statements``): the
+    words are given at execution by :func:`prefix_params`."""
+    return [_id_among(model, ids, postgresql) for ids in prefix_matches_to_bind(model, count)]
+
+
+def prefix_matches_to_bind(model: Any, count: int) -> list[Select]:
+    """:func:`word_prefix_matches` of ``count`` words for a statement built once; see :func:`prefix_params`."""
+    return [select(SearchToken.record_id).where(
+        SearchToken.record_type == model.__record_type__, SearchToken.token >= bindparam(f"word_{index}"),
+        SearchToken.token < bindparam(f"word_{index}_end")) for index in range(count)]
+
+
+def prefix_params(query: str) -> dict[str, str]:
+    """The bind parameters of :func:`prefix_conditions_to_bind`, one pair per word of ``query``."""
+    params = {}
+    for index, word in enumerate(words(query)):
+        params[f"word_{index}"], params[f"word_{index}_end"] = word[:MAX_TOKEN], word[:MAX_TOKEN] + PREFIX_END
+    return params
+
+
 def having_any_token(model: Any, tokens: set[str]) -> ColumnElement[bool]:
     return _id_among(model, select(SearchToken.record_id).where(
         SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))))
 
 
-def _id_among(model: Any, record_ids: Select) -> ColumnElement[bool]:
+def _id_among(model: Any, record_ids: Select, postgresql: bool | None = None) -> ColumnElement[bool]:
     """``id IN (record_ids)``; on PostgreSQL ``id = ANY(ARRAY(record_ids))``, which reads the matches once
     and probes the records by key. With a plain IN, a common name prefix can lead PostgreSQL's planner to
     walk a whole sorted index and probe the tokens for each record instead."""
-    if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql" if postgresql is None else postgresql:
         return model.id == any_(func.array(record_ids.scalar_subquery()))
     return model.id.in_(record_ids)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,6 +13,7 @@ from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..models import utcnow
 from ..pagination import paginate
 from ..permissions import can, permission_required

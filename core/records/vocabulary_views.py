@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..permissions import permission_required
 from ..plugins import host
 from . import pages

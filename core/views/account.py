@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..forms import PasswordChangeForm, PasswordConfirmForm, TwoFactorSetupForm
+from ..i18n import gettext as _
 from ..permissions import login_only
 from ..security import (
     hash_password,

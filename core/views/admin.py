@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import jobs as job_service
 from ..extensions import db
 from ..forms import ConfirmForm, RoleForm, UserForm
+from ..i18n import gettext as _
 from ..models import Role, RolePermission, User
 from ..navigation import page_argument, page_size
 from ..permissions import (

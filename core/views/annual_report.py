@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,6 +14,8 @@ from wtforms.validators import Length, NumberRange, Optional
 from .. import documents, jobs
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import Job, utcnow
 from ..permissions import can, permission_required
 from ..publications.annual import edition

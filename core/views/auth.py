@@ -13,12 +13,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..forms import ConfirmForm, LoginForm, TwoFactorLoginForm
+from ..i18n import gettext as _
 from ..models import User
 from ..navigation import safe_next
 from ..permissions import login_only, public

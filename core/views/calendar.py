@@ -12,11 +12,11 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import deadlines
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..permissions import login_only, public
 
 blueprint = Blueprint("calendar", __name__)

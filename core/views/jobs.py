@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from .. import jobs as job_service
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..models import Job
 from ..navigation import page_argument, page_size
 from ..permissions import can, login_only

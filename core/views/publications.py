@@ -6,8 +6,6 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -16,6 +14,8 @@ from wtforms.validators import Length
 from .. import documents, gather, jobs, publications
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..permissions import can, permission_required
 from ..publications.jobs import latest_files

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import statistics
+from ..i18n import gettext as _
 from ..models import utcnow
 from ..permissions import login_only
 from ..records.countries import REGIONS

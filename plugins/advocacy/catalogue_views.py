@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.permissions import can, permission_required
 
 from . import services

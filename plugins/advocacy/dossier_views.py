@@ -3,12 +3,12 @@ what was left out, pick the annexes and the format; the file is built as a job, 
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import jobs
 from core.audit.capture import record as audit
 from core.extensions import db
+from core.i18n import gettext as _
 from core.permissions import permission_required
 from core.records import pages
 from core.records.registry import choices, record_types

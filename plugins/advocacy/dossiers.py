@@ -20,7 +20,6 @@ from pathlib import PurePath
 from typing import Any
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -30,6 +29,7 @@ from core.attachments.models import Attachment
 from core.audit.capture import record as audit
 from core.contributions import RESTRICTED, RecordSummary
 from core.extensions import db
+from core.i18n import gettext as _
 from core.jobs import JobContext
 from core.models import User, utcnow
 from core.permissions import can

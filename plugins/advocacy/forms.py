@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from core.forms import MultiCheckboxField, required
+from core.i18n import lazy_gettext as _l
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
 from . import requirements

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import click
 from flask import url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, func, literal, null, or_, select, union_all
 
 from core.contributions import (
@@ -23,10 +23,11 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
-from core.records.tokens import matching_word_prefixes
+from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import can_see, is_admin, viewer, visible, visible_to_viewer
 from core.statements import built_once
 
@@ -204,26 +205,42 @@ def observatory_search(query, user, limit):
     if not can(services.VIEW, user):
         return []
     hits = []
-    conditions = matching_word_prefixes(AdvocacyAction, query)
-    if conditions:
-        rows = db.session.execute(select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type,
-                                         AdvocacyAction.confidentiality,
-                                         AdvocacyAction.reference).where(visible(AdvocacyAction, user), *conditions)
-                                  .order_by(AdvocacyAction.id.desc()).limit(limit))
+    words = prefix_params(query)
+    if words:
+        postgresql = db.engine.dialect.name == "postgresql"
+        rows = db.session.execute(_search_statement(is_admin(user), len(words) // 2, postgresql),
+                                  {**words, **viewer(user), "limit": limit})
         hits += [SearchHit(row.title, url_for("advocacy.show", action_id=row.id), _l("Advocacy action"),
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
                            services.VIEW, row.confidentiality, score=1.1) for row in rows]
     text = query.strip().lower()
     if len(text) >= 3:
-        pattern = f"%{text}%"
-        rows = db.session.scalars(select(Mechanism).where(Mechanism.active.is_(True), or_(
-            func.lower(Mechanism.abbreviation).like(pattern), func.lower(Mechanism.name_en).like(pattern),
-            func.lower(Mechanism.name_fr).like(pattern), func.lower(Mechanism.name_es).like(pattern)))
-            .order_by(Mechanism.position).limit(limit))
-        hits += [SearchHit(m.name, url_for("advocacy.mechanism", mechanism_id=m.id), _l("Mechanism"),
-                           services.SYSTEM_LABELS.get(m.system, m.system), services.VIEW, PUBLIC, score=1.0)
-                 for m in rows]
+        pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"  # the text, literally
+        language = str(get_locale() or "en")
+        rows = db.session.execute(_mechanisms_statement(), {"pattern": pattern, "limit": limit})
+        hits += [SearchHit(getattr(row, f"name_{language}", None) or row.name_en,
+                           url_for("advocacy.mechanism", mechanism_id=row.id), _l("Mechanism"),
+                           services.SYSTEM_LABELS.get(row.system, row.system), services.VIEW, PUBLIC, score=1.0)
+                 for row in rows]
     return hits
+
+
+@built_once
+def _mechanisms_statement() -> Select:
+    """Active mechanisms whose abbreviation or a name holds the bind parameter ``pattern`` (``/`` escapes)."""
+    pattern = bindparam("pattern")
+    return select(Mechanism.id, Mechanism.name_en, Mechanism.name_fr, Mechanism.name_es, Mechanism.system).where(
+        Mechanism.active.is_(True), or_(*(func.lower(column).like(pattern, escape="/") for column in (
+            Mechanism.abbreviation, Mechanism.name_en, Mechanism.name_fr, Mechanism.name_es)))) \
+        .order_by(Mechanism.position).limit(bindparam("limit"))
+
+
+@built_once
+def _search_statement(admin: bool, words: int, postgresql: bool) -> Select:
+    return select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.confidentiality,
+                  AdvocacyAction.reference) \
+        .where(visible_to_viewer(AdvocacyAction, admin), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
+        .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

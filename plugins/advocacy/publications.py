@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.contributions import RESTRICTED, PublicationItem, Section
 from core.extensions import db
+from core.i18n import gettext as _
 from core.records.countries import country_name
 
 from . import requirements

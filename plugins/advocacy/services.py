@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
 from core.attachments.models import Attachment
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.notifications.services import notify
 from core.records.models import Assignment, Country

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import and_, extract, func, select
 
 from core.contributions import RESTRICTED, Chart
 from core.extensions import db
+from core.i18n import gettext as _
 from core.permissions import can
 from core.records.models import Country
 from core.records.visibility import visible

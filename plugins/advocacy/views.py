@@ -3,7 +3,6 @@ their consent, linked records, sending, answers) and the country pages."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +14,7 @@ from core.audit.capture import record_view
 from core.contributions import RESTRICTED
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.models import User, utcnow
 from core.pagination import paginate
 from core.permissions import can, permission_required

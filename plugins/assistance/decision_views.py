@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.attachments.views import AttachmentForm, attachments_of
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.models import utcnow
 from core.money import converted
 from core.navigation import page_argument, page_size

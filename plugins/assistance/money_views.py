@@ -3,10 +3,10 @@ and counting the committee's votes again once an envelope was raised."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.models import utcnow
 from core.money import currency_choices
 from core.permissions import permission_required

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from flask_babel import lazy_gettext as _l
-
 from core.contributions import NotificationKind
+from core.i18n import lazy_gettext as _l
 from core.notifications.services import notify
 from core.permissions import holders
 from core.records.registry import record_url

@@ -6,16 +6,16 @@ import os
 
 from flask import current_app, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Select, bindparam, select, union
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, Term
-from core.records.tokens import word_prefix_matches
+from core.records.tokens import prefix_matches_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer
 from core.statements import built_once
 
@@ -153,19 +153,26 @@ def observatory_deadlines(start, end, user):
 @hookimpl
 def observatory_search(query, user, limit):
     """Requests whose beneficiary's name matches, for those who may see them."""
-    matches = word_prefix_matches(Defender, query)
-    if not can(services.VIEW, user) or not matches:
+    words = prefix_params(query)
+    if not can(services.VIEW, user) or not words:
         return []
+    rows = db.session.execute(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2),
+                              {**words, **viewer(user), "limit": limit})
+    return [SearchHit(_l("Grant request #%(number)d", number=row.id), url_for("assistance.show", request_id=row.id),
+                      _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
+
+
+@built_once
+def _search_statement(admin: bool, committee: bool, words: int) -> Select:
     # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
     # database from starting at the matching defenders, who may be thousands for a common name, each to be
     # sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the scan.
     beneficiary = GrantRequest.defender_id + 0
-    rows = db.session.execute(select(GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status,
-                                     Defender.name).join(Defender, Defender.id == GrantRequest.defender_id)
-                              .where(services.visible_requests(user), *(beneficiary.in_(ids) for ids in matches))
-                              .order_by(GrantRequest.id.desc()).limit(limit))
-    return [SearchHit(_l("Grant request #%(number)d", number=row.id), url_for("assistance.show", request_id=row.id),
-                      _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
+    return select(GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name) \
+        .join(Defender, Defender.id == GrantRequest.defender_id) \
+        .where(services.visible_requests_to_viewer(admin, committee),
+               *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
+        .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

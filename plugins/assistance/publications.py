@@ -16,11 +16,11 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.contributions import Chart, PublicationItem, Section
 from core.extensions import db
+from core.i18n import gettext as _
 from core.records.countries import REGIONS
 from core.records.models import Country, Defender, Term
 

@@ -9,13 +9,13 @@ from fractions import Fraction
 from typing import Any
 
 from flask import current_app, g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import User, utcnow
 from core.money import converted
 from core.permissions import can, holders

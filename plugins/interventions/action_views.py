@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
+from core.i18n import gettext as _
 from core.models import utcnow
 from core.permissions import can, permission_required
 from core.records.visibility import can_see

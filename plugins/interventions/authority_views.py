@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core import documents
 from core.extensions import db
+from core.i18n import gettext as _
 from core.pagination import paginate
 from core.permissions import permission_required
 from core.records import pages

@@ -3,10 +3,10 @@ reopening with a reason, and corrections of published texts."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.extensions import db
+from core.i18n import gettext as _
 from core.permissions import permission_required
 from core.records.visibility import visible_records
 

@@ -1,7 +1,6 @@
 """Forms of the interventions plugin; every message is translated, so errors follow the user's language."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.forms import MultiCheckboxField, required, valid_email
+from core.i18n import lazy_gettext as _l
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
 from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Outcome, Perpetrator, Response

@@ -3,9 +3,9 @@ laid out by the core documents service as PDF, DOCX or HTML."""
 from __future__ import annotations
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 
 from core import documents
+from core.i18n import gettext as _
 from core.models import utcnow
 
 from .models import Action, Authority

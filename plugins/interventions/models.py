@@ -48,6 +48,9 @@ class Case(db.Model):
         Index("ix_interventions_cases_country_updated_id", "country_id", "updated_at", "id"),
         # Cases to verify, oldest report first (the dashboard), read in order rather than sorted.
         Index("ix_interventions_cases_verification", "verification", "received_at", "id"),
+        # The list's filters by country or region, verification and status answered from the index alone:
+        # counting a filtered list then reads no case row.
+        Index("ix_interventions_cases_country_filters", "country_id", "verification", "status", "confidentiality"),
     )
     __record_type__ = "case"
     __audited__ = True

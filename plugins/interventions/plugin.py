@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select, update
+from sqlalchemy import Select, and_, bindparam, select, update
 
 from core.contributions import (
     MergeResult,
@@ -20,11 +19,13 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Country
-from core.records.visibility import visible
+from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
+from core.statements import built_once
 
 from . import search, services
 from .codes import format_code
@@ -161,17 +162,23 @@ def observatory_search(query, user, limit):
     """Cases whose title, description or action texts (any language) hold the words, newest first."""
     if not can(services.VIEW, user):
         return []
-    found = search.matching(Case.id, query)
-    if found is None:
+    postgresql = db.engine.dialect.name == "postgresql"
+    expression = search.match_expression(query, postgresql)
+    if expression is None:
         return []
-    rows = db.session.execute(select(Case.id, Case.title, Case.confidentiality, Case.country_number,
-                                     Case.obs_number, Case.first_issued, Country.alpha3)
-                              .join(Country, Country.id == Case.country_id)
-                              .where(visible(Case, user), found)
-                              .order_by(Case.id.desc()).limit(limit))
+    rows = db.session.execute(_search_statement(is_admin(user), postgresql),
+                              {"match": expression, **viewer(user), "limit": limit})
     return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
                       if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5) for row in rows]
+
+
+@built_once
+def _search_statement(admin: bool, postgresql: bool) -> Select:
+    return select(Case.id, Case.title, Case.confidentiality, Case.country_number, Case.obs_number, Case.first_issued,
+                  Country.alpha3).join(Country, Country.id == Case.country_id) \
+        .where(visible_to_viewer(Case, admin), search.matching_to_bind(Case.id, postgresql)) \
+        .order_by(Case.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

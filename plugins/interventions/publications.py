@@ -17,13 +17,13 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.contributions import RESTRICTED, PublicationItem, Section
 from core.extensions import db
+from core.i18n import gettext as _
 from core.records.countries import REGIONS, country_name
 from core.records.models import Country
 

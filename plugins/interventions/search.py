@@ -68,16 +68,33 @@ def matching(column: Any, query: str) -> Any | None:
     On PostgreSQL the matches are read once through the GIN index into an array (``= ANY(ARRAY(...))``):
     with a plain IN, a LIMIT lets the planner walk the cases backwards testing every document instead.
     """
+    expression = match_expression(query, _postgres())
+    return None if expression is None else _matching(column, _postgres(), expression)
+
+
+def matching_to_bind(column: Any, postgresql: bool) -> Any:
+    """:func:`matching` for a statement built once (``core.statements``): the words are the bind parameter
+    ``match``, given at execution by :func:`match_expression`."""
+    return _matching(column, postgresql, sa.bindparam("match", type_=sa.String))
+
+
+def match_expression(query: str, postgresql: bool) -> str | None:
+    """The full-text query for the words of ``query`` (every word, as a prefix); ``None`` without words."""
     terms = words(query)
     if not terms:
         return None
-    if _postgres():
+    if postgresql:
+        return " & ".join(f"{term}:*" for term in terms)
+    return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def _matching(column: Any, postgresql: bool, expression: Any) -> Any:
+    if postgresql:
         documents = sa.table(POSTGRES_TABLE, sa.column("case_id"), sa.column("vector"))
-        tsquery = sa.func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
+        tsquery = sa.func.to_tsquery("simple", expression)
         ids = sa.select(documents.c.case_id).where(documents.c.vector.op("@@")(tsquery))
         return column == sa.any_(sa.func.array(ids.scalar_subquery()))
     fts = sa.table(SQLITE_TABLE, sa.column("rowid"))
-    expression = " AND ".join(f'"{term}"*' for term in terms)
     return column.in_(sa.select(fts.c.rowid).where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression)))
 
 

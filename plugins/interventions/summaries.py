@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.contributions import RESTRICTED, DatedLine, RecordSummary
 from core.extensions import db
+from core.i18n import gettext as _
 from core.records.models import Country
 from core.records.publishing import mask_names
 from core.records.visibility import visible

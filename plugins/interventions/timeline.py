@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
+
+from core.i18n import lazy_gettext as _l
 
 from .forms import ACTION_TYPES, OUTCOMES, RESPONSES
 from .models import Action, Case

@@ -5,7 +5,6 @@ from datetime import timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +13,7 @@ from core import jobs
 from core.audit.capture import record_view
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.models import User, utcnow
 from core.pagination import paginate
 from core.permissions import can, permission_required

@@ -1,7 +1,6 @@
 """Forms of the missions plugin; every message is translated, so errors follow the user's language."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import MultiCheckboxField, required
+from core.i18n import lazy_gettext as _l
 from core.money import AmountField
 from core.records.forms import CONFIDENTIALITY_CHOICES
 

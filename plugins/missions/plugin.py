@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, literal, null, or_, select, union_all
 
 from core.contributions import (
@@ -23,11 +22,12 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Term
-from core.records.tokens import matching_word_prefixes
+from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
 from core.statements import built_once
 
@@ -201,17 +201,24 @@ def observatory_defender_timeline(defender_id, user):
 @hookimpl
 def observatory_search(query, user, limit):
     """Missions holding every word (as word prefixes) in their titles, objectives, report and findings."""
-    conditions = matching_word_prefixes(Mission, query)
-    if not can(services.VIEW, user) or not conditions:
+    words = prefix_params(query)
+    if not can(services.VIEW, user) or not words:
         return []
-    rows = db.session.execute(select(Mission.id, Mission.title, Mission.confidentiality, Mission.start_date,
-                                     Term.label_en, Term.label_fr, Term.label_es)
-                              .join(Term, Term.id == Mission.type_id)
-                              .where(visible(Mission, user), *conditions).order_by(Mission.id.desc()).limit(limit))
+    postgresql = db.engine.dialect.name == "postgresql"
+    rows = db.session.execute(_search_statement(is_admin(user), len(words) // 2, postgresql),
+                              {**words, **viewer(user), "limit": limit})
     language = str(get_locale() or "en")
     return [SearchHit(row.title, url_for("missions.show", mission_id=row.id), _l("Mission"),
                       getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
                       score=1.2) for row in rows]
+
+
+@built_once
+def _search_statement(admin: bool, words: int, postgresql: bool) -> Select:
+    return select(Mission.id, Mission.title, Mission.confidentiality, Mission.start_date,
+                  Term.label_en, Term.label_fr, Term.label_es).join(Term, Term.id == Mission.type_id) \
+        .where(visible_to_viewer(Mission, admin), *prefix_conditions_to_bind(Mission, words, postgresql)) \
+        .order_by(Mission.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

@@ -15,12 +15,12 @@ from datetime import date
 from typing import Any
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.contributions import RESTRICTED, PublicationItem, Section
 from core.extensions import db
+from core.i18n import gettext as _
 from core.records.countries import country_name
 
 from .models import LANGUAGES, Mission

@@ -7,10 +7,10 @@ security assessment, the delegates' contacts or the budget.
 from __future__ import annotations
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 
 from core import documents
 from core.contributions import RESTRICTED
+from core.i18n import gettext as _
 from core.records.countries import country_name
 
 from . import services

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +9,7 @@ from core import documents
 from core.attachments.views import AttachmentForm, attachments_of
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.models import utcnow
 from core.permissions import can, permission_required
 

@@ -8,13 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, extract, select
 
 from core.audit.capture import record as audit
 from core.audit.capture import record_view
 from core.audit.models import AuditEntry
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.money import converted
 from core.notifications.services import notify

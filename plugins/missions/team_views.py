@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.money import converted, currency_choices
 from core.permissions import can, permission_required
 

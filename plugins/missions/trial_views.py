@@ -3,10 +3,10 @@ guarantees not respected across hearings."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
+from core.i18n import gettext as _
 from core.models import utcnow
 from core.permissions import permission_required
 

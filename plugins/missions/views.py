@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.audit.capture import record_view
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.i18n import gettext as _
 from core.models import User
 from core.money import currency_choices
 from core.pagination import paginate

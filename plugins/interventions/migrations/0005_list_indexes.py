@@ -1,5 +1,6 @@
 """Cases to verify, oldest report first: the verification index also holds the report's arrival, so the
-dashboard reads the oldest waiting cases in order instead of sorting every pending case.
+dashboard reads the oldest waiting cases in order instead of sorting every pending case. Filters by country
+or region, verification and status: an index holding them all, so counting a filtered list reads no case row.
 
 Revision ID: interventions_0005
 Revises: interventions_0004
@@ -19,8 +20,11 @@ def upgrade():
     op.drop_index('ix_interventions_cases_verification', table_name='interventions_cases')
     op.create_index('ix_interventions_cases_verification', 'interventions_cases',
                     ['verification', 'received_at', 'id'], unique=False)
+    op.create_index('ix_interventions_cases_country_filters', 'interventions_cases',
+                    ['country_id', 'verification', 'status', 'confidentiality'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_interventions_cases_country_filters', table_name='interventions_cases')
     op.drop_index('ix_interventions_cases_verification', table_name='interventions_cases')
     op.create_index('ix_interventions_cases_verification', 'interventions_cases', ['verification'], unique=False)
