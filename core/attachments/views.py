@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, send_file
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
@@ -19,6 +19,7 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..permissions import login_only
 from ..records.registry import record_url, resolve
+from ..statements import built_once
 from . import storage
 from .models import Attachment
 
@@ -32,9 +33,14 @@ class AttachmentForm(FlaskForm):
 
 
 def attachments_of(record) -> list[Attachment]:
-    return list(db.session.scalars(select(Attachment).options(joinedload(Attachment.uploaded_by)).where(
-        Attachment.record_type == record.__record_type__, Attachment.record_id == record.id)
-        .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())))
+    return list(db.session.scalars(_attachments_statement(), {"type": record.__record_type__, "id": record.id}))
+
+
+@built_once
+def _attachments_statement() -> Select:
+    return select(Attachment).options(joinedload(Attachment.uploaded_by)).where(
+        Attachment.record_type == bindparam("type"), Attachment.record_id == bindparam("id")) \
+        .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())
 
 
 @blueprint.route("/<record_type>/<int:record_id>", methods=["POST"])

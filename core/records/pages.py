@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from .. import jobs
@@ -24,6 +24,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import User
 from ..navigation import safe_next
 from ..permissions import can
+from ..statements import built_once
 from . import services
 from .countries import country_name
 from .forms import RevealForm
@@ -129,9 +130,13 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
 
 def assignee_names(record: Any) -> list[Any]:
     """(id, name) rows of the staff assigned to ``record``: names only, without loading their roles."""
-    return db.session.execute(select(User.id, User.name).join(Assignment, Assignment.user_id == User.id).where(
-        Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)
-        .order_by(User.name)).all()
+    return db.session.execute(_assignees_statement(), {"type": record.__record_type__, "id": record.id}).all()
+
+
+@built_once
+def _assignees_statement() -> Select:
+    return select(User.id, User.name).join(Assignment, Assignment.user_id == User.id).where(
+        Assignment.record_type == bindparam("type"), Assignment.record_id == bindparam("id")).order_by(User.name)
 
 
 def start_export(kind: str, filter_keys: tuple[str, ...]):

@@ -169,34 +169,35 @@ def _deadlines_statement(admin: bool) -> CompoundSelect:
 
 @hookimpl
 def observatory_defender_timeline(defender_id, user):
-    """The actions concerning the defender (when sent, or drafted) and the answers to them, in two queries."""
+    """The actions concerning the defender (when sent, or drafted) and the answers to them, in one query."""
     if not can(services.VIEW, user):
         return []
-    actions = db.session.execute(
-        select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on,
-               AdvocacyAction.created_at, AdvocacyAction.confidentiality,
-               Mechanism.abbreviation, Mechanism.name_en)
-        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id)
-        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
-        .where(ActionDefender.defender_id == defender_id, visible(AdvocacyAction, user))).all()
-    entries = []
-    for row in actions:
-        body = row.abbreviation or row.name_en
-        label = _l("Sent to %(body)s: %(title)s", body=body, title=row.title) if row.sent_on \
-            else _l("Drafted for %(body)s: %(title)s", body=body, title=row.title)
-        entries.append(TimelineEntry(row.sent_on or row.created_at, "advocacy", label,
-                                     url_for("advocacy.show", action_id=row.id), row.confidentiality, services.VIEW))
-    if actions:
-        confidentiality = {row.id: row.confidentiality for row in actions}
-        for response in db.session.execute(select(Answer.id, Answer.action_id, Answer.kind,
-                                                  Answer.received_on).where(
-                Answer.action_id.in_(list(confidentiality)))):
-            entries.append(TimelineEntry(response.received_on, "advocacy_answer",
-                                         _l("Answer: %(kind)s", kind=ANSWER_KINDS.get(response.kind, response.kind)),
-                                         url_for("advocacy.show", action_id=response.action_id)
-                                         + f"#answer-{response.id}",
-                                         confidentiality[response.action_id], services.VIEW))
+    entries, seen = [], set()
+    for row in db.session.execute(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id}):
+        url = url_for("advocacy.show", action_id=row.id)
+        if row.id not in seen:
+            seen.add(row.id)
+            body = row.abbreviation or row.name_en
+            label = _l("Sent to %(body)s: %(title)s", body=body, title=row.title) if row.sent_on \
+                else _l("Drafted for %(body)s: %(title)s", body=body, title=row.title)
+            entries.append(TimelineEntry(row.sent_on or row.created_at, "advocacy", label, url, row.confidentiality,
+                                         services.VIEW))
+        if row.answer_id is not None:
+            entries.append(TimelineEntry(row.received_on, "advocacy_answer",
+                                         _l("Answer: %(kind)s", kind=ANSWER_KINDS.get(row.answer_kind, row.answer_kind)),
+                                         f"{url}#answer-{row.answer_id}", row.confidentiality, services.VIEW))
     return entries
+
+
+@built_once
+def _timeline_statement(admin: bool) -> Select:
+    return select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on,
+                  AdvocacyAction.created_at, AdvocacyAction.confidentiality, Mechanism.abbreviation, Mechanism.name_en,
+                  Answer.id.label("answer_id"), Answer.kind.label("answer_kind"), Answer.received_on) \
+        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id) \
+        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
+        .outerjoin(Answer, Answer.action_id == AdvocacyAction.id) \
+        .where(ActionDefender.defender_id == bindparam("defender_id"), visible_to_viewer(AdvocacyAction, admin))
 
 
 @hookimpl

@@ -114,12 +114,8 @@ def observatory_defender_timeline(defender_id, user):
     entries: the core shows them only with the permission)."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(select(GrantRequest.id, GrantRequest.created_at, GrantRequest.confidentiality,
-                                     Term.label_en, Term.label_fr, Term.label_es, Decision.decided_at, Decision.outcome,
-                                     Decision.kind)
-                              .join(Term, Term.id == GrantRequest.grant_type_id)
-                              .outerjoin(Decision, Decision.request_id == GrantRequest.id)
-                              .where(GrantRequest.defender_id == defender_id, services.visible_requests(user)))
+    rows = db.session.execute(_timeline_statement(is_admin(user), services.sees_submitted(user)),
+                              {**viewer(user), "defender_id": defender_id})
     language, entries, seen = str(get_locale() or "en"), [], set()
     for row in rows:
         kind = getattr(row, f"label_{language}", None) or row.label_en
@@ -135,6 +131,16 @@ def observatory_defender_timeline(defender_id, user):
             entries.append(TimelineEntry(row.decided_at, "grant_decision", label, url, row.confidentiality,
                                          services.VIEW))
     return entries
+
+
+@built_once
+def _timeline_statement(admin: bool, committee: bool) -> Select:
+    return select(GrantRequest.id, GrantRequest.created_at, GrantRequest.confidentiality, Term.label_en,
+                  Term.label_fr, Term.label_es, Decision.decided_at, Decision.outcome, Decision.kind) \
+        .join(Term, Term.id == GrantRequest.grant_type_id) \
+        .outerjoin(Decision, Decision.request_id == GrantRequest.id) \
+        .where(GrantRequest.defender_id == bindparam("defender_id"),
+               services.visible_requests_to_viewer(admin, committee))
 
 
 @hookimpl

@@ -137,12 +137,7 @@ def observatory_defender_timeline(defender_id, user):
     """The defender's cases and their published actions, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(
-        select(Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
-               Action.reference, Action.type, Action.published_at)
-        .join(CaseDefender, CaseDefender.case_id == Case.id)
-        .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED))
-        .where(CaseDefender.defender_id == defender_id, visible(Case, user)))
+    rows = db.session.execute(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
     entries, seen = [], set()
     for row in rows:
         if row.id not in seen:
@@ -155,6 +150,15 @@ def observatory_defender_timeline(defender_id, user):
                 "%(kind)s published: %(code)s", kind=ACTION_TYPES[row.type], code=row.reference or "—"),
                 url_for("interventions.action", action_id=row.action_id), row.confidentiality, services.VIEW))
     return entries
+
+
+@built_once
+def _timeline_statement(admin: bool) -> Select:
+    return select(Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
+                  Action.reference, Action.type, Action.published_at) \
+        .join(CaseDefender, CaseDefender.case_id == Case.id) \
+        .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED)) \
+        .where(CaseDefender.defender_id == bindparam("defender_id"), visible_to_viewer(Case, admin))
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from datetime import timezone
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import jobs
@@ -22,6 +22,7 @@ from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
 from core.records.services import DefenderFilters, defenders_query
 from core.records.visibility import assignee_ids, can_see, visible, visible_records
+from core.statements import built_once
 
 from . import services, timeline
 from .forms import (
@@ -37,7 +38,7 @@ from .forms import (
     ReasonForm,
     VerificationForm,
 )
-from .models import Action, Case, CaseDefender, CaseEvent, Consultation, Outcome
+from .models import Action, Case, CaseDefender, Consultation, Outcome
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
@@ -144,19 +145,25 @@ def edit(case_id: int):
 @blueprint.route("/<int:case_id>")
 @permission_required(services.VIEW)
 def show(case_id: int):
-    # Small collections joined into the case's own query; actions and defenders, larger, read each in one more.
-    case = db.session.scalar(select(Case).where(Case.id == case_id).options(
-        joinedload(Case.country), joinedload(Case.source_partner), joinedload(Case.verified_by),
-        joinedload(Case.perpetrators), joinedload(Case.consultations).joinedload(Consultation.partner),
-        joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events).joinedload(CaseEvent.by),
-        selectinload(Case.violations),  # a many-to-many: joined, SQLite would read the whole link table
-        selectinload(Case.actions).joinedload(Action.responses), selectinload(Case.actions).joinedload(Action.corrections),
-        selectinload(Case.defenders).joinedload(Defender.country)))
+    case = db.session.scalar(_case_file_statement(), {"case_id": case_id})
     if case is None or not can_see(case, current_user):
         abort(404)
     if case.confidentiality == "restricted":
         record_view(Case.__record_type__, case.id, case.title)
     return _render_case(case)
+
+
+@built_once
+def _case_file_statement() -> Select:
+    """The case with what its page shows. Small collections joined into the case's own query; actions and
+    defenders, larger, read each in one more."""
+    return select(Case).where(Case.id == bindparam("case_id")).options(
+        joinedload(Case.country), joinedload(Case.source_partner), joinedload(Case.verified_by),
+        joinedload(Case.perpetrators), joinedload(Case.consultations).joinedload(Consultation.partner),
+        joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events),
+        selectinload(Case.violations),  # a many-to-many: joined, SQLite would read the whole link table
+        selectinload(Case.actions).joinedload(Action.responses), selectinload(Case.actions).joinedload(Action.corrections),
+        selectinload(Case.defenders).joinedload(Defender.country))
 
 
 def _render_case(case: Case, status: int = 200, **forms):

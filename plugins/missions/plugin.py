@@ -178,11 +178,7 @@ def observatory_defender_timeline(defender_id, user):
     """The missions concerning the defender, and their published reports, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(select(Mission.id, Mission.title, Mission.start_date, Mission.created_at,
-                                     Mission.confidentiality, Mission.report_published_on, Mission.status,
-                                     MissionDefender.on_trial)
-                              .join(MissionDefender, MissionDefender.mission_id == Mission.id)
-                              .where(MissionDefender.defender_id == defender_id, visible(Mission, user)))
+    rows = db.session.execute(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
     entries = []
     for row in rows:
         url = url_for("missions.show", mission_id=row.id)
@@ -196,6 +192,14 @@ def observatory_defender_timeline(defender_id, user):
                                          url_for("missions.report", mission_id=row.id), row.confidentiality,
                                          services.VIEW))
     return entries
+
+
+@built_once
+def _timeline_statement(admin: bool) -> Select:
+    return select(Mission.id, Mission.title, Mission.start_date, Mission.created_at, Mission.confidentiality,
+                  Mission.report_published_on, Mission.status, MissionDefender.on_trial) \
+        .join(MissionDefender, MissionDefender.mission_id == Mission.id) \
+        .where(MissionDefender.defender_id == bindparam("defender_id"), visible_to_viewer(Mission, admin))
 
 
 @hookimpl
