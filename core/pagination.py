@@ -7,7 +7,7 @@ far), shows exact totals for small results, and still lets a user page on as dee
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 
 from .extensions import db
 from .navigation import page_argument, page_size
+from .statements import Bound
 
 PAGES_AHEAD = 9  # with the current page: ten pages counted
 DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
@@ -23,7 +24,10 @@ DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart fr
 
 class CappedPagination(SelectPagination):
     """Like Flask-SQLAlchemy's pagination; ``capped`` tells that ``total`` stopped at the cap (there
-    are more rows than counted, and a next page after the last counted one)."""
+    are more rows than counted, and a next page after the last counted one).
+
+    Given a :class:`~core.statements.Bound` statement, the count and page statements derived from it are built
+    once per shape too, with the cap, page size and offset as bind parameters."""
 
     def _query_items(self) -> list[Any]:
         """Deep pages: the page's ids first, then their rows (a "deferred join"): the database finds the ids in
@@ -31,38 +35,71 @@ class CappedPagination(SelectPagination):
         pages, where there is little to skip, are read in one statement."""
         select, session = self._query_args["select"], self._query_args["session"]
         entity = select.column_descriptions[0].get("entity")
-        if len(select.column_descriptions) != 1 or entity is None or not hasattr(entity, "id"):
-            return super()._query_items()
+        if len(select.column_descriptions) != 1 or entity is None or not hasattr(entity, "id"):  # rows, not records
+            return list(session.execute(select.limit(self.per_page).offset(self._query_offset),
+                                        self._query_args["params"]).unique().scalars())
+        options = self._query_args.get("options", ())
+        params = {**self._query_args["params"], "page_size": self.per_page, "page_offset": self._query_offset}
         if self._query_offset < DEFERRED_JOIN_FROM:
-            return list(session.scalars(select.options(*self._query_args.get("options", ()))
-                                        .limit(self.per_page).offset(self._query_offset)).unique())
-        ids = list(session.scalars(select.with_only_columns(entity.id, maintain_column_froms=True)
-                                   .limit(self.per_page).offset(self._query_offset)))
+            page = self._derived("page", lambda: select.options(*options).limit(sa.bindparam("page_size"))
+                                 .offset(sa.bindparam("page_offset")))
+            return list(session.scalars(page, params).unique())
+        page_ids = self._derived("ids", lambda: select.with_only_columns(entity.id, maintain_column_froms=True)
+                                 .limit(sa.bindparam("page_size")).offset(sa.bindparam("page_offset")))
+        ids = list(session.scalars(page_ids, params))
         if not ids:
             return []
-        rows = {row.id: row for row in session.scalars(
-            sa.select(entity).where(entity.id.in_(ids)).options(*self._query_args.get("options", ())))}
+        by_id = self._derived("rows", lambda: sa.select(entity).where(
+            entity.id.in_(sa.bindparam("page_ids", expanding=True))).options(*options))
+        rows = {row.id: row for row in session.scalars(by_id, {"page_ids": ids})}
         return [rows[id_] for id_ in ids if id_ in rows]
 
     def _query_count(self) -> int:
         cap = (self.page + PAGES_AHEAD) * self.per_page
-        # No columns and no loader options: the statement stays cacheable and narrow.
         select = self._query_args["select"]
-        rows = select.with_only_columns(sa.literal_column("1"), maintain_column_froms=True).order_by(None).limit(cap + 1)
-        total = self._query_args["session"].execute(sa.select(sa.func.count()).select_from(rows.subquery())).scalar()
+
+        def count() -> Any:
+            # No columns and no loader options: the statement stays cacheable and narrow.
+            rows = select.with_only_columns(sa.literal_column("1"), maintain_column_froms=True).order_by(None) \
+                .limit(sa.bindparam("count_cap"))
+            return sa.select(sa.func.count()).select_from(rows.subquery())
+
+        total = self._query_args["session"].execute(
+            self._derived("count", count), {**self._query_args["params"], "count_cap": cap + 1}).scalar()
         self.capped = total > cap
         return min(total, cap)
+
+    def _derived(self, kind: str, build: Callable[[], Any]) -> Any:
+        """The ``kind`` statement derived from the list's: kept per shape when the list's is built once."""
+        shape = self._query_args["shape"]
+        if shape is None:
+            return build()
+        key = (shape, kind)
+        statement = _DERIVED.get(key)
+        if statement is None:
+            if len(_DERIVED) > MAX_DERIVED:  # shapes are few (filters on or off); this only bounds the worst case
+                _DERIVED.clear()
+            statement = _DERIVED[key] = build()
+        return statement
 
     @property
     def links(self) -> list[PageLink]:
         return page_links(self)
 
 
+_DERIVED: dict[tuple, Any] = {}
+MAX_DERIVED = 4096
+
+
 def paginate(select: Any, *options: Any) -> CappedPagination:
     """The current page (from ``?page=``) of ``select``, counted up to ten pages ahead; ``options`` are the
-    loader options of the page's rows (``selectinload(...)``), applied when the rows are read by id."""
-    return CappedPagination(select=select, options=options, session=db.session(), page=page_argument(),
-                            per_page=page_size(), max_per_page=None, error_out=False, count=True)
+    loader options of the page's rows (``selectinload(...)``), the same for every request of a
+    :class:`~core.statements.Bound` statement's shape."""
+    shape, params = (select.shape, select.params) if isinstance(select, Bound) else (None, {})
+    statement = select.statement if isinstance(select, Bound) else select
+    return CappedPagination(select=statement, options=options, shape=shape, params=params, session=db.session(),
+                            page=page_argument(), per_page=page_size(), max_per_page=None, error_out=False,
+                            count=True)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ keeps its memoized cache key, and run with the user, today's date or the record'
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 Built = TypeVar("Built", bound=Callable)
 
@@ -19,3 +20,18 @@ def built_once(build: Built) -> Built:
     value that changes from one request to the next must be a ``bindparam`` given at execution, never a
     literal baked into the statement."""
     return cache(build)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A statement built once for its ``shape`` (which filters are on, the sort, the user's kind), and this
+    request's values for its bind parameters. Lists hand it to ``core.pagination.paginate``, which also builds
+    its count and page statements once per shape."""
+
+    statement: Any
+    params: dict[str, Any]
+    shape: tuple
+
+    def query(self) -> Any:
+        """The statement with this request's values written in (for exports and other one-off uses)."""
+        return self.statement.params(self.params)

@@ -28,8 +28,7 @@ def _form(partner: Partner | None) -> PartnerForm:
 @permission_required(VIEW)
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    query = services.partners_query(current_user, filters)
-    pagination = paginate(query, joinedload(Partner.country))
+    pagination = paginate(services.partners_statement(current_user, filters), joinedload(Partner.country))
     networks = services.partner_networks(current_user)
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, networks=networks, export_form=ConfirmForm())

@@ -4,16 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
+from ..contributions import RESTRICTED
 from ..extensions import db
 from ..models import User
 from ..notifications.services import followers_of, notify
+from ..statements import Bound, built_once
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url
-from .tokens import index_tokens, matching_word_prefixes
-from .visibility import at_level, can_see, set_assignees, visible
+from .tokens import index_tokens, prefix_conditions_to_bind, prefix_params
+from .visibility import at_level_to_viewer, can_see, is_admin, set_assignees, viewer, visible, visible_to_viewer
 
 # Each sort matches an index of ``list_indexes`` (models.py); "country" sorts by id, which follows the code.
 SORTS = {
@@ -51,36 +53,71 @@ PARTNER_SORTS = {
 }
 
 
-def _common_filters(model: Any, query: Select, filters: Any, user: Any) -> Select:
-    """Name words, country and region: the filters every record list shares."""
-    for condition in matching_word_prefixes(model, filters.q):
-        query = query.where(condition)
-    # On the record's own country_id, so that the (country_id, name, id) index serves filter and sort.
-    if filters.country:
-        query = query.where(model.country_id == select(Country.id).where(Country.alpha3 == filters.country)
-                            .scalar_subquery())
-    if filters.region:
-        query = query.where(model.country_id.in_(select(Country.id).where(Country.region == filters.region)))
-    if filters.confidentiality:
-        query = query.where(at_level(model, user, filters.confidentiality))
-    return query
+def defenders_statement(user: Any, filters: DefenderFilters) -> Bound:
+    """The defenders ``user`` may see, filtered and sorted in the database: a statement built once per shape
+    of the filters, with this request's values."""
+    common, shape = _common(user, filters)
+    sort = filters.sort if filters.sort in SORTS else "name"
+    return Bound(_defenders_statement(*shape, bool(filters.risk), sort), {**common, "risk": filters.risk},
+                 ("defenders", *shape, bool(filters.risk), sort))
 
 
 def defenders_query(user: Any, filters: DefenderFilters) -> Select:
-    """The defenders ``user`` may see, filtered and sorted in the database."""
-    query = select(Defender).where(visible(Defender, user))
-    query = _common_filters(Defender, query, filters, user)
-    if filters.risk:
-        query = query.where(Defender.risk_level == filters.risk)
-    return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    return defenders_statement(user, filters).query()
+
+
+def partners_statement(user: Any, filters: PartnerFilters) -> Bound:
+    common, shape = _common(user, filters)
+    sort = filters.sort if filters.sort in PARTNER_SORTS else "name"
+    return Bound(_partners_statement(*shape, bool(filters.network), sort), {**common, "network": filters.network},
+                 ("partners", *shape, bool(filters.network), sort))
 
 
 def partners_query(user: Any, filters: PartnerFilters) -> Select:
-    query = select(Partner).where(visible(Partner, user))
-    query = _common_filters(Partner, query, filters, user)
-    if filters.network:
-        query = query.where(Partner.network == filters.network)
-    return query.order_by(*PARTNER_SORTS.get(filters.sort, PARTNER_SORTS["name"]))
+    return partners_statement(user, filters).query()
+
+
+def _common(user: Any, filters: Any) -> tuple[dict[str, Any], tuple]:
+    """The bind parameters and the shape of the filters every record list shares: name words, country,
+    region, confidentiality."""
+    words = prefix_params(filters.q)
+    params = {**viewer(user), **words, "country": filters.country, "region": filters.region,
+              "level": filters.confidentiality}
+    shape = (is_admin(user), len(words) // 2, bool(filters.country), bool(filters.region),
+             bool(filters.confidentiality), filters.confidentiality == RESTRICTED, db.engine.dialect.name == "postgresql")
+    return params, shape
+
+
+def _common_filters(model: Any, admin: bool, words: int, country: bool, region: bool, level: bool,
+                    restricted: bool, postgresql: bool) -> Select:
+    query = select(model).where(visible_to_viewer(model, admin), *prefix_conditions_to_bind(model, words, postgresql))
+    # On the record's own country_id, so that the (country_id, name, id) index serves filter and sort.
+    if country:
+        query = query.where(model.country_id == select(Country.id).where(Country.alpha3 == bindparam("country"))
+                            .scalar_subquery())
+    if region:
+        query = query.where(model.country_id.in_(select(Country.id).where(Country.region == bindparam("region"))))
+    if level:
+        query = query.where(at_level_to_viewer(model, admin, restricted))
+    return query
+
+
+@built_once
+def _defenders_statement(*shape: Any) -> Select:
+    *common, risk, sort = shape
+    query = _common_filters(Defender, *common)
+    if risk:
+        query = query.where(Defender.risk_level == bindparam("risk"))
+    return query.order_by(*SORTS[sort])
+
+
+@built_once
+def _partners_statement(*shape: Any) -> Select:
+    *common, network, sort = shape
+    query = _common_filters(Partner, *common)
+    if network:
+        query = query.where(Partner.network == bindparam("network"))
+    return query.order_by(*PARTNER_SORTS[sort])
 
 
 def partner_networks(user: Any, limit: int = 200) -> list[str]:

@@ -44,9 +44,21 @@ def visible_to_viewer(model: Any, admin: bool) -> ColumnElement[bool]:
     parameter ``viewer_id``, given at execution by :func:`viewer`; ``admin`` says whether they are an admin."""
     if admin:
         return true()
-    assigned = select(Assignment.record_id).where(Assignment.record_type == model.__record_type__,
-                                                  Assignment.user_id == bindparam(VIEWER))
-    return (model.confidentiality != RESTRICTED) | model.id.in_(assigned)
+    return (model.confidentiality != RESTRICTED) | model.id.in_(_assigned_to_viewer(model))
+
+
+def at_level_to_viewer(model: Any, admin: bool, restricted: bool) -> ColumnElement[bool]:
+    """:func:`at_level` for a statement built once: the level is the bind parameter ``level``, and
+    ``restricted`` whether it is the restricted level (then only the viewer's assignments, unless an admin)."""
+    condition = model.confidentiality == bindparam("level")
+    if restricted and not admin:
+        condition = condition & model.id.in_(_assigned_to_viewer(model))
+    return condition
+
+
+def _assigned_to_viewer(model: Any):
+    return select(Assignment.record_id).where(Assignment.record_type == model.__record_type__,
+                                              Assignment.user_id == bindparam(VIEWER))
 
 
 def viewer(user: Any) -> dict[str, Any]:

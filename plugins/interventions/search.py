@@ -98,19 +98,19 @@ def _matching(column: Any, postgresql: bool, expression: Any) -> Any:
     return column.in_(sa.select(fts.c.rowid).where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression)))
 
 
-def restrict_to_matches(query: sa.Select, text: str, newest_first: bool) -> sa.Select:
-    """``query`` (of cases) kept to the cases matching ``text``, and, if ``newest_first``, ordered newest first.
+def restrict_to_matches_to_bind(query: sa.Select, newest_first: bool, postgresql: bool) -> sa.Select:
+    """``query`` (of cases, built once) kept to the cases matching the bind parameter ``match`` (see
+    :func:`match_expression`), and, if ``newest_first``, ordered newest first.
 
     Newest first on SQLite, the full-text table drives the query, read backwards by case id: a page stops
     after its rows, and a capped count after its cap, instead of first collecting every match (a common word
-    matches a case in seven). Otherwise, the :func:`matching` condition.
+    matches a case in seven). Otherwise, the :func:`matching_to_bind` condition.
     """
-    condition = matching(Case.id, text)
-    if condition is None or _postgres() or not newest_first:  # other sorts walk their own index and probe
-        query = query if condition is None else query.where(condition)
+    if postgresql or not newest_first:  # other sorts walk their own index and probe
+        query = query.where(matching_to_bind(Case.id, postgresql))
         return query.order_by(Case.id.desc()) if newest_first else query
     fts = sa.table(SQLITE_TABLE, sa.column("rowid"))
-    expression = " AND ".join(f'"{term}"*' for term in words(text))
-    query = query.join(fts, fts.c.rowid == Case.id).where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression))
+    query = query.join(fts, fts.c.rowid == Case.id).where(
+        sa.literal_column(SQLITE_TABLE).op("MATCH")(sa.bindparam("match", type_=sa.String)))
     return query.order_by(fts.c.rowid.desc())
 

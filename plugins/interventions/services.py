@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, exists, func, select
+from sqlalchemy import Date, Row, Select, bindparam, exists, func, select
 
+from core.contributions import RESTRICTED
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
@@ -16,8 +17,15 @@ from core.permissions import can
 from core.records.matching import words
 from core.records.models import Assignment, Country, Defender, Term
 from core.records.registry import record_url
-from core.records.visibility import at_level, can_see, is_admin, set_assignees, viewer, visible, visible_to_viewer
-from core.statements import built_once
+from core.records.visibility import (
+    at_level_to_viewer,
+    can_see,
+    is_admin,
+    set_assignees,
+    viewer,
+    visible_to_viewer,
+)
+from core.statements import Bound, built_once
 
 from . import codes, search
 from .models import (
@@ -73,35 +81,63 @@ SORTS = {
 }
 
 
-def cases_query(user: Any, filters: CaseFilters) -> Select:
-    """The cases ``user`` may see, filtered and sorted in the database."""
+def cases_statement(user: Any, filters: CaseFilters) -> Bound:
+    """The cases ``user`` may see, filtered and sorted in the database: a statement built once per shape of
+    the filters (which are on, the sort), with this request's values."""
+    postgresql = db.engine.dialect.name == "postgresql"
     sort = filters.sort if filters.sort in SORTS else "-created"
-    query = search.restrict_to_matches(select(Case).where(visible(Case, user)), filters.q,
-                                       newest_first=sort == "-created")
-    if filters.country:
-        query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == filters.country)
+    match = search.match_expression(filters.q, postgresql)
+    year = int(filters.year) if filters.year.isdigit() and 0 < int(filters.year[:5]) < 9999 else None
+    officer = int(filters.officer) if filters.officer.isdigit() and len(filters.officer) < 10 else None
+    shape = (is_admin(user), postgresql, sort, match is not None, bool(filters.country), bool(filters.region),
+             filters.status in (Case.OPEN, Case.CLOSED), bool(filters.verification), bool(filters.violation),
+             bool(filters.action_type), year is not None, officer is not None, bool(filters.confidentiality),
+             filters.confidentiality == RESTRICTED)
+    params = {**viewer(user), "match": match, "country": filters.country, "region": filters.region,
+              "status": filters.status, "verification": filters.verification, "violation": filters.violation,
+              "action_type": filters.action_type, "officer": officer, "level": filters.confidentiality,
+              "year_from": date(year, 1, 1) if year else None, "year_to": date(year + 1, 1, 1) if year else None}
+    return Bound(_cases_statement(*shape), params, ("cases", *shape))
+
+
+def cases_query(user: Any, filters: CaseFilters) -> Select:
+    return cases_statement(user, filters).query()
+
+
+@built_once
+def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, country: bool, region: bool,
+                     status: bool, verification: bool, violation: bool, action_type: bool, year: bool,
+                     officer: bool, level: bool, restricted: bool) -> Select:
+    query = select(Case).where(visible_to_viewer(Case, admin))
+    if words:
+        query = search.restrict_to_matches_to_bind(query, sort == "-created", postgresql)
+    elif sort == "-created":
+        query = query.order_by(*SORTS[sort])
+    if country:
+        query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == bindparam("country"))
                             .scalar_subquery())
-    if filters.region:
-        query = query.where(Case.country_id.in_(select(Country.id).where(Country.region == filters.region)))
-    if filters.status in (Case.OPEN, Case.CLOSED):
-        query = query.where(Case.status == filters.status)
-    if filters.verification:
-        query = query.where(Case.verification == filters.verification)
-    if filters.violation:
+    if region:
+        query = query.where(Case.country_id.in_(select(Country.id).where(Country.region == bindparam("region"))))
+    if status:
+        query = query.where(Case.status == bindparam("status"))
+    if verification:
+        query = query.where(Case.verification == bindparam("verification"))
+    if violation:
         # The term's id found once, then one index seek per case (its link to the violation), rather than
         # reading each case's violations and their terms.
-        term = select(Term.id).where(Term.vocabulary == VIOLATIONS, Term.key == filters.violation).scalar_subquery()
+        term = select(Term.id).where(Term.vocabulary == VIOLATIONS, Term.key == bindparam("violation")) \
+            .scalar_subquery()
         query = query.where(exists().where(case_violations.c.case_id == Case.id, case_violations.c.term_id == term))
-    if filters.action_type:
-        query = query.where(Case.actions.any(Action.type == filters.action_type))
-    if filters.year.isdigit():
-        year = int(filters.year)
-        query = query.where(Case.received_at >= date(year, 1, 1), Case.received_at < date(year + 1, 1, 1))
-    if filters.officer.isdigit():
+    if action_type:
+        query = query.where(Case.actions.any(Action.type == bindparam("action_type")))
+    if year:
+        query = query.where(Case.received_at >= bindparam("year_from", type_=Date),
+                            Case.received_at < bindparam("year_to", type_=Date))
+    if officer:
         query = query.where(Case.id.in_(select(Assignment.record_id).where(
-            Assignment.record_type == Case.__record_type__, Assignment.user_id == int(filters.officer))))
-    if filters.confidentiality:
-        query = query.where(at_level(Case, user, filters.confidentiality))
+            Assignment.record_type == Case.__record_type__, Assignment.user_id == bindparam("officer"))))
+    if level:
+        query = query.where(at_level_to_viewer(Case, admin, restricted))
     return query if sort == "-created" else query.order_by(*SORTS[sort])
 
 

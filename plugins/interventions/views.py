@@ -53,7 +53,7 @@ def visible_case(case_id: int) -> Case:
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.cases_query(current_user, filters), joinedload(Case.country))
+    pagination = paginate(services.cases_statement(current_user, filters), joinedload(Case.country))
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, violations=_violations(),
                            officers=_staff(), action_types=ACTION_TYPES, export_form=ConfirmForm())
