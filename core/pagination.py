@@ -1,6 +1,6 @@
 """Database pagination whose count looks only a few pages ahead.
 
-An exact total costs a scan of every matching row on each page view; counting only up to ten pages
+An exact total costs a scan of every matching row on each page view; counting only up to three pages
 past the current one keeps the count as cheap as fetching the page itself (OFFSET already walks that
 far), shows exact totals for small results, and still lets a user page on as deep as they like.
 """
@@ -18,7 +18,7 @@ from .extensions import db
 from .navigation import page_argument, page_size
 from .statements import Bound
 
-PAGES_AHEAD = 9  # with the current page: ten pages counted
+PAGES_AHEAD = 3  # with the current page: four pages counted
 DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
 
 
@@ -92,7 +92,7 @@ MAX_DERIVED = 4096
 
 
 def paginate(select: Any, *options: Any) -> CappedPagination:
-    """The current page (from ``?page=``) of ``select``, counted up to ten pages ahead; ``options`` are the
+    """The current page (from ``?page=``) of ``select``, counted up to three pages ahead; ``options`` are the
     loader options of the page's rows (``selectinload(...)``), the same for every request of a
     :class:`~core.statements.Bound` statement's shape."""
     shape, params = (select.shape, select.params) if isinstance(select, Bound) else (None, {})

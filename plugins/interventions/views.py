@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import timezone
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -70,14 +71,33 @@ def export():
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-def _violations() -> list[Term]:
-    return list(db.session.scalars(select(Term).where(Term.vocabulary == services.VIOLATIONS, Term.active.is_(True))
-                                   .order_by(Term.position, Term.key)))
+class TermChoice(NamedTuple):
+    id: int
+    key: str
+    label: str
+
+
+def _violations() -> list[TermChoice]:
+    """(id, key, label in the user's language) of the active violation terms, in order."""
+    language = str(get_locale() or "en")
+    return [TermChoice(row.id, row.key, getattr(row, f"label_{language}", None) or row.label_en)
+            for row in db.session.execute(_violations_statement())]
+
+
+@built_once
+def _violations_statement() -> Select:
+    return select(Term.id, Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
+        Term.vocabulary == services.VIOLATIONS, Term.active.is_(True)).order_by(Term.position, Term.key)
 
 
 def _staff() -> list:
     """(id, name) rows of active staff, for choices: no need to load their roles."""
-    return db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
+    return db.session.execute(_staff_statement()).all()
+
+
+@built_once
+def _staff_statement() -> Select:
+    return select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
 
 
 def _partner_choices(country_id: int | None) -> list[tuple[int, str]]:
