@@ -24,6 +24,8 @@ ADMIN_GROUP = _l("Administration")
 PUBLICATIONS_GROUP = _l("Publications")
 JOB_STATUS = {Job.QUEUED: _l("Waiting"), Job.RUNNING: _l("Running"), Job.FINISHED: _l("Finished"),
               Job.FAILED: _l("Failed")}
+#: Items per dashboard list: the most pressing few, each widget linking to the whole list.
+WIDGET_ROWS = 5
 PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _l("Failed")}
 
 
@@ -74,7 +76,7 @@ def observatory_dashboard_widgets(user):
     from .deadlines import upcoming
 
     return [
-        Widget(_l("Coming up"), "core/widgets/upcoming.html", {"items": upcoming(user, 14)[:8]}, order=1),
+        Widget(_l("Coming up"), "core/widgets/upcoming.html", {"items": upcoming(user, 14)[:WIDGET_ROWS]}, order=1),
         Widget(_l("My recent jobs"), "core/widgets/jobs.html", {"jobs": recent}, order=900),
     ]
 

@@ -38,7 +38,7 @@ from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, Mechanism
 
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
-WIDGET_DAYS, WIDGET_ROWS = 60, 8
+WIDGET_DAYS, WIDGET_ROWS = 60, 5
 BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en).label("abbreviation")
 
 

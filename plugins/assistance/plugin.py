@@ -24,7 +24,7 @@ from .models import Decision, GrantRequest
 
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
-WIDGET_ROWS = 8
+WIDGET_ROWS = 5
 DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
             "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR"}
 

@@ -141,7 +141,7 @@ def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, coun
     return query if sort == "-created" else query.order_by(*SORTS[sort])
 
 
-def awaiting_verification(user: Any, limit: int = 10) -> list[Row]:
+def awaiting_verification(user: Any, limit: int = 5) -> list[Row]:
     """Open cases not yet verified, oldest report first: (id, title, received_at, verification) rows."""
     return list(db.session.execute(_awaiting_statement(is_admin(user)), {**viewer(user), "limit": limit}))
 

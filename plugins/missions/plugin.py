@@ -36,7 +36,7 @@ from .models import Hearing, Mission, MissionDefender, MissionPartner
 
 TITLE = _l("Missions")
 DESCRIPTION = _l("Fact-finding, trial observation, support and solidarity missions and their reports.")
-WIDGET_DAYS, WIDGET_ROWS = 30, 8
+WIDGET_DAYS, WIDGET_ROWS = 30, 5
 ACTIVE = (Mission.APPROVED, Mission.PREPARING, Mission.IN_FIELD)  # missions whose dates are still ahead
 
 
