@@ -45,7 +45,10 @@ def list_indexes(table: str, with_risk: bool = False) -> tuple[Index, ...]:
     without touching their rows) and stops, whatever the number of rows."""
     indexes = [Index(f"ix_{table}_name_id", "name", "id", "confidentiality"),
                Index(f"ix_{table}_updated_id", "updated_at", "id", "confidentiality"),
-               Index(f"ix_{table}_country_name_id", "country_id", "name", "id", "confidentiality")]
+               Index(f"ix_{table}_country_name_id", "country_id", "name", "id", "confidentiality"),
+               # A name search finds its matches by id, then sorts them by name: read from here, not from
+               # the records' wide rows.
+               Index(f"ix_{table}_id_name", "id", "name", "confidentiality")]
     if with_risk:
         indexes.append(Index(f"ix_{table}_risk_name_id", text(f"({RISK_RANK_SQL})"), "name", "id", "confidentiality",
                              info={"expression": True}))

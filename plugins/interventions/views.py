@@ -183,12 +183,14 @@ def _case_file_statement() -> Select:
         joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events),
         selectinload(Case.violations),  # a many-to-many: joined, SQLite would read the whole link table
         selectinload(Case.actions).joinedload(Action.responses), selectinload(Case.actions).joinedload(Action.corrections),
-        selectinload(Case.defenders).joinedload(Defender.country))
+        selectinload(Case.defenders))
 
 
 def _render_case(case: Case, status: int = 200, **forms):
-    """The case page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
+    """The case page; ``forms`` replace the blank ones (a form that failed, shown with its errors). Only the
+    forms the user may use are built."""
     can_edit = can(services.EDIT)
+    may_override = can(services.OVERRIDE) and not case.publishable
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
     defenders = visible_records(case.defenders, current_user)
@@ -199,12 +201,13 @@ def _render_case(case: Case, status: int = 200, **forms):
         "interventions/show.html", case=case, can_edit=can_edit, defenders=defenders, shown=shown,
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
         overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case, shown),
-        verification_form=forms.get("verification_form") or VerificationForm(formdata=None),
-        override_form=forms.get("override_form") or OverrideForm(formdata=None),
-        link_form=LinkDefenderForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        verification_form=forms.get("verification_form") or (VerificationForm(formdata=None)
+                                                             if can(services.VERIFY) else None),
+        override_form=forms.get("override_form") or (OverrideForm(formdata=None) if may_override else None),
+        action_form=ConfirmForm(formdata=None),  # the CSRF token of the page's small buttons (link, remove)
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
-        outcome_form=_outcome_form(case, defenders, forms.get("outcome_form")),
-        status_form=forms.get("status_form") or ReasonForm(formdata=None),
+        outcome_form=_outcome_form(case, defenders, forms.get("outcome_form")) if can_edit else None,
+        status_form=forms.get("status_form") or (ReasonForm(formdata=None) if can_edit else None),
         assignees=pages.assignee_names(case)), status
 
 
