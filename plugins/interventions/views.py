@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from core import jobs
 from core.audit.capture import record_view
@@ -54,10 +54,16 @@ def visible_case(case_id: int) -> Case:
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.cases_statement(current_user, filters), joinedload(Case.country))
+    pagination = paginate(services.cases_statement(current_user, filters), *LIST_COLUMNS)
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, violations=_violations(),
                            officers=_staff(), action_types=ACTION_TYPES, export_form=ConfirmForm())
+
+
+# What a row of the list shows (descriptions and sources stay unread), with the country.
+LIST_COLUMNS = (load_only(Case.id, Case.title, Case.country_id, Case.country_number, Case.first_issued, Case.obs_number,
+                          Case.verification, Case.status, Case.confidentiality, raiseload=True),
+                joinedload(Case.country))
 
 
 @blueprint.route("/export", methods=["POST"])
