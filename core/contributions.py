@@ -71,6 +71,8 @@ class SearchHit:
     permission: str | None = None
     confidentiality: str = INTERNAL
     score: float = 0.0
+    #: The plugin's own list searching the same words: offered when the global search shows only the first hits.
+    more_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Collects what the plugins contribute through hooks and keeps only what the user may see."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, TypeVar
@@ -31,7 +32,7 @@ class MissingPart:
     title: str
     reason: str
 
-SEARCH_LIMIT_PER_PLUGIN = 20
+SEARCH_LIMIT_PER_PLUGIN = 10
 
 
 def _visible(items: Iterable[T], user: Any) -> list[T]:
@@ -73,6 +74,18 @@ def search(query: str, user: Any) -> list[SearchHit]:
     hits = host().collect("observatory_search", query=query, user=user, limit=SEARCH_LIMIT_PER_PLUGIN)
     hits = [h for h in hits if isinstance(h, SearchHit)]
     return sorted(_visible(hits, user), key=lambda hit: (-hit.score, str(hit.title)))
+
+
+def more_results(hits: list[SearchHit]) -> list[tuple[Any, str]]:
+    """(kind, address) of each kind of record that filled its share of the search: its plugin's list, searching
+    the same words, holds the rest."""
+    counts = Counter(str(hit.kind) for hit in hits)
+    more: dict[str, tuple[Any, str]] = {}
+    for hit in hits:
+        key = str(hit.kind)
+        if hit.more_url and counts[key] >= SEARCH_LIMIT_PER_PLUGIN and key not in more:
+            more[key] = (hit.kind, hit.more_url)
+    return list(more.values())
 
 
 def defender_timeline(defender_id: int, user: Any) -> list[TimelineEntry]:

@@ -205,7 +205,8 @@ def observatory_search(query, user, limit):
     """Called by the global search with the ``query`` text, the ``user`` and a ``limit`` per plugin.
 
     Returns at most ``limit`` :class:`~core.contributions.SearchHit` results the user may see;
-    the core also drops hits whose ``permission`` the user lacks, then ranks them by ``score``.
+    the core also drops hits whose ``permission`` the user lacks, then ranks them by ``score``. A hit's
+    ``more_url`` (the plugin's list searching the same words) is offered when ``limit`` hits of its kind came.
 
     Example::
 

@@ -246,3 +246,19 @@ def test_main_pages_keep_the_same_number_of_queries_as_data_grows(app, client, m
         with count_queries() as statements:
             client.get(path)
         assert len(statements) == counts[path] <= 10, (path, counts[path], len(statements))
+
+
+def test_global_search_shows_the_newest_matches_and_leads_to_the_rest(app, client, make_user):
+    login(client, make_user("case_officer"))
+    for i in range(12):
+        add_defender(app, f"Ozturk Number{i:02}")
+    add_defender(app, "Ozan Single")
+    page = client.get("/search?q=ozturk").get_data(as_text=True)
+    shown = [i for i in range(12) if f"Ozturk Number{i:02}<" in page]
+    assert shown == list(range(2, 12))  # the ten newest
+    assert "Defender: only the 10 newest are shown." in page
+    link = html.unescape(page.split("See them all")[0].rsplit('href="', 1)[1].split('"')[0])
+    assert link.startswith("/defenders/?") and "q=ozturk" in link
+    assert "12 in all" in client.get(link).get_data(as_text=True)
+    few = client.get("/search?q=ozan").get_data(as_text=True)
+    assert "Ozan Single" in few and "See them all" not in few

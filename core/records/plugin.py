@@ -93,13 +93,14 @@ def observatory_search(query, user, limit):
         return hits
     postgresql = db.engine.dialect.name == "postgresql"
     for model, permission, endpoint, key, kind, score in (
-            (Defender, "core.defenders.view", "defenders.show", "defender_id", _l("Defender"), 2),
-            (Partner, "core.partners.view", "partners.show", "partner_id", _l("Partner organisation"), 1)):
+            (Defender, "core.defenders.view", "defenders", "defender_id", _l("Defender"), 2),
+            (Partner, "core.partners.view", "partners", "partner_id", _l("Partner organisation"), 1)):
         if can(permission, user):
             rows = db.session.execute(_search_statement(model, is_admin(user), count, postgresql), params)
-            hits += [SearchHit(row.name, url_for(endpoint, **{key: row.id}), kind,
+            more = url_for(f"{endpoint}.index", q=query, sort="-updated")
+            hits += [SearchHit(row.name, url_for(f"{endpoint}.show", **{key: row.id}), kind,
                                country_name(row.alpha2) if row.alpha2 else "", permission, row.confidentiality,
-                               score=score) for row in rows]
+                               score=score, more_url=more) for row in rows]
     return hits
 
 

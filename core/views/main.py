@@ -32,10 +32,12 @@ def dashboard():
 @login_only
 def search():
     form = SearchForm(request.args)
-    hits = None
+    hits, more = None, []
     if "q" in request.args and form.validate():
         hits = gather.search(form.q.data.strip(), current_user)
-    return render_template("core/search.html", form=form, hits=hits), 200 if not form.errors else 422
+        more = gather.more_results(hits)
+    return render_template("core/search.html", form=form, hits=hits, more=more,
+                           limit=gather.SEARCH_LIMIT_PER_PLUGIN), 200 if not form.errors else 422
 
 
 @blueprint.route("/language", methods=["POST"])

@@ -213,7 +213,8 @@ def observatory_search(query, user, limit):
                                   {**words, **viewer(user), "limit": limit})
         hits += [SearchHit(row.title, url_for("advocacy.show", action_id=row.id), _l("Advocacy action"),
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
-                           services.VIEW, row.confidentiality, score=1.1) for row in rows]
+                           services.VIEW, row.confidentiality, score=1.1,
+                           more_url=url_for("advocacy.index", q=query)) for row in rows]
     text = query.strip().lower()
     if len(text) >= 3:
         pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"  # the text, literally

@@ -174,7 +174,8 @@ def observatory_search(query, user, limit):
                               {"match": expression, **viewer(user), "limit": limit})
     return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
-                      if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5) for row in rows]
+                      if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5,
+                      more_url=url_for("interventions.index", q=query)) for row in rows]
 
 
 @built_once

@@ -214,7 +214,7 @@ def observatory_search(query, user, limit):
     language = str(get_locale() or "en")
     return [SearchHit(row.title, url_for("missions.show", mission_id=row.id), _l("Mission"),
                       getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
-                      score=1.2) for row in rows]
+                      score=1.2, more_url=url_for("missions.index", q=query)) for row in rows]
 
 
 @built_once
