@@ -57,6 +57,12 @@ DETAILS = {
 }
 
 
+def history_days(scale: int) -> int:
+    """How far back the demo records go: longer as the scale grows (an organisation's database grows over the
+    years), but never more than thirty years."""
+    return min(700 * max(1, scale // 4), 30 * 365)
+
+
 def load(scale: int = 1, seed: int = 29) -> int:
     rng = random.Random(seed)
     mechanisms = db.session.execute(select(Mechanism.id, Mechanism.key, Mechanism.system, Mechanism.abbreviation,
@@ -72,7 +78,7 @@ def load(scale: int = 1, seed: int = 29) -> int:
     linkable = _linkable_records()
     staff = list(db.session.scalars(select(User.id).order_by(User.id)))
     total = scale * ACTIONS_PER_SCALE
-    history = 700 * max(1, scale // 4)
+    history = history_days(scale)
     for start in range(0, total, BATCH):
         plans = [_plan(rng, mechanisms, countries, history) for _ in range(min(BATCH, total - start))]
         ids = list(db.session.scalars(insert(AdvocacyAction).returning(AdvocacyAction.id, sort_by_parameter_order=True),

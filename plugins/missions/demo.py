@@ -46,6 +46,12 @@ SUMMARIES = {
 }
 
 
+def history_days(scale: int) -> int:
+    """How far back the demo records go: longer as the scale grows (an organisation's database grows over the
+    years), but never more than thirty years."""
+    return min(700 * max(1, scale // 4), 30 * 365)
+
+
 def load(scale: int = 1, seed: int = 23) -> int:
     rng = random.Random(seed)
     defenders = defaultdict(list)
@@ -61,7 +67,7 @@ def load(scale: int = 1, seed: int = 23) -> int:
     staff = list(db.session.scalars(select(User.id).order_by(User.id)))
     countries = sorted(key for key in defenders if key is not None)
     total = scale * MISSIONS_PER_SCALE
-    history = 700 * max(1, scale // 4)  # days: about 12 missions a year at any scale past 4
+    history = history_days(scale)
     for start in range(0, total, BATCH):
         plans = [_plan(rng, countries, types, history) for _ in range(min(BATCH, total - start))]
         ids = list(db.session.scalars(insert(Mission).returning(Mission.id, sort_by_parameter_order=True),

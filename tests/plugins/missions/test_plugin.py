@@ -33,3 +33,10 @@ def test_disabling_it_leaves_the_rest_working(make_app, make_user):
     login(client, make_user("admin"))
     assert client.get("/admin/plugins").status_code == 200
     assert client.get("/missions/").status_code == 404
+
+
+def test_demo_history_grows_with_the_scale_but_stays_within_thirty_years():
+    from plugins.missions.demo import history_days
+
+    assert history_days(1) == history_days(4) == 700 < history_days(40)
+    assert history_days(250) == history_days(10_000) == 30 * 365  # not a century back at benchmark scales
