@@ -40,7 +40,7 @@ class CappedPagination(SelectPagination):
                                         self._query_args["params"]).unique().scalars())
         options = self._query_args.get("options", ())
         params = {**self._query_args["params"], "page_size": self.per_page, "page_offset": self._query_offset}
-        if self._query_offset < DEFERRED_JOIN_FROM:
+        if self._query_offset < DEFERRED_JOIN_FROM and not self._query_args["deferred"]:
             page = self._derived("page", lambda: select.options(*options).limit(sa.bindparam("page_size"))
                                  .offset(sa.bindparam("page_offset")))
             return list(session.scalars(page, params).unique())
@@ -91,15 +91,17 @@ _DERIVED: dict[tuple, Any] = {}
 MAX_DERIVED = 4096
 
 
-def paginate(select: Any, *options: Any) -> CappedPagination:
+def paginate(select: Any, *options: Any, deferred: bool = False) -> CappedPagination:
     """The current page (from ``?page=``) of ``select``, counted up to three pages ahead; ``options`` are the
     loader options of the page's rows (``selectinload(...)``), the same for every request of a
-    :class:`~core.statements.Bound` statement's shape."""
+    :class:`~core.statements.Bound` statement's shape. ``deferred``: read the page's ids apart from its rows
+    even on the first pages, for a select whose matches are sorted rather than read in an index's order (a
+    name search): narrow ids sort faster than whole rows."""
     shape, params = (select.shape, select.params) if isinstance(select, Bound) else (None, {})
     statement = select.statement if isinstance(select, Bound) else select
-    return CappedPagination(select=statement, options=options, shape=shape, params=params, session=db.session(),
-                            page=page_argument(), per_page=page_size(), max_per_page=None, error_out=False,
-                            count=True)
+    return CappedPagination(select=statement, options=options, shape=shape, params=params, deferred=deferred,
+                            session=db.session(), page=page_argument(), per_page=page_size(), max_per_page=None,
+                            error_out=False, count=True)
 
 
 @dataclass(frozen=True)

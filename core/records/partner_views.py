@@ -28,7 +28,8 @@ def _form(partner: Partner | None) -> PartnerForm:
 @permission_required(VIEW)
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.partners_statement(current_user, filters), joinedload(Partner.country))
+    pagination = paginate(services.partners_statement(current_user, filters), joinedload(Partner.country),
+                          deferred=bool(filters.q))
     networks = services.partner_networks(current_user)
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, networks=networks, export_form=ConfirmForm())

@@ -43,7 +43,8 @@ def _form(defender: Defender | None) -> DefenderForm:
 @permission_required(VIEW)
 def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.defenders_statement(current_user, filters), joinedload(Defender.country))
+    pagination = paginate(services.defenders_statement(current_user, filters), joinedload(Defender.country),
+                          deferred=bool(filters.q))
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, export_form=ConfirmForm())
 
