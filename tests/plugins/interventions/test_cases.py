@@ -6,6 +6,7 @@ import html
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
+from core.models import utcnow
 from core.extensions import db
 from core.records.models import Term
 from plugins.interventions.models import Case, CaseDefender
@@ -163,6 +164,12 @@ def test_lists_filter_in_the_database_and_keep_their_query_count(app, client, ma
     page = client.get(f"/interventions/?officer={officer.id}&country=COL").get_data(as_text=True)
     assert "Colombian case" in page and "Turkish case" not in page
     assert client.get("/interventions/?year=abcd&sort=nonsense&officer=x").status_code == 200
+    for hostile in ("year=0", "year=99999", "year=2026&officer=123456789012345678901234567890"):
+        page = client.get(f"/interventions/?{hostile}")
+        assert page.status_code == 200 and "Colombian case" in page.get_data(as_text=True), hostile  # ignored
+    this_year = client.get(f"/interventions/?year={utcnow().year}").get_data(as_text=True)
+    assert "Colombian case" in this_year and "Turkish case" in this_year
+    assert "Colombian case" not in client.get("/interventions/?year=2001").get_data(as_text=True)
     with count_queries() as few:
         client.get("/interventions/")
     for i in range(30):
