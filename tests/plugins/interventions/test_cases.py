@@ -6,8 +6,8 @@ import html
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
-from core.models import utcnow
 from core.extensions import db
+from core.models import utcnow
 from core.records.models import Term
 from plugins.interventions.models import Case, CaseDefender
 
