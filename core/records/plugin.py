@@ -1,10 +1,10 @@
 """Core records, registered as the built-in plugin ``records``: defenders, vocabularies, the audit trail."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import url_for
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, literal, select, union_all
 
 from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
@@ -85,31 +85,49 @@ def observatory_vocabularies():
 
 @hookimpl
 def observatory_search(query, user, limit):
-    """Defenders, then partners, holding every word of ``query`` as a name word prefix, newest first."""
+    """Defenders and partners holding every word of ``query`` as a name word prefix, newest first, read together
+    in one statement."""
     words = prefix_params(query)
-    count, params = len(words) // 2, {**words, **viewer(user), "limit": limit}  # two parameters per word
-    hits: list[SearchHit] = []
-    if not count:
-        return hits
+    kinds = tuple(kind for kind, searched in SEARCHED.items() if can(searched.permission, user))
+    if not words or not kinds:
+        return []
     postgresql = db.engine.dialect.name == "postgresql"
-    for model, permission, endpoint, key, kind, score in (
-            (Defender, "core.defenders.view", "defenders", "defender_id", _l("Defender"), 2),
-            (Partner, "core.partners.view", "partners", "partner_id", _l("Partner organisation"), 1)):
-        if can(permission, user):
-            rows = db.session.execute(_search_statement(model, is_admin(user), count, postgresql), params)
-            more = url_for(f"{endpoint}.index", q=query, sort="-updated")
-            hits += [SearchHit(row.name, url_for(f"{endpoint}.show", **{key: row.id}), kind,
-                               country_name(row.alpha2) if row.alpha2 else "", permission, row.confidentiality,
-                               score=score, more_url=more) for row in rows]
+    rows = db.session.execute(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
+                              {**words, **viewer(user), "limit": limit})  # two parameters per word
+    hits = []
+    for row in rows:
+        searched = SEARCHED[row.kind]
+        hits.append(SearchHit(row.name, url_for(f"{searched.endpoint}.show", **{searched.key: row.id}), searched.label,
+                              country_name(row.alpha2) if row.alpha2 else "", searched.permission,
+                              row.confidentiality, score=searched.score,
+                              more_url=url_for(f"{searched.endpoint}.index", q=query, sort="-updated")))
     return hits
 
 
+class Searched(NamedTuple):
+    model: Any
+    permission: str
+    endpoint: str
+    key: str
+    label: Any
+    score: float
+
+
+SEARCHED = {"defender": Searched(Defender, "core.defenders.view", "defenders", "defender_id", _l("Defender"), 2),
+            "partner": Searched(Partner, "core.partners.view", "partners", "partner_id", _l("Partner organisation"), 1)}
+
+
 @built_once
-def _search_statement(model: Any, admin: bool, words: int, postgresql: bool) -> Select:
-    return select(model.id, model.name, model.confidentiality, Country.alpha2) \
-        .outerjoin(Country, Country.id == model.country_id) \
-        .where(visible_to_viewer(model, admin), *prefix_conditions_to_bind(model, words, postgresql)) \
-        .order_by(model.id.desc()).limit(bindparam("limit"))
+def _search_statement(kinds: tuple[str, ...], admin: bool, words: int, postgresql: bool) -> Any:
+    """Each kind's newest matches (at most the bind parameter ``limit``), one after the other."""
+    parts = []
+    for kind in kinds:
+        model = SEARCHED[kind].model
+        parts.append(select(literal(kind).label("kind"), model.id, model.name, model.confidentiality, Country.alpha2)
+                     .outerjoin(Country, Country.id == model.country_id)
+                     .where(visible_to_viewer(model, admin), *prefix_conditions_to_bind(model, words, postgresql))
+                     .order_by(model.id.desc()).limit(bindparam("limit")).subquery())
+    return union_all(*(select(part) for part in parts))
 
 
 @hookimpl
