@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrations_setup.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    app.request_class = i18n.ObservatoryRequest
     i18n.install_template_gettext(app)
     form_html.install()
     csrf.init_app(app)

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from babel import dates
-from flask import Flask, current_app, g, request, session
+from babel import dates, support
+from flask import Flask, Request, current_app, g, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
+from wtforms.i18n import messages_path
 
 
 def _escaped_html(self: LazyString) -> Markup:
@@ -104,3 +106,18 @@ def install_template_gettext(app: Flask) -> None:
         npgettext=lambda context, singular, plural, n: current_translations().unpgettext(context, singular, plural, n),
         newstyle=True,
     )
+
+
+@cache
+def _wtforms_catalog(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class ObservatoryRequest(Request):
+    """Flask's request, with WTForms' own messages ("Not a valid choice") read once per language per process:
+    Flask-WTF reads their catalog from disk once per request that builds a form (0.15 ms), unless the request
+    already has it as ``wtforms_translations``."""
+
+    @cached_property
+    def wtforms_translations(self) -> support.Translations:
+        return _wtforms_catalog(str(get_locale()))

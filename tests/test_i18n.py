@@ -112,6 +112,15 @@ def test_form_errors_follow_the_language(client):
     assert "Ce champ est obligatoire." in page
 
 
+def test_wtforms_messages_follow_each_request_language(client):
+    """WTForms' catalogs are read once per language per process: each request still gets its own language."""
+    expected = {"fr": "Ce champ est obligatoire.", "es": "Este campo es obligatorio.", "en": "This field is required."}
+    for locale in ("fr", "es", "en", "fr"):
+        client.post("/language", data={"csrf_token": csrf_token(client), "locale": locale})
+        page = client.post("/login", data={"csrf_token": csrf_token(client), "email": "a@b.org", "password": ""})
+        assert expected[locale] in page.get_data(as_text=True), locale
+
+
 def test_dates_and_numbers_follow_the_locale(app):
     from datetime import datetime, timezone
     from decimal import Decimal

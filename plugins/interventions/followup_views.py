@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from core.extensions import db
 from core.i18n import gettext as _
+from core.models import utcnow
 from core.permissions import permission_required
 from core.records.visibility import visible_records
 
@@ -14,7 +15,7 @@ from . import services
 from .action_views import action_page, visible_action
 from .forms import LANGUAGE_NAMES, CorrectionForm, ImpactForm, OutcomeForm, ReasonForm, ResponseForm
 from .models import LANGUAGES
-from .views import blueprint, case_page_with_errors, outcome_choices, visible_case
+from .views import blueprint, outcome_choices, step_page, visible_case
 
 
 @blueprint.route("/actions/<int:action_id>/responses", methods=["POST"])
@@ -71,12 +72,14 @@ def correct(action_id: int):
         422 if form.errors else 200
 
 
-@blueprint.route("/<int:case_id>/outcomes", methods=["POST"])
+@blueprint.route("/<int:case_id>/outcomes", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def outcome(case_id: int):
     case = visible_case(case_id)
     form = OutcomeForm()
     form.defender.choices = outcome_choices(visible_records(case.defenders, current_user))
+    if not form.is_submitted():
+        form.occurred_on.data = utcnow().date()
     if form.validate_on_submit():
         try:
             services.record_outcome(case, form.kind.data, form.defender.data or None, form.occurred_on.data,
@@ -86,22 +89,23 @@ def outcome(case_id: int):
         else:
             flash(_("The outcome was recorded."), "success")
             return redirect(url_for("interventions.show", case_id=case.id) + "#follow-up")
-    return case_page_with_errors(case, outcome_form=form)
+    return step_page(case, form, _("Record an outcome"))
 
 
-@blueprint.route("/<int:case_id>/close", methods=["POST"])
+@blueprint.route("/<int:case_id>/close", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def close(case_id: int):
-    return _change_status(case_id, services.close_case, _("The case was closed."))
+    return _change_status(case_id, services.close_case, _("Close the case"), _("The case was closed."))
 
 
-@blueprint.route("/<int:case_id>/reopen", methods=["POST"])
+@blueprint.route("/<int:case_id>/reopen", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def reopen(case_id: int):
-    return _change_status(case_id, services.reopen_case, _("The case was reopened."))
+    return _change_status(case_id, services.reopen_case, _("Reopen the case"), _("The case was reopened."))
 
 
-def _change_status(case_id: int, change, done: str):
+def _change_status(case_id: int, change, heading: str, done: str):
+    """Closing and reopening take a reason, kept on the case's timeline."""
     case = visible_case(case_id)
     form = ReasonForm()
     if form.validate_on_submit():
@@ -112,4 +116,4 @@ def _change_status(case_id: int, change, done: str):
         else:
             flash(done, "success")
             return redirect(url_for("interventions.show", case_id=case.id))
-    return case_page_with_errors(case, status_form=form)
+    return step_page(case, form, heading)

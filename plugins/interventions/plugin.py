@@ -51,7 +51,7 @@ def observatory_startup(app):
 
 @hookimpl
 def observatory_blueprints():
-    from . import action_views, authority_views, followup_views  # noqa: F401 - they add their pages
+    from . import action_views, authority_views, followup_views, verification_views  # noqa: F401 - they add their pages
     from .views import blueprint
 
     return [blueprint]

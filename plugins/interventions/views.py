@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from core import jobs
 from core.audit.capture import record_view
@@ -23,7 +23,7 @@ from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
 from core.records.services import DefenderFilters, defenders_query
 from core.records.visibility import assignee_ids, can_see, visible, visible_records
-from core.statements import built_once
+from core.statements import built_once, fill_collection
 
 from . import services, timeline
 from .forms import (
@@ -32,14 +32,9 @@ from .forms import (
     OUTCOMES,
     PERPETRATOR_TYPES,
     CaseForm,
-    ConsultationForm,
     LinkDefenderForm,
-    OutcomeForm,
-    OverrideForm,
-    ReasonForm,
-    VerificationForm,
 )
-from .models import Action, Case, CaseDefender, Consultation, Outcome
+from .models import Action, Case, CaseDefender, Consultation, Outcome, case_violations
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
@@ -106,7 +101,7 @@ def _staff_statement() -> Select:
     return select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
 
 
-def _partner_choices(country_id: int | None) -> list[tuple[int, str]]:
+def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
     """Partners of the case's country and those with no country (international networks), as the user sees them."""
     if country_id is None:
         return []
@@ -123,7 +118,7 @@ def _case_form(case: Case | None) -> CaseForm:
     form.assignees.choices = [(u.id, u.name) for u in _staff()]
     chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
     country = pages.country_named(chosen) if chosen else None
-    form.source_partner.choices = [(0, _("— none or not listed —"))] + _partner_choices(country.id if country else None)
+    form.source_partner.choices = [(0, _("— none or not listed —"))] + partner_choices(country.id if country else None)
     if not form.is_submitted():  # the form shows times in the user's time zone, without offset
         form.received_at.data = (case.received_at if case else utcnow()).astimezone(get_timezone()).replace(tzinfo=None)
     if case is not None and not form.is_submitted():
@@ -171,32 +166,43 @@ def edit(case_id: int):
 @blueprint.route("/<int:case_id>")
 @permission_required(services.VIEW)
 def show(case_id: int):
-    case = db.session.scalar(_case_file_statement(), {"case_id": case_id})
+    params = {"case_id": case_id}
+    case = db.session.scalar(_case_file_statement(), params)
     if case is None or not can_see(case, current_user):
         abort(404)
     if case.confidentiality == "restricted":
         record_view(Case.__record_type__, case.id, case.title)
+    for attribute, statement in _case_file_collections().items():
+        fill_collection(case, attribute, statement, params)
     return _render_case(case)
 
 
 @built_once
 def _case_file_statement() -> Select:
-    """The case with what its page shows. Small collections joined into the case's own query; actions and
-    defenders, larger, read each in one more."""
+    """The case with its many-to-one records and small collections, joined into the case's own query."""
     return select(Case).where(Case.id == bindparam("case_id")).options(
         joinedload(Case.country), joinedload(Case.source_partner), joinedload(Case.verified_by),
         joinedload(Case.perpetrators), joinedload(Case.consultations).joinedload(Consultation.partner),
-        joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events),
-        selectinload(Case.violations),  # a many-to-many: joined, SQLite would read the whole link table
-        selectinload(Case.actions).joinedload(Action.responses), selectinload(Case.actions).joinedload(Action.corrections),
-        selectinload(Case.defenders))
+        joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events))
 
 
-def _render_case(case: Case, status: int = 200, **forms):
-    """The case page; ``forms`` replace the blank ones (a form that failed, shown with its errors). Only the
-    forms the user may use are built."""
+@built_once
+def _case_file_collections() -> dict:
+    """The case's larger collections, each read in a statement of its own: joined to the case they would
+    multiply its rows, and a many-to-many joined would make SQLite read the whole link table."""
+    return {
+        Case.violations: select(Term).join(case_violations, case_violations.c.term_id == Term.id)
+        .where(case_violations.c.case_id == bindparam("case_id")).order_by(Term.position),
+        Case.actions: select(Action).where(Action.case_id == bindparam("case_id")).order_by(Action.id)
+        .options(joinedload(Action.responses), joinedload(Action.corrections)),
+        Case.defenders: select(Defender).join(CaseDefender, CaseDefender.defender_id == Defender.id)
+        .where(CaseDefender.case_id == bindparam("case_id")).order_by(Defender.name),
+    }
+
+
+def _render_case(case: Case):
+    """The case page, to read: its steps (verification, outcome, closing...) each have a page of their own."""
     can_edit = can(services.EDIT)
-    may_override = can(services.OVERRIDE) and not case.publishable
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
     defenders = visible_records(case.defenders, current_user)
@@ -207,20 +213,10 @@ def _render_case(case: Case, status: int = 200, **forms):
         "interventions/show.html", case=case, can_edit=can_edit, defenders=defenders, shown=shown,
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
         overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case, shown),
-        verification_form=forms.get("verification_form") or (VerificationForm(formdata=None)
-                                                             if can(services.VERIFY) else None),
-        override_form=forms.get("override_form") or (OverrideForm(formdata=None) if may_override else None),
-        action_form=ConfirmForm(formdata=None),  # the CSRF token of the page's small buttons (link, remove)
+        # the CSRF token of the page's small buttons (link, remove)
+        action_form=ConfirmForm(formdata=None) if can_edit else None,
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
-        outcome_form=_outcome_form(case, defenders, forms.get("outcome_form")) if can_edit else None,
-        status_form=forms.get("status_form") or (ReasonForm(formdata=None) if can_edit else None),
-        assignees=pages.assignee_names(case)), status
-
-
-def _outcome_form(case: Case, defenders: list[Defender], submitted: OutcomeForm | None) -> OutcomeForm:
-    form = submitted or OutcomeForm(formdata=None, occurred_on=utcnow().date())
-    form.defender.choices = outcome_choices(defenders)
-    return form
+        assignees=pages.assignee_names(case))
 
 
 def outcome_choices(defenders: list[Defender]) -> list[tuple[int, str]]:
@@ -276,56 +272,8 @@ def unlink_defender(case_id: int, defender_id: int):
     return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
 
 
-@blueprint.route("/<int:case_id>/consultations", methods=["GET", "POST"])
-@permission_required(services.VERIFY)
-def consult(case_id: int):
-    """A page of its own: its list of partners would weigh on every view of the case."""
-    case = visible_case(case_id)
-    form = ConsultationForm()
-    form.partner.choices = _partner_choices(case.country_id)
-    if not form.is_submitted():
-        form.consulted_on.data = utcnow().date()
-    if form.validate_on_submit():
-        services.add_consultation(case, form.partner.data, form.consulted_on.data, form.answer.data,
-                                  (form.notes.data or "").strip(), current_user)
-        flash(_("The consultation was recorded."), "success")
-        return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return render_template("interventions/consultation.html", case=case, form=form), 422 if form.errors else 200
-
-
-@blueprint.route("/<int:case_id>/verification", methods=["POST"])
-@permission_required(services.VERIFY)
-def verify(case_id: int):
-    case = visible_case(case_id)
-    form = VerificationForm()
-    if form.validate_on_submit():
-        try:
-            services.decide_verification(case, form.decision.data, form.decided_on.data,
-                                         (form.note.data or "").strip(), current_user)
-        except services.WorkflowError as error:
-            form.decision.errors.append(error.message)
-        else:
-            flash(_("The verification decision was recorded."), "success")
-            return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return case_page_with_errors(case, verification_form=form)
-
-
-@blueprint.route("/<int:case_id>/override", methods=["POST"])
-@permission_required(services.OVERRIDE)
-def override(case_id: int):
-    case = visible_case(case_id)
-    form = OverrideForm()
-    if form.validate_on_submit():
-        services.override_verification(case, form.reason.data, current_user)
-        flash(_("The case may now be published without verification; the reason is in the audit trail."),
-              "warning")
-        return redirect(url_for("interventions.show", case_id=case.id) + "#verification")
-    return case_page_with_errors(case, override_form=form)
-
-
-def case_page_with_errors(case: Case, **forms):
-    """The case page again with the submitted form and its errors (422); nothing was saved."""
-    db.session.rollback()
-    return _render_case(case, 422, **forms)
-
-
+def step_page(case: Case, form, heading: str, **context):
+    """A page of its own for one step of a case (a decision, an outcome, closing...): the case page stays a
+    page to read, and a form with errors comes back alone, with what was typed (422; nothing saved)."""
+    return render_template("interventions/step.html", case=case, form=form, heading=heading, **context), \
+        422 if form.errors else 200

@@ -61,8 +61,9 @@ def test_from_report_to_published_appeal_in_french(page, live_server, app, make_
     page.select_option("select[name=partner]", label="İnsan Hakları Derneği")
     page.fill("input[name=consulted_on]", today)
     page.click("input[type=submit][value='Enregistrer la consultation']")
-    page.click("summary:has-text('Enregistrer la décision')")
-    page.fill("#verification input[name=decided_on]", today)
+    page.click("#verification a:has-text('Enregistrer la décision')")
+    assert "İnsan Hakları Derneği" in page.locator("#consultations").inner_text()  # what the partners said
+    page.fill("input[name=decided_on]", today)
     page.click("input[type=submit][value='Enregistrer la décision']")
     page.wait_for_selector("text=Vérification : Vérifié")
 

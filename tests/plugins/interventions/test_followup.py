@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
 from sqlalchemy import select
 
@@ -100,3 +101,37 @@ def test_a_published_text_changes_only_through_a_logged_correction(app, client, 
             AuditEntry.record_type == "case_action", AuditEntry.action == "update").order_by(AuditEntry.id.desc()))
     page = client.get(f"/interventions/actions/{action_id}").get_data(as_text=True)
     assert "Wrong date of arrest" in page and "4 May" in page
+
+
+def test_each_step_of_a_case_has_its_own_page_reached_from_the_case(app, client, make_user):
+    officer, coordinator = make_user("case_officer"), make_user("coordinator")
+    hidden = add_defender(app, "Hidden Witness", confidentiality="restricted")
+    case_id = add_case(app, officer, defenders=(add_defender(app, "Aylin Kaya"), hidden))
+    login(client, officer)
+    case_page = client.get(f"/interventions/{case_id}").get_data(as_text=True)
+    for step in ("outcomes", "close", "consultations", "verification"):
+        assert f'href="/interventions/{case_id}/{step}"' in case_page, step
+    assert f"/interventions/{case_id}/override" not in case_page  # a coordinator's step
+    outcome = client.get(f"/interventions/{case_id}/outcomes").get_data(as_text=True)
+    assert "Record an outcome" in outcome and "Aylin Kaya" in outcome and "Hidden Witness" not in outcome
+    assert f'value="{date.today().isoformat()}"' in outcome
+    assert "Close the case" in client.get(f"/interventions/{case_id}/close").get_data(as_text=True)
+    verification = client.get(f"/interventions/{case_id}/verification").get_data(as_text=True)
+    assert "No partner consulted yet." in verification and f'value="{date.today().isoformat()}"' in verification
+
+    boss = app.test_client()
+    login(boss, coordinator)
+    assert f'href="/interventions/{case_id}/override"' in boss.get(f"/interventions/{case_id}").get_data(as_text=True)
+    assert "Publish without verification" in boss.get(f"/interventions/{case_id}/override").get_data(as_text=True)
+    verified_id = add_case(app, officer, verified=True)
+    assert f"/interventions/{verified_id}/override" not in boss.get(f"/interventions/{verified_id}").get_data(
+        as_text=True)
+    refused = boss.get(f"/interventions/{verified_id}/override")
+    assert refused.status_code == 302 and refused.location.endswith(f"/interventions/{verified_id}#verification")
+    page = boss.get(f"/interventions/{verified_id}/verification").get_data(as_text=True)
+    assert "Verifying Network" in page and '<option selected value="verified">' in page
+
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    read_only = reader.get(f"/interventions/{case_id}").get_data(as_text=True)
+    assert "/outcomes" not in read_only and "/close" not in read_only and "/verification" not in read_only
