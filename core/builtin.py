@@ -16,7 +16,7 @@ from .hookspecs import hookimpl
 from .i18n import lazy_gettext as _l
 from .models import Job, User, utcnow
 from .permissions import ADMIN, CASE_OFFICER, COORDINATOR, READ_ONLY, can, role_label
-from .statements import built_once
+from .statements import built_once, read_rows
 
 TITLE = _l("Core")
 DESCRIPTION = _l("Accounts, roles, languages, jobs and the plugin host.")
@@ -71,7 +71,7 @@ def observatory_nav_items():
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    recent = db.session.execute(_recent_jobs_statement(), {"user_id": user.id}).all()
+    recent = read_rows(_recent_jobs_statement(), {"user_id": user.id}).all()
     from .deadlines import upcoming
 
     return [

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from babel import dates, support
 from flask import Flask, Request, current_app, g, request, session
@@ -83,18 +83,23 @@ def format_date(value: Any, format: str = "medium") -> str:
     """The ``date`` template filter: Flask-Babel's ``format_date`` without its per-call configuration lookups
     (a moment is shown as its date in the user's time zone)."""
     if isinstance(value, datetime):
-        value = _in_user_zone(value)
-    return dates.format_date(value, format, locale=get_locale())
+        return _formatted(value, format, get_locale(), get_timezone(), dates.format_date)
+    return _formatted(value, format, get_locale(), None, dates.format_date)
 
 
 def format_datetime(value: Any, format: str = "medium") -> str:
     """The ``datetime`` template filter, in the user's time zone."""
-    return dates.format_datetime(_in_user_zone(value), format, locale=get_locale())
+    return _formatted(value, format, get_locale(), get_timezone(), dates.format_datetime)
 
 
-def _in_user_zone(value: datetime) -> datetime:
-    """Naive moments are UTC, as stored."""
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(get_timezone())
+@lru_cache(maxsize=8192)
+def _formatted(value: Any, format: str, locale: Any, zone: Any, formatter: Callable) -> str:
+    """Babel's formatting, remembered: it reapplies the locale's pattern field by field (40 µs a date), and a
+    page shows the same days again and again (today, this week's deadlines). Naive moments are UTC, as
+    stored."""
+    if zone is not None:
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone)
+    return formatter(value, format, locale=locale)
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -49,3 +49,10 @@ def fill_collection(instance: Any, attribute: Any, statement: Any, params: dict[
     items = list(db.session.scalars(statement, params).unique())
     set_committed_value(instance, attribute.key, items)
     return items
+
+
+def read_rows(statement: Any, params: dict[str, Any]) -> Any:
+    """Run a statement of plain columns (no entities) on the session's connection: the rows are the same, without
+    the ORM's execution layer (25 µs a statement; the dashboard runs ten). It does not flush the session first,
+    so it is for reading what is committed: the dashboard, search, timelines and deadlines."""
+    return db.session.connection().execute(statement, params)

@@ -24,7 +24,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import User
 from ..navigation import safe_next
 from ..permissions import can
-from ..statements import built_once
+from ..statements import built_once, read_rows
 from . import services
 from .countries import country_name
 from .forms import RevealForm
@@ -130,7 +130,7 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
 
 def assignee_names(record: Any) -> list[Any]:
     """(id, name) rows of the staff assigned to ``record``: names only, without loading their roles."""
-    return db.session.execute(_assignees_statement(), {"type": record.__record_type__, "id": record.id}).all()
+    return read_rows(_assignees_statement(), {"type": record.__record_type__, "id": record.id}).all()
 
 
 @built_once

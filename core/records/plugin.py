@@ -11,7 +11,7 @@ from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
-from ..statements import built_once
+from ..statements import built_once, read_rows
 from .countries import REGIONS, country_name
 from .models import Country, Defender, Partner
 from .tokens import prefix_conditions_to_bind, prefix_params
@@ -92,7 +92,7 @@ def observatory_search(query, user, limit):
     if not words or not kinds:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = db.session.execute(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
+    rows = read_rows(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
                               {**words, **viewer(user), "limit": limit})  # two parameters per word
     hits = []
     for row in rows:

@@ -29,7 +29,7 @@ from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import can_see, is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once
+from core.statements import built_once, read_rows
 
 from . import requirements, services
 from .dossiers import RESTRICTED_PERMISSION
@@ -101,7 +101,7 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = db.session.execute(_widget_statement(is_admin(user)), {
+    rows = read_rows(_widget_statement(is_admin(user)), {
         **viewer(user), "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
     return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
         "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
@@ -134,7 +134,7 @@ def observatory_deadlines(start, end, user):
     if not can(services.VIEW, user):
         return []
     items = []
-    for row in db.session.execute(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
+    for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
                                    url_for("advocacy.show", action_id=row.id), services.VIEW, row.confidentiality))
@@ -173,7 +173,7 @@ def observatory_defender_timeline(defender_id, user):
     if not can(services.VIEW, user):
         return []
     entries, seen = [], set()
-    for row in db.session.execute(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id}):
+    for row in read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id}):
         url = url_for("advocacy.show", action_id=row.id)
         if row.id not in seen:
             seen.add(row.id)
@@ -209,7 +209,7 @@ def observatory_search(query, user, limit):
     words = prefix_params(query)
     if words:
         postgresql = db.engine.dialect.name == "postgresql"
-        rows = db.session.execute(_search_statement(is_admin(user), len(words) // 2, postgresql),
+        rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
                                   {**words, **viewer(user), "limit": limit})
         hits += [SearchHit(row.title, url_for("advocacy.show", action_id=row.id), _l("Advocacy action"),
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
@@ -219,7 +219,7 @@ def observatory_search(query, user, limit):
     if len(text) >= 3:
         pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"  # the text, literally
         language = str(get_locale() or "en")
-        rows = db.session.execute(_mechanisms_statement(), {"pattern": pattern, "limit": limit})
+        rows = read_rows(_mechanisms_statement(), {"pattern": pattern, "limit": limit})
         hits += [SearchHit(getattr(row, f"name_{language}", None) or row.name_en,
                            url_for("advocacy.mechanism", mechanism_id=row.id), _l("Mechanism"),
                            services.SYSTEM_LABELS.get(row.system, row.system), services.VIEW, PUBLIC, score=1.0)

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from sqlalchemy import Date, Select, bindparam, select, union
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
-from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
@@ -17,7 +16,7 @@ from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, Term
 from core.records.tokens import prefix_matches_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer
-from core.statements import built_once
+from core.statements import built_once, read_rows
 
 from . import notices, services
 from .models import Decision, GrantRequest
@@ -114,7 +113,7 @@ def observatory_defender_timeline(defender_id, user):
     entries: the core shows them only with the permission)."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(_timeline_statement(is_admin(user), services.sees_submitted(user)),
+    rows = read_rows(_timeline_statement(is_admin(user), services.sees_submitted(user)),
                               {**viewer(user), "defender_id": defender_id})
     language, entries, seen = str(get_locale() or "en"), [], set()
     for row in rows:
@@ -149,7 +148,7 @@ def observatory_deadlines(start, end, user):
     request; being restricted, they show in calendar feeds as bare "confidential" entries."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(_deadlines_statement(is_admin(user), services.sees_submitted(user)),
+    rows = read_rows(_deadlines_statement(is_admin(user), services.sees_submitted(user)),
                               {**viewer(user), "start": start, "end": end})
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", url_for("assistance.show", request_id=row.id), services.VIEW,
@@ -162,7 +161,7 @@ def observatory_search(query, user, limit):
     words = prefix_params(query)
     if not can(services.VIEW, user) or not words:
         return []
-    rows = db.session.execute(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2),
+    rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2),
                               {**words, **viewer(user), "limit": limit})
     return [SearchHit(_l("Grant request #%(number)d", number=row.id), url_for("assistance.show", request_id=row.id),
                       _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
@@ -186,11 +185,11 @@ def observatory_dashboard_widgets(user):
     """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
     widgets = []
     if services.is_member(user):
-        waiting = db.session.execute(_waiting_statement(), {"member": user.id}).all()
+        waiting = read_rows(_waiting_statement(), {"member": user.id}).all()
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
                               {"waiting": waiting}, services.VOTE, order=35))
     if can(services.EDIT, user):
-        overdue = db.session.execute(_overdue_statement(is_admin(user), services.sees_submitted(user)),
+        overdue = read_rows(_overdue_statement(is_admin(user), services.sees_submitted(user)),
                                      {**viewer(user), "today": utcnow().date()}).all()
         widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html", {"overdue": overdue},
                               services.EDIT, order=36))

@@ -25,7 +25,7 @@ from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Country
 from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once
+from core.statements import built_once, read_rows
 
 from . import search, services
 from .codes import format_code
@@ -137,7 +137,7 @@ def observatory_defender_timeline(defender_id, user):
     """The defender's cases and their published actions, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
+    rows = read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
     entries, seen = [], set()
     for row in rows:
         if row.id not in seen:
@@ -170,7 +170,7 @@ def observatory_search(query, user, limit):
     expression = search.match_expression(query, postgresql)
     if expression is None:
         return []
-    rows = db.session.execute(_search_statement(is_admin(user), postgresql),
+    rows = read_rows(_search_statement(is_admin(user), postgresql),
                               {"match": expression, **viewer(user), "limit": limit})
     return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)

@@ -25,7 +25,7 @@ from core.records.visibility import (
     viewer,
     visible_to_viewer,
 )
-from core.statements import Bound, built_once
+from core.statements import Bound, built_once, read_rows
 
 from . import codes, search
 from .models import (
@@ -143,7 +143,7 @@ def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, coun
 
 def awaiting_verification(user: Any, limit: int = 5) -> list[Row]:
     """Open cases not yet verified, oldest report first: (id, title, received_at, verification) rows."""
-    return list(db.session.execute(_awaiting_statement(is_admin(user)), {**viewer(user), "limit": limit}))
+    return list(read_rows(_awaiting_statement(is_admin(user)), {**viewer(user), "limit": limit}))
 
 
 @built_once

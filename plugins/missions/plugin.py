@@ -29,7 +29,7 @@ from core.records.merging import relink
 from core.records.models import Term
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once
+from core.statements import built_once, read_rows
 
 from . import services
 from .models import Hearing, Mission, MissionDefender, MissionPartner
@@ -115,7 +115,7 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = db.session.execute(_widget_statement(is_admin(user)), {
+    rows = read_rows(_widget_statement(is_admin(user)), {
         **viewer(user), "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
     return [Widget(_l("Missions"), "missions/_widget.html", {
         "in_field": [row for row in rows if row.kind == "field"][:WIDGET_ROWS],
@@ -143,7 +143,7 @@ def observatory_deadlines(start, end, user):
     if not can(services.VIEW, user):
         return []
     items = []
-    for row in db.session.execute(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
+    for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
                                    url_for("missions.trial", mission_id=row.id), services.VIEW, row.confidentiality))
@@ -178,7 +178,7 @@ def observatory_defender_timeline(defender_id, user):
     """The missions concerning the defender, and their published reports, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
+    rows = read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
     entries = []
     for row in rows:
         url = url_for("missions.show", mission_id=row.id)
@@ -209,7 +209,7 @@ def observatory_search(query, user, limit):
     if not can(services.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = db.session.execute(_search_statement(is_admin(user), len(words) // 2, postgresql),
+    rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
                               {**words, **viewer(user), "limit": limit})
     language = str(get_locale() or "en")
     return [SearchHit(row.title, url_for("missions.show", mission_id=row.id), _l("Mission"),
