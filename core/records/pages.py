@@ -26,7 +26,7 @@ from ..navigation import safe_next
 from ..permissions import can
 from ..statements import built_once, read_rows
 from . import services
-from .countries import country_name
+from .countries import country_name, region_label
 from .forms import RevealForm
 from .matching import name_key, similar_records
 from .models import Assignment, Country
@@ -55,6 +55,11 @@ class CountryChoice:
     id: int
     alpha3: str
     name: str
+    region: str | None = None
+
+    @property
+    def region_label(self) -> Any:
+        return region_label(self.region)
 
 
 def countries() -> list[CountryChoice]:
@@ -62,9 +67,18 @@ def countries() -> list[CountryChoice]:
     locale = str(get_locale() or "en")
     cache = current_app.extensions.setdefault("observatory.countries", {})
     if locale not in cache:
-        rows = db.session.execute(select(Country.id, Country.alpha3, Country.alpha2)).all()
-        cache[locale] = sorted((CountryChoice(id_, alpha3, country_name(alpha2, locale)) for id_, alpha3, alpha2 in rows),
-                               key=lambda choice: choice.name)
+        rows = db.session.execute(select(Country.id, Country.alpha3, Country.alpha2, Country.region)).all()
+        cache[locale] = sorted((CountryChoice(id_, alpha3, country_name(alpha2, locale), region)
+                                for id_, alpha3, alpha2, region in rows), key=lambda choice: choice.name)
+    return cache[locale]
+
+
+def countries_by_id() -> dict[int, CountryChoice]:
+    """:func:`countries` by id, for lists read as rows (``paginate(columns=...)``) to name each row's country."""
+    locale = str(get_locale() or "en")
+    cache = current_app.extensions.setdefault("observatory.countries_by_id", {})
+    if locale not in cache:
+        cache[locale] = {choice.id: choice for choice in countries()}
     return cache[locale]
 
 

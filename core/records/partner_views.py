@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from ..forms import ConfirmForm
 from ..pagination import paginate
@@ -28,11 +27,16 @@ def _form(partner: Partner | None) -> PartnerForm:
 @permission_required(VIEW)
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.partners_statement(current_user, filters), joinedload(Partner.country),
-                          deferred=bool(filters.q))
+    pagination = paginate(services.partners_statement(current_user, filters), deferred=bool(filters.q),
+                          columns=LIST_COLUMNS)
     networks = services.partner_networks(current_user)
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
-                           country_options=pages.country_options, regions=REGIONS, networks=networks, export_form=ConfirmForm())
+                           countries=pages.countries_by_id(), country_options=pages.country_options, regions=REGIONS,
+                           networks=networks, export_form=ConfirmForm())
+
+
+# What a row of the list shows, read as plain rows; countries are named from their per-language list.
+LIST_COLUMNS = (Partner.id, Partner.name, Partner.acronym, Partner.country_id, Partner.network, Partner.confidentiality)
 
 
 FILTERS = ("q", "country", "region", "network", "confidentiality", "sort")

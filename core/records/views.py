@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from .. import documents, gather
 from ..audit.capture import record as audit
@@ -43,10 +42,15 @@ def _form(defender: Defender | None) -> DefenderForm:
 @permission_required(VIEW)
 def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.defenders_statement(current_user, filters), joinedload(Defender.country),
-                          deferred=bool(filters.q))
+    pagination = paginate(services.defenders_statement(current_user, filters), deferred=bool(filters.q),
+                          columns=LIST_COLUMNS)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
-                           country_options=pages.country_options, regions=REGIONS, export_form=ConfirmForm())
+                           countries=pages.countries_by_id(), country_options=pages.country_options, regions=REGIONS,
+                           export_form=ConfirmForm())
+
+
+# What a row of the list shows, read as plain rows; countries are named from their per-language list.
+LIST_COLUMNS = (Defender.id, Defender.name, Defender.country_id, Defender.risk_level, Defender.confidentiality)
 
 
 FILTERS = ("q", "country", "region", "risk", "confidentiality", "sort")

@@ -123,7 +123,13 @@ class Case(db.Model):
         """``TUR 001 / 0124 / OBS 005``, once the case has been numbered."""
         if self.obs_number is None:
             return None
-        return f"{self.country.alpha3} {self.country_number:03d} / {self.first_issued} / OBS {self.obs_number:03d}"
+        return reference_code(self.country.alpha3, self.country_number, self.first_issued, self.obs_number)
+
+
+def reference_code(alpha3: str, country_number: int, first_issued: str, obs_number: int) -> str:
+    """The Observatory's code of a numbered case: country, its number there, month and year of first issue, and
+    its number in the year (``TUR 001 / 0124 / OBS 005``)."""
+    return f"{alpha3} {country_number:03d} / {first_issued} / OBS {obs_number:03d}"
 
 
 class CaseDefender(db.Model):

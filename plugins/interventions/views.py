@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from core import jobs
 from core.audit.capture import record_view
@@ -34,7 +34,7 @@ from .forms import (
     CaseForm,
     LinkDefenderForm,
 )
-from .models import Action, Case, CaseDefender, Consultation, Outcome, case_violations
+from .models import Action, Case, CaseDefender, Consultation, Outcome, case_violations, reference_code
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
@@ -49,16 +49,39 @@ def visible_case(case_id: int) -> Case:
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.cases_statement(current_user, filters), *LIST_COLUMNS)
+    pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS)
+    pagination.items = _case_rows(pagination.items)
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS, violations=_violations(),
                            officers=_staff(), action_types=ACTION_TYPES, export_form=ConfirmForm())
 
 
-# What a row of the list shows (descriptions and sources stay unread), with the country.
-LIST_COLUMNS = (load_only(Case.id, Case.title, Case.country_id, Case.country_number, Case.first_issued, Case.obs_number,
-                          Case.verification, Case.status, Case.confidentiality, raiseload=True),
-                joinedload(Case.country))
+# What a row of the list shows, read as plain rows (descriptions and sources stay unread).
+LIST_COLUMNS = (Case.id, Case.title, Case.country_id, Case.country_number, Case.first_issued, Case.obs_number,
+                Case.verification, Case.status, Case.confidentiality)
+
+
+class CaseRow(NamedTuple):
+    """A case as its list shows it."""
+
+    id: int
+    title: str
+    reference: str | None
+    country: pages.CountryChoice | None
+    verification: str
+    status: str
+    confidentiality: str
+
+
+def _case_rows(rows: list) -> list[CaseRow]:
+    countries = pages.countries_by_id()
+    listed = []
+    for row in rows:
+        country = countries.get(row.country_id)
+        reference = reference_code(country.alpha3, row.country_number, row.first_issued, row.obs_number) \
+            if row.obs_number is not None and country else None
+        listed.append(CaseRow(row.id, row.title, reference, country, row.verification, row.status, row.confidentiality))
+    return listed
 
 
 @blueprint.route("/export", methods=["POST"])
