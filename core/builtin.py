@@ -114,8 +114,10 @@ def observatory_cli_commands():
 
 def init_templates(app: Flask) -> None:
     """Template helpers: navigation, permissions and locale-aware formatting."""
-    from . import gather, i18n
+    from . import form_html, gather, i18n
     from .forms import ConfirmForm, LanguageForm
+
+    app.jinja_env.globals["options"] = form_html.options
     @app.context_processor
     def layout_context():
         nav = gather.nav_items(current_user) if current_user.is_authenticated else []

@@ -7,7 +7,7 @@ against WTForms' own function on every kind of value.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import wtforms.widgets
 import wtforms.widgets.core
@@ -35,3 +35,13 @@ def install() -> None:
     wtforms.widgets.html_params = html_params
     wtforms.widgets.core.Input.html_params = staticmethod(html_params)
     wtforms.widgets.core.Button.html_params = staticmethod(html_params)
+
+
+def options(choices: Iterable[tuple[Any, Any]], selected: Any = "") -> Markup:
+    """The ``<option>`` elements of a filter's ``<select>`` (``choices`` as (value, label) pairs, the one whose
+    value reads as ``selected`` marked), written in one pass: a Jinja loop took 4 µs an option, and a list's
+    filter form has some fifty."""
+    chosen = "" if selected is None else str(selected)
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+        for value, label in choices))

@@ -55,3 +55,26 @@ def test_every_form_of_the_app_renders_the_same_html(app, monkeypatch):
         monkeypatch.setattr(wtforms.widgets.core.Button, "html_params", staticmethod(form_html._wtforms_html_params))
         theirs = {cls: rendered(cls()) for cls in forms}
     assert ours == theirs
+
+
+def test_filter_options_escape_and_mark_the_chosen_value(app):
+    from core.i18n import lazy_gettext
+
+    with app.test_request_context("/"):
+        html = str(form_html.options([("a&b", 'Say "hi" <b>'), (2, lazy_gettext("Name")), ("", "All")], "2"))
+    assert html == ('<option value="a&amp;b">Say &#34;hi&#34; &lt;b&gt;</option><option value="2" selected>Name</option>'
+                    '<option value="">All</option>')
+    assert 'value="" selected' in str(form_html.options([("x", "X"), ("", "All")], None))
+
+
+def test_the_case_list_filters_keep_what_was_chosen(app, client, make_user):
+    from tests.conftest import login
+
+    login(client, make_user("coordinator"))
+    page = client.get("/interventions/?region=africa&status=closed&verification=verified&action_type=press_release"
+                      "&sort=country&violation=torture").get_data(as_text=True)
+    for name, value in (("region", "africa"), ("status", "closed"), ("verification", "verified"),
+                        ("action", "press_release"), ("sort", "country"), ("violation", "torture")):
+        select = page[page.index(f'id="f-{name}"'):]
+        select = select[:select.index("</select>")]
+        assert f'value="{value}" selected' in select and select.count(" selected") == 1, name

@@ -52,8 +52,9 @@ def index():
     pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS)
     pagination.items = _case_rows(pagination.items)
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
-                           country_options=pages.country_options, regions=REGIONS, violations=_violations(),
-                           officers=_staff(), action_types=ACTION_TYPES, export_form=ConfirmForm())
+                           country_options=pages.country_options, regions=REGIONS,
+                           violations=[(term.key, term.label) for term in _violations()], officers=_staff(),
+                           action_types=ACTION_TYPES, export_form=ConfirmForm())
 
 
 # What a row of the list shows, read as plain rows (descriptions and sources stay unread).
