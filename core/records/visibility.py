@@ -8,12 +8,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, delete, select, true
+from sqlalchemy import Select, bindparam, delete, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..permissions import ADMIN
+from ..statements import built_once
 from .models import Assignment
 
 
@@ -87,8 +88,13 @@ def can_see(record: Any, user: Any) -> bool:
 
 
 def assignee_ids(record: Any) -> set[int]:
-    return set(db.session.scalars(select(Assignment.user_id).where(
-        Assignment.record_type == record.__record_type__, Assignment.record_id == record.id)))
+    return set(db.session.scalars(_assignees_statement(), {"type": record.__record_type__, "id": record.id}))
+
+
+@built_once
+def _assignees_statement() -> Select:
+    return select(Assignment.user_id).where(Assignment.record_type == bindparam("type"),
+                                            Assignment.record_id == bindparam("id"))
 
 
 def set_assignees(record: Any, user_ids: set[int]) -> set[int]:
@@ -111,7 +117,14 @@ def visible_records(records: Iterable[Any], user: Any) -> list[Any]:
     restricted = [record.id for record in records if record.confidentiality == RESTRICTED]
     if not restricted or is_admin(user):
         return records
-    allowed = set(db.session.scalars(select(Assignment.record_id).where(
-        Assignment.record_type == records[0].__record_type__, Assignment.user_id == user.id,
-        Assignment.record_id.in_(restricted))))
+    allowed = set(db.session.scalars(_assigned_among_statement(), {
+        "type": records[0].__record_type__, "user_id": user.id, "ids": restricted}))
     return [record for record in records if record.confidentiality != RESTRICTED or record.id in allowed]
+
+
+@built_once
+def _assigned_among_statement() -> Select:
+    """Which of some records (``ids``) a user is assigned to."""
+    return select(Assignment.record_id).where(Assignment.record_type == bindparam("type"),
+                                              Assignment.user_id == bindparam("user_id"),
+                                              Assignment.record_id.in_(bindparam("ids", expanding=True)))
