@@ -46,8 +46,18 @@ class CappedPagination(SelectPagination):
                     select.with_only_columns(*columns, maintain_column_froms=True))), params).all()
             return list(session.scalars(self._derived("page", lambda: _page_of(select.options(*options))), params)
                         .unique())
-        page_ids = self._derived("ids", lambda: _page_of(select.with_only_columns(entity.id, maintain_column_froms=True)))
-        ids = list(read_rows(page_ids, params).scalars())
+        if self._query_args["deferred"]:
+            # Sorted matches: every match is read to sort them anyway, so the ids up to the count's cap come in the
+            # same statement as the page's, and the count is theirs (no second search for a count).
+            capped_ids = self._derived("capped ids", lambda: select.with_only_columns(
+                entity.id, maintain_column_froms=True).limit(sa.bindparam("count_cap")))
+            counted = list(read_rows(capped_ids, {**params, "count_cap": self._count_cap() + 1}).scalars())
+            self._counted = len(counted)
+            ids = counted[self._query_offset:self._query_offset + self.per_page]
+        else:
+            page_ids = self._derived("ids", lambda: _page_of(select.with_only_columns(entity.id,
+                                                                                     maintain_column_froms=True)))
+            ids = list(read_rows(page_ids, params).scalars())
         if not ids:
             return []
         among_ids = entity.id.in_(sa.bindparam("page_ids", expanding=True))
@@ -59,8 +69,15 @@ class CappedPagination(SelectPagination):
         rows = {row.id: row for row in by_id}
         return [rows[id_] for id_ in ids if id_ in rows]
 
+    def _count_cap(self) -> int:
+        return (self.page + PAGES_AHEAD) * self.per_page
+
     def _query_count(self) -> int:
-        cap = (self.page + PAGES_AHEAD) * self.per_page
+        cap = self._count_cap()
+        counted = getattr(self, "_counted", None)
+        if counted is not None:  # the deferred ids, read up to the cap with the page
+            self.capped = counted > cap
+            return min(counted, cap)
         select = self._query_args["select"]
 
         def count() -> Any:
@@ -106,7 +123,8 @@ def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple 
     page is read as plain rows of these columns rather than records: a list showing a few columns of 25
     records reads them five times faster. ``deferred``: read the page's ids apart from its rows
     even on the first pages, for a select whose matches are sorted rather than read in an index's order (a
-    name search): narrow ids sort faster than whole rows."""
+    name search, a full-text search): narrow ids sort faster than whole rows, and the ids up to the count's cap
+    are read at once, counting them without a second search."""
     shape, params = (select.shape, select.params) if isinstance(select, Bound) else (None, {})
     statement = select.statement if isinstance(select, Bound) else select
     return CappedPagination(select=statement, options=options, columns=columns, shape=shape, params=params,

@@ -49,7 +49,9 @@ def visible_case(case_id: int) -> Case:
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS)
+    # a full-text search finds its matches before they are ordered: read their ids first (core.pagination)
+    pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS,
+                          deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS,
