@@ -57,7 +57,7 @@ class WorkflowError(Exception):
 
 # --- Lists ---------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class CaseFilters:
     q: str = ""
     country: str = ""

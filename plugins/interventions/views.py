@@ -14,6 +14,7 @@ from core import jobs
 from core.audit.capture import record_view
 from core.extensions import db
 from core.forms import ConfirmForm
+from core.fragments import fragment, inputs_of
 from core.i18n import gettext as _
 from core.models import User, utcnow
 from core.pagination import paginate
@@ -53,10 +54,14 @@ def index():
     pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS,
                           deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
+    filter_form = fragment("interventions/_filters.html", FILTER_CONSTANTS, filters=filters,
+                           violations=tuple((term.key, term.label) for term in _violations()),
+                           officers=inputs_of(_staff()))
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
-                           country_options=pages.country_options, regions=REGIONS,
-                           violations=[(term.key, term.label) for term in _violations()], officers=_staff(),
-                           action_types=ACTION_TYPES, export_form=ConfirmForm())
+                           filter_form=filter_form, export_form=ConfirmForm())
+
+
+FILTER_CONSTANTS = {"country_options": pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES}
 
 
 # What a row of the list shows, read as plain rows (descriptions and sources stay unread).
