@@ -26,7 +26,7 @@ from ..navigation import safe_next
 from ..permissions import can
 from ..statements import built_once, read_rows
 from . import services
-from .countries import country_name, region_label
+from .countries import REGIONS, country_name, region_label
 from .forms import RevealForm
 from .matching import name_key, similar_records
 from .models import Assignment, Country
@@ -92,6 +92,10 @@ def country_options(selected: str = "") -> Markup:
     if not selected or not selected.isalpha():
         return cache[locale]
     return Markup(str(cache[locale]).replace(f'value="{selected}">', f'value="{selected}" selected>', 1))
+
+
+# What the record lists' filter forms (core.fragments) use besides their inputs.
+FILTER_CONSTANTS = {"country_options": country_options, "regions": REGIONS}
 
 
 def prepare_common_fields(form: Any, record: Any | None) -> None:

@@ -5,10 +5,10 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..forms import ConfirmForm
+from ..fragments import fragment
 from ..pagination import paginate
 from ..permissions import can, permission_required
 from . import pages, services
-from .countries import REGIONS
 from .forms import PartnerForm, RevealForm
 from .models import Partner
 from .personal import has_personal_details, record_reveal
@@ -29,10 +29,10 @@ def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     pagination = paginate(services.partners_statement(current_user, filters), deferred=bool(filters.q),
                           columns=LIST_COLUMNS)
-    networks = services.partner_networks(current_user)
+    filter_form = fragment("core/partners/_filters.html", pages.FILTER_CONSTANTS, filters=filters,
+                           networks=tuple(services.partner_networks(current_user)))
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries_by_id(), country_options=pages.country_options, regions=REGIONS,
-                           networks=networks, export_form=ConfirmForm())
+                           countries=pages.countries_by_id(), filter_form=filter_form, export_form=ConfirmForm())
 
 
 # What a row of the list shows, read as plain rows; countries are named from their per-language list.

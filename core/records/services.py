@@ -26,7 +26,7 @@ SORTS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class DefenderFilters:
     q: str = ""
     country: str = ""
@@ -36,7 +36,7 @@ class DefenderFilters:
     sort: str = "name"
 
 
-@dataclass
+@dataclass(frozen=True)
 class PartnerFilters:
     q: str = ""
     country: str = ""

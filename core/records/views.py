@@ -12,12 +12,12 @@ from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..fragments import fragment
 from ..i18n import gettext as _
 from ..models import utcnow
 from ..pagination import paginate
 from ..permissions import can, permission_required
 from . import pages, services
-from .countries import REGIONS
 from .forms import DefenderForm, RevealForm
 from .models import Defender, Term
 from .personal import has_personal_details, record_reveal
@@ -44,9 +44,9 @@ def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     pagination = paginate(services.defenders_statement(current_user, filters), deferred=bool(filters.q),
                           columns=LIST_COLUMNS)
+    filter_form = fragment("core/defenders/_filters.html", pages.FILTER_CONSTANTS, filters=filters)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries_by_id(), country_options=pages.country_options, regions=REGIONS,
-                           export_form=ConfirmForm())
+                           countries=pages.countries_by_id(), filter_form=filter_form, export_form=ConfirmForm())
 
 
 # What a row of the list shows, read as plain rows; countries are named from their per-language list.
