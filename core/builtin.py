@@ -118,6 +118,7 @@ def init_templates(app: Flask) -> None:
     from .forms import ConfirmForm, LanguageForm
 
     app.jinja_env.globals["options"] = form_html.options
+    app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor
     def layout_context():
         nav = gather.nav_items(current_user) if current_user.is_authenticated else []
@@ -130,7 +131,6 @@ def init_templates(app: Flask) -> None:
             "logout_form": ConfirmForm(formdata=None),
             "current_locale": str(get_locale()),
             "role_label": role_label,
-            "job_status": lambda status: JOB_STATUS.get(status, status),
             "plugin_status": lambda status: PLUGIN_STATUS.get(status, status),
             "now": utcnow(),
             "unread_notifications": _unread(current_user),

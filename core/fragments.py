@@ -1,37 +1,84 @@
-"""Parts of a page rendered once per language and inputs, then reused: a list's filter form, the same for
-everyone who filters the same way, took a fifth of the list page's time to render.
+"""Parts of a page rendered once per language, time zone and inputs, then reused: a list's filter form (the
+same for everyone who filters the same way) and each dashboard panel (the same for everyone who sees the same
+rows) took a fifth of their page's time to render.
 
-A fragment is rendered from its template with its inputs alone: no context processor runs, so it cannot show
-the user, their permissions, a CSRF token or the time, and what depends on the data (the choices of a select)
-must be among its inputs, read on each request. Nothing stale can therefore be shown, and nothing of one user
-to another.
+A fragment is rendered from its template and its inputs alone, and its inputs are its cache key. No context
+processor runs, and the request, session, user, permissions and CSRF token are hidden from it (using one is an
+error), so it cannot show one user's things to another; what depends on the data is among its inputs, read on
+each request, so nothing stale is shown.
 """
 from __future__ import annotations
 
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Hashable
 
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
+from flask_babel.speaklater import LazyString
+from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
+from sqlalchemy.engine import Row
 
 MAX_FRAGMENTS = 1024  # per application; the cache is emptied when full (words typed in filters vary without end)
+HIDDEN = ("request", "session", "g", "config", "current_user", "can", "csrf_token")
+_PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
+
+
+class NotPlain(TypeError):
+    """An input that cannot be part of a cache key (a database record, a form)."""
 
 
 def fragment(template_name: str, constants: dict[str, Any] | None = None, **inputs: Hashable) -> Markup:
-    """``template_name`` rendered with ``inputs`` (strings, numbers, tuples, frozen dataclasses) and
-    ``constants`` (the same for the whole process: label dictionaries, helper functions), remembered per
-    language and inputs."""
+    """``template_name`` rendered with ``inputs`` (strings, numbers, dates, tuples, rows, frozen dataclasses)
+    and ``constants`` (the same for the whole process: label dictionaries, helper functions), remembered per
+    language, time zone and inputs."""
+    return rendered(template_name, frozen(inputs), {**(constants or {}), **inputs})
+
+
+def rendered(template_name: str, key: Hashable, values: dict[str, Any]) -> Markup:
+    """``template_name`` rendered with ``values``, remembered under ``key`` (which must say everything of
+    ``values`` that the rendering shows: :func:`frozen` of them)."""
     cache: dict[tuple, Markup] = current_app.extensions.setdefault("observatory.fragments", {})
-    key = (template_name, str(get_locale() or "en"), tuple(sorted(inputs.items())))
-    html = cache.get(key)
+    full_key = (template_name, str(get_locale() or "en"), str(get_timezone()), key)
+    html = cache.get(full_key)
     if html is None:
         if len(cache) >= MAX_FRAGMENTS:
             cache.clear()
-        template = current_app.jinja_env.get_template(template_name)
-        html = cache[key] = Markup(template.render(**(constants or {}), **inputs))
+        environment = _environment()
+        hidden = {name: environment.undefined(name=name, hint=f"a fragment cannot use {name}") for name in HIDDEN}
+        html = cache[full_key] = Markup(environment.get_template(template_name).render(**hidden, **values))
     return html
 
 
+def frozen(value: Any) -> Hashable:
+    """``value`` as a cache key: plain values as they are, labels in the current language, collections as
+    tuples; :class:`NotPlain` for anything else (a record may change without its key changing)."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, Row):
+        return ("row", value._fields, tuple(frozen(item) for item in value))
+    if isinstance(value, (list, tuple)):
+        return (getattr(value, "_fields", None), tuple(frozen(item) for item in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(key), frozen(item)) for key, item in value.items())))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:
+        return (type(value).__qualname__, tuple(frozen(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    raise NotPlain(type(value).__name__)
+
+
 def inputs_of(value: Any) -> tuple:
-    """A list of rows or choices as a hashable input."""
+    """A list of rows or choices as an input."""
     return tuple(tuple(item) for item in value)
+
+
+def _environment() -> Environment:
+    """The application's templates, with an undefined name an error rather than an empty string."""
+    environment = current_app.extensions.get("observatory.fragment_environment")
+    if environment is None:
+        environment = current_app.extensions["observatory.fragment_environment"] = \
+            current_app.jinja_env.overlay(undefined=StrictUndefined)
+    return environment

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
 from core import fragments
 from core.extensions import db
@@ -12,24 +12,47 @@ from .conftest import login, post_form
 
 
 @pytest.fixture
-def probe(app, monkeypatch):
-    """A fragment template, and the list of its renderings."""
-    app.jinja_env.loader = ChoiceLoader([DictLoader({"probe.html": "{{ _('Filter') }}: {{ word }}"}), app.jinja_env.loader])
+def probe(app):
+    """A fragment template; its renderings are counted by the ``count`` constant it calls."""
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"probe.html": "{{ count() }}{{ _('Filter') }}: {{ word }}"}),
+                                         app.jinja_env.loader])
     renders = []
-    original = app.jinja_env.get_template
-    monkeypatch.setattr(app.jinja_env, "get_template",
-                        lambda name, *args, **kwargs: renders.append(name) or original(name, *args, **kwargs))
-    return renders
+    return renders, {"count": lambda: renders.append(1) or ""}
 
 
 def test_a_fragment_is_rendered_once_per_language_and_inputs(app, probe):
+    renders, constants = probe
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
-        assert fragments.fragment("probe.html", word="<a>") == "Filtrer: &lt;a&gt;"
-        assert fragments.fragment("probe.html", word="<a>") == "Filtrer: &lt;a&gt;"
-        assert fragments.fragment("probe.html", word="b") == "Filtrer: b"
+        assert fragments.fragment("probe.html", constants, word="<a>") == "Filtrer: &lt;a&gt;"
+        assert fragments.fragment("probe.html", constants, word="<a>") == "Filtrer: &lt;a&gt;"
+        assert fragments.fragment("probe.html", constants, word="b") == "Filtrer: b"
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        assert fragments.fragment("probe.html", word="b") == "Filter: b"
-    assert len(probe) == 3
+        assert fragments.fragment("probe.html", constants, word="b") == "Filter: b"
+    assert len(renders) == 3
+
+
+def test_a_fragment_cannot_use_the_user_nor_a_missing_name(app):
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"nosy.html": "{{ current_user.name }}", "asks.html":
+                                                     "{{ request.args }}", "sloppy.html": "{{ missing }}"}),
+                                         app.jinja_env.loader])
+    with app.test_request_context("/"):
+        for name in ("nosy.html", "asks.html", "sloppy.html"):
+            with pytest.raises(UndefinedError):
+                fragments.fragment(name)
+
+
+def test_only_plain_values_make_a_key(app):
+    from datetime import date
+
+    from core.contributions import DatedItem
+    from core.i18n import lazy_gettext
+
+    item = DatedItem(date(2026, 1, 2), lazy_gettext("Filter"), "hearing")
+    with app.test_request_context("/"):
+        assert fragments.frozen({"items": [item], "n": 1}) == fragments.frozen({"n": 1, "items": (item,)})
+        assert fragments.frozen([item]) != fragments.frozen([DatedItem(date(2026, 1, 3), "Filter", "hearing")])
+        with pytest.raises(fragments.NotPlain):
+            fragments.frozen({"record": object()})
 
 
 def test_the_case_filters_follow_language_inputs_and_data(app, client, make_user):
@@ -58,5 +81,45 @@ def test_the_cache_is_bounded(app, probe, monkeypatch):
     monkeypatch.setattr(fragments, "MAX_FRAGMENTS", 3)
     with app.test_request_context("/"):
         for word in "abcdefg":
-            assert fragments.fragment("probe.html", word=word) == f"Filter: {word}"
+            assert fragments.fragment("probe.html", probe[1], word=word) == f"Filter: {word}"
             assert len(app.extensions["observatory.fragments"]) <= 3
+
+
+def test_every_dashboard_panel_is_a_fragment_that_follows_the_data_and_the_user(app, make_user):
+    from plugins.interventions.models import Case
+
+    from .plugins.interventions.helpers import add_case
+
+    officer, other = make_user("case_officer", name="Officer One"), make_user("case_officer", name="Officer Two")
+    add_case(app, officer, title="Arrest of a journalist")
+    add_case(app, officer, title="Secret detention file", confidentiality="restricted", assignees=(officer.id,))
+    admin_client, officer_client, other_client = app.test_client(), app.test_client(), app.test_client()
+    login(admin_client, make_user("admin", totp=True))
+    login(officer_client, officer)
+    login(other_client, other)
+
+    page = admin_client.get("/").get_data(as_text=True)
+    cached = {key[0] for key in app.extensions["observatory.fragments"]}
+    shown = {widget.template for widget in _widgets_of(app, admin_client)}
+    assert len(shown) >= 6 and shown <= cached, (shown, cached)
+    assert "Arrest of a journalist" in page
+
+    assert "Secret detention file" in officer_client.get("/").get_data(as_text=True)
+    assert "Secret detention file" not in other_client.get("/").get_data(as_text=True)
+    add_case(app, officer, title="Travel ban on a lawyer")
+    assert "Travel ban on a lawyer" in other_client.get("/").get_data(as_text=True)  # nothing stale
+    with app.app_context():
+        assert db.session.query(Case).count() == 3
+
+
+def _widgets_of(app, client):
+    """The widgets the dashboard gathered for the client's last request's user."""
+    from flask_login import login_user
+
+    from core import gather
+    from core.models import User
+
+    with app.test_request_context("/"):
+        admin = db.session.scalar(db.select(User).where(User.email.like("%admin%")).order_by(User.id.desc()))
+        login_user(admin)
+        return gather.dashboard_widgets(admin)

@@ -11,9 +11,12 @@ from flask import (
     session,
 )
 from flask_login import current_user
+from jinja2 import UndefinedError
+from markupsafe import Markup
 from sqlalchemy import text
 
-from .. import gather
+from .. import fragments, gather
+from ..contributions import Widget
 from ..extensions import db
 from ..forms import LanguageForm, SearchForm
 from ..navigation import safe_next
@@ -25,7 +28,17 @@ blueprint = Blueprint("core", __name__)
 @blueprint.route("/")
 @login_only
 def dashboard():
-    return render_template("core/dashboard.html", widgets=gather.dashboard_widgets(current_user))
+    panels = [(widget, _panel(widget)) for widget in gather.dashboard_widgets(current_user)]
+    return render_template("core/dashboard.html", panels=panels)
+
+
+def _panel(widget: Widget) -> Markup:
+    """A widget's panel: a fragment (core.fragments) when its context holds plain values, as the core's and our
+    plugins' do; otherwise, or when its template uses the page's context (the user...), rendered with it."""
+    try:
+        return fragments.rendered(widget.template, fragments.frozen(widget.context), {"context": widget.context})
+    except (fragments.NotPlain, UndefinedError):
+        return Markup(render_template(widget.template, context=widget.context))
 
 
 @blueprint.route("/search")
