@@ -15,6 +15,7 @@ from .extensions import db
 from .hookspecs import hookimpl
 from .i18n import lazy_gettext as _l
 from .models import Job, User, utcnow
+from .navigation import id_url
 from .permissions import ADMIN, CASE_OFFICER, COORDINATOR, READ_ONLY, can, role_label
 from .statements import built_once, read_rows
 
@@ -118,6 +119,7 @@ def init_templates(app: Flask) -> None:
     from .forms import ConfirmForm, LanguageForm
 
     app.jinja_env.globals["options"] = form_html.options
+    app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor
     def layout_context():

@@ -190,7 +190,9 @@ def observatory_dashboard_widgets(user):
     """Called when ``user`` opens the dashboard; returns :class:`~core.contributions.Widget` panels.
 
     Widgets the user lacks the ``permission`` for are dropped by the core. Keep each widget
-    to a constant number of queries.
+    to a constant number of queries. A context of plain values (rows, tuples, dates, frozen dataclasses) lets
+    the core render the panel once per language and content and reuse it (``core.fragments``); its template
+    then sees only ``context``, never the user or the request.
 
     Example::
 

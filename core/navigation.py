@@ -1,6 +1,7 @@
-"""Helpers shared by core views: safe redirects and pagination arguments."""
+"""Helpers shared by core views: safe redirects, pagination arguments, addresses of many records."""
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
@@ -23,3 +24,14 @@ def page_argument() -> int:
 
 def page_size() -> int:
     return current_app.config["PAGE_SIZE"]
+
+
+ID_MARKER = 1_987_654_321  # a valid <int:...> value that no address contains otherwise
+
+
+def id_url(endpoint: str, argument: str) -> Callable[[int], str]:
+    """``url_for(endpoint, **{argument: id})`` for the many ids of a list: the address is built once around a
+    marker and each id put in its place (an integer needs no quoting), sparing Werkzeug's URL building for
+    each row (4 µs a link; a list page has 25, the global search some 40)."""
+    head, tail = url_for(endpoint, **{argument: ID_MARKER}).split(str(ID_MARKER))
+    return lambda record_id: f"{head}{int(record_id)}{tail}"

@@ -10,6 +10,7 @@ from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
+from ..navigation import id_url
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
 from ..statements import built_once, read_rows
 from .countries import REGIONS, country_name
@@ -94,13 +95,14 @@ def observatory_search(query, user, limit):
     postgresql = db.engine.dialect.name == "postgresql"
     rows = read_rows(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
                               {**words, **viewer(user), "limit": limit})  # two parameters per word
+    show = {kind: id_url(f"{SEARCHED[kind].endpoint}.show", SEARCHED[kind].key) for kind in kinds}
+    more = {kind: url_for(f"{SEARCHED[kind].endpoint}.index", q=query, sort="-updated") for kind in kinds}
     hits = []
     for row in rows:
         searched = SEARCHED[row.kind]
-        hits.append(SearchHit(row.name, url_for(f"{searched.endpoint}.show", **{searched.key: row.id}), searched.label,
+        hits.append(SearchHit(row.name, show[row.kind](row.id), searched.label,
                               country_name(row.alpha2) if row.alpha2 else "", searched.permission,
-                              row.confidentiality, score=searched.score,
-                              more_url=url_for(f"{searched.endpoint}.index", q=query, sort="-updated")))
+                              row.confidentiality, score=searched.score, more_url=more[row.kind]))
     return hits
 
 

@@ -25,6 +25,7 @@ from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
+from core.navigation import id_url
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
@@ -211,10 +212,11 @@ def observatory_search(query, user, limit):
         postgresql = db.engine.dialect.name == "postgresql"
         rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
                                   {**words, **viewer(user), "limit": limit})
-        hits += [SearchHit(row.title, url_for("advocacy.show", action_id=row.id), _l("Advocacy action"),
+        show, more = id_url("advocacy.show", "action_id"), url_for("advocacy.index", q=query)
+        hits += [SearchHit(row.title, show(row.id), _l("Advocacy action"),
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
                            services.VIEW, row.confidentiality, score=1.1,
-                           more_url=url_for("advocacy.index", q=query)) for row in rows]
+                           more_url=more) for row in rows]
     text = query.strip().lower()
     if len(text) >= 3:
         pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"  # the text, literally

@@ -12,6 +12,7 @@ from core.contributions import DatedItem, NavItem, Permission, RecordType, Searc
 from core.hookspecs import hookimpl
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
+from core.navigation import id_url
 from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, Term
 from core.records.tokens import prefix_matches_to_bind, prefix_params
@@ -163,7 +164,8 @@ def observatory_search(query, user, limit):
         return []
     rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2),
                               {**words, **viewer(user), "limit": limit})
-    return [SearchHit(_l("Grant request #%(number)d", number=row.id), url_for("assistance.show", request_id=row.id),
+    show = id_url("assistance.show", "request_id")
+    return [SearchHit(_l("Grant request #%(number)d", number=row.id), show(row.id),
                       _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
 
 

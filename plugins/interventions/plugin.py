@@ -21,6 +21,7 @@ from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
+from core.navigation import id_url
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Country
@@ -172,10 +173,11 @@ def observatory_search(query, user, limit):
         return []
     rows = read_rows(_search_statement(is_admin(user), postgresql),
                               {"match": expression, **viewer(user), "limit": limit})
-    return [SearchHit(row.title, url_for("interventions.show", case_id=row.id), _l("Intervention case"),
+    show, more = id_url("interventions.show", "case_id"), url_for("interventions.index", q=query)
+    return [SearchHit(row.title, show(row.id), _l("Intervention case"),
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
                       if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5,
-                      more_url=url_for("interventions.index", q=query)) for row in rows]
+                      more_url=more) for row in rows]
 
 
 @built_once

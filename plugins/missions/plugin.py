@@ -24,6 +24,7 @@ from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
+from core.navigation import id_url
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Term
@@ -212,9 +213,10 @@ def observatory_search(query, user, limit):
     rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
                               {**words, **viewer(user), "limit": limit})
     language = str(get_locale() or "en")
-    return [SearchHit(row.title, url_for("missions.show", mission_id=row.id), _l("Mission"),
+    show, more = id_url("missions.show", "mission_id"), url_for("missions.index", q=query)
+    return [SearchHit(row.title, show(row.id), _l("Mission"),
                       getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
-                      score=1.2, more_url=url_for("missions.index", q=query)) for row in rows]
+                      score=1.2, more_url=more) for row in rows]
 
 
 @built_once
