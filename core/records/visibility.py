@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..permissions import ADMIN
-from ..statements import built_once
+from ..statements import built_once, read_rows
 from .models import Assignment
 
 
@@ -117,8 +117,8 @@ def visible_records(records: Iterable[Any], user: Any) -> list[Any]:
     restricted = [record.id for record in records if record.confidentiality == RESTRICTED]
     if not restricted or is_admin(user):
         return records
-    allowed = set(db.session.scalars(_assigned_among_statement(), {
-        "type": records[0].__record_type__, "user_id": user.id, "ids": restricted}))
+    allowed = set(read_rows(_assigned_among_statement(), {
+        "type": records[0].__record_type__, "user_id": user.id, "ids": restricted}).scalars())
     return [record for record in records if record.confidentiality != RESTRICTED or record.id in allowed]
 
 

@@ -24,7 +24,7 @@ from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
 from core.records.services import DefenderFilters, defenders_query
 from core.records.visibility import assignee_ids, can_see, visible, visible_records
-from core.statements import built_once, fill_collection
+from core.statements import built_once, fill_collection, read_rows
 
 from . import services, timeline
 from .forms import (
@@ -113,7 +113,7 @@ def _violations() -> list[TermChoice]:
     """(id, key, label in the user's language) of the active violation terms, in order."""
     language = str(get_locale() or "en")
     return [TermChoice(row.id, row.key, getattr(row, f"label_{language}", None) or row.label_en)
-            for row in db.session.execute(_violations_statement())]
+            for row in read_rows(_violations_statement(), {})]
 
 
 @built_once
@@ -124,7 +124,7 @@ def _violations_statement() -> Select:
 
 def _staff() -> list:
     """(id, name) rows of active staff, for choices: no need to load their roles."""
-    return db.session.execute(_staff_statement()).all()
+    return read_rows(_staff_statement(), {}).all()
 
 
 @built_once
