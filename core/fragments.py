@@ -22,7 +22,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Row
 
 MAX_FRAGMENTS = 1024  # per application; the cache is emptied when full (words typed in filters vary without end)
-HIDDEN = ("request", "session", "g", "config", "current_user", "can", "csrf_token")
+HIDDEN = ("request", "session", "g", "config", "current_user", "can", "csrf_token", "get_flashed_messages")
 _PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
 
 
