@@ -11,6 +11,8 @@ from flask import Flask, Request, current_app, g, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
@@ -111,6 +113,18 @@ def install_template_gettext(app: Flask) -> None:
         npgettext=lambda context, singular, plural, n: current_translations().unpgettext(context, singular, plural, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
+
+
+@pass_context
+def template_gettext(context: Context, string: str, **variables: Any) -> str:
+    """Templates' ``_()``: what Jinja's new-style ``gettext`` does (the message as markup when escaping, then
+    formatted with the variables, which are escaped) in one call instead of three: 5 µs a message, and a
+    page shows fifty."""
+    translated = current_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables if variables or "%" in translated else translated
 
 
 @cache

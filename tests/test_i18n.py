@@ -194,3 +194,27 @@ def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
         with flask_babel.force_locale("fr"):
             assert i18n.gettext("Save") == "Enregistrer"
         assert i18n.gettext("Save") == "Save"
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es"])
+def test_template_messages_say_what_jinja_new_style_gettext_says(app, locale):
+    """Templates' ``_()`` (core.i18n.template_gettext, one call) escapes and formats as Jinja's own new-style
+    gettext does: the message as markup, its variables escaped, ``%%`` read as ``%``."""
+    from flask import render_template_string
+    from jinja2.ext import _make_new_gettext
+
+    from core import i18n
+
+    templates = ["{{ _('Save') }}", "{{ _('Case: %(title)s', title=title) }}", "{{ _('100%% sure') }}",
+                 "{% autoescape false %}{{ _('Case: %(title)s', title=title) }}{% endautoescape %}",
+                 "{{ _('publish as “%(name)s”', name=title) }}"]
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        ours = [render_template_string(t, title="<b>A & B</b>") for t in templates]
+        jinja_own = _make_new_gettext(lambda string: i18n.current_translations().ugettext(string))
+        app.jinja_env.globals.update(_=jinja_own, gettext=jinja_own)
+        try:
+            theirs = [render_template_string(t, title="<b>A & B</b>") for t in templates]
+        finally:
+            i18n.install_template_gettext(app)
+    assert ours == theirs
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in ours[1] and "100% sure" == ours[2]
