@@ -276,9 +276,14 @@ def rate(client, path: str, seconds: float) -> float:
     return count / (time.perf_counter() - started)
 
 
-def compare(client, path: str, seconds: float, rounds: int = 5) -> tuple[float, float]:
+WARM_UP = 20  # requests before measuring: a page's first ones build its statements and fill its caches
+
+
+def compare(client, path: str, seconds: float, rounds: int = 7) -> tuple[float, float]:
     """(requests per second, ratio to the bare page), both medians over rounds that alternate the
     page with the bare page, so that a slower moment of a shared machine weighs on both alike."""
+    for _ in range(WARM_UP):
+        client.get(path)
     rates, ratios = [], []
     for _ in range(rounds):
         bare = rate(client, BARE, seconds / rounds / 2)

@@ -24,7 +24,7 @@ def _pager(page: str) -> list[tuple[str, str]]:
             for href, label in re.findall(r'<a class="page-link" href="([^"]+)"[^>]*>(.*?)</a>', nav)]
 
 
-@pytest.mark.parametrize("filters", ["q=kaya&region=africa", "region=africa"])  # ids read first, or page and count
+@pytest.mark.parametrize("filters", ["q=kaya&region=africa&sort=name", "region=africa"])  # ids read first, or not
 def test_the_count_stops_three_pages_ahead_and_paging_goes_on(make_app, make_user, filters):
     """With words, the matches' ids are read up to the count's cap with the page; without, page and count apart."""
     app = make_app(PAGE_SIZE=2)
@@ -103,3 +103,28 @@ def test_the_risk_index_matches_the_sort_expression(app):
             assert db.session.scalar(select(text("name")).select_from(text("sqlite_master")).where(
                 text("name = 'ix_core_defenders_risk_name_id'")))
     assert Defender.RISK_LEVELS[-1] in RISK_RANK_SQL
+
+
+def test_a_word_search_lists_the_newest_first_unless_asked_otherwise(app, client, make_user):
+    """Words find their matches by id, so the newest registered come first by default (sorting a common
+    name's thousand matches by name would read each of them); the form shows the order used."""
+    login(client, make_user("readonly"))
+    for name in ("Amina Zulu", "Amina Abara", "Amina Musa"):
+        add_defender(app, name)
+    add_partner(app, "Amina Alliance")
+    add_partner(app, "Amina Network")
+
+    def names(page: str) -> list[str]:
+        return re.findall(r'<td><a href="/(?:defenders|partners)/\d+">([^<]+)</a>', page)
+
+    searched = client.get("/defenders/?q=amina").get_data(as_text=True)
+    assert names(searched) == ["Amina Musa", "Amina Abara", "Amina Zulu"]
+    assert '<option value="-created" selected>Newest first</option>' in searched
+    by_name = client.get("/defenders/?q=amina&sort=name").get_data(as_text=True)
+    assert names(by_name) == ["Amina Abara", "Amina Musa", "Amina Zulu"]
+    assert '<option value="name" selected>Name</option>' in by_name
+    unsearched = client.get("/defenders/").get_data(as_text=True)
+    assert '<option value="name" selected>Name</option>' in unsearched
+    assert names(client.get("/partners/?q=amina").get_data(as_text=True)) == ["Amina Network", "Amina Alliance"]
+    assert names(client.get("/partners/?q=amina&sort=name").get_data(as_text=True)) == ["Amina Alliance",
+                                                                                       "Amina Network"]

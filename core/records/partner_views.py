@@ -1,6 +1,8 @@
 """Partner organisation pages: list, create and edit (with the duplicate warning), file, reveal contacts."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -27,6 +29,7 @@ def _form(partner: Partner | None) -> PartnerForm:
 @permission_required(VIEW)
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
+    filters = replace(filters, sort=services.effective_sort(filters, services.PARTNER_SORTS))
     pagination = paginate(services.partners_statement(current_user, filters), deferred=bool(filters.q),
                           columns=LIST_COLUMNS)
     filter_form = fragment("core/partners/_filters.html", pages.FILTER_CONSTANTS, filters=filters,

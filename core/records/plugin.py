@@ -96,7 +96,7 @@ def observatory_search(query, user, limit):
     rows = read_rows(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
                               {**words, **viewer(user), "limit": limit})  # two parameters per word
     show = {kind: id_url(f"{SEARCHED[kind].endpoint}.show", SEARCHED[kind].key) for kind in kinds}
-    more = {kind: url_for(f"{SEARCHED[kind].endpoint}.index", q=query, sort="-updated") for kind in kinds}
+    more = {kind: url_for(f"{SEARCHED[kind].endpoint}.index", q=query) for kind in kinds}
     hits = []
     for row in rows:
         searched = SEARCHED[row.kind]

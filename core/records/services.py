@@ -23,6 +23,7 @@ SORTS = {
     "-updated": (Defender.updated_at.desc(), Defender.id.desc()),
     "-risk": (risk_rank(Defender.risk_level), Defender.name, Defender.id),
     "country": (Defender.country_id, Defender.name, Defender.id),
+    "-created": (Defender.id.desc(),),
 }
 
 
@@ -50,14 +51,24 @@ PARTNER_SORTS = {
     "name": (Partner.name, Partner.id),
     "-updated": (Partner.updated_at.desc(), Partner.id.desc()),
     "country": (Partner.country_id, Partner.name, Partner.id),
+    "-created": (Partner.id.desc(),),
 }
+
+
+def effective_sort(filters: DefenderFilters | PartnerFilters, sorts: dict) -> str:
+    """The sort asked for, or the default: by name, or newest registered first when searching by words. Words
+    find their matches by id, in that order; sorting a common name's thousand matches by name would read each
+    of them (0.9 ms at 100,000 records against 0.15)."""
+    if filters.sort in sorts:
+        return filters.sort
+    return "-created" if filters.q.strip() else "name"
 
 
 def defenders_statement(user: Any, filters: DefenderFilters) -> Bound:
     """The defenders ``user`` may see, filtered and sorted in the database: a statement built once per shape
     of the filters, with this request's values."""
     common, shape = _common(user, filters)
-    sort = filters.sort if filters.sort in SORTS else "name"
+    sort = effective_sort(filters, SORTS)
     return Bound(_defenders_statement(*shape, bool(filters.risk), sort), {**common, "risk": filters.risk},
                  ("defenders", *shape, bool(filters.risk), sort))
 
@@ -68,7 +79,7 @@ def defenders_query(user: Any, filters: DefenderFilters) -> Select:
 
 def partners_statement(user: Any, filters: PartnerFilters) -> Bound:
     common, shape = _common(user, filters)
-    sort = filters.sort if filters.sort in PARTNER_SORTS else "name"
+    sort = effective_sort(filters, PARTNER_SORTS)
     return Bound(_partners_statement(*shape, bool(filters.network), sort), {**common, "network": filters.network},
                  ("partners", *shape, bool(filters.network), sort))
 

@@ -2,6 +2,8 @@
 its timeline, and revealing personal details."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
@@ -42,6 +44,7 @@ def _form(defender: Defender | None) -> DefenderForm:
 @permission_required(VIEW)
 def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
+    filters = replace(filters, sort=services.effective_sort(filters, services.SORTS))
     pagination = paginate(services.defenders_statement(current_user, filters), deferred=bool(filters.q),
                           columns=LIST_COLUMNS)
     filter_form = fragment("core/defenders/_filters.html", pages.FILTER_CONSTANTS, filters=filters)
