@@ -76,8 +76,8 @@ def inputs_of(value: Any) -> tuple:
 
 
 def _environment() -> Environment:
-    """The application's templates, with an undefined name an error rather than an empty string. Its own
-    template cache: an overlay would otherwise start with the application's compiled templates, lenient."""
+    """The application's templates, with an undefined name an error rather than an empty string (compiled
+    apart from the pages' own, in a cache of its own)."""
     environment = current_app.extensions.get("observatory.fragment_environment")
     if environment is None:
         environment = current_app.extensions["observatory.fragment_environment"] = \
