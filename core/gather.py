@@ -16,7 +16,7 @@ from .contributions import (
     TimelineEntry,
     Widget,
 )
-from .permissions import ADMIN, can
+from .permissions import ADMIN, can, the_user
 from .plugins import DISABLED, FAILED, host
 
 T = TypeVar("T")
@@ -61,16 +61,19 @@ def _moment(value: date | datetime) -> datetime:
 
 
 def nav_items(user: Any) -> list[NavItem]:
+    user = the_user(user)  # the hooks read it many times
     items = [i for i in host().collect("observatory_nav_items") if isinstance(i, NavItem)]
     return sorted(_visible(items, user), key=lambda item: (item.order, str(item.label)))
 
 
 def dashboard_widgets(user: Any) -> list[Widget]:
+    user = the_user(user)  # the hooks read it many times
     items = [i for i in host().collect("observatory_dashboard_widgets", user=user) if isinstance(i, Widget)]
     return sorted(_visible(items, user), key=lambda item: (item.order, str(item.title)))
 
 
 def search(query: str, user: Any) -> list[SearchHit]:
+    user = the_user(user)  # the hooks read it many times
     hits = host().collect("observatory_search", query=query, user=user, limit=SEARCH_LIMIT_PER_PLUGIN)
     hits = [h for h in hits if isinstance(h, SearchHit)]
     return sorted(_visible(hits, user), key=lambda hit: (-hit.score, str(hit.title)))
@@ -89,12 +92,14 @@ def more_results(hits: list[SearchHit]) -> list[tuple[Any, str]]:
 
 
 def defender_timeline(defender_id: int, user: Any) -> list[TimelineEntry]:
+    user = the_user(user)  # the hooks read it many times
     entries = host().collect("observatory_defender_timeline", defender_id=defender_id, user=user)
     entries = [e for e in entries if isinstance(e, TimelineEntry)]
     return sorted(_visible(entries, user), key=lambda entry: _moment(entry.when), reverse=True)
 
 
 def deadlines(start: date, end: date, user: Any) -> list[DatedItem]:
+    user = the_user(user)  # the hooks read it many times
     items = host().collect("observatory_deadlines", start=start, end=end, user=user)
     items = [i for i in items if isinstance(i, DatedItem) and start <= _moment(i.when).date() <= end]
     return sorted(_visible(items, user), key=lambda item: _moment(item.when))

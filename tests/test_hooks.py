@@ -8,6 +8,7 @@ from flask_login import login_user
 
 from core import gather
 from core.extensions import db
+from core.hookspecs import hookimpl
 from core.models import User
 from core.plugins import host
 
@@ -238,3 +239,29 @@ def test_hook_observatory_demo_data(sample_app):
 def test_deadline_dates_compare_as_utc_days(as_user):
     with as_user("readonly") as user:
         assert [i.title for i in gather.deadlines(date(2027, 5, 1), date(2027, 5, 1), user)] == ["Too late"]
+
+
+def test_hooks_receive_the_user_not_the_login_proxy(as_user):
+    """The views pass Flask-Login's ``current_user``; every use of that proxy looks the user up again, so the
+    gathering hands the plugins the user object itself."""
+    from flask_login import current_user
+
+    from core.permissions import the_user
+
+    seen = []
+
+    class Spy:
+        @staticmethod
+        @hookimpl
+        def observatory_search(query, user, limit):
+            seen.append(type(user))
+            return []
+
+    with as_user("case_officer") as user:
+        assert the_user(current_user) is user and the_user() is user and the_user(user) is user
+        host().pm.register(Spy, name="spy")
+        try:
+            gather.search("kiev", current_user)
+        finally:
+            host().pm.unregister(name="spy")
+    assert seen == [User]
