@@ -110,15 +110,16 @@ def set_assignees(record: Any, user_ids: set[int]) -> set[int]:
     return user_ids - current
 
 
-def visible_records(records: Iterable[Any], user: Any) -> list[Any]:
+def visible_records(records: Iterable[Any], user: Any, record_type: str | None = None) -> list[Any]:
     """The ``records`` (of one type, already loaded) that ``user`` may see, in their order: what a page lists
-    of the records linked to the one it shows. Asks the database only when some of them are restricted."""
+    of the records linked to the one it shows. Asks the database only when some of them are restricted.
+    Rows (with ``id`` and ``confidentiality``) need their ``record_type``; records carry it."""
     records = list(records)
     restricted = [record.id for record in records if record.confidentiality == RESTRICTED]
     if not restricted or is_admin(user):
         return records
     allowed = set(read_rows(_assigned_among_statement(), {
-        "type": records[0].__record_type__, "user_id": user.id, "ids": restricted}).scalars())
+        "type": record_type or records[0].__record_type__, "user_id": user.id, "ids": restricted}).scalars())
     return [record for record in records if record.confidentiality != RESTRICTED or record.id in allowed]
 
 

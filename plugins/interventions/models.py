@@ -7,6 +7,7 @@ three languages and go through draft → in review → approved → published.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -124,6 +125,13 @@ class Case(db.Model):
         if self.obs_number is None:
             return None
         return reference_code(self.country.alpha3, self.country_number, self.first_issued, self.obs_number)
+
+
+def languages_with_text(action: Any) -> list[str]:
+    """The languages in which ``action`` (an :class:`Action` or a row of its ``title_*`` and ``body_*``) has a title
+    and a text."""
+    return [lang for lang in LANGUAGES if getattr(action, f"title_{lang}").strip()
+            and getattr(action, f"body_{lang}").strip()]
 
 
 def reference_code(alpha3: str, country_number: int, first_issued: str, obs_number: int) -> str:
@@ -260,7 +268,7 @@ class Action(db.Model):
 
     def languages(self) -> list[str]:
         """The languages in which the action has a title and a text."""
-        return [lang for lang in LANGUAGES if self.title(lang).strip() and getattr(self, f"body_{lang}").strip()]
+        return languages_with_text(self)
 
     def texts(self) -> list[str]:
         return [getattr(self, f"{part}_{lang}") for part in ("title", "body", "requested") for lang in LANGUAGES]

@@ -10,6 +10,7 @@ from flask import url_for
 
 from core.i18n import lazy_gettext as _l
 
+from .case_file import ActionRow
 from .forms import ACTION_TYPES, OUTCOMES, RESPONSES
 from .models import Action, Case
 
@@ -26,7 +27,7 @@ def _sort_key(event: Event) -> datetime:
     return when.replace(tzinfo=None) if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
 
 
-def case_timeline(case: Case, shown: dict[str, set[int]]) -> list[Event]:
+def case_timeline(case: Case, actions: list[ActionRow], shown: dict[str, set[int]]) -> list[Event]:
     """Newest first; defenders and partners are named only when their ids are in ``shown`` (those the user
     may see)."""
     events = [Event(case.received_at, _l("Report received"))]
@@ -37,19 +38,18 @@ def case_timeline(case: Case, shown: dict[str, set[int]]) -> list[Event]:
         label = {Case.VERIFIED: _l("Verified"), Case.NOT_CONFIRMED: _l("Not confirmed"),
                  Case.OVERRIDDEN: _l("Publication allowed without verification")}[case.verification]
         events.append(Event(case.verified_on, label))
-    for action in case.actions:
+    for action in actions:
         url = url_for("interventions.action", action_id=action.id)
         kind = ACTION_TYPES[action.type]
         events.append(Event(action.created_at, _l("%(kind)s drafted", kind=kind), url))
         if action.status == Action.PUBLISHED and action.published_at:
             events.append(Event(action.published_at, _l("%(kind)s published: %(code)s", kind=kind,
                                                          code=action.reference or "—"), url))
-        for response in action.responses:
-            events.append(Event(response.received_on, _l("Response of the authorities: %(kind)s",
-                                                         kind=RESPONSES[response.kind]), url))
-        for correction in action.corrections:
-            events.append(Event(correction.at, _l("Published text corrected: %(reason)s", reason=correction.reason),
+        for received_on, response in action.responses:
+            events.append(Event(received_on, _l("Response of the authorities: %(kind)s", kind=RESPONSES[response]),
                                 url))
+        for at, reason in action.corrections:
+            events.append(Event(at, _l("Published text corrected: %(reason)s", reason=reason), url))
     for outcome in case.outcomes:
         who = f" ({outcome.defender.name})" if outcome.defender and outcome.defender_id in shown["defenders"] else ""
         events.append(Event(outcome.occurred_on, _l("Outcome: %(kind)s", kind=OUTCOMES[outcome.kind]) + who))

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from core import jobs
@@ -24,9 +24,9 @@ from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
 from core.records.services import DefenderFilters, defenders_query
 from core.records.visibility import assignee_ids, can_see, visible, visible_records
-from core.statements import built_once, fill_collection, read_rows
+from core.statements import built_once, read_rows
 
-from . import services, timeline
+from . import case_file, services, timeline
 from .forms import (
     ACTION_TYPES,
     ANSWERS,
@@ -35,7 +35,7 @@ from .forms import (
     CaseForm,
     LinkDefenderForm,
 )
-from .models import Action, Case, CaseDefender, Consultation, Outcome, case_violations, reference_code
+from .models import Case, CaseDefender, reference_code
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
@@ -197,38 +197,12 @@ def edit(case_id: int):
 @blueprint.route("/<int:case_id>")
 @permission_required(services.VIEW)
 def show(case_id: int):
-    params = {"case_id": case_id}
-    case = db.session.scalar(_case_file_statement(), params)
+    case = case_file.case(case_id)
     if case is None or not can_see(case, current_user):
         abort(404)
     if case.confidentiality == "restricted":
         record_view(Case.__record_type__, case.id, case.title)
-    for attribute, statement in _case_file_collections().items():
-        fill_collection(case, attribute, statement, params)
     return _render_case(case)
-
-
-@built_once
-def _case_file_statement() -> Select:
-    """The case with its many-to-one records and small collections, joined into the case's own query."""
-    return select(Case).where(Case.id == bindparam("case_id")).options(
-        joinedload(Case.country), joinedload(Case.source_partner), joinedload(Case.verified_by),
-        joinedload(Case.perpetrators), joinedload(Case.consultations).joinedload(Consultation.partner),
-        joinedload(Case.outcomes).joinedload(Outcome.defender), joinedload(Case.events))
-
-
-@built_once
-def _case_file_collections() -> dict:
-    """The case's larger collections, each read in a statement of its own: joined to the case they would
-    multiply its rows, and a many-to-many joined would make SQLite read the whole link table."""
-    return {
-        Case.violations: select(Term).join(case_violations, case_violations.c.term_id == Term.id)
-        .where(case_violations.c.case_id == bindparam("case_id")).order_by(Term.position),
-        Case.actions: select(Action).where(Action.case_id == bindparam("case_id")).order_by(Action.id)
-        .options(joinedload(Action.responses), joinedload(Action.corrections)),
-        Case.defenders: select(Defender).join(CaseDefender, CaseDefender.defender_id == Defender.id)
-        .where(CaseDefender.case_id == bindparam("case_id")).order_by(Defender.name),
-    }
 
 
 def _render_case(case: Case):
@@ -236,14 +210,16 @@ def _render_case(case: Case):
     can_edit = can(services.EDIT)
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
-    defenders = visible_records(case.defenders, current_user)
+    defenders = visible_records(case_file.defenders(case.id), current_user, Defender.__record_type__)
     partners = [c.partner for c in case.consultations] + ([case.source_partner] if case.source_partner else [])
     shown = {"defenders": {d.id for d in defenders},
              "partners": {p.id for p in visible_records(partners, current_user)}}
+    actions = case_file.actions(case.id)
     return render_template(
         "interventions/show.html", case=case, can_edit=can_edit, defenders=defenders, shown=shown,
+        violations=case_file.violations(case.id), actions=actions,
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
-        overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case, shown),
+        overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case, actions, shown),
         # the CSRF token of the page's small buttons (link, remove)
         action_form=ConfirmForm(formdata=None) if can_edit else None,
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,

@@ -41,6 +41,7 @@ def test_responses_and_impact_of_a_published_action(app, client, make_user):
     assert 'id="impact">Negative<' in page
     case_page = client.get(f"/interventions/{case_id}").get_data(as_text=True)
     assert "Response of the authorities: Denial or counter-accusation" in case_page
+    assert "<td>EN</td>" in case_page  # the languages the action is written in
 
 
 def test_outcomes_and_closing_with_a_reason(app, client, make_user):
@@ -101,6 +102,8 @@ def test_a_published_text_changes_only_through_a_logged_correction(app, client, 
             AuditEntry.record_type == "case_action", AuditEntry.action == "update").order_by(AuditEntry.id.desc()))
     page = client.get(f"/interventions/actions/{action_id}").get_data(as_text=True)
     assert "Wrong date of arrest" in page and "4 May" in page
+    case_page = html.unescape(boss.get(f"/interventions/{case_id}").get_data(as_text=True))
+    assert "Published text corrected: Wrong date of arrest" in case_page
 
 
 def test_each_step_of_a_case_has_its_own_page_reached_from_the_case(app, client, make_user):
