@@ -100,10 +100,9 @@ def observatory_search(query, user, limit):
         .order_by(User.name)
         .limit(limit)
     )
-    return [
-        SearchHit(u.name, url_for("admin.user_edit", user_id=u.id), _l("User account"), u.email, "core.users.manage")
-        for u in users
-    ]
+    kind = str(_l("User account"))
+    return [SearchHit(u.name, url_for("admin.user_edit", user_id=u.id), kind, u.email, "core.users.manage")
+            for u in users]
 
 
 @hookimpl

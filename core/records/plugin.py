@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from flask import url_for
+from flask_babel import get_locale
 from sqlalchemy import bindparam, literal, select, union_all
 
 from ..contributions import NavItem, Permission, RecordType, SearchHit
@@ -97,11 +98,13 @@ def observatory_search(query, user, limit):
                               {**words, **viewer(user), "limit": limit})  # two parameters per word
     show = {kind: id_url(f"{SEARCHED[kind].endpoint}.show", SEARCHED[kind].key) for kind in kinds}
     more = {kind: url_for(f"{SEARCHED[kind].endpoint}.index", q=query) for kind in kinds}
+    labels = {kind: str(SEARCHED[kind].label) for kind in kinds}  # translated once, not per hit
+    language = str(get_locale() or "en")
     hits = []
     for row in rows:
         searched = SEARCHED[row.kind]
-        hits.append(SearchHit(row.name, show[row.kind](row.id), searched.label,
-                              country_name(row.alpha2) if row.alpha2 else "", searched.permission,
+        hits.append(SearchHit(row.name, show[row.kind](row.id), labels[row.kind],
+                              country_name(row.alpha2, language) if row.alpha2 else "", searched.permission,
                               row.confidentiality, score=searched.score, more_url=more[row.kind]))
     return hits
 

@@ -23,6 +23,7 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.navigation import id_url
@@ -212,8 +213,8 @@ def observatory_search(query, user, limit):
         postgresql = db.engine.dialect.name == "postgresql"
         rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
                                   {**words, **viewer(user), "limit": limit})
-        show, more = id_url("advocacy.show", "action_id"), url_for("advocacy.index", q=query)
-        hits += [SearchHit(row.title, show(row.id), _l("Advocacy action"),
+        show, more, kind = id_url("advocacy.show", "action_id"), url_for("advocacy.index", q=query), _("Advocacy action")
+        hits += [SearchHit(row.title, show(row.id), kind,
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
                            services.VIEW, row.confidentiality, score=1.1,
                            more_url=more) for row in rows]
@@ -222,8 +223,9 @@ def observatory_search(query, user, limit):
         pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"  # the text, literally
         language = str(get_locale() or "en")
         rows = read_rows(_mechanisms_statement(), {"pattern": pattern, "limit": limit})
+        kind = _("Mechanism")
         hits += [SearchHit(getattr(row, f"name_{language}", None) or row.name_en,
-                           url_for("advocacy.mechanism", mechanism_id=row.id), _l("Mechanism"),
+                           url_for("advocacy.mechanism", mechanism_id=row.id), kind,
                            services.SYSTEM_LABELS.get(row.system, row.system), services.VIEW, PUBLIC, score=1.0)
                  for row in rows]
     return hits

@@ -10,6 +10,7 @@ from sqlalchemy import Date, Select, bindparam, select, union
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
 from core.hookspecs import hookimpl
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.navigation import id_url
@@ -164,9 +165,9 @@ def observatory_search(query, user, limit):
         return []
     rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2),
                               {**words, **viewer(user), "limit": limit})
-    show = id_url("assistance.show", "request_id")
-    return [SearchHit(_l("Grant request #%(number)d", number=row.id), show(row.id),
-                      _l("Grant request"), row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
+    show, kind = id_url("assistance.show", "request_id"), _("Grant request")
+    return [SearchHit(_("Grant request #%(number)d", number=row.id), show(row.id),
+                      kind, row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
 
 
 @built_once

@@ -19,6 +19,7 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.navigation import id_url
@@ -173,8 +174,9 @@ def observatory_search(query, user, limit):
         return []
     rows = read_rows(_search_statement(is_admin(user), postgresql),
                               {"match": expression, **viewer(user), "limit": limit})
-    show, more = id_url("interventions.show", "case_id"), url_for("interventions.index", q=query)
-    return [SearchHit(row.title, show(row.id), _l("Intervention case"),
+    show, more, kind = id_url("interventions.show", "case_id"), url_for("interventions.index", q=query), \
+        _("Intervention case")
+    return [SearchHit(row.title, show(row.id), kind,
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
                       if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5,
                       more_url=more) for row in rows]

@@ -22,6 +22,7 @@ from core.contributions import (
 )
 from core.extensions import db
 from core.hookspecs import hookimpl
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.navigation import id_url
@@ -213,8 +214,8 @@ def observatory_search(query, user, limit):
     rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
                               {**words, **viewer(user), "limit": limit})
     language = str(get_locale() or "en")
-    show, more = id_url("missions.show", "mission_id"), url_for("missions.index", q=query)
-    return [SearchHit(row.title, show(row.id), _l("Mission"),
+    show, more, kind = id_url("missions.show", "mission_id"), url_for("missions.index", q=query), _("Mission")
+    return [SearchHit(row.title, show(row.id), kind,
                       getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
                       score=1.2, more_url=more) for row in rows]
 

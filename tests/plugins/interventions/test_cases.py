@@ -202,6 +202,58 @@ def test_full_text_search_across_languages_and_accents_respects_confidentiality(
     assert client.get("/interventions/?q=%22%2A%28OR").status_code == 200  # FTS syntax characters are ignored
 
 
+def test_every_word_is_a_prefix_of_its_terms_whatever_their_number(app, client, make_user):
+    """On SQLite a word is spelled out as the terms it begins, or asked as a prefix query when it begins more
+    than MAX_TERMS; the results are those of a prefix search either way."""
+    from plugins.interventions import search
+
+    from .helpers import add_action
+
+    officer = make_user("case_officer")
+    detained = add_case(app, officer, title="Lawyer detained in Izmir")
+    detention = add_case(app, officer, title="Pre-trial detention of a journalist")
+    add_case(app, officer, title="Travel ban on a lawyer")
+    login(client, officer)
+
+    def found(query, *cases):
+        page = client.get(f"/interventions/?q={query}").get_data(as_text=True)
+        return {case_id for case_id in cases if f"/interventions/{case_id}\"" in page}
+
+    assert found("det", detained, detention) == {detained, detention}
+    assert found("detent", detained, detention) == {detention}
+    assert found("det lawyer", detained, detention) == {detained}
+    assert found("detx", detained, detention) == set()
+    many = add_case(app, officer, title="Many words")
+    add_action(app, many, officer, status="draft",
+               body_en=" ".join(f"detx{number}" for number in range(search.MAX_TERMS + 1)))
+    assert found("det", detained, detention, many) == {detained, detention, many}
+    assert found("detx", detained, detention, many) == {many}
+    assert found("detx7", detained, detention, many) == {many}
+
+
+def test_the_vocabulary_holds_every_term_of_the_full_text_index(app, make_user):
+    """The vocabulary is filled by our own tokenising: it must hold every term FTS5 itself indexed."""
+    from sqlalchemy import text
+
+    from plugins.interventions.search import TERMS_TABLE
+
+    from .helpers import add_action
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return  # PostgreSQL's index answers prefixes itself
+    officer = make_user("case_officer")
+    case_id = add_case(app, officer, title="Détention d'une avocate à Diyarbakır (2026) — l'appel n°3")
+    add_action(app, case_id, officer, title_es="Detención arbitraria", body_es="¿Dónde está? 北京 Ελλάδα O'Brien_x 1/2")
+    with app.app_context():
+        db.session.execute(text("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, interventions_fts, 'row')"))
+        indexed = set(db.session.scalars(text("SELECT term FROM temp.vocabulary")))
+        known = set(db.session.scalars(text(f"SELECT term FROM {TERMS_TABLE}")))
+        db.session.execute(text("DROP TABLE temp.vocabulary"))
+    assert {"detention", "diyarbakir", "2026", "beijing", "ellada", "brien", "x"} <= indexed
+    assert indexed <= known
+
+
 def test_case_list_export_follows_filters_and_visibility_without_sources(app, make_user):
     import csv
     import io
