@@ -126,7 +126,10 @@ def load(app, scale: int) -> tuple[User, int, int | None, int | None, str, int |
 
 
 RAW_FULL_TEXT = {
-    "sqlite": "SELECT rowid FROM interventions_fts WHERE interventions_fts MATCH '\"detention\"*'",
+    # the query the page runs: on SQLite, the word spelled out as the indexed terms it begins
+    "sqlite": "SELECT rowid FROM interventions_fts WHERE interventions_fts MATCH ("
+              "SELECT '(' || group_concat('\"' || term || '\"', ' OR ') || ')' FROM interventions_fts_terms "
+              "WHERE term >= 'detention' AND term < 'detention' || char(127))",
     "postgresql": "SELECT case_id FROM interventions_search_documents "
                   "WHERE vector @@ to_tsquery('simple', 'detention:*')",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, Hashable
 
 from flask import current_app
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Row
 MAX_FRAGMENTS = 1024  # per application; the cache is emptied when full (words typed in filters vary without end)
 HIDDEN = ("request", "session", "g", "config", "current_user", "can", "csrf_token", "get_flashed_messages")
 _PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 class NotPlain(TypeError):
@@ -55,19 +57,37 @@ def rendered(template_name: str, key: Hashable, values: dict[str, Any]) -> Marku
 def frozen(value: Any) -> Hashable:
     """``value`` as a cache key: plain values as they are, labels in the current language, collections as
     tuples; :class:`NotPlain` for anything else (a record may change without its key changing)."""
-    if isinstance(value, _PLAIN):
+    if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
         return value
     if isinstance(value, LazyString):
         return str(value)
     if isinstance(value, Row):
-        return ("row", value._fields, tuple(frozen(item) for item in value))
+        return ("row", value._fields, _frozen_items(value))
     if isinstance(value, (list, tuple)):
-        return (getattr(value, "_fields", None), tuple(frozen(item) for item in value))
+        return (getattr(value, "_fields", None), _frozen_items(value))
     if isinstance(value, dict):
         return ("dict", tuple(sorted((str(key), frozen(item)) for key, item in value.items())))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:
-        return (type(value).__qualname__, tuple(frozen(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    names = _frozen_dataclass_fields(type(value))
+    if names is not None:
+        return (type(value).__qualname__, tuple(frozen(getattr(value, name)) for name in names))
     raise NotPlain(type(value).__name__)
+
+
+def _frozen_items(values: Any) -> tuple:
+    """The items of a row or a list as a key; most are plain values, kept as they are without a call each."""
+    items = tuple(values)
+    for item in items:
+        if type(item) not in _PLAIN_TYPES:
+            return tuple(map(frozen, items))
+    return items
+
+
+@cache
+def _frozen_dataclass_fields(kind: type) -> tuple[str, ...] | None:
+    """The field names of a frozen dataclass (whose instances cannot change under their key), else ``None``."""
+    if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return tuple(field.name for field in dataclasses.fields(kind))
+    return None
 
 
 def inputs_of(value: Any) -> tuple:

@@ -135,13 +135,14 @@ def observatory_deadlines(start, end, user):
     query."""
     if not can(services.VIEW, user):
         return []
-    items = []
+    items, action_url, mechanism_url = [], id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism",
+                                                                                          "mechanism_id")
     for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
-                                   url_for("advocacy.show", action_id=row.id), services.VIEW, row.confidentiality))
+                                   action_url(row.id), services.VIEW, row.confidentiality))
             continue
-        url = url_for("advocacy.mechanism", mechanism_id=row.id)
+        url = mechanism_url(row.id)
         if row.kind == MechanismSession.DEADLINE:
             items.append(DatedItem(row.day, _l("Deadline, %(body)s: %(title)s", body=row.abbreviation,
                                                title=row.title), "mechanism_deadline", url, services.VIEW, PUBLIC))
@@ -174,9 +175,9 @@ def observatory_defender_timeline(defender_id, user):
     """The actions concerning the defender (when sent, or drafted) and the answers to them, in one query."""
     if not can(services.VIEW, user):
         return []
-    entries, seen = [], set()
+    entries, seen, show = [], set(), id_url("advocacy.show", "action_id")
     for row in read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id}):
-        url = url_for("advocacy.show", action_id=row.id)
+        url = show(row.id)
         if row.id not in seen:
             seen.add(row.id)
             body = row.abbreviation or row.name_en

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import Date, Select, bindparam, select, union
 
@@ -117,10 +117,10 @@ def observatory_defender_timeline(defender_id, user):
         return []
     rows = read_rows(_timeline_statement(is_admin(user), services.sees_submitted(user)),
                               {**viewer(user), "defender_id": defender_id})
-    language, entries, seen = str(get_locale() or "en"), [], set()
+    language, entries, seen, show = str(get_locale() or "en"), [], set(), id_url("assistance.show", "request_id")
     for row in rows:
         kind = getattr(row, f"label_{language}", None) or row.label_en
-        url = url_for("assistance.show", request_id=row.id)
+        url = show(row.id)
         if row.id not in seen:
             seen.add(row.id)
             entries.append(TimelineEntry(row.created_at, "grant_request", _l(
@@ -152,8 +152,9 @@ def observatory_deadlines(start, end, user):
         return []
     rows = read_rows(_deadlines_statement(is_admin(user), services.sees_submitted(user)),
                               {**viewer(user), "start": start, "end": end})
+    show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
-                      "grant_report", url_for("assistance.show", request_id=row.id), services.VIEW,
+                      "grant_report", show(row.id), services.VIEW,
                       row.confidentiality) for row in rows]
 
 

@@ -141,16 +141,17 @@ def observatory_defender_timeline(defender_id, user):
         return []
     rows = read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
     entries, seen = [], set()
+    case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
     for row in rows:
         if row.id not in seen:
             seen.add(row.id)
             entries.append(TimelineEntry(row.received_at, "case", _l("Case registered: %(title)s", title=row.title),
-                                         url_for("interventions.show", case_id=row.id), row.confidentiality,
+                                         case_url(row.id), row.confidentiality,
                                          services.VIEW))
         if row.action_id is not None and row.published_at is not None:
             entries.append(TimelineEntry(row.published_at, "action", _l(
                 "%(kind)s published: %(code)s", kind=ACTION_TYPES[row.type], code=row.reference or "—"),
-                url_for("interventions.action", action_id=row.action_id), row.confidentiality, services.VIEW))
+                action_url(row.action_id), row.confidentiality, services.VIEW))
     return entries
 
 

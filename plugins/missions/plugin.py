@@ -144,13 +144,13 @@ def observatory_deadlines(start, end, user):
     carry their level, so calendar feeds show them as bare "confidential" entries."""
     if not can(services.VIEW, user):
         return []
-    items = []
+    items, trial_url, mission_url = [], id_url("missions.trial", "mission_id"), id_url("missions.show", "mission_id")
     for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
-                                   url_for("missions.trial", mission_id=row.id), services.VIEW, row.confidentiality))
+                                   trial_url(row.id), services.VIEW, row.confidentiality))
             continue
-        url = url_for("missions.show", mission_id=row.id)
+        url = mission_url(row.id)
         if row.day and start <= row.day <= end:
             items.append(DatedItem(row.day, _l("Mission begins: %(title)s", title=row.title), "mission",
                                    url, services.VIEW, row.confidentiality))
@@ -181,9 +181,9 @@ def observatory_defender_timeline(defender_id, user):
     if not can(services.VIEW, user):
         return []
     rows = read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
-    entries = []
+    entries, show, report = [], id_url("missions.show", "mission_id"), id_url("missions.report", "mission_id")
     for row in rows:
-        url = url_for("missions.show", mission_id=row.id)
+        url = show(row.id)
         label = _l("Trial observed: %(title)s", title=row.title) if row.on_trial \
             else _l("Mission: %(title)s", title=row.title)
         entries.append(TimelineEntry(row.start_date or row.created_at, "mission", label, url, row.confidentiality,
@@ -191,7 +191,7 @@ def observatory_defender_timeline(defender_id, user):
         if row.report_published_on and row.status in (Mission.PUBLISHED, Mission.CLOSED):
             entries.append(TimelineEntry(row.report_published_on, "mission_report",
                                          _l("Mission report published: %(title)s", title=row.title),
-                                         url_for("missions.report", mission_id=row.id), row.confidentiality,
+                                         report(row.id), row.confidentiality,
                                          services.VIEW))
     return entries
 
