@@ -35,6 +35,8 @@ case_violations = Table(
     db.metadata,
     Column("case_id", ForeignKey("interventions_cases.id", ondelete="CASCADE"), primary_key=True),
     Column("term_id", ForeignKey("core_terms.id", ondelete="RESTRICT"), primary_key=True),
+    # the cases of one violation, newest first: what the case list filtered by a violation reads
+    Index("ix_interventions_case_violations_term_case", "term_id", "case_id"),
 )
 
 

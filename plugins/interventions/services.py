@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Row, Select, bindparam, exists, func, select
+from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, select
 
 from core.contributions import RESTRICTED
 from core.extensions import db
@@ -109,10 +109,9 @@ def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, coun
                      status: bool, verification: bool, violation: bool, action_type: bool, year: bool,
                      officer: bool, level: bool, restricted: bool) -> Select:
     query = select(Case).where(visible_to_viewer(Case, admin))
+    order = SORTS[sort]
     if words:
         query = search.restrict_to_matches_to_bind(query, sort == "-created", postgresql)
-    elif sort == "-created":
-        query = query.order_by(*SORTS[sort])
     if country:
         query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == bindparam("country"))
                             .scalar_subquery())
@@ -123,11 +122,18 @@ def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, coun
     if verification:
         query = query.where(Case.verification == bindparam("verification"))
     if violation:
-        # The term's id found once, then one index seek per case (its link to the violation), rather than
-        # reading each case's violations and their terms.
+        # The term's id found once. Newest first, the violation's cases drive, read newest first from their
+        # index (term, case): the page stops after its rows. Otherwise one index seek per case (its link to
+        # the violation), rather than reading each case's violations and their terms.
         term = select(Term.id).where(Term.vocabulary == VIOLATIONS, Term.key == bindparam("violation")) \
             .scalar_subquery()
-        query = query.where(exists().where(case_violations.c.case_id == Case.id, case_violations.c.term_id == term))
+        if sort == "-created" and not words:
+            query = query.join(case_violations, and_(case_violations.c.case_id == Case.id,
+                                                     case_violations.c.term_id == term))
+            order = (case_violations.c.case_id.desc(),)  # the same order as Case.id, the index's own
+        else:
+            query = query.where(exists().where(case_violations.c.case_id == Case.id,
+                                               case_violations.c.term_id == term))
     if action_type:
         query = query.where(Case.actions.any(Action.type == bindparam("action_type")))
     if year:
@@ -138,7 +144,7 @@ def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, coun
             Assignment.record_type == Case.__record_type__, Assignment.user_id == bindparam("officer"))))
     if level:
         query = query.where(at_level_to_viewer(Case, admin, restricted))
-    return query if sort == "-created" else query.order_by(*SORTS[sort])
+    return query if words and sort == "-created" else query.order_by(*order)
 
 
 def awaiting_verification(user: Any, limit: int = 5) -> list[Row]:

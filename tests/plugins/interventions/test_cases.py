@@ -179,6 +179,38 @@ def test_lists_filter_in_the_database_and_keep_their_query_count(app, client, ma
     assert len(few) == len(many) <= 10
 
 
+def test_violation_filter_lists_the_cases_of_that_violation_newest_first_in_every_sort(app, client, make_user):
+    from plugins.interventions.models import case_violations
+
+    officer = make_user("case_officer")
+    login(client, officer)
+    ids = [add_case(app, officer, title=f"Case {number}", country=["TUR", "COL"][number % 2]) for number in range(7)]
+    with app.app_context():
+        torture, detention = (db.session.scalar(select(Term.id).where(Term.vocabulary == "violations",
+                                                                       Term.key == key))
+                              for key in ("torture", "arbitrary_detention"))
+        db.session.execute(case_violations.insert(), [
+            {"case_id": case_id, "term_id": torture if number % 3 == 0 else detention}
+            for number, case_id in enumerate(ids)] + [{"case_id": ids[1], "term_id": torture}])
+        db.session.commit()
+
+    def listed(query):
+        page = client.get(f"/interventions/?{query}").get_data(as_text=True)
+        return [case_id for case_id in sorted(ids, key=lambda case_id: page.find(f"/interventions/{case_id}\""))
+                if f"/interventions/{case_id}\"" in page]
+
+    tortured = [ids[6], ids[3], ids[1], ids[0]]  # newest first
+    assert listed("violation=torture") == tortured
+    assert listed("violation=torture&region=americas") == [ids[3], ids[1]]
+    assert set(listed("violation=torture&sort=-updated")) == set(tortured)
+    assert set(listed("violation=torture&sort=country")) == set(tortured)
+    assert listed("violation=torture&q=case") == tortured
+    assert listed("violation=arbitrary_detention") == [ids[5], ids[4], ids[2], ids[1]]
+    assert listed("violation=unknown") == []
+    app.config["PAGE_SIZE"] = 3
+    assert listed("violation=torture") == tortured[:3] and listed("violation=torture&page=2") == tortured[3:]
+
+
 def test_full_text_search_across_languages_and_accents_respects_confidentiality(app, client, make_user):
     from .helpers import add_action
 
