@@ -118,6 +118,7 @@ def init_templates(app: Flask) -> None:
     from .forms import ConfirmForm, LanguageForm
 
     app.jinja_env.globals["options"] = form_html.options
+    app.jinja_env.globals["blank_fields"] = form_html.blank_fields
     app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor

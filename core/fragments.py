@@ -39,16 +39,18 @@ def fragment(template_name: str, constants: dict[str, Any] | None = None, **inpu
     return rendered(template_name, frozen(inputs), {**(constants or {}), **inputs})
 
 
-def rendered(template_name: str, key: Hashable, values: dict[str, Any]) -> Markup:
+def rendered(template_name: str, key: Hashable, values: dict[str, Any], strict: bool = True) -> Markup:
     """``template_name`` rendered with ``values``, remembered under ``key`` (which must say everything of
-    ``values`` that the rendering shows: :func:`frozen` of them)."""
+    ``values`` that the rendering shows: :func:`frozen` of them). ``strict=False`` renders with the pages' own
+    environment, for third-party macros that test names they may not be given (Bootstrap's ``render_field``):
+    the hidden names are then merely empty."""
     cache: dict[tuple, Markup] = current_app.extensions.setdefault("observatory.fragments", {})
     full_key = (template_name, str(get_locale() or "en"), str(get_timezone()), key)
     html = cache.get(full_key)
     if html is None:
         if len(cache) >= MAX_FRAGMENTS:
             cache.clear()
-        environment = _environment()
+        environment = _environment() if strict else current_app.jinja_env
         hidden = {name: environment.undefined(name=name, hint=f"a fragment cannot use {name}") for name in HIDDEN}
         html = cache[full_key] = Markup(environment.get_template(template_name).render(**hidden, **values))
     return html

@@ -124,3 +124,30 @@ def _widgets_of(app, client):
         admin = db.session.scalar(db.select(User).where(User.email.like("%admin%")).order_by(User.id.desc()))
         login_user(admin)
         return gather.dashboard_widgets(admin)
+
+
+def test_blank_form_fields_are_rendered_once_per_language_and_anew_with_errors(app):
+    """A record page's upload and reveal forms: Bootstrap's markup, the same for every record, reused; a form
+    that comes back with a mistake shows it."""
+    from flask import render_template_string
+
+    from core.form_html import blank_fields
+    from core.records.forms import RevealForm
+
+    macro = ("{% from 'bootstrap5/form.html' import render_field %}"
+             "{{ render_field(form.reason) }}{{ render_field(form.submit, button_style='outline-danger') }}")
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        form = RevealForm(formdata=None)
+        expected = render_template_string(macro, form=form)
+        assert "Pourquoi" in expected and 'name="csrf_token"' not in expected
+        assert blank_fields(form, "reason", "submit", submit="outline-danger").strip() == expected.strip()
+        cached = len(app.extensions["observatory.fragments"])
+        assert blank_fields(RevealForm(formdata=None), "reason", "submit", submit="outline-danger").strip() \
+            == expected.strip()
+        assert len(app.extensions["observatory.fragments"]) == cached
+    with app.test_request_context("/", method="POST", data={"reason": ""}):
+        failed = RevealForm(meta={"csrf": False})
+        assert not failed.validate()
+        assert "This field is required." in blank_fields(failed, "reason", "submit")
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert "Mostrar" in blank_fields(RevealForm(formdata=None), "reason", "submit", submit="outline-danger")
