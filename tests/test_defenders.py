@@ -262,3 +262,20 @@ def test_global_search_shows_the_newest_matches_and_leads_to_the_rest(app, clien
     assert "12 in all" in client.get(link).get_data(as_text=True)
     few = client.get("/search?q=ozan").get_data(as_text=True)
     assert "Ozan Single" in few and "See them all" not in few
+
+
+def test_global_search_names_each_kind_of_record_in_the_users_language(app, client, make_user):
+    """The hooks translate their labels when they answer, in the language of the request."""
+    from core.models import User
+
+    from .plugins.interventions.helpers import add_case
+
+    officer = make_user("case_officer")
+    with app.app_context():
+        db.session.get(User, officer.id).locale = "fr"
+        db.session.commit()
+    add_defender(app, "Aylin Kaya")
+    add_case(app, officer, title="Kaya arrested in Izmir")
+    login(client, officer)
+    page = html.unescape(client.get("/search?q=kaya").get_data(as_text=True))
+    assert "Défenseur·e" in page and "Cas d'intervention" in page and ">Defender<" not in page
