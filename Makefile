@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PLUGINS := interventions missions assistance advocacy
 LANGUAGES := en fr es
 STAMP := $(VENV)/.installed-stamp
-EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 \
+	--no-location --sort-output \
 	--project=Observatory --copyright-holder=Observatory --msgid-bugs-address=translations@observatory.invalid
 RUN_ENV := OBSERVATORY_ENV=development
 

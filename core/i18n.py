@@ -81,6 +81,18 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    """A message whose English words mean something else elsewhere ("Closed" for a case, and for a grant
+    request in French; "Record" as a noun and as a verb): the plugins' catalogs are merged into one, where a
+    message without its context would get a single translation."""
+    translated = current_translations().upgettext(context, string)
+    return translated % variables if variables else translated
+
+
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
+    return LazyString(pgettext, context, string, **variables)
+
+
 def format_date(value: Any, format: str = "medium") -> str:
     """The ``date`` template filter: Flask-Babel's ``format_date`` without its per-call configuration lookups
     (a moment is shown as its date in the user's time zone)."""

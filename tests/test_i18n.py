@@ -12,7 +12,7 @@ from .conftest import csrf_token, login
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "fr", "es")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -22,13 +22,14 @@ for plugin in ("interventions", "missions", "assistance", "advocacy"):
     CATALOGS[plugin] = (ROOT / "plugins" / plugin / "translations", [ROOT / "plugins" / plugin])
 
 
-def _source_messages(folders: list[Path]) -> set[str]:
+def _source_messages(folders: list[Path]) -> set[tuple[str | None, str]]:
+    """(context, message) of every translatable message in ``folders``."""
     found = set()
     for folder in folders:
-        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        for _filename, _lineno, message, _comments, context in extract_from_dir(
             str(folder), METHOD_MAP, keywords=KEYWORDS
         ):
-            found.add(message[0] if isinstance(message, tuple) else message)
+            found.add((context, message[0] if isinstance(message, tuple) else message))
     return found
 
 
@@ -44,7 +45,7 @@ def test_catalogs_hold_exactly_the_messages_of_the_source(name):
     source = _source_messages(CATALOGS[name][1])
     assert source, f"{name} has no translatable message"
     for language in LANGUAGES:
-        catalog = {entry.msgid for entry in _catalog(name, language) if not entry.obsolete}
+        catalog = {(entry.msgctxt, entry.msgid) for entry in _catalog(name, language) if not entry.obsolete}
         assert source - catalog == set(), f"{name}/{language}: not in the catalog (run make translations-update)"
         assert catalog - source == set(), f"{name}/{language}: stale entries (run make translations-update)"
 
@@ -65,6 +66,19 @@ def test_every_message_is_translated_with_the_same_placeholders(name, language):
         for text in translations:
             assert text.strip(), f"{name}/{language}: untranslated {entry.msgid!r}"
             assert set(PLACEHOLDER.findall(text)) == expected, f"{name}/{language}: placeholders of {entry.msgid!r}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_message_has_one_meaning_across_the_catalogs(language):
+    """The plugins' catalogs are merged into one, where the last one read wins: a message that the core and
+    a plugin (or two plugins) translate differently would show one plugin's words in another's pages ("Record"
+    the noun as "Enregistrer" the verb). Such a message needs a context (``pgettext``), or one translation."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for name in CATALOGS:
+        for entry in (e for e in _catalog(name, language) if not e.obsolete and not e.msgid_plural):
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[name] = entry.msgstr
+    differing = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert differing == {}
 
 
 def test_compiled_catalogs_are_present():
@@ -218,3 +232,15 @@ def test_template_messages_say_what_jinja_new_style_gettext_says(app, locale):
             i18n.install_template_gettext(app)
     assert ours == theirs
     assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in ours[1] and "100% sure" == ours[2]
+
+
+def test_words_with_two_meanings_keep_each_in_the_merged_catalogs(app):
+    """The core's "Record" (a noun) and a plugin's "Record" (a button) no longer overwrite each other."""
+    from core.i18n import gettext, lazy_pgettext, pgettext
+
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert (gettext("Record"), pgettext("verb", "Record")) == ("Fiche", "Enregistrer")
+        assert (gettext("Closed"), pgettext("case", "Closed")) == ("Close", "Clos")
+        assert (gettext("High"), str(lazy_pgettext("priority", "High"))) == ("Élevé", "Haute")
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert (gettext("State"), pgettext("perpetrator", "State")) == ("Estado", "Estatal")

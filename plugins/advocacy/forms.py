@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from core.forms import MultiCheckboxField, required
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _lp
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
 from . import requirements
@@ -38,7 +39,7 @@ ANSWER_KINDS = {
     Answer.NO_RESPONSE: _l("No response"),
 }
 CONSENT_LABELS = {ActionDefender.NOT_ASKED: _l("Not asked yet"), ActionDefender.GIVEN: _l("Consented"),
-                  ActionDefender.REFUSED: _l("Refused")}
+                  ActionDefender.REFUSED: _lp("consent", "Refused")}
 SESSION_KINDS = {MechanismSession.SESSION: _l("Session"), MechanismSession.DEADLINE: _l("Deadline")}
 STATE_LABELS = {"draft": _l("Drafts"), "sent": _l("Sent"), "awaiting": _l("Awaiting a reply"),
                 "overdue": _l("Reply overdue")}

@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from core.forms import MultiCheckboxField, required
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _lp
 from core.money import AmountField
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
@@ -42,7 +43,7 @@ assert set(OUTCOMES) == {Decision.APPROVED, Decision.REJECTED}
 class LineForm(Form):
     """One budget line; a row left empty is ignored."""
 
-    description = StringField(_l("Item"), validators=[Length(max=300)])
+    description = StringField(_lp("budget", "Item"), validators=[Length(max=300)])
     amount = AmountField(_l("Amount"))
     currency = SelectField(_l("Currency"), default="EUR")
     rate = AmountField(_l("Rate"), places=8, integer_digits=7)

@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from core.forms import MultiCheckboxField, required, valid_email
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _lp
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
 from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Outcome, Perpetrator, Response
@@ -29,7 +30,8 @@ SOURCE_KINDS = [("partner", _l("A partner organisation")), ("defender", _l("The 
                 ("relative", _l("A relative")), ("media", _l("The media")), ("other", _l("Other"))]
 RECEIVED_VIA = [("email", _l("Email")), ("phone", _l("Phone")), ("secure_messaging", _l("Secure messaging")),
                 ("in_person", _l("In person")), ("mail", _l("Post")), ("other", _l("Other"))]
-PRIORITIES = [("low", _l("Low")), ("normal", _l("Normal")), ("high", _l("High")), ("urgent", _l("Urgent"))]
+PRIORITIES = [("low", _lp("priority", "Low")), ("normal", _l("Normal")), ("high", _lp("priority", "High")),
+              ("urgent", _l("Urgent"))]
 PERPETRATOR_TYPES = {
     "police": _l("Police"), "military": _l("Armed forces"), "judiciary": _l("Judiciary or prosecution"),
     "intelligence": _l("Intelligence services"), "prison": _l("Prison administration"),

@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import MultiCheckboxField, required
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _lp
 from core.money import AmountField
 from core.records.forms import CONFIDENTIALITY_CHOICES
 
@@ -197,7 +198,7 @@ class FollowUpForm(FlaskForm):
     status = SelectField(_l("Implementation"), choices=list(RECOMMENDATION_STATUSES.items()))
     noted_on = DateField(_l("Date"), validators=[InputRequired(_l("Give the date."))])
     note = TextAreaField(_l("Note"), validators=[Length(max=10000)])
-    submit = SubmitField(_l("Record"))
+    submit = SubmitField(_lp("verb", "Record"))
 
 
 class LinkDefenderForm(FlaskForm):
