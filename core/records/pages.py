@@ -42,12 +42,21 @@ EXPORT_TITLES = {"defender": _l("defenders"), "partner": _l("partner organisatio
 def visible_record(model: Any, record_id: int, *options: Any) -> Any:
     """The record (with its country, or the loader ``options`` given), or 404 for a missing one and for one
     the user may not see (no hint that it exists)."""
-    if not options and hasattr(model, "country"):
-        options = (joinedload(model.country),)
-    record = db.session.get(model, record_id, options=list(options))
+    if options:
+        record = db.session.get(model, record_id, options=list(options))
+    else:
+        record = db.session.scalar(_record_statement(model), {"record_id": record_id})
     if record is None or not can_see(record, current_user):
         abort(404)
     return record
+
+
+@built_once
+def _record_statement(model: Any) -> Select:
+    """A record by id, with its country if it has one: built once per model (``session.get`` builds its
+    statement, and the statement's cache key, anew on every call)."""
+    statement = select(model).where(model.id == bindparam("record_id"))
+    return statement.options(joinedload(model.country)) if hasattr(model, "country") else statement
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from ..contributions import RESTRICTED
 from ..extensions import db
 from ..models import User
 from ..notifications.services import followers_of, notify
-from ..statements import Bound, built_once
+from ..statements import Bound, built_once, read_rows
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url
 from .tokens import index_tokens, prefix_conditions_to_bind, prefix_params
-from .visibility import at_level_to_viewer, can_see, is_admin, set_assignees, viewer, visible, visible_to_viewer
+from .visibility import at_level_to_viewer, can_see, is_admin, set_assignees, viewer, visible_to_viewer
 
 # Each sort matches an index of ``list_indexes`` (models.py); "country" sorts by id, which follows the code.
 SORTS = {
@@ -134,12 +134,17 @@ def _partners_statement(*shape: Any) -> Select:
 def partner_networks(user: Any, limit: int = 200) -> list[str]:
     """The networks of the partners ``user`` may see, in order, read as a loose index scan: a recursive
     query seeks the next network in the index once per network, where DISTINCT would read every partner."""
-    seen = visible(Partner, user)
+    return list(read_rows(_networks_statement(is_admin(user)), {**viewer(user), "limit": limit}).scalars())
+
+
+@built_once
+def _networks_statement(admin: bool) -> Select:
+    seen = visible_to_viewer(Partner, admin)
     steps = select(func.min(Partner.network).label("network")).where(seen, Partner.network > "").cte(
         "networks", recursive=True)
     following = select(func.min(Partner.network)).where(seen, Partner.network > steps.c.network).scalar_subquery()
     steps = steps.union_all(select(following).where(steps.c.network.is_not(None)))
-    return list(db.session.scalars(select(steps.c.network).where(steps.c.network.is_not(None)).limit(limit)))
+    return select(steps.c.network).where(steps.c.network.is_not(None)).limit(bindparam("limit"))
 
 
 def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: Any, commit: bool = True) -> Any:
