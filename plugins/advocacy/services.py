@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, literal, select, union_all
+from sqlalchemy import Select, bindparam, delete, extract, func, literal, select, union_all
 
 from core.attachments.models import Attachment
 from core.extensions import db
@@ -19,6 +19,7 @@ from core.records.models import Assignment, Country
 from core.records.registry import record_url
 from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes
 from core.records.visibility import set_assignees, visible
+from core.statements import built_once, read_rows
 
 from . import requirements
 from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
@@ -62,11 +63,16 @@ def load_catalogue() -> list[str]:
 
 def mechanisms(active_only: bool = True) -> list[Mechanism]:
     """The catalogue in its order, grouped by system (a few dozen rows, read in one query)."""
+    rows = db.session.scalars(_mechanisms_statement(active_only)).all()
+    return sorted(rows, key=lambda m: (SYSTEMS.index(m.system) if m.system in SYSTEMS else len(SYSTEMS)))
+
+
+@built_once
+def _mechanisms_statement(active_only: bool) -> Select:
     query = select(Mechanism)
     if active_only:
         query = query.where(Mechanism.active.is_(True))
-    rows = db.session.scalars(query.order_by(Mechanism.position, Mechanism.id)).all()
-    return sorted(rows, key=lambda m: (SYSTEMS.index(m.system) if m.system in SYSTEMS else len(SYSTEMS)))
+    return query.order_by(Mechanism.position, Mechanism.id)
 
 
 def grouped(rows: list[Mechanism]) -> list[tuple[Any, list[Mechanism]]]:
@@ -127,9 +133,15 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    rows = db.session.execute(select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        Answer.action_id.in_(action_ids), Answer.kind.in_(Answer.OUTCOMES)).order_by(Answer.received_on, Answer.id))
+    rows = read_rows(_latest_outcomes_statement(), {"ids": list(action_ids)})
     return {row.action_id: row for row in rows}
+
+
+@built_once
+def _latest_outcomes_statement() -> Select:
+    return select(Answer.action_id, Answer.kind, Answer.received_on).where(
+        Answer.action_id.in_(bindparam("ids", expanding=True)), Answer.kind.in_(Answer.OUTCOMES)) \
+        .order_by(Answer.received_on, Answer.id)
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:

@@ -23,6 +23,7 @@ from core.records.models import Country, Term
 from core.records.registry import record_url
 from core.records.tokens import index_tokens, matching_word_prefixes
 from core.records.visibility import assignee_ids, is_admin, set_assignees, visible
+from core.statements import built_once
 
 from .models import (
     LANGUAGES,
@@ -88,16 +89,21 @@ def missions_query(user: Any, filters: MissionFilters) -> Select:
 
 
 def mission_types(active_only: bool = True) -> list[Term]:
-    query = select(Term).where(Term.vocabulary == MISSION_TYPES)
-    if active_only:
-        query = query.where(Term.active.is_(True))
-    return list(db.session.scalars(query.order_by(Term.position, Term.key)))
+    return list(db.session.scalars(_terms_statement(MISSION_TYPES, active_only)))
 
 
 def guarantees() -> list[Term]:
     """The fair-trial guarantees of the checklist, in their order."""
-    return list(db.session.scalars(select(Term).where(Term.vocabulary == FAIR_TRIAL, Term.active.is_(True))
-                                   .order_by(Term.position, Term.key)))
+    return list(db.session.scalars(_terms_statement(FAIR_TRIAL, True)))
+
+
+@built_once
+def _terms_statement(vocabulary: str, active_only: bool) -> Select:
+    """A vocabulary's terms in their order (built once: the mission pages read them on every request)."""
+    query = select(Term).where(Term.vocabulary == vocabulary)
+    if active_only:
+        query = query.where(Term.active.is_(True))
+    return query.order_by(Term.position, Term.key)
 
 
 # --- Intake --------------------------------------------------------------------------------------
