@@ -6,6 +6,7 @@ it, and a route with no rule answers 403: forgetting a rule can never open a pag
 """
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Callable, Iterable, TypeVar
 
 from flask import Flask, abort, current_app, g, request
@@ -111,13 +112,20 @@ def holders(permission: str, *, admins: bool = False) -> list[User]:
     """Active users whose roles grant ``permission`` (by default or by the admins' overrides), by name, in
     one query. Admins hold every permission; ``admins`` says whether they count (a committee is a body of
     its own, which the admins' blanket grant does not make them part of)."""
+    from .extensions import db
+
+    defaults = tuple(sorted(declared_permissions()[permission].default_roles))
+    return list(db.session.scalars(_holders_statement(permission, defaults, admins)).unique())
+
+
+@cache
+def _holders_statement(permission: str, defaults: tuple[str, ...], admins: bool) -> Any:
+    """Built once per permission, its default roles and ``admins`` (a committee's tally asks on every view)."""
     from sqlalchemy import and_, or_, select
     from sqlalchemy.orm import aliased, lazyload
 
-    from .extensions import db
     from .models import Role, user_roles
 
-    defaults = declared_permissions()[permission].default_roles
     override = aliased(RolePermission)
     granting_role = or_(override.granted.is_(True), and_(Role.name.in_(defaults), override.id.is_(None)))
     query = (select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
@@ -125,10 +133,8 @@ def holders(permission: str, *, admins: bool = False) -> list[User]:
              .where(User.active.is_(True)).order_by(User.name, User.id).options(lazyload("*")))
     admin_users = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(Role.name == ADMIN)
     if admins:
-        query = query.where(or_(granting_role, Role.name == ADMIN))
-    else:
-        query = query.where(Role.name != ADMIN, granting_role, User.id.not_in(admin_users))
-    return list(db.session.scalars(query).unique())
+        return query.where(or_(granting_role, Role.name == ADMIN))
+    return query.where(Role.name != ADMIN, granting_role, User.id.not_in(admin_users))
 
 
 def the_user(user: Any = None) -> Any:

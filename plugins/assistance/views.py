@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.audit.capture import record_view
@@ -13,10 +13,11 @@ from core.i18n import gettext as _
 from core.models import User
 from core.money import currency_choices
 from core.pagination import paginate
-from core.permissions import permission_required
+from core.permissions import permission_required, the_user
 from core.records.models import Defender, Partner
 from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, visible
+from core.records.visibility import assignee_ids, can_see, is_admin, viewer, visible
+from core.statements import built_once
 
 from . import services
 from .forms import STATUS_LABELS, URGENCIES, RequestForm
@@ -112,12 +113,33 @@ def _save(form: RequestForm, grant: GrantRequest | None, defender: Defender):
 
 def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:
     """The beneficiary's other approved or open requests: a possible double funding, shown on the form."""
-    query = select(GrantRequest).where(GrantRequest.defender_id == defender.id, GrantRequest.status.in_(
+    other = grant is not None and grant.id is not None
+    return list(db.session.scalars(_earlier_grants_statement(other), {
+        "defender_id": defender.id, "request_id": grant.id if other else None}))
+
+
+@built_once
+def _earlier_grants_statement(other: bool) -> Select:
+    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), GrantRequest.status.in_(
         (GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
         joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
-    if grant is not None and grant.id is not None:
-        query = query.where(GrantRequest.id != grant.id)
-    return list(db.session.scalars(query))
+    return query.where(GrantRequest.id != bindparam("request_id")) if other else query
+
+
+@built_once
+def _request_page_statement(admin: bool, committee: bool) -> Select:
+    """The request and everything its page shows, built once per kind of viewer (its options made building it
+    cost 0.6 ms a view)."""
+    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id"),
+                                      services.visible_requests_to_viewer(admin, committee)).options(
+        joinedload(GrantRequest.defender).joinedload(Defender.country),
+        joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
+        selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
+        selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
+        selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
+        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
+        selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
+        selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -155,14 +177,11 @@ def show(request_id: int):
 
 def load_request(request_id: int) -> GrantRequest:
     """The request with everything its page shows, if the user may see it (each view is audited)."""
-    grant = visible_request(request_id, joinedload(GrantRequest.defender).joinedload(Defender.country),
-                            joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-                            selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
-                            selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
-                            selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-                            selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
-                            selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
-                            selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
+    user = the_user()
+    grant = db.session.scalar(_request_page_statement(is_admin(user), services.sees_submitted(user)),
+                              {**viewer(user), "request_id": request_id})
+    if grant is None:
+        abort(404)
     if grant.confidentiality == RESTRICTED:
         record_view(GrantRequest.__record_type__, grant.id, grant.name)
     return grant
