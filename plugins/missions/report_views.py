@@ -23,9 +23,18 @@ PARTS = ("title", "summary", "findings")
 
 
 def _load(mission_id: int) -> Mission:
-    return load_mission(mission_id, selectinload(Mission.reports),
-                        selectinload(Mission.recommendations).selectinload(Recommendation.updates)
-                        .joinedload(RecommendationUpdate.by).lazyload("*"))
+    return load_mission(mission_id, _report_options)
+
+
+def _report_options() -> tuple:
+    return (selectinload(Mission.reports), selectinload(Mission.recommendations).selectinload(Recommendation.updates)
+            .joinedload(RecommendationUpdate.by).lazyload("*"))
+
+
+def _document_options() -> tuple:
+    return (selectinload(Mission.reports), selectinload(Mission.recommendations),
+            selectinload(Mission.hearings).selectinload(Hearing.answers).joinedload(ChecklistAnswer.term),
+            selectinload(Mission.defender_links).joinedload(MissionDefender.defender))
 
 
 def _render(mission: Mission, status: int = 200, **forms):
@@ -69,10 +78,7 @@ def report_file(mission_id: int):
     fmt = request.args.get("format", "")
     if fmt not in documents.FORMATS:
         abort(404)
-    mission = load_mission(mission_id, selectinload(Mission.reports), selectinload(Mission.recommendations),
-                           selectinload(Mission.hearings).selectinload(Hearing.answers)
-                           .joinedload(ChecklistAnswer.term),
-                           selectinload(Mission.defender_links).joinedload(MissionDefender.defender))
+    mission = load_mission(mission_id, _document_options)
     language = request.args.get("language", "")
     if language not in mission.report_languages():
         abort(404)

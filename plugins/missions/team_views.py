@@ -57,11 +57,15 @@ def _budget_form(mission, submitted: BudgetLineForm | None = None) -> BudgetLine
     return form
 
 
+def _budget_options() -> tuple:
+    return (selectinload(Mission.budget_lines),)
+
+
 @blueprint.route("/<int:mission_id>/budget", methods=["GET", "POST"])
 @permission_required(services.VIEW)
 def budget(mission_id: int):
     """Planned lines and actual expenses, each converted to the reporting currency at its recorded rate."""
-    mission = load_mission(mission_id, selectinload(Mission.budget_lines))
+    mission = load_mission(mission_id, _budget_options)
     form = _budget_form(mission, BudgetLineForm() if request.method == "POST" else None)
     status = 200
     if request.method == "POST":

@@ -16,14 +16,20 @@ from .models import ChecklistAnswer, Delegate, Hearing, Mission, MissionDefender
 from .views import blueprint, load_mission, shown_links, visible_mission
 
 
+def _trial_options() -> tuple:
+    return (selectinload(Mission.hearings).joinedload(Hearing.observer).joinedload(Delegate.user).lazyload("*"),
+            selectinload(Mission.hearings).selectinload(Hearing.answers).joinedload(ChecklistAnswer.term),
+            selectinload(Mission.defender_links).joinedload(MissionDefender.defender))
+
+
+def _delegates_options() -> tuple:
+    return (selectinload(Mission.delegates).joinedload(Delegate.user).lazyload("*"),)
+
+
 @blueprint.route("/<int:mission_id>/trial")
 @permission_required(services.VIEW)
 def trial(mission_id: int):
-    mission = load_mission(mission_id, selectinload(Mission.hearings).joinedload(Hearing.observer)
-                           .joinedload(Delegate.user).lazyload("*"),
-                           selectinload(Mission.hearings).selectinload(Hearing.answers)
-                           .joinedload(ChecklistAnswer.term),
-                           selectinload(Mission.defender_links).joinedload(MissionDefender.defender))
+    mission = load_mission(mission_id, _trial_options)
     return render_template("missions/trial.html", mission=mission, breaches=services.breaches(mission),
                            defender_links=shown_links(mission.defender_links, "defender"),
                            counts=services.answer_counts, outcomes=HEARING_OUTCOMES, answers=ANSWERS)
@@ -63,7 +69,7 @@ def _edit_hearing(mission: Mission, hearing: Hearing | None):
 @blueprint.route("/<int:mission_id>/hearings/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def new_hearing(mission_id: int):
-    mission = load_mission(mission_id, selectinload(Mission.delegates).joinedload(Delegate.user).lazyload("*"))
+    mission = load_mission(mission_id, _delegates_options)
     if not mission.is_trial_observation:
         abort(404)
     return _edit_hearing(mission, None)

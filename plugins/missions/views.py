@@ -1,9 +1,11 @@
 """Mission pages: list, plan and edit, the overview (workflow, people and records concerned), security."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.audit.capture import record_view
@@ -20,6 +22,7 @@ from core.records.models import Defender, Partner
 from core.records.registry import choices, record_types
 from core.records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query
 from core.records.visibility import assignee_ids, can_see, visible_records
+from core.statements import built_once
 
 from . import services
 from .forms import (
@@ -107,11 +110,14 @@ def edit(mission_id: int):
     return _save(_mission_form(mission), mission)
 
 
-def load_mission(mission_id: int, *options) -> Mission:
-    """The mission with its type and countries joined (and ``options``), if the user may see it; a restricted
-    mission's view is audited."""
-    mission = db.session.scalars(select(Mission).where(Mission.id == mission_id).options(
-        joinedload(Mission.type), joinedload(Mission.country_links), *options)).unique().first()
+def _no_options() -> tuple:
+    return ()
+
+
+def load_mission(mission_id: int, options: Callable[[], tuple] = _no_options) -> Mission:
+    """The mission with its type and countries joined (and the loader ``options()`` of the page), if the user
+    may see it; a restricted mission's view is audited."""
+    mission = db.session.scalars(_mission_statement(options), {"mission_id": mission_id}).unique().first()
     if mission is None or not can_see(mission, current_user):
         abort(404)
     if mission.confidentiality == "restricted":
@@ -119,10 +125,18 @@ def load_mission(mission_id: int, *options) -> Mission:
     return mission
 
 
+@built_once
+def _mission_statement(options: Callable[[], tuple]) -> Select:
+    """Built once per page's loader options (a module-level function): building it, with its cache key, cost
+    a mission page 0.3 ms a view."""
+    return select(Mission).where(Mission.id == bindparam("mission_id")).options(
+        joinedload(Mission.type), joinedload(Mission.country_links), *options())
+
+
 @blueprint.route("/<int:mission_id>")
 @permission_required(services.VIEW)
 def show(mission_id: int):
-    return render_overview(load_mission(mission_id, *_overview_options()))
+    return render_overview(load_mission(mission_id, _overview_options))
 
 
 def _overview_options() -> tuple:
@@ -166,7 +180,7 @@ def shown_links(links: list, attribute: str) -> list:
 def page_with_errors(mission_id: int, **forms):
     """The overview again with the submitted form and its errors (422); nothing was saved."""
     db.session.rollback()
-    return render_overview(load_mission(mission_id, *_overview_options()), 422, **forms)
+    return render_overview(load_mission(mission_id, _overview_options), 422, **forms)
 
 
 def _linkable() -> dict[str, object]:
