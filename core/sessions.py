@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
 from .i18n import lazy_gettext as _l
 from .models import Role, User
+from .statements import built_once
 
 # Endpoints a user who must still enrol in 2FA may reach.
 ENROLMENT_ENDPOINTS = {"account.two_factor", "account.two_factor_codes", "auth.logout", "core.set_language"}
@@ -25,19 +26,23 @@ def _now() -> float:
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    # One query for the user, their roles, the roles' permission overrides and the count of unread
-    # notifications the menu shows: read on every request.
-    from .notifications.models import Notification
-
-    unread = select(func.count()).where(Notification.user_id == User.id, Notification.read_at.is_(None)) \
-        .correlate(User).scalar_subquery()
-    row = db.session.execute(select(User, unread.label("unread")).where(
-        User.id == int(user_id), User.active.is_(True)).options(
-        joinedload(User.roles).joinedload(Role.permission_overrides))).unique().first()
+    row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).unique().first()
     if row is None:
         return None
     row.User.unread_notifications = row.unread
     return row.User
+
+
+@built_once
+def _user_statement() -> Any:
+    """One query for the user, their roles, the roles' permission overrides and the count of unread
+    notifications the menu shows: read on every request, so built once."""
+    from .notifications.models import Notification
+
+    unread = select(func.count()).where(Notification.user_id == User.id, Notification.read_at.is_(None)) \
+        .correlate(User).scalar_subquery()
+    return select(User, unread.label("unread")).where(User.id == bindparam("user_id"), User.active.is_(True)) \
+        .options(joinedload(User.roles).joinedload(Role.permission_overrides))
 
 
 def start_session(user: User) -> None:
