@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, extract, select
+from sqlalchemy import Select, bindparam, extract, select
 
 from core.audit.capture import record as audit
 from core.audit.capture import record_view
@@ -21,9 +21,9 @@ from core.notifications.services import notify
 from core.permissions import can
 from core.records.models import Country, Term
 from core.records.registry import record_url
-from core.records.tokens import index_tokens, matching_word_prefixes
-from core.records.visibility import assignee_ids, is_admin, set_assignees, visible
-from core.statements import built_once
+from core.records.tokens import index_tokens, prefix_conditions_to_bind, prefix_params
+from core.records.visibility import assignee_ids, is_admin, set_assignees, viewer, visible_to_viewer
+from core.statements import Bound, built_once
 
 from .models import (
     LANGUAGES,
@@ -70,22 +70,39 @@ SORTS = {
 }
 
 
-def missions_query(user: Any, filters: MissionFilters) -> Select:
-    """The missions ``user`` may see, filtered and sorted in the database."""
-    query = select(Mission).where(visible(Mission, user), *matching_word_prefixes(Mission, filters.q))
-    if filters.type:
+def missions_statement(user: Any, filters: MissionFilters) -> Bound:
+    """The missions ``user`` may see, filtered and sorted in the database: a statement built once per shape of
+    the filters (which are on, the sort), with this request's values."""
+    postgresql = db.engine.dialect.name == "postgresql"
+    words = prefix_params(filters.q)
+    sort = filters.sort if filters.sort in SORTS else "-start"
+    year = int(filters.year) if filters.year.isdigit() and len(filters.year) == 4 else None
+    place = "country" if filters.country else "region" if filters.region else ""
+    shape = (is_admin(user), postgresql, len(words) // 2, bool(filters.type), filters.status in Mission.STATUSES,
+             place, year is not None, sort)
+    params = {**viewer(user), **words, "type": filters.type, "status": filters.status,
+              "country": filters.country.upper(), "region": filters.region, "year": year}
+    return Bound(_missions_statement(*shape), params, ("missions", *shape))
+
+
+@built_once
+def _missions_statement(admin: bool, postgresql: bool, words: int, type_: bool, status: bool, place: str,
+                        year: bool, sort: str) -> Select:
+    query = select(Mission).where(visible_to_viewer(Mission, admin),
+                                  *prefix_conditions_to_bind(Mission, words, postgresql))
+    if type_:
         query = query.where(Mission.type_id.in_(select(Term.id).where(
-            Term.vocabulary == MISSION_TYPES, Term.key == filters.type)))
-    if filters.status in Mission.STATUSES:
-        query = query.where(Mission.status == filters.status)
-    if filters.country or filters.region:
-        countries = select(Country.id).where(Country.alpha3 == filters.country.upper()) if filters.country \
-            else select(Country.id).where(Country.region == filters.region)
+            Term.vocabulary == MISSION_TYPES, Term.key == bindparam("type"))))
+    if status:
+        query = query.where(Mission.status == bindparam("status"))
+    if place:
+        countries = select(Country.id).where(Country.alpha3 == bindparam("country")) if place == "country" \
+            else select(Country.id).where(Country.region == bindparam("region"))
         query = query.where(Mission.id.in_(select(MissionCountry.mission_id).where(
             MissionCountry.country_id.in_(countries))))
-    if filters.year.isdigit() and len(filters.year) == 4:
-        query = query.where(extract("year", Mission.start_date) == int(filters.year))
-    return query.order_by(*SORTS.get(filters.sort, SORTS["-start"]))
+    if year:
+        query = query.where(extract("year", Mission.start_date) == bindparam("year"))
+    return query.order_by(*SORTS[sort])
 
 
 def mission_types(active_only: bool = True) -> list[Term]:

@@ -58,7 +58,7 @@ def visible_mission(mission_id: int) -> Mission:
 @permission_required(services.VIEW)
 def index():
     filters = services.MissionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.missions_query(current_user, filters), selectinload(Mission.country_links))
+    pagination = paginate(services.missions_statement(current_user, filters), selectinload(Mission.country_links))
     types = services.mission_types(active_only=False)  # retired types still name their missions
     return render_template("missions/index.html", pagination=pagination, filters=filters,
                            country_options=pages.country_options, regions=REGIONS,
