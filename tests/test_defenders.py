@@ -264,6 +264,34 @@ def test_global_search_shows_the_newest_matches_and_leads_to_the_rest(app, clien
     assert "Ozan Single" in few and "See them all" not in few
 
 
+def test_global_search_finds_whole_and_longer_name_words_newest_first_once_each(app, client, make_user):
+    """On SQLite a word is read in two parts, the records holding it whole and those holding a longer word
+    starting with it: the ten newest come, whichever part finds them, each once."""
+    from .records_helpers import add_partner
+
+    officer, other = make_user("case_officer"), make_user("case_officer")
+    names = [f"{['Kaya', 'Kayaba', 'Kaya Kayaba'][i % 3]} N{i:02}" for i in range(12)]
+    for name in names:
+        add_defender(app, name)
+    add_defender(app, "Okaya Emre")
+    add_defender(app, "Kaya Hidden", confidentiality="restricted", assignees=(other.id,))
+    add_partner(app, "Kaya Kayaba Foundation")
+    login(client, officer)
+
+    def listed(query):
+        page = html.unescape(client.get(f"/search?q={query}").get_data(as_text=True))
+        if 'id="search-results"' not in page:
+            return []
+        items = page.split('id="search-results"')[1].split("</ol>")[0].split("<li")[1:]
+        return [item.split("</a>")[0].rsplit(">", 1)[1] for item in items]
+
+    assert listed("kaya") == sorted(names[2:]) + ["Kaya Kayaba Foundation"]  # sorted by name on the page
+    assert listed("KAYAB") == sorted(name for name in names if "Kayaba" in name) + ["Kaya Kayaba Foundation"]
+    assert listed("n1 kaya") == ["Kaya Kayaba N11", "Kayaba N10"]
+    assert listed("kaya n0") == sorted(names[:10])
+    assert listed("hidden") == []
+
+
 def test_global_search_names_each_kind_of_record_in_the_users_language(app, client, make_user):
     """The hooks translate their labels when they answer, in the language of the request."""
     from core.models import User

@@ -7,7 +7,7 @@ from core.navigation import id_url
 
 
 def test_id_url_builds_what_url_for_builds(app):
-    for root in ("", "/observatory"):
+    for root in ("", "/observatory", ""):  # each mount point its own addresses, also when asked again
         with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": root}):
             show = id_url("defenders.show", "defender_id")
             for record_id in (1, 42, 2**31 - 1):

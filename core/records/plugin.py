@@ -1,9 +1,9 @@
 """Core records, registered as the built-in plugin ``records``: defenders, vocabularies, the audit trail."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, NamedTuple
 
-from flask import url_for
 from flask_babel import get_locale
 from sqlalchemy import bindparam, literal, select, union_all
 
@@ -11,12 +11,12 @@ from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
-from ..navigation import id_url
+from ..navigation import id_url, list_url_when_full
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
 from ..statements import built_once, read_rows
 from .countries import REGIONS, country_name
 from .models import Country, Defender, Partner
-from .tokens import prefix_conditions_to_bind, prefix_params
+from .tokens import newest_matches_first, prefix_conditions_to_bind, prefix_params
 from .visibility import is_admin, viewer, visible_to_viewer
 
 TITLE = _l("Core records")
@@ -95,9 +95,10 @@ def observatory_search(query, user, limit):
         return []
     postgresql = db.engine.dialect.name == "postgresql"
     rows = read_rows(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
-                              {**words, **viewer(user), "limit": limit})  # two parameters per word
+                     {**words, **viewer(user), "limit": limit}).all()  # two parameters per word
+    shown = Counter(row.kind for row in rows)
     show = {kind: id_url(f"{SEARCHED[kind].endpoint}.show", SEARCHED[kind].key) for kind in kinds}
-    more = {kind: url_for(f"{SEARCHED[kind].endpoint}.index", q=query) for kind in kinds}
+    more = {kind: list_url_when_full(shown[kind], limit, f"{SEARCHED[kind].endpoint}.index", q=query) for kind in kinds}
     labels = {kind: str(SEARCHED[kind].label) for kind in kinds}  # translated once, not per hit
     language = str(get_locale() or "en")
     hits = []
@@ -128,10 +129,17 @@ def _search_statement(kinds: tuple[str, ...], admin: bool, words: int, postgresq
     parts = []
     for kind in kinds:
         model = SEARCHED[kind].model
-        parts.append(select(literal(kind).label("kind"), model.id, model.name, model.confidentiality, Country.alpha2)
-                     .outerjoin(Country, Country.id == model.country_id)
-                     .where(visible_to_viewer(model, admin), *prefix_conditions_to_bind(model, words, postgresql))
-                     .order_by(model.id.desc()).limit(bindparam("limit")).subquery())
+
+        def arm(record_id: Any, *conditions: Any, kind: str = kind, model: Any = model) -> Any:
+            return select(literal(kind).label("kind"), record_id.label("id"), model.name, model.confidentiality,
+                          Country.alpha2).select_from(model).outerjoin(Country, Country.id == model.country_id) \
+                .where(visible_to_viewer(model, admin), *conditions)
+
+        if postgresql:
+            newest = arm(model.id, *prefix_conditions_to_bind(model, words, True)).order_by(model.id.desc())
+        else:
+            newest = newest_matches_first(model, words, arm)
+        parts.append(newest.limit(bindparam("limit")).subquery())
     return union_all(*(select(part) for part in parts))
 
 

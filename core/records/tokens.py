@@ -1,9 +1,9 @@
 """Keeping the search tokens of a record in step with its names, and querying them."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import Select, any_, bindparam, delete, func, insert, select
+from sqlalchemy import CompoundSelect, Select, any_, bindparam, delete, func, insert, literal_column, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -62,6 +62,26 @@ def prefix_matches_to_bind(model: Any, count: int) -> list[Select]:
     return [select(SearchToken.record_id).where(
         SearchToken.record_type == model.__record_type__, SearchToken.token >= bindparam(f"word_{index}"),
         SearchToken.token < bindparam(f"word_{index}_end")) for index in range(count)]
+
+
+def newest_matches_first(model: Any, count: int, arm: Callable[..., Select]) -> CompoundSelect:
+    """The ``model`` records matching ``count`` words (see :func:`prefix_params`), newest first, in the order
+    SQLite reads fastest when a page wants only the newest few.
+
+    A word usually is a whole name word ("kaya"), held by thousands of records. Those holding it exactly are read
+    from the token index newest first, so the first few found end the reading; only the records with a longer
+    word ("kayaba") are gathered and sorted, as every match was before (0.03 ms instead of 0.25 ms for 2,444
+    namesakes in the bench). ``arm(id_column, *conditions)`` builds the caller's select, its record id being
+    ``id_column`` labelled ``id``: in the first arm that is the token's own ``record_id``, whose index order
+    SQLite then follows. A record in both arms is one row (``UNION``), and the other words are tested as before.
+    """
+    others = prefix_conditions_to_bind(model, count, False)[1:]
+    exact = arm(SearchToken.record_id, SearchToken.record_id == model.id,
+                SearchToken.record_type == model.__record_type__, SearchToken.token == bindparam("word_0"), *others)
+    longer = arm(model.id, model.id.in_(select(SearchToken.record_id).where(
+        SearchToken.record_type == model.__record_type__, SearchToken.token > bindparam("word_0"),
+        SearchToken.token < bindparam("word_0_end"))), *others)
+    return union(exact, longer).order_by(literal_column("id").desc())
 
 
 def prefix_params(query: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
-from core.navigation import id_url
+from core.navigation import id_url, list_url_when_full
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
@@ -213,8 +213,9 @@ def observatory_search(query, user, limit):
     if words:
         postgresql = db.engine.dialect.name == "postgresql"
         rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
-                                  {**words, **viewer(user), "limit": limit})
-        show, more, kind = id_url("advocacy.show", "action_id"), url_for("advocacy.index", q=query), _("Advocacy action")
+                         {**words, **viewer(user), "limit": limit}).all()
+        show, kind = id_url("advocacy.show", "action_id"), _("Advocacy action")
+        more = list_url_when_full(len(rows), limit, "advocacy.index", q=query)
         hits += [SearchHit(row.title, show(row.id), kind,
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
                            services.VIEW, row.confidentiality, score=1.1,

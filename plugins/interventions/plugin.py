@@ -22,7 +22,7 @@ from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
-from core.navigation import id_url
+from core.navigation import id_url, list_url_when_full
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Country
@@ -174,9 +174,9 @@ def observatory_search(query, user, limit):
     if expression is None:
         return []
     rows = read_rows(_search_statement(is_admin(user), postgresql),
-                              {"match": expression, **viewer(user), "limit": limit})
-    show, more, kind = id_url("interventions.show", "case_id"), url_for("interventions.index", q=query), \
-        _("Intervention case")
+                     {"match": expression, **viewer(user), "limit": limit}).all()
+    show, kind = id_url("interventions.show", "case_id"), _("Intervention case")
+    more = list_url_when_full(len(rows), limit, "interventions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
                       if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5,

@@ -25,7 +25,7 @@ from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
-from core.navigation import id_url
+from core.navigation import id_url, list_url_when_full
 from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.models import Term
@@ -212,9 +212,10 @@ def observatory_search(query, user, limit):
         return []
     postgresql = db.engine.dialect.name == "postgresql"
     rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
-                              {**words, **viewer(user), "limit": limit})
+                     {**words, **viewer(user), "limit": limit}).all()
     language = str(get_locale() or "en")
-    show, more, kind = id_url("missions.show", "mission_id"), url_for("missions.index", q=query), _("Mission")
+    show, kind = id_url("missions.show", "mission_id"), _("Mission")
+    more = list_url_when_full(len(rows), limit, "missions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,
                       getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
                       score=1.2, more_url=more) for row in rows]
