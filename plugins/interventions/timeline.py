@@ -10,7 +10,7 @@ from flask import url_for
 
 from core.i18n import lazy_gettext as _l
 
-from .case_file import ActionRow
+from .case_file import ActionRow, CaseParts
 from .forms import ACTION_TYPES, OUTCOMES, RESPONSES
 from .models import Action, Case
 
@@ -27,11 +27,11 @@ def _sort_key(event: Event) -> datetime:
     return when.replace(tzinfo=None) if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
 
 
-def case_timeline(case: Case, actions: list[ActionRow], shown: dict[str, set[int]]) -> list[Event]:
+def case_timeline(case: Case, parts: CaseParts, actions: list[ActionRow], shown: dict[str, set[int]]) -> list[Event]:
     """Newest first; defenders and partners are named only when their ids are in ``shown`` (those the user
     may see)."""
     events = [Event(case.received_at, _l("Report received"))]
-    for consultation in case.consultations:
+    for consultation in parts.consultations:
         partner = consultation.partner.name if consultation.partner_id in shown["partners"] else "—"
         events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=partner)))
     if case.verified_on and case.verification != Case.PENDING:
@@ -50,10 +50,11 @@ def case_timeline(case: Case, actions: list[ActionRow], shown: dict[str, set[int
                                 url))
         for at, reason in action.corrections:
             events.append(Event(at, _l("Published text corrected: %(reason)s", reason=reason), url))
-    for outcome in case.outcomes:
-        who = f" ({outcome.defender.name})" if outcome.defender and outcome.defender_id in shown["defenders"] else ""
+    for outcome in parts.outcomes:
+        who = f" ({outcome.defender_name})" if outcome.defender_name and outcome.defender_id in shown["defenders"] \
+            else ""
         events.append(Event(outcome.occurred_on, _l("Outcome: %(kind)s", kind=OUTCOMES[outcome.kind]) + who))
-    for event in case.events:
+    for event in parts.events:
         label = _l("Case closed: %(reason)s", reason=event.reason) if event.kind == "closed" else \
             _l("Case reopened: %(reason)s", reason=event.reason)
         events.append(Event(event.at, label))

@@ -18,7 +18,7 @@ from core.fragments import fragment, inputs_of
 from core.i18n import gettext as _
 from core.models import User, utcnow
 from core.pagination import paginate
-from core.permissions import can, permission_required
+from core.permissions import can, permission_required, the_user
 from core.records import pages
 from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
@@ -210,16 +210,19 @@ def _render_case(case: Case):
     can_edit = can(services.EDIT)
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
-    defenders = visible_records(case_file.defenders(case.id), current_user, Defender.__record_type__)
-    partners = [c.partner for c in case.consultations] + ([case.source_partner] if case.source_partner else [])
+    user = the_user(current_user)
+    parts = case_file.parts(case.id)
+    defenders = visible_records(case_file.defenders(case.id), user, Defender.__record_type__)
+    partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
     shown = {"defenders": {d.id for d in defenders},
-             "partners": {p.id for p in visible_records(partners, current_user)}}
+             "partners": {p.id for p in visible_records(partners, user, Partner.__record_type__)}}
     actions = case_file.actions(case.id)
     return render_template(
-        "interventions/show.html", case=case, can_edit=can_edit, defenders=defenders, shown=shown,
-        violations=case_file.violations(case.id), actions=actions,
+        "interventions/show.html", case=case, parts=parts, can_edit=can_edit, defenders=defenders, shown=shown,
+        actions=actions,
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
-        overdue=services.overdue(case, hours), hours=hours, timeline=timeline.case_timeline(case, actions, shown),
+        overdue=services.overdue(case, hours), hours=hours,
+        timeline=timeline.case_timeline(case, parts, actions, shown),
         # the CSRF token of the page's small buttons (link, remove)
         action_form=ConfirmForm(formdata=None) if can_edit else None,
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,

@@ -354,3 +354,62 @@ def test_restricted_defenders_and_partners_linked_to_a_case_stay_unnamed(app, ma
     login(insider, assigned)
     page = html.unescape(insider.get(f"/interventions/{case_id}").get_data(as_text=True))
     assert "Zeynep Gizli" in page and "Underground Lawyers Network" in page
+
+
+def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language(app, make_user):
+    """The case's source, verifier, violations, perpetrators, consultations, outcomes and closing events, read
+    together in one statement, each in the order its list keeps."""
+    from datetime import date, datetime, timezone
+
+    from core.models import User
+    from plugins.interventions.models import CaseEvent, Consultation, Outcome, Perpetrator, case_violations
+
+    from ...records_helpers import add_partner
+
+    coordinator = make_user("coordinator", name="Vera Verifier")
+    defender = add_defender(app, "Aylin Kaya", country="TUR")
+    early, late = add_partner(app, "Early Bar Association", country="TUR"), add_partner(app, "Late Network")
+    case_id = add_case(app, coordinator, defenders=(defender,))
+    torture, arrest = _violation_ids(app, "torture", "arbitrary_detention")
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        case.source_partner_id, case.verified_by_id = late, coordinator.id
+        case.verification, case.verified_on = Case.VERIFIED, date(2026, 5, 4)
+        db.session.execute(case_violations.insert(), [{"case_id": case_id, "term_id": torture},
+                                                      {"case_id": case_id, "term_id": arrest}])
+        db.session.add_all([
+            Perpetrator(case_id=case_id, state=True, type="police", details="Anti-terror unit"),
+            Perpetrator(case_id=case_id, state=False, type="armed_group", details=""),
+            Consultation(case_id=case_id, partner_id=late, consulted_on=date(2026, 5, 3), answer="partly",
+                         notes="Second call"),
+            Consultation(case_id=case_id, partner_id=early, consulted_on=date(2026, 5, 1), answer="confirmed"),
+            Outcome(case_id=case_id, defender_id=defender, kind="released", occurred_on=date(2026, 6, 2)),
+            Outcome(case_id=case_id, kind="charges_dropped", occurred_on=date(2026, 6, 1), notes="For everyone"),
+            CaseEvent(case_id=case_id, kind="closed", reason="Released", at=datetime(2026, 6, 3, tzinfo=timezone.utc)),
+            CaseEvent(case_id=case_id, kind="reopened", reason="Arrested again",
+                      at=datetime(2026, 6, 9, tzinfo=timezone.utc))])
+        db.session.commit()
+        first, second = db.session.scalars(select(Term.label_fr).where(Term.id.in_([torture, arrest]))
+                                           .order_by(Term.position))
+        db.session.get(User, coordinator.id).locale = "fr"
+        db.session.commit()
+    client = app.test_client()
+    login(client, coordinator)
+    page = html.unescape(client.get(f"/interventions/{case_id}").get_data(as_text=True))
+
+    def in_order(*texts):
+        places = [page.index(text) for text in texts]
+        return places == sorted(places)
+
+    assert f"{first}, {second}" in page
+    assert in_order("Anti-terror unit", "Groupe armé") and "Anti-terror unit" in page
+    consultations = page.split('id="consultations"')[1].split("</ul>")[0]
+    assert consultations.index("Early Bar Association") < consultations.index("Late Network") and \
+        "Second call" in consultations
+    outcomes = page.split('id="outcomes"')[1].split("</ul>")[0]
+    assert "For everyone" in outcomes.split("Aylin Kaya")[0]  # the earlier outcome first, then the defender's
+    assert "Vera Verifier" in page.split('id="verification"')[1]
+    assert "Late Network" in page.split('id="source"')[1].split("</div>")[0]
+    timeline = page.split('id="case-timeline"')[1].split("</ol>")[0]
+    assert in_order("Arrested again", "Released") and timeline.index("Arrested again") < timeline.index(
+        "Early Bar Association")
