@@ -119,6 +119,7 @@ def init_templates(app: Flask) -> None:
 
     app.jinja_env.globals["options"] = form_html.options
     app.jinja_env.globals["blank_fields"] = form_html.blank_fields
+    app.jinja_env.globals["csrf_field"] = form_html.csrf_field
     app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 import wtforms.widgets
 import wtforms.widgets.core
 from flask import render_template
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from . import fragments
@@ -48,6 +49,12 @@ def options(choices: Iterable[tuple[Any, Any]], selected: Any = "") -> Markup:
     return Markup("".join(
         f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
         for value, label in choices))
+
+
+def csrf_field() -> Markup:
+    """The hidden CSRF input of a form that is only a button (remove, link, export): the request's token, as a
+    form's ``csrf_token`` field writes it, without building a form for it (a ``ConfirmForm`` took 60 µs)."""
+    return Markup('<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
 
 
 def blank_fields(form: Any, *names: str, **button_styles: str) -> Markup:

@@ -78,3 +78,22 @@ def test_the_case_list_filters_keep_what_was_chosen(app, client, make_user):
         select = page[page.index(f'id="f-{name}"'):]
         select = select[:select.index("</select>")]
         assert f'value="{value}" selected' in select and select.count(" selected") == 1, name
+
+
+def test_a_button_forms_csrf_field_is_the_token_a_form_writes_and_accepts(app, client, make_user):
+    """``csrf_field()`` writes the request's token without building a form; the form it posts checks it."""
+    from core.forms import ConfirmForm
+
+    from .conftest import login
+
+    with app.test_request_context("/"):
+        field = str(form_html.csrf_field())
+        token = field.split('value="')[1].split('"')[0]
+        assert field == f'<input name="csrf_token" type="hidden" value="{token}">'
+        assert f'value="{token}"' in str(ConfirmForm(formdata=None).csrf_token)
+    login(client, make_user("coordinator"))
+    page = client.get("/defenders/").get_data(as_text=True)
+    export = page.split('action="/defenders/export"')[1].split("</form>")[0]
+    token = export.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/defenders/export", data={"csrf_token": token, "format": "csv"}).status_code == 302
+    assert client.post("/defenders/export", data={"csrf_token": token[:-2], "format": "csv"}).status_code == 400

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from sqlalchemy import Select, select
 
 from ..extensions import db
-from ..forms import ConfirmForm
 from ..pagination import paginate
 from ..permissions import permission_required
 from .capture import record
@@ -58,8 +57,7 @@ def index():
     filters = _filters()
     query = _query(filters).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     pagination = paginate(query)
-    return render_template("core/audit/index.html", pagination=pagination, filters=filters, actions=ACTIONS,
-                           undo_form=ConfirmForm(formdata=None))
+    return render_template("core/audit/index.html", pagination=pagination, filters=filters, actions=ACTIONS)
 
 
 @blueprint.route("/export.csv")

@@ -144,7 +144,6 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
         record=record,
         attachments=attachments_of(record),
         attachment_form=AttachmentForm(formdata=None),
-        action_form=ConfirmForm(formdata=None),
         can_edit=can(record_types()[record.__record_type__].edit_permission),
         personal=personal_details(record, revealed),
         revealed=revealed,

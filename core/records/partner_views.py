@@ -6,7 +6,6 @@ from dataclasses import replace
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..forms import ConfirmForm
 from ..fragments import fragment
 from ..pagination import paginate
 from ..permissions import can, permission_required
@@ -35,7 +34,7 @@ def index():
     filter_form = fragment("core/partners/_filters.html", pages.FILTER_CONSTANTS, filters=filters,
                            networks=tuple(services.partner_networks(current_user)))
     return render_template("core/partners/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries_by_id(), filter_form=filter_form, export_form=ConfirmForm())
+                           countries=pages.countries_by_id(), filter_form=filter_form)
 
 
 # What a row of the list shows, read as plain rows; countries are named from their per-language list.

@@ -13,7 +13,6 @@ from .. import documents, gather
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..extensions import db
-from ..forms import ConfirmForm
 from ..fragments import fragment
 from ..i18n import gettext as _
 from ..models import utcnow
@@ -50,7 +49,7 @@ def index():
                           columns=LIST_COLUMNS)
     filter_form = fragment("core/defenders/_filters.html", pages.FILTER_CONSTANTS, filters=filters)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,
-                           countries=pages.countries_by_id(), filter_form=filter_form, export_form=ConfirmForm())
+                           countries=pages.countries_by_id(), filter_form=filter_form)
 
 
 # What a row of the list shows, read as plain rows; countries are named from their per-language list.

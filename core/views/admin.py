@@ -71,8 +71,7 @@ def _save_user(form: UserForm, user: User | None) -> User | None:
 def users():
     query = select(User).order_by(User.name, User.id)
     pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
-    return render_template("core/admin/users.html", pagination=pagination, role_label=role_label,
-                           export_form=ConfirmForm())
+    return render_template("core/admin/users.html", pagination=pagination, role_label=role_label)
 
 
 @blueprint.route("/users/new", methods=["GET", "POST"])
@@ -94,7 +93,7 @@ def user_edit(user_id: int):
         flash(_("The account of %(name)s was saved.", name=user.name), "success")
         return redirect(url_for("admin.users"))
     return render_template(
-        "core/admin/user_form.html", form=form, user=user, action_form=ConfirmForm()
+        "core/admin/user_form.html", form=form, user=user
     ), 200 if not form.errors else 422
 
 

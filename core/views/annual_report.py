@@ -100,7 +100,7 @@ def _render(year: int, foreword: ForewordForm | None = None, status: int = 200):
     published = report is not None and report.status == AnnualReport.PUBLISHED
     return render_template("core/publications/annual.html", year=year, report=report, foreword=foreword,
                            builds=builds, years=range(utcnow().year + 1, 1999, -1), formats=list(documents.FORMATS),
-                           language=str(get_locale() or "en"), action_form=ConfirmForm(formdata=None),
+                           language=str(get_locale() or "en"),
                            published=published, edition_files=published_files(year) if published else None), status
 
 

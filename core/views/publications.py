@@ -66,7 +66,7 @@ def render_bulletin(year: int, month: int, language: str, form: IntroductionForm
     return render_template("core/publications/bulletin.html", document=publications.bulletin(year, month, language),
                            year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
                            years=range(utcnow().year, 1999, -1), shaped=shaped, form=form, items=items,
-                           errors=errors or [], publish_form=ConfirmForm(formdata=None),
+                           errors=errors or [],
                            files=latest_files(year, month)), status
 
 

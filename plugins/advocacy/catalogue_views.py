@@ -39,8 +39,7 @@ def mechanism(mechanism_id: int):
 
 def render_mechanism(mechanism: Mechanism, status: int = 200, session_form: SessionForm | None = None):
     return render_template("advocacy/mechanism.html", mechanism=mechanism, session_kinds=SESSION_KINDS,
-                           session_form=session_form or SessionForm(formdata=None),
-                           action_form=ConfirmForm(formdata=None), **mechanism_page_data(mechanism)), status
+                           session_form=session_form or SessionForm(formdata=None), **mechanism_page_data(mechanism)), status
 
 
 def _mechanism_form(mechanism: Mechanism | None) -> MechanismForm:

@@ -179,7 +179,7 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
         send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
             formdata=None, received_on=utcnow().date()),
         consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
-        record_form=LinkRecordForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        record_form=LinkRecordForm(formdata=None),
         attachments=attachments_of(action), attachment_form=AttachmentForm(formdata=None)), status
 
 

@@ -53,7 +53,7 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
         question_form=forms.get("question_form") or QuestionForm(formdata=None),
         answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        reason_form=forms.get("reason_form") or ReasonForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
         blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
         attachments=attachments_of(grant), attachment_form=AttachmentForm(formdata=None),
         granted=services.granted_amount(grant), can_pay=can(services.BUDGET),

@@ -58,7 +58,7 @@ def index():
                            violations=tuple((term.key, term.label) for term in _violations()),
                            officers=inputs_of(_staff()))
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
-                           filter_form=filter_form, export_form=ConfirmForm())
+                           filter_form=filter_form)
 
 
 FILTER_CONSTANTS = {"country_options": pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES}
@@ -223,8 +223,6 @@ def _render_case(case: Case):
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
         overdue=services.overdue(case, hours), hours=hours,
         timeline=timeline.case_timeline(case, parts, actions, shown),
-        # the CSRF token of the page's small buttons (link, remove)
-        action_form=ConfirmForm(formdata=None) if can_edit else None,
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
         assignees=pages.assignee_names(case))
 

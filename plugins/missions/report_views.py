@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 from core import documents
 from core.attachments.views import AttachmentForm, attachments_of
 from core.extensions import db
-from core.forms import ConfirmForm
 from core.i18n import gettext as _
 from core.models import utcnow
 from core.permissions import can, permission_required
@@ -50,7 +49,7 @@ def _render(mission: Mission, status: int = 200, **forms):
         follow_up_form=FollowUpForm(formdata=None, noted_on=utcnow().date()), failed_form=forms.get("failed_form"),
         failed_recommendation=forms.get("failed_recommendation"), addressees=ADDRESSEES,
         implementation=RECOMMENDATION_STATUSES, languages=LANGUAGES, attachments=attachments_of(mission),
-        attachment_form=AttachmentForm(formdata=None), action_form=ConfirmForm(formdata=None)), status
+        attachment_form=AttachmentForm(formdata=None)), status
 
 
 @blueprint.route("/<int:mission_id>/report", methods=["GET", "POST"])

@@ -81,7 +81,7 @@ def budget(mission_id: int):
         status = 422
     return render_template("missions/budget.html", mission=mission, form=form, summary=services.budget_summary(mission),
                            converted=converted, categories=BUDGET_CATEGORIES, kinds=BUDGET_KINDS,
-                           can_edit=can(services.EDIT), remove_form=ConfirmForm(formdata=None)), status
+                           can_edit=can(services.EDIT)), status
 
 
 @blueprint.route("/<int:mission_id>/budget/<int:line_id>/remove", methods=["POST"])

@@ -164,7 +164,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
         step_form=forms.get("step_form") or StepForm(formdata=None),
         linked=linked, linkable=_linkable(), found_records=_found_records(mission) if can_edit else [],
         found=_find_defenders(mission) if can_edit else [], link_form=LinkDefenderForm(formdata=None),
-        record_form=LinkRecordForm(formdata=None), action_form=ConfirmForm(formdata=None),
+        record_form=LinkRecordForm(formdata=None),
         found_partners=_find_partners(mission) if can_edit else [],
         partner_form=forms.get("partner_form") or LinkPartnerForm(formdata=None),
         assignees=assignees, assigned_ids={row.id for row in assignees}), status
