@@ -16,7 +16,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 
 from .extensions import db
 from .navigation import page_argument, page_size
-from .statements import Bound, read_rows
+from .statements import Bound, among_ids, read_rows
 
 PAGES_AHEAD = 3  # with the current page: four pages counted
 DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
@@ -34,8 +34,9 @@ class CappedPagination(SelectPagination):
         an index, skipping earlier pages without reading their rows, then reads only the page's rows. The first
         pages, where there is little to skip, are read in one statement."""
         select, session = self._query_args["select"], self._query_args["session"]
-        entity = select.column_descriptions[0].get("entity")
-        if len(select.column_descriptions) != 1 or entity is None or not hasattr(entity, "id"):  # rows, not records
+        descriptions = select.column_descriptions
+        entity = descriptions[0].get("entity")
+        if len(descriptions) != 1 or entity is None or not hasattr(entity, "id"):  # rows, not records
             return list(session.execute(select.limit(self.per_page).offset(self._query_offset),
                                         self._query_args["params"]).unique().scalars())
         columns, options = self._query_args["columns"], self._query_args["options"]
@@ -60,12 +61,13 @@ class CappedPagination(SelectPagination):
             ids = list(read_rows(page_ids, params).scalars())
         if not ids:
             return []
-        among_ids = entity.id.in_(sa.bindparam("page_ids", expanding=True))
+        postgresql = session.get_bind().dialect.name == "postgresql"
         if columns:
-            by_id = read_rows(self._derived("rows by id", lambda: sa.select(*columns).where(among_ids)), {"page_ids": ids})
+            by_id = read_rows(self._derived(("rows by id", postgresql), lambda: sa.select(*columns).where(
+                among_ids(entity.id, "page_ids", postgresql))), {"page_ids": ids})
         else:
-            by_id = session.scalars(self._derived("rows", lambda: sa.select(entity).where(among_ids).options(*options)),
-                                    {"page_ids": ids})
+            by_id = session.scalars(self._derived(("rows", postgresql), lambda: sa.select(entity).where(
+                among_ids(entity.id, "page_ids", postgresql)).options(*options)), {"page_ids": ids})
         rows = {row.id: row for row in by_id}
         return [rows[id_] for id_ in ids if id_ in rows]
 
@@ -90,7 +92,7 @@ class CappedPagination(SelectPagination):
         self.capped = total > cap
         return min(total, cap)
 
-    def _derived(self, kind: str, build: Callable[[], Any]) -> Any:
+    def _derived(self, kind: Any, build: Callable[[], Any]) -> Any:
         """The ``kind`` statement derived from the list's: kept per shape when the list's is built once."""
         shape = self._query_args["shape"]
         if shape is None:

@@ -33,3 +33,35 @@ def test_one_statement_serves_each_user_their_own_records(app, make_user):
     assert seen["other"] == seen["other again"] == ["Visible Person"]
     assert sorted(builds) == [False, True]  # built once for staff, once for admins
     assert _names(False) is _names(False)
+
+
+def test_lists_of_ids_and_fixed_values_keep_the_statements_sql_fixed(app):
+    """``among_ids`` takes any number of ids in one parameter, ``one_of``/``none_of`` a list fixed in the code:
+    neither makes SQLAlchemy rewrite the statement's SQL at each execution (an "expanding" parameter)."""
+    from sqlalchemy.sql import compiler
+
+    from core.statements import among_ids, none_of, one_of
+
+    ids = [add_defender(app, name) for name in ("Ana", "Bea", "Cem", "Dan")]
+    rewritten = []
+    original = compiler.SQLCompiler._process_parameters_for_postcompile
+
+    def spy(self, *args, **kwargs):
+        rewritten.append(self.string)
+        return original(self, *args, **kwargs)
+
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+        statement = select(Defender.name).where(among_ids(Defender.id, "ids", postgresql),
+                                                one_of(Defender.confidentiality, ("internal", "public")),
+                                                none_of(Defender.name, ("Dan", "Eve"))).order_by(Defender.name)
+        compiler.SQLCompiler._process_parameters_for_postcompile = spy
+        try:
+            assert list(db.session.scalars(statement, {"ids": ids[1:]})) == ["Bea", "Cem"]
+            assert list(db.session.scalars(statement, {"ids": []})) == []
+            assert list(db.session.scalars(statement, {"ids": ids * 50})) == ["Ana", "Bea", "Cem"]
+            assert rewritten == []
+            db.session.scalars(select(Defender.name).where(Defender.id.in_(ids)))  # what the spy would see
+            assert len(rewritten) == 1
+        finally:
+            compiler.SQLCompiler._process_parameters_for_postcompile = original

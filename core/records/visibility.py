@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..permissions import ADMIN
-from ..statements import built_once, read_rows
+from ..statements import among_ids, built_once, read_rows
 from .models import Assignment
 
 
@@ -118,14 +118,15 @@ def visible_records(records: Iterable[Any], user: Any, record_type: str | None =
     restricted = [record.id for record in records if record.confidentiality == RESTRICTED]
     if not restricted or is_admin(user):
         return records
-    allowed = set(read_rows(_assigned_among_statement(), {
+    postgresql = db.engine.dialect.name == "postgresql"
+    allowed = set(read_rows(_assigned_among_statement(postgresql), {
         "type": record_type or records[0].__record_type__, "user_id": user.id, "ids": restricted}).scalars())
     return [record for record in records if record.confidentiality != RESTRICTED or record.id in allowed]
 
 
 @built_once
-def _assigned_among_statement() -> Select:
+def _assigned_among_statement(postgresql: bool) -> Select:
     """Which of some records (``ids``) a user is assigned to."""
     return select(Assignment.record_id).where(Assignment.record_type == bindparam("type"),
                                               Assignment.user_id == bindparam("user_id"),
-                                              Assignment.record_id.in_(bindparam("ids", expanding=True)))
+                                              among_ids(Assignment.record_id, "ids", postgresql))

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, extract, func, literal, select, union_all
+from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
 from core.attachments.models import Attachment
 from core.extensions import db
@@ -19,7 +19,7 @@ from core.records.models import Assignment, Country
 from core.records.registry import record_url
 from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes
 from core.records.visibility import set_assignees, visible
-from core.statements import built_once, read_rows
+from core.statements import among_ids, built_once, one_of, read_rows
 
 from . import requirements
 from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
@@ -133,14 +133,14 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    rows = read_rows(_latest_outcomes_statement(), {"ids": list(action_ids)})
+    rows = read_rows(_latest_outcomes_statement(db.engine.dialect.name == "postgresql"), {"ids": list(action_ids)})
     return {row.action_id: row for row in rows}
 
 
 @built_once
-def _latest_outcomes_statement() -> Select:
+def _latest_outcomes_statement(postgresql: bool) -> Select:
     return select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        Answer.action_id.in_(bindparam("ids", expanding=True)), Answer.kind.in_(Answer.OUTCOMES)) \
+        among_ids(Answer.action_id, "ids", postgresql), one_of(Answer.kind, Answer.OUTCOMES)) \
         .order_by(Answer.received_on, Answer.id)
 
 
@@ -151,7 +151,7 @@ def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
                                               AdvocacyAction.sent_on.is_not(None))
     sent = select(literal("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
     results = select(Answer.kind.label("kind"), func.count(func.distinct(Answer.action_id)).label("n")).where(
-        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
+        Answer.action_id.in_(actions), one_of(Answer.kind, Answer.OUTCOMES)).group_by(Answer.kind)
     return {row.kind: row.n for row in db.session.execute(union_all(sent, results))}
 
 

@@ -17,7 +17,7 @@ from core.permissions import permission_required, the_user
 from core.records.models import Defender, Partner
 from core.records.services import DefenderFilters, defenders_query
 from core.records.visibility import assignee_ids, can_see, is_admin, viewer, visible
-from core.statements import built_once
+from core.statements import built_once, one_of
 
 from . import services
 from .forms import STATUS_LABELS, URGENCIES, RequestForm
@@ -120,7 +120,7 @@ def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[Grant
 
 @built_once
 def _earlier_grants_statement(other: bool) -> Select:
-    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), GrantRequest.status.in_(
+    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), one_of(GrantRequest.status,
         (GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
         joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
     return query.where(GrantRequest.id != bindparam("request_id")) if other else query

@@ -31,7 +31,7 @@ from core.records.merging import relink
 from core.records.models import Term
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once, read_rows
+from core.statements import built_once, none_of, read_rows
 
 from . import services
 from .models import Hearing, Mission, MissionDefender, MissionPartner
@@ -133,7 +133,7 @@ def _widget_statement(admin: bool) -> Select:
     hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
         .join(Mission, Mission.id == Hearing.mission_id).where(
         visible_to_viewer(Mission, admin), Hearing.held_on >= today, Hearing.held_on <= horizon,
-        Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
+        none_of(Mission.status, (Mission.CANCELLED, Mission.CLOSED)))
     both = union_all(in_field, hearings).subquery()
     return select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)
 
@@ -163,7 +163,7 @@ def observatory_deadlines(start, end, user):
 @built_once
 def _deadlines_statement(admin: bool) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
-    live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
+    live = none_of(Mission.status, (Mission.CANCELLED, Mission.POSTPONED))
     dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
                    Mission.end_date.label("until"), Mission.confidentiality).where(
         visible_to_viewer(Mission, admin), live,
