@@ -55,6 +55,21 @@ def test_attach_a_pdf_and_download_it_as_a_file(app, make_user):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_attachments_card_lists_each_file_newest_first_with_its_details(app, make_user):
+    officer = make_user("case_officer", name="Olga Officer")
+    defender_id = add_defender(app, "Aylin Kaya", assignees=(officer.id,))
+    client = app.test_client()
+    login(client, officer)
+    _upload(client, defender_id, PDF, "first.pdf", "The first")
+    _upload(client, defender_id, PNG, "second.png")
+    card = client.get(f"/defenders/{defender_id}").get_data(as_text=True).split('id="attachments"')[1]
+    card = card.split("</ul>")[0]
+    assert card.index("second.png") < card.index("first.pdf")
+    first = card.split("first.pdf")[1]
+    assert "Olga Officer" in first and "The first" in first and hashlib.sha256(PDF).hexdigest()[:16] in first
+    assert "0 KB · " in first  # a 45-byte file, rounded to a tenth of a KB
+
+
 def test_a_disguised_executable_is_refused(app, make_user):
     defender_id = add_defender(app, "Aylin Kaya")
     client = app.test_client()

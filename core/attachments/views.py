@@ -2,12 +2,14 @@
 against the record the file belongs to."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, NamedTuple
+
 from flask import Blueprint, abort, flash, redirect, send_file
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
@@ -17,9 +19,10 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..models import User
 from ..permissions import login_only
 from ..records.registry import record_url, resolve
-from ..statements import built_once
+from ..statements import built_once, read_rows
 from . import storage
 from .models import Attachment
 
@@ -32,13 +35,28 @@ class AttachmentForm(FlaskForm):
     submit = SubmitField(_l("Attach"))
 
 
-def attachments_of(record) -> list[Attachment]:
-    return list(db.session.scalars(_attachments_statement(), {"type": record.__record_type__, "id": record.id}))
+class AttachmentRow(NamedTuple):
+    """A file as a record's attachments card lists it."""
+
+    id: int
+    name: str
+    description: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by: str | None  # the uploader's name, None once the account is gone
+
+
+def attachments_of(record: Any) -> list[AttachmentRow]:
+    """The record's files, newest first, as plain rows (the card shows a few columns of each)."""
+    return [AttachmentRow(*row) for row in read_rows(
+        _attachments_statement(), {"type": record.__record_type__, "id": record.id})]
 
 
 @built_once
 def _attachments_statement() -> Select:
-    return select(Attachment).options(joinedload(Attachment.uploaded_by)).where(
+    return select(Attachment.id, Attachment.name, Attachment.description, Attachment.size, Attachment.sha256,
+                  Attachment.uploaded_at, User.name).outerjoin(User, User.id == Attachment.uploaded_by_id).where(
         Attachment.record_type == bindparam("type"), Attachment.record_id == bindparam("id")) \
         .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())
 
