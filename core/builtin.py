@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask, url_for
 from flask_babel import (
     format_currency,
-    format_decimal,
     get_locale,
 )
 from flask_login import current_user
@@ -120,6 +119,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["options"] = form_html.options
     app.jinja_env.globals["blank_fields"] = form_html.blank_fields
     app.jinja_env.globals["csrf_field"] = form_html.csrf_field
+    app.jinja_env.globals["hidden_inputs"] = form_html.hidden_inputs
     app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor
@@ -140,7 +140,7 @@ def init_templates(app: Flask) -> None:
         }
 
     app.jinja_env.filters.update(
-        date=i18n.format_date, datetime=i18n.format_datetime, number=format_decimal, currency=format_currency
+        date=i18n.format_date, datetime=i18n.format_datetime, number=i18n.format_number, currency=format_currency
     )
 
 

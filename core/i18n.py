@@ -6,7 +6,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from babel import dates, support
+from babel import dates, numbers, support
 from flask import Flask, Request, current_app, g, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
@@ -99,6 +99,16 @@ def format_date(value: Any, format: str = "medium") -> str:
     if isinstance(value, datetime):
         return _formatted(value, format, get_locale(), get_timezone(), dates.format_date)
     return _formatted(value, format, get_locale(), None, dates.format_date)
+
+
+def format_number(value: Any, format: str | None = None) -> str:
+    """The ``number`` template filter: Babel's decimal format in the user's language (12,345 or 12 345),
+    remembered like dates (a list's total and a card's file sizes on every page)."""
+    return _formatted(value, format, get_locale(), None, _decimal)
+
+
+def _decimal(value: Any, format: str | None, locale: Any) -> str:
+    return numbers.format_decimal(value, format=format, locale=locale)
 
 
 def format_datetime(value: Any, format: str = "medium") -> str:

@@ -6,8 +6,7 @@ far), shows exact totals for small results, and still lets a user page on as dee
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -135,8 +134,7 @@ def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple 
                             error_out=False, count=True)
 
 
-@dataclass(frozen=True)
-class PageLink:
+class PageLink(NamedTuple):
     label: str
     url: str | None  # None: the current page or a gap
     current: bool = False
@@ -149,10 +147,11 @@ def page_links(pagination: SelectPagination) -> list[PageLink]:
     Built here rather than through ``url_for`` per link: one quoted query string per link is cheap,
     and the other filters of the list stay as the user typed them.
     """
-    arguments = [(key, value) for key, value in request.args.items(multi=True) if key != "page"]
+    arguments = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "page"])
+    head = f"{request.path}?{arguments}&page=" if arguments else f"{request.path}?page="
 
     def url(page: int) -> str:
-        return f"{request.path}?{urlencode([*arguments, ('page', page)])}"
+        return f"{head}{int(page)}"
 
     links = []
     if pagination.has_prev:

@@ -97,3 +97,10 @@ def test_a_button_forms_csrf_field_is_the_token_a_form_writes_and_accepts(app, c
     token = export.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     assert client.post("/defenders/export", data={"csrf_token": token, "format": "csv"}).status_code == 302
     assert client.post("/defenders/export", data={"csrf_token": token[:-2], "format": "csv"}).status_code == 400
+
+
+def test_hidden_inputs_escape_names_and_values():
+    html_out = str(form_html.hidden_inputs({"q": 'say "hi" <b>', "country": "TUR", "x&y": ""}))
+    assert html_out == ('<input type="hidden" name="q" value="say &#34;hi&#34; &lt;b&gt;">'
+                        '<input type="hidden" name="country" value="TUR">'
+                        '<input type="hidden" name="x&amp;y" value="">')

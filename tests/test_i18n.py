@@ -177,9 +177,10 @@ def test_templates_follow_a_forced_locale_and_come_back(app):
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Bogota"])
 def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
-    """The templates' date filters and the Python ``gettext``/``lazy_gettext`` (core.i18n, lighter per call)
+    """The templates' date and number filters and the Python ``gettext``/``lazy_gettext`` (core.i18n, lighter per call)
     give Flask-Babel's own results, in each language and time zone, under nested ``force_locale``."""
     from datetime import date, datetime, timedelta, timezone
+    from decimal import Decimal
 
     import flask_babel
     from flask import render_template_string
@@ -200,6 +201,10 @@ def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
                         if isinstance(moment, datetime):
                             shown = render_template_string("{{ m|datetime(s) }}", m=moment, s=style)
                             assert shown == flask_babel.format_datetime(moment, style), (language, moment, style)
+                for number in (7, 12500, Decimal("12500.5"), 0.25):
+                    assert render_template_string("{{ n|number }}", n=number) == flask_babel.format_decimal(number)
+                    assert render_template_string("{{ n|number('#,##0.########') }}", n=number) == \
+                        flask_babel.format_decimal(number, "#,##0.########"), (language, number)
                 assert i18n.gettext("Save") == flask_babel.gettext("Save")
                 assert str(later) == flask_babel.gettext("Welcome, %(name)s", name="Ana")
                 assert i18n.ngettext("%(num)d result", "%(num)d results", 2) == flask_babel.ngettext(
