@@ -14,8 +14,10 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import Integer, String, any_, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Join
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -99,3 +101,21 @@ def among_ids(column: Any, name: str, postgresql: bool) -> ColumnElement[bool]:
     if postgresql:
         return column == any_(ids)
     return column.in_(select(func.json_each(ids).table_valued("value").c.value))
+
+
+class _JoinInThisOrder(Join):
+    inherit_cache = True
+
+
+def join_in_this_order(left: Any, right: Any, onclause: Any) -> Join:
+    """``left JOIN right ON onclause``, read from ``left`` on SQLite (its ``CROSS JOIN``): for the few
+    statements where its planner, counting rows rather than what they match, would start from the wrong
+    table. Other databases get a plain join."""
+    return _JoinInThisOrder(left, right, onclause)
+
+
+@compiles(_JoinInThisOrder, "sqlite")
+def _sqlite_cross_join(join: Any, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    return f"{join.left._compiler_dispatch(compiler, **kw)} CROSS JOIN " \
+           f"{join.right._compiler_dispatch(compiler, **kw)} ON {join.onclause._compiler_dispatch(compiler, **kw)}"

@@ -65,3 +65,19 @@ def test_lists_of_ids_and_fixed_values_keep_the_statements_sql_fixed(app):
             assert len(rewritten) == 1
         finally:
             compiler.SQLCompiler._process_parameters_for_postcompile = original
+
+
+def test_a_join_in_this_order_is_read_from_its_left_table_on_sqlite(app):
+    """SQLite's CROSS JOIN keeps the order written; other databases get a plain join, with the same rows."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from core.records.models import Country
+    from core.statements import join_in_this_order
+
+    add_defender(app, "Ana Demir", country="TUR")
+    statement = select(Defender.name, Country.alpha3).select_from(
+        join_in_this_order(Defender, Country, Country.id == Defender.country_id))
+    assert " CROSS JOIN core_countries ON " in str(statement.compile(dialect=sqlite.dialect()))
+    assert " CROSS JOIN " not in str(statement.compile(dialect=postgresql.dialect()))
+    with app.app_context():
+        assert db.session.execute(statement).all() == [("Ana Demir", "TUR")]

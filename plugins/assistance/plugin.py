@@ -9,16 +9,17 @@ from flask_babel import get_locale
 from sqlalchemy import Date, Select, bindparam, select, union
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
+from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.navigation import id_url
 from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
-from core.records.models import Defender, Term
+from core.records.models import Defender, SearchToken, Term
 from core.records.tokens import prefix_matches_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer
-from core.statements import built_once, read_rows
+from core.statements import built_once, join_in_this_order, read_rows
 
 from . import notices, services
 from .models import Decision, GrantRequest
@@ -164,23 +165,36 @@ def observatory_search(query, user, limit):
     words = prefix_params(query)
     if not can(services.VIEW, user) or not words:
         return []
-    rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2),
-                              {**words, **viewer(user), "limit": limit})
+    postgresql = db.engine.dialect.name == "postgresql"
+    rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2, postgresql),
+                     {**words, **viewer(user), "limit": limit})
     show, kind = id_url("assistance.show", "request_id"), _("Grant request")
     return [SearchHit(_("Grant request #%(number)d", number=row.id), show(row.id),
                       kind, row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
 
 
 @built_once
-def _search_statement(admin: bool, committee: bool, words: int) -> Select:
-    # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
-    # database from starting at the matching defenders, who may be thousands for a common name, each to be
-    # sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the scan.
-    beneficiary = GrantRequest.defender_id + 0
-    return select(GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name) \
-        .join(Defender, Defender.id == GrantRequest.defender_id) \
-        .where(services.visible_requests_to_viewer(admin, committee),
-               *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
+def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool) -> Select:
+    columns = (GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name)
+    visible_requests = services.visible_requests_to_viewer(admin, committee)
+    if postgresql:
+        # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
+        # planner from starting at the matching defenders, who may be thousands for a common name, each to be
+        # sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the scan.
+        beneficiary = GrantRequest.defender_id + 0
+        return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
+            .where(visible_requests, *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
+            .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
+    # SQLite: from the first word's name tokens to the requests of those defenders (an index, and a Bloom filter
+    # SQLite builds, skip the many defenders without a request), then sorted: 0.24 ms instead of 0.33 ms for
+    # 2,444 namesakes, 2 ms instead of 6 ms for a single letter, nothing to read for a name no one has. The
+    # other words are tested as above.
+    tokens_to_requests = join_in_this_order(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)
+    return select(*columns).distinct() \
+        .select_from(join_in_this_order(tokens_to_requests, Defender, Defender.id == GrantRequest.defender_id)) \
+        .where(SearchToken.record_type == Defender.__record_type__, SearchToken.token >= bindparam("word_0"),
+               SearchToken.token < bindparam("word_0_end"), visible_requests,
+               *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words)[1:])) \
         .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
 
 

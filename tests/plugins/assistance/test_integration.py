@@ -46,6 +46,28 @@ def test_timeline_and_search_show_requests_only_to_those_allowed(app, make_user)
         assert "Grant request" not in client.get("/search?q=aylin").get_data(as_text=True), role
 
 
+def test_search_lists_the_newest_requests_whose_beneficiary_matches_each_once(app, make_user):
+    """From the beneficiaries' name words to their requests: the ten newest, whichever word of the name
+    matched, a beneficiary with two matching words listed once, the other words of the search applied too."""
+    officer = make_user("case_officer")
+    beneficiaries = [add_defender(app, name, country="TUR") for name in ("Kaya Demir", "Kayaba Ali", "Kaya Kayaba Cem")]
+    stranger = add_defender(app, "Okaya Emre", country="TUR")
+    requests = [(add_request(app, officer, defender=beneficiaries[i % 3]), i % 3) for i in range(12)]
+    add_request(app, officer, defender=stranger)
+    client = app.test_client()
+    login(client, officer)
+
+    def listed(query):
+        page = html.unescape(client.get(f"/search?q={query}").get_data(as_text=True))
+        return [int(part.split("<")[0]) for part in page.split("Grant request #")[1:]]
+
+    newest = sorted((request_id for request_id, _who in requests), reverse=True)
+    assert sorted(listed("kaya"), reverse=True) == newest[:10]
+    assert sorted(listed("kayab"), reverse=True) == sorted((r for r, who in requests if who), reverse=True)
+    assert sorted(listed("cem kaya"), reverse=True) == sorted((r for r, who in requests if who == 2), reverse=True)
+    assert listed("emre kaya") == [] and listed("nobody") == []
+
+
 def test_reports_due_reach_the_upcoming_page_and_feed_of_those_allowed_only(app, make_user):
     officer = make_user("case_officer")
     request_id = add_request(app, officer)
