@@ -307,3 +307,20 @@ def test_global_search_names_each_kind_of_record_in_the_users_language(app, clie
     login(client, officer)
     page = html.unescape(client.get("/search?q=kaya").get_data(as_text=True))
     assert "Défenseur·e" in page and "Cas d'intervention" in page and ">Defender<" not in page
+
+
+def test_list_labels_follow_each_users_language(app, make_user):
+    """The lists' labels (confidentiality, risk) are translated once per language and kept: each user still
+    reads them in their own."""
+    from core.models import User
+
+    add_defender(app, "Aylin Kaya", risk_level="high")
+    french, spanish = make_user("case_officer"), make_user("case_officer")
+    with app.app_context():
+        db.session.get(User, french.id).locale, db.session.get(User, spanish.id).locale = "fr", "es"
+        db.session.commit()
+    for user, words in ((french, ("Interne", "Élevé")), (spanish, ("Interno", "Alto")), (french, ("Interne",))):
+        client = app.test_client()
+        login(client, user)
+        row = html.unescape(client.get("/defenders/").get_data(as_text=True)).split("Aylin Kaya")[1].split("</tr>")[0]
+        assert all(word in row for word in words), (user.locale, row)

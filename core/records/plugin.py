@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import MappingProxyType, SimpleNamespace
 from typing import Any, NamedTuple
 
 from flask_babel import get_locale
@@ -193,9 +194,16 @@ def observatory_startup(app):
 
     app.jinja_env.globals["_labels"] = labels  # for documents built outside templates
 
+    translated_labels: dict[str, SimpleNamespace] = {}
+
     @app.context_processor
     def record_labels():
-        # Translated once per page, not once per row.
-        translated = {group: {key: str(label) for key, label in choices.items()} for group, choices in labels.items()}
-        translated["region"] = {key: str(label) for key, label in REGIONS.items()}
-        return {"labels": translated, "personal_labels": personal, "audit_action": lambda a: actions.get(a, a)}
+        # Translated once per language, not once per row or page; groups as attributes, which Jinja reads
+        # directly (a dict's keys it finds only after a failed attribute lookup, in every row of a list).
+        language = str(get_locale() or "en")
+        if language not in translated_labels:
+            groups = {group: MappingProxyType({key: str(label) for key, label in choices.items()})
+                      for group, choices in (*labels.items(), ("region", REGIONS))}
+            translated_labels[language] = SimpleNamespace(**groups)
+        return {"labels": translated_labels[language], "personal_labels": personal,
+                "audit_action": lambda a: actions.get(a, a)}
