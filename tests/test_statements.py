@@ -81,3 +81,24 @@ def test_a_join_in_this_order_is_read_from_its_left_table_on_sqlite(app):
     assert " CROSS JOIN " not in str(statement.compile(dialect=postgresql.dialect()))
     with app.app_context():
         assert db.session.execute(statement).all() == [("Ana Demir", "TUR")]
+
+
+def test_visible_among_keeps_each_record_type_apart(app, make_user):
+    """An assignment to a partner does not open the restricted defender that has the same id."""
+    from core.records.models import Partner
+    from core.records.visibility import visible_among, visible_records
+    from tests.records_helpers import add_partner
+
+    user = make_user("case_officer")
+    defender_id = add_defender(app, "Hidden Defender", confidentiality="restricted")
+    partner_id = add_partner(app, "Open Partner", confidentiality="restricted", assignees=(user.id,))
+    with app.app_context():
+        while partner_id < defender_id:  # give the partner the defender's id
+            partner_id = add_partner(app, f"Partner {partner_id}", confidentiality="restricted", assignees=(user.id,))
+        assert partner_id >= defender_id
+        defender = db.session.get(Defender, defender_id)
+        partners = list(db.session.scalars(select(Partner).where(Partner.id.in_([partner_id, defender_id]))))
+        assert defender_id in {partner.id for partner in partners}  # the same id, of another type
+        seen = visible_among({"defender": [defender], "partner": partners}, db.session.get(User, user.id))
+        assert seen["defender"] == [] and {p.id for p in seen["partner"]} == {p.id for p in partners}
+        assert visible_records([defender], db.session.get(User, user.id)) == []

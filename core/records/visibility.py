@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..permissions import ADMIN
-from ..statements import among_ids, built_once, read_rows
+from ..statements import among_ids, built_once, one_of, read_rows
 from .models import Assignment
 
 
@@ -115,18 +115,31 @@ def visible_records(records: Iterable[Any], user: Any, record_type: str | None =
     of the records linked to the one it shows. Asks the database only when some of them are restricted.
     Rows (with ``id`` and ``confidentiality``) need their ``record_type``; records carry it."""
     records = list(records)
-    restricted = [record.id for record in records if record.confidentiality == RESTRICTED]
-    if not restricted or is_admin(user):
+    if not records:
         return records
+    return visible_among({record_type or records[0].__record_type__: records}, user)[
+        record_type or records[0].__record_type__]
+
+
+def visible_among(groups: dict[str, Iterable[Any]], user: Any) -> dict[str, list[Any]]:
+    """:func:`visible_records` for records of several types (``{record_type: records}``), in one statement
+    for all their restricted records (a case page lists defenders and partners)."""
+    groups = {record_type: list(records) for record_type, records in groups.items()}
+    restricted = {record.id for records in groups.values() for record in records if record.confidentiality == RESTRICTED}
+    if not restricted or is_admin(user):
+        return groups
     postgresql = db.engine.dialect.name == "postgresql"
-    allowed = set(read_rows(_assigned_among_statement(postgresql), {
-        "type": record_type or records[0].__record_type__, "user_id": user.id, "ids": restricted}).scalars())
-    return [record for record in records if record.confidentiality != RESTRICTED or record.id in allowed]
+    allowed = set(read_rows(_assigned_among_statement(postgresql, tuple(sorted(groups))),
+                            {"user_id": user.id, "ids": sorted(restricted)}))
+    return {record_type: [record for record in records
+                          if record.confidentiality != RESTRICTED or (record_type, record.id) in allowed]
+            for record_type, records in groups.items()}
 
 
 @built_once
-def _assigned_among_statement(postgresql: bool) -> Select:
-    """Which of some records (``ids``) a user is assigned to."""
-    return select(Assignment.record_id).where(Assignment.record_type == bindparam("type"),
-                                              Assignment.user_id == bindparam("user_id"),
-                                              among_ids(Assignment.record_id, "ids", postgresql))
+def _assigned_among_statement(postgresql: bool, record_types: tuple[str, ...]) -> Select:
+    """Which of some records (``ids``, of ``record_types``) a user is assigned to, as (record type, id) pairs:
+    read from the index by user, type and id (a user may be assigned to thousands)."""
+    return select(Assignment.record_type, Assignment.record_id).where(
+        Assignment.user_id == bindparam("user_id"), one_of(Assignment.record_type, record_types),
+        among_ids(Assignment.record_id, "ids", postgresql))

@@ -23,7 +23,7 @@ from core.records import pages
 from core.records.countries import REGIONS
 from core.records.models import Defender, Partner, Term
 from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, visible, visible_records
+from core.records.visibility import assignee_ids, can_see, visible, visible_among
 from core.statements import built_once, read_rows
 
 from . import case_file, services, timeline
@@ -212,10 +212,11 @@ def _render_case(case: Case):
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
     user = the_user(current_user)
     parts = case_file.parts(case.id)
-    defenders = visible_records(case_file.defenders(case.id), user, Defender.__record_type__)
     partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
-    shown = {"defenders": {d.id for d in defenders},
-             "partners": {p.id for p in visible_records(partners, user, Partner.__record_type__)}}
+    visible = visible_among({Defender.__record_type__: case_file.defenders(case.id),
+                             Partner.__record_type__: partners}, user)
+    defenders = visible[Defender.__record_type__]
+    shown = {"defenders": {d.id for d in defenders}, "partners": {p.id for p in visible[Partner.__record_type__]}}
     actions = case_file.actions(case.id)
     return render_template(
         "interventions/show.html", case=case, parts=parts, can_edit=can_edit, defenders=defenders, shown=shown,
