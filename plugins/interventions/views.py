@@ -84,11 +84,13 @@ class CaseRow(NamedTuple):
 def _case_rows(rows: list) -> list[CaseRow]:
     countries = pages.countries_by_id()
     listed = []
-    for row in rows:
-        country = countries.get(row.country_id)
-        reference = reference_code(country.alpha3, row.country_number, row.first_issued, row.obs_number) \
-            if row.obs_number is not None and country else None
-        listed.append(CaseRow(row.id, row.title, reference, country, row.verification, row.status, row.confidentiality))
+    # unpacked in LIST_COLUMNS' order: a row's attributes are looked up by name, 7 a row, 25 rows a page
+    for case_id, title, country_id, country_number, first_issued, obs_number, verification, status, \
+            confidentiality in rows:
+        country = countries.get(country_id)
+        reference = reference_code(country.alpha3, country_number, first_issued, obs_number) \
+            if obs_number is not None and country else None
+        listed.append(CaseRow(case_id, title, reference, country, verification, status, confidentiality))
     return listed
 
 
