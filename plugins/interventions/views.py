@@ -113,9 +113,8 @@ class TermChoice(NamedTuple):
 
 def _violations() -> list[TermChoice]:
     """(id, key, label in the user's language) of the active violation terms, in order."""
-    language = str(get_locale() or "en")
-    return [TermChoice(row.id, row.key, getattr(row, f"label_{language}", None) or row.label_en)
-            for row in read_rows(_violations_statement(), {})]
+    column = {"fr": 3, "es": 4}.get(str(get_locale() or "en"), 2)  # label_en, label_fr, label_es
+    return [TermChoice(row[0], row[1], row[column] or row[2]) for row in read_rows(_violations_statement(), {})]
 
 
 @built_once

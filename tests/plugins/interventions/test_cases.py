@@ -413,3 +413,22 @@ def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language
     timeline = page.split('id="case-timeline"')[1].split("</ol>")[0]
     assert in_order("Arrested again", "Released") and timeline.index("Arrested again") < timeline.index(
         "Early Bar Association")
+
+
+def test_the_violation_filter_names_each_violation_in_the_users_language(app, make_user):
+    from core.models import User
+
+    with app.app_context():
+        terms = db.session.execute(select(Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
+            Term.vocabulary == "violations", Term.active.is_(True))).all()
+    for language, column in (("fr", 2), ("es", 3), ("en", 1)):
+        user = make_user("case_officer", email=f"{language}@example.org")
+        with app.app_context():
+            db.session.get(User, user.id).locale = language
+            db.session.commit()
+        client = app.test_client()
+        login(client, user)
+        page = html.unescape(client.get("/interventions/").get_data(as_text=True))
+        select_html = page.split('id="f-violation"')[1].split("</select>")[0]
+        for term in terms:
+            assert f'<option value="{term.key}">{term[column] or term.label_en}</option>' in select_html, language
