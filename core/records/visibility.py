@@ -117,8 +117,8 @@ def visible_records(records: Iterable[Any], user: Any, record_type: str | None =
     records = list(records)
     if not records:
         return records
-    return visible_among({record_type or records[0].__record_type__: records}, user)[
-        record_type or records[0].__record_type__]
+    record_type = record_type or records[0].__record_type__
+    return visible_among({record_type: records}, user)[record_type]
 
 
 def visible_among(groups: dict[str, Iterable[Any]], user: Any) -> dict[str, list[Any]]:
@@ -129,8 +129,8 @@ def visible_among(groups: dict[str, Iterable[Any]], user: Any) -> dict[str, list
     if not restricted or is_admin(user):
         return groups
     postgresql = db.engine.dialect.name == "postgresql"
-    allowed = set(read_rows(_assigned_among_statement(postgresql, tuple(sorted(groups))),
-                            {"user_id": user.id, "ids": sorted(restricted)}))
+    allowed = {tuple(row) for row in read_rows(_assigned_among_statement(postgresql, tuple(sorted(groups))),
+                                               {"user_id": user.id, "ids": sorted(restricted)})}
     return {record_type: [record for record in records
                           if record.confidentiality != RESTRICTED or (record_type, record.id) in allowed]
             for record_type, records in groups.items()}
