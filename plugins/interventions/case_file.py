@@ -1,6 +1,6 @@
-"""What the case page reads: the case with its country; its small parts (source, verifier, perpetrators,
-consultations, outcomes, closing events, violations) in one statement; then its defenders and actions, all
-as plain rows, each in a statement built once.
+"""What the case page reads: the case with its country; its small parts (defenders, assigned officers, source,
+verifier, perpetrators, consultations, outcomes, closing events, violations) in one statement; then its actions
+with their responses and corrections in another, all as plain rows, each statement built once.
 
 Rows rather than records: loading a case's defenders and actions as ORM records took 0.3 ms of the page, and
 read what the page never shows (a defender's contact details, an action's texts). Joining the small parts into
@@ -27,7 +27,6 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy import case as when
@@ -35,7 +34,7 @@ from sqlalchemy.orm import joinedload
 
 from core.extensions import db
 from core.models import User, UTCDateTime
-from core.records.models import Defender, Partner, Term
+from core.records.models import Assignment, Defender, Partner, Term
 from core.statements import built_once, read_rows
 
 from .models import (
@@ -65,6 +64,19 @@ class ActionRow(NamedTuple):
     languages: list[str]
     responses: list[tuple[date, str]]  # (received on, kind), in the order received
     corrections: list[tuple[datetime, str]]  # (when, reason), in the order made
+
+
+class DefenderRow(NamedTuple):
+    id: int
+    name: str
+    consent_to_publish: bool
+    publication_name: str
+    confidentiality: str
+
+
+class AssigneeRow(NamedTuple):
+    id: int
+    name: str
 
 
 class PartnerRow(NamedTuple):
@@ -104,6 +116,8 @@ class EventRow(NamedTuple):
 class CaseParts(NamedTuple):
     """The case's small parts, each in the order its relationship keeps."""
 
+    defenders: list[DefenderRow]  # by name; restricted ones included (the page keeps those the user may see)
+    assignees: list[AssigneeRow]  # the assigned case officers, by name
     source_partner: PartnerRow | None
     verified_by: str | None  # the name of who recorded the verification decision
     violations: list[str]  # labels in the user's language, in the list's order
@@ -128,6 +142,8 @@ def parts(case_id: int) -> CaseParts:
 
     source = by_part["source"][0] if by_part["source"] else None
     return CaseParts(
+        [DefenderRow(row.id, row.name, bool(row.flag), row.notes, row.confidentiality) for row in ordered("defender")],
+        [AssigneeRow(row.id, row.name) for row in ordered("assignee")],
         PartnerRow(source.ref_id, source.name, source.confidentiality) if source else None,
         by_part["verifier"][0].name if by_part["verifier"] else None,
         [row.name for row in ordered("violation")],
@@ -138,25 +154,21 @@ def parts(case_id: int) -> CaseParts:
         [EventRow(row.kind, row.notes, row.at) for row in ordered("event")])
 
 
-def defenders(case_id: int) -> list[Any]:
-    """(id, name, consent_to_publish, publication_name, confidentiality) of the case's defenders, by name."""
-    return read_rows(_defenders_statement(), {"case_id": case_id}).all()
-
-
 def actions(case_id: int) -> list[ActionRow]:
     """The case's actions, oldest first, with the authorities' responses and the corrections of each."""
-    params = {"case_id": case_id}
-    responses, corrections = defaultdict(list), defaultdict(list)
-    for event in read_rows(_action_events_statement(), params):
-        if event.what == "response":
-            responses[event.action_id].append((event.on, event.detail, event.id))
+    found, responses, corrections = [], defaultdict(list), defaultdict(list)
+    for row in read_rows(_actions_statement(), {"case_id": case_id}):
+        if row.what == "action":
+            found.append(row)
+        elif row.what == "response":
+            responses[row.action_id].append((row.on, row.detail, row.id))
         else:
-            corrections[event.action_id].append((event.at, event.detail, event.id))
+            corrections[row.action_id].append((row.at, row.detail, row.id))
     return [ActionRow(row.id, row.type, row.status, row.reference, row.created_at, row.published_at,
                       languages_with_text(row),
                       [(on, kind) for on, kind, _id in sorted(responses[row.id], key=lambda r: (r[0], r[2]))],
                       [(at, reason) for at, reason, _id in sorted(corrections[row.id], key=lambda c: c[2])])
-            for row in read_rows(_actions_statement(), params)]
+            for row in sorted(found, key=lambda row: row.id)]
 
 
 @built_once
@@ -187,7 +199,16 @@ def _parts_statement() -> Any:
                       typed(on, Date).label("on"), typed(at, UTCDateTime).label("at"),
                       typed(position, Integer).label("position"))
 
+    def by_name(name: Any, id: Any) -> Any:  # the database's order of names, as the lists' own
+        return func.row_number().over(order_by=(name, id))
+
     return union_all(
+        row("defender", Defender.id, name=Defender.name, confidentiality=Defender.confidentiality,
+            flag=Defender.consent_to_publish, notes=Defender.publication_name, position=by_name(Defender.name, Defender.id))
+        .join(CaseDefender, CaseDefender.defender_id == Defender.id).where(CaseDefender.case_id == case_id),
+        row("assignee", User.id, name=User.name, position=by_name(User.name, User.id))
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(Assignment.record_type == literal(Case.__record_type__, String), Assignment.record_id == case_id),
         row("source", Partner.id, Partner.id, Partner.name, Partner.confidentiality)
         .where(Partner.id == of_case.c.source_partner_id),
         row("verifier", User.id, name=User.name).where(User.id == of_case.c.verified_by_id),
@@ -206,28 +227,27 @@ def _parts_statement() -> Any:
 
 
 @built_once
-def _defenders_statement() -> Select:
-    return select(Defender.id, Defender.name, Defender.consent_to_publish, Defender.publication_name,
-                  Defender.confidentiality) \
-        .join(CaseDefender, CaseDefender.defender_id == Defender.id) \
-        .where(CaseDefender.case_id == bindparam("case_id")).order_by(Defender.name, Defender.id)
+def _actions_statement() -> Any:
+    """The case's actions (``what`` is ``action``) and the responses and corrections of each, in one statement:
+    each kind of value in its own typed column (a date for a response, a moment for a correction)."""
+    case_id = bindparam("case_id")
+    of_case = select(Action.id).where(Action.case_id == case_id)
+    texts = (Action.title_en, Action.title_fr, Action.title_es, Action.body_en, Action.body_fr, Action.body_es)
 
+    def none(type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
+        return cast(null(), type_)
 
-@built_once
-def _actions_statement() -> Select:
-    return select(Action.id, Action.type, Action.status, Action.reference, Action.created_at, Action.published_at,
-                  Action.title_en, Action.title_fr, Action.title_es, Action.body_en, Action.body_fr, Action.body_es) \
-        .where(Action.case_id == bindparam("case_id")).order_by(Action.id)
+    def event(what: str, id: Any, action_id: Any, on: Any, at: Any, detail: Any) -> Select:
+        return select(literal(what, String).label("what"), id, action_id, none(String), none(String), none(String),
+                      none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts), on, at, detail)
 
-
-@built_once
-def _action_events_statement() -> Any:
-    """The responses and corrections of all the case's actions, in one statement (a date for a response, a
-    moment for a correction: each in its own typed column)."""
-    of_case = select(Action.id).where(Action.case_id == bindparam("case_id"))
     return union_all(
-        select(Response.id, Response.action_id, literal_column("'response'").label("what"),
-               Response.received_on.label("on"), type_coerce(null(), UTCDateTime).label("at"),
-               Response.kind.label("detail")).where(Response.action_id.in_(of_case)),
-        select(Correction.id, Correction.action_id, literal_column("'correction'"), type_coerce(null(), Date),
-               Correction.at, Correction.reason).where(Correction.action_id.in_(of_case)))
+        select(literal("action", String).label("what"), Action.id.label("id"), none(Integer).label("action_id"),
+               Action.type.label("type"), Action.status.label("status"), Action.reference.label("reference"),
+               Action.created_at.label("created_at"), Action.published_at.label("published_at"),
+               *(text.label(text.key) for text in texts), none(Date).label("on"), none(UTCDateTime).label("at"),
+               none(String).label("detail")).where(Action.case_id == case_id),
+        event("response", Response.id, Response.action_id, Response.received_on, none(UTCDateTime), Response.kind)
+        .where(Response.action_id.in_(of_case)),
+        event("correction", Correction.id, Correction.action_id, none(Date), Correction.at, Correction.reason)
+        .where(Correction.action_id.in_(of_case)))

@@ -214,8 +214,7 @@ def _render_case(case: Case):
     user = the_user(current_user)
     parts = case_file.parts(case.id)
     partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
-    visible = visible_among({Defender.__record_type__: case_file.defenders(case.id),
-                             Partner.__record_type__: partners}, user)
+    visible = visible_among({Defender.__record_type__: parts.defenders, Partner.__record_type__: partners}, user)
     defenders = visible[Defender.__record_type__]
     shown = {"defenders": {d.id for d in defenders}, "partners": {p.id for p in visible[Partner.__record_type__]}}
     actions = case_file.actions(case.id)
@@ -226,7 +225,7 @@ def _render_case(case: Case):
         overdue=services.overdue(case, hours), hours=hours,
         timeline=timeline.case_timeline(case, parts, actions, shown),
         action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
-        assignees=pages.assignee_names(case))
+        assignees=parts.assignees)
 
 
 def outcome_choices(defenders: list[Defender]) -> list[tuple[int, str]]:

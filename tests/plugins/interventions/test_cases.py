@@ -357,8 +357,8 @@ def test_restricted_defenders_and_partners_linked_to_a_case_stay_unnamed(app, ma
 
 
 def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language(app, make_user):
-    """The case's source, verifier, violations, perpetrators, consultations, outcomes and closing events, read
-    together in one statement, each in the order its list keeps."""
+    """The case's defenders, assigned officers, source, verifier, violations, perpetrators, consultations,
+    outcomes and closing events, read together in one statement, each in the order its list keeps."""
     from datetime import date, datetime, timezone
 
     from core.models import User
@@ -367,9 +367,12 @@ def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language
     from ...records_helpers import add_partner
 
     coordinator = make_user("coordinator", name="Vera Verifier")
+    zoe = make_user("case_officer", name="Zoe Zubiri", email="zoe@example.org")
+    adam = make_user("case_officer", name="Adam Arslan", email="adam@example.org")
+    other = add_defender(app, "Zafer Yilmaz", country="TUR")  # registered first, listed last
     defender = add_defender(app, "Aylin Kaya", country="TUR")
     early, late = add_partner(app, "Early Bar Association", country="TUR"), add_partner(app, "Late Network")
-    case_id = add_case(app, coordinator, defenders=(defender,))
+    case_id = add_case(app, coordinator, defenders=(other, defender), assignees=(zoe.id, adam.id))
     torture, arrest = _violation_ids(app, "torture", "arbitrary_detention")
     with app.app_context():
         case = db.session.get(Case, case_id)
@@ -402,6 +405,9 @@ def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language
         return places == sorted(places)
 
     assert f"{first}, {second}" in page
+    assert "Adam Arslan, Vera Verifier, Zoe Zubiri" in page  # the author stays assigned
+    defenders = page.split('id="case-defenders"')[1].split("</ul>")[0]
+    assert defenders.index("Aylin Kaya") < defenders.index("Zafer Yilmaz")
     assert in_order("Anti-terror unit", "Groupe armé") and "Anti-terror unit" in page
     consultations = page.split('id="consultations"')[1].split("</ul>")[0]
     assert consultations.index("Early Bar Association") < consultations.index("Late Network") and \
