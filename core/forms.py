@@ -87,11 +87,17 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
+SEARCH_LENGTH = (2, 200)  # the fewest and most characters searched
+
+
 class SearchForm(FlaskForm):
+    """Validates the search; the page writes its field from a fragment (``core/_search_form.html``), the same
+    for everyone searching the same words."""
+
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    q = SearchField(_l("Search"), validators=[required(), Length(min=2, max=200, message=_l(
+    q = SearchField(_l("Search"), validators=[required(), Length(*SEARCH_LENGTH, message=_l(
         "Type between 2 and 200 characters."))])
 
 

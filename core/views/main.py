@@ -18,7 +18,7 @@ from sqlalchemy import text
 from .. import fragments, gather
 from ..contributions import Widget
 from ..extensions import db
-from ..forms import LanguageForm, SearchForm
+from ..forms import SEARCH_LENGTH, LanguageForm, SearchForm
 from ..navigation import safe_next
 from ..permissions import login_only, public
 
@@ -49,7 +49,9 @@ def search():
     if "q" in request.args and form.validate():
         hits = gather.search(form.q.data.strip(), current_user)
         more = gather.more_results(hits)
-    return render_template("core/search.html", form=form, hits=hits, more=more,
+    search_form = fragments.fragment("core/_search_form.html", {"length": SEARCH_LENGTH}, words=form.q.data or "",
+                           errors=tuple(str(error) for error in form.q.errors))
+    return render_template("core/search.html", search_form=search_form, words=form.q.data, hits=hits, more=more,
                            limit=gather.SEARCH_LIMIT_PER_PLUGIN), 200 if not form.errors else 422
 
 

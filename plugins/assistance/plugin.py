@@ -168,9 +168,9 @@ def observatory_search(query, user, limit):
     postgresql = db.engine.dialect.name == "postgresql"
     rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2, postgresql),
                      {**words, **viewer(user), "limit": limit})
-    show, kind = id_url("assistance.show", "request_id"), _("Grant request")
-    return [SearchHit(_("Grant request #%(number)d", number=row.id), show(row.id),
-                      kind, row.name, services.VIEW, row.confidentiality, score=1.0) for row in rows]
+    show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
+    return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, services.VIEW, row.confidentiality,
+                      score=1.0) for row in rows]
 
 
 @built_once
@@ -185,17 +185,25 @@ def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool
         return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
             .where(visible_requests, *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
             .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
-    # SQLite: from the first word's name tokens to the requests of those defenders (an index, and a Bloom filter
-    # SQLite builds, skip the many defenders without a request), then sorted: 0.24 ms instead of 0.33 ms for
-    # 2,444 namesakes, 2 ms instead of 6 ms for a single letter, nothing to read for a name no one has. The
-    # other words are tested as above.
-    tokens_to_requests = join_in_this_order(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)
-    return select(*columns).distinct() \
-        .select_from(join_in_this_order(tokens_to_requests, Defender, Defender.id == GrantRequest.defender_id)) \
+    # SQLite: from the first word's name tokens to the ids of those defenders' requests (an index, and a Bloom
+    # filter SQLite builds, skip the many defenders without a request), sorted newest first; then only the
+    # newest of those ids are read as requests, until ``limit`` of them are visible. 2,444 namesakes: 0.2 ms
+    # (0.33 ms reading requests from all of them); a single letter 1.8 ms instead of 6; nothing to read for a
+    # name no one has. The other words are tested as above.
+    #
+    # The ids come out of ``matching`` in its order: its LIMIT (none: -1) keeps SQLite from dropping or
+    # flattening its ORDER BY, and the CROSS JOINs read it first. An ORDER BY here would read every match again.
+    matching = select(GrantRequest.id).distinct() \
+        .select_from(join_in_this_order(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)) \
         .where(SearchToken.record_type == Defender.__record_type__, SearchToken.token >= bindparam("word_0"),
-               SearchToken.token < bindparam("word_0_end"), visible_requests,
+               SearchToken.token < bindparam("word_0_end")) \
+        .order_by(GrantRequest.id.desc()).limit(-1).subquery("matching")
+    matching_requests = join_in_this_order(matching, GrantRequest, GrantRequest.id == matching.c.id)
+    return select(*columns) \
+        .select_from(join_in_this_order(matching_requests, Defender, Defender.id == GrantRequest.defender_id)) \
+        .where(visible_requests,
                *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words)[1:])) \
-        .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
+        .limit(bindparam("limit"))
 
 
 @hookimpl
