@@ -20,9 +20,10 @@ from .models import CalendarToken, User
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 365
 
 
-def upcoming(user: Any, days: int, today: date | None = None) -> list[DatedItem]:
+def upcoming(user: Any, days: int, today: date | None = None, limit: int | None = None) -> list[DatedItem]:
+    """The next ``days`` days' deadlines, earliest first: the ``limit`` earliest, or all."""
     today = today or datetime.now(timezone.utc).date()
-    return gather.deadlines(today, today + timedelta(days=days), user)
+    return gather.deadlines(today, today + timedelta(days=days), user, limit)
 
 
 def _hash(token: str) -> str:

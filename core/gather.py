@@ -98,11 +98,12 @@ def defender_timeline(defender_id: int, user: Any) -> list[TimelineEntry]:
     return sorted(_visible(entries, user), key=lambda entry: _moment(entry.when), reverse=True)
 
 
-def deadlines(start: date, end: date, user: Any) -> list[DatedItem]:
+def deadlines(start: date, end: date, user: Any, limit: int | None = None) -> list[DatedItem]:
+    """What is due from ``start`` to ``end``, earliest first: the ``limit`` earliest, or all."""
     user = the_user(user)  # the hooks read it many times
-    items = host().collect("observatory_deadlines", start=start, end=end, user=user)
+    items = host().collect("observatory_deadlines", start=start, end=end, user=user, limit=limit)
     items = [i for i in items if isinstance(i, DatedItem) and start <= _moment(i.when).date() <= end]
-    return sorted(_visible(items, user), key=lambda item: _moment(item.when))
+    return sorted(_visible(items, user), key=lambda item: _moment(item.when))[:limit]
 
 
 def bulletin_sections(year: int, month: int, locale: str, missing: list[MissingPart] | None = None) -> list[Section]:

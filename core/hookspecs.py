@@ -237,17 +237,20 @@ def observatory_defender_timeline(defender_id, user):
 
 
 @hookspec
-def observatory_deadlines(start, end, user):
+def observatory_deadlines(start, end, user, limit):
     """Called by the deadline engine for the dates ``start`` to ``end`` (inclusive) seen by ``user``.
 
     Returns :class:`~core.contributions.DatedItem` entries (hearings, sessions, reports due);
-    the dashboard, the upcoming page and calendar feeds show them.
+    the dashboard, the upcoming page and calendar feeds show them. ``limit`` is how many of the
+    earliest items the caller shows (the dashboard: a few), or ``None`` for all of them: a plugin
+    with many items may return only its ``limit`` earliest; one that ignores it may leave it out
+    of its parameters.
 
     Example::
 
         @hookimpl
-        def observatory_deadlines(start, end, user):
-            return [DatedItem(h.day, _("Hearing"), "hearing") for h in hearings_between(start, end)]
+        def observatory_deadlines(start, end, user, limit):
+            return [DatedItem(h.day, _("Hearing"), "hearing") for h in hearings_between(start, end, limit)]
     """
 
 

@@ -98,3 +98,29 @@ def test_a_deactivated_users_feed_stops(app_with_dates, make_user):
         db.session.get(User, user.id).active = False
         db.session.commit()
     assert app_with_dates.test_client().get(address).status_code == 404
+
+
+MANY = '''
+from datetime import date, timedelta
+from core.contributions import DatedItem
+from core.hookspecs import hookimpl
+
+@hookimpl
+def observatory_deadlines(start, end, user, limit):
+    today = date.today()
+    return [DatedItem(today + timedelta(days=day), f"Limited to {limit}, day {day}", "vote") for day in range(1, 10)]
+'''
+
+
+def test_the_dashboard_asks_for_its_few_earliest_dates_and_shows_no_more(tmp_path, monkeypatch, make_app, make_user):
+    """A plugin may take ``limit`` (the dashboard's rows) and return only that many; one returning more is cut."""
+    from core.builtin import WIDGET_ROWS
+
+    install_plugin(tmp_path / "site", monkeypatch, MANY, entry_name="many")
+    client = make_app().test_client()
+    login(client, make_user("readonly"))
+    dashboard = client.get("/").get_data(as_text=True)
+    assert [f"Limited to {WIDGET_ROWS}, day {day}" in dashboard for day in range(1, 10)] == \
+        [day <= WIDGET_ROWS for day in range(1, 10)]
+    upcoming = client.get("/upcoming").get_data(as_text=True)
+    assert all(f"Limited to None, day {day}" in upcoming for day in range(1, 10))

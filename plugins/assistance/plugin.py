@@ -146,13 +146,14 @@ def _timeline_statement(admin: bool, committee: bool) -> Select:
 
 
 @hookimpl
-def observatory_deadlines(start, end, user):
-    """Beneficiaries' reports due (not yet received) between ``start`` and ``end``, for those who may see the
-    request; being restricted, they show in calendar feeds as bare "confidential" entries."""
+def observatory_deadlines(start, end, user, limit):
+    """Beneficiaries' reports due (not yet received) between ``start`` and ``end``, the ``limit`` earliest or
+    all, for those who may see the request; being restricted, they show in calendar feeds as bare
+    "confidential" entries."""
     if not can(services.VIEW, user):
         return []
-    rows = read_rows(_deadlines_statement(is_admin(user), services.sees_submitted(user)),
-                              {**viewer(user), "start": start, "end": end})
+    rows = read_rows(_deadlines_statement(is_admin(user), services.sees_submitted(user), limit is not None),
+                     {**viewer(user), "start": start, "end": end, "limit": limit})
     show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", show(row.id), services.VIEW,
@@ -228,11 +229,14 @@ def observatory_dashboard_widgets(user):
 
 
 @built_once
-def _deadlines_statement(admin: bool, committee: bool) -> Select:
-    return select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
+def _deadlines_statement(admin: bool, committee: bool, limited: bool) -> Select:
+    """Reports due, earliest first; ``limited``: only the bind parameter ``limit`` earliest."""
+    statement = select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
         services.visible_requests_to_viewer(admin, committee), GrantRequest.status == GrantRequest.APPROVED,
         GrantRequest.report_received_on.is_(None),
-        GrantRequest.report_due_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date)))
+        GrantRequest.report_due_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date))) \
+        .order_by(GrantRequest.report_due_on, GrantRequest.id)
+    return statement.limit(bindparam("limit")) if limited else statement
 
 
 @built_once

@@ -68,6 +68,30 @@ def test_search_lists_the_newest_requests_whose_beneficiary_matches_each_once(ap
     assert listed("emre kaya") == [] and listed("nobody") == []
 
 
+def test_the_dashboard_shows_the_earliest_reports_due_and_the_upcoming_page_all_of_them(app, make_user):
+    """The dashboard asks the plugins for its few earliest dates only; the upcoming page still lists every one."""
+    from core.builtin import WIDGET_ROWS
+
+    officer = make_user("case_officer")
+    due = {}
+    for days in range(WIDGET_ROWS + 2, 0, -1):  # the latest registered first
+        request_id = add_request(app, officer)
+        due[request_id] = date.today() + timedelta(days=days)
+    with app.app_context():
+        for request_id, day in due.items():
+            grant = db.session.get(GrantRequest, request_id)
+            grant.status, grant.report_due_on = GrantRequest.APPROVED, day
+        db.session.commit()
+    client = app.test_client()
+    login(client, officer)
+    earliest = sorted(due, key=due.get)
+    dashboard = html.unescape(client.get("/").get_data(as_text=True))
+    listed = [int(part.split("<")[0]) for part in dashboard.split("Report due on grant request #")[1:]]
+    assert listed == earliest[:WIDGET_ROWS]
+    upcoming = html.unescape(client.get("/upcoming").get_data(as_text=True))
+    assert [int(part.split("<")[0]) for part in upcoming.split("Report due on grant request #")[1:]] == earliest
+
+
 def test_reports_due_reach_the_upcoming_page_and_feed_of_those_allowed_only(app, make_user):
     officer = make_user("case_officer")
     request_id = add_request(app, officer)
