@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Hashable
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_babel.speaklater import LazyString
 from jinja2 import Environment, StrictUndefined
@@ -41,11 +41,13 @@ def fragment(template_name: str, constants: dict[str, Any] | None = None, **inpu
 
 def rendered(template_name: str, key: Hashable, values: dict[str, Any], strict: bool = True) -> Markup:
     """``template_name`` rendered with ``values``, remembered under ``key`` (which must say everything of
-    ``values`` that the rendering shows: :func:`frozen` of them). ``strict=False`` renders with the pages' own
+    ``values`` that the rendering shows: :func:`frozen` of them) for the language, time zone and mount point. ``strict=False`` renders with the pages' own
     environment, for third-party macros that test names they may not be given (Bootstrap's ``render_field``):
     the hidden names are then merely empty."""
     cache: dict[tuple, Markup] = current_app.extensions.setdefault("observatory.fragments", {})
-    full_key = (template_name, str(get_locale() or "en"), str(get_timezone()), key)
+    # the addresses a fragment writes (url_for) begin with the application's mount point
+    mount = request.script_root if has_request_context() else ""
+    full_key = (template_name, str(get_locale() or "en"), str(get_timezone()), mount, key)
     html = cache.get(full_key)
     if html is None:
         if len(cache) >= MAX_FRAGMENTS:

@@ -151,3 +151,12 @@ def test_blank_form_fields_are_rendered_once_per_language_and_anew_with_errors(a
         assert "This field is required." in blank_fields(failed, "reason", "submit")
     with app.test_request_context("/", headers={"Accept-Language": "es"}):
         assert "Mostrar" in blank_fields(RevealForm(formdata=None), "reason", "submit", submit="outline-danger")
+
+
+def test_a_fragment_writes_the_addresses_of_each_mount_point(app):
+    """One application served under two prefixes: a fragment's links follow each."""
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"link.html": "{{ url_for('calendar.upcoming') }}"}),
+                                         app.jinja_env.loader])
+    for root in ("", "/observatory", ""):
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": root}):
+            assert fragments.fragment("link.html") == f"{root}/upcoming"
