@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 
 from babel import dates, numbers, support
 from flask import Flask, Request, current_app, g, request, session
@@ -91,6 +92,22 @@ def pgettext(context: str, string: str, **variables: Any) -> str:
 
 def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
     return LazyString(pgettext, context, string, **variables)
+
+
+_LABELS_IN_LANGUAGE: dict[tuple[int, str], tuple[Mapping[Any, Any], Mapping[Any, str]]] = {}
+
+
+def in_language(labels: Mapping[Any, Any]) -> Mapping[Any, str]:
+    """``labels`` (a module's lazy labels by key) as text in the request's language, translated once per process
+    and language: a page shows them row after row, and a lazy label is translated again each time it is shown.
+    For fixed mappings only (they are remembered by identity, and kept alive while remembered)."""
+    key = (id(labels), str(get_locale() or "en"))
+    remembered = _LABELS_IN_LANGUAGE.get(key)
+    if remembered is None or remembered[0] is not labels:
+        if len(_LABELS_IN_LANGUAGE) >= 512:  # a caller passing new mappings would grow it without end
+            _LABELS_IN_LANGUAGE.clear()
+        remembered = _LABELS_IN_LANGUAGE[key] = (labels, MappingProxyType({k: str(v) for k, v in labels.items()}))
+    return remembered[1]
 
 
 def format_date(value: Any, format: str = "medium") -> str:

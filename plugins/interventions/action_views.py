@@ -7,12 +7,14 @@ from sqlalchemy.orm import joinedload
 
 from core.extensions import db
 from core.i18n import gettext as _
+from core.i18n import in_language
 from core.models import utcnow
 from core.permissions import can, permission_required
 from core.records.visibility import can_see
 
 from . import search, services
 from .forms import (
+    ACTION_STATUS_LABELS,
     ACTION_TYPES,
     CHANNELS,
     IMPACTS,
@@ -112,7 +114,8 @@ def action_page(action: Action, status: int = 200, error: str | None = None, **f
     return render_template("interventions/action.html", action=action, case=action.case, languages=LANGUAGES,
                            language_names=LANGUAGE_NAMES, missing=missing, named=named, error=error,
                            steps=services.allowed_steps(action, current_user), step_form=StepForm(formdata=None),
-                           action_types=ACTION_TYPES, channels=CHANNELS, addressees_form=addressees_form,
+                           action_types=in_language(ACTION_TYPES), status_labels=in_language(ACTION_STATUS_LABELS),
+                           channels=CHANNELS, addressees_form=addressees_form,
                            dispatch_form=dispatch_form, formats=FORMAT_NAMES, responses=RESPONSES, impacts=IMPACTS,
                            response_form=forms.get("response_form") or ResponseForm(
                                formdata=None, received_on=utcnow().date()),

@@ -48,6 +48,17 @@ ACTION_TYPES = {
 ANSWERS = {"confirmed": _l("Confirmed the facts"), "partly": _l("Confirmed part of the facts"),
            "not_confirmed": _l("Did not confirm"), "no_answer": _l("No answer yet")}
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French"), "es": _l("Spanish")}
+PRIORITY_LABELS, SOURCE_LABELS = dict(PRIORITIES), dict(SOURCE_KINDS)
+CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _lp("case", "Closed")}
+VERIFICATION_LABELS = {"pending": _l("To verify"), "verified": _l("Verified"), "not_confirmed": _l("Not confirmed"),
+                       "overridden": _l("Published without verification")}
+#: The verification decisions as the case page and its timeline tell them.
+VERIFICATION_DECISIONS = {**VERIFICATION_LABELS, "overridden": _l("Publication allowed without verification")}
+ACTION_STATUS_LABELS = {"draft": _l("Draft"), "in_review": _l("In review"), "approved": _l("Approved"),
+                        "published": _l("Published")}
+assert set(VERIFICATION_LABELS) == {Case.PENDING, Case.VERIFIED, Case.NOT_CONFIRMED, Case.OVERRIDDEN}
+assert set(CASE_STATUS_LABELS) == {Case.OPEN, Case.CLOSED}
+assert set(ACTION_STATUS_LABELS) == {Action.DRAFT, Action.IN_REVIEW, Action.APPROVED, Action.PUBLISHED}
 assert set(PERPETRATOR_TYPES) == set(Perpetrator.STATE_TYPES + Perpetrator.NON_STATE_TYPES)
 assert set(ACTION_TYPES) == set(Action.TYPES) and set(ANSWERS) == set(Consultation.ANSWERS)
 

@@ -11,7 +11,7 @@ from flask import url_for
 from core.i18n import lazy_gettext as _l
 
 from .case_file import ActionRow, CaseParts
-from .forms import ACTION_TYPES, OUTCOMES, RESPONSES
+from .forms import ACTION_TYPES, OUTCOMES, RESPONSES, VERIFICATION_DECISIONS
 from .models import Action, Case
 
 
@@ -35,9 +35,7 @@ def case_timeline(case: Case, parts: CaseParts, actions: list[ActionRow], shown:
         partner = consultation.partner.name if consultation.partner_id in shown["partners"] else "—"
         events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=partner)))
     if case.verified_on and case.verification != Case.PENDING:
-        label = {Case.VERIFIED: _l("Verified"), Case.NOT_CONFIRMED: _l("Not confirmed"),
-                 Case.OVERRIDDEN: _l("Publication allowed without verification")}[case.verification]
-        events.append(Event(case.verified_on, label))
+        events.append(Event(case.verified_on, VERIFICATION_DECISIONS[case.verification]))
     for action in actions:
         url = url_for("interventions.action", action_id=action.id)
         kind = ACTION_TYPES[action.type]

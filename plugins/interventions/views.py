@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import timezone
-from typing import NamedTuple
+from typing import Mapping, NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
@@ -16,6 +16,7 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.fragments import fragment, inputs_of
 from core.i18n import gettext as _
+from core.i18n import in_language
 from core.models import User, utcnow
 from core.pagination import paginate
 from core.permissions import can, permission_required, the_user
@@ -28,10 +29,16 @@ from core.statements import built_once, read_rows
 
 from . import case_file, services, timeline
 from .forms import (
+    ACTION_STATUS_LABELS,
     ACTION_TYPES,
     ANSWERS,
+    CASE_STATUS_LABELS,
     OUTCOMES,
     PERPETRATOR_TYPES,
+    PRIORITY_LABELS,
+    SOURCE_LABELS,
+    VERIFICATION_DECISIONS,
+    VERIFICATION_LABELS,
     CaseForm,
     LinkDefenderForm,
 )
@@ -58,10 +65,12 @@ def index():
                            violations=tuple((term.key, term.label) for term in _violations()),
                            officers=inputs_of(_staff()))
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
-                           filter_form=filter_form)
+                           filter_form=filter_form, verification_labels=in_language(VERIFICATION_LABELS),
+                           status_labels=in_language(CASE_STATUS_LABELS))
 
 
-FILTER_CONSTANTS = {"country_options": pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES}
+FILTER_CONSTANTS = {"country_options": pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES,
+                    "verification_labels": VERIFICATION_LABELS, "status_labels": CASE_STATUS_LABELS}
 
 
 # What a row of the list shows, read as plain rows (descriptions and sources stay unread).
@@ -224,8 +233,16 @@ def _render_case(case: Case):
         found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
         overdue=services.overdue(case, hours), hours=hours,
         timeline=timeline.case_timeline(case, parts, actions, shown),
-        action_types=ACTION_TYPES, answers=ANSWERS, perpetrator_types=PERPETRATOR_TYPES, outcomes=OUTCOMES,
-        assignees=parts.assignees)
+        can_verify=can("interventions.verify"), can_override=can("interventions.override"),
+        assignees=parts.assignees, **_case_labels())
+
+
+def _case_labels() -> dict[str, Mapping[str, str]]:
+    """The labels the case page shows, in the user's language."""
+    return {name: in_language(labels) for name, labels in (
+        ("action_types", ACTION_TYPES), ("answers", ANSWERS), ("perpetrator_types", PERPETRATOR_TYPES),
+        ("outcomes", OUTCOMES), ("verification_labels", VERIFICATION_DECISIONS),
+        ("status_labels", ACTION_STATUS_LABELS), ("priorities", PRIORITY_LABELS), ("sources", SOURCE_LABELS))}
 
 
 def outcome_choices(defenders: list[Defender]) -> list[tuple[int, str]]:

@@ -438,3 +438,33 @@ def test_the_violation_filter_names_each_violation_in_the_users_language(app, ma
         select_html = page.split('id="f-violation"')[1].split("</select>")[0]
         for term in terms:
             assert f'<option value="{term.key}">{term[column] or term.label_en}</option>' in select_html, language
+
+
+def test_the_case_list_and_page_name_states_in_the_users_language(app, make_user):
+    """Verification, case and action states, priorities and sources: in each user's language, one after the other."""
+    from flask_babel import force_locale
+
+    from core.i18n import gettext, pgettext
+    from core.models import User
+
+    author = make_user("coordinator")
+    case_id = add_case(app, author)
+    for language in ("fr", "es", "fr", "en"):
+        user = make_user("coordinator", email=f"{language}-{case_id}@example.org")
+        case_id = add_case(app, author, title=f"Case for {user.email}")
+        with app.app_context():
+            db.session.get(User, user.id).locale = language
+            db.session.commit()
+        with app.test_request_context("/"), force_locale(language):
+            to_verify, is_open = gettext("To verify"), gettext("Open")
+            normal, partner = gettext("Normal"), gettext("A partner organisation")
+            heading = gettext("Verification: %(state)s", state=gettext("To verify"))
+            closed = pgettext("case", "Closed")
+        client = app.test_client()
+        login(client, user)
+        listed = html.unescape(client.get("/interventions/").get_data(as_text=True))
+        row = listed.split(f"Case for {user.email}")[1].split("</tr>")[0]
+        assert to_verify in row and is_open in row, language
+        assert closed in listed.split('id="f-status"')[1].split("</select>")[0], language
+        page = html.unescape(client.get(f"/interventions/{case_id}").get_data(as_text=True))
+        assert heading in page and normal in page and partner in page, language
