@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import timezone
-from typing import Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import String, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from core import jobs
@@ -61,9 +61,10 @@ def index():
     pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS,
                           deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
+    violations, staff = _choices()
     filter_form = fragment("interventions/_filters.html", FILTER_CONSTANTS, filters=filters,
-                           violations=tuple((term.key, term.label) for term in _violations()),
-                           officers=inputs_of(_staff()))
+                           violations=tuple((term.key, term.label) for term in violations),
+                           officers=inputs_of(staff))
     return render_template("interventions/index.html", pagination=pagination, filters=filters,
                            filter_form=filter_form, verification_labels=in_language(VERIFICATION_LABELS),
                            status_labels=in_language(CASE_STATUS_LABELS))
@@ -120,26 +121,37 @@ class TermChoice(NamedTuple):
     label: str
 
 
-def _violations() -> list[TermChoice]:
-    """(id, key, label in the user's language) of the active violation terms, in order."""
+class StaffChoice(NamedTuple):
+    id: int
+    name: str
+
+
+def _choices() -> tuple[list[TermChoice], list[StaffChoice]]:
+    """The active violation terms, in order, labelled in the user's language; and the active staff by name
+    (without loading their roles): what the list's filters and the case form offer, read in one statement."""
     column = {"fr": 3, "es": 4}.get(str(get_locale() or "en"), 2)  # label_en, label_fr, label_es
-    return [TermChoice(row[0], row[1], row[column] or row[2]) for row in read_rows(_violations_statement(), {})]
+    violations, staff = [], []
+    for row in read_rows(_choices_statement(), {}):
+        if row[0] == "violation":
+            violations.append(TermChoice(row[1], row[2], row[column + 1] or row[3]))
+        else:
+            staff.append(StaffChoice(row[1], row[3]))
+    return violations, staff
 
 
 @built_once
-def _violations_statement() -> Select:
-    return select(Term.id, Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
-        Term.vocabulary == services.VIOLATIONS, Term.active.is_(True)).order_by(Term.position, Term.key)
-
-
-def _staff() -> list:
-    """(id, name) rows of active staff, for choices: no need to load their roles."""
-    return read_rows(_staff_statement(), {}).all()
-
-
-@built_once
-def _staff_statement() -> Select:
-    return select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
+def _choices_statement() -> Any:
+    """``(part, id, key, label_en or name, label_fr, label_es)`` rows: the violations, then the staff, each in
+    its order (a union keeps no order of its own)."""
+    violations = select(literal("violation", String).label("part"), Term.id, Term.key, Term.label_en,
+                        Term.label_fr, Term.label_es,
+                        func.row_number().over(order_by=(Term.position, Term.key)).label("place")) \
+        .where(Term.vocabulary == services.VIOLATIONS, Term.active.is_(True))
+    staff = select(literal("staff", String), User.id, cast(null(), String), User.name, cast(null(), String),
+                   cast(null(), String), func.row_number().over(order_by=(User.name, User.id))) \
+        .where(User.active.is_(True))
+    both = union_all(violations, staff).subquery()
+    return select(both).order_by(both.c.part.desc(), both.c.place)
 
 
 def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
@@ -155,8 +167,9 @@ def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
 def _case_form(case: Case | None) -> CaseForm:
     form = CaseForm(obj=case)
     form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
-    form.violations.choices = [(t.id, t.label) for t in _violations()]
-    form.assignees.choices = [(u.id, u.name) for u in _staff()]
+    violations, staff = _choices()
+    form.violations.choices = [(t.id, t.label) for t in violations]
+    form.assignees.choices = [(u.id, u.name) for u in staff]
     chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
     country = pages.country_named(chosen) if chosen else None
     form.source_partner.choices = [(0, _("— none or not listed —"))] + partner_choices(country.id if country else None)

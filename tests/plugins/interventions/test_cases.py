@@ -468,3 +468,35 @@ def test_the_case_list_and_page_name_states_in_the_users_language(app, make_user
         assert closed in listed.split('id="f-status"')[1].split("</select>")[0], language
         page = html.unescape(client.get(f"/interventions/{case_id}").get_data(as_text=True))
         assert heading in page and normal in page and partner in page, language
+
+
+def test_the_filters_and_the_case_form_offer_active_violations_in_order_and_active_staff_by_name(app, make_user):
+    """Both lists are read together; each keeps its own order and leaves out what is no longer active."""
+    from core.models import User
+
+    coordinator = make_user("coordinator", name="Mia Coordinator")
+    make_user("case_officer", name="Zeki Officer", email="zeki@example.org")
+    make_user("case_officer", name="Ada Officer", email="ada@example.org")
+    gone = make_user("case_officer", name="Gone Officer", email="gone@example.org")
+    with app.app_context():
+        db.session.get(User, gone.id).active = False
+        db.session.add_all([Term(vocabulary="violations", key="first_listed", label_en="Zz first listed", label_fr="",
+                                 label_es="", position=-1),
+                            Term(vocabulary="violations", key="retired", label_en="Retired violation", label_fr="", label_es="",
+                                 position=0,
+                                 active=False)])
+        db.session.commit()
+        expected = db.session.scalars(select(Term.label_en).where(
+            Term.vocabulary == "violations", Term.active.is_(True)).order_by(Term.position, Term.key)).all()
+    client = app.test_client()
+    login(client, coordinator)
+    listed = html.unescape(client.get("/interventions/").get_data(as_text=True))
+    officers = listed.split('id="f-officer"')[1].split("</select>")[0]
+    assert "Gone Officer" not in officers
+    assert officers.index("Ada Officer") < officers.index("Mia Coordinator") < officers.index("Zeki Officer")
+    violations = listed.split('id="f-violation"')[1].split("</select>")[0]
+    assert [violations.index(label) for label in expected] == sorted(violations.index(label) for label in expected)
+    assert "Retired violation" not in violations and expected[0] == "Zz first listed"
+    form = html.unescape(client.get("/interventions/new").get_data(as_text=True))
+    assert form.index("Ada Officer") < form.index("Zeki Officer") and "Gone Officer" not in form
+    assert form.index("Zz first listed") < form.index(expected[1]) and "Retired violation" not in form
