@@ -75,7 +75,8 @@ def observatory_dashboard_widgets(user):
     from .deadlines import upcoming
 
     return [
-        Widget(_l("Coming up"), "core/widgets/upcoming.html", {"items": upcoming(user, 14, limit=WIDGET_ROWS)}, order=1),
+        Widget(_l("Coming up"), "core/widgets/upcoming.html", {"items": upcoming(user, 14, limit=WIDGET_ROWS)},
+               order=1),
         Widget(_l("My recent jobs"), "core/widgets/jobs.html", {"jobs": recent}, order=900),
     ]
 

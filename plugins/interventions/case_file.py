@@ -204,7 +204,8 @@ def _parts_statement() -> Any:
 
     return union_all(
         row("defender", Defender.id, name=Defender.name, confidentiality=Defender.confidentiality,
-            flag=Defender.consent_to_publish, notes=Defender.publication_name, position=by_name(Defender.name, Defender.id))
+            flag=Defender.consent_to_publish, notes=Defender.publication_name,
+            position=by_name(Defender.name, Defender.id))
         .join(CaseDefender, CaseDefender.defender_id == Defender.id).where(CaseDefender.case_id == case_id),
         row("assignee", User.id, name=User.name, position=by_name(User.name, User.id))
         .join(Assignment, Assignment.user_id == User.id)
