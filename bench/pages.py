@@ -3,8 +3,10 @@
 For each scale it loads the demo data into a fresh database (``observatory demo-data --scale``),
 then serves every main page from the same app, in the same run, next to a bare page of the same
 layout, and prints requests per second, the ratio to the bare page, and the SQL statements per
-request. Targets at 100,000 records: every main page at least half the bare page's requests per
-second, and at most 10 SQL statements.
+request. Targets at 100,000 records, for the main pages (the core's lists, a defender's file, the global
+search and the dashboard; the case list, a case's page): each at least half the bare page's requests per
+second, and at most 10 SQL statements. The plugins' other pages are measured too, below them; their issues
+ask for a constant number of statements as data grows (tests assert it), not for a share of the bare page.
 
     make bench                                  # scales 3 (about 1,000 records) and 250 (100,000)
     .venv/bin/python bench/pages.py --scales 3 --database-url postgresql+psycopg://...
@@ -36,6 +38,9 @@ from core.security import hash_password
 PASSWORD = "benchmark password"
 BARE = "/bench-bare"
 MAX_QUERIES, MIN_RATIO = 10, 0.5
+MAIN_PAGES = frozenset({"dashboard", "defenders", "defenders, filtered", "defenders, page 40",
+                        "defenders, name search", "defender file", "partners, filtered", "search", "cases",
+                        "cases, filtered", "cases, text search", "case file"})
 
 
 def pages(defender_id: int, case_id: int | None = None, mission_id: int | None = None,
@@ -314,13 +319,17 @@ def main() -> None:
             bare_rps, bare_queries = rate(client, BARE, options.seconds), statements_in(app, client, BARE)
             records = scale * 400
             print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
-            print(f"  {'page':<26}{'req/s':>8}{'ratio':>8}{'queries':>9}")
-            for name, path in pages(defender_id, case_id, mission_id, feed, request_id, advocacy).items():
-                queries = statements_in(app, client, path)
-                rps, ratio = compare(client, path, options.seconds * 2)
-                flag = "" if queries <= MAX_QUERIES and ratio >= MIN_RATIO else "  <- over target"
-                ok &= not flag
-                print(f"  {name:<26}{rps:>8.0f}{ratio:>8.2f}{queries:>9}{flag}", flush=True)
+            measured = pages(defender_id, case_id, mission_id, feed, request_id, advocacy)
+            for heading, targeted in (("main page", True), ("other page (no target)", False)):
+                print(f"  {heading:<26}{'req/s':>8}{'ratio':>8}{'queries':>9}")
+                for name, path in measured.items():
+                    if (name in MAIN_PAGES) != targeted:
+                        continue
+                    queries = statements_in(app, client, path)
+                    rps, ratio = compare(client, path, options.seconds * 2)
+                    flag = "  <- over target" if targeted and (queries > MAX_QUERIES or ratio < MIN_RATIO) else ""
+                    ok &= not flag
+                    print(f"  {name:<26}{rps:>8.0f}{ratio:>8.2f}{queries:>9}{flag}", flush=True)
             if case_id:
                 page_ms, raw_ms = search_against_raw_query(app, client, "/interventions/?q=detention")
                 flag = "" if page_ms <= 2 * raw_ms else "  <- over target"
@@ -335,7 +344,7 @@ def main() -> None:
             with app.app_context():
                 db.engine.dispose()
             gc.unfreeze()
-    print("\nall pages within targets" if ok else "\nsome pages are over target")
+    print("\nall main pages within targets" if ok else "\nsome main pages are over target")
 
 
 if __name__ == "__main__":
