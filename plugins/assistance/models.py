@@ -157,7 +157,12 @@ class Vote(db.Model):
     """One member's vote on a request: at most one, ever (the unique constraint is the last line of defence)."""
 
     __tablename__ = "assistance_votes"
-    __table_args__ = (UniqueConstraint("request_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", "member_id"),
+        # "Which requests has this member voted on?", asked by the dashboard on every view: read from this
+        # index alone (on the member alone, SQLite preferred reading every vote).
+        Index("ix_assistance_votes_member_id", "member_id", "request_id"),
+    )
     __audited__ = True
     __record_type__ = "grant_vote"
     APPROVE, REJECT, ABSTAIN = "approve", "reject", "abstain"
@@ -165,7 +170,7 @@ class Vote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("assistance_requests.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"))
     choice: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(Text, default="")
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
