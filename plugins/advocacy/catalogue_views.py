@@ -7,6 +7,7 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.i18n import gettext as _
 from core.permissions import can, permission_required
+from core.records.tokens import index_tokens
 
 from . import services
 from .forms import SESSION_KINDS, MechanismForm, SessionForm, language_choices
@@ -67,6 +68,8 @@ def _save_mechanism(form: MechanismForm, mechanism: Mechanism | None):
             setattr(mechanism, name, value.strip() if isinstance(value, str) else value)
         mechanism.position = form.position.data or 0
         mechanism.working_languages = ",".join(form.working_languages.data)
+        db.session.flush()
+        index_tokens(mechanism)  # the global search finds it by its new names
         db.session.commit()
         flash(_("The mechanism was saved."), "success")
         return redirect(url_for("advocacy.mechanism", mechanism_id=mechanism.id))

@@ -57,6 +57,12 @@ class Mechanism(db.Model):
         return getattr(self, f"name_{language}", None) or self.name_en
 
     @property
+    def search_text(self) -> str:
+        """Words of the abbreviation and the names in every language, for the core's word search."""
+        names = (self.abbreviation, self.name_en, self.name_fr, self.name_es)
+        return " ".join(sorted(set(words(" ".join(name or "" for name in names)))))
+
+    @property
     def submission(self) -> str:
         language = str(get_locale() or "en") if has_request_context() else "en"
         return getattr(self, f"submission_{language}", None) or self.submission_en

@@ -205,7 +205,8 @@ def _timeline_statement(admin: bool) -> Select:
 
 @hookimpl
 def observatory_search(query, user, limit):
-    """Actions holding every word (as word prefixes) in their title, reference and text; mechanisms by name."""
+    """Actions holding every word (as word prefixes) in their title, reference and text; active mechanisms
+    holding them in their abbreviation or names."""
     if not can(services.VIEW, user):
         return []
     hits = []
@@ -220,26 +221,20 @@ def observatory_search(query, user, limit):
                            " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
                            services.VIEW, row.confidentiality, score=1.1,
                            more_url=more) for row in rows]
-    text = query.strip().lower()
-    if len(text) >= 3:
-        pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"  # the text, literally
         language = str(get_locale() or "en")
-        rows = read_rows(_mechanisms_statement(), {"pattern": pattern, "limit": limit})
-        kind = _("Mechanism")
-        hits += [SearchHit(getattr(row, f"name_{language}", None) or row.name_en,
-                           url_for("advocacy.mechanism", mechanism_id=row.id), kind,
+        rows = read_rows(_mechanisms_statement(len(words) // 2, postgresql), {**words, "limit": limit})
+        show, kind = id_url("advocacy.mechanism", "mechanism_id"), _("Mechanism")
+        hits += [SearchHit(getattr(row, f"name_{language}", None) or row.name_en, show(row.id), kind,
                            services.SYSTEM_LABELS.get(row.system, row.system), services.VIEW, PUBLIC, score=1.0)
                  for row in rows]
     return hits
 
 
 @built_once
-def _mechanisms_statement() -> Select:
-    """Active mechanisms whose abbreviation or a name holds the bind parameter ``pattern`` (``/`` escapes)."""
-    pattern = bindparam("pattern")
+def _mechanisms_statement(words: int, postgresql: bool) -> Select:
+    """Active mechanisms whose abbreviation or a name holds every word (as word prefixes), in catalogue order."""
     return select(Mechanism.id, Mechanism.name_en, Mechanism.name_fr, Mechanism.name_es, Mechanism.system).where(
-        Mechanism.active.is_(True), or_(*(func.lower(column).like(pattern, escape="/") for column in (
-            Mechanism.abbreviation, Mechanism.name_en, Mechanism.name_fr, Mechanism.name_es)))) \
+        Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
         .order_by(Mechanism.position).limit(bindparam("limit"))
 
 

@@ -57,7 +57,11 @@ def load_catalogue() -> list[str]:
     Returns the keys added (the caller commits)."""
     present = set(db.session.scalars(select(Mechanism.key)))
     added = [row for row in shipped_catalogue() if row["key"] not in present]
-    db.session.add_all(Mechanism(**row) for row in added)
+    mechanisms = [Mechanism(**row) for row in added]
+    db.session.add_all(mechanisms)
+    db.session.flush()
+    for mechanism in mechanisms:
+        index_tokens(mechanism)
     return [row["key"] for row in added]
 
 

@@ -142,3 +142,54 @@ def test_sessions_and_deadlines_on_the_mechanism_page(app, client, make_user):
     login(reader, make_user("readonly", email="r@example.org"))
     assert post_form(reader, f"/advocacy/mechanisms/{hrc}/sessions", {
         "kind": "session", "title": "x", "starts_on": start.isoformat()}).status_code == 403
+
+
+def test_the_global_search_finds_mechanisms_by_the_words_of_their_names_as_admins_change_them(app, make_user):
+    """Word prefixes of the abbreviation and of the names in each language, as for every record in the search;
+    a renamed mechanism by its new words only, a new one at once, a retired one no more."""
+    officer, admin = make_user("case_officer"), make_user("admin", email="admin@example.org")
+    with app.app_context():
+        torture = mechanism_id("un_sr_torture")
+    reader = app.test_client()
+    login(reader, officer)
+
+    def found(words: str) -> str:
+        page = _page(reader.get(f"/search?q={words}"))
+        return "" if 'id="search-results"' not in page else page.split('id="search-results"')[1].split("</ol>")[0]
+
+    assert "Working Group on Arbitrary Detention" in found("wgad")
+    assert "Working Group on Arbitrary Detention" in found("détention ARBITR")  # French words, any case and accent
+    assert "Working Group on Arbitrary Detention" in found("detention arbitrary")  # in any order
+    assert "Working Group" not in found("arbitrary torture")
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    assert post_form(admin_client, f"/advocacy/mechanisms/{torture}/edit", {
+        "system": "un", "abbreviation": "SR Ill-treatment", "name_en": "Special Rapporteur on ill-treatment",
+        "working_languages": ["en"], "position": "2", "active": "y"}).status_code == 302
+    assert "Special Rapporteur on ill-treatment" in found("ill treatment")
+    assert "Special Rapporteur on ill-treatment" not in found("punishment")  # a word of its former English name
+    assert post_form(admin_client, "/advocacy/mechanisms/new", {
+        "key": "un_sr_water", "system": "un", "abbreviation": "SR Water", "name_en": "Special Rapporteur on water",
+        "name_fr": "Rapporteur spécial sur l'eau potable", "working_languages": ["en"], "position": "30",
+        "active": "y"}).status_code == 302
+    assert "Special Rapporteur on water" in found("potable")
+    wgad = mechanism_id_in_app(app, "un_wgad")
+    assert post_form(admin_client, f"/advocacy/mechanisms/{wgad}/edit", {
+        "system": "un", "name_en": "Working Group on Arbitrary Detention", "working_languages": ["en"],
+        "position": "4"}).status_code == 302  # retired
+    assert "Working Group on Arbitrary Detention" not in found("wgad")
+
+
+def mechanism_id_in_app(app, key: str) -> int:
+    with app.app_context():
+        return mechanism_id(key)
+
+
+def test_mechanisms_the_catalogue_command_adds_are_found_at_once(app, make_user):
+    with app.app_context():
+        db.session.execute(delete(Mechanism).where(Mechanism.key == "un_cat"))
+        db.session.commit()
+        assert app.test_cli_runner().invoke(args=["advocacy-catalogue"]).exit_code == 0
+    client = app.test_client()
+    login(client, make_user("case_officer"))
+    assert "Committee against Torture" in _page(client.get("/search?q=committee against"))
