@@ -7,7 +7,20 @@ from datetime import timedelta
 import click
 from flask import url_for
 from flask_babel import get_locale
-from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from core.contributions import (
     PUBLIC,
@@ -206,44 +219,41 @@ def _timeline_statement(admin: bool) -> Select:
 @hookimpl
 def observatory_search(query, user, limit):
     """Actions holding every word (as word prefixes) in their title, reference and text; active mechanisms
-    holding them in their abbreviation or names."""
-    if not can(services.VIEW, user):
-        return []
-    hits = []
+    holding them in their abbreviation or names. Both read in one statement."""
     words = prefix_params(query)
-    if words:
-        postgresql = db.engine.dialect.name == "postgresql"
-        rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
-                         {**words, **viewer(user), "limit": limit}).all()
-        show, kind = id_url("advocacy.show", "action_id"), _("Advocacy action")
-        more = list_url_when_full(len(rows), limit, "advocacy.index", q=query)
-        hits += [SearchHit(row.title, show(row.id), kind,
-                           " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
-                           services.VIEW, row.confidentiality, score=1.1,
-                           more_url=more) for row in rows]
-        language = str(get_locale() or "en")
-        rows = read_rows(_mechanisms_statement(len(words) // 2, postgresql), {**words, "limit": limit})
-        show, kind = id_url("advocacy.mechanism", "mechanism_id"), _("Mechanism")
-        hits += [SearchHit(getattr(row, f"name_{language}", None) or row.name_en, show(row.id), kind,
-                           services.SYSTEM_LABELS.get(row.system, row.system), services.VIEW, PUBLIC, score=1.0)
-                 for row in rows]
-    return hits
+    if not can(services.VIEW, user) or not words:
+        return []
+    postgresql = db.engine.dialect.name == "postgresql"
+    rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
+                     {**words, **viewer(user), "limit": limit}).all()
+    actions = [row for row in rows if row.part == "action"]
+    show_action, show_mechanism = id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism", "mechanism_id")
+    more = list_url_when_full(len(actions), limit, "advocacy.index", q=query)
+    action_kind, mechanism_kind, language = _("Advocacy action"), _("Mechanism"), str(get_locale() or "en")
+    hits = [SearchHit(row.name, show_action(row.id), action_kind,
+                      " · ".join(filter(None, (str(requirements.type_label(row.kind)), row.reference))),
+                      services.VIEW, row.confidentiality, score=1.1, more_url=more) for row in actions]
+    return hits + [SearchHit(getattr(row, f"name_{language}", None) or row.name, show_mechanism(row.id),
+                             mechanism_kind, services.SYSTEM_LABELS.get(row.kind, row.kind), services.VIEW, PUBLIC,
+                             score=1.0) for row in rows if row.part == "mechanism"]
 
 
 @built_once
-def _mechanisms_statement(words: int, postgresql: bool) -> Select:
-    """Active mechanisms whose abbreviation or a name holds every word (as word prefixes), in catalogue order."""
-    return select(Mechanism.id, Mechanism.name_en, Mechanism.name_fr, Mechanism.name_es, Mechanism.system).where(
-        Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
-        .order_by(Mechanism.position).limit(bindparam("limit"))
-
-
-@built_once
-def _search_statement(admin: bool, words: int, postgresql: bool) -> Select:
-    return select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.confidentiality,
-                  AdvocacyAction.reference) \
+def _search_statement(admin: bool, words: int, postgresql: bool) -> CompoundSelect:
+    """The newest matching actions the viewer may see, then the active mechanisms in catalogue order, each at
+    most the bind parameter ``limit``: ``(part, id, name, kind, confidentiality, reference, name_fr, name_es)``
+    (an action's title and type; a mechanism's English name and system)."""
+    text = String()
+    actions = select(literal("action", text).label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
+                     AdvocacyAction.type.label("kind"), AdvocacyAction.confidentiality, AdvocacyAction.reference,
+                     cast(null(), text).label("name_fr"), cast(null(), text).label("name_es")) \
         .where(visible_to_viewer(AdvocacyAction, admin), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
-        .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit"))
+        .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit")).subquery()
+    mechanisms = select(literal("mechanism", text), Mechanism.id, Mechanism.name_en, Mechanism.system,
+                        literal(PUBLIC, text), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \
+        .where(Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
+        .order_by(Mechanism.position).limit(bindparam("limit")).subquery()
+    return union_all(select(actions), select(mechanisms))
 
 
 @hookimpl

@@ -96,6 +96,20 @@ def test_global_search_finds_actions_and_mechanisms(app, make_user):
     assert "Working Group on Arbitrary Detention" in page and "Mechanism" in page
 
 
+def test_global_search_lists_the_newest_actions_and_the_matching_mechanisms_together(app, make_user):
+    """Actions and mechanisms are read in one statement, each with its own share: the ten newest actions (and a
+    link to the rest), and the mechanisms whose names hold the words."""
+    officer = make_user("case_officer")
+    ids = [add_action(app, officer, title=f"Letter {number} to the Human Rights Council") for number in range(12)]
+    client = app.test_client()
+    login(client, officer)
+    page = _page(client.get("/search?q=human rights council"))
+    listed = [number for number in range(12) if f"Letter {number} to the Human Rights Council" in page]
+    assert listed == list(range(2, 12)) and len(ids) == 12  # the ten newest
+    assert ">Human Rights Council</a>" in page and "Mechanism" in page
+    assert "only the 10 newest are shown" in page and "/advocacy/?q=human+rights+council" in page
+
+
 def test_merging_defenders_moves_action_links_and_can_be_undone(app, make_user):
     officer = make_user("case_officer")
     source, target = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
