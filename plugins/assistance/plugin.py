@@ -3,17 +3,18 @@ implementations below are everything the plugin gives the platform."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Select, bindparam, select, union
+from sqlalchemy import Date, Select, String, bindparam, cast, literal, null, select, union, union_all
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.models import utcnow
+from core.models import UTCDateTime, utcnow
 from core.navigation import id_url
 from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, SearchToken, Term
@@ -211,15 +212,16 @@ def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool
 def observatory_dashboard_widgets(user):
     """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
     widgets = []
-    if services.is_member(user):
-        waiting = read_rows(_waiting_statement(), {"member": user.id}).all()
+    votes, reports = services.is_member(user), can(services.EDIT, user)
+    if votes or reports:  # both lists in one statement
+        rows = read_rows(_widgets_statement(votes, reports, is_admin(user), services.sees_submitted(user)),
+                         {**viewer(user), "member": user.id, "today": utcnow().date()}).all()
+    if votes:
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
-                              {"waiting": waiting}, services.VOTE, order=35))
-    if can(services.EDIT, user):
-        overdue = read_rows(_overdue_statement(is_admin(user), services.sees_submitted(user)),
-                                     {**viewer(user), "today": utcnow().date()}).all()
-        widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html", {"overdue": overdue},
-                              services.EDIT, order=36))
+                              {"waiting": [row for row in rows if row.part == "vote"]}, services.VOTE, order=35))
+    if reports:
+        widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html",
+                              {"overdue": [row for row in rows if row.part == "report"]}, services.EDIT, order=36))
     if can(services.BUDGET, user):
         envelope, allocated = services.overall_use(utcnow().year)
         widgets.append(Widget(_l("Grant budget used"), "assistance/_widget_budget.html",
@@ -240,9 +242,26 @@ def _deadlines_statement(admin: bool, committee: bool, limited: bool) -> Select:
 
 
 @built_once
+def _widgets_statement(votes: bool, reports: bool, admin: bool, committee: bool) -> Any:
+    """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on)`` rows: with ``votes``, the
+    first requests waiting for the vote of the member (the bind parameter ``member``), oldest first (part
+    ``vote``); with ``reports``, the first reports overdue on requests the viewer may see (part ``report``)."""
+    parts = []
+    if votes:
+        waiting = _waiting_statement().subquery()
+        parts.append(select(literal("vote", String).label("part"), waiting.c.id, waiting.c.urgency,
+                            waiting.c.submitted_at, cast(null(), Date).label("report_due_on")))
+    if reports:
+        overdue = _overdue_statement(admin, committee).subquery()
+        parts.append(select(literal("report", String).label("part"), overdue.c.id,
+                            cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
+                            overdue.c.report_due_on))
+    return union_all(*parts) if len(parts) > 1 else parts[0]
+
+
 def _waiting_statement() -> Select:
-    """The first requests waiting for the vote of the member (the bind parameter ``member``), oldest first: each
-    way before the committee read in order from its own index, then merged (an ``OR`` would read them all)."""
+    """Each way before the committee read in order from its own index, then merged (an ``OR`` would read
+    them all)."""
     undecided = services.undecided_by(bindparam("member"))
     firsts = [select(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at)
               .where(condition, *undecided).order_by(GrantRequest.submitted_at, GrantRequest.id).limit(WIDGET_ROWS)
@@ -251,11 +270,10 @@ def _waiting_statement() -> Select:
     return select(both).order_by(both.c.submitted_at, both.c.id).limit(WIDGET_ROWS)
 
 
-@built_once
 def _overdue_statement(admin: bool, committee: bool) -> Select:
     return select(GrantRequest.id, GrantRequest.report_due_on).where(
         services.visible_requests_to_viewer(admin, committee), services.report_overdue(bindparam("today", type_=Date))) \
-        .order_by(GrantRequest.report_due_on).limit(WIDGET_ROWS)
+        .order_by(GrantRequest.report_due_on, GrantRequest.id).limit(WIDGET_ROWS)
 
 
 @hookimpl

@@ -133,6 +133,13 @@ def test_dashboard_widgets_for_members_staff_and_coordinators(app, make_user):
     login(coordinator, lead)
     page = html.unescape(coordinator.get("/").get_data(as_text=True))
     assert "€1,500.00 allocated of €10,000.00." in page and "<meter" in page
+    both = app.test_client()  # a member who is also staff: the two lists, read together, each with its own
+    login(both, make_user("committee", "case_officer", email="member-and-officer@example.org"))
+    page = html.unescape(both.get("/").get_data(as_text=True))
+    votes = page.split('id="waiting-votes"')[1].split("</ul>")[0]
+    reports = page.split('id="overdue-reports"')[1].split("</ul>")[0]
+    assert f"Request #{waiting}<" in votes and f"Request #{overdue}<" not in votes
+    assert f"Request #{overdue}<" in reports and f"Request #{waiting}<" not in reports
 
 
 def test_publications_give_anonymised_counts_only(app, make_user):
