@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
+    or_,
     select,
     union_all,
 )
@@ -137,8 +138,8 @@ def parts(case_id: int) -> CaseParts:
     for row in read_rows(_parts_statement(), {"case_id": case_id, "language": language}):
         by_part[row.part].append(row)
 
-    def ordered(part: str) -> list[Any]:
-        return sorted(by_part[part], key=lambda row: (row.position is None, row.position, row.on or date.min, row.id))
+    def ordered(part: str) -> list[Any]:  # the statement's order
+        return by_part[part]
 
     source = by_part["source"][0] if by_part["source"] else None
     return CaseParts(
@@ -179,7 +180,8 @@ def _case_statement() -> Select:
 @built_once
 def _parts_statement() -> Any:
     """One row per small part of the case, told apart by ``part``; each kind of value in its own typed column.
-    ``position`` orders the violations as their list does; the others sort by date, then id."""
+    Each part in its order: the violations as their list orders them (``position``), defenders and officers by
+    name (the database's order of names, as the lists' own), the others by date, then id."""
     case_id = bindparam("case_id")
     of_case = select(Case.source_partner_id, Case.verified_by_id).where(Case.id == case_id).subquery()
     language = bindparam("language", type_=String)
@@ -199,15 +201,11 @@ def _parts_statement() -> Any:
                       typed(on, Date).label("on"), typed(at, UTCDateTime).label("at"),
                       typed(position, Integer).label("position"))
 
-    def by_name(name: Any, id: Any) -> Any:  # the database's order of names, as the lists' own
-        return func.row_number().over(order_by=(name, id))
-
-    return union_all(
+    parts = union_all(
         row("defender", Defender.id, name=Defender.name, confidentiality=Defender.confidentiality,
-            flag=Defender.consent_to_publish, notes=Defender.publication_name,
-            position=by_name(Defender.name, Defender.id))
+            flag=Defender.consent_to_publish, notes=Defender.publication_name)
         .join(CaseDefender, CaseDefender.defender_id == Defender.id).where(CaseDefender.case_id == case_id),
-        row("assignee", User.id, name=User.name, position=by_name(User.name, User.id))
+        row("assignee", User.id, name=User.name)
         .join(Assignment, Assignment.user_id == User.id)
         .where(Assignment.record_type == literal(Case.__record_type__, String), Assignment.record_id == case_id),
         row("source", Partner.id, Partner.id, Partner.name, Partner.confidentiality)
@@ -224,7 +222,10 @@ def _parts_statement() -> Any:
             notes=Outcome.notes, on=Outcome.occurred_on)
         .outerjoin(Defender, Defender.id == Outcome.defender_id).where(Outcome.case_id == case_id),
         row("event", CaseEvent.id, kind=CaseEvent.kind, notes=CaseEvent.reason, at=CaseEvent.at)
-        .where(CaseEvent.case_id == case_id))
+        .where(CaseEvent.case_id == case_id)).subquery()
+    named = or_(parts.c.part == literal_column("'defender'"), parts.c.part == literal_column("'assignee'"))
+    return select(parts).order_by(parts.c.part, parts.c.position, parts.c.on, parts.c.at,
+                                  when((named, parts.c.name)), parts.c.id)
 
 
 @built_once
