@@ -102,3 +102,45 @@ def test_visible_among_keeps_each_record_type_apart(app, make_user):
         seen = visible_among({"defender": [defender], "partner": partners}, db.session.get(User, user.id))
         assert seen["defender"] == [] and {p.id for p in seen["partner"]} == {p.id for p in partners}
         assert visible_records([defender], db.session.get(User, user.id)) == []
+
+
+def test_constants_are_written_into_the_sql_and_quoted(app):
+    """``constant`` puts a value fixed in the code into the SQL itself (no bind parameter to convert at each
+    execution), quoted so that a quote in it cannot end the string; anything but a string or an integer is
+    refused, so a request's value cannot be passed by mistake as if it were one."""
+    import pytest
+    from sqlalchemy import union_all
+
+    from core.statements import constant
+
+    add_defender(app, "O'Brien")
+    with app.app_context():
+        arms = union_all(select(constant("it's").label("kind"), constant(7).label("n")),
+                         select(constant("plain"), constant(-2)))
+        compiled = arms.compile(dialect=db.engine.dialect)
+        assert compiled.params == {}
+        assert sorted(db.session.execute(arms).all()) == [("it's", 7), ("plain", -2)]
+        named = select(Defender.name).where(Defender.name == constant("O'Brien"))
+        assert db.session.scalars(named).all() == ["O'Brien"]
+        for wrong in (True, 1.5, None, b"x"):
+            with pytest.raises(TypeError):
+                constant(wrong)
+
+
+def test_a_statement_built_once_is_found_in_the_compiled_cache_by_a_key_hashed_once(app, make_user):
+    """A statement kept for reuse carries its cache key with the hash computed once (SQLAlchemy would hash the
+    whole key at each execution), equal to the key it replaces: the statement's compiled SQL is found again
+    in SQLAlchemy's cache, and its rows are the same."""
+    from core.statements import _HashedOnce
+
+    user = make_user("case_officer")
+    add_defender(app, "Ana")
+    with app.app_context():
+        statement = _names(False)
+        key = statement._generate_cache_key()
+        assert isinstance(key.key, _HashedOnce)
+        assert key.key == tuple(key.key) and hash(key.key) == hash(tuple(key.key))
+        connection = db.session.connection()
+        results = [connection.execute(statement, viewer(db.session.get(User, user.id))) for _ in range(3)]
+        assert [result.all() for result in results] == [[("Ana",)]] * 3
+        assert results[-1].context.cache_hit == db.engine.dialect.CACHE_HIT

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..permissions import ADMIN
-from ..statements import among_ids, built_once, one_of, read_rows
+from ..statements import among_ids, built_once, constant, one_of, read_rows
 from .models import Assignment
 
 
@@ -45,7 +45,7 @@ def visible_to_viewer(model: Any, admin: bool) -> ColumnElement[bool]:
     parameter ``viewer_id``, given at execution by :func:`viewer`; ``admin`` says whether they are an admin."""
     if admin:
         return true()
-    return (model.confidentiality != RESTRICTED) | model.id.in_(_assigned_to_viewer(model))
+    return (model.confidentiality != constant(RESTRICTED)) | model.id.in_(_assigned_to_viewer(model))
 
 
 def at_level_to_viewer(model: Any, admin: bool, restricted: bool) -> ColumnElement[bool]:
@@ -58,7 +58,7 @@ def at_level_to_viewer(model: Any, admin: bool, restricted: bool) -> ColumnEleme
 
 
 def _assigned_to_viewer(model: Any):
-    return select(Assignment.record_id).where(Assignment.record_type == model.__record_type__,
+    return select(Assignment.record_id).where(Assignment.record_type == constant(model.__record_type__),
                                               Assignment.user_id == bindparam(VIEWER))
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    literal,
     null,
     or_,
     select,
@@ -44,7 +43,7 @@ from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
 from core.records.merging import relink
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import can_see, is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once, read_rows
+from core.statements import built_once, constant, read_rows
 
 from . import requirements, services
 from .dossiers import RESTRICTED_PERMISSION
@@ -126,13 +125,13 @@ def observatory_dashboard_widgets(user):
 @built_once
 def _widget_statement(admin: bool) -> Select:
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
-    dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
+    dates = select(constant("date").label("part"), MechanismSession.kind, MechanismSession.title,
                    MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
-                   Mechanism.id.label("mechanism_id"), BODY, literal(0).label("action_id")) \
+                   Mechanism.id.label("mechanism_id"), BODY, constant(0).label("action_id")) \
         .join(Mechanism).where(MechanismSession.starts_on <= horizon,
                                func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today) \
         .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)
-    overdue = select(literal("overdue").label("part"), literal("").label("kind"), AdvocacyAction.title,
+    overdue = select(constant("overdue").label("part"), constant("").label("kind"), AdvocacyAction.title,
                      AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
                      Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
         .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
@@ -174,10 +173,10 @@ def _deadlines_statement(admin: bool) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
                       MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
-                      literal(PUBLIC).label("confidentiality")).join(Mechanism).where(
+                      constant(PUBLIC).label("confidentiality")).join(Mechanism).where(
         or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
-    replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
-                     cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
+    replies = select(constant("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
+                     cast(null(), Date).label("until"), AdvocacyAction.id, constant("").label("abbreviation"),
                      AdvocacyAction.confidentiality).where(visible_to_viewer(AdvocacyAction, admin),
                                                            AdvocacyAction.reply_expected_by.between(start, end))
     return union_all(sessions, replies)
@@ -244,13 +243,13 @@ def _search_statement(admin: bool, words: int, postgresql: bool) -> CompoundSele
     most the bind parameter ``limit``: ``(part, id, name, kind, confidentiality, reference, name_fr, name_es)``
     (an action's title and type; a mechanism's English name and system)."""
     text = String()
-    actions = select(literal("action", text).label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
+    actions = select(constant("action").label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
                      AdvocacyAction.type.label("kind"), AdvocacyAction.confidentiality, AdvocacyAction.reference,
                      cast(null(), text).label("name_fr"), cast(null(), text).label("name_es")) \
         .where(visible_to_viewer(AdvocacyAction, admin), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
         .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit")).subquery()
-    mechanisms = select(literal("mechanism", text), Mechanism.id, Mechanism.name_en, Mechanism.system,
-                        literal(PUBLIC, text), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \
+    mechanisms = select(constant("mechanism").label("part"), Mechanism.id, Mechanism.name_en, Mechanism.system,
+                        constant(PUBLIC).label("confidentiality"), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \
         .where(Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
         .order_by(Mechanism.position).limit(bindparam("limit")).subquery()
     return union_all(select(actions), select(mechanisms))

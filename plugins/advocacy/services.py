@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, literal, select, union_all
+from sqlalchemy import Select, delete, extract, func, select, union_all
 
 from core.attachments.models import Attachment
 from core.extensions import db
@@ -19,7 +19,7 @@ from core.records.models import Assignment, Country
 from core.records.registry import record_url
 from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes
 from core.records.visibility import set_assignees, visible
-from core.statements import among_ids, built_once, one_of, read_rows
+from core.statements import among_ids, built_once, constant, one_of, read_rows
 
 from . import requirements
 from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
@@ -153,7 +153,7 @@ def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
     query (the count of those sent, and the answers' counts by kind, read together)."""
     actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
                                               AdvocacyAction.sent_on.is_not(None))
-    sent = select(literal("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
+    sent = select(constant("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
     results = select(Answer.kind.label("kind"), func.count(func.distinct(Answer.action_id)).label("n")).where(
         Answer.action_id.in_(actions), one_of(Answer.kind, Answer.OUTCOMES)).group_by(Answer.kind)
     return {row.kind: row.n for row in db.session.execute(union_all(sent, results))}

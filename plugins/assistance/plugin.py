@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Select, String, bindparam, cast, literal, null, select, union, union_all
+from sqlalchemy import Date, Select, String, bindparam, cast, null, select, union, union_all
 
 from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
 from core.extensions import db
@@ -20,7 +20,7 @@ from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
 from core.records.models import Defender, SearchToken, Term
 from core.records.tokens import prefix_matches_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer
-from core.statements import built_once, join_in_this_order, read_rows
+from core.statements import built_once, constant, join_in_this_order, read_rows
 
 from . import notices, services
 from .models import Decision, GrantRequest
@@ -249,11 +249,11 @@ def _widgets_statement(votes: bool, reports: bool, admin: bool, committee: bool)
     parts = []
     if votes:
         waiting = _waiting_statement().subquery()
-        parts.append(select(literal("vote", String).label("part"), waiting.c.id, waiting.c.urgency,
+        parts.append(select(constant("vote").label("part"), waiting.c.id, waiting.c.urgency,
                             waiting.c.submitted_at, cast(null(), Date).label("report_due_on")))
     if reports:
         overdue = _overdue_statement(admin, committee).subquery()
-        parts.append(select(literal("report", String).label("part"), overdue.c.id,
+        parts.append(select(constant("report").label("part"), overdue.c.id,
                             cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
                             overdue.c.report_due_on))
     return union_all(*parts) if len(parts) > 1 else parts[0]

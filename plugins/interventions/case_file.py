@@ -23,7 +23,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    literal,
     literal_column,
     null,
     or_,
@@ -36,7 +35,7 @@ from sqlalchemy.orm import joinedload
 from core.extensions import db
 from core.models import User, UTCDateTime
 from core.records.models import Assignment, Defender, Partner, Term
-from core.statements import built_once, read_rows
+from core.statements import built_once, constant, read_rows
 
 from .models import (
     Action,
@@ -194,7 +193,7 @@ def _parts_statement() -> Any:
             position: Any = None) -> Select:
         def typed(value: Any, type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
             return cast(null(), type_) if value is None else value
-        return select(literal(part, String).label("part"), typed(id, Integer).label("id"),
+        return select(constant(part).label("part"), typed(id, Integer).label("id"),
                       typed(ref_id, Integer).label("ref_id"), typed(name, String).label("name"),
                       typed(confidentiality, String).label("confidentiality"), typed(kind, String).label("kind"),
                       typed(flag, Boolean).label("flag"), typed(notes, String).label("notes"),
@@ -207,7 +206,7 @@ def _parts_statement() -> Any:
         .join(CaseDefender, CaseDefender.defender_id == Defender.id).where(CaseDefender.case_id == case_id),
         row("assignee", User.id, name=User.name)
         .join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.record_type == literal(Case.__record_type__, String), Assignment.record_id == case_id),
+        .where(Assignment.record_type == constant(Case.__record_type__), Assignment.record_id == case_id),
         row("source", Partner.id, Partner.id, Partner.name, Partner.confidentiality)
         .where(Partner.id == of_case.c.source_partner_id),
         row("verifier", User.id, name=User.name).where(User.id == of_case.c.verified_by_id),
@@ -240,11 +239,11 @@ def _actions_statement() -> Any:
         return cast(null(), type_)
 
     def event(what: str, id: Any, action_id: Any, on: Any, at: Any, detail: Any) -> Select:
-        return select(literal(what, String).label("what"), id, action_id, none(String), none(String), none(String),
+        return select(constant(what).label("what"), id, action_id, none(String), none(String), none(String),
                       none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts), on, at, detail)
 
     return union_all(
-        select(literal("action", String).label("what"), Action.id.label("id"), none(Integer).label("action_id"),
+        select(constant("action").label("what"), Action.id.label("id"), none(Integer).label("action_id"),
                Action.type.label("type"), Action.status.label("status"), Action.reference.label("reference"),
                Action.created_at.label("created_at"), Action.published_at.label("published_at"),
                *(text.label(text.key) for text in texts), none(Date).label("on"), none(UTCDateTime).label("at"),

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import get_locale
-from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, literal, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, null, or_, select, union_all
 
 from core.contributions import (
     DatedItem,
@@ -31,7 +31,7 @@ from core.records.merging import relink
 from core.records.models import Term
 from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
 from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once, none_of, read_rows
+from core.statements import built_once, constant, none_of, read_rows
 
 from . import services
 from .models import Hearing, Mission, MissionDefender, MissionPartner
@@ -128,9 +128,9 @@ def observatory_dashboard_widgets(user):
 @built_once
 def _widget_statement(admin: bool) -> Select:
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
-    in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
+    in_field = select(constant("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
         visible_to_viewer(Mission, admin), Mission.status == Mission.IN_FIELD)
-    hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
+    hearings = select(constant("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
         .join(Mission, Mission.id == Hearing.mission_id).where(
         visible_to_viewer(Mission, admin), Hearing.held_on >= today, Hearing.held_on <= horizon,
         none_of(Mission.status, (Mission.CANCELLED, Mission.CLOSED)))
@@ -164,11 +164,11 @@ def observatory_deadlines(start, end, user):
 def _deadlines_statement(admin: bool) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     live = none_of(Mission.status, (Mission.CANCELLED, Mission.POSTPONED))
-    dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
+    dates = select(constant("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
                    Mission.end_date.label("until"), Mission.confidentiality).where(
         visible_to_viewer(Mission, admin), live,
         or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
-    hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
+    hearings = select(constant("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
                       cast(null(), Date).label("until"), Mission.confidentiality).join(
         Mission, Mission.id == Hearing.mission_id).where(visible_to_viewer(Mission, admin), live,
                                                          Hearing.held_on.between(start, end))
