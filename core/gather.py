@@ -16,7 +16,7 @@ from .contributions import (
     TimelineEntry,
     Widget,
 )
-from .permissions import ADMIN, can, the_user
+from .permissions import ADMIN, the_user, user_permissions
 from .plugins import DISABLED, FAILED, host
 
 T = TypeVar("T")
@@ -41,12 +41,13 @@ def _visible(items: Iterable[T], user: Any) -> list[T]:
     Plugins filter restricted records by assignment themselves (they know who is assigned); as a
     second line of defence a restricted item the plugin let through still needs a permission.
     """
-    kept, allowed = [], {}  # many items share a few permissions: ask once for each
+    user = the_user(user)
+    if not getattr(user, "is_authenticated", False):
+        return []
+    kept, held = [], user_permissions(user)  # the user's permissions, looked up once for all the items
     for item in items:
         permission = getattr(item, "permission", None)
-        if permission not in allowed:
-            allowed[permission] = can(permission, user)
-        if not allowed[permission]:
+        if permission is not None and permission not in held:
             continue
         if getattr(item, "confidentiality", None) == RESTRICTED and permission is None and ADMIN not in user.role_names:
             continue

@@ -56,6 +56,25 @@ def test_only_plain_values_make_a_key(app):
             fragments.frozen({"record": object()})
 
 
+def test_rows_make_a_key_with_their_column_names(app):
+    """Rows of one result carry their column names once in the key; rows whose values are the same under
+    other names, or in another order, or mixed with rows of another result, make other keys."""
+    from sqlalchemy import literal_column, select
+
+    def rows(*columns):
+        return db.session.execute(select(*(literal_column(str(value)).label(name) for name, value in columns))).all()
+
+    with app.test_request_context("/"):
+        first, again = rows(("id", 1), ("n", 2)), rows(("id", 1), ("n", 2))
+        renamed, other = rows(("id", 1), ("m", 2)), rows(("id", 3), ("n", 2))
+        assert fragments.frozen({"rows": first}) == fragments.frozen({"rows": again})
+        assert fragments.frozen({"rows": first}) != fragments.frozen({"rows": renamed})
+        assert fragments.frozen({"rows": first + other}) != fragments.frozen({"rows": other + first})
+        assert fragments.frozen({"rows": first + renamed}) != fragments.frozen({"rows": first + first})
+        assert fragments.frozen({"rows": first + renamed}) != fragments.frozen({"rows": renamed + first})
+        assert fragments.frozen({"rows": first}) != fragments.frozen({"rows": [tuple(first[0])]})
+
+
 def test_the_case_filters_follow_language_inputs_and_data(app, client, make_user):
     coordinator = make_user("coordinator", name="Zoe Coordinator")
     login(client, coordinator)
