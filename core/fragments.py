@@ -13,7 +13,7 @@ import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, get_timezone
@@ -39,11 +39,14 @@ def fragment(template_name: str, constants: dict[str, Any] | None = None, **inpu
     return rendered(template_name, frozen(inputs), {**(constants or {}), **inputs})
 
 
-def rendered(template_name: str, key: Hashable, values: dict[str, Any], strict: bool = True) -> Markup:
+def rendered(template_name: str, key: Hashable, values: dict[str, Any] | Callable[[], dict[str, Any]],
+             strict: bool = True) -> Markup:
     """``template_name`` rendered with ``values``, remembered under ``key`` (which must say everything of
-    ``values`` that the rendering shows: :func:`frozen` of them) for the language, time zone and mount point. ``strict=False`` renders with the pages' own
-    environment, for third-party macros that test names they may not be given (Bootstrap's ``render_field``):
-    the hidden names are then merely empty."""
+    ``values`` that the rendering shows: :func:`frozen` of them) for the language, time zone and mount point.
+    ``values`` may be a function giving them, called only when the fragment is rendered (an unfilled form costs
+    more to build than its HTML to reuse). ``strict=False`` renders with the pages' own environment, for
+    third-party macros that test names they may not be given (Bootstrap's ``render_field``): the hidden names
+    are then merely empty."""
     cache: dict[tuple, Markup] = current_app.extensions.setdefault("observatory.fragments", {})
     # the addresses a fragment writes (url_for) begin with the application's mount point
     mount = request.script_root if has_request_context() else ""
@@ -54,6 +57,7 @@ def rendered(template_name: str, key: Hashable, values: dict[str, Any], strict: 
             cache.clear()
         environment = _environment() if strict else current_app.jinja_env
         hidden = {name: environment.undefined(name=name, hint=f"a fragment cannot use {name}") for name in HIDDEN}
+        values = values() if callable(values) else values
         html = cache[full_key] = Markup(environment.get_template(template_name).render(**hidden, **values))
     return html
 

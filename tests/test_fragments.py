@@ -172,6 +172,31 @@ def test_blank_form_fields_are_rendered_once_per_language_and_anew_with_errors(a
         assert "Mostrar" in blank_fields(RevealForm(formdata=None), "reason", "submit", submit="outline-danger")
 
 
+def test_a_blank_forms_class_renders_its_fields_and_is_built_only_for_a_new_fragment(app, monkeypatch):
+    """Pages showing an unfilled form pass its class: the fields are the same as an unfilled form's, and the
+    form is built once per language, when its fragment is rendered, not on every page."""
+    from core.form_html import blank_fields
+    from core.records.forms import RevealForm
+
+    built = []
+    original = RevealForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        expected = blank_fields(RevealForm(formdata=None), "reason", "submit", submit="outline-danger")
+        app.extensions["observatory.fragments"].clear()
+        monkeypatch.setattr(RevealForm, "__init__", counting)
+        for _ in range(3):
+            assert blank_fields(RevealForm, "reason", "submit", submit="outline-danger") == expected
+        assert len(built) == 1
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert "Mostrar" in blank_fields(RevealForm, "reason", "submit", submit="outline-danger")
+        assert len(built) == 2
+
+
 def test_a_fragment_writes_the_addresses_of_each_mount_point(app):
     """One application served under two prefixes: a fragment's links follow each."""
     app.jinja_env.loader = ChoiceLoader([DictLoader({"link.html": "{{ url_for('calendar.upcoming') }}"}),

@@ -143,7 +143,7 @@ def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **
         template,
         record=record,
         attachments=attachments_of(record),
-        attachment_form=AttachmentForm(formdata=None),
+        attachment_form=AttachmentForm,
         can_edit=can(record_types()[record.__record_type__].edit_permission),
         personal=personal_details(record, revealed),
         revealed=revealed,

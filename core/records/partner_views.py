@@ -79,5 +79,5 @@ def reveal(partner_id: int):
 
 
 def _file(partner: Partner, revealed: bool, reveal_form: RevealForm | None = None) -> str:
-    return pages.render_file("core/partners/show.html", partner, revealed, reveal_form or RevealForm(formdata=None),
+    return pages.render_file("core/partners/show.html", partner, revealed, reveal_form or RevealForm,
                              partner=partner)

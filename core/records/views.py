@@ -140,5 +140,5 @@ def _document(defender: Defender) -> documents.Document:
 
 def _file(defender: Defender, revealed: bool, reveal_form: RevealForm | None = None) -> str:
     fill_collection(defender, Defender.rights, _rights_statement(), {"defender_id": defender.id})
-    return pages.render_file("core/defenders/show.html", defender, revealed, reveal_form or RevealForm(formdata=None),
+    return pages.render_file("core/defenders/show.html", defender, revealed, reveal_form or RevealForm,
                              defender=defender, timeline=gather.defender_timeline(defender.id, current_user))

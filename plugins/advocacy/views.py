@@ -180,7 +180,7 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
             formdata=None, received_on=utcnow().date()),
         consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
         record_form=LinkRecordForm(formdata=None),
-        attachments=attachments_of(action), attachment_form=AttachmentForm(formdata=None)), status
+        attachments=attachments_of(action), attachment_form=AttachmentForm), status
 
 
 def page_with_errors(action_id: int, **forms):

@@ -55,7 +55,7 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
         blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
-        attachments=attachments_of(grant), attachment_form=AttachmentForm(formdata=None),
+        attachments=attachments_of(grant), attachment_form=AttachmentForm,
         granted=services.granted_amount(grant), can_pay=can(services.BUDGET),
         paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
         payment_form=_payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,

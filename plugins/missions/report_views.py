@@ -49,7 +49,7 @@ def _render(mission: Mission, status: int = 200, **forms):
         follow_up_form=FollowUpForm(formdata=None, noted_on=utcnow().date()), failed_form=forms.get("failed_form"),
         failed_recommendation=forms.get("failed_recommendation"), addressees=ADDRESSEES,
         implementation=RECOMMENDATION_STATUSES, languages=LANGUAGES, attachments=attachments_of(mission),
-        attachment_form=AttachmentForm(formdata=None)), status
+        attachment_form=AttachmentForm), status
 
 
 @blueprint.route("/<int:mission_id>/report", methods=["GET", "POST"])
