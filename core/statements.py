@@ -60,10 +60,13 @@ def with_key_hashed_once(statement: Any) -> Any:
     execution: 1 to 12 µs per statement for ours (unions are long), 20 to 25 µs per page. The key is
     replaced by an equal tuple that remembers its hash. Only the hash is cached; the compiled SQL found is
     the same. When a SQLAlchemy release keeps the key elsewhere, ``statement`` is returned unchanged and only
-    this saving is lost (``tests/test_statements.py`` tells)."""
+    this saving is lost (``tests/test_statements.py`` tells). A statement derived from this one (a list's
+    count, its page) is a copy without SQLAlchemy's memoized values, so it gets a key of its own: the key is
+    replaced only where SQLAlchemy memoizes it that way."""
     key = statement._generate_cache_key() if hasattr(statement, "_generate_cache_key") else None
     kept = getattr(statement, "__dict__", {}).get("_generate_cache_key")
-    if key is None or kept is None or kept() is not key:  # not kept on the statement as this release does
+    memoized = "_generate_cache_key" in getattr(statement, "_memoized_keys", ())  # left out of copies
+    if key is None or kept is None or kept() is not key or not memoized:  # not as this release keeps it
         return statement
     hashed = key._replace(key=_HashedOnce(key.key))
     statement.__dict__["_generate_cache_key"] = lambda: hashed

@@ -144,3 +144,9 @@ def test_a_statement_built_once_is_found_in_the_compiled_cache_by_a_key_hashed_o
         results = [connection.execute(statement, viewer(db.session.get(User, user.id))) for _ in range(3)]
         assert [result.all() for result in results] == [[("Ana",)]] * 3
         assert results[-1].context.cache_hit == db.engine.dialect.CACHE_HIT
+        # a statement derived from it (as a list derives its count and its page) has a key of its own
+        derived = statement.with_only_columns(Defender.id).limit(5)
+        assert derived._generate_cache_key().key != key.key
+        assert not isinstance(derived._generate_cache_key().key, _HashedOnce)
+        assert [type(value) for value in connection.execute(derived, viewer(db.session.get(User, user.id))).scalars()] \
+            == [int]
