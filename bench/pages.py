@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import re
 import statistics
 import tempfile
@@ -105,8 +106,12 @@ def build_app(database_url: str | None, folder: Path):
         return render_template(bare_page)
 
     app.add_url_rule(BARE, "bench_bare", bare)
-    with app.app_context():
-        upgrade(revision="heads")
+    logging.disable(logging.INFO)  # the migrations' progress, which would bury the figures
+    try:
+        with app.app_context():
+            upgrade(revision="heads")
+    finally:
+        logging.disable(logging.NOTSET)
     return app
 
 
