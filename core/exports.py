@@ -1,12 +1,10 @@
 """Job functions of the core (run by :mod:`core.jobs`, inline or in an rq worker)."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import url_for
 from sqlalchemy import select
 
+from .disclosure import spreadsheets
 from .extensions import db
 from .jobs import JobContext
 from .models import User
@@ -16,17 +14,18 @@ BATCH = 500
 
 def export_users(ctx: JobContext) -> None:
     """CSV of user accounts with a link to each; personal data stays within the admin's reach."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "email", "name", "roles", "active", "two_factor", "last_login_utc", "link"])
+    header = ["id", "email", "name", "roles", "active", "two_factor", "last_login_utc", "link"]
+    data = spreadsheets.write_csv(header, _rows(ctx))
+    ctx.save_result("users.csv", data, spreadsheets.FORMATS["csv"])
+
+
+def _rows(ctx: JobContext):
     total = db.session.scalar(select(db.func.count()).select_from(User)) or 1
     done, last_id = 0, 0
     while batch := db.session.scalars(select(User).where(User.id > last_id).order_by(User.id).limit(BATCH)).all():
-        for user in batch:
-            writer.writerow(_row(user))
+        yield from (_row(user) for user in batch)
         done, last_id = done + len(batch), batch[-1].id
         ctx.progress(done * 100 // total)
-    ctx.save_result("users.csv", buffer.getvalue().encode("utf-8"), "text/csv")
 
 
 def _row(user: User) -> list[str | int]:

@@ -137,10 +137,11 @@ def observatory_record_summaries(kind, ids, country, related, user, locale, incl
     Returns :class:`~core.contributions.RecordSummary` entries for the records of type ``kind`` that the
     plugin declares (else ``[]``) and that ``user`` may see: those among ``ids``; or, when ``country`` (alpha-3)
     is given, those about that country; or, when ``related`` (``{"case": [ids]}``) is given, those linked to
-    these records; at most ``limit``, newest first. Summaries hold publishable text only, in ``locale``:
-    never a source, a contact or an internal note, defenders who did not consent under their publishable
-    names (:func:`core.records.publishing.mask_names`). Restricted records are returned only when
-    ``include_restricted`` is true (the caller checked the permission and audits the export). Batch the
+    these records; at most ``limit``, newest first. Summaries hold publishable fields only, in ``locale``:
+    never a source, a contact or an internal note. Write names as they are: the document's disclosure guard
+    (:mod:`core.disclosure`) replaces those that may not leave; never mask in the plugin. Restricted records are
+    returned only when ``include_restricted`` is true (the caller checked the permission and audits the export).
+    Batch the
     queries: a dossier may hold hundreds of records.
 
     Example::
@@ -288,6 +289,29 @@ def observatory_notification_kinds():
             return [NotificationKind("grant_submitted", _l("Grant requests to vote on"),
                                      _l("Grant request #%(number)s awaits your vote."),
                                      _l("A grant request awaits your vote"), email=True)]
+    """
+
+
+# --- Disclosure ---------------------------------------------------------------------------------
+
+@hookspec
+def observatory_protected_terms(records, audience, external):
+    """Called by the disclosure guard (:mod:`core.disclosure`) before any output leaves: a document, a dossier,
+    a publication, a letter, an export, a feed.
+
+    ``records`` lists the ``(record type, id)`` pairs the output is about; ``audience`` is the user it is built
+    for (``None``: the public); ``external`` is true when it leaves the organisation. Returns
+    :class:`~core.disclosure.Protected` entries for the plugin's own protected fields of those records: a
+    confidential source, an internal title (with the publishable wording as ``replacement``), a beneficiary's
+    payment details. The guard masks them wherever they appear; never mask or filter in the plugin itself.
+    If this hook raises, the output is refused (the register would be incomplete).
+
+    Example::
+
+        @hookimpl
+        def observatory_protected_terms(records, audience, external):
+            ids = [i for kind, i in records if kind == "case"]
+            return [Protected(SOURCE, c.source_details, record=("case", c.id)) for c in sources_of(ids)]
     """
 
 

@@ -144,7 +144,9 @@ def _execute(job_id: int) -> str:
         log.exception("job %s (%s) failed", job_id, job.function)
         db.session.rollback()
         job = db.session.get(Job, job_id)
-        job.status, job.error = Job.FAILED, f"{type(exc).__name__}: {exc}"[:5000]
+        # An error meant for the user (the disclosure guard's refusal) is shown as it is, in their language.
+        message = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
+        job.status, job.error = Job.FAILED, str(message)[:5000]
     else:
         job.status, job.progress = Job.FINISHED, 100
     job.finished_at = utcnow()

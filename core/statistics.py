@@ -6,7 +6,6 @@ and a description for screen readers, and the page shows the same figures as a t
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .contributions import Chart
+from .disclosure import spreadsheets
 from .plugins import host
 
 KEY = re.compile(r"^[a-z0-9_]{1,60}$")
@@ -31,18 +31,8 @@ def charts(user: Any, year: int | None, region: str, locale: str, failed: list[s
     return sorted(valid, key=lambda chart: (chart.order, chart.key))
 
 
-def as_csv(chart: Chart, category_header: str, count_header: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([category_header, count_header])
-    for category, value in zip(chart.categories, chart.values):
-        writer.writerow([_safe_cell(category), value])
-    return buffer.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """A spreadsheet must not run a category as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def as_csv(chart: Chart, category_header: str, count_header: str) -> bytes:
+    return spreadsheets.write_csv([category_header, count_header], zip(chart.categories, chart.values))
 
 
 def as_svg(chart: Chart, description: str = "") -> Markup:

@@ -1,8 +1,6 @@
 """Admins browse and export the audit trail; there is no route that edits or deletes it."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterator
@@ -10,6 +8,7 @@ from typing import Iterator
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from sqlalchemy import Select, select
 
+from ..disclosure import spreadsheets
 from ..extensions import db
 from ..pagination import paginate
 from ..permissions import permission_required
@@ -18,7 +17,7 @@ from .models import AuditEntry
 
 blueprint = Blueprint("audit", __name__, url_prefix="/admin/audit")
 VIEW = "core.audit.view"
-ACTIONS = ("create", "update", "delete", "view", "reveal", "export", "merge", "unmerge")
+ACTIONS = ("create", "update", "delete", "view", "reveal", "export", "merge", "unmerge", "disclose")
 EXPORT_BATCH = 1000
 
 
@@ -72,21 +71,21 @@ def export():
 
 
 def _csv_rows(filters: dict[str, str]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "at_utc", "user", "ip", "action", "record_type", "record_id", "record", "changes"])
+    header = ["id", "at_utc", "user", "ip", "action", "record_type", "record_id", "record", "changes"]
+    yield "\ufeff"
+    yield from spreadsheets.csv_lines(header, _entries(filters))
+
+
+def _entries(filters: dict[str, str]) -> Iterator[list]:
+    """The trail's rows, newest first, read in batches."""
     last_id = None
     while True:
         query = _query(filters) if last_id is None else _query(filters).where(AuditEntry.id < last_id)
         batch = db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(EXPORT_BATCH)).all()
         if not batch:
-            break
+            return
         for entry in batch:
-            writer.writerow([entry.id, entry.at.isoformat(), entry.user_email, entry.ip, entry.action,
-                             entry.record_type, entry.record_id or "", entry.record_label,
-                             json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)])
+            yield [entry.id, entry.at.isoformat(), entry.user_email, entry.ip, entry.action,
+                   entry.record_type, entry.record_id or "", entry.record_label,
+                   json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)]
         last_id = batch[-1].id
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()

@@ -5,17 +5,15 @@ requester sees (the same visibility filter) and is written to the audit trail.
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Callable, Iterator
 
 from flask import url_for
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
+from ..disclosure import spreadsheets
 from ..extensions import db
 from ..jobs import JobContext
 from ..models import User
@@ -23,7 +21,7 @@ from . import services
 from .models import Defender, Partner
 
 BATCH = 1000
-FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = spreadsheets.FORMATS
 
 
 def _defender_row(d: Defender) -> list[Any]:
@@ -66,26 +64,24 @@ def export_records(ctx: JobContext, *, kind: str, user_id: int, filters: dict[st
 
 def save_export(ctx: JobContext, kind: str, header: list[str], rows: Iterator[list[Any]], fmt: str, user: User,
                 filters: dict[str, str]) -> None:
-    """Write ``rows`` as CSV or XLSX, audit the export (who, filters, how many rows) and keep the file on
-    the job: used by every list export, the plugins' too."""
-    if fmt == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(kind)
-        sheet.append(header)
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        data = buffer.getvalue()
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(header)
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            writer.writerow(row)
-        data = text.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read accents
+    """Write ``rows`` as CSV or XLSX through the one spreadsheet writer (formula-like cells neutralised),
+    audit the export (who, filters, how many rows) and keep the file on the job: used by every list export,
+    the plugins' too."""
+    counted = _Counted(rows)
+    data = spreadsheets.write(fmt, kind, header, counted)
+    count = counted.count
     audit(AuditEntry.EXPORT, kind, None, f"{count} {kind}s",
           {"filters": filters, "format": fmt, "rows": count, "job": ctx.job_id}, actor=user)
     ctx.save_result(f"{kind}s.{fmt}", data, FORMATS[fmt])
+
+
+class _Counted:
+    """The rows, counting those written (for the audit trail)."""
+
+    def __init__(self, rows: Iterator[list[Any]]) -> None:
+        self.rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from core import jobs
 from core.audit.capture import record as audit
+from core.disclosure import preflight
 from core.extensions import db
 from core.i18n import gettext as _
 from core.permissions import permission_required
@@ -19,15 +20,15 @@ from .models import Mechanism
 from .views import blueprint
 
 
-def _form() -> tuple[DossierForm, Mechanism | None]:
-    form = DossierForm(request.args)
+def _form(data) -> tuple[DossierForm, Mechanism | None]:
+    form = DossierForm(data)
     catalogue = services.mechanisms()
     form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in catalogue]
     form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
     mechanism = next((m for m in catalogue if m.id == form.mechanism.data), None)
     languages = dossiers.languages_for(mechanism) if mechanism else list(dossiers.LANGUAGES)
     form.language.choices = [(code, name) for code, name in _language_names() if code in languages]
-    if not request.args.get("language"):
+    if not data.get("language"):
         form.language.data = languages[0]
     if not dossiers.may_include_restricted(current_user):
         del form.include_restricted
@@ -52,23 +53,36 @@ def _wanted(form) -> dossiers.DossierRequest:
 @permission_required(services.VIEW)
 def dossier():
     """The choice of what the dossier is about and, once complete, its preview."""
-    form, mechanism = _form()
+    return _page(request.args, bool(request.args.get("preview")))
+
+
+def _page(data, previewing: bool, refused: str = ""):
+    """The choice and, when ``previewing``, the preview: the dossier as it will leave (the disclosure guard's
+    certain masks applied) with the guard's preflight; ``refused`` says why a build was refused (422)."""
+    form, mechanism = _form(data)
     cases_enabled = "case" in record_types()
     chosen = choices("case", current_user, ids=form.case_ids.data or [], limit=200) if form.case_ids.data else []
-    words = request.args.get("find_case", "").strip()[:100]
+    words = data.get("find_case", "").strip()[:100]
     found = [c for c in choices("case", current_user, query=words, limit=20)
              if c.id not in {choice.id for choice in chosen}] if words and cases_enabled else []
-    preview = None
-    if request.args.get("preview") and form.validate():
-        preview = dossiers.gather_dossier(_wanted(form), current_user)
-        if preview.restricted_included:  # shown on this page: every restricted record is a view to audit
-            for kind, record_id in preview.restricted_included:
+    preview = check = None
+    decisions = preflight.decisions_from(data)
+    if previewing and form.validate():
+        gathered = dossiers.gather_dossier(_wanted(form), current_user)
+        if gathered.restricted_included:  # shown on this page: every restricted record is a view to audit
+            for kind, record_id in gathered.restricted_included:
                 audit("view", kind, record_id, "Dossier preview", {"dossier": mechanism.key})
             db.session.commit()
+        guard = dossiers.guard_for(gathered, current_user, decisions)
+        check = preflight.summary(guard.preflight(gathered), decisions)
+        preview = guard.masked(gathered)
     export = ExportForm(formdata=None)
+    status = 422 if form.errors or refused else 200
     return render_template("advocacy/dossier.html", form=form, mechanism=mechanism, preview=preview, export=export,
                            chosen=chosen, found=found, cases_enabled=cases_enabled, formats=DOSSIER_FORMATS,
-                           wanted=_wanted(form) if preview else None), 422 if form.errors else 200
+                           wanted=_wanted(form) if preview else None, check=check, decisions=decisions,
+                           reason=data.get(preflight.REASON_FIELD, ""), refused=refused,
+                           kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS), status
 
 
 @blueprint.route("/dossiers", methods=["POST"])
@@ -86,9 +100,21 @@ def export_dossier():
     wanted = _wanted(form)
     if not wanted.country and not wanted.case_ids:
         abort(400)
+    decisions = preflight.decisions_from(request.form)
+    reason = request.form.get(preflight.REASON_FIELD, "").strip()[:1000]
+    gathered = dossiers.gather_dossier(wanted, current_user)
+    hits = dossiers.guard_for(gathered, current_user, decisions).preflight(gathered)
+    waiting = preflight.summary(hits, decisions).waiting
+    if waiting:
+        return _page(request.form, True, preflight.undecided_message(len(waiting)))
+    if decisions and not reason:
+        return _page(request.form, True, _("Say why you decided as you did: it is kept in the audit trail."))
+    preflight.audit_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")
+    db.session.commit()
     params = {"mechanism_id": wanted.mechanism_id, "language": wanted.language, "country": wanted.country,
               "case_ids": list(wanted.case_ids), "include_restricted": wanted.include_restricted,
-              "cover_note": wanted.cover_note, "annex_ids": sorted(set(form.annex_ids.data or ()))}
+              "cover_note": wanted.cover_note, "annex_ids": sorted(set(form.annex_ids.data or ())),
+              "decisions": decisions}
     job = jobs.enqueue("plugins.advocacy.dossiers.build_dossier",
                        title=_("Dossier for %(mechanism)s (%(format)s)", mechanism=mechanism.name,
                                format=str(DOSSIER_FORMATS[form.fmt.data])),

@@ -3,11 +3,12 @@ everything the organisation knows and may send.
 
 A dossier is gathered once (:func:`gather`) as plain data in the requested language, then written as PDF or
 DOCX through the core documents service, or as a ZIP holding the PDF, a machine-readable JSON of the same
-content and the annexes chosen. It respects consent and confidentiality: defenders who did not consent appear
-under their publishable names (their real names are replaced in every text), personal contact details and the
-sources of our communications never leave, and restricted records stay out unless the exporter holds
-``advocacy.dossier_restricted`` and asks for them (the export is audited). What was kept out is listed, for the
-preview. Cases and mission findings come from the other plugins through ``observatory_record_summaries``.
+content and the annexes chosen. Restricted records stay out unless the exporter holds
+``advocacy.dossier_restricted`` and asks for them (the export is audited), and personal details and the sources
+of our communications are never gathered. Everything written then passes through the core's disclosure guard
+(:func:`guard_for`), which replaces the names of defenders who did not consent (wherever they are written,
+the cover note included) and stops the build while a name may be someone else's. What was kept out is listed,
+for the preview. Cases and mission findings come from the other plugins through ``observatory_record_summaries``.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from flask_babel import force_locale, format_date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core import documents, gather
+from core import disclosure, documents, gather
 from core.attachments import storage
 from core.attachments.models import Attachment
 from core.audit.capture import record as audit
@@ -35,7 +36,6 @@ from core.models import User, utcnow
 from core.permissions import can
 from core.records.countries import country_name
 from core.records.models import Country, Defender
-from core.records.publishing import mask_names
 from core.records.visibility import visible
 
 from . import requirements, services
@@ -86,11 +86,12 @@ class Dossier:
     left_out: list[str] = field(default_factory=list)
     restricted_included: list[tuple[str, int]] = field(default_factory=list)
     annex_choices: list[dict[str, Any]] = field(default_factory=list)
+    records: list[tuple[str, int]] = field(default_factory=list)  # what it is about, for the disclosure guard
 
     def as_json(self) -> dict[str, Any]:
         """The machine-readable content: what the documents say, with ISO dates."""
         data = {key: value for key, value in asdict(self).items()
-                if key not in ("restricted_included", "annex_choices", "left_out")}
+                if key not in ("restricted_included", "annex_choices", "left_out", "records")}
         data["made_on"] = self.made_on.isoformat()
         data["format"] = "observatory-advocacy-dossier/1"
         return json.loads(json.dumps(data, default=lambda value: value.isoformat()))
@@ -151,9 +152,6 @@ def gather_dossier(request: DossierRequest, user: Any, progress: Any = None) -> 
         if unnamed:
             left_out.append(_("The real names of %(count)d defender(s) who did not consent: they appear as %(names)s",
                               count=len(unnamed), names=", ".join(_public_name(d) for d in unnamed)))
-        # Every text is masked against every defender of the dossier (and each action's own, restricted or not):
-        # a mission report may name a defender of a case without being linked to them.
-        named = defenders + [link.defender for action in actions for link in action.defender_links]
         annex_choices = _annex_choices(actions, cases, missions)
         chosen = [a for a in annex_choices if a["id"] in set(request.annex_ids)]
         if len(chosen) < len(annex_choices):
@@ -165,12 +163,14 @@ def gather_dossier(request: DossierRequest, user: Any, progress: Any = None) -> 
             mechanism=mechanism.name_in(locale), mechanism_key=mechanism.key, language=locale, subject=subject,
             country=country.alpha3 if country else "", made_on=utcnow().date(),
             cover_letter=_cover_letter(mechanism.name_in(locale), subject, request.cover_note),
-            summary=[], defenders=[_defender(d, named, locale, _chronology(d.id, cases, actions, named))
-                                   for d in defenders],
-            cases=[_record(summary, named) for summary in cases],
-            missions=[_record(summary, named) for summary in missions],
-            history=[_history(action, named) for action in actions], annexes=chosen, left_out=left_out,
-            restricted_included=restricted if include else [], annex_choices=annex_choices)
+            summary=[], defenders=[_defender(d, locale, _chronology(d.id, cases, actions)) for d in defenders],
+            cases=[_record(summary) for summary in cases], missions=[_record(summary) for summary in missions],
+            history=[_history(action) for action in actions], annexes=chosen, left_out=left_out,
+            restricted_included=restricted if include else [], annex_choices=annex_choices,
+            records=[("defender", d.id) for d in defenders]
+            + [("defender", link.defender_id) for action in actions for link in action.defender_links]
+            + [(summary.kind, summary.id) for summary in cases + missions]
+            + [(AdvocacyAction.__record_type__, action.id) for action in actions])
         dossier.summary = _summary(dossier)
         return dossier
 
@@ -213,17 +213,16 @@ def _public_name(defender: Defender) -> str:
     return defender.name if defender.consent_to_publish else (defender.publication_name.strip() or "[…]")
 
 
-def _defender(defender: Defender, everyone: list[Defender], locale: str,
-              chronology: list[dict[str, Any]]) -> dict[str, Any]:
-    situation, _found = mask_names(defender.summary, everyone)
-    return {"name": _public_name(defender), "named_with_consent": defender.consent_to_publish,
+def _defender(defender: Defender, locale: str, chronology: list[dict[str, Any]]) -> dict[str, Any]:
+    """A defender as the dossier presents them (their name as written: the guard decides what may leave)."""
+    return {"name": defender.name, "named_with_consent": defender.consent_to_publish,
             "kind": defender.kind, "country": country_name(defender.country.alpha2, locale) if defender.country else "",
             "profession": defender.profession if defender.consent_to_publish else "",
-            "rights": [term.label for term in defender.rights], "situation": situation, "chronology": chronology}
+            "rights": [term.label for term in defender.rights], "situation": defender.summary,
+            "chronology": chronology}
 
 
-def _chronology(defender_id: int, cases: list[RecordSummary], actions: list[AdvocacyAction],
-                everyone: list[Defender]) -> list[dict[str, Any]]:
+def _chronology(defender_id: int, cases: list[RecordSummary], actions: list[AdvocacyAction]) -> list[dict[str, Any]]:
     """The defender's own chronology: the events of their cases and our actions on them (with reference codes),
     and what was sent to this body about them, in date order."""
     lines = [(line.when, line.text, line.reference) for case in cases if defender_id in case.defender_ids
@@ -231,24 +230,20 @@ def _chronology(defender_id: int, cases: list[RecordSummary], actions: list[Advo
     lines += [(action.sent_on, f"{requirements.type_label(action.type)}: {action.title}", action.reference)
               for action in actions if action.sent_on and defender_id in {l.defender_id for l in action.defender_links}]
     lines.sort(key=lambda line: (line[0] is None, line[0] or date.min))
-    return [{"date": when, "text": mask_names(text, everyone)[0], "reference": reference}
-            for when, text, reference in lines]
+    return [{"date": when, "text": text, "reference": reference} for when, text, reference in lines]
 
 
-def _record(summary: RecordSummary, defenders: list[Defender]) -> dict[str, Any]:
-    def masked(text: str) -> str:
-        return mask_names(text, defenders)[0]
-
-    return {"kind": summary.kind, "title": masked(summary.title), "summary": masked(summary.summary),
-            "country": summary.country, "findings": masked(summary.findings),
-            "chronology": [{"date": line.when, "text": masked(line.text), "reference": line.reference}
+def _record(summary: RecordSummary) -> dict[str, Any]:
+    return {"kind": summary.kind, "title": summary.title, "summary": summary.summary,
+            "country": summary.country, "findings": summary.findings,
+            "chronology": [{"date": line.when, "text": line.text, "reference": line.reference}
                            for line in summary.events],
-            "actions": [{"date": line.when, "text": masked(line.text), "reference": line.reference}
+            "actions": [{"date": line.when, "text": line.text, "reference": line.reference}
                         for line in summary.actions]}
 
 
-def _history(action: AdvocacyAction, defenders: list[Defender]) -> dict[str, Any]:
-    return {"type": str(requirements.type_label(action.type)), "title": mask_names(action.title, defenders)[0],
+def _history(action: AdvocacyAction) -> dict[str, Any]:
+    return {"type": str(requirements.type_label(action.type)), "title": action.title,
             "sent_on": action.sent_on, "reference": action.reference,
             "answers": [{"date": answer.received_on, "kind": str(ANSWER_KINDS.get(answer.kind, answer.kind))}
                         for answer in action.answers]}
@@ -369,7 +364,7 @@ def to_zip(dossier: Dossier, stem: str) -> bytes:
         bundle.writestr(f"{stem}.json", json.dumps(dossier.as_json(), ensure_ascii=False, indent=2))
         for index, annex in enumerate(dossier.annexes, start=1):
             stored = db.session.get(Attachment, annex["id"])
-            name = PurePath(stored.name)
+            name = PurePath(annex["name"])  # as the guard released it: a file's name may hold a person's
             bundle.write(storage.path_of(stored.stored_name),
                          f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}")
     return buffer.getvalue()
@@ -380,8 +375,16 @@ def file_stem(dossier: Dossier) -> str:
     return f"dossier-{dossier.mechanism_key}-{scope}-{dossier.language}-{dossier.made_on.isoformat()}"
 
 
+def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = None) -> disclosure.Guard:
+    """The disclosure guard of this dossier: it leaves the organisation, for ``user``, about its records, with
+    the restricted records the exporter included named, and the decisions taken on its ambiguous names."""
+    return disclosure.Guard(user, external=True, records=dossier.records,
+                            allowed_restricted=dossier.restricted_included, decisions=decisions)
+
+
 def render(dossier: Dossier, fmt: str) -> tuple[str, bytes, str]:
-    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip."""
+    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip. ``dossier`` must be the
+    guard's release (:func:`build_dossier`)."""
     stem = file_stem(dossier)
     if fmt == "zip":
         return f"{stem}.zip", to_zip(dossier, stem), "application/zip"
@@ -407,7 +410,8 @@ def build_dossier(ctx: JobContext, *, user_id: int, request: dict[str, Any], fmt
         raise PermissionError("the requester may no longer see advocacy")
     wanted = DossierRequest.from_params(request)
     dossier = gather_dossier(wanted, user, progress=ctx.progress)
+    released = guard_for(dossier, user, request.get("decisions")).release(dossier)  # Blocked: nothing is kept
     ctx.progress(60, _("Writing the dossier"))
-    name, data, mimetype = render(dossier, fmt)
+    name, data, mimetype = render(released, fmt)
     audit_export(dossier, wanted, wanted.mechanism_id, fmt, actor=user)
     ctx.save_result(name, data, mimetype)

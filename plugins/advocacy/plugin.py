@@ -302,3 +302,9 @@ def observatory_statistics(year, region, user, locale):
     from .statistics import charts
 
     return charts(year, region, user, locale)
+
+
+@hookimpl
+def observatory_protected_terms(records, external):
+    """This plugin's confidential fields of the records an output is about, for the core's disclosure guard."""
+    return services.protected_terms(records, external)

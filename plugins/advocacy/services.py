@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Select, delete, extract, func, select, union_all
 
 from core.attachments.models import Attachment
+from core.contributions import PUBLIC
+from core.disclosure import INTERNAL_TITLE, PHRASE, WITHHELD, Protected, protect_text
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
@@ -300,3 +302,21 @@ def by_mechanism(user: Any, condition: Any) -> list[tuple[Mechanism, int]]:
     rows = db.session.execute(select(Mechanism, counts.c.n).join(counts, counts.c.mechanism_id == Mechanism.id)
                               .order_by(counts.c.n.desc(), Mechanism.position)).all()
     return [(row[0], row[1]) for row in rows]
+
+
+def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Protected]:
+    """What the disclosure guard must keep out of an output about these actions: the details their type keeps
+    confidential (the source of the information), and, outside the organisation, the title of an action that
+    is not public (replaced by the mechanism's reference, the publishable way to name it)."""
+    ids = [record_id for kind, record_id in records if kind == AdvocacyAction.__record_type__]
+    if not ids:
+        return []
+    secret = [key for key, element in requirements.ELEMENTS.items() if element.confidential]
+    found: list[Protected] = []
+    for action in db.session.scalars(select(AdvocacyAction).where(AdvocacyAction.id.in_(ids))):
+        record = (AdvocacyAction.__record_type__, action.id)
+        for key in secret:
+            found += protect_text("source", action.detail(key), record)
+        if external and action.confidentiality != PUBLIC and action.title.strip():
+            found.append(Protected(INTERNAL_TITLE, action.title, action.reference or WITHHELD, PHRASE, record))
+    return found

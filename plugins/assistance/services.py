@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from core.disclosure import PERSONAL, Protected, protect_text
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.models import User, utcnow
@@ -570,3 +571,19 @@ def report_overdue(today: Any) -> ColumnElement[bool]:
     come."""
     return (GrantRequest.status == GrantRequest.APPROVED) & (GrantRequest.report_due_on < today) \
         & GrantRequest.report_received_on.is_(None)
+
+
+def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
+    """What the disclosure guard must keep out of any output about these grant requests: where the beneficiary
+    is relocated, their family, their visa and security arrangements."""
+    ids = [record_id for kind, record_id in records if kind == GrantRequest.__record_type__]
+    if not ids:
+        return []
+    found: list[Protected] = []
+    for request_id, destination, family, visa in db.session.execute(select(
+            GrantRequest.id, GrantRequest.destination, GrantRequest.family_members,
+            GrantRequest.visa_and_security).where(GrantRequest.id.in_(ids))):
+        record = (GrantRequest.__record_type__, request_id)
+        found += protect_text(PERSONAL, destination, record) + protect_text(PERSONAL, family, record)
+        found += protect_text(PERSONAL, visa, record, whole=False)
+    return found

@@ -228,3 +228,9 @@ def observatory_demo_data(scale):
     from .demo import load
 
     return f"{load(scale)} intervention cases"
+
+
+@hookimpl
+def observatory_protected_terms(records):
+    """This plugin's confidential fields of the records an output is about, for the core's disclosure guard."""
+    return services.protected_terms(records)

@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, select
 
 from core.contributions import RESTRICTED
+from core.disclosure import PHRASE, SOURCE, WITHHELD, Protected, protect_text
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.notifications.services import followers_of, notify
 from core.permissions import can
 from core.records.matching import words
-from core.records.models import Assignment, Country, Defender, Term
+from core.records.models import Assignment, Country, Defender, Partner, Term
 from core.records.registry import record_url
 from core.records.visibility import (
     at_level_to_viewer,
@@ -413,3 +414,20 @@ def correct(action: Action, texts: dict[str, str], reason: str, user: Any) -> li
     search.index_case(action.case)
     db.session.commit()
     return changed
+
+
+def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
+    """What the disclosure guard must keep out of any output about these cases: who reported them (the source
+    partner's name and the source's details) and the verification notes."""
+    ids = [record_id for kind, record_id in records if kind == Case.__record_type__]
+    if not ids:
+        return []
+    found: list[Protected] = []
+    rows = db.session.execute(select(Case.id, Case.source_details, Case.verification_note, Partner.name)
+                              .outerjoin(Partner, Partner.id == Case.source_partner_id).where(Case.id.in_(ids)))
+    for case_id, details, note, partner in rows:
+        record = (Case.__record_type__, case_id)
+        found += protect_text(SOURCE, details, record) + protect_text(SOURCE, note, record, whole=False)
+        if partner:
+            found.append(Protected(SOURCE, partner, WITHHELD, PHRASE, record))
+    return found

@@ -1,7 +1,7 @@
 """What a document sent outside the organisation (an advocacy dossier) may say about intervention cases: the
-facts with the defenders who did not consent under their publishable names, the chronology of the events and
-outcomes, and our published actions with their reference codes. Never the source of the report, the partners
-consulted, private letters or drafts."""
+facts, the chronology of the events and outcomes, and our published actions with their reference codes. Never
+the source of the report, the partners consulted, private letters or drafts. Names are written as they are: the
+document's disclosure guard replaces those that may not leave."""
 from __future__ import annotations
 
 from typing import Any
@@ -15,7 +15,6 @@ from core.contributions import RESTRICTED, DatedLine, RecordSummary
 from core.extensions import db
 from core.i18n import gettext as _
 from core.records.models import Country
-from core.records.publishing import mask_names
 from core.records.visibility import visible
 
 from .forms import OUTCOMES, PERPETRATOR_TYPES
@@ -45,9 +44,8 @@ def case_summaries(ids: list[int], country: str, user: Any, locale: str, include
 def _summary(case: Case, locale: str, include_restricted: bool) -> RecordSummary:
     defenders = [link.defender for link in case.links]
     shown = [d for d in defenders if include_restricted or d.confidentiality != RESTRICTED]
-    title, _found = mask_names(case.title, defenders)
-    description, _found = mask_names(case.description, defenders)
-    parts = [description.strip()]
+    title = case.title
+    parts = [case.description.strip()]
     if case.violations:
         parts.append(_("Violations: %(list)s.", list=", ".join(term.label for term in case.violations)))
     if case.perpetrators:
@@ -58,7 +56,7 @@ def _summary(case: Case, locale: str, include_restricted: bool) -> RecordSummary
         events.append(DatedLine(case.events_date, _("Events in %(place)s", place=case.events_place)
                                 if case.events_place else _("Events")))
     for outcome in case.outcomes:
-        who = f" ({outcome.defender.public_name})" if outcome.defender and outcome.defender.public_name and (
+        who = f" ({outcome.defender.name})" if outcome.defender and (
             include_restricted or outcome.defender.confidentiality != RESTRICTED) else ""
         events.append(DatedLine(outcome.occurred_on, f"{OUTCOMES.get(outcome.kind, outcome.kind)}{who}"))
     actions = []
@@ -66,7 +64,7 @@ def _summary(case: Case, locale: str, include_restricted: bool) -> RecordSummary
     for action in sorted(published, key=lambda a: (a.sequence or 0, a.id)):
         text = action.title(locale) or next((action.title(lang) for lang in LANGUAGES if action.title(lang)), "")
         actions.append(DatedLine(action.published_at.date() if action.published_at else None,
-                                 mask_names(text, defenders)[0], action.reference or ""))
+                                 text, action.reference or ""))
     hidden = len(defenders) - len(shown)
     left_out = [_("%(count)d restricted defender(s) of the case", count=hidden)] if hidden else []
     unpublished = len(case.actions) - len(published)

@@ -262,3 +262,9 @@ def observatory_demo_data(scale):
 
     return f"{load(scale)} missions"
 
+
+
+@hookimpl
+def observatory_protected_terms(records):
+    """This plugin's confidential fields of the records an output is about, for the core's disclosure guard."""
+    return services.protected_terms(records)

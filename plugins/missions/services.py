@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, extract, select
 from core.audit.capture import record as audit
 from core.audit.capture import record_view
 from core.audit.models import AuditEntry
+from core.disclosure import PERSONAL, Protected, protect_text
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
@@ -29,6 +30,7 @@ from .models import (
     LANGUAGES,
     BudgetLine,
     ChecklistAnswer,
+    Delegate,
     Hearing,
     Mission,
     MissionCountry,
@@ -374,3 +376,20 @@ def may_see_security(mission: Mission, user: Any, assigned_ids: set[int] | None 
 
 def viewed_security(mission: Mission) -> None:
     record_view(Mission.__record_type__, mission.id, f"{mission.title} (security assessment)")
+
+
+def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
+    """What the disclosure guard must keep out of any output about these missions: the security assessment,
+    the emergency contacts and the external delegates' contacts."""
+    ids = [record_id for kind, record_id in records if kind == Mission.__record_type__]
+    if not ids:
+        return []
+    found: list[Protected] = []
+    for mission_id, measures, contacts in db.session.execute(select(
+            Mission.id, Mission.security_measures, Mission.emergency_contacts).where(Mission.id.in_(ids))):
+        record = (Mission.__record_type__, mission_id)
+        found += protect_text(PERSONAL, measures, record, whole=False) + protect_text(PERSONAL, contacts, record)
+    for mission_id, contact in db.session.execute(select(Delegate.mission_id, Delegate.contact).where(
+            Delegate.mission_id.in_(ids), Delegate.contact != "")):
+        found += protect_text(PERSONAL, contact, (Mission.__record_type__, mission_id))
+    return found

@@ -15,7 +15,6 @@ from core.extensions import db
 from core.i18n import gettext as _
 from core.records.countries import country_name
 from core.records.models import Country
-from core.records.publishing import mask_names
 from core.records.visibility import visible
 
 from .forms import HEARING_OUTCOMES
@@ -65,10 +64,9 @@ def _summary(mission: Mission, locale: str, include_restricted: bool) -> RecordS
         events.append(DatedLine(mission.report_published_on, _("Report published")))
     shown = [d for d in defenders if include_restricted or d.confidentiality != RESTRICTED]
     return RecordSummary(
-        "mission", mission.id, mask_names(title, defenders)[0],
-        mask_names(report.summary, defenders)[0] if report else "",
+        "mission", mission.id, title, report.summary if report else "",
         mission.countries[0].alpha3 if mission.countries else "",
         tuple(sorted(events, key=lambda line: (line.when is None, line.when))),
-        findings=mask_names(report.findings, defenders)[0] if report else "",
+        findings=report.findings if report else "",
         defender_ids=tuple(d.id for d in shown), confidentiality=mission.confidentiality,
         url=url_for("missions.report", mission_id=mission.id))

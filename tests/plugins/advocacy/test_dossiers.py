@@ -104,6 +104,12 @@ def _preview(client, mechanism: int, **arguments) -> str:
     return _page(response)
 
 
+def _shown(page: str) -> str:
+    """The preview's lists, as the dossier will print them (before the preflight, which quotes the texts)."""
+    preview = page[page.index('id="preview"'):]
+    return preview[:preview.index('id="preflight"')]
+
+
 def _export(client, mechanism: int, fmt: str, language: str = "en", **fields):
     data = {"mechanism": mechanism, "language": language, "scope": "country", "country": "TUR", "fmt": fmt, **fields}
     response = post_form(client, "/advocacy/dossiers", data)
@@ -115,23 +121,29 @@ def _export(client, mechanism: int, fmt: str, language: str = "en", **fields):
 
 def test_the_preview_says_what_the_dossier_holds_and_what_was_left_out(app, turkey):
     page = _preview(turkey["client"], turkey["mechanism"])
-    preview = page[page.index('id="preview"'):]
+    preview = _shown(page)
     assert "Dossier for Special Rapporteur on the situation of human rights defenders" in preview
     assert "Aylin Kaya" in preview and "M. D." in preview and "Mehmet Demir" not in preview
     assert turkey["reference"] in preview and "Arrest of M. D. and Aylin Kaya" in preview
-    assert "A trial without guarantees" in preview and "Selin" not in preview
+    assert "A trial without guarantees" in preview and "Selin" not in page
+    # The preflight shows the staff member each place masked, in context, and nothing waits for a decision.
+    check = page[page.index('id="preflight"'):]
+    assert '<mark>Mehmet Demir</mark><span class="text-body-secondary"> was detained' in check and "→ M. D." in check
+    assert "<mark>Appeal on Mehmet Demir</mark>" in check  # an internal title
+    assert 'id="preflight-waiting"' not in check
     left_out = preview[preview.index('id="left-out"'):preview.index("</ul>", preview.index('id="left-out"'))]
     assert "The real names of 1 defender(s) who did not consent: they appear as M. D." in left_out
     assert "The confidential sources of 1 communication(s)" in left_out
     assert "Personal details of the defenders" in left_out
-    assert "letter-to-the-rapporteur.pdf" in preview  # offered as an annex
+    assert "letter-to-the-rapporteur.pdf" in page  # offered as an annex
     # The coordinator assigned to the restricted records sees them counted out, then may include them.
     coordinator = app.test_client()
     login(coordinator, turkey["coordinator"])
     page = _preview(coordinator, turkey["mechanism"])
     assert "1 restricted case(s)" in page and "1 restricted advocacy action(s)" in page and "Selin" not in page
     page = _preview(coordinator, turkey["mechanism"], include_restricted="y")
-    assert "Threats against X. Y." in page and "restricted records are included" in page and "Selin" not in page
+    assert "Threats against X. Y." in page and "restricted records are included" in page
+    assert "Selin" not in _shown(page)
     with app.app_context():
         viewed = set(db.session.execute(select(AuditEntry.record_type, AuditEntry.record_id).where(
             AuditEntry.action == "view", AuditEntry.record_label == "Dossier preview")).all())
@@ -193,7 +205,7 @@ def test_the_zip_bundles_the_pdf_the_json_and_the_annexes(app, turkey):
     assert sorted(d["name"] for d in content["defenders"]) == ["Aylin Kaya", "M. D."]
     unnamed = next(d for d in content["defenders"] if d["name"] == "M. D.")
     assert [line["text"] for line in unnamed["chronology"]] == [
-        "Events in Izmir", "Communication to special procedures: urgent appeal: Appeal on M. D.",
+        "Events in Izmir", "Communication to special procedures: urgent appeal: […]",  # an internal title
         "Arbitrary detention of M. D. and Aylin Kaya"]  # dated 3 March, 10 March, and today (published)
     assert unnamed["chronology"][2]["reference"] == turkey["reference"]
     case = content["cases"][0]
@@ -231,7 +243,8 @@ def test_a_dossier_of_chosen_cases(app, turkey):
     page = _preview(client, turkey["mechanism"], scope="cases", case_ids=turkey["case"], country="")
     preview = page[page.index('id="preview"'):]
     assert "Situation of the human rights defenders of 1 case(s) followed by the Observatory" in preview
-    assert "Appeal on M. D." in preview and "A trial without guarantees" not in preview  # not linked to the case
+    assert "A trial without guarantees" not in preview  # not linked to the case
+    assert "Appeal on" not in _shown(page)  # the action's title is internal: it never leaves
 
 
 def test_bad_choices_are_explained_and_nothing_is_built(app, turkey):
@@ -259,7 +272,8 @@ def test_hook_observatory_record_summaries(app, turkey):
         cases = gather.record_summaries("case", coordinator, "fr", country="tur")
         assert [c.id for c in cases] == [turkey["case"]]
         case = cases[0]
-        assert case.title.startswith(turkey["reference"]) and "Mehmet" not in case.title + case.summary
+        # Names are written as they are: the dossier's disclosure guard masks them (see the PDF test).
+        assert case.title.startswith(turkey["reference"]) and "Mehmet Demir" in case.title
         assert case.actions[0].reference == turkey["reference"] and case.country == "TUR"
         assert {line.text for line in case.events} == {"Événements à Izmir"}
         both = gather.record_summaries("case", coordinator, "en", ids=[turkey["case"], turkey["secret_case"]],
@@ -271,8 +285,6 @@ def test_hook_observatory_record_summaries(app, turkey):
         missions = gather.record_summaries("mission", officer, "en", country="TUR")
         assert [m.title for m in missions] == ["A trial without guarantees"]
         assert missions[0].findings == "No access to a lawyer of one's choice."
-        # The mission does not concern Mehmet Demir, so its plugin cannot know to mask him: the dossier masks
-        # every text against all of its defenders (see the PDF test).
         assert missions[0].summary == "The hearing of Mehmet Demir was closed to the public."
         assert gather.record_summaries("defender", officer, "en", ids=[1]) == []  # nobody declares it
 
@@ -301,3 +313,80 @@ def test_the_dossier_job_runs_in_a_real_worker(make_app, make_user, database_url
     assert "Dossier pour Rapporteur spécial sur la situation des défenseurs des droits de l'homme" in text
     assert "Mehmet" not in text
     connection.delete(f"rq:queue:{queue_name}")
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    (tmp_path / "out.pdf").write_bytes(data)
+    return " ".join(subprocess.run(["pdftotext", str(tmp_path / "out.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+
+
+def test_text_typed_at_export_time_and_names_in_other_records_pass_the_guard(app, turkey, tmp_path):
+    """The cover note names the protected defender in another order, and a public case mentions a restricted
+    defender it is not linked to: neither name leaves, and the preview's preflight shows both."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    with app.app_context():
+        case = db.session.get(Case, turkey["case"])
+        case.description += " Selin Gizli, a lawyer, witnessed the arrest."
+        db.session.commit()
+    note = "We draw your attention to DEMIR, Mehmet, and to Mr Demir's family at 12 Secret Street."
+    page = _preview(turkey["client"], turkey["mechanism"], cover_note=note.replace(" ", "+").replace(",", "%2C"))
+    check = page[page.index('id="preflight"'):]
+    for found in ("DEMIR, Mehmet", "Mr Demir", "12 Secret Street", "Selin Gizli"):
+        assert f"<mark>{found}</mark>" in check, found
+    text = _pdf_text(_export(turkey["client"], turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "We draw your attention to M. D., and to M. D.'s family at […]." in text
+    assert "[…], a lawyer, witnessed the arrest." in text
+    for secret in ("Mehmet", "Demir", "Secret Street", "Selin", "Gizli"):
+        assert secret not in text, secret
+
+
+def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(app, turkey, tmp_path):
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")  # "Blanco" is also a common word
+    client = turkey["client"]
+    note = "The Blanco report describes the raid."
+    fields = {"mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR",
+              "fmt": "docx", "cover_note": note}
+    refused = post_form(client, "/advocacy/dossiers", fields)
+    page = _page(refused)
+    assert refused.status_code == 422 and "Decide each highlighted name or detail before building" in page
+    waiting = page[page.index('id="preflight-waiting"'):]
+    assert "<mark>Blanco</mark>" in waiting and "it is also a common word" in waiting
+    key = waiting.split('data-key="')[1].split('"')[0]
+    # A decision without a reason is refused too; nothing was queued either time.
+    page = _page(post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "other"}))
+    assert "Say why you decided as you did" in page and 'value="other" checked' in page.replace(
+        f'id="disclose-{key}-other" ', "")
+    with app.app_context():
+        assert db.session.scalar(select(Job.id)) is None
+    response = post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "other",
+                                                       "disclose_reason": "The Blanco report is a UN report."})
+    assert response.status_code == 302
+    text = "\n".join(p.text for p in ReadDocx(io.BytesIO(client.get(response.location + "/download").data)).paragraphs)
+    assert "The Blanco report describes the raid." in text
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
+        assert entry.user_id == turkey["officer"].id and entry.record_type == "defender"
+        assert entry.changes["decision"] == "another person" and entry.changes["why"] == \
+            "The Blanco report is a UN report."
+    masked = post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "mask", "disclose_reason": "Her"})
+    text = "\n".join(p.text for p in ReadDocx(io.BytesIO(client.get(masked.location + "/download").data)).paragraphs)
+    assert "The R. B. report describes the raid." in text
+
+
+def test_a_job_whose_dossier_changed_since_the_preview_keeps_nothing(app, turkey):
+    """The guard runs again in the job: a name that became ambiguous after the decisions stops it, with a message
+    in the user's language, and no file is kept."""
+    from core import jobs
+
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    with app.test_request_context():
+        officer = db.session.get(User, turkey["officer"].id)
+        with app.test_request_context(headers={"Accept-Language": "fr"}):
+            job = jobs.enqueue("plugins.advocacy.dossiers.build_dossier", title="Dossier", user=officer,
+                               user_id=officer.id, fmt="pdf",
+                               request={"mechanism_id": turkey["mechanism"], "language": "en", "country": "TUR",
+                                        "cover_note": "The Blanco report."})
+        job = db.session.get(Job, job.id)
+        assert job.status == Job.FAILED and job.result_data is None
+        assert job.error.startswith("Rien n’a été produit")

@@ -1,0 +1,206 @@
+"""How a protected name, phrase, phone number or e-mail address can appear in a text, and finding it there.
+
+Texts and names are compared word by word after the duplicate check's normalisation
+(:func:`core.records.matching.words`: transliterated to ASCII, lower case, punctuation dropped), so accents,
+case, hyphens, commas and non-Latin scripts do not hide a name. In a name of several words, two words also
+meet when their consonant skeletons do ("Mohammed", "Muhammad"). A person's name is looked for in the forms
+people write it: in order, surname first ("KAYA, Aylin"), with an honorific ("Ms. Kaya", "Sra. Kaya"), with an
+initial ("A. Kaya", "Aylin K."), and the surname alone. The surname alone is a *partial* form: the guard
+masks it only when it cannot be someone else (see :mod:`core.disclosure.guard`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from wordfreq import zipf_frequency
+
+from ..records.matching import PARTICLES, skeleton, words
+
+#: Honorifics and titles written before a surname, in English, French and Spanish (normalised).
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "lady", "lord", "hon", "rev", "fr", "sr",
+    "m", "mm", "me", "mme", "mmes", "mlle", "mlles", "monsieur", "madame", "mademoiselle", "maitre", "pr",
+    "docteur", "professeur", "sra", "sras", "srta", "sres", "senor", "senora", "senorita", "don", "dona",
+    "dra", "doctor", "doctora", "profesor", "profesora", "lic", "licda", "licenciado", "licenciada", "abog",
+    "abogado", "abogada", "ing", "judge", "juge", "juez", "jueza", "father", "sister", "sheikh", "imam",
+})
+HONORIFIC = "\x00honorific"  # a place in a form that any honorific fills
+INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that letter
+#: A word this frequent (Zipf scale, in English, French or Spanish) is too common to mask on its own.
+COMMON_WORD_ZIPF = 4.0
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: "Aylin_Kaya.pdf" has two name words
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    word: str
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a protected thing is written: the words to find in a row, and whether it is only part of a name
+    (a surname or an acronym alone), which may be someone else's."""
+
+    words: tuple[str, ...]
+    label: str
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    form: Form
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of ``text`` with their positions, normalised like names."""
+    found = []
+    for match in _WORD.finditer(text or ""):
+        normal = "".join(words(match.group()))
+        if normal:
+            found.append(Token(match.start(), match.end(), normal))
+    return found
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words, without the honorifics written into it ("Dr Ali Demir")."""
+    found = ["".join(words(match.group())) for match in _WORD.finditer(name or "")]
+    found = [word for word in found if word]
+    while len(found) > 1 and found[0] in HONORIFICS:
+        found = found[1:]
+    return found
+
+
+def person_forms(name: str, partial: bool = True) -> list[Form]:
+    """Every form of a person's name (``partial``: with the surname alone)."""
+    w = name_words(name)
+    if not w:
+        return []
+    if len(w) == 1:
+        return [Form(tuple(w), "name", partial=True)]
+    forms = [Form(tuple(w), "full name")]
+    for k in range(1, len(w)):
+        given, surname = w[:k], w[k:]
+        if all(word in PARTICLES for word in surname):
+            continue
+        forms.append(Form((*surname, *given), "surname first"))
+        forms.append(Form((HONORIFIC, *surname), "honorific and surname"))
+        forms.append(Form((INITIAL + w[0][0], *surname), "initial and surname"))
+        forms.append(Form((*given, INITIAL + surname[0][0]), "name and initial"))
+        if partial:
+            forms.append(Form(tuple(surname), "surname", partial=True))
+        if w[k] not in PARTICLES:
+            forms.append(Form((HONORIFIC, w[k]), "honorific and surname"))
+            forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname"))
+            if partial:
+                forms.append(Form((w[k],), "surname", partial=True))
+    unique = {}
+    for form in forms:
+        unique.setdefault(form.words, form)
+    return list(unique.values())
+
+
+def phrase_forms(text: str, label: str, partial: bool = False) -> list[Form]:
+    w = name_words(text)
+    return [Form(tuple(w), label, partial=partial)] if w else []
+
+
+def is_common_word(word: str) -> bool:
+    return _common(word)
+
+
+@lru_cache(maxsize=20000)
+def _common(word: str) -> bool:
+    return max(zipf_frequency(word, language) for language in ("en", "fr", "es")) >= COMMON_WORD_ZIPF
+
+
+def _same(pattern: str, word: str, loose: bool) -> bool:
+    """Whether a text's word fills a form's place; ``loose`` (in a name of several words) also lets two
+    spellings of the same name meet by their consonants, when they have at least three."""
+    if pattern == HONORIFIC:
+        return word in HONORIFICS
+    if pattern.startswith(INITIAL):
+        return word == pattern[len(INITIAL):]
+    if pattern == word:
+        return True
+    return loose and len(skeleton(pattern)) >= 3 and skeleton(pattern) == skeleton(word)
+
+
+def _joined(text: str, run: list[Token]) -> bool:
+    """Whether the words of ``run`` are written as one name: separated by spaces, a comma ("KAYA, Aylin"), a
+    hyphen or an apostrophe, or by the full stop of an abbreviation ("Ms. Kaya", "A. Kaya"); not across a
+    sentence, a line or a bracket."""
+    for before, after in zip(run, run[1:]):
+        gap = text[before.end:after.start]
+        if "\n" in gap:
+            return False
+        mark = gap.strip()
+        if mark == "." and len(before.word) <= 4:
+            continue
+        if mark not in ("", ",", "-", "_", "'", "’"):
+            return False
+    return True
+
+
+def anchor(form: Form) -> int:
+    """The position of the form's first real word (not an honorific or an initial): where it is filed."""
+    return next((i for i, word in enumerate(form.words) if not word.startswith("\x00")), 0)
+
+
+def keys(form: Form) -> list[str]:
+    """The keys a form is filed under for :func:`find`: its anchor word, and its skeleton in a name of
+    several words."""
+    word = form.words[anchor(form)]
+    return [word, key_of(word)] if len(form.words) > 1 and len(skeleton(word)) >= 3 else [word]
+
+
+def key_of(word: str) -> str:
+    return "~" + skeleton(word)
+
+
+def find(text: str, text_tokens: list[Token],
+         index: dict[str, list[tuple[Form, object]]]) -> list[tuple[Span, object]]:
+    """Every place in ``text`` (split into ``text_tokens``) where a filed form occurs (``index``: key -> forms
+    and what each belongs to)."""
+    found = []
+    for i, token in enumerate(text_tokens):
+        candidates = index.get(token.word, []) + index.get(key_of(token.word), [])
+        for form, owner in candidates:
+            start, size = i - anchor(form), len(form.words)
+            run = text_tokens[start:start + size] if start >= 0 else []
+            if len(run) == size and all(_same(p, t.word, size > 1) for p, t in zip(form.words, run)) \
+                    and _joined(text, run):
+                found.append((Span(run[0].start, run[-1].end, form), owner))
+    return found
+
+
+def emails(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group().lower()) for m in _EMAIL.finditer(text or "")]
+
+
+def phone_digits(number: str, region: str | None = None) -> str:
+    """The national significant number of a stored phone (country code and trunk prefix dropped), or its
+    digits when the library cannot read it."""
+    try:
+        parsed = phonenumbers.parse(number, (region or "").upper() or None)
+        return phonenumbers.national_significant_number(parsed)
+    except phonenumbers.NumberParseException:
+        return re.sub(r"\D", "", number).lstrip("0")
+
+
+def phones(text: str) -> list[tuple[int, int, str]]:
+    """Runs that look like phone numbers, in any spacing: (start, end, digits)."""
+    return [(m.start(), m.end(), re.sub(r"\D", "", m.group())) for m in _PHONE.finditer(text or "")]
+
+
+def same_phone(found_digits: str, national: str) -> bool:
+    """A number written with or without its country code or trunk zero is the same number."""
+    return len(national) >= 6 and found_digits.endswith(national)

@@ -1,0 +1,222 @@
+"""The protected register: for one output and its audience, everything that must not appear in it.
+
+The core registers what it owns: names and aliases of defenders who did not consent to be named (replaced by
+their publishable names), names of restricted defenders and partners the output may not carry, and the
+personal details of the defenders and partners concerned (e-mails, phones, addresses, exact locations, family
+members, partners' contacts). Plugins add their own protected fields (confidential sources, internal titles...)
+through ``observatory_protected_terms``. Defenders are found by the words of the output itself, through the
+names' search index, so a name typed in a text that is not linked to them is found too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..contributions import RESTRICTED
+from ..extensions import db
+from ..records.models import Assignment, Defender, Partner
+from ..records.tokens import having_any_token
+from ..records.visibility import is_admin
+from . import names
+
+WITHHELD = "[…]"
+NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
+#: How each kind of protected text is looked for (see :class:`Protected`).
+PERSON, PERSON_EXACT, PHRASE, EMAIL, PHONE = "person", "person_exact", "phrase", "email", "phone"
+LOOKUP_BATCH = 500
+_SEGMENTS = re.compile(r"[\n;,]+")
+
+
+class RegisterIncomplete(Exception):
+    """A plugin could not say what it protects: the output is refused rather than built without it."""
+
+    def __init__(self, plugins: list[str]) -> None:
+        super().__init__(", ".join(plugins))
+        self.plugins = plugins
+
+
+@dataclass(frozen=True)
+class Protected:
+    """One thing that must not leave in this output: ``text`` (looked for as ``match``: a person's name in all
+    its forms, ``person_exact`` without the surname alone, a ``phrase``, an ``email`` or a ``phone``), what to
+    print instead, the ``kind`` (name, personal, source, internal_title) and the record it belongs to."""
+
+    kind: str
+    text: str
+    replacement: str = WITHHELD
+    match: str = PHRASE
+    record: tuple[str, int] | None = None
+    region: str = ""  # a phone's country (alpha-2), to read a number written without its country code
+
+
+@dataclass
+class Register:
+    """What one output must keep out, and the people it may name (to tell a namesake apart)."""
+
+    protected: list[Protected] = field(default_factory=list)
+    allowed_names: list[str] = field(default_factory=list)
+
+
+def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable[tuple[str, int]] = (),
+          allowed_restricted: Iterable[tuple[str, int]] = ()) -> Register:
+    """The register of an output made of ``texts``, for ``audience`` (a user, or ``None`` for the public).
+
+    ``external``: the output leaves the organisation (dossier, publication, letter, public export), so every
+    name without consent and every personal detail is protected; otherwise only what the audience may not see.
+    ``records``: the (type, id) of the records the output is about (their details are protected even when
+    their names do not appear). ``allowed_restricted``: restricted records the output may name (an exporter
+    with the permission included them, and the export is audited).
+    """
+    from ..plugins import host
+
+    texts = [text for text in texts if text]
+    records = list(dict.fromkeys(records))
+    allowed = set(allowed_restricted)
+    register = Register()
+    words = {token.word for text in texts for token in names.tokens(text)}
+    lookup = {word for word in words if len(word) > 1} | {names.key_of(word) for word in words if len(word) > 2}
+    mails = {found for text in texts for _s, _e, found in names.emails(text)}
+    linked = {kind: {i for k, i in records if k == kind} for kind in ("defender", "partner")}
+    seen = _visible_ids(audience)
+    for defender in _defenders(lookup, mails, linked["defender"]):
+        _add_defender(register, defender, audience, external, allowed, seen)
+    for partner in _partners(lookup, linked["partner"]):
+        _add_partner(register, partner, audience, external, allowed, seen)
+    failed: list[str] = []
+    entries = host().collect("observatory_protected_terms", failed=failed, records=records, audience=audience,
+                             external=external)
+    if failed:
+        raise RegisterIncomplete(failed)
+    for entry in entries:
+        if isinstance(entry, Protected):
+            register.protected.append(entry)
+    return register
+
+
+def _chunks(values: set[str]) -> list[list[str]]:
+    ordered = sorted(values)
+    return [ordered[i:i + LOOKUP_BATCH] for i in range(0, len(ordered), LOOKUP_BATCH)]
+
+
+def _defenders(lookup: set[str], mails: set[str], ids: set[int]) -> list[Defender]:
+    conditions = [having_any_token(Defender, set(chunk)) for chunk in _chunks(lookup)]
+    conditions += [func.lower(Defender.email).in_(chunk) for chunk in _chunks(mails)]
+    if ids:
+        conditions.append(Defender.id.in_(ids))
+    if not conditions:
+        return []
+    return list(db.session.scalars(select(Defender).where(or_(*conditions)).options(
+        joinedload(Defender.country)).order_by(Defender.id)))
+
+
+def _partners(lookup: set[str], ids: set[int]) -> list[Partner]:
+    conditions = [having_any_token(Partner, set(chunk)) for chunk in _chunks(lookup)]
+    if ids:
+        conditions.append(Partner.id.in_(ids))
+    if not conditions:
+        return []
+    return list(db.session.scalars(select(Partner).where(or_(*conditions)).order_by(Partner.id)))
+
+
+def _visible_ids(audience: Any) -> set[tuple[str, int]] | None:
+    """The restricted records the audience is assigned to (``None``: an admin, who sees everything)."""
+    if audience is None:
+        return set()
+    if is_admin(audience):
+        return None
+    rows = db.session.execute(select(Assignment.record_type, Assignment.record_id).where(
+        Assignment.user_id == audience.id, Assignment.record_type.in_(("defender", "partner"))))
+    return {(kind, record_id) for kind, record_id in rows}
+
+
+def _may_name(record: Any, key: tuple[str, int], audience: Any, external: bool, allowed: set,
+              seen: set | None) -> bool:
+    if record.confidentiality == RESTRICTED:
+        if key in allowed:
+            return True
+        if external or audience is None:
+            return False
+        return seen is None or key in seen
+    return True
+
+
+def _add_defender(register: Register, defender: Defender, audience: Any, external: bool, allowed: set,
+                  seen: set | None) -> None:
+    key = ("defender", defender.id)
+    visible = _may_name(defender, key, audience, external, allowed, seen)
+    named = visible and (defender.consent_to_publish or not external)
+    every_name = [defender.name, *defender.alias_list]
+    if named:
+        register.allowed_names.extend(every_name)
+    else:
+        replacement = defender.publication_name.strip() if visible and defender.publication_name.strip() \
+            else WITHHELD
+        match = PERSON if defender.kind == Defender.PERSON else PHRASE
+        register.protected.extend(Protected(NAME, name, replacement, match, key) for name in every_name)
+    if external or not visible:
+        region = defender.country.alpha2 if defender.country else ""
+        register.protected.extend(_personal_details(key, region, email=defender.email, phone=defender.phone,
+                                                    address=defender.address,
+                                                    exact_location=defender.exact_location,
+                                                    family=defender.family))
+
+
+def _add_partner(register: Register, partner: Partner, audience: Any, external: bool, allowed: set,
+                 seen: set | None) -> None:
+    key = ("partner", partner.id)
+    if _may_name(partner, key, audience, external, allowed, seen):
+        register.allowed_names.extend([partner.name, *partner.alias_list])
+    else:
+        register.protected.extend(Protected(NAME, name, WITHHELD, PHRASE, key)
+                                  for name in (partner.name, *partner.alias_list))
+        if partner.acronym.strip():
+            register.protected.append(Protected(NAME, partner.acronym, WITHHELD, PHRASE, key))
+    if external or not _may_name(partner, key, audience, external, allowed, seen):
+        register.protected.extend(_personal_details(key, partner.country.alpha2 if partner.country else "",
+                                                    contacts=partner.contacts))
+
+
+def _personal_details(key: tuple[str, int], region: str, **fields: str) -> list[Protected]:
+    """Each personal field as what can be found of it in a text: e-mails and phones wherever they are written,
+    the parts of an address or location (a street, a building: two words or more), family members' names."""
+    found: list[Protected] = []
+    for name, value in fields.items():
+        found.extend(protect_text(PERSONAL, value, key, region, whole=False))
+        if name in ("address", "exact_location"):
+            found.extend(Protected(PERSONAL, part.strip(), WITHHELD, PHRASE, key)
+                         for part in _SEGMENTS.split(value or "") if len(names.name_words(part)) >= 2)
+    return found
+
+
+def protect_text(kind: str, text: str, record: tuple[str, int] | None = None, region: str = "",
+                 whole: bool = True) -> list[Protected]:
+    """A free text that must not leave (a confidential source, emergency contacts, a relocation place) as the
+    register's entries: the e-mails, phone numbers and people's names written in it, and (``whole``) the text
+    itself when it is short enough to be quoted as it is (twelve words or fewer). For plugins' hooks."""
+    text = text or ""
+    found = [Protected(kind, mail, WITHHELD, EMAIL, record) for _s, _e, mail in names.emails(text)]
+    found += [Protected(kind, text[s:e], WITHHELD, PHONE, record, region)
+              for s, e, digits in names.phones(text) if len(digits) >= 6]
+    found += [Protected(kind, run, WITHHELD, PERSON_EXACT, record) for run in _names_in(text)]
+    if whole and 0 < len(names.name_words(text)) <= 12:
+        found.append(Protected(kind, text.strip(), WITHHELD, PHRASE, record))
+    return found
+
+
+def _names_in(value: str) -> list[str]:
+    """The names written in a free text ("Wife: Leila Haddad; son Omar"): every run of two or more capitalised
+    words, and each shorter run inside it ("Son Omar Haddad" also gives "Omar Haddad")."""
+    found = []
+    for line in _SEGMENTS.split(value):
+        run: list[str] = []
+        for word in re.findall(r"[^\W\d_][\w'’-]*|\S", line) + ["."]:
+            if word[:1].isupper():
+                run.append(word)
+                continue
+            found.extend(" ".join(run[i:j]) for i in range(len(run)) for j in range(i + 2, len(run) + 1))
+            run = []
+    return found
