@@ -3,12 +3,14 @@
 Features build a :class:`Document` of simple blocks (headings, paragraphs, lists, tables) in the
 reader's language; the service lays it out the same way in every format, with fonts served from
 this machine (DejaVu covers the accents and letters of English, French and Spanish, and more).
+Every document is released through the disclosure guard of its output (:class:`core.disclosure.Guard`) before
+a byte of it is written: :func:`render` and :func:`download` take the guard, so no document leaves around it.
 Large documents are built by :func:`build_document` as a job.
 
 Example::
 
     doc = Document(_("Urgent appeal"), "fr", [Heading(_("Background")), Paragraph(text)])
-    return documents.download(doc, "pdf", "appeal")
+    return documents.download(doc, "pdf", "appeal", request_guard(current_user, external=True))
 """
 from __future__ import annotations
 
@@ -250,7 +252,9 @@ def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
     paragraph.add_run()._r.append(char("end"))
 
 
-def render(document: Document, fmt: str, on_page: Callable[[int], None] | None = None) -> bytes:
+def render(document: Document, fmt: str, guard: Any, on_page: Callable[[int], None] | None = None) -> bytes:
+    """The document in ``fmt``, once ``guard`` released it (masked, or :class:`~core.disclosure.Blocked`)."""
+    document = guard.release(document)
     if fmt == "html":
         return render_html(document).encode("utf-8")
     if fmt == "pdf":
@@ -268,15 +272,26 @@ def filename(stem: str, fmt: str) -> str:
     return f"{safe}.{fmt}"
 
 
-def download(document: Document, fmt: str, stem: str) -> Response:
-    """Answer with the document as a download (HTML too: it is a file to send, not a page)."""
-    return Response(render(document, fmt), mimetype=FORMATS[fmt].split(";")[0], headers={
-        "Content-Disposition": f'attachment; filename="{filename(stem, fmt)}"'})
+def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
+    """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
+    ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
+    from .disclosure import preflight
+
+    data = render(document, fmt, guard)
+    name = filename(guard.release(stem), fmt)
+    preflight.audit_request_decisions(guard, name)
+    return Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt: str, stem: str) -> None:
-    """Job: call ``builder`` (a dotted path) with ``params`` to get a Document, render it, keep the file."""
+def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt: str, stem: str,
+                   external: bool = True) -> None:
+    """Job: call ``builder`` (a dotted path) with ``params`` to get a Document, release it through the guard
+    (for the job's requester; ``external``: it leaves the organisation), render it, keep the file."""
+    from .disclosure import Guard
+
     module_name, _, name = builder.rpartition(".")
     document = getattr(importlib.import_module(module_name), name)(**params)
     ctx.progress(50)
-    ctx.save_result(filename(stem, fmt), render(document, fmt), FORMATS[fmt].split(";")[0])
+    guard = Guard(ctx.job.created_by, external=external)
+    ctx.save_result(filename(guard.release(stem), fmt), render(document, fmt, guard), FORMATS[fmt].split(";")[0])

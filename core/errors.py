@@ -19,6 +19,8 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; nothing was saved.")),
 }
+INCOMPLETE = (_l("Not sent"), _l("Nothing was sent: a plugin could not say what this output must keep out. An "
+                                 "administrator can see which one on the plugins page."))
 CSRF_MESSAGE = _l("Your form expired or was sent from elsewhere. Please reload the page and try again.")
 
 
@@ -45,6 +47,24 @@ def handle_unexpected(error: Exception) -> Any:
     return render_error(InternalServerError(original_exception=error))
 
 
+def handle_blocked(error: Exception) -> Any:
+    """A download the disclosure guard refused: nothing was sent; its preflight asks for a decision."""
+    from .disclosure import preflight
+
+    db.session.rollback()
+    return preflight.blocked_page(error)
+
+
+def handle_incomplete_register(error: Exception) -> Any:
+    """A plugin could not say what it protects: the output is refused (its failure is on the plugins page)."""
+    db.session.rollback()
+    return render_template("errors/error.html", code=503, title=INCOMPLETE[0], message=INCOMPLETE[1]), 503
+
+
 def init_app(app: Flask) -> None:
+    from .disclosure import Blocked, RegisterIncomplete
+
+    app.register_error_handler(Blocked, handle_blocked)
+    app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -94,8 +94,16 @@ def test_a_surname_shared_with_someone_the_output_may_name_blocks(app, protected
     release = protected_person("Aylin Kaya")
     assert release("Mehmet Kaya met Aylin Kaya.") == ["Mehmet Kaya met H.R.D.."]
     with pytest.raises(Blocked) as blocked:
-        release("Mehmet Kaya spoke. Later Kaya was detained.")
-    assert [(hit.found, hit.reason) for hit in blocked.value.hits] == [("Kaya", "shared")]
+        release("Mehmet Kaya spoke. Later Kaya was detained, and Mr Kaya's lawyer too.")
+    assert [(hit.found, hit.reason) for hit in blocked.value.hits] == [("Kaya", "shared"), ("Mr Kaya", "shared")]
+
+
+def test_a_full_name_borne_by_someone_the_output_may_name_blocks(app, protected_person):
+    add_defender(app, "Ali Kaya", consent_to_publish=True)
+    release = protected_person("Ali Kaya")
+    with pytest.raises(Blocked) as blocked:
+        release("Ali Kaya was released.")
+    assert [(hit.found, hit.reason) for hit in blocked.value.hits] == [("Ali Kaya", "shared")]
 
 
 def test_two_protected_namesakes_block(app, protected_person):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core import documents
 from core.audit.models import AuditEntry
+from core.disclosure import Guard
 from core.extensions import db
 
 from .conftest import login, require_service
@@ -38,8 +39,8 @@ def _document(language: str) -> documents.Document:
 @pytest.mark.parametrize("language", sorted(TEXTS))
 def test_html_and_docx_keep_every_character(app, language):
     with app.test_request_context():
-        html = documents.render(_document(language), "html").decode()
-        docx = ReadDocx(io.BytesIO(documents.render(_document(language), "docx")))
+        html = documents.render(_document(language), "html", Guard(None, external=True)).decode()
+        docx = ReadDocx(io.BytesIO(documents.render(_document(language), "docx", Guard(None, external=True))))
     assert TEXTS[language] in html and f'<html lang="{language}">' in html
     assert "http" not in html.split("<body>")[0]  # self-contained: no outside stylesheet or font
     text = "\n".join(paragraph.text for paragraph in docx.paragraphs)
@@ -52,7 +53,7 @@ def test_pdf_keeps_every_character_and_numbers_pages(app, language, tmp_path):
     require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     with app.test_request_context():
         try:
-            pdf = documents.render(_document(language), "pdf")
+            pdf = documents.render(_document(language), "pdf", Guard(None, external=True))
         except OSError as error:  # Pango missing: WeasyPrint cannot load
             require_service(False, f"WeasyPrint's system libraries ({error})")
     assert pdf.startswith(b"%PDF")

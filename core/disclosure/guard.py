@@ -33,6 +33,7 @@ class Hit:
     protected: Protected
     form: str  # which form was found ("surname first", "e-mail"...)
     partial: bool = False  # a surname or a single word alone: may be someone else's
+    by_surname: bool = False  # an honorific or an initial with the surname: may be another bearer of it
     ambiguous: bool = False
     reason: str = ""  # why it is ambiguous: "common word", "shared", "namesake"
 
@@ -77,14 +78,23 @@ class Guard:
         self.records, self.allowed_restricted = list(records), list(allowed_restricted)
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
+        self.seen: list[Hit] = []  # every hit found while releasing (the decisions used are audited from it)
+        self.reason = ""  # why the decisions were taken, when a person took them
+        self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}
         self._allowed: dict[str, list[names.Form]] = {}
 
     # --- Preparing -------------------------------------------------------------------------------
 
     def prepare(self, texts: Iterable[str]) -> None:
-        """Build the register for these texts (every text of the output) once."""
-        self.register = build(texts, self.audience, self.external, self.records, self.allowed_restricted)
+        """Build the register for these texts (every text of the output): once, and again only when texts it
+        has not read come (a file name, a document's labels)."""
+        texts = [text for text in texts if text]
+        unread = set(texts) - self._read
+        if self.register is not None and not unread:
+            return
+        self._read |= unread
+        self.register = build(self._read, self.audience, self.external, self.records, self.allowed_restricted)
         self._index, self._allowed = {}, {}
         for item in self.register.protected:
             for form in _forms(item):
@@ -101,7 +111,8 @@ class Guard:
         """The protected things in ``text``, longest first where they overlap."""
         if not text:
             return []
-        assert self.register is not None, "prepare() the guard with the output's texts first"
+        if self.register is None or text not in self._read:
+            self.prepare([text])
         text_tokens = names.tokens(text)
         allowed_spans = [span for span, _owner in names.find(text, text_tokens, {k: [(f, None) for f in v]
                                                                            for k, v in self._allowed.items()})]
@@ -110,13 +121,15 @@ class Guard:
         for span, item in names.find(text, text_tokens, self._index):
             if span.form.partial and any(a.start <= span.start and span.end <= a.end for a in allowed_spans):
                 continue  # a surname inside the full name of someone the output may name
-            found.append(Hit(text, span.start, span.end, item, span.form.label, span.form.partial))
+            found.append(Hit(text, span.start, span.end, item, span.form.label, span.form.partial,
+                             span.form.by_surname))
         found += [Hit(text, s, e, item, "e-mail") for s, e, mail in names.emails(text)
                   for item in self._by_match(EMAIL) if item.text.lower() == mail]
         found += [Hit(text, s, e, item, "phone") for s, e, digits in names.phones(text)
                   for item in self._by_match(PHONE)
                   if names.same_phone(digits, names.phone_digits(item.text, item.region))]
-        return _judged(_without_overlaps(found), allowed_words)
+        allowed_places = {(span.start, span.end) for span in allowed_spans}
+        return _judged(_without_overlaps(found), allowed_words, allowed_places)
 
     def _by_match(self, match: str) -> list[Protected]:
         assert self.register is not None
@@ -131,6 +144,7 @@ class Guard:
         """``text`` with every certain hit (and every ambiguous one decided "mask") replaced; raises
         :class:`Blocked` when an ambiguous hit is undecided (``strict=False``, for a preview: leaves it)."""
         hits = self.hits(text)
+        self.seen.extend(hits)
         waiting = self.undecided(hits)
         if waiting and strict:
             raise Blocked(waiting)
@@ -144,8 +158,7 @@ class Guard:
         """``content`` (a string, a list, a dict, a dataclass such as a document, or any nesting of them) with
         every string cleaned; prepares the guard on its texts first. Raises :class:`Blocked` with every
         undecided hit of the whole content, so nothing of a blocked output is built."""
-        if self.register is None:
-            self.prepare(strings(content))
+        self.prepare(strings(content))
         waiting = self.undecided(hit for text in strings(content) for hit in self.hits(text))
         if waiting:
             raise Blocked(waiting)
@@ -153,14 +166,12 @@ class Guard:
 
     def masked(self, content: Any) -> Any:
         """``content`` as it would leave, for a preview: certain hits masked, undecided ones left in place."""
-        if self.register is None:
-            self.prepare(strings(content))
+        self.prepare(strings(content))
         return _map_strings(content, lambda text: self.clean(text, strict=False))
 
     def preflight(self, content: Any) -> list[Hit]:
         """Every hit in ``content`` (for the person about to build the output), in reading order."""
-        if self.register is None:
-            self.prepare(strings(content))
+        self.prepare(strings(content))
         return [hit for text in dict.fromkeys(strings(content)) for hit in self.hits(text)]
 
 
@@ -189,18 +200,21 @@ def _without_overlaps(found: list[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: h.start)
 
 
-def _judged(found: list[Hit], allowed_words: set[str]) -> list[Hit]:
-    """Mark the hits that may be someone else as ambiguous."""
+def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple[int, int]]) -> list[Hit]:
+    """Mark the hits that may be someone else as ambiguous: two protected people's, a name the output may also
+    print for someone else (the same full name, or a surname alone they share), a common word alone."""
     places: dict[tuple[int, int], int] = {}
     for hit in found:
         places[(hit.start, hit.end)] = places.get((hit.start, hit.end), 0) + 1
     judged = []
     for hit in found:
-        words = [token.word for token in names.tokens(hit.found)]
+        words = [token.word for token in names.tokens(hit.found)
+                 if len(token.word) > 1 and token.word not in names.HONORIFICS]
         reason = ""
         if places[(hit.start, hit.end)] > 1:
             reason = "namesake"
-        elif hit.partial and any(word in allowed_words for word in words):
+        elif (hit.start, hit.end) in allowed_places or (hit.partial or hit.by_surname) and \
+                any(word in allowed_words for word in words):
             reason = "shared"
         elif hit.partial and all(names.is_common_word(word) for word in words):
             reason = "common word"

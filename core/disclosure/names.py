@@ -33,7 +33,7 @@ INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that le
 COMMON_WORD_ZIPF = 4.0
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: "Aylin_Kaya.pdf" has two name words
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+_PHONE = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Form:
     words: tuple[str, ...]
     label: str
     partial: bool = False
+    by_surname: bool = False  # an honorific or an initial with the surname: another bearer of it may be meant
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,14 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
         if all(word in PARTICLES for word in surname):
             continue
         forms.append(Form((*surname, *given), "surname first"))
-        forms.append(Form((HONORIFIC, *surname), "honorific and surname"))
-        forms.append(Form((INITIAL + w[0][0], *surname), "initial and surname"))
+        forms.append(Form((HONORIFIC, *surname), "honorific and surname", by_surname=True))
+        forms.append(Form((INITIAL + w[0][0], *surname), "initial and surname", by_surname=True))
         forms.append(Form((*given, INITIAL + surname[0][0]), "name and initial"))
         if partial:
             forms.append(Form(tuple(surname), "surname", partial=True))
         if w[k] not in PARTICLES:
-            forms.append(Form((HONORIFIC, w[k]), "honorific and surname"))
-            forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname"))
+            forms.append(Form((HONORIFIC, w[k]), "honorific and surname", by_surname=True))
+            forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
             if partial:
                 forms.append(Form((w[k],), "surname", partial=True))
     unique = {}

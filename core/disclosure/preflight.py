@@ -8,18 +8,22 @@ reads :func:`decisions_from` the form, refuses the build with :func:`undecided_m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
+
+from flask import render_template, request
 
 from ..audit.capture import record as audit
+from ..extensions import db
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
-from .guard import DECISIONS, MASK, Hit
+from .guard import DECISIONS, MASK, Blocked, Guard, Hit
 from .register import INTERNAL_TITLE, NAME, PERSONAL, SOURCE
 
 FIELD_PREFIX = "disclose-"
 REASON_FIELD = "disclose_reason"
 KIND_LABELS = {NAME: _l("A name that may not be published"), PERSONAL: _l("A personal detail"),
                SOURCE: _l("A confidential source"), INTERNAL_TITLE: _l("An internal title")}
+REASON_MISSING = _l("Say why you decided as you did: it is kept in the audit trail.")
 REASON_LABELS = {"common word": _l("it is also a common word"),
                  "shared": _l("someone this output may name has the same name"),
                  "namesake": _l("two protected people have this name")}
@@ -72,3 +76,35 @@ def audit_decisions(hits: list[Hit], decisions: Mapping[str, str], reason: str, 
         audit("disclose", kind or "output", record_id, output[:200],
               {"decision": "masked" if decisions[hit.key] == MASK else "another person", "form": hit.form,
                "found": hit.found, "why": reason, "ambiguous_because": hit.reason}, actor=actor)
+
+
+def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
+                  allowed_restricted: Iterable[tuple[str, int]] = ()) -> Guard:
+    """The guard of a download answered at once: with the decisions the person took on the preflight page
+    (:func:`blocked_page`, which sends them back with the same address), accepted only with their reason."""
+    decisions = decisions_from(request.values)
+    reason = request.values.get(REASON_FIELD, "").strip()[:1000]
+    guard = Guard(audience, external=external, records=records, allowed_restricted=allowed_restricted,
+                  decisions=decisions if reason else {})
+    guard.reason = reason
+    return guard
+
+
+def audit_request_decisions(guard: Guard, output: str) -> None:
+    """Audit the decisions a released download used (none when it needed none)."""
+    if guard.decisions and guard.register is not None:
+        audit_decisions(guard.seen, guard.decisions, guard.reason, output)
+        db.session.commit()
+
+
+def blocked_page(blocked: Blocked) -> Any:
+    """The answer to a download the guard refused: its preflight, to decide and ask again (422)."""
+    decisions = decisions_from(request.values)
+    reason = request.values.get(REASON_FIELD, "").strip()
+    kept = [(name, value) for name, value in request.args.items(multi=True)
+            if not name.startswith(FIELD_PREFIX) and name != REASON_FIELD]
+    return render_template("core/preflight_required.html", check=summary(blocked.hits, decisions),
+                           decisions=decisions, reason=reason, kept=kept, message=blocked.user_message,
+                           needs_reason=bool(decisions) and not reason, reason_missing=REASON_MISSING,
+                           kind_labels=KIND_LABELS,
+                           reason_labels=REASON_LABELS), 422

@@ -16,6 +16,7 @@ from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from .. import documents, jobs
+from ..disclosure import Guard
 from ..extensions import db
 from ..i18n import gettext as _
 from ..jobs import JobContext
@@ -39,10 +40,16 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
         if number % PAGES_PER_UPDATE == 0:
             ctx.progress(min(90, 40 + number // PAGES_PER_UPDATE), _("Laying out page %(number)s", number=number))
 
-    data = documents.render(document, fmt, on_page)
+    data = documents.render(document, fmt, _public_guard(), on_page)
     name = documents.filename(f"annual-report-{year}-{language}", fmt)
     ctx.progress(99, _("Written: %(file)s", file=name))
     ctx.save_result(name, data, documents.FORMATS[fmt].split(";")[0])
+
+
+def _public_guard() -> Guard:
+    """Publications are public: every name without consent, every restricted record and every personal detail
+    stays out, whoever asked for the build."""
+    return Guard(None, external=True)
 
 
 def build_annual_files(ctx: JobContext, *, year: int) -> None:
@@ -60,7 +67,7 @@ def build_annual_files(ctx: JobContext, *, year: int) -> None:
             document = annual.report(year, language)
             for fmt in formats:
                 name = documents.filename(f"annual-report-{year}-{language}", fmt)
-                archive.writestr(name, documents.render(document, fmt))
+                archive.writestr(name, documents.render(document, fmt, _public_guard()))
                 done += 1
                 ctx.progress(done * 100 // (len(LANGUAGES) * len(formats)) - 1, _("Written: %(file)s", file=name))
     ctx.save_result(f"annual-report-{year}.zip", buffer.getvalue(), "application/zip")
@@ -81,7 +88,7 @@ def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool
             document = bulletin(year, month, language)
             for fmt in documents.FORMATS:
                 stem = f"bulletin-{year}-{month:02d}-{language}"
-                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt))
+                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt, _public_guard()))
                 done += 1
                 ctx.progress(done * 100 // (len(LANGUAGES) * len(documents.FORMATS)) - 1,
                              _("Written: %(file)s", file=documents.filename(stem, fmt)))

@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, select
 from .. import documents, gather
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
+from ..disclosure import preflight
 from ..extensions import db
 from ..fragments import fragment
 from ..i18n import gettext as _
@@ -110,7 +111,8 @@ def document(defender_id: int, fmt: str):
     defender = pages.visible_record(Defender, defender_id)
     audit(AuditEntry.EXPORT, "defender", defender.id, defender.name, {"format": fmt})
     db.session.commit()
-    return documents.download(_document(defender), fmt, defender.name)
+    guard = preflight.request_guard(current_user, external=False, records=[("defender", defender.id)])
+    return documents.download(_document(defender), fmt, defender.name, guard)
 
 
 def _document(defender: Defender) -> documents.Document:

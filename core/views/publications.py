@@ -12,6 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from .. import documents, gather, jobs, publications
+from ..disclosure.preflight import request_guard
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
@@ -187,4 +188,4 @@ def bulletin_file(fmt: str):
         abort(404)
     year, month, language = _choice()
     return documents.download(publications.bulletin(year, month, language), fmt,
-                              f"bulletin-{year}-{month:02d}-{language}")
+                              f"bulletin-{year}-{month:02d}-{language}", request_guard(None, external=True))

@@ -108,7 +108,7 @@ def export_dossier():
     if waiting:
         return _page(request.form, True, preflight.undecided_message(len(waiting)))
     if decisions and not reason:
-        return _page(request.form, True, _("Say why you decided as you did: it is kept in the audit trail."))
+        return _page(request.form, True, str(preflight.REASON_MISSING))
     preflight.audit_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")
     db.session.commit()
     params = {"mechanism_id": wanted.mechanism_id, "language": wanted.language, "country": wanted.country,

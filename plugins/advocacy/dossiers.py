@@ -356,11 +356,11 @@ def _record_blocks(record: dict[str, Any]) -> list:
     return blocks
 
 
-def to_zip(dossier: Dossier, stem: str) -> bytes:
+def to_zip(dossier: Dossier, stem: str, guard: disclosure.Guard) -> bytes:
     """The PDF, the JSON of the same content and the annexes, in one file."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(f"{stem}.pdf", documents.render(to_document(dossier), "pdf"))
+        bundle.writestr(f"{stem}.pdf", documents.render(to_document(dossier), "pdf", guard))
         bundle.writestr(f"{stem}.json", json.dumps(dossier.as_json(), ensure_ascii=False, indent=2))
         for index, annex in enumerate(dossier.annexes, start=1):
             stored = db.session.get(Attachment, annex["id"])
@@ -382,13 +382,14 @@ def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = No
                             allowed_restricted=dossier.restricted_included, decisions=decisions)
 
 
-def render(dossier: Dossier, fmt: str) -> tuple[str, bytes, str]:
-    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip. ``dossier`` must be the
-    guard's release (:func:`build_dossier`)."""
+def render(dossier: Dossier, fmt: str, guard: disclosure.Guard) -> tuple[str, bytes, str]:
+    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip, released by ``guard``
+    (the JSON and the annexes' names too)."""
+    dossier = guard.release(dossier)
     stem = file_stem(dossier)
     if fmt == "zip":
-        return f"{stem}.zip", to_zip(dossier, stem), "application/zip"
-    return documents.filename(stem, fmt), documents.render(to_document(dossier), fmt), \
+        return f"{stem}.zip", to_zip(dossier, stem, guard), "application/zip"
+    return documents.filename(stem, fmt), documents.render(to_document(dossier), fmt, guard), \
         documents.FORMATS[fmt].split(";")[0]
 
 
@@ -410,8 +411,8 @@ def build_dossier(ctx: JobContext, *, user_id: int, request: dict[str, Any], fmt
         raise PermissionError("the requester may no longer see advocacy")
     wanted = DossierRequest.from_params(request)
     dossier = gather_dossier(wanted, user, progress=ctx.progress)
-    released = guard_for(dossier, user, request.get("decisions")).release(dossier)  # Blocked: nothing is kept
+    guard = guard_for(dossier, user, request.get("decisions"))
     ctx.progress(60, _("Writing the dossier"))
-    name, data, mimetype = render(released, fmt)
+    name, data, mimetype = render(dossier, fmt, guard)  # the guard refuses (Blocked): nothing is kept
     audit_export(dossier, wanted, wanted.mechanism_id, fmt, actor=user)
     ctx.save_result(name, data, mimetype)

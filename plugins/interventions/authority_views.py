@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import documents
+from core.disclosure.preflight import request_guard
 from core.extensions import db
 from core.i18n import gettext as _
 from core.pagination import paginate
@@ -92,7 +93,8 @@ def letter(action_id: int, authority_id: int, lang: str, fmt: str):
     if authority is None or lang not in LANGUAGES or fmt not in documents.FORMATS or lang not in action.languages():
         abort(404)
     stem = f"{action.reference or action.type}-{authority.title}-{lang}"
-    return documents.download(letters.letter(action, authority, lang), fmt, stem)
+    guard = request_guard(current_user, external=True, records=[("case", action.case_id)])
+    return documents.download(letters.letter(action, authority, lang), fmt, stem, guard)
 
 
 @blueprint.route("/actions/<int:action_id>/dispatches", methods=["POST"])

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from core import documents
 from core.attachments.views import AttachmentForm, attachments_of
+from core.disclosure.preflight import request_guard
 from core.extensions import db
 from core.i18n import gettext as _
 from core.models import utcnow
@@ -83,7 +84,9 @@ def report_file(mission_id: int):
         abort(404)
     findings_only = request.args.get("part") == "findings"
     document = report_document(mission, language, findings_only=findings_only)
-    return documents.download(document, fmt, f"{'findings' if findings_only else 'report'}-{mission.id}-{language}")
+    guard = request_guard(current_user, external=True, records=[("mission", mission.id)])
+    return documents.download(document, fmt, f"{'findings' if findings_only else 'report'}-{mission.id}-{language}",
+                              guard)
 
 
 @blueprint.route("/<int:mission_id>/recommendations", methods=["POST"])

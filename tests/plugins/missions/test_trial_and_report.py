@@ -174,3 +174,36 @@ def test_recommendations_are_followed_over_time(app, client, make_user):
     assert response.status_code == 422 and "Give the date." in response.get_data(as_text=True)
     response = post_form(client, f"/missions/{mission_id}/recommendations", {"text": " ", "addressee_kind": "state"})
     assert response.status_code == 422
+
+
+def test_a_report_that_may_name_a_protected_person_waits_for_a_decision_before_it_downloads(app, client, make_user):
+    """The disclosure guard refuses the download while "Blanco" (a protected defender's surname, and a common
+    word) is undecided: its preflight page asks, the decision needs a reason, then the file comes and the
+    decision is in the audit trail."""
+    from core.audit.models import AuditEntry
+
+    officer = make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.", phone="+57 310 555 0199")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    post_form(client, f"/missions/{mission_id}/report", {
+        "title_en": "A hearing in the Blanco building", "summary_en": "Observers met at the Blanco building.",
+        "findings_en": "Rosa Blanco (310 555 0199) was not heard.", "published_on": "2027-02-01"})
+    url = f"/missions/{mission_id}/report/download?language=en&format=html"
+    refused = client.get(url)
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "Nothing was built" in page and "attachment" not in str(refused.headers)
+    waiting = page[page.index('id="preflight-waiting"'):]
+    assert "<mark>Blanco</mark>" in waiting and "it is also a common word" in waiting
+    key = waiting.split('data-key="')[1].split('"')[0]
+    assert 'name="format" value="html"' in page  # the form asks for the same file again
+    no_reason = client.get(f"{url}&disclose-{key}=other")
+    assert no_reason.status_code == 422 and "Say why you decided as you did" in no_reason.get_data(as_text=True)
+    done = client.get(f"{url}&disclose-{key}=other&disclose_reason=The+building+is+named+after+a+poet")
+    body = html.unescape(done.get_data(as_text=True))
+    assert done.status_code == 200 and "attachment" in done.headers["Content-Disposition"]
+    assert "the Blanco building" in body and "R. B. ([…]) was not heard." in body and "Rosa" not in body
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
+        assert entry.changes["decision"] == "another person" and entry.changes["found"] == "Blanco"
+        assert entry.changes["why"] == "The building is named after a poet" and entry.user_id == officer.id
