@@ -200,3 +200,66 @@ def test_the_scheduler_puts_the_bulletin_on_the_queue_and_a_real_worker_builds_i
         db.session.expire_all()
     assert connection.llen(f"rq:queue:{queue_name}") == 0
     connection.delete(f"rq:queue:{queue_name}")
+
+
+def test_a_bulletin_naming_someone_ambiguously_waits_for_its_editors_decision(app, make_user):
+    """The bulletin's page shows the guard's preflight to its editors; its build is refused (no file kept) until
+    they decide the ambiguous name and say why; the decision is kept on the bulletin, applied by every build,
+    and audited."""
+    from core.audit.models import AuditEntry
+
+    from .records_helpers import add_defender
+
+    coordinator = make_user("coordinator")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    moment = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+    _appeal_published_on(app, coordinator, moment, title="Colombia: the Blanco family threatened again")
+    client = app.test_client()
+    login(client, coordinator)
+    page = client.get("/publications/bulletin?year=2026&month=3&language=en").get_data(as_text=True)
+    waiting = page[page.index('id="preflight-waiting"'):]
+    assert "<mark>Blanco</mark>" in waiting
+    key = waiting.split('data-key="')[1].split('"')[0]
+    refused = post_form(client, "/publications/bulletin/2026/3/files", {}, token_from="/publications/bulletin")
+    job = client.get(refused.location).get_data(as_text=True)
+    assert "Nothing was built" in job and "job-download" not in job
+    without_reason = post_form(client, "/publications/bulletin/2026/3/disclosure",
+                               {"language": "en", f"disclose-{key}": "mask"}, token_from="/publications/bulletin")
+    assert "Say why you decided" in client.get(without_reason.location).get_data(as_text=True)
+    post_form(client, "/publications/bulletin/2026/3/disclosure",
+              {"language": "en", f"disclose-{key}": "mask", "disclose_reason": "The family is Rosa's."},
+              token_from="/publications/bulletin")
+    with app.app_context():
+        shaped = db.session.scalar(select(Bulletin))
+        assert shaped.disclosure_decisions == {key: "mask"} and shaped.disclosure_reason == "The family is Rosa's."
+        assert db.session.scalar(select(AuditEntry.changes).where(AuditEntry.action == "disclose"))["why"] == \
+            "The family is Rosa's."
+    built = post_form(client, "/publications/bulletin/2026/3/files", {}, token_from="/publications/bulletin")
+    assert "job-download" in client.get(built.location).get_data(as_text=True)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(built.location + "/download").data))
+    html_en = archive.read("bulletin-2026-03-en.html").decode()
+    assert "the R. B. family threatened again" in html_en and "Blanco" not in html_en
+
+
+def test_a_refused_annual_report_asks_its_editors_for_the_names_to_decide(app, make_user):
+    from .records_helpers import add_defender
+
+    coordinator = make_user("coordinator")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc),
+                         title="Colombia: the Blanco family threatened again")
+    client = app.test_client()
+    login(client, coordinator)
+    build = {"language": "en", "format": "html"}
+    refused = post_form(client, "/publications/annual/2026/build", build, token_from="/publications/annual/?year=2026")
+    assert "Nothing was built" in client.get(refused.location).get_data(as_text=True)
+    page = client.get("/publications/annual/?year=2026").get_data(as_text=True)
+    section = page[page.index('id="annual-disclosure"'):]
+    assert "<mark>Blanco</mark>" in section
+    key = section.split('data-key="')[1].split('"')[0]
+    post_form(client, "/publications/annual/2026/disclosure",
+              {f"disclose-{key}": "other", "disclose_reason": "A place name"}, token_from="/publications/annual/")
+    assert 'id="annual-disclosure"' not in client.get("/publications/annual/?year=2026").get_data(as_text=True)
+    built = post_form(client, "/publications/annual/2026/build", build, token_from="/publications/annual/?year=2026")
+    report = client.get(built.location + "/download").get_data(as_text=True)
+    assert "the Blanco family threatened again" in report

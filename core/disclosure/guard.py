@@ -36,6 +36,7 @@ class Hit:
     by_surname: bool = False  # an honorific or an initial with the surname: may be another bearer of it
     ambiguous: bool = False
     reason: str = ""  # why it is ambiguous: "common word", "shared", "namesake"
+    known_key: str = ""  # the key, when the hit was kept as plain values (see preflight.from_data)
 
     @property
     def found(self) -> str:
@@ -44,6 +45,8 @@ class Hit:
     @property
     def key(self) -> str:
         """Names the decision about this form of this protected thing, wherever it appears in the output."""
+        if self.known_key:
+            return self.known_key
         words = " ".join(token.word for token in names.tokens(self.found))
         raw = f"{self.protected.kind}|{self.protected.record}|{self.protected.text}|{words}"
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]

@@ -63,19 +63,19 @@ def undecided_message(count: int) -> str:
                    "(%(num)d waiting).", num=count)
 
 
-def audit_decisions(hits: list[Hit], decisions: Mapping[str, str], reason: str, output: str,
+def audit_decisions(hits: list[Hit] | list[dict[str, Any]], decisions: Mapping[str, str], reason: str, output: str,
                     actor: Any = None) -> None:
-    """One audit row per decided hit: what was found (its form, never the text around it), the decision and
-    the reason, on the protected record."""
+    """One audit row per decided hit (a :class:`Hit` or its :func:`as_data`): what was found (its form, never the
+    text around it), the decision and the reason, on the protected record."""
     seen = set()
-    for hit in hits:
-        if not hit.ambiguous or hit.key not in decisions or hit.key in seen:
+    for hit in (as_data([h])[0] if isinstance(h, Hit) else h for h in hits):
+        if not hit["ambiguous"] or hit["key"] not in decisions or hit["key"] in seen:
             continue
-        seen.add(hit.key)
-        kind, record_id = hit.protected.record or ("", None)
+        seen.add(hit["key"])
+        kind, record_id = hit["record"] or ("", None)
         audit("disclose", kind or "output", record_id, output[:200],
-              {"decision": "masked" if decisions[hit.key] == MASK else "another person", "form": hit.form,
-               "found": hit.found, "why": reason, "ambiguous_because": hit.reason}, actor=actor)
+              {"decision": "masked" if decisions[hit["key"]] == MASK else "another person", "form": hit["form"],
+               "found": hit["found"], "why": reason, "ambiguous_because": hit["reason"]}, actor=actor)
 
 
 def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
@@ -108,3 +108,44 @@ def blocked_page(blocked: Blocked) -> Any:
                            needs_reason=bool(decisions) and not reason, reason_missing=REASON_MISSING,
                            kind_labels=KIND_LABELS,
                            reason_labels=REASON_LABELS), 422
+
+
+def keep_decisions(target: Any, form: Mapping[str, str], hits: list[Hit] | list[dict[str, Any]], output: str) -> str:
+    """Keep on ``target`` (a bulletin, an annual report: every later build applies them) the decisions posted in
+    ``form`` on these ``hits`` (or their :func:`as_data`), and audit them; returns what is wrong ("" when kept)."""
+    known = {hit.key if isinstance(hit, Hit) else hit["key"] for hit in hits
+             if (hit.ambiguous if isinstance(hit, Hit) else hit["ambiguous"])}
+    decisions = {key: value for key, value in decisions_from(form).items() if key in known}
+    reason = form.get(REASON_FIELD, "").strip()[:1000]
+    if not decisions:
+        return undecided_message(len(known))
+    if not reason:
+        return str(REASON_MISSING)
+    target.disclosure_decisions = {**(target.disclosure_decisions or {}), **decisions}
+    target.disclosure_reason = reason
+    audit_decisions(hits, decisions, reason, output)
+    return ""
+
+
+def as_data(hits: list[Hit]) -> list[dict[str, Any]]:
+    """Hits as plain values (one per key): the undecided hits of a refused build are kept on its job this way,
+    for the page that asks for decisions on them."""
+    return [{"key": hit.key, "found": hit.found, "before": hit.before, "after": hit.after, "form": hit.form,
+             "reason": hit.reason, "ambiguous": hit.ambiguous, "kind": hit.protected.kind,
+             "replacement": hit.protected.replacement,
+             "record": list(hit.protected.record) if hit.protected.record else None}
+            for hit in {hit.key: hit for hit in hits}.values()]
+
+
+def from_data(rows: list[dict[str, Any]]) -> list[Hit]:
+    """:func:`as_data` back as hits, to show them with the preflight template."""
+    from .register import Protected
+
+    found = []
+    for row in rows:
+        text = row["before"] + row["found"] + row["after"]
+        start = len(row["before"])
+        protected = Protected(row["kind"], "", row["replacement"], record=tuple(row["record"]) if row["record"] else None)
+        found.append(Hit(text, start, start + len(row["found"]), protected, row["form"], ambiguous=row["ambiguous"],
+                         reason=row["reason"], known_key=row["key"]))
+    return found

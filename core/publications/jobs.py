@@ -9,14 +9,17 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from contextlib import contextmanager
 from datetime import date
+from typing import Iterator
 
 from flask import current_app, has_app_context, url_for
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from .. import documents, jobs
-from ..disclosure import Guard
+from ..disclosure import Blocked, Guard
+from ..disclosure.preflight import as_data
 from ..extensions import db
 from ..i18n import gettext as _
 from ..jobs import JobContext
@@ -40,16 +43,35 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
         if number % PAGES_PER_UPDATE == 0:
             ctx.progress(min(90, 40 + number // PAGES_PER_UPDATE), _("Laying out page %(number)s", number=number))
 
-    data = documents.render(document, fmt, _public_guard(), on_page)
+    with _refusal_kept(year):
+        data = documents.render(document, fmt, _public_guard(annual.edition(year)), on_page)
     name = documents.filename(f"annual-report-{year}-{language}", fmt)
     ctx.progress(99, _("Written: %(file)s", file=name))
     ctx.save_result(name, data, documents.FORMATS[fmt].split(";")[0])
 
 
-def _public_guard() -> Guard:
+@contextmanager
+def _refusal_kept(year: int) -> Iterator[None]:
+    """When the guard refuses the report, keep its undecided names on the report, for its page, which asks the
+    editors to decide them; the job then fails with the guard's message."""
+    from .models import AnnualReport
+
+    try:
+        yield
+    except Blocked as blocked:
+        report = annual.edition(year) or AnnualReport(year=year)
+        waiting = {row["key"]: row for row in [*(report.disclosure_waiting or []), *as_data(blocked.hits)]}
+        report.disclosure_waiting = list(waiting.values())
+        db.session.add(report)
+        db.session.commit()
+        raise
+
+
+def _public_guard(shaped: object | None) -> Guard:
     """Publications are public: every name without consent, every restricted record and every personal detail
-    stays out, whoever asked for the build."""
-    return Guard(None, external=True)
+    stays out, whoever asked for the build; the editors' decisions on ambiguous names (kept on the edition)
+    apply."""
+    return Guard(None, external=True, decisions=getattr(shaped, "disclosure_decisions", None) or {})
 
 
 def build_annual_files(ctx: JobContext, *, year: int) -> None:
@@ -62,12 +84,12 @@ def build_annual_files(ctx: JobContext, *, year: int) -> None:
     db.session.add(report)
     db.session.commit()
     buffer, done, formats = io.BytesIO(), 0, ("pdf", "docx")
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with _refusal_kept(year), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for language in LANGUAGES:
             document = annual.report(year, language)
             for fmt in formats:
                 name = documents.filename(f"annual-report-{year}-{language}", fmt)
-                archive.writestr(name, documents.render(document, fmt, _public_guard()))
+                archive.writestr(name, documents.render(document, fmt, _public_guard(report)))
                 done += 1
                 ctx.progress(done * 100 // (len(LANGUAGES) * len(formats)) - 1, _("Written: %(file)s", file=name))
     ctx.save_result(f"annual-report-{year}.zip", buffer.getvalue(), "application/zip")
@@ -88,7 +110,7 @@ def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool
             document = bulletin(year, month, language)
             for fmt in documents.FORMATS:
                 stem = f"bulletin-{year}-{month:02d}-{language}"
-                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt, _public_guard()))
+                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt, _public_guard(shaped)))
                 done += 1
                 ctx.progress(done * 100 // (len(LANGUAGES) * len(documents.FORMATS)) - 1,
                              _("Written: %(file)s", file=documents.filename(stem, fmt)))

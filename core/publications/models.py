@@ -28,6 +28,9 @@ class Bulletin(db.Model):
     introduction_es: Mapped[str] = mapped_column(Text, default="")
     item_order: Mapped[list[Any]] = mapped_column(JSON, default=list)  # item keys, first to last
     dropped: Mapped[list[Any]] = mapped_column(JSON, default=list)  # item keys left out
+    # the editors' decisions on names the disclosure guard found ambiguous (hit key -> mask/other), and why
+    disclosure_decisions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    disclosure_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
@@ -58,6 +61,10 @@ class AnnualReport(db.Model):
     foreword_en: Mapped[str] = mapped_column(Text, default="")
     foreword_fr: Mapped[str] = mapped_column(Text, default="")
     foreword_es: Mapped[str] = mapped_column(Text, default="")
+    disclosure_decisions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    disclosure_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the names a refused build found ambiguous and nobody decided yet (core.disclosure.preflight.as_data)
+    disclosure_waiting: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))

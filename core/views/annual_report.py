@@ -12,6 +12,7 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from .. import documents, jobs
+from ..disclosure import preflight
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
@@ -98,7 +99,11 @@ def _render(year: int, foreword: ForewordForm | None = None, status: int = 200):
     if can(EDIT) and foreword is None:
         foreword = ForewordForm(obj=report, formdata=None)
     published = report is not None and report.status == AnnualReport.PUBLISHED
+    waiting = preflight.from_data(report.disclosure_waiting or []) if report else []
+    check = preflight.summary(waiting, {}) if waiting else None
     return render_template("core/publications/annual.html", year=year, report=report, foreword=foreword,
+                           check=check, decisions={}, reason="", kind_labels=preflight.KIND_LABELS,
+                           reason_labels=preflight.REASON_LABELS,
                            builds=builds, years=range(utcnow().year + 1, 1999, -1), formats=list(documents.FORMATS),
                            language=str(get_locale() or "en"),
                            published=published, edition_files=published_files(year) if published else None), status
@@ -205,6 +210,29 @@ def _chapter_page(year: int, form: ChapterForm, chapter: AnnualChapter | None):
     if status == 422:
         db.session.rollback()
     return render_template("core/publications/annual_chapter.html", year=year, form=form, chapter=chapter), status
+
+
+@blueprint.route("/<int:year>/disclosure", methods=["POST"])
+@permission_required(EDIT)
+def decide(year: int):
+    """Keep the editors' decisions on the names a refused build found ambiguous, with their reason: every later
+    build of the report applies them."""
+    _year(year)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if _locked(year):
+        return redirect(url_for(".index", year=year))
+    report = _report(year)
+    waiting = report.disclosure_waiting or []
+    problem = preflight.keep_decisions(report, request.form, waiting, report.name)
+    if problem:
+        db.session.rollback()
+        flash(problem, "danger")
+    else:
+        report.disclosure_waiting = [row for row in waiting if row["key"] not in report.disclosure_decisions]
+        db.session.commit()
+        flash(_("Your decisions were kept: every build of this report applies them."), "success")
+    return redirect(url_for(".index", year=year))
 
 
 @blueprint.route("/<int:year>/publish", methods=["POST"])

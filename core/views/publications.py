@@ -12,6 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from .. import documents, gather, jobs, publications
+from ..disclosure import Guard, preflight
 from ..disclosure.preflight import request_guard
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -54,8 +55,12 @@ def bulletin():
 
 def render_bulletin(year: int, month: int, language: str, form: IntroductionForm | None = None,
                     errors: list[str] | None = None, status: int = 200):
-    """The bulletin as readers will see it and, for editors, the form that shapes it."""
+    """The bulletin as readers will see it (the disclosure guard's masks applied) and, for editors, the form that
+    shapes it and the guard's preflight."""
     shaped = publications.edition(year, month)
+    document = publications.bulletin(year, month, language)
+    guard = Guard(None, external=True, decisions=shaped.disclosure_decisions if shaped else {})
+    check = preflight.summary(guard.preflight(document), guard.decisions) if can(EDIT) else None
     items = []
     if can(EDIT):
         with force_locale(language):
@@ -64,7 +69,9 @@ def render_bulletin(year: int, month: int, language: str, form: IntroductionForm
         items = [(section, item, item.key in dropped)
                  for section, listed in publications.arranged(sections, shaped, keep_dropped=True) for item in listed]
         form = form or IntroductionForm(obj=shaped, formdata=None)
-    return render_template("core/publications/bulletin.html", document=publications.bulletin(year, month, language),
+    return render_template("core/publications/bulletin.html", document=guard.masked(document), check=check,
+                           decisions=guard.decisions, reason=shaped.disclosure_reason if shaped else "",
+                           kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
                            year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
                            years=range(utcnow().year, 1999, -1), shaped=shaped, form=form, items=items,
                            errors=errors or [],
@@ -107,6 +114,31 @@ def edit_bulletin(year: int, month: int):
     db.session.commit()
     flash(_("The bulletin was saved."), "success")
     return redirect(url_for("publications.bulletin", year=year, month=month, language=language))
+
+
+@blueprint.route("/bulletin/<int:year>/<int:month>/disclosure", methods=["POST"])
+@permission_required(EDIT)
+def decide_bulletin(year: int, month: int):
+    """Keep the editors' decisions on the names the guard found ambiguous in the bulletin (in the language shown),
+    with their reason: every build of this bulletin applies them."""
+    _month(year, month)
+    language = request.form.get("language", "")
+    language = language if language in current_app.config["LANGUAGES"] else str(get_locale() or "en")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if _locked(year, month):
+        return redirect(url_for("publications.bulletin", year=year, month=month, language=language))
+    shaped = publications.edition(year, month) or Bulletin(year=year, month=month)
+    hits = Guard(None, external=True).preflight(publications.bulletin(year, month, language))
+    problem = preflight.keep_decisions(shaped, request.form, hits, shaped.name)
+    if problem:
+        db.session.rollback()
+        flash(problem, "danger")
+    else:
+        db.session.add(shaped)
+        db.session.commit()
+        flash(_("Your decisions were kept: every build of this bulletin applies them."), "success")
+    return redirect(url_for("publications.bulletin", year=year, month=month, language=language) + "#preflight")
 
 
 @blueprint.route("/bulletin/<int:year>/<int:month>/publish", methods=["POST"])
@@ -187,5 +219,8 @@ def bulletin_file(fmt: str):
     if fmt not in documents.FORMATS:
         abort(404)
     year, month, language = _choice()
+    shaped = publications.edition(year, month)
+    guard = request_guard(None, external=True)
+    guard.decisions = {**(shaped.disclosure_decisions if shaped else {}), **guard.decisions}
     return documents.download(publications.bulletin(year, month, language), fmt,
-                              f"bulletin-{year}-{month:02d}-{language}", request_guard(None, external=True))
+                              f"bulletin-{year}-{month:02d}-{language}", guard)
