@@ -62,6 +62,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SMTP_URL": None,  # smtp://user:pw@host:587 (STARTTLS), smtps://host:465, smtp+plain://localhost:25
         "MAIL_FROM": "observatory@localhost",
         "ATTACHMENT_MAX_BYTES": 15 * 1024 * 1024,
+        # counts from 1 to this minus one are withheld ("fewer than 5") in figures for the public and for all but
+        # admins, so that a small number next to a visible record cannot point at a person
+        "STATISTICS_SMALL_COUNT": 5,
     }
 
 
@@ -89,6 +92,8 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             found.update(dict.fromkeys(keys, environ[variable]))
     if "OBSERVATORY_PLUGINS_DISABLED" in environ:
         found["PLUGINS_DISABLED"] = _env_list(environ["OBSERVATORY_PLUGINS_DISABLED"])
+    if environ.get("OBSERVATORY_STATISTICS_SMALL_COUNT", "").isdigit():
+        found["STATISTICS_SMALL_COUNT"] = int(environ["OBSERVATORY_STATISTICS_SMALL_COUNT"])
     if environ.get("OBSERVATORY_TRACE_PLUGINS"):
         found["PLUGINS_TRACE"] = environ["OBSERVATORY_TRACE_PLUGINS"] not in ("0", "false", "")
     return found

@@ -180,10 +180,28 @@ class Chart:
     unit: Any = ""  # what is counted: "cases", "defenders"...
     note: Any = ""
     order: int = 100
+    # Set by the core only (core.statistics.suppressed): cells withheld as small counts (their value here is 0),
+    # what they show instead ("fewer than 5"), and the total when it is withheld too.
+    hidden: tuple[bool, ...] = ()
+    withheld: str = ""
+    total_hidden: bool = False
+    reported_total: int | None = None
 
     @property
     def total(self) -> int:
-        return sum(self.values)
+        return sum(self.values) if self.reported_total is None else self.reported_total
+
+    def shown(self, index: int) -> int | str:
+        """The figure of a category as it may be printed: its count, or "fewer than N" when withheld."""
+        return self.withheld if self.hidden and self.hidden[index] else self.values[index]
+
+    @property
+    def figures(self) -> list[tuple[str, int | str]]:
+        return [(category, self.shown(index)) for index, category in enumerate(self.categories)]
+
+    @property
+    def total_shown(self) -> int | str:
+        return self.withheld if self.total_hidden else self.total
 
 
 @dataclass(frozen=True)

@@ -87,14 +87,12 @@ class Figure:
         """The drawing, whose description for screen readers lists every figure (each bar also writes its own)."""
         from .statistics import as_svg
 
-        figures = "; ".join(f"{category}: {value}" for category, value in zip(self.chart.categories,
-                                                                               self.chart.values))
+        figures = "; ".join(f"{category}: {value}" for category, value in self.chart.figures)
         return as_svg(self.chart, " ".join(part for part in (str(self.chart.note or ""), figures) if part))
 
     @property
     def table(self) -> Table:
-        return Table(self.header, tuple((category, str(value)) for category, value
-                                        in zip(self.chart.categories, self.chart.values)))
+        return Table(self.header, tuple((category, str(value)) for category, value in self.chart.figures))
 
 
 Block = Union[Heading, Paragraph, BulletList, Table, PageBreak, Contents, Figure]

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from .contributions import Chart
 from .disclosure import spreadsheets
+from .i18n import gettext
 from .plugins import host
+from .records.visibility import is_admin
 
 KEY = re.compile(r"^[a-z0-9_]{1,60}$")
 WIDTH, LABEL_WIDTH, ROW, TOP = 720, 260, 28, 44
@@ -23,16 +28,41 @@ BAR_COLOUR, TEXT_COLOUR = "#2b5d8a", "#212529"
 
 def charts(user: Any, year: int | None, region: str, locale: str, failed: list[str] | None = None) -> list[Chart]:
     """Every plugin's charts for ``user`` (``None``: the public annual report), in their order; plugins that
-    raised are named in ``failed``."""
+    raised are named in ``failed``. Small counts are withheld (:func:`suppressed`) for the public and for
+    everyone who may not see every restricted record (all but admins)."""
     found = host().collect("observatory_statistics", failed=failed, year=year, region=region, user=user,
                            locale=locale)
     valid = [chart for chart in found if isinstance(chart, Chart) and KEY.match(chart.key)
              and len(chart.categories) == len(chart.values)]
+    if user is None or not is_admin(user):
+        threshold = int(current_app.config["STATISTICS_SMALL_COUNT"])
+        with force_locale(locale):
+            label = gettext("fewer than %(number)s", number=threshold)
+        valid = [suppressed(chart, threshold, label) for chart in valid]
     return sorted(valid, key=lambda chart: (chart.order, chart.key))
 
 
+def suppressed(chart: Chart, threshold: int, label: str) -> Chart:
+    """``chart`` with its small counts withheld: every count from 1 to ``threshold - 1`` shows ``label``
+    instead, and its value is dropped (0), so no drawing, table or file can give it back. Complementary
+    suppression: when a single cell would be withheld, the next smallest count is withheld too, so that the
+    total minus the other cells does not reveal it; the total itself is withheld when it is small."""
+    values = [int(value) for value in chart.values]
+    hidden = [0 < value < threshold for value in values]
+    if sum(hidden) == 1:
+        others = sorted((value, index) for index, value in enumerate(values) if value and not hidden[index])
+        if others:
+            hidden[others[0][1]] = True
+    if not any(hidden):
+        return chart
+    total = sum(values)
+    return replace(chart, values=tuple(0 if hide else value for value, hide in zip(values, hidden)),
+                   hidden=tuple(hidden), withheld=label, total_hidden=total < threshold,
+                   reported_total=0 if total < threshold else total)
+
+
 def as_csv(chart: Chart, category_header: str, count_header: str) -> bytes:
-    return spreadsheets.write_csv([category_header, count_header], zip(chart.categories, chart.values))
+    return spreadsheets.write_csv([category_header, count_header], chart.figures)
 
 
 def as_svg(chart: Chart, description: str = "") -> Markup:
@@ -51,11 +81,12 @@ def as_svg(chart: Chart, description: str = "") -> Markup:
     for index, (category, value) in enumerate(zip(chart.categories, chart.values)):
         y = TOP + index * ROW
         length = round(bar_room * value / largest) if value else 0
-        parts.append(f'<g><title>{escape(category)}: {value}</title>'
+        shown = escape(chart.shown(index))
+        parts.append(f'<g><title>{escape(category)}: {shown}</title>'
                      f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" fill="{TEXT_COLOUR}">'
                      f'{escape(_shorten(category))}</text>'
                      f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length}" height="{ROW - 10}" fill="{BAR_COLOUR}"/>'
-                     f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 17}" fill="{TEXT_COLOUR}">{value}</text></g>')
+                     f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 17}" fill="{TEXT_COLOUR}">{shown}</text></g>')
     if not chart.categories:
         parts.append(f'<text x="0" y="{TOP + 16}" fill="{TEXT_COLOUR}">—</text>')
     parts.append("</svg>")
@@ -87,7 +118,8 @@ def as_png(chart: Chart, scale: int = 2) -> bytes:
         if length:
             draw.rectangle((LABEL_WIDTH * scale, y + 4 * scale, (LABEL_WIDTH + length) * scale,
                             y + (ROW - 6) * scale), fill=BAR_COLOUR)
-        draw.text(((LABEL_WIDTH + length + 6) * scale, y + 17 * scale), str(value), font=font, fill=TEXT_COLOUR,
+        draw.text(((LABEL_WIDTH + length + 6) * scale, y + 17 * scale), str(chart.shown(index)), font=font,
+                  fill=TEXT_COLOUR,
                   anchor="ls")
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)

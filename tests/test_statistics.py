@@ -48,7 +48,8 @@ def _charts(app, user_id: int | None, year: int | None, region: str = "", locale
 
 def test_hook_observatory_statistics(app, make_user):
     """Each plugin contributes its charts; restricted records count only for those who may see them, and never
-    in the public report (no user)."""
+    in the public report (no user). (Small counts are not withheld here: see the tests below.)"""
+    app.config["STATISTICS_SMALL_COUNT"] = 1
     officer, other = make_user("case_officer"), make_user("case_officer", email="other@example.org")
     defender = add_defender(app, "Aylin Kaya")
     for title, country, year, violation in (("A", "TUR", 2025, "arbitrary_detention"),
@@ -80,6 +81,7 @@ def test_hook_observatory_statistics(app, make_user):
 
 
 def test_the_page_draws_charts_without_scripts_and_offers_images_and_data(app, client, make_user):
+    app.config["STATISTICS_SMALL_COUNT"] = 1  # the drawing of exact counts (withheld ones: see below)
     officer = make_user("case_officer")
     _published(app, add_case(app, officer, title="A", country="TUR"), 2026, "arbitrary_detention")
     login(client, officer)
@@ -137,3 +139,66 @@ def test_dashboard_widgets_show_their_chart_as_an_image_fetched_on_its_own(app, 
     image = client.get(source)
     assert image.status_code == 200 and image.headers["Content-Disposition"].startswith("inline;")
     assert f'src="/statistics/advocacy_by_mechanism.svg?year={year}&inline=1"' in page
+
+
+def test_small_counts_are_withheld_and_the_totals_cannot_give_them_back():
+    from core.contributions import Chart
+
+    chart = Chart("k", "Title", ("A", "B", "C", "D"), (12, 3, 0, 40))
+    withheld = statistics.suppressed(chart, 5, "fewer than 5")
+    assert withheld.figures == [("A", "fewer than 5"), ("B", "fewer than 5"), ("C", 0), ("D", 40)]
+    assert withheld.values == (0, 0, 0, 40)  # a drawing, a table or a file cannot print what it does not hold
+    assert withheld.total_shown == 55  # minus the 40 shown: the two withheld cells only together
+    alone = statistics.suppressed(Chart("k", "Title", ("A", "B"), (2, 0)), 5, "fewer than 5")
+    assert alone.figures == [("A", "fewer than 5"), ("B", 0)] and alone.total_shown == "fewer than 5"
+    assert statistics.suppressed(Chart("k", "T", ("A", "B"), (5, 9)), 5, "x") == Chart("k", "T", ("A", "B"), (5, 9))
+    svg = str(statistics.as_svg(withheld))
+    assert "fewer than 5" in svg and ">12<" not in svg and ">3<" not in svg
+    rows = list(csv.reader(io.StringIO(statistics.as_csv(withheld, "Category", "Count").decode("utf-8-sig"))))
+    assert rows[1:3] == [["A", "fewer than 5"], ["B", "fewer than 5"]]
+
+
+def test_figures_for_everyone_but_admins_and_the_public_withhold_small_counts(app, make_user):
+    officer, admin = make_user("case_officer"), make_user("admin")
+    defender = add_defender(app, "Aylin Kaya")
+    for index in range(6):
+        _published(app, add_case(app, officer, title=f"T{index}", country="TUR", defenders=(defender,)), 2026,
+                   "arbitrary_detention")
+    _published(app, add_case(app, officer, title="One", country="COL", defenders=(defender,)), 2026,
+               "judicial_harassment")
+    mine = _charts(app, officer.id, 2026)["interventions_by_region"]
+    # The one case in the Americas is withheld, and so is Europe's 6 (complementary): 7 minus 6 would give it back.
+    assert dict(mine.figures)["Americas"] == "fewer than 5" and dict(mine.figures)["Europe and Central Asia"] == \
+        "fewer than 5" and mine.total_shown == 7
+    french = _charts(app, None, 2026, locale="fr")["interventions_by_region"]
+    assert dict(french.figures)["Amériques"] == "moins de 5"
+    everything = _charts(app, admin.id, 2026)["interventions_by_region"]
+    assert dict(everything.figures)["Americas"] == 1
+    client = app.test_client()
+    login(client, officer)
+    page = html.unescape(client.get("/statistics/?year=2026").get_data(as_text=True))
+    assert "Small counts are shown as “fewer than 5”" in page
+    assert "Interventions per region, 2026, all regions: 7 in all." in page
+    data = client.get("/statistics/interventions_by_region.csv?year=2026").get_data(as_text=True)
+    assert "Americas,fewer than 5" in data
+
+
+def test_an_unassigned_officer_does_not_count_restricted_grant_requests(app, make_user):
+    """Grant requests are restricted: the statistics of someone not assigned to one leave it out."""
+    from datetime import datetime, timezone
+
+    from plugins.assistance.models import Decision, GrantRequest
+
+    from .plugins.assistance.helpers import add_request
+
+    app.config["STATISTICS_SMALL_COUNT"] = 1  # the count itself, not its withholding, is tested here
+    assigned, unassigned = make_user("case_officer"), make_user("case_officer", email="u@example.org")
+    request_id = add_request(app, assigned, assignees=(assigned.id,))
+    with app.app_context():
+        db.session.get(GrantRequest, request_id).status = GrantRequest.APPROVED
+        db.session.add(Decision(request_id=request_id, kind="committee", outcome=Decision.APPROVED,
+                                decided_at=datetime(2026, 4, 1, tzinfo=timezone.utc)))
+        db.session.commit()
+    assert _charts(app, assigned.id, 2026)["assistance_by_region"].total == 1
+    assert _charts(app, unassigned.id, 2026)["assistance_by_region"].total == 0
+    assert _charts(app, None, 2026)["assistance_by_region"].total == 1  # anonymised, in the public report

@@ -59,6 +59,11 @@ class Hit:
     def after(self) -> str:
         return self.text[self.end:self.end + CONTEXT]
 
+    @property
+    def clipped(self) -> tuple[bool, bool]:
+        """Whether the text goes on before and after the context shown."""
+        return self.start > CONTEXT, self.end + CONTEXT < len(self.text)
+
 
 class Blocked(Exception):
     """The output holds ambiguous hits nobody has decided: nothing of it may be kept or sent. ``user_message``

@@ -35,7 +35,7 @@ def _charts():
 def _description(chart, year, region) -> str:
     scope = [str(year) if year else _("all years"), str(REGIONS[region]) if region else _("all regions")]
     return _("%(title)s, %(scope)s: %(total)s in all.", title=chart.title, scope=", ".join(scope),
-             total=chart.total)
+             total=chart.total_shown)
 
 
 @blueprint.route("/")

@@ -98,12 +98,13 @@ def observatory_record_types():
 
 @hookimpl
 def observatory_statistics(year, region, user, locale):
-    """Anonymised counts of grants approved (as published in the annual report), for holders of the view."""
+    """Anonymised counts of grants approved: of the requests ``user`` may see, or (no user: the annual report)
+    all of them, whose small counts the core withholds."""
     if user is not None and not can(services.VIEW, user):
         return []
     from .publications import statistics
 
-    return statistics(year, region, locale)
+    return statistics(year, region, locale, user)
 
 
 @hookimpl

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timezone
+from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from core.contributions import Chart, PublicationItem, Section
 from core.extensions import db
@@ -25,10 +26,12 @@ from core.records.countries import REGIONS
 from core.records.models import Country, Defender, Term
 
 from .models import Decision, GrantRequest
+from .services import visible_requests
 
 
-def _approved_between(start: datetime, end: datetime) -> list[tuple[str, str, str, str, str | None]]:
-    """(type key, label en, fr, es, region) of each grant whose approval in force was decided in the period."""
+def _approved_between(start: datetime, end: datetime, user: Any = None) -> list[tuple[str, str, str, str, str | None]]:
+    """(type key, label en, fr, es, region) of each grant whose approval in force was decided in the period (of
+    the requests ``user`` may see, when given)."""
     latest = select(Decision.request_id, Decision.outcome, Decision.decided_at).order_by(Decision.id)
     decisions: dict[int, tuple[str, datetime]] = {}
     for row in db.session.execute(latest.join(GrantRequest, GrantRequest.id == Decision.request_id).where(
@@ -41,7 +44,8 @@ def _approved_between(start: datetime, end: datetime) -> list[tuple[str, str, st
                               .select_from(GrantRequest).join(Term, Term.id == GrantRequest.grant_type_id)
                               .join(Defender, Defender.id == GrantRequest.defender_id)
                               .outerjoin(Country, Country.id == Defender.country_id)
-                              .where(GrantRequest.id.in_(ids))).all()
+                              .where(GrantRequest.id.in_(ids),
+                                     visible_requests(user) if user is not None else true())).all()
 
 
 def _sections(rows, locale: str) -> list[Section]:
@@ -56,12 +60,12 @@ def _sections(rows, locale: str) -> list[Section]:
     return [Section("assistance", _("Material assistance (grants approved, anonymised)"), items, order=40)]
 
 
-def statistics(year: int | None, region: str, locale: str) -> list[Chart]:
+def statistics(year: int | None, region: str, locale: str, user: Any = None) -> list[Chart]:
     """The same anonymised counts as the annual report, as charts: grants approved in ``year`` (or ever), by
-    type and by region, for a region or all."""
+    type and by region, for a region or all; for a ``user``, only the requests they may see."""
     start = datetime(year or 1900, 1, 1, tzinfo=timezone.utc)
     end = datetime(year + 1, 1, 1, tzinfo=timezone.utc) if year else datetime(9999, 1, 1, tzinfo=timezone.utc)
-    rows = [row for row in _approved_between(start, end) if not region or row.region == region]
+    rows = [row for row in _approved_between(start, end, user) if not region or row.region == region]
     types = db.session.execute(select(Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
         Term.vocabulary == "grant_types").order_by(Term.position, Term.key)).all()
     with force_locale(locale):
