@@ -90,7 +90,11 @@ class Guard:
         self.reason = ""  # why the decisions were taken, when a person took them
         self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}
-        self._allowed: dict[str, list[names.Form]] = {}
+        self._allowed: dict[str, list[tuple[names.Form, None]]] = {}
+        self._allowed_words: set[str] = set()
+        self._by_match: dict[str, list[Protected]] = {}
+        self._found: dict[str, list[Hit]] = {}  # each distinct text's hits, found once per register
+        self._phones: list[tuple[Protected, str]] = []  # protected phones and their national numbers
 
     # --- Preparing -------------------------------------------------------------------------------
 
@@ -103,15 +107,18 @@ class Guard:
             return
         self._read |= unread
         self.register = build(self._read, self.audience, self.external, self.records, self.allowed_restricted)
-        self._index, self._allowed = {}, {}
+        self._index, self._allowed, self._by_match, self._found = {}, {}, {}, {}
         for item in self.register.protected:
+            self._by_match.setdefault(item.match, []).append(item)
             for form in _forms(item):
                 for key in names.keys(form):
                     self._index.setdefault(key, []).append((form, item))
         for name in self.register.allowed_names:
             for form in names.person_forms(name, partial=False)[:1]:  # the full name only
                 for key in names.keys(form):
-                    self._allowed.setdefault(key, []).append(form)
+                    self._allowed.setdefault(key, []).append((form, None))
+        self._allowed_words = {word for name in self.register.allowed_names for word in names.name_words(name)}
+        self._phones = [(item, names.phone_digits(item.text, item.region)) for item in self._by_match.get(PHONE, [])]
 
     # --- Finding ---------------------------------------------------------------------------------
 
@@ -121,10 +128,13 @@ class Guard:
             return []
         if self.register is None or text not in self._read:
             self.prepare([text])
+        if text not in self._found:
+            self._found[text] = self._find(text)
+        return self._found[text]
+
+    def _find(self, text: str) -> list[Hit]:
         text_tokens = names.tokens(text)
-        allowed_spans = [span for span, _owner in names.find(text, text_tokens, {k: [(f, None) for f in v]
-                                                                           for k, v in self._allowed.items()})]
-        allowed_words = {word for name in self.register.allowed_names for word in names.name_words(name)}
+        allowed_spans = [span for span, _owner in names.find(text, text_tokens, self._allowed)]
         found: list[Hit] = []
         for span, item in names.find(text, text_tokens, self._index):
             if span.form.partial and any(a.start <= span.start and span.end <= a.end for a in allowed_spans):
@@ -132,16 +142,11 @@ class Guard:
             found.append(Hit(text, span.start, span.end, item, span.form.label, span.form.partial,
                              span.form.by_surname))
         found += [Hit(text, s, e, item, "e-mail") for s, e, mail in names.emails(text)
-                  for item in self._by_match(EMAIL) if item.text.lower() == mail]
+                  for item in self._by_match.get(EMAIL, []) if item.text.lower() == mail]
         found += [Hit(text, s, e, item, "phone") for s, e, digits in names.phones(text)
-                  for item in self._by_match(PHONE)
-                  if names.same_phone(digits, names.phone_digits(item.text, item.region))]
+                  for item, national in self._phones if names.same_phone(digits, national)]
         allowed_places = {(span.start, span.end) for span in allowed_spans}
-        return _judged(_without_overlaps(found), allowed_words, allowed_places)
-
-    def _by_match(self, match: str) -> list[Protected]:
-        assert self.register is not None
-        return [item for item in self.register.protected if item.match == match]
+        return _judged(_without_overlaps(found), self._allowed_words, allowed_places)
 
     # --- Releasing -------------------------------------------------------------------------------
 
