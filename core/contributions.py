@@ -85,6 +85,7 @@ class DatedItem:
     url: str | None = None
     permission: str | None = None
     confidentiality: str = INTERNAL
+    record: tuple[str, int] | None = None  # the record it is about, whose protected fields calendar feeds keep out
 
 
 @dataclass(frozen=True)

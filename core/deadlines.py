@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from . import gather
 from .contributions import RESTRICTED, DatedItem
+from .disclosure import Guard
 from .extensions import db
 from .i18n import gettext as _
 from .models import CalendarToken, User
@@ -63,11 +64,14 @@ def feed(user: User, base_url: str, today: date | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Observatory deadlines"))
     stamp = datetime.now(timezone.utc)
-    for item in gather.deadlines(today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_FUTURE_DAYS),
-                                 user):
+    items = gather.deadlines(today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_FUTURE_DAYS), user)
+    # A feed ends up in calendar apps and their clouds: it leaves the organisation, and nobody is there to decide.
+    guard = Guard(user, external=True, records=[item.record for item in items if item.record], unattended=True)
+    titles = guard.release([str(item.title) for item in items])
+    for item, title in zip(items, titles):
         event = Event()
         restricted = item.confidentiality == RESTRICTED
-        event.add("summary", _("Confidential deadline") if restricted else str(item.title))
+        event.add("summary", _("Confidential deadline") if restricted else title)
         event.add("uid", _uid(item))
         event.add("dtstamp", stamp)
         if isinstance(item.when, datetime):

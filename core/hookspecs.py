@@ -242,7 +242,9 @@ def observatory_deadlines(start, end, user, limit):
     """Called by the deadline engine for the dates ``start`` to ``end`` (inclusive) seen by ``user``.
 
     Returns :class:`~core.contributions.DatedItem` entries (hearings, sessions, reports due);
-    the dashboard, the upcoming page and calendar feeds show them. ``limit`` is how many of the
+    the dashboard, the upcoming page and calendar feeds show them. Give each item the ``record`` it is about
+    (``("mission", id)``): a calendar feed leaves the organisation, and the disclosure guard then keeps that
+    record's protected fields (an internal title, a name without consent) out of it. ``limit`` is how many of the
     earliest items the caller shows (the dashboard: a few), or ``None`` for all of them: a plugin
     with many items may return only its ``limit`` earliest; one that ignores it may leave it out
     of its parameters.

@@ -81,8 +81,11 @@ class Guard:
     """The guard of one output for one audience. Call :meth:`release` on everything the output holds, once."""
 
     def __init__(self, audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
-                 allowed_restricted: Iterable[tuple[str, int]] = (), decisions: dict[str, str] | None = None):
-        self.audience, self.external = audience, external
+                 allowed_restricted: Iterable[tuple[str, int]] = (), decisions: dict[str, str] | None = None,
+                 unattended: bool = False):
+        """``unattended``: nobody is there to decide (a calendar feed polled by an app, an e-mail sent by the
+        scheduler), so an undecided ambiguous hit is masked instead of stopping the output."""
+        self.audience, self.external, self.unattended = audience, external, unattended
         self.records, self.allowed_restricted = list(records), list(allowed_restricted)
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
@@ -151,6 +154,8 @@ class Guard:
     # --- Releasing -------------------------------------------------------------------------------
 
     def undecided(self, hits: Iterable[Hit]) -> list[Hit]:
+        if self.unattended:
+            return []
         return [hit for hit in hits if hit.ambiguous and hit.key not in self.decisions]
 
     def clean(self, text: str, strict: bool = True) -> str:
@@ -162,7 +167,7 @@ class Guard:
         if waiting and strict:
             raise Blocked(waiting)
         for hit in sorted(hits, key=lambda h: h.start, reverse=True):
-            if hit.ambiguous and self.decisions.get(hit.key) != MASK:
+            if hit.ambiguous and not self.unattended and self.decisions.get(hit.key) != MASK:
                 continue
             text = text[:hit.start] + hit.protected.replacement + text[hit.end:]
         return text

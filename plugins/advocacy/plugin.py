@@ -152,7 +152,8 @@ def observatory_deadlines(start, end, user):
     for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
-                                   action_url(row.id), services.VIEW, row.confidentiality))
+                                   action_url(row.id), services.VIEW, row.confidentiality,
+                                   (AdvocacyAction.__record_type__, row.id)))
             continue
         url = mechanism_url(row.id)
         if row.kind == MechanismSession.DEADLINE:

@@ -159,7 +159,7 @@ def observatory_deadlines(start, end, user, limit):
     show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", show(row.id), services.VIEW,
-                      row.confidentiality) for row in rows]
+                      row.confidentiality, ("grant_request", row.id)) for row in rows]
 
 
 @hookimpl

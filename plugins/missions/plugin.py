@@ -148,15 +148,15 @@ def observatory_deadlines(start, end, user):
     for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
-                                   trial_url(row.id), services.VIEW, row.confidentiality))
+                                   trial_url(row.id), services.VIEW, row.confidentiality, ("mission", row.id)))
             continue
         url = mission_url(row.id)
         if row.day and start <= row.day <= end:
             items.append(DatedItem(row.day, _l("Mission begins: %(title)s", title=row.title), "mission",
-                                   url, services.VIEW, row.confidentiality))
+                                   url, services.VIEW, row.confidentiality, ("mission", row.id)))
         if row.until and start <= row.until <= end and row.until != row.day:
             items.append(DatedItem(row.until, _l("Mission ends: %(title)s", title=row.title), "mission",
-                                   url, services.VIEW, row.confidentiality))
+                                   url, services.VIEW, row.confidentiality, ("mission", row.id)))
     return items
 
 

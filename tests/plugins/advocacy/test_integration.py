@@ -61,6 +61,8 @@ def test_sessions_deadlines_and_replies_reach_the_upcoming_page_dashboard_and_fe
     summaries = sorted(str(event["summary"]) for event in Calendar.from_ical(feed.data).walk("VEVENT"))
     assert "Deadline, UPR: Submissions on Türkiye" in summaries and "Confidential deadline" in summaries
     assert b"witness" not in feed.data
+    # The feed leaves the organisation (calendar apps and their clouds): an internal title never goes in it.
+    assert "Reply expected: […]" in summaries and b"Izmir lawyers" not in feed.data
     other = app.test_client()
     login(other, make_user("case_officer", email="other@example.org"))
     page = _page(other.get("/upcoming?days=90"))
