@@ -184,6 +184,19 @@ def test_mail_is_sent_through_smtp_when_configured(make_app, make_user):
     assert received and f"To: {colleague.email}" in received[0]
 
 
+def test_an_e_mail_passes_through_the_disclosure_guard(app):
+    from core.notifications.mail import compose
+    from core.notifications.models import OutboxMessage
+
+    from .records_helpers import add_defender
+
+    add_defender(app, "Rosa Blanco", publication_name="R. B.", email="rosa@example.org")
+    with app.test_request_context():
+        email = compose(OutboxMessage(recipient="staff@example.org", subject="[Observatory] About Rosa Blanco",
+                                      body="Ms. Blanco (rosa@example.org) wrote."))
+    assert email["Subject"] == "[Observatory] About R. B." and email.get_content().strip() == "R. B. ([…]) wrote."
+
+
 KIND_PLUGIN = '''
 from core.contributions import NotificationKind
 from core.hookspecs import hookimpl

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
+from ..disclosure import Guard
 from ..extensions import db
 from ..jobs import JobContext
 from ..models import utcnow
@@ -23,11 +24,7 @@ def send_message(ctx: JobContext, *, message_id: int) -> None:
     if not url:
         message.status, message.error = OutboxMessage.HELD, ""
         return
-    email = EmailMessage()
-    email["From"] = current_app.config["MAIL_FROM"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email.set_content(message.body)
+    email = compose(message)
     try:
         _deliver(url, email)
     except (OSError, smtplib.SMTPException) as error:
@@ -35,6 +32,19 @@ def send_message(ctx: JobContext, *, message_id: int) -> None:
         db.session.commit()
         raise  # the job shows as failed and can be retried
     message.status, message.sent_at, message.error = OutboxMessage.SENT, utcnow(), ""
+
+
+def compose(message: OutboxMessage) -> EmailMessage:
+    """The e-mail of an outbox message. It leaves the organisation, so its subject and body pass through the
+    disclosure guard first (unattended: a name that may be someone else's is masked, nobody being there to
+    decide), although notices are written to hold no detail."""
+    subject, body = Guard(None, external=True, unattended=True).release([message.subject, message.body])
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = subject
+    email.set_content(body)
+    return email
 
 
 def _deliver(url: str, email: EmailMessage) -> None:
