@@ -231,6 +231,6 @@ def observatory_demo_data(scale):
 
 
 @hookimpl
-def observatory_protected_terms(records):
+def observatory_protected_terms(records, external):
     """This plugin's confidential fields of the records an output is about, for the core's disclosure guard."""
-    return services.protected_terms(records)
+    return services.protected_terms(records, external)

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, select
+from sqlalchemy.orm import selectinload
 
-from core.contributions import RESTRICTED
-from core.disclosure import PHRASE, SOURCE, WITHHELD, Protected, protect_text
+from core.contributions import PUBLIC, RESTRICTED
+from core.disclosure import INTERNAL_TITLE, PHRASE, SOURCE, WITHHELD, Protected, protect_text
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
@@ -30,6 +31,7 @@ from core.statements import Bound, built_once, read_rows
 
 from . import codes, search
 from .models import (
+    LANGUAGES,
     Action,
     Authority,
     Case,
@@ -416,13 +418,23 @@ def correct(action: Action, texts: dict[str, str], reason: str, user: Any) -> li
     return changed
 
 
-def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
+def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Protected]:
     """What the disclosure guard must keep out of any output about these cases: who reported them (the source
-    partner's name and the source's details) and the verification notes."""
+    partner's name and the source's details) and the verification notes; outside the organisation, the case's
+    own title too (a working title: the published actions' titles are the publishable wording), unless an
+    action was published under it."""
     ids = [record_id for kind, record_id in records if kind == Case.__record_type__]
     if not ids:
         return []
     found: list[Protected] = []
+    if external:
+        for case in db.session.scalars(select(Case).where(Case.id.in_(ids), Case.confidentiality != PUBLIC)
+                                       .options(selectinload(Case.actions))):
+            published = {words_key(action.title(language)) for action in case.actions if action.public
+                         and action.status == Action.PUBLISHED for language in LANGUAGES}
+            if case.title.strip() and words_key(case.title) not in published:
+                found.append(Protected(INTERNAL_TITLE, case.title, case.reference or WITHHELD, PHRASE,
+                                       (Case.__record_type__, case.id)))
     rows = db.session.execute(select(Case.id, Case.source_details, Case.verification_note, Partner.name)
                               .outerjoin(Partner, Partner.id == Case.source_partner_id).where(Case.id.in_(ids)))
     for case_id, details, note, partner in rows:
@@ -431,3 +443,7 @@ def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
         if partner:
             found.append(Protected(SOURCE, partner, WITHHELD, PHRASE, record))
     return found
+
+
+def words_key(text: str) -> str:
+    return " ".join(words(text or ""))

@@ -44,7 +44,10 @@ def case_summaries(ids: list[int], country: str, user: Any, locale: str, include
 def _summary(case: Case, locale: str, include_restricted: bool) -> RecordSummary:
     defenders = [link.defender for link in case.links]
     shown = [d for d in defenders if include_restricted or d.confidentiality != RESTRICTED]
-    title = case.title
+    published_titles = [a.title(locale) or next((a.title(lang) for lang in LANGUAGES if a.title(lang)), "")
+                        for a in sorted(case.actions, key=lambda a: (a.sequence or 0, a.id))
+                        if a.status == Action.PUBLISHED and a.public]
+    title = next((t for t in published_titles if t), case.title)  # the publishable wording, when there is one
     parts = [case.description.strip()]
     if case.violations:
         parts.append(_("Violations: %(list)s.", list=", ".join(term.label for term in case.violations)))
