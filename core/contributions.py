@@ -187,6 +187,8 @@ class Chart:
     withheld: str = ""
     total_hidden: bool = False
     reported_total: int | None = None
+    withheld_other: tuple[bool, ...] = ()  # withheld only so that the small ones cannot be worked out
+    withheld_other_label: str = ""
 
     @property
     def total(self) -> int:
@@ -194,6 +196,8 @@ class Chart:
 
     def shown(self, index: int) -> int | str:
         """The figure of a category as it may be printed: its count, or "fewer than N" when withheld."""
+        if self.withheld_other and self.withheld_other[index]:
+            return self.withheld_other_label
         return self.withheld if self.hidden and self.hidden[index] else self.values[index]
 
     @property

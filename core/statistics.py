@@ -37,18 +37,19 @@ def charts(user: Any, year: int | None, region: str, locale: str, failed: list[s
     if user is None or not is_admin(user):
         threshold = int(current_app.config["STATISTICS_SMALL_COUNT"])
         with force_locale(locale):
-            label = gettext("fewer than %(number)s", number=threshold)
-        valid = [suppressed(chart, threshold, label) for chart in valid]
+            label, other = gettext("fewer than %(number)s", number=threshold), gettext("withheld")
+        valid = [suppressed(chart, threshold, label, other) for chart in valid]
     return sorted(valid, key=lambda chart: (chart.order, chart.key))
 
 
-def suppressed(chart: Chart, threshold: int, label: str) -> Chart:
+def suppressed(chart: Chart, threshold: int, label: str, complementary: str = "") -> Chart:
     """``chart`` with its small counts withheld: every count from 1 to ``threshold - 1`` shows ``label``
     instead, and its value is dropped (0), so no drawing, table or file can give it back. Complementary
     suppression: when a single cell would be withheld, the next smallest count is withheld too, so that the
     total minus the other cells does not reveal it; the total itself is withheld when it is small."""
     values = [int(value) for value in chart.values]
-    hidden = [0 < value < threshold for value in values]
+    small = [0 < value < threshold for value in values]
+    hidden = list(small)
     if sum(hidden) == 1:
         others = sorted((value, index) for index, value in enumerate(values) if value and not hidden[index])
         if others:
@@ -58,7 +59,9 @@ def suppressed(chart: Chart, threshold: int, label: str) -> Chart:
     total = sum(values)
     return replace(chart, values=tuple(0 if hide else value for value, hide in zip(values, hidden)),
                    hidden=tuple(hidden), withheld=label, total_hidden=total < threshold,
-                   reported_total=0 if total < threshold else total)
+                   reported_total=0 if total < threshold else total,
+                   withheld_other=tuple(hide and not is_small for hide, is_small in zip(hidden, small)),
+                   withheld_other_label=complementary or label)
 
 
 def as_csv(chart: Chart, category_header: str, count_header: str) -> bytes:

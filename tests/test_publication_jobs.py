@@ -216,6 +216,10 @@ def test_a_bulletin_naming_someone_ambiguously_waits_for_its_editors_decision(ap
     _appeal_published_on(app, coordinator, moment, title="Colombia: the Blanco family threatened again")
     client = app.test_client()
     login(client, coordinator)
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    refused = reader.get("/publications/bulletin.html?year=2026&month=3&language=en")
+    assert refused.status_code == 409 and "Blanco" not in refused.get_data(as_text=True)
     page = client.get("/publications/bulletin?year=2026&month=3&language=en").get_data(as_text=True)
     waiting = page[page.index('id="preflight-waiting"'):]
     assert "<mark>Blanco</mark>" in waiting
@@ -234,6 +238,12 @@ def test_a_bulletin_naming_someone_ambiguously_waits_for_its_editors_decision(ap
         assert shaped.disclosure_decisions == {key: "mask"} and shaped.disclosure_reason == "The family is Rosa's."
         assert db.session.scalar(select(AuditEntry.changes).where(AuditEntry.action == "disclose"))["why"] == \
             "The family is Rosa's."
+    # A reader cannot decide on the bulletin's download: the edition's decision applies to them.
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    download = reader.get(f"/publications/bulletin.html?year=2026&month=3&language=en&disclose-{key}=other"
+                          "&disclose_reason=mine")
+    assert download.status_code == 200 and "the R. B. family" in download.get_data(as_text=True)
     built = post_form(client, "/publications/bulletin/2026/3/files", {}, token_from="/publications/bulletin")
     assert "job-download" in client.get(built.location).get_data(as_text=True)
     archive = zipfile.ZipFile(io.BytesIO(client.get(built.location + "/download").data))
@@ -253,6 +263,12 @@ def test_a_refused_annual_report_asks_its_editors_for_the_names_to_decide(app, m
     build = {"language": "en", "format": "html"}
     refused = post_form(client, "/publications/annual/2026/build", build, token_from="/publications/annual/?year=2026")
     assert "Nothing was built" in client.get(refused.location).get_data(as_text=True)
+    # Publishing it is refused the same way, and leaves it a draft: nothing was published.
+    post_form(client, "/publications/annual/2026/publish", {}, token_from="/publications/annual/?year=2026")
+    with app.app_context():
+        from core.publications.models import AnnualReport
+
+        assert db.session.scalar(select(AnnualReport.status)) == AnnualReport.DRAFT
     page = client.get("/publications/annual/?year=2026").get_data(as_text=True)
     section = page[page.index('id="annual-disclosure"'):]
     assert "<mark>Blanco</mark>" in section

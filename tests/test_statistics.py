@@ -145,8 +145,9 @@ def test_small_counts_are_withheld_and_the_totals_cannot_give_them_back():
     from core.contributions import Chart
 
     chart = Chart("k", "Title", ("A", "B", "C", "D"), (12, 3, 0, 40))
-    withheld = statistics.suppressed(chart, 5, "fewer than 5")
-    assert withheld.figures == [("A", "fewer than 5"), ("B", "fewer than 5"), ("C", 0), ("D", 40)]
+    withheld = statistics.suppressed(chart, 5, "fewer than 5", "withheld")
+    # B is small; A (12) is withheld with it, so that 55 - 40 cannot give B back, and says so.
+    assert withheld.figures == [("A", "withheld"), ("B", "fewer than 5"), ("C", 0), ("D", 40)]
     assert withheld.values == (0, 0, 0, 40)  # a drawing, a table or a file cannot print what it does not hold
     assert withheld.total_shown == 55  # minus the 40 shown: the two withheld cells only together
     alone = statistics.suppressed(Chart("k", "Title", ("A", "B"), (2, 0)), 5, "fewer than 5")
@@ -155,7 +156,7 @@ def test_small_counts_are_withheld_and_the_totals_cannot_give_them_back():
     svg = str(statistics.as_svg(withheld))
     assert "fewer than 5" in svg and ">12<" not in svg and ">3<" not in svg
     rows = list(csv.reader(io.StringIO(statistics.as_csv(withheld, "Category", "Count").decode("utf-8-sig"))))
-    assert rows[1:3] == [["A", "fewer than 5"], ["B", "fewer than 5"]]
+    assert rows[1:3] == [["A", "withheld"], ["B", "fewer than 5"]]
 
 
 def test_figures_for_everyone_but_admins_and_the_public_withhold_small_counts(app, make_user):
@@ -169,7 +170,7 @@ def test_figures_for_everyone_but_admins_and_the_public_withhold_small_counts(ap
     mine = _charts(app, officer.id, 2026)["interventions_by_region"]
     # The one case in the Americas is withheld, and so is Europe's 6 (complementary): 7 minus 6 would give it back.
     assert dict(mine.figures)["Americas"] == "fewer than 5" and dict(mine.figures)["Europe and Central Asia"] == \
-        "fewer than 5" and mine.total_shown == 7
+        "withheld" and mine.total_shown == 7
     french = _charts(app, None, 2026, locale="fr")["interventions_by_region"]
     assert dict(french.figures)["Amériques"] == "moins de 5"
     everything = _charts(app, admin.id, 2026)["interventions_by_region"]

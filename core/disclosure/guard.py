@@ -14,6 +14,8 @@ import hashlib
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Iterable
 
+from flask_babel.speaklater import LazyString
+
 from ..i18n import gettext
 from . import names
 from .register import EMAIL, PERSON, PERSON_EXACT, PHONE, Protected, Register, build
@@ -37,6 +39,7 @@ class Hit:
     ambiguous: bool = False
     reason: str = ""  # why it is ambiguous: "common word", "shared", "namesake"
     known_key: str = ""  # the key, when the hit was kept as plain values (see preflight.from_data)
+    shown: tuple[str, str] | None = None  # the context to show, other protected things in it masked
 
     @property
     def found(self) -> str:
@@ -44,20 +47,22 @@ class Hit:
 
     @property
     def key(self) -> str:
-        """Names the decision about this form of this protected thing, wherever it appears in the output."""
+        """Names the decision about this occurrence: this form of this protected thing in these words around it
+        (a decision never covers a place the person did not see, and lapses when the text around it changes)."""
         if self.known_key:
             return self.known_key
-        words = " ".join(token.word for token in names.tokens(self.found))
-        raw = f"{self.protected.kind}|{self.protected.record}|{self.protected.text}|{words}"
+        raw = "|".join((self.protected.kind, str(self.protected.record), self.protected.text,
+                        self.text[max(0, self.start - CONTEXT):self.start], self.found,
+                        self.text[self.end:self.end + CONTEXT]))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
     @property
     def before(self) -> str:
-        return self.text[max(0, self.start - CONTEXT):self.start]
+        return self.shown[0] if self.shown else self.text[max(0, self.start - CONTEXT):self.start]
 
     @property
     def after(self) -> str:
-        return self.text[self.end:self.end + CONTEXT]
+        return self.shown[1] if self.shown else self.text[self.end:self.end + CONTEXT]
 
     @property
     def clipped(self) -> tuple[bool, bool]:
@@ -69,9 +74,9 @@ class Blocked(Exception):
     """The output holds ambiguous hits nobody has decided: nothing of it may be kept or sent. ``user_message``
     says so in the user's language (a job shows it as its error)."""
 
-    def __init__(self, hits: list[Hit]) -> None:
+    def __init__(self, hits: list[Hit], guard: Guard | None = None) -> None:
         super().__init__(f"{len(hits)} undecided hit(s)")
-        self.hits = hits
+        self.hits = guard.with_context_shown(hits) if guard is not None else hits
         self.user_message = gettext(
             "Nothing was built: a protected name or detail may be someone else's and nobody decided it "
             "(%(num)d in all). Preview the output again and decide each one.", num=len({hit.key for hit in hits}))
@@ -97,7 +102,7 @@ class Guard:
         self._allowed_words: set[str] = set()
         self._by_match: dict[str, list[Protected]] = {}
         self._found: dict[str, list[Hit]] = {}  # each distinct text's hits, found once per register
-        self._phones: list[tuple[Protected, str]] = []  # protected phones and their national numbers
+        self._phones: list[tuple[Protected, Any]] = []  # protected phones and how they can be written
 
     # --- Preparing -------------------------------------------------------------------------------
 
@@ -117,11 +122,13 @@ class Guard:
                 for key in names.keys(form):
                     self._index.setdefault(key, []).append((form, item))
         for name in self.register.allowed_names:
-            for form in names.person_forms(name, partial=False)[:1]:  # the full name only
-                for key in names.keys(form):
-                    self._allowed.setdefault(key, []).append((form, None))
+            for form in names.person_forms(name, partial=False)[:1]:  # the full name, of two words or more
+                if len(form.words) > 1:
+                    for key in names.keys(form):
+                        self._allowed.setdefault(key, []).append((form, None))
         self._allowed_words = {word for name in self.register.allowed_names for word in names.name_words(name)}
-        self._phones = [(item, names.phone_digits(item.text, item.region)) for item in self._by_match.get(PHONE, [])]
+        self._phones = [(item, pattern) for item in self._by_match.get(PHONE, [])
+                        if (pattern := names.phone_pattern(names.phone_digits(item.text, item.region)))]
 
     # --- Finding ---------------------------------------------------------------------------------
 
@@ -142,14 +149,18 @@ class Guard:
         for span, item in names.find(text, text_tokens, self._index):
             if span.form.partial and any(a.start <= span.start and span.end <= a.end for a in allowed_spans):
                 continue  # a surname inside the full name of someone the output may name
-            found.append(Hit(text, span.start, span.end, item, span.form.label, span.form.partial,
+            end = span.end
+            if span.form.phrase:  # a title ending in a bracket or quote takes it along
+                tail = item.text.strip()[len(item.text.strip().rstrip(")]»”\"'.")):]
+                end += len(tail) if tail and text.startswith(tail, end) else 0
+            found.append(Hit(text, span.start, end, item, span.form.label, span.form.partial,
                              span.form.by_surname))
         found += [Hit(text, s, e, item, "e-mail") for s, e, mail in names.emails(text)
                   for item in self._by_match.get(EMAIL, []) if item.text.lower() == mail]
-        found += [Hit(text, s, e, item, "phone") for s, e, digits in names.phones(text)
-                  for item, national in self._phones if names.same_phone(digits, national)]
+        found += [Hit(text, s, e, item, "phone") for item, pattern in self._phones
+                  for s, e in names.phone_spans(text, pattern)]
         allowed_places = {(span.start, span.end) for span in allowed_spans}
-        return _judged(_without_overlaps(found), self._allowed_words, allowed_places)
+        return _without_overlaps(_judged(found, self._allowed_words, allowed_places))
 
     # --- Releasing -------------------------------------------------------------------------------
 
@@ -165,11 +176,11 @@ class Guard:
         self.seen.extend(hits)
         waiting = self.undecided(hits)
         if waiting and strict:
-            raise Blocked(waiting)
-        for hit in sorted(hits, key=lambda h: h.start, reverse=True):
-            if hit.ambiguous and not self.unattended and self.decisions.get(hit.key) != MASK:
-                continue
-            text = text[:hit.start] + hit.protected.replacement + text[hit.end:]
+            raise Blocked(waiting, self)
+        masked = [hit for hit in hits
+                  if not hit.ambiguous or self.unattended or self.decisions.get(hit.key) == MASK]
+        for start, end, replacement in reversed(_merged(masked)):
+            text = text[:start] + replacement + text[end:]
         return text
 
     def release(self, content: Any) -> Any:
@@ -179,7 +190,7 @@ class Guard:
         self.prepare(strings(content))
         waiting = self.undecided(hit for text in strings(content) for hit in self.hits(text))
         if waiting:
-            raise Blocked(waiting)
+            raise Blocked(waiting, self)
         return _map_strings(content, self.clean)
 
     def masked(self, content: Any) -> Any:
@@ -188,9 +199,21 @@ class Guard:
         return _map_strings(content, lambda text: self.clean(text, strict=False))
 
     def preflight(self, content: Any) -> list[Hit]:
-        """Every hit in ``content`` (for the person about to build the output), in reading order."""
+        """Every hit in ``content`` (for the person about to build the output), in reading order, each with its
+        context as it may be shown (:meth:`with_context_shown`)."""
         self.prepare(strings(content))
-        return [hit for text in dict.fromkeys(strings(content)) for hit in self.hits(text)]
+        return self.with_context_shown([hit for text in dict.fromkeys(strings(content)) for hit in self.hits(text)])
+
+    def with_context_shown(self, hits: list[Hit]) -> list[Hit]:
+        """The hits with the words around them masked where they hold other protected things, so a preflight
+        shows the one thing to decide, never a name or a number its reader may not see."""
+        shown = []
+        for hit in hits:
+            others = [other for other in self.hits(hit.text) if other is not hit and not other.ambiguous]
+            before = _masked_slice(hit.text, max(0, hit.start - CONTEXT), hit.start, others)
+            after = _masked_slice(hit.text, hit.end, hit.end + CONTEXT, others)
+            shown.append(replace(hit, shown=(before, after)))
+        return shown
 
 
 def _forms(item: Protected) -> list[names.Form]:
@@ -201,35 +224,63 @@ def _forms(item: Protected) -> list[names.Form]:
     if item.match in (EMAIL, PHONE):
         return []
     words = names.name_words(item.text)
-    return [names.Form(tuple(words), "name" if item.kind == "name" else "text",
-                       partial=len(words) == 1)] if words else []
+    name = item.kind == "name"
+    return [names.Form(tuple(words), "name" if name else "text", partial=len(words) == 1,
+                       phrase=not name)] if words else []
 
 
 def _without_overlaps(found: list[Hit]) -> list[Hit]:
-    """Where hits overlap, the longest (then a certain one) wins; one hit per place and protected thing."""
-    kept: list[Hit] = []
-    for hit in sorted(found, key=lambda h: (-(h.end - h.start), h.start)):
-        same_place = [k for k in kept if k.start < hit.end and hit.start < k.end]
-        if not same_place:
-            kept.append(hit)
-        elif all((k.start, k.end) == (hit.start, hit.end) for k in same_place) and \
-                all(k.protected.replacement != hit.protected.replacement for k in same_place):
-            kept.append(hit)  # the same words are two protected people's: ambiguous (see _judged)
-    return sorted(kept, key=lambda h: h.start)
+    """One hit per place and protected thing; a hit inside a longer one is dropped when that one covers it (the
+    longer is certain, or both wait for the same decision), kept when it is certain inside an ambiguous one (it
+    is masked whatever is decided). Hits that only overlap are both kept: their union is masked."""
+    unique = list({(hit.start, hit.end, hit.protected): hit for hit in found}.values())
+    kept = []
+    for hit in unique:
+        containers = [other for other in unique if other is not hit and other.start <= hit.start
+                      and hit.end <= other.end and (other.start, other.end) != (hit.start, hit.end)]
+        if any(not other.ambiguous or hit.ambiguous for other in containers):
+            continue
+        kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.end))
+
+
+def _merged(hits: list[Hit]) -> list[tuple[int, int, str]]:
+    """The spans to replace, overlapping ones merged, each with the replacement of its longest hit."""
+    spans: list[tuple[int, int, str, int]] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        size = hit.end - hit.start
+        if spans and hit.start < spans[-1][1]:
+            start, end, replacement, longest = spans[-1]
+            if size > longest:
+                replacement, longest = hit.protected.replacement, size
+            spans[-1] = (start, max(end, hit.end), replacement, longest)
+        else:
+            spans.append((hit.start, hit.end, hit.protected.replacement, size))
+    return [(start, end, replacement) for start, end, replacement, _size in spans]
+
+
+def _masked_slice(text: str, start: int, end: int, hits: list[Hit]) -> str:
+    """``text[start:end]`` with the hits falling in it replaced (a hit cut by the edge hides what it touches)."""
+    inside = [hit for hit in hits if hit.start < end and start < hit.end]
+    part, offset = text[start:end], start
+    for hit_start, hit_end, replacement in reversed(_merged(inside)):
+        a, b = max(hit_start, start) - offset, min(hit_end, end) - offset
+        part = part[:a] + replacement + part[b:]
+    return part
 
 
 def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple[int, int]]) -> list[Hit]:
     """Mark the hits that may be someone else as ambiguous: two protected people's, a name the output may also
     print for someone else (the same full name, or a surname alone they share), a common word alone."""
-    places: dict[tuple[int, int], int] = {}
+    places: dict[tuple[int, int], set[str]] = {}  # the replacements of the protected things found at a place
     for hit in found:
-        places[(hit.start, hit.end)] = places.get((hit.start, hit.end), 0) + 1
+        places.setdefault((hit.start, hit.end), set()).add(hit.protected.replacement)
     judged = []
     for hit in found:
         words = [token.word for token in names.tokens(hit.found)
                  if len(token.word) > 1 and token.word not in names.HONORIFICS]
         reason = ""
-        if places[(hit.start, hit.end)] > 1:
+        if len(places[(hit.start, hit.end)]) > 1:
             reason = "namesake"
         elif (hit.start, hit.end) in allowed_places or (hit.partial or hit.by_surname) and \
                 any(word in allowed_words for word in words):
@@ -237,8 +288,7 @@ def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple
         elif hit.partial and all(names.is_common_word(word) for word in words):
             reason = "common word"
         judged.append(replace(hit, ambiguous=bool(reason), reason=reason) if reason else hit)
-    unique = {(h.start, h.end, h.key): h for h in judged}
-    return sorted(unique.values(), key=lambda h: h.start)
+    return judged
 
 
 def strings(content: Any) -> list[str]:
@@ -249,10 +299,12 @@ def strings(content: Any) -> list[str]:
 
 
 def _map_strings(content: Any, change: Any) -> Any:
+    if isinstance(content, LazyString):  # a translated message with values in it: as the text it reads
+        content = str(content)
     if isinstance(content, str):
         return change(content)
     if isinstance(content, dict):
-        return {key: _map_strings(value, change) for key, value in content.items()}
+        return {_map_strings(key, change): _map_strings(value, change) for key, value in content.items()}
     if isinstance(content, (list, tuple)):
         mapped = [_map_strings(value, change) for value in content]
         return mapped if isinstance(content, list) else tuple(mapped)

@@ -32,8 +32,9 @@ INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that le
 #: A word this frequent (Zipf scale, in English, French or Spanish) is too common to mask on its own.
 COMMON_WORD_ZIPF = 4.0
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: "Aylin_Kaya.pdf" has two name words
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+", re.UNICODE)
+_PHONE = re.compile(r"\+?\d(?:[ .\-()]{0,2}\d){5,}")  # one number: separators of a space, a dot, a dash, brackets
+_PHONE_GAP = r"[\s().\-/]{0,3}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Form:
     label: str
     partial: bool = False
     by_surname: bool = False  # an honorific or an initial with the surname: another bearer of it may be meant
+    phrase: bool = False  # a title or a text: its words may be separated by any punctuation on one line
 
 
 @dataclass(frozen=True)
@@ -96,22 +98,20 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
         forms.append(Form((HONORIFIC, *surname), "honorific and surname", by_surname=True))
         forms.append(Form((INITIAL + w[0][0], *surname), "initial and surname", by_surname=True))
         forms.append(Form((*given, INITIAL + surname[0][0]), "name and initial"))
-        if partial:
+        if partial and any(len(word) > 2 for word in surname):
             forms.append(Form(tuple(surname), "surname", partial=True))
-        if w[k] not in PARTICLES:
+        if w[k] not in PARTICLES and len(w[k]) > 2:
             forms.append(Form((HONORIFIC, w[k]), "honorific and surname", by_surname=True))
             forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
             if partial:
                 forms.append(Form((w[k],), "surname", partial=True))
+    core_words = [word for word in w if word not in PARTICLES]
+    if 1 < len(core_words) < len(w):  # particles come and go: "Al-Hassan", "Hassan"
+        forms += person_forms(" ".join(core_words), partial)
     unique = {}
     for form in forms:
         unique.setdefault(form.words, form)
     return list(unique.values())
-
-
-def phrase_forms(text: str, label: str, partial: bool = False) -> list[Form]:
-    w = name_words(text)
-    return [Form(tuple(w), label, partial=partial)] if w else []
 
 
 def is_common_word(word: str) -> bool:
@@ -132,19 +132,27 @@ def _same(pattern: str, word: str, loose: bool) -> bool:
         return word == pattern[len(INITIAL):]
     if pattern == word:
         return True
-    return loose and len(skeleton(pattern)) >= 3 and skeleton(pattern) == skeleton(word)
+    return loose and comparable(pattern) and comparable(word) and key_of(pattern) == key_of(word)
 
 
-def _joined(text: str, run: list[Token]) -> bool:
+def comparable(word: str) -> bool:
+    """Whether a word's consonants say enough to tell two spellings of a name apart (Mohammed, Muhammad)."""
+    consonants = len(key_of(word)) - 1
+    return consonants >= 3 or consonants == 2 and len(word) >= 5
+
+
+def _joined(text: str, run: list[Token], phrase: bool = False) -> bool:
     """Whether the words of ``run`` are written as one name: separated by spaces, a comma ("KAYA, Aylin"), a
-    hyphen or an apostrophe, or by the full stop of an abbreviation ("Ms. Kaya", "A. Kaya"); not across a
-    sentence, a line or a bracket."""
+    hyphen or an apostrophe, or by the full stop of an honorific or an initial ("Ms. Kaya", "A. Kaya"); not
+    across a sentence, a line or a bracket. A ``phrase`` (a title, a source) may hold any punctuation on a line."""
     for before, after in zip(run, run[1:]):
         gap = text[before.end:after.start]
         if "\n" in gap:
             return False
         mark = gap.strip()
-        if mark == "." and len(before.word) <= 4:
+        if phrase:
+            continue
+        if mark == "." and (len(before.word) == 1 or before.word in HONORIFICS):
             continue
         if mark not in ("", ",", "-", "_", "'", "’"):
             return False
@@ -160,10 +168,12 @@ def keys(form: Form) -> list[str]:
     """The keys a form is filed under for :func:`find`: its anchor word, and its skeleton in a name of
     several words."""
     word = form.words[anchor(form)]
-    return [word, key_of(word)] if len(form.words) > 1 and len(skeleton(word)) >= 3 else [word]
+    return [word, key_of(word)] if len(form.words) > 1 and comparable(word) else [word]
 
 
+@lru_cache(maxsize=50000)
 def key_of(word: str) -> str:
+    """The word's consonant skeleton, marked as such (the duplicate check's transliteration variants meet)."""
     return "~" + skeleton(word)
 
 
@@ -173,12 +183,12 @@ def find(text: str, text_tokens: list[Token],
     and what each belongs to)."""
     found = []
     for i, token in enumerate(text_tokens):
-        candidates = index.get(token.word, []) + index.get(key_of(token.word), [])
+        candidates = index.get(token.word, []) + (index.get(key_of(token.word), []) if comparable(token.word) else [])
         for form, owner in candidates:
             start, size = i - anchor(form), len(form.words)
             run = text_tokens[start:start + size] if start >= 0 else []
             if len(run) == size and all(_same(p, t.word, size > 1) for p, t in zip(form.words, run)) \
-                    and _joined(text, run):
+                    and _joined(text, run, form.phrase):
                 found.append((Span(run[0].start, run[-1].end, form), owner))
     return found
 
@@ -198,10 +208,18 @@ def phone_digits(number: str, region: str | None = None) -> str:
 
 
 def phones(text: str) -> list[tuple[int, int, str]]:
-    """Runs that look like phone numbers, in any spacing: (start, end, digits)."""
+    """The phone numbers written in a stored field, each on its own: (start, end, digits)."""
     return [(m.start(), m.end(), re.sub(r"\D", "", m.group())) for m in _PHONE.finditer(text or "")]
 
 
-def same_phone(found_digits: str, national: str) -> bool:
-    """A number written with or without its country code or trunk zero is the same number."""
-    return len(national) >= 6 and found_digits.endswith(national)
+def phone_pattern(national: str) -> re.Pattern[str] | None:
+    """How a number can be written in a text: its national digits in any spacing, with or without a country
+    code or trunk zero before them, and no other digit glued to either end (None: too short to be a number)."""
+    if len(national) < 6:
+        return None
+    digits = _PHONE_GAP.join(re.escape(digit) for digit in national)
+    return re.compile(rf"(?<!\d)(?:(?:\+|00)?\d{{1,3}}{_PHONE_GAP})?(?:0{_PHONE_GAP})?{digits}(?!\d)")
+
+
+def phone_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text or "")]

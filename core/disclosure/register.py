@@ -18,6 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from ..contributions import RESTRICTED
 from ..extensions import db
+from ..i18n import gettext
+from ..records.matching import PARTICLES
 from ..records.models import Assignment, Defender, Partner
 from ..records.tokens import having_any_token
 from ..records.visibility import is_admin
@@ -37,6 +39,8 @@ class RegisterIncomplete(Exception):
     def __init__(self, plugins: list[str]) -> None:
         super().__init__(", ".join(plugins))
         self.plugins = plugins
+        self.user_message = gettext("Nothing was sent: a plugin (%(plugins)s) could not say what this output "
+                                    "must keep out.", plugins=", ".join(plugins))
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     allowed = set(allowed_restricted)
     register = Register()
     words = {token.word for text in texts for token in names.tokens(text)}
-    lookup = {word for word in words if len(word) > 1} | {names.key_of(word) for word in words if len(word) > 2}
+    lookup = {word for word in words if len(word) > 2 and word not in PARTICLES and word not in names.HONORIFICS}
+    lookup |= {names.key_of(word) for word in lookup if names.comparable(word)}
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     linked = {kind: {i for k, i in records if k == kind} for kind in ("defender", "partner")}
     seen = _visible_ids(audience)
@@ -186,6 +191,10 @@ def _personal_details(key: tuple[str, int], region: str, **fields: str) -> list[
     found: list[Protected] = []
     for name, value in fields.items():
         found.extend(protect_text(PERSONAL, value, key, region, whole=False))
+        if name in ("family", "contacts"):  # names in scripts without capitals, or typed in lower case
+            found.extend(Protected(PERSONAL, part.strip(), WITHHELD, PERSON_EXACT, key)
+                         for part in _SEGMENTS.split(value or "")
+                         if 2 <= len(names.name_words(part)) <= 6 and part.strip() == part.strip().lower())
         if name in ("address", "exact_location"):
             found.extend(Protected(PERSONAL, part.strip(), WITHHELD, PHRASE, key)
                          for part in _SEGMENTS.split(value or "") if len(names.name_words(part)) >= 2)

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from ..disclosure import Guard
+from ..disclosure import Guard, RegisterIncomplete
 from ..extensions import db
 from ..jobs import JobContext
 from ..models import utcnow
@@ -24,7 +24,12 @@ def send_message(ctx: JobContext, *, message_id: int) -> None:
     if not url:
         message.status, message.error = OutboxMessage.HELD, ""
         return
-    email = compose(message)
+    try:
+        email = compose(message)
+    except RegisterIncomplete as error:
+        message.status, message.error = OutboxMessage.FAILED, error.user_message
+        db.session.commit()
+        raise
     try:
         _deliver(url, email)
     except (OSError, smtplib.SMTPException) as error:

@@ -53,7 +53,8 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
 @contextmanager
 def _refusal_kept(year: int) -> Iterator[None]:
     """When the guard refuses the report, keep its undecided names on the report, for its page, which asks the
-    editors to decide them; the job then fails with the guard's message."""
+    editors to decide them (a publication refused so goes back to a draft: nothing was published); the job
+    then fails with the guard's message."""
     from .models import AnnualReport
 
     try:
@@ -62,6 +63,8 @@ def _refusal_kept(year: int) -> Iterator[None]:
         report = annual.edition(year) or AnnualReport(year=year)
         waiting = {row["key"]: row for row in [*(report.disclosure_waiting or []), *as_data(blocked.hits)]}
         report.disclosure_waiting = list(waiting.values())
+        if report.status == AnnualReport.PUBLISHED:
+            report.status, report.published_at, report.published_by_id = AnnualReport.DRAFT, None, None
         db.session.add(report)
         db.session.commit()
         raise

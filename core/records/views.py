@@ -109,10 +109,11 @@ def document(defender_id: int, fmt: str):
     if fmt not in documents.FORMATS:
         abort(404)
     defender = pages.visible_record(Defender, defender_id)
+    guard = preflight.request_guard(current_user, external=False, records=[("defender", defender.id)])
+    response = documents.download(_document(defender), fmt, defender.name, guard)  # the guard may refuse it
     audit(AuditEntry.EXPORT, "defender", defender.id, defender.name, {"format": fmt})
     db.session.commit()
-    guard = preflight.request_guard(current_user, external=False, records=[("defender", defender.id)])
-    return documents.download(_document(defender), fmt, defender.name, guard)
+    return response
 
 
 def _document(defender: Defender) -> documents.Document:

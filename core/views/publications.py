@@ -12,7 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from .. import documents, gather, jobs, publications
-from ..disclosure import Guard, preflight
+from ..disclosure import Blocked, Guard, preflight
 from ..disclosure.preflight import request_guard
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -220,7 +220,18 @@ def bulletin_file(fmt: str):
         abort(404)
     year, month, language = _choice()
     shaped = publications.edition(year, month)
-    guard = request_guard(None, external=True)
-    guard.decisions = {**(shaped.disclosure_decisions if shaped else {}), **guard.decisions}
-    return documents.download(publications.bulletin(year, month, language), fmt,
-                              f"bulletin-{year}-{month:02d}-{language}", guard)
+    kept = shaped.disclosure_decisions if shaped else {}
+    if can(EDIT):  # an editor may decide here too; what the edition keeps wins
+        guard = request_guard(None, external=True)
+        guard.decisions = {**guard.decisions, **kept}
+    else:
+        guard = Guard(None, external=True, decisions=kept)
+    document = publications.bulletin(year, month, language)
+    if not can(EDIT):
+        try:
+            guard.release(document)
+        except Blocked:  # only its editors decide what may leave; readers are told, and shown nothing more
+            return render_template("errors/error.html", code=409, title=_("Not ready"), message=_(
+                "The bulletin holds a name its editors have not decided yet. Ask them to decide it on the "
+                "bulletin's page.")), 409
+    return documents.download(document, fmt, f"bulletin-{year}-{month:02d}-{language}", guard)

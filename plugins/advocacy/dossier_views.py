@@ -74,7 +74,7 @@ def _page(data, previewing: bool, refused: str = ""):
                 audit("view", kind, record_id, "Dossier preview", {"dossier": mechanism.key})
             db.session.commit()
         guard = dossiers.guard_for(gathered, current_user, decisions)
-        check = preflight.summary(guard.preflight(gathered), decisions)
+        check = preflight.summary(guard.preflight(dossiers.outgoing(gathered)), decisions)
         preview = guard.masked(gathered)
     export = ExportForm(formdata=None)
     status = 422 if form.errors or refused else 200
@@ -103,7 +103,7 @@ def export_dossier():
     decisions = preflight.decisions_from(request.form)
     reason = request.form.get(preflight.REASON_FIELD, "").strip()[:1000]
     gathered = dossiers.gather_dossier(wanted, current_user)
-    hits = dossiers.guard_for(gathered, current_user, decisions).preflight(gathered)
+    hits = dossiers.guard_for(gathered, current_user, decisions).preflight(dossiers.outgoing(gathered))
     waiting = preflight.summary(hits, decisions).waiting
     if waiting:
         return _page(request.form, True, preflight.undecided_message(len(waiting)))

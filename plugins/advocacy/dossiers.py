@@ -361,10 +361,10 @@ def to_zip(dossier: Dossier, stem: str, guard: disclosure.Guard) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr(f"{stem}.pdf", documents.render(to_document(dossier), "pdf", guard))
-        bundle.writestr(f"{stem}.json", json.dumps(dossier.as_json(), ensure_ascii=False, indent=2))
+        bundle.writestr(f"{stem}.json", json.dumps(guard.release(dossier.as_json()), ensure_ascii=False, indent=2))
         for index, annex in enumerate(dossier.annexes, start=1):
             stored = db.session.get(Attachment, annex["id"])
-            name = PurePath(annex["name"])  # as the guard released it: a file's name may hold a person's
+            name = PurePath(guard.release(annex["name"]))  # a file's name may hold a person's
             bundle.write(storage.path_of(stored.stored_name),
                          f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}")
     return buffer.getvalue()
@@ -382,11 +382,16 @@ def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = No
                             allowed_restricted=dossier.restricted_included, decisions=decisions)
 
 
+def outgoing(dossier: Dossier) -> list[Any]:
+    """Everything of the dossier that leaves, exactly as it is written (the document, the JSON, the annexes'
+    names): what its preflight reads, so the decisions taken there are those the build needs."""
+    return [to_document(dossier), dossier.as_json(), [annex["name"] for annex in dossier.annex_choices]]
+
+
 def render(dossier: Dossier, fmt: str, guard: disclosure.Guard) -> tuple[str, bytes, str]:
-    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip, released by ``guard``
-    (the JSON and the annexes' names too)."""
-    dossier = guard.release(dossier)
-    stem = file_stem(dossier)
+    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip, each part released by
+    ``guard`` as it is written (the JSON and the annexes' names too)."""
+    stem = file_stem(dossier)  # the mechanism, the country, the language and the date: no name
     if fmt == "zip":
         return f"{stem}.zip", to_zip(dossier, stem, guard), "application/zip"
     return documents.filename(stem, fmt), documents.render(to_document(dossier), fmt, guard), \
