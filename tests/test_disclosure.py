@@ -280,3 +280,11 @@ def test_the_preflight_never_shows_a_protected_neighbour_in_the_context(app, pro
         (waiting,) = [hit for hit in Guard(None, external=True).preflight("Selin Gizli met the Blanco family.")
                       if hit.ambiguous]
     assert waiting.found == "Blanco" and waiting.before == "[…] met the " and "Selin" not in waiting.before
+
+
+def test_an_article_is_no_initial(app, protected_person):
+    release = protected_person("Amal Human")
+    with app.test_request_context():
+        hits = Guard(None, external=True).preflight("She is a human rights defender. A Human Rights Watch report.")
+    assert {hit.form for hit in hits} == {"surname"}  # "Human" alone waits (a common word); "a human" is no name
+    assert release("A. Human and Amal H. spoke.") == ["H.R.D. and H.R.D. spoke."]

@@ -141,6 +141,20 @@ def comparable(word: str) -> bool:
     return consonants >= 3 or consonants == 2 and len(word) >= 5
 
 
+def _initials_written(text: str, form: Form, run: list[Token]) -> bool:
+    """An initial is a capital letter, with its full stop when a name follows it ("A. Kaya", "Aylin K."): the
+    article in "a human rights defender" is no initial."""
+    for position, (pattern, token) in enumerate(zip(form.words, run)):
+        if not pattern.startswith(INITIAL):
+            continue
+        written = text[token.start:token.end]
+        if len(written) != 1 or not written.isupper():
+            return False
+        if position < len(run) - 1 and text[token.end:token.end + 1] != ".":
+            return False
+    return True
+
+
 def _joined(text: str, run: list[Token], phrase: bool = False) -> bool:
     """Whether the words of ``run`` are written as one name: separated by spaces, a comma ("KAYA, Aylin"), a
     hyphen or an apostrophe, or by the full stop of an honorific or an initial ("Ms. Kaya", "A. Kaya"); not
@@ -188,8 +202,11 @@ def find(text: str, text_tokens: list[Token],
             start, size = i - anchor(form), len(form.words)
             run = text_tokens[start:start + size] if start >= 0 else []
             if len(run) == size and all(_same(p, t.word, size > 1) for p, t in zip(form.words, run)) \
-                    and _joined(text, run, form.phrase):
-                found.append((Span(run[0].start, run[-1].end, form), owner))
+                    and _joined(text, run, form.phrase) and _initials_written(text, form, run):
+                end = run[-1].end
+                if form.words[-1].startswith(INITIAL) and text[end:end + 1] == ".":
+                    end += 1  # "Aylin K." ends with the initial's full stop
+                found.append((Span(run[0].start, end, form), owner))
     return found
 
 
