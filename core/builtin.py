@@ -167,3 +167,17 @@ def observatory_demo_data(scale):
     from .publications.demo import load
 
     return load()
+
+
+@hookimpl
+def observatory_outputs():
+    from .outputs import core_outputs
+
+    return core_outputs()
+
+
+@hookimpl
+def observatory_free_text():
+    from .outputs import core_free_text
+
+    return core_free_text()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 #: Confidentiality levels shared by every record, from least to most protected.
 PUBLIC, INTERNAL, RESTRICTED = "public", "internal", "restricted"
@@ -268,3 +268,42 @@ __all__ = [
     "RESTRICTED",
     "CONFIDENTIALITY_LEVELS",
 ]
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """Fields of ``model`` where people type freely (a description, a note, a report's chapter): where a name, a
+    phone or a source can appear without being a link. The disclosure canary suite writes protected names into
+    every one of them before building every output."""
+
+    model: Any
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutputRequest:
+    """One request that builds an output: a GET of ``path``, or a POST of ``form`` to it. ``typed`` names the
+    form fields holding text typed at export time (a cover note, an introduction). A POST answered by a job's
+    page leaves as the job's file."""
+
+    path: str
+    form: dict[str, Any] | None = None
+    typed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Output:
+    """A way out of the Observatory: a document, a letter, a dossier, an export, a feed, a figure.
+
+    Declared so every way out is known: *Administration → Plugins* lists them, and the disclosure canary suite
+    builds each one for every role and checks that nothing protected left. ``external``: it leaves the
+    organisation. ``record_type`` is the key of the records it is built from (``None``: a list, a feed, a
+    publication); ``requests(record_id, user)`` gives the requests that build it from that record as ``user``,
+    preparing what they need (a calendar address), or ``[]`` when the record has nothing to build.
+    """
+
+    key: str
+    label: Any
+    external: bool
+    requests: Callable[[int | None, Any], list[OutputRequest]]
+    record_type: str | None = None

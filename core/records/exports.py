@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
-from ..disclosure import spreadsheets
+from ..disclosure import Guard, spreadsheets
 from ..extensions import db
 from ..jobs import JobContext
 from ..models import User
@@ -68,7 +68,8 @@ def save_export(ctx: JobContext, kind: str, header: list[str], rows: Iterator[li
     audit the export (who, filters, how many rows) and keep the file on the job: used by every list export,
     the plugins' too."""
     counted = _Counted(rows)
-    data = spreadsheets.write(fmt, kind, header, counted)
+    # Internal, and built by a job with nobody to decide: a name its reader may not see is masked.
+    data = spreadsheets.write(fmt, kind, header, counted, Guard(user, external=False, unattended=True))
     count = counted.count
     audit(AuditEntry.EXPORT, kind, None, f"{count} {kind}s",
           {"filters": filters, "format": fmt, "rows": count, "job": ctx.job_id}, actor=user)

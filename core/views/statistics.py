@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import statistics
+from ..disclosure import Guard
 from ..i18n import gettext as _
 from ..models import utcnow
 from ..permissions import login_only
@@ -48,11 +49,16 @@ def index():
 
 
 def _chart(key: str):
+    """The chart to download, its labels released through the disclosure guard (for its reader: internal)."""
     year, region, found = _charts()
     chart = next((chart for chart in found if chart.key == key), None)
     if chart is None:
         abort(404)
-    return chart, year, region
+    return _guard().release(chart), year, region
+
+
+def _guard() -> Guard:
+    return Guard(current_user, external=False, unattended=True)
 
 
 def _stem(chart, year, region) -> str:
@@ -75,6 +81,6 @@ def image(key: str):
 @login_only
 def data(key: str):
     chart, year, region = _chart(key)
-    return Response(statistics.as_csv(chart, _("Category"), str(chart.unit or _("Count"))),
+    return Response(statistics.as_csv(chart, _("Category"), str(chart.unit or _("Count")), _guard()),
                     mimetype="text/csv", headers={
                         "Content-Disposition": f'attachment; filename="{_stem(chart, year, region)}.csv"'})

@@ -22,6 +22,9 @@ from sqlalchemy import (
 )
 
 from core.contributions import (
+    FreeText,
+    Output,
+    OutputRequest,
     PUBLIC,
     DatedItem,
     MergeResult,
@@ -45,9 +48,8 @@ from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bin
 from core.records.visibility import can_see, is_admin, viewer, visible, visible_to_viewer
 from core.statements import built_once, constant, read_rows
 
-from . import requirements, services
-from .dossiers import RESTRICTED_PERMISSION
-from .forms import ANSWER_KINDS
+from . import dossiers, requirements, services
+from .forms import ANSWER_KINDS, DOSSIER_FORMATS
 from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 TITLE = _l("Advocacy")
@@ -72,7 +74,7 @@ def observatory_permissions():
         Permission(services.EDIT, _l("Record advocacy actions, their answers and the mechanisms' sessions"),
                    default_roles=(COORDINATOR, CASE_OFFICER)),
         Permission(services.CATALOGUE, _l("Edit the catalogue of mechanisms")),
-        Permission(RESTRICTED_PERMISSION, _l("Include restricted records in advocacy dossiers (audited)"),
+        Permission(dossiers.RESTRICTED_PERMISSION, _l("Include restricted records in advocacy dossiers (audited)"),
                    default_roles=(COORDINATOR,)),
     ]
 
@@ -84,6 +86,29 @@ def observatory_nav_items():
 
 def _may_see_answer(response: Answer, user) -> bool:
     return can_see(response.action, user)
+
+
+@hookimpl
+def observatory_outputs():
+    return [Output("advocacy.dossier", _l("Advocacy dossier (PDF, DOCX, ZIP with JSON and annexes)"), True,
+                   _dossiers, record_type=AdvocacyAction.__record_type__)]
+
+
+def _dossiers(action_id: int, user) -> list[OutputRequest]:
+    """The dossier of the action's country for its mechanism, in each language and format, with a cover note."""
+    action = db.session.get(AdvocacyAction, action_id)
+    if action.country is None:
+        return []
+    return [OutputRequest(url_for("advocacy.export_dossier"),
+                          {"mechanism": action.mechanism_id, "scope": "country", "country": action.country.alpha3,
+                           "language": language, "fmt": fmt, "cover_note": ""}, typed=("cover_note",))
+            for language in dossiers.languages_for(action.mechanism) for fmt in DOSSIER_FORMATS]
+
+
+@hookimpl
+def observatory_free_text():
+    return [FreeText(AdvocacyAction, ("title", "text")), FreeText(Answer, ("summary",)),
+            FreeText(MechanismSession, ("title", "notes"))]
 
 
 @hookimpl

@@ -9,7 +9,16 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import Date, Select, String, bindparam, cast, null, select, union, union_all
 
-from core.contributions import DatedItem, NavItem, Permission, RecordType, SearchHit, TimelineEntry, Widget
+from core.contributions import (
+    DatedItem,
+    FreeText,
+    NavItem,
+    Permission,
+    RecordType,
+    SearchHit,
+    TimelineEntry,
+    Widget,
+)
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
@@ -23,7 +32,17 @@ from core.records.visibility import is_admin, viewer
 from core.statements import built_once, constant, join_in_this_order, read_rows
 
 from . import notices, services
-from .models import Decision, GrantRequest
+from .models import (
+    Conflict,
+    Decision,
+    GrantRequest,
+    OtherFunding,
+    Payment,
+    Question,
+    RequestEvent,
+    RequestLine,
+    Vote,
+)
 
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
@@ -88,6 +107,16 @@ def observatory_notification_kinds():
 @hookimpl
 def observatory_nav_items():
     return [NavItem(_l("Assistance"), "assistance.index", services.VIEW, order=40)]
+
+
+@hookimpl
+def observatory_free_text():
+    return [FreeText(GrantRequest, ("situation", "justification", "risk_assessment", "destination", "duration",
+                                    "visa_and_security", "family_members", "return_plan", "status_reason")),
+            FreeText(RequestLine, ("description",)), FreeText(OtherFunding, ("funder",)), FreeText(Conflict, ("note",)),
+            FreeText(Vote, ("comment",)), FreeText(Question, ("question", "answer")),
+            FreeText(Decision, ("conditions", "reason")), FreeText(RequestEvent, ("reason",)),
+            FreeText(Payment, ("reference",))]
 
 
 @hookimpl

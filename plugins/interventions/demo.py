@@ -2,7 +2,8 @@
 
 Each case concerns one or two demo defenders of its country; most are verified, many have a published
 urgent appeal (numbered as publication would number it) and some a follow-up. The counters end where the
-demo numbering stopped, so the next real publication continues the sequence.
+demo numbering stopped, so the next real publication continues the sequence. Each country has two offices in the
+authorities directory, to which its urgent appeals are addressed (their letters can be printed).
 """
 from __future__ import annotations
 
@@ -18,10 +19,22 @@ from core.records.models import Assignment, Country, Defender, Partner, Term
 
 from . import search
 from .codes import format_code, month_year
-from .models import Action, Case, CaseDefender, Consultation, Counter, Outcome, Perpetrator, case_violations
+from .models import (
+    Action,
+    Authority,
+    Case,
+    CaseDefender,
+    Consultation,
+    Counter,
+    Outcome,
+    Perpetrator,
+    action_authorities,
+    case_violations,
+)
 
 CASES_PER_SCALE = 400  # 400 for the demo, 100,000 at the benchmark's scale 250
 BATCH = 2000
+OFFICES = [("Head of State", "Your Excellency,"), ("Minister of Justice", "Dear Minister,")]
 EVENTS = [("Arbitrary detention of {name}", "arbitrary_detention", "police"),
           ("Judicial harassment of {name}", "judicial_harassment", "judiciary"),
           ("Death threats against {name}", "threats", "unknown"),
@@ -87,8 +100,21 @@ def load(scale: int = 1, seed: int = 11) -> int:
         _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers)
     for scope, value in counters.items():
         db.session.merge(Counter(scope=scope, value=value))
+    _authorities(countries)
     db.session.flush()
     return total
+
+
+def _authorities(countries: list[int]) -> None:
+    """Each country's offices, and every urgent appeal of its cases addressed to them."""
+    db.session.execute(insert(Authority), [
+        {"country_id": country_id, "title": title, "salutation": salutation, "position": position,
+         "address": "Fictional address (demo)"}
+        for country_id in countries for position, (title, salutation) in enumerate(OFFICES)])
+    db.session.execute(insert(action_authorities).from_select(
+        ["action_id", "authority_id"],
+        select(Action.id, Authority.id).join(Case, Case.id == Action.case_id)
+        .join(Authority, Authority.country_id == Case.country_id).where(Action.type == "urgent_appeal")))
 
 
 def _plan(rng: random.Random, countries: list[int], defenders: dict, now) -> dict:

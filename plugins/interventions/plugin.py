@@ -8,8 +8,11 @@ from flask import url_for
 from sqlalchemy import Select, and_, bindparam, select, update
 
 from core.contributions import (
+    FreeText,
     MergeResult,
     NavItem,
+    Output,
+    OutputRequest,
     Permission,
     RecordChoice,
     RecordType,
@@ -32,7 +35,18 @@ from core.statements import built_once, read_rows
 from . import search, services
 from .codes import format_code
 from .forms import ACTION_TYPES
-from .models import Action, Case, CaseDefender, Consultation
+from .models import (
+    Action,
+    Case,
+    CaseDefender,
+    CaseEvent,
+    Consultation,
+    Correction,
+    Dispatch,
+    Outcome,
+    Perpetrator,
+    Response,
+)
 
 TITLE = _l("Urgent interventions")
 DESCRIPTION = _l("Reports of repression, verification, urgent appeals, follow-ups and outcomes.")
@@ -80,6 +94,33 @@ def observatory_nav_items():
 def observatory_record_types():
     return [RecordType("case", Case, _l("Intervention case"), services.VIEW, services.EDIT, "interventions.show",
                        "case_id")]
+
+
+@hookimpl
+def observatory_outputs():
+    return [Output("interventions.letters", _l("Letters to the authorities (PDF, DOCX, HTML)"), True, _letters,
+                   record_type="case"),
+            Output("interventions.export", _l("List of intervention cases (CSV, XLSX)"), False,
+                   lambda _record, _user: [OutputRequest(url_for("interventions.export"), {"format": fmt})
+                                           for fmt in ("csv", "xlsx")])]
+
+
+def _letters(case_id: int, _user) -> list[OutputRequest]:
+    """Every letter of the case's actions: to each addressee, in each language of the action, in each format."""
+    actions = db.session.scalars(select(Action).where(Action.case_id == case_id)).all()
+    return [OutputRequest(url_for("interventions.letter", action_id=action.id, authority_id=authority.id,
+                                  lang=lang, fmt=fmt))
+            for action in actions for authority in action.authorities for lang in action.languages()
+            for fmt in ("pdf", "docx", "html")]
+
+
+@hookimpl
+def observatory_free_text():
+    parts = tuple(f"{part}_{lang}" for part in ("title", "body", "requested") for lang in ("en", "fr", "es"))
+    return [FreeText(Case, ("title", "events_place", "description", "source_details", "verification_note")),
+            FreeText(Action, parts), FreeText(CaseEvent, ("reason",)), FreeText(Consultation, ("notes",)),
+            FreeText(Outcome, ("notes",)), FreeText(Dispatch, ("notes",)), FreeText(Response, ("notes",)),
+            FreeText(Correction, ("before", "after", "reason")), FreeText(Perpetrator, ("details",))]
 
 
 @hookimpl

@@ -10,6 +10,9 @@ from flask_babel import get_locale
 from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, null, or_, select, union_all
 
 from core.contributions import (
+    FreeText,
+    Output,
+    OutputRequest,
     DatedItem,
     MergeResult,
     NavItem,
@@ -34,7 +37,19 @@ from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
 from core.statements import built_once, constant, none_of, read_rows
 
 from . import services
-from .models import Hearing, Mission, MissionDefender, MissionPartner
+from .models import (
+    BudgetLine,
+    ChecklistAnswer,
+    Delegate,
+    Hearing,
+    Mission,
+    MissionDefender,
+    MissionPartner,
+    MissionStep,
+    Recommendation,
+    RecommendationUpdate,
+    ReportText,
+)
 
 TITLE = _l("Missions")
 DESCRIPTION = _l("Fact-finding, trial observation, support and solidarity missions and their reports.")
@@ -66,6 +81,30 @@ def observatory_permissions():
 @hookimpl
 def observatory_nav_items():
     return [NavItem(_l("Missions"), "missions.index", services.VIEW, order=30)]
+
+
+@hookimpl
+def observatory_outputs():
+    return [Output("missions.report", _l("Mission report and its findings (PDF, DOCX, HTML)"), True, _reports,
+                   record_type="mission")]
+
+
+def _reports(mission_id: int, _user) -> list[OutputRequest]:
+    mission = db.session.get(Mission, mission_id)
+    return [OutputRequest(url_for("missions.report_file", mission_id=mission_id, language=language, format=fmt,
+                                  **({"part": "findings"} if findings else {})))
+            for language in mission.report_languages() for fmt in ("pdf", "docx", "html") for findings in (False, True)]
+
+
+@hookimpl
+def observatory_free_text():
+    return [FreeText(Mission, ("title", "terms_of_reference", "objectives", "court", "charges", "security_measures",
+                               "emergency_contacts")),
+            FreeText(ReportText, ("title", "summary", "findings")), FreeText(Delegate, ("role", "contact")),
+            FreeText(Recommendation, ("text", "addressee")), FreeText(RecommendationUpdate, ("note",)),
+            FreeText(Hearing, ("outcome_details", "notes")), FreeText(ChecklistAnswer, ("notes",)),
+            FreeText(MissionStep, ("reason",)), FreeText(BudgetLine, ("description",)),
+            FreeText(MissionPartner, ("role",))]
 
 
 @hookimpl

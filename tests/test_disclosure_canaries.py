@@ -1,0 +1,164 @@
+"""The canary suite: protected people written into every free-text field of every plugin, then every declared
+output built for every role and searched, file by file, for their names, phones and e-mail addresses.
+
+Nothing here names a plugin: the fields come from ``observatory_free_text`` and the outputs from
+``observatory_outputs``, so a new plugin's fields and outputs join the suite by declaring them. Outputs leaving
+the organisation must hold none of the canaries (none consented to be named); internal outputs none that their
+reader may not see (the restricted ones, for everyone but admins). Pages shown instead of a file (a preflight, a
+refusal) are read with the internal rule.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+from itertools import cycle
+
+from sqlalchemy import String, func, select, update
+
+from core.contributions import Output
+from core.extensions import db
+from core.notifications.mail import compose
+from core.notifications.models import OutboxMessage
+from core.outputs import collected, free_text
+from core.permissions import ADMIN, BUILTIN_ROLES
+from tests.conftest import csrf_token, login
+from tests.records_helpers import add_defender
+from tests.support.canaries import Canary, canaries, leaks, texts_of
+
+RECORDS_TRIED = 40  # records of a type looked at to find one an output can be built from
+
+
+def _phone_forms(canary: Canary) -> list[str]:
+    national = canary.phone
+    return [f"+90 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}", f"0{national[:3]}-{national[3:]}",
+            f"(0{national[:3]}) {national[3:6]} {national[6:]}"]
+
+
+def _sentences(people: list[Canary]):
+    """Sentences as staff write them, each naming one canary in one of the forms people use."""
+    forms = [(canary, form, phone) for canary in people for form, phone in zip(canary.forms(), cycle(_phone_forms(canary)))]
+    for number, (canary, form, phone) in enumerate(cycle(forms)):
+        if number % 3 == 0:
+            yield canary, f"On 3 May {form} was followed home after the hearing (tel. {phone}, {canary.email})."
+        elif number % 3 == 1:
+            yield canary, f"Statement by {form}: the police came at night; reach through {phone}."
+        else:
+            yield canary, form
+
+
+def _seed(app, people: list[Canary]) -> None:
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
+    for canary in people:
+        add_defender(app, canary.name, country="TUR", confidentiality="restricted" if canary.restricted else "internal",
+                     consent_to_publish=False, publication_name="a woman human rights defender",
+                     phone=f"+90 {canary.phone}", email=canary.email,
+                     family=f"her brother {canary.given} {canary.surnames[-1]}son")
+    with app.app_context():
+        db.session.add(OutboxMessage(recipient="someone@example.org", subject="", body=""))
+        db.session.commit()
+        sentences = _sentences(people)
+        filled = []
+        for entry in free_text():
+            for field in entry.fields:
+                column = getattr(entry.model, field)
+                _canary, sentence = next(sentences)
+                length = getattr(column.type, "length", None) if isinstance(column.type, String) else None
+                if length and len(sentence) > length:
+                    sentence = sentence[:length].rsplit(" ", 1)[0]
+                db.session.execute(update(entry.model).values({field: sentence}))
+            count = db.session.scalar(select(func.count()).select_from(entry.model))
+            filled.append((entry.model.__name__, count))
+        db.session.commit()
+    empty = [name for name, count in filled if not count]
+    print("free-text tables without rows in the demo data:", empty)
+
+
+def _forbidden(people: list[Canary], external: bool, role: str) -> list[Canary]:
+    if external:
+        return people
+    return [canary for canary in people if canary.restricted and role != ADMIN]
+
+
+def _records(output: Output) -> list[int]:
+    from core.records.registry import record_types
+
+    model = record_types()[output.record_type].model
+    return list(db.session.scalars(select(model.id).order_by(model.id).limit(RECORDS_TRIED)))
+
+
+def _requests(app, output: Output, user) -> list:
+    """The requests that build ``output``: from the first record of its type that has something to build."""
+    with app.test_request_context():
+        if output.record_type is None:
+            return output.requests(None, user)
+        for record_id in _records(output):
+            found = output.requests(record_id, user)
+            if found:
+                return found
+    return []
+
+
+def _fetch(client, request, token: str, typed: str):
+    if request.form is None:
+        response = client.get(request.path)
+    else:
+        data = {**request.form, **{field: typed for field in request.typed}, "csrf_token": token}
+        response = client.post(request.path, data=data)
+    job = re.search(r"/jobs/(\d+)$", response.location or "") if response.status_code == 302 else None
+    if job:
+        response = client.get(f"/jobs/{job.group(1)}/download")
+    return response
+
+
+def _is_file(response) -> bool:
+    return "attachment" in response.headers.get("Content-Disposition", "") or response.mimetype != "text/html"
+
+
+def _build_everything(app, make_user, people: list[Canary]) -> tuple[dict[str, int], list[str]]:
+    built: dict[str, int] = {}
+    found: list[str] = []
+    typed = next(s for canary, s in _sentences(people[::-1]) if len(s) > 60)
+    with app.app_context():
+        outputs = collected()
+    for index, role in enumerate(BUILTIN_ROLES):
+        user = make_user(role)
+        client = app.test_client()
+        login(client, user)
+        token = csrf_token(client, "/account/")
+        with app.app_context():
+            user = db.session.merge(user)
+            for output in outputs:
+                built.setdefault(output.key, 0)
+                requests = _requests(app, output, user)
+                for request in requests if role == ADMIN else requests[index::len(BUILTIN_ROLES)] or requests[:1]:
+                    response = _fetch(client, request, token, typed)
+                    assert response.status_code < 500, (output.key, request.path, response.status_code)
+                    if response.status_code != 200:
+                        continue
+                    is_file = _is_file(response)
+                    built[output.key] += is_file
+                    rule_external = output.external and is_file
+                    texts = texts_of(response.data, request.path)
+                    for canary in _forbidden(people, rule_external, role):
+                        found += [f"{output.key} {request.path} as {role}: {leak}" for leak in leaks(texts, canary)]
+                db.session.rollback()
+    return built, found
+
+
+def test_no_protected_name_leaves_through_any_output(make_app, make_user):
+    seed = int(os.environ.get("OBSERVATORY_CANARY_SEED", "2026"))
+    people = canaries(random.Random(seed))
+    print(f"canaries (OBSERVATORY_CANARY_SEED={seed}):", [canary.name for canary in people])
+    app = make_app()
+    _seed(app, people)
+    built, found = _build_everything(app, make_user, people)
+    with app.app_context():
+        for message in db.session.scalars(select(OutboxMessage)):
+            email = compose(message).as_bytes()
+            for canary in people:
+                found += [f"e-mail: {leak}" for leak in leaks(texts_of(email), canary)]
+    assert not found, "\n".join(found[:40]) + f"\n({len(found)} in all)"
+    assert all(built.values()), f"outputs never built by any role: {[k for k, v in built.items() if not v]}"
+    print("files built per output:", built)
