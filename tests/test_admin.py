@@ -124,7 +124,10 @@ def test_admin_changes_what_a_role_may_do(app, client, make_user):
     reader = make_user("readonly", totp=True)
     reader_client = app.test_client()
     login(reader_client, reader)
-    assert reader_client.get("/admin/plugins").status_code == 200
+    plugins_page = reader_client.get("/admin/plugins")
+    assert plugins_page.status_code == 200
+    listed = plugins_page.get_data(as_text=True)  # every way out, with whether it leaves the organisation
+    assert "Advocacy dossier" in listed and "Letters to the authorities" in listed and "Audit trail (CSV)" in listed
     post_form(client, f"/admin/roles/{role_id}", {"permissions": defaults})  # the defaults again
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(RolePermission)) == 0

@@ -288,3 +288,33 @@ def test_an_article_is_no_initial(app, protected_person):
         hits = Guard(None, external=True).preflight("She is a human rights defender. A Human Rights Watch report.")
     assert {hit.form for hit in hits} == {"surname"}  # "Human" alone waits (a common word); "a human" is no name
     assert release("A. Human and Amal H. spoke.") == ["H.R.D. and H.R.D. spoke."]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rng=st.randoms(use_true_random=True))
+def test_every_typed_form_of_a_generated_name_in_any_script_is_masked(app, rng):
+    """The canary suite's people (Latin with accents and particles, Cyrillic, Greek, Arabic; one or two
+    surnames), each form people type them in, in a sentence: none of their words and no phone number leave."""
+    from core.extensions import db
+    from core.records.matching import name_key, search_text
+    from core.records.models import Defender
+    from core.records.tokens import index_tokens
+
+    from .support.canaries import canaries, leaks
+
+    people = canaries(rng, count=3)
+    with app.test_request_context():
+        for canary in people:
+            defender = Defender(name=canary.name, name_key=name_key(canary.name), search_text=search_text(canary.name, ""),
+                                confidentiality="restricted" if canary.restricted else "internal",
+                                publication_name="a defender", phone=f"+90 {canary.phone}", email=canary.email)
+            db.session.add(defender)
+            db.session.flush()
+            index_tokens(defender)
+        db.session.flush()
+        texts = [f"Statement by {form}, reached on 0{canary.phone[:3]} {canary.phone[3:]} or at {canary.email}."
+                 for canary in people for form in canary.forms()]
+        released = Guard(None, external=True).release(texts)
+        db.session.rollback()
+    found = [leak for canary in people for leak in leaks(released, canary)]
+    assert not found, (found, released)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import time
 from itertools import cycle
 
 from sqlalchemy import String, func, select, update
@@ -118,6 +119,7 @@ def _is_file(response) -> bool:
 
 def _build_everything(app, make_user, people: list[Canary]) -> tuple[dict[str, int], list[str]]:
     built: dict[str, int] = {}
+    spent: dict[str, float] = {}
     found: list[str] = []
     typed = next(s for canary, s in _sentences(people[::-1]) if len(s) > 60)
     with app.app_context():
@@ -132,8 +134,11 @@ def _build_everything(app, make_user, people: list[Canary]) -> tuple[dict[str, i
             for output in outputs:
                 built.setdefault(output.key, 0)
                 requests = _requests(app, output, user)
-                for request in requests if role == ADMIN else requests[index::len(BUILTIN_ROLES)] or requests[:1]:
+                # Each role builds its share of the requests (every one is built once) and at least one.
+                for request in requests[index::len(BUILTIN_ROLES)] or requests[:1]:
+                    started = time.perf_counter()
                     response = _fetch(client, request, token, typed)
+                    spent[output.key] = spent.get(output.key, 0) + time.perf_counter() - started
                     assert response.status_code < 500, (output.key, request.path, response.status_code)
                     if response.status_code != 200:
                         continue
@@ -144,6 +149,7 @@ def _build_everything(app, make_user, people: list[Canary]) -> tuple[dict[str, i
                     for canary in _forbidden(people, rule_external, role):
                         found += [f"{output.key} {request.path} as {role}: {leak}" for leak in leaks(texts, canary)]
                 db.session.rollback()
+    print("seconds per output:", {key: round(value, 1) for key, value in spent.items()})
     return built, found
 
 

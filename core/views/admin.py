@@ -177,4 +177,8 @@ def _apply_permissions(role: Role, wanted: set[str]) -> None:
 @blueprint.route("/plugins")
 @permission_required(PLUGINS)
 def plugins():
-    return render_template("core/admin/plugins.html", plugins=sorted(host().plugins.values(), key=lambda p: p.name))
+    plugins = sorted(host().plugins.values(), key=lambda p: p.name)
+    titles = {plugin.name: plugin.title for plugin in plugins}
+    outputs = [(titles.get(name, name), output) for name, declared in host().call("observatory_outputs")
+               for output in declared]
+    return render_template("core/admin/plugins.html", plugins=plugins, outputs=outputs)

@@ -52,15 +52,18 @@ class Canary:
         """How people type this name: in order, surname first, with an honorific or an initial, the surname
         alone, without accents, in capitals, in Latin letters."""
         first = self.surnames[0]
+        # Arabic script has no initials: people abbreviate its names once written in Latin letters.
+        latin = lambda text: anyascii(text).title()  # noqa: E731 - as a Latin-script writer spells it
+        given, initials_of = (latin(self.given), latin) if self.script == "arabic" else (self.given, str)
         forms = [self.name, f"{self.surname.upper()}, {self.given}", f"{_honorific(self)} {self.surname}",
-                 f"{self.given[0]}. {self.surname}", f"{self.given} {first[0]}.", self.surnames[-1],
-                 self.name.upper()]
+                 f"{initials_of(self.given)[0]}. {initials_of(self.surname)}", f"{given} {initials_of(first)[0]}.",
+                 self.surnames[-1], self.name.upper()]
         if len(self.surnames) > 1:
             forms.append(f"{self.given} {'-'.join(self.surnames)}")
         if self.script == "latin":
             forms.append(_plain(self.name).lower())
         else:
-            forms.append(anyascii(self.name))
+            forms.append(anyascii(self.name).title())
         return forms
 
     def words(self) -> list[str]:
