@@ -22,13 +22,13 @@ from sqlalchemy import (
 )
 
 from core.contributions import (
-    FreeText,
-    Output,
-    OutputRequest,
     PUBLIC,
     DatedItem,
+    FreeText,
     MergeResult,
     NavItem,
+    Output,
+    OutputRequest,
     Permission,
     RecordChoice,
     RecordType,

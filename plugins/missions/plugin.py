@@ -10,12 +10,12 @@ from flask_babel import get_locale
 from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, null, or_, select, union_all
 
 from core.contributions import (
-    FreeText,
-    Output,
-    OutputRequest,
     DatedItem,
+    FreeText,
     MergeResult,
     NavItem,
+    Output,
+    OutputRequest,
     Permission,
     RecordChoice,
     RecordType,
