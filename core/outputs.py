@@ -16,6 +16,7 @@ from .contributions import FreeText, Output, OutputRequest
 from .i18n import lazy_gettext as _l
 from .models import utcnow
 from .notifications.models import OutboxMessage
+from .publications import previous_month
 from .publications.models import AnnualChapter, AnnualReport, Bulletin
 from .records.models import Defender, Partner
 from .statistics import charts
@@ -56,13 +57,8 @@ def _export(endpoint: str) -> list[OutputRequest]:
     return [OutputRequest(url_for(endpoint), {"format": fmt}) for fmt in SPREADSHEETS]
 
 
-def _last_month() -> tuple[int, int]:
-    today = utcnow().date()
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-
-
 def _bulletin(_record: None, _user: Any) -> list[OutputRequest]:
-    year, month = _last_month()
+    year, month = previous_month(utcnow().date())
     return [OutputRequest(url_for("publications.bulletin_file", fmt=fmt, year=year, month=month, language=code))
             for fmt in documents.FORMATS for code in LANGUAGES]
 

@@ -17,12 +17,14 @@ from itertools import cycle
 
 from sqlalchemy import String, func, select, update
 
-from core.contributions import Output
+from core.contributions import FreeText, Output, OutputRequest
 from core.extensions import db
+from core.hookspecs import hookimpl
 from core.notifications.mail import compose
 from core.notifications.models import OutboxMessage
 from core.outputs import collected, free_text
 from core.permissions import ADMIN, BUILTIN_ROLES
+from core.plugins import host
 from tests.conftest import csrf_token, login
 from tests.records_helpers import add_defender
 from tests.support.canaries import Canary, canaries, leaks, texts_of
@@ -168,3 +170,38 @@ def test_no_protected_name_leaves_through_any_output(make_app, make_user):
     assert not found, "\n".join(found[:40]) + f"\n({len(found)} in all)"
     assert all(built.values()), f"outputs never built by any role: {[k for k, v in built.items() if not v]}"
     print("files built per output:", built)
+
+
+class WidgetsPlugin:
+    """An outside plugin with one way out and one free-text field, joining the canary suite by declaring them."""
+
+    @hookimpl
+    def observatory_outputs(self):
+        return [Output("widgets.sheet", "Widget sheet (PDF)", True,
+                       lambda record_id, _user: [OutputRequest(f"/widgets/{record_id}.pdf")], record_type="defender")]
+
+    @hookimpl
+    def observatory_free_text(self):
+        return [FreeText(OutboxMessage, ("body",))]
+
+
+def test_hook_observatory_outputs(app, make_user):
+    """A plugin's declared output is listed for admins and built by the canary suite from a record of its type."""
+    admin = make_user(ADMIN)
+    defender = add_defender(app, "Ewa Mazur")
+    with app.app_context():
+        host().pm.register(WidgetsPlugin(), name="widgets")
+        output = next(output for output in collected() if output.key == "widgets.sheet")
+        assert [r.path for r in _requests(app, output, db.session.merge(admin))] == [f"/widgets/{defender}.pdf"]
+    client = app.test_client()
+    login(client, admin)
+    assert "Widget sheet (PDF)" in client.get("/admin/plugins").get_data(as_text=True)
+
+
+def test_hook_observatory_free_text(app):
+    """A plugin's free-text fields are among those the canary suite writes protected names into."""
+    with app.app_context():
+        host().pm.register(WidgetsPlugin(), name="widgets")
+        declared = [(entry.model, entry.fields) for entry in free_text()]
+    assert (OutboxMessage, ("body",)) in declared
+    assert any(fields == ("description", "contacts") for _model, fields in declared)  # the core's own too
