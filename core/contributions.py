@@ -300,6 +300,8 @@ class Output:
     organisation. ``record_type`` is the key of the records it is built from (``None``: a list, a feed, a
     publication); ``requests(record_id, user)`` gives the requests that build it from that record as ``user``,
     preparing what they need (a calendar address), or ``[]`` when the record has nothing to build.
+    ``unattended``: nobody is there when it is built (a feed polled by an app), so a name that may be someone
+    else's is masked instead of stopping it for a person to decide.
     """
 
     key: str
@@ -307,3 +309,4 @@ class Output:
     external: bool
     requests: Callable[[int | None, Any], list[OutputRequest]]
     record_type: str | None = None
+    unattended: bool = False

@@ -94,7 +94,7 @@ def core_outputs() -> list[Output]:
         Output("core.audit_export", _l("Audit trail (CSV)"), False,
                lambda _record, _user: [OutputRequest(url_for("audit.export"))]),
         Output("core.statistics", _l("Statistics (CSV, SVG)"), False, _statistics),
-        Output("core.calendar_feed", _l("Calendar feed of upcoming dates"), True, _calendar),
+        Output("core.calendar_feed", _l("Calendar feed of upcoming dates"), True, _calendar, unattended=True),
         Output("core.bulletin", _l("Monthly bulletin (PDF, DOCX, HTML)"), True, _bulletin),
         Output("core.annual_report", _l("Annual report (PDF, DOCX)"), True, _annual_report),
     ]

@@ -13,8 +13,9 @@ import os
 import random
 import re
 import time
-from itertools import cycle
+from itertools import count, cycle
 
+from anyascii import anyascii
 from sqlalchemy import String, func, select, update
 
 from core.contributions import FreeText, Output, OutputRequest
@@ -50,7 +51,7 @@ def _sentences(people: list[Canary]):
             yield canary, form
 
 
-def _seed(app, people: list[Canary]) -> None:
+def _seed(app, people: list[Canary], sentences=None) -> None:
     with app.app_context():
         assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
     for canary in people:
@@ -61,7 +62,7 @@ def _seed(app, people: list[Canary]) -> None:
     with app.app_context():
         db.session.add(OutboxMessage(recipient="someone@example.org", subject="", body=""))
         db.session.commit()
-        sentences = _sentences(people)
+        sentences = sentences or _sentences(people)
         filled = []
         for entry in free_text():
             for field in entry.fields:
@@ -115,18 +116,31 @@ def _fetch(client, request, token: str, typed: str):
     return response
 
 
+def _leaks(people: list[Canary], output: Output, request, role: str, response, texts: list[str]) -> list[str]:
+    """The canaries found in what ``role`` got: a file leaving the organisation may hold none of them, anything
+    else (a file kept inside, a preflight page) none that ``role`` may not see."""
+    external = output.external and _is_file(response)
+    return [f"{output.key} {request.path} as {role}: {leak}"
+            for canary in _forbidden(people, external, role) for leak in leaks(texts, canary)]
+
+
 def _is_file(response) -> bool:
     return "attachment" in response.headers.get("Content-Disposition", "") or response.mimetype != "text/html"
 
 
-def _build_everything(app, make_user, people: list[Canary]) -> tuple[dict[str, int], list[str]]:
+def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BUILTIN_ROLES,
+                      check=None) -> tuple[dict[str, int], list[str]]:
+    """Build every declared output as each of ``roles`` (each role its share of the requests) and return the
+    files built per output and what ``check(output, request, role, response, texts)`` found in them (by default,
+    the canaries their reader may not get)."""
+    check = check or (lambda output, request, role, response, texts: _leaks(people, output, request, role, response,
+                                                                             texts))
     built: dict[str, int] = {}
     spent: dict[str, float] = {}
     found: list[str] = []
-    typed = next(s for canary, s in _sentences(people[::-1]) if len(s) > 60)
     with app.app_context():
         outputs = collected()
-    for index, role in enumerate(BUILTIN_ROLES):
+    for index, role in enumerate(roles):
         user = make_user(role)
         client = app.test_client()
         login(client, user)
@@ -137,19 +151,15 @@ def _build_everything(app, make_user, people: list[Canary]) -> tuple[dict[str, i
                 built.setdefault(output.key, 0)
                 requests = _requests(app, output, user)
                 # Each role builds its share of the requests (every one is built once) and at least one.
-                for request in requests[index::len(BUILTIN_ROLES)] or requests[:1]:
+                for request in requests[index::len(roles)] or requests[:1]:
                     started = time.perf_counter()
                     response = _fetch(client, request, token, typed)
                     spent[output.key] = spent.get(output.key, 0) + time.perf_counter() - started
                     assert response.status_code < 500, (output.key, request.path, response.status_code)
                     if response.status_code != 200:
                         continue
-                    is_file = _is_file(response)
-                    built[output.key] += is_file
-                    rule_external = output.external and is_file
-                    texts = texts_of(response.data, request.path)
-                    for canary in _forbidden(people, rule_external, role):
-                        found += [f"{output.key} {request.path} as {role}: {leak}" for leak in leaks(texts, canary)]
+                    built[output.key] += _is_file(response)
+                    found += check(output, request, role, response, texts_of(response.data, request.path))
                 db.session.rollback()
     print("seconds per output:", {key: round(value, 1) for key, value in spent.items()})
     return built, found
@@ -161,7 +171,8 @@ def test_no_protected_name_leaves_through_any_output(make_app, make_user):
     print(f"canaries (OBSERVATORY_CANARY_SEED={seed}):", [canary.name for canary in people])
     app = make_app()
     _seed(app, people)
-    built, found = _build_everything(app, make_user, people)
+    typed = next(s for canary, s in _sentences(people[::-1]) if len(s) > 60)
+    built, found = _build_everything(app, make_user, people, typed)
     with app.app_context():
         for message in db.session.scalars(select(OutboxMessage)):
             email = compose(message).as_bytes()
@@ -170,6 +181,33 @@ def test_no_protected_name_leaves_through_any_output(make_app, make_user):
     assert not found, "\n".join(found[:40]) + f"\n({len(found)} in all)"
     assert all(built.values()), f"outputs never built by any role: {[k for k, v in built.items() if not v]}"
     print("files built per output:", built)
+
+
+def test_a_name_that_may_be_someone_else_stops_every_output_someone_decides_and_never_leaves(make_app, make_user):
+    """A protected defender whose surname is also a common word, named by the surname alone in every free-text
+    field and in text typed at export time: every output leaving the organisation that a person builds is
+    refused until someone decides (a preflight or a refusal instead of a file), and one built with nobody there
+    to decide (a calendar feed) masks it."""
+    canary = Canary("Zorvikdra", ("Bueno",), phone="5321234567", email="zorvikdra.bueno@example.org")
+    sentence = "Statement by Bueno: the police came at night."
+    app = make_app()
+    _seed(app, [canary], sentences=((canary, f"Report {number}. {sentence}") for number in count()))
+    surname = re.compile(r"\bbueno\b", re.IGNORECASE)
+
+    def check(output, request, role, response, texts):
+        if not output.external:
+            return []
+        if _is_file(response) and not output.unattended:
+            return [f"{output.key} {request.path} was built without a decision"]
+        return [f"{output.key} {request.path}: the surname left" for text in texts if _is_file(response)
+                and surname.search(anyascii(text))][:1]
+
+    built, found = _build_everything(app, make_user, [canary], sentence, roles=(ADMIN,), check=check)
+    assert not found, "\n".join(found)
+    with app.app_context():
+        attended = [output.key for output in collected() if output.external and not output.unattended]
+        unattended = [output.key for output in collected() if output.external and output.unattended]
+    assert attended and unattended and all(built[key] for key in unattended)
 
 
 class WidgetsPlugin:
