@@ -13,7 +13,18 @@ from core.extensions import db
 from core.models import Role, User, user_roles, utcnow
 from core.records.models import Assignment, Defender, Term
 
-from .models import Decision, Envelope, GrantRequest, Payment, RequestEvent, RequestLine, Vote
+from .models import (
+    Conflict,
+    Decision,
+    Envelope,
+    GrantRequest,
+    OtherFunding,
+    Payment,
+    Question,
+    RequestEvent,
+    RequestLine,
+    Vote,
+)
 
 REQUESTS_PER_SCALE = 10
 BATCH = 1000
@@ -72,9 +83,19 @@ def _children(rng, ids, plans, staff, members) -> None:
         if status != "draft":
             rows[RequestEvent].append({"request_id": request_id, "status": "submitted", "reason": "",
                                        "at": created + timedelta(hours=6), "by_id": staff[0] if staff else None})
+        if plan["key"] == "relocation" or rng.random() < 0.3:
+            rows[OtherFunding].append({"request_id": request_id, "funder": "Another protection fund (fictional)",
+                                       "status": "pending", "amount": Decimal(amount) / 2, "currency": "EUR"})
+        if status != "draft" and members:
+            rows[Question].append({"request_id": request_id, "asked_by_id": members[0],
+                                   "question": "Is the quote recent? (fictional)", "asked_at": created + timedelta(hours=12),
+                                   "answer": "Yes, from last week (fictional).", "answered_by_id": staff[0] if staff else None,
+                                   "answered_at": created + timedelta(hours=20)})
         if status in ("approved", "rejected", "closed"):
             outcome = "rejected" if status == "rejected" else "approved"
             for member_id in members:
+                rows[Conflict].append({"request_id": request_id, "member_id": member_id, "has_conflict": False,
+                                       "note": "", "declared_at": created + timedelta(hours=23)})
                 rows[Vote].append({"request_id": request_id, "member_id": member_id, "comment": "",
                                    "choice": "approve" if outcome == "approved" else "reject",
                                    "cast_at": created + timedelta(days=1)})

@@ -3,7 +3,8 @@
 Each case concerns one or two demo defenders of its country; most are verified, many have a published
 urgent appeal (numbered as publication would number it) and some a follow-up. The counters end where the
 demo numbering stopped, so the next real publication continues the sequence. Each country has two offices in the
-authorities directory, to which its urgent appeals are addressed (their letters can be printed).
+authorities directory, to which its urgent appeals are addressed (their letters can be printed); the letters
+were dispatched, some answered, a few published texts corrected, and closed cases say why.
 """
 from __future__ import annotations
 
@@ -24,10 +25,14 @@ from .models import (
     Authority,
     Case,
     CaseDefender,
+    CaseEvent,
     Consultation,
+    Correction,
     Counter,
+    Dispatch,
     Outcome,
     Perpetrator,
+    Response,
     action_authorities,
     case_violations,
 )
@@ -101,6 +106,7 @@ def load(scale: int = 1, seed: int = 11) -> int:
     for scope, value in counters.items():
         db.session.merge(Counter(scope=scope, value=value))
     _authorities(countries)
+    _follow_up(rng, officers)
     db.session.flush()
     return total
 
@@ -115,6 +121,34 @@ def _authorities(countries: list[int]) -> None:
         ["action_id", "authority_id"],
         select(Action.id, Authority.id).join(Case, Case.id == Action.case_id)
         .join(Authority, Authority.country_id == Case.country_id).where(Action.type == "urgent_appeal")))
+
+
+def _follow_up(rng: random.Random, officers: list[int]) -> None:
+    """What came after the appeals: each letter dispatched, some answers from the authorities, a few
+    corrections of a published text, and why each closed case was closed."""
+    today = date.today()
+    sent = db.session.execute(
+        select(action_authorities.c.action_id, action_authorities.c.authority_id, Action.published_at)
+        .join(Action, Action.id == action_authorities.c.action_id).order_by(action_authorities.c.action_id)).all()
+    officer = officers[0] if officers else None
+    dispatches = [{"action_id": action_id, "authority_id": authority_id, "channel": rng.choice(("email", "fax", "post")),
+                   "language": "en", "sent_on": min(today, (published + timedelta(days=1)).date()), "notes": ""}
+                  for action_id, authority_id, published in sent]
+    appeals = {action_id: published for action_id, _authority, published in sent}
+    responses = [{"action_id": action_id, "kind": rng.choice(("acknowledgement", "information_request", "denial")),
+                  "received_on": min(today, (published + timedelta(days=rng.randint(10, 40))).date()),
+                  "notes": "Fictional answer from the authorities.", "recorded_by_id": officer}
+                 for action_id, published in appeals.items() if rng.random() < 0.2]
+    corrections = [{"action_id": action_id, "field": "body_en", "before": "An earlier wording (fictional).",
+                    "after": "The corrected wording (fictional).", "reason": "A date was wrong (fictional).",
+                    "at": published + timedelta(days=3), "by_id": officer}
+                   for action_id, published in appeals.items() if rng.random() < 0.05]
+    closed = [{"case_id": case_id, "kind": CaseEvent.CLOSED, "at": updated_at, "by_id": officer,
+               "reason": "No further action needed (fictional)."}
+              for case_id, updated_at in db.session.execute(select(Case.id, Case.updated_at).where(Case.status == "closed"))]
+    for table, rows in ((Dispatch, dispatches), (Response, responses), (Correction, corrections), (CaseEvent, closed)):
+        if rows:
+            db.session.execute(insert(table), rows)
 
 
 def _plan(rng: random.Random, countries: list[int], defenders: dict, now) -> dict:

@@ -4,13 +4,13 @@ Missions spread over the past years and the coming months, at every step of the 
 means a longer history (as an organisation's database grows over the years), not more missions a week. A third
 are trial observations with hearings (past ones with their fair-trial checklist, some ahead), each has a
 delegation, a budget in two currencies, and those whose report is published have it in English and
-French, with recommendations.
+French, with recommendations, half of them followed up once.
 """
 from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -32,6 +32,7 @@ from .models import (
     MissionPartner,
     MissionStep,
     Recommendation,
+    RecommendationUpdate,
     ReportText,
 )
 
@@ -172,6 +173,18 @@ def _children(rng, ids, plans, defenders, partners, staff, guarantees) -> None:
                    for term_id in guarantees]
         if answers:
             db.session.execute(insert(ChecklistAnswer), answers)
+    _recommendation_updates(rng, ids)
     tokens = bulk_rows("mission", ids, texts)
     if tokens:
         db.session.execute(insert(SearchToken), tokens)
+
+
+def _recommendation_updates(rng: random.Random, mission_ids: list[int]) -> None:
+    """Half the recommendations followed up once: how far the authorities went."""
+    followed = [recommendation_id for recommendation_id in db.session.scalars(
+        select(Recommendation.id).where(Recommendation.mission_id.in_(mission_ids))) if rng.random() < 0.5]
+    if followed:
+        db.session.execute(insert(RecommendationUpdate), [
+            {"recommendation_id": recommendation_id, "noted_on": date.today(),
+             "status": rng.choice(Recommendation.STATUSES), "note": "Two of the three defenders released (fictional)."}
+            for recommendation_id in followed])
