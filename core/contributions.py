@@ -95,6 +95,8 @@ class PublicationItem:
     ``key`` identifies it across editions of the same publication (editors reorder and drop items by key);
     ``group`` is the region key it is grouped under in the annual report; ``language`` is the language its
     title and text are in, and ``fallback`` says it is not the one asked for (publications mark it).
+    ``record`` is the ``(record type, id)`` it publishes: the disclosure guard keeps that record's protected
+    fields (its sources, its internal title) out of the publication.
     """
 
     key: str
@@ -108,6 +110,7 @@ class PublicationItem:
     details: tuple[str, ...] = ()
     language: str = ""
     fallback: bool = False
+    record: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -100,11 +100,15 @@ Block = Union[Heading, Paragraph, BulletList, Table, PageBreak, Contents, Figure
 
 @dataclass
 class Document:
+    """``about``: the ``(record type, id)`` pairs the document speaks of, whose protected fields its guard keeps
+    out (every published item of a bulletin)."""
+
     title: str
     language: str
     blocks: list[Block] = field(default_factory=list)
     subtitle: str = ""
     footer: str = ""
+    about: tuple[tuple[str, int], ...] = field(default=(), metadata={"not_text": True})
 
 
 def render_html(document: Document) -> str:

@@ -112,6 +112,14 @@ class Guard:
 
     # --- Preparing -------------------------------------------------------------------------------
 
+    def adopt(self, content: Any) -> None:
+        """The records a document says it is about (``about``) join those of the output: their protected fields
+        are registered (the sources of the cases a bulletin publishes)."""
+        about = [tuple(record) for record in getattr(content, "about", ()) if tuple(record) not in self.records]
+        if about:
+            self.records += about
+            self.register = None  # built again with them
+
     def prepare(self, texts: Iterable[str]) -> None:
         """Build the register for these texts (every text of the output): once, and again only when texts it
         has not read come (a file name, a document's labels)."""
@@ -193,6 +201,7 @@ class Guard:
         """``content`` (a string, a list, a dict, a dataclass such as a document, or any nesting of them) with
         every string cleaned; prepares the guard on its texts first. Raises :class:`Blocked` with every
         undecided hit of the whole content, so nothing of a blocked output is built."""
+        self.adopt(content)
         self.prepare(strings(content))
         waiting = self.undecided(hit for text in strings(content) for hit in self.hits(text))
         if waiting:
@@ -201,12 +210,14 @@ class Guard:
 
     def masked(self, content: Any) -> Any:
         """``content`` as it would leave, for a preview: certain hits masked, undecided ones left in place."""
+        self.adopt(content)
         self.prepare(strings(content))
         return _map_strings(content, lambda text: self.clean(text, strict=False))
 
     def preflight(self, content: Any) -> list[Hit]:
         """Every hit in ``content`` (for the person about to build the output), in reading order, each with its
         context as it may be shown (:meth:`with_context_shown`)."""
+        self.adopt(content)
         self.prepare(strings(content))
         return self.with_context_shown([hit for text in dict.fromkeys(strings(content)) for hit in self.hits(text)])
 
@@ -316,7 +327,7 @@ def _map_strings(content: Any, change: Any) -> Any:
     if isinstance(content, (list, tuple)):
         mapped = [_map_strings(value, change) for value in content]
         return mapped if isinstance(content, list) else tuple(mapped)
-    if is_dataclass(content) and not isinstance(content, type):
+    if is_dataclass(content) and not isinstance(content, type):  # fields marked "not_text" are keys, kept as they are
         return replace(content, **{f.name: _map_strings(getattr(content, f.name), change)
-                                   for f in fields(content) if f.init})
+                                   for f in fields(content) if f.init and not f.metadata.get("not_text")})
     return content

@@ -65,15 +65,18 @@ def bulletin(year: int, month: int, locale: str) -> documents.Document:
         sections = gather.bulletin_sections(year, month, locale, missing)
         period = format_date(date(year, month, 1), "MMMM y")
         blocks: list[Any] = missing_notes(missing) + _introduction(shaped, locale)
+        about: list[tuple[str, int]] = []
         for section, items in arranged(sections, shaped):
             blocks.append(documents.Heading(str(section.title)))
             for item in items:
                 blocks += item_blocks(item, locale)
+                about += [item.record] if item.record else []
         if not any(isinstance(block, documents.Heading) for block in blocks):
             blocks.append(documents.Paragraph(_("Nothing was published in %(period)s.", period=period)))
         return documents.Document(_("Monthly bulletin — %(period)s", period=period), locale, blocks,
                                   subtitle=_("The Observatory's actions in %(period)s", period=period),
-                                  footer=_("Observatory for the Protection of Human Rights Defenders"))
+                                  footer=_("Observatory for the Protection of Human Rights Defenders"),
+                                  about=tuple(about))
 
 
 def missing_notes(missing: list[gather.MissingPart]) -> list[Any]:

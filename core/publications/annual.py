@@ -58,7 +58,9 @@ def report(year: int, locale: str, progress: Progress | None = None) -> document
         return documents.Document(_("Annual report %(year)s", year=year), locale, blocks,
                                   subtitle=_("The Observatory's work for human rights defenders in %(year)s",
                                              year=year),
-                                  footer=_("Observatory for the Protection of Human Rights Defenders"))
+                                  footer=_("Observatory for the Protection of Human Rights Defenders"),
+                                  about=tuple(item.record for section in sections for item in section.items
+                                              if getattr(item, "record", None)))
 
 
 def _editors_part(shaped: Any, locale: str) -> list[Any]:

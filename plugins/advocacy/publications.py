@@ -38,6 +38,7 @@ def _item(action: AdvocacyAction, locale: str) -> PublicationItem:
         details.append(_("Defenders concerned: %(names)s", names=", ".join(defenders)))
     return PublicationItem(
         f"advocacy:{action.id}", action.mechanism.name_in(locale), when=action.made_public_on,
+        record=(AdvocacyAction.__record_type__, action.id),
         reference=action.reference, place=country_name(action.country.alpha2, locale) if action.country else "",
         group=action.country.region or "" if action.country else "", kind=str(requirements.type_label(action.type)),
         details=tuple(details), language=locale)

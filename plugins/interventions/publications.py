@@ -47,7 +47,7 @@ def _text(action: Action, locale: str) -> tuple[str, str, bool]:
 def _item(action: Action, locale: str, details: tuple[str, ...] = ()) -> PublicationItem:
     title, language, fallback = _text(action, locale)
     case = action.case
-    return PublicationItem(f"case-action:{action.id}", title,
+    return PublicationItem(f"case-action:{action.id}", title, record=(Case.__record_type__, case.id),
                            when=action.published_at.date() if action.published_at else None,
                            reference=action.reference or "", place=country_name(case.country.alpha2, locale),
                            group=case.country.region or "", kind=str(ACTION_TYPES[action.type]), details=details,

@@ -49,6 +49,7 @@ def _item(mission: Mission, locale: str) -> PublicationItem:
     details = tuple(filter(None, (dates, _("Report published: %(day)s", day=format_date(
         mission.report_published_on, "medium")) if mission.report_published_on and title else "")))
     return PublicationItem(f"mission:{mission.id}", title or f"{kind}: {places}", summary, when=mission.start_date,
+                           record=(Mission.__record_type__, mission.id),
                            place=places, group=mission.countries[0].region or "" if mission.countries else "",
                            kind=kind, details=details, language=language, fallback=fallback)
 

@@ -61,3 +61,24 @@ def test_bulletin_and_annual_report_sections(app, make_user):
         assert turkish.details[0].startswith("TUR 001 / 0326 / OBS 001.1, ")
         assert turkish.details[-1].startswith("Liberado/a, ")
         assert "Secret appeal" not in repr(report.items) and "Private letter" not in repr(report.items)
+
+
+def test_a_case_source_named_in_a_published_text_stays_out_of_the_bulletin(app, make_user):
+    """The bulletin is about the cases it publishes: their confidential source is in its disclosure register,
+    so a source named in an appeal's title is masked there (without being a defender of the Observatory)."""
+    from core.publications import bulletin
+    from core.publications.jobs import _public_guard
+
+    user = make_user("coordinator")
+    case_id = add_case(app, user, country="TUR")
+    with app.app_context():
+        db.session.get(Case, case_id).source_details = "Brother Ahmet Yildizoglu, by phone"
+        db.session.commit()
+    appeal = add_action(app, case_id, user, title_en="Arrest told by Brother Ahmet Yildizoglu, by phone")
+    _publish_on(app, appeal, datetime(2026, 3, 4, tzinfo=timezone.utc), "TUR 001 / 0326 / OBS 001")
+    with app.test_request_context():
+        document = bulletin(2026, 3, "en")
+        assert ("case", case_id) in document.about
+        text = _public_guard(None).release(document)
+    flat = str(text)
+    assert "Yildizoglu" not in flat and "Arrest told by" in flat
