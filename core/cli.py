@@ -170,7 +170,17 @@ def demo_command(if_empty: bool) -> None:
     click.echo("=" * 64)
 
 
-CORE_COMMANDS = [plugins_command, worker_command, scheduler_command, create_user_command, demo_command, demo_data_command]
+@click.command("reindex-phones")
+@with_appcontext
+def reindex_phones_command() -> None:
+    """Rebuild the disclosure guard's phone index (keyed by the secret key: run it after changing the key)."""
+    from .disclosure import phones
+
+    click.echo(f"Phone index rebuilt: {phones.reindex_all()} defenders and partners hold a number.")
+
+
+CORE_COMMANDS = [plugins_command, worker_command, scheduler_command, create_user_command, demo_command, demo_data_command,
+                 reindex_phones_command]
 
 
 if __name__ == "__main__":

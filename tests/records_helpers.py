@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.disclosure import phones
 from core.extensions import db
 from core.records.matching import name_key, search_text
 from core.records.models import Country, Defender
@@ -20,6 +21,7 @@ def add_defender(app, name: str, *, country: str = "TUR", confidentiality: str =
         db.session.add(defender)
         db.session.flush()
         index_tokens(defender)
+        phones.index(defender)
         set_assignees(defender, set(assignees))
         db.session.commit()
         return defender.id
@@ -37,6 +39,7 @@ def add_partner(app, name: str, *, country: str = "KEN", confidentiality: str = 
         db.session.add(partner)
         db.session.flush()
         index_tokens(partner)
+        phones.index(partner)
         set_assignees(partner, set(assignees))
         db.session.commit()
         return partner.id

@@ -102,3 +102,19 @@ def test_demo_data_is_realistic_scaled_and_loaded_once(app):
     again = runner.invoke(args=["demo-data", "--if-empty"])
     assert again.exit_code == 0 and "no demo data loaded" in again.output
     assert runner.invoke(args=["demo-data"]).exit_code != 0
+
+
+def test_the_phone_index_is_rebuilt_after_the_secret_key_changed(make_app):
+    """Its keys depend on the secret key: ``observatory reindex-phones`` makes numbers found again."""
+    from core.disclosure import Guard
+
+    from .records_helpers import add_defender
+
+    add_defender(make_app(), "Aylin Kaya", phone="0532 123 45 67")
+    renewed = make_app(SECRET_KEY="another secret key, long enough for the tests")
+    with renewed.test_request_context():
+        assert Guard(None, external=True).release("Call 0532 123 45 67") == "Call 0532 123 45 67"
+    result = renewed.test_cli_runner().invoke(args=["reindex-phones"])
+    assert result.exit_code == 0 and "rebuilt: 1 defenders and partners" in result.output
+    with renewed.test_request_context():
+        assert Guard(None, external=True).release("Call 0532 123 45 67") == "Call […]"

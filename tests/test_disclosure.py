@@ -318,3 +318,22 @@ def test_every_typed_form_of_a_generated_name_in_any_script_is_masked(app, rng):
         db.session.rollback()
     found = [leak for canary in people for leak in leaks(released, canary)]
     assert not found, (found, released)
+
+
+def test_a_number_typed_without_its_holders_name_is_found(app):
+    """The phone index finds the defender (or partner) whose stored number a text holds, with no name near it
+    and no link to them; the index keeps keyed hashes, never the numbers."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.records.models import SearchToken
+
+    add_defender(app, "Aylin Kaya", phone="0532 123 45 67", family="Sister: +90 533 765 43 21")
+    add_partner(app, "Kenya Rights Watch", contacts="Office: +254 20 555 0199")
+    with app.test_request_context():
+        texts = Guard(None, external=True).release([
+            "Call +90 532 123 45 67 tonight", "or her sister on 0533-765-4321", "Case 90532123456789 is open",
+            "The office: 020 5550199"])
+        tokens = db.session.scalars(select(SearchToken.token).where(SearchToken.record_type.like("%:phone"))).all()
+    assert texts == ["Call […] tonight", "or her sister on […]", "Case 90532123456789 is open", "The office: […]"]
+    assert len(tokens) == 3 and not any("532" in token or "555" in token for token in tokens)

@@ -43,12 +43,14 @@ def _sentences(people: list[Canary]):
     """Sentences as staff write them, each naming one canary in one of the forms people use."""
     forms = [(canary, form, phone) for canary in people for form, phone in zip(canary.forms(), cycle(_phone_forms(canary)))]
     for number, (canary, form, phone) in enumerate(cycle(forms)):
-        if number % 3 == 0:
+        if number % 4 == 0:
             yield canary, f"On 3 May {form} was followed home after the hearing (tel. {phone}, {canary.email})."
-        elif number % 3 == 1:
+        elif number % 4 == 1:
             yield canary, f"Statement by {form}: the police came at night; reach through {phone}."
-        else:
+        elif number % 4 == 2:
             yield canary, form
+        else:
+            yield canary, f"The contact asked to be called back on {phone} only."  # a number without its name
 
 
 def _seed(app, people: list[Canary], sentences=None) -> None:

@@ -23,7 +23,7 @@ from ..records.matching import PARTICLES
 from ..records.models import Assignment, Defender, Partner
 from ..records.tokens import having_any_token
 from ..records.visibility import is_admin
-from . import names
+from . import names, phones
 
 WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
@@ -86,6 +86,8 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     lookup |= {names.key_of(word) for word in lookup if names.comparable(word)}
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     linked = {kind: {i for k, i in records if k == kind} for kind in ("defender", "partner")}
+    for kind, ids in phones.holders(texts).items():  # a number typed without its holder's name
+        linked[kind] |= ids
     seen = _visible_ids(audience)
     for defender in _defenders(lookup, mails, linked["defender"]):
         _add_defender(register, defender, audience, external, allowed, seen)

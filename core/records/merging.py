@@ -22,6 +22,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import UTCDateTime
 from .matching import name_key, search_text
 from .models import Assignment, Defender, Partner, Term
+from ..disclosure import phones
 from .tokens import forget_tokens, index_tokens
 from .visibility import assignee_ids
 
@@ -92,8 +93,10 @@ def merge(kind: str, source: Any, target: Any) -> AuditEntry:
     target.search_text = search_text(target.name, f"{target.aliases} {getattr(target, 'acronym', '')}")
     db.session.flush()
     index_tokens(target)
+    phones.index(target)
     moved = gather.merge_records(kind, source.id, target.id)
     forget_tokens(kind, source.id)
+    phones.forget(kind, source.id)
     db.session.delete(source)
     entry = audit(AuditEntry.MERGE, kind, target.id, target.name, {
         "source": source_values, "source_rights": source_rights, "source_assignees": sorted(source_assignees),
@@ -135,8 +138,9 @@ def undo(entry: AuditEntry) -> Any:
     db.session.add_all(Assignment(record_type=entry.record_type, record_id=source.id, user_id=uid)
                        for uid in data["source_assignees"])
     gather.merge_records(entry.record_type, target.id, source.id, only=data["plugins"])
-    index_tokens(source)
-    index_tokens(target)
+    for record in (source, target):
+        index_tokens(record)
+        phones.index(record)
     audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
     db.session.commit()
     return source

@@ -14,6 +14,7 @@ from ..statements import Bound, built_once, read_rows
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url
+from ..disclosure import phones
 from .tokens import index_tokens, prefix_conditions_to_bind, prefix_params
 from .visibility import at_level_to_viewer, can_see, is_admin, set_assignees, viewer, visible_to_viewer
 
@@ -163,6 +164,7 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
         assignees = assignees | {author.id}
     db.session.flush()
     index_tokens(record)
+    phones.index(record)  # the disclosure guard finds the holder of a number typed without a name
     newly_assigned = set_assignees(record, assignees)
     _tell_people(record, newly_assigned - {author.id}, created, author)
     if commit:

@@ -1,0 +1,107 @@
+"""The index that finds a defender or a partner from a phone number alone.
+
+An output may hold a number without the name of its holder (a contact typed into a report). So the numbers
+stored on defenders (their phone, their family's) and partners (their contacts) are indexed by their national
+significant number, as a keyed hash (HMAC with the application's secret key): the index finds the holder of a
+number written in an output without keeping a readable copy of anyone's number. A number in a text is looked
+up in the forms it may have been written in (with a country code, with a trunk zero, or bare).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from typing import Any, Iterable
+
+from flask import current_app
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..records.models import SearchToken
+from .names import phone_digits, phones
+
+#: The fields holding phone numbers, per record type.
+FIELDS = {"defender": ("phone", "family"), "partner": ("contacts",)}
+SUFFIX = ":phone"  # the index's rows are search tokens of the record type "defender:phone"
+MIN_DIGITS = 6
+LOOKUP_BATCH = 500
+
+
+def key(national: str) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, national.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def record_keys(record: Any) -> set[str]:
+    """The keys of every number stored on ``record`` (a defender or a partner)."""
+    region = record.country.alpha2 if getattr(record, "country", None) else None
+    return keys_of([getattr(record, field) for field in FIELDS.get(record.__record_type__, ())], region)
+
+
+def keys_of(values: Iterable[str | None], region: str | None) -> set[str]:
+    """The keys of every number written in ``values`` (stored fields of a record of the country ``region``)."""
+    found = set()
+    for value in values:
+        for start, end, _digits in phones(value or ""):
+            national = phone_digits(value[start:end], region)
+            if len(national) >= MIN_DIGITS:
+                found.add(key(national))
+    return found
+
+
+def index(record: Any) -> None:
+    """Replace the record's phone keys (after a flush, once it has an id)."""
+    forget(record.__record_type__, record.id)
+    rows = [{"record_type": record.__record_type__ + SUFFIX, "record_id": record.id, "token": value}
+            for value in record_keys(record)]
+    if rows:
+        db.session.execute(insert(SearchToken), rows)
+
+
+def forget(record_type: str, record_id: int) -> None:
+    db.session.execute(delete(SearchToken).where(SearchToken.record_type == record_type + SUFFIX,
+                                                 SearchToken.record_id == record_id))
+
+
+def candidates(written: str) -> set[str]:
+    """The national numbers a number written in a text may be: bare, after a trunk zero, after a country code
+    of one to three digits (with or without ``+`` or ``00``)."""
+    digits = re.sub(r"\D", "", written)
+    digits = digits[2:] if digits.startswith("00") else digits
+    found = {digits, digits.lstrip("0")} | {digits[size:].lstrip("0") for size in (1, 2, 3)}
+    return {number for number in found if len(number) >= MIN_DIGITS}
+
+
+def holders(texts: Iterable[str]) -> dict[str, set[int]]:
+    """The defenders and partners whose stored numbers appear in ``texts``, by record type."""
+    keys = sorted({key(number) for text in texts for _s, _e, written in phones(text)
+                   for number in candidates(written)})
+    found: dict[str, set[int]] = {kind: set() for kind in FIELDS}
+    types = [kind + SUFFIX for kind in FIELDS]
+    for start in range(0, len(keys), LOOKUP_BATCH):
+        rows = db.session.execute(select(SearchToken.record_type, SearchToken.record_id).where(
+            SearchToken.record_type.in_(types), SearchToken.token.in_(keys[start:start + LOOKUP_BATCH])))
+        for record_type, record_id in rows:
+            found[record_type.removesuffix(SUFFIX)].add(record_id)
+    return found
+
+
+def reindex_all(batch: int = 500) -> int:
+    """Build the whole index again (after the secret key changed); returns how many records hold a number."""
+    from ..records.models import Defender, Partner
+
+    db.session.execute(delete(SearchToken).where(SearchToken.record_type.in_([kind + SUFFIX for kind in FIELDS])))
+    indexed = 0
+    for model in (Defender, Partner):
+        last_id = 0
+        while records := db.session.scalars(select(model).where(model.id > last_id).order_by(model.id)
+                                            .options(joinedload(model.country)).limit(batch)).all():
+            rows = [{"record_type": record.__record_type__ + SUFFIX, "record_id": record.id, "token": value}
+                    for record in records for value in record_keys(record)]
+            if rows:
+                db.session.execute(insert(SearchToken), rows)
+            indexed += len({row["record_id"] for row in rows})
+            last_id = records[-1].id
+    db.session.commit()
+    return indexed
