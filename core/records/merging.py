@@ -17,12 +17,12 @@ from ..attachments.models import Attachment
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..contributions import CONFIDENTIALITY_LEVELS
+from ..disclosure import phones
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import UTCDateTime
 from .matching import name_key, search_text
 from .models import Assignment, Defender, Partner, Term
-from ..disclosure import phones
 from .tokens import forget_tokens, index_tokens
 from .visibility import assignee_ids
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 
 from ..contributions import RESTRICTED
+from ..disclosure import phones
 from ..extensions import db
 from ..models import User
 from ..notifications.services import followers_of, notify
@@ -14,7 +15,6 @@ from ..statements import Bound, built_once, read_rows
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url
-from ..disclosure import phones
 from .tokens import index_tokens, prefix_conditions_to_bind, prefix_params
 from .visibility import at_level_to_viewer, can_see, is_admin, set_assignees, viewer, visible_to_viewer
 
