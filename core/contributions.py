@@ -96,7 +96,8 @@ class PublicationItem:
     ``group`` is the region key it is grouped under in the annual report; ``language`` is the language its
     title and text are in, and ``fallback`` says it is not the one asked for (publications mark it).
     ``record`` is the ``(record type, id)`` it publishes: the disclosure guard keeps that record's protected
-    fields (its sources, its internal title) out of the publication.
+    fields (its sources, its internal title) out of the publication. ``figures`` is a :class:`Chart` of counts
+    the item publishes (one line per category): the core withholds its small counts, as in every figure.
     """
 
     key: str
@@ -111,6 +112,7 @@ class PublicationItem:
     language: str = ""
     fallback: bool = False
     record: tuple[str, int] | None = None
+    figures: Any = None
 
 
 @dataclass(frozen=True)

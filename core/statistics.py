@@ -35,11 +35,17 @@ def charts(user: Any, year: int | None, region: str, locale: str, failed: list[s
     valid = [chart for chart in found if isinstance(chart, Chart) and KEY.match(chart.key)
              and len(chart.categories) == len(chart.values)]
     if user is None or not is_admin(user):
-        threshold = int(current_app.config["STATISTICS_SMALL_COUNT"])
-        with force_locale(locale):
-            label, other = gettext("fewer than %(number)s", number=threshold), gettext("withheld")
-        valid = [suppressed(chart, threshold, label, other) for chart in valid]
+        valid = [withheld(chart, locale) for chart in valid]
     return sorted(valid, key=lambda chart: (chart.order, chart.key))
+
+
+def withheld(chart: Chart, locale: str) -> Chart:
+    """``chart`` as the public and readers who may not see every record get it: small counts withheld
+    (:func:`suppressed`, threshold ``STATISTICS_SMALL_COUNT``), labelled in ``locale``."""
+    threshold = int(current_app.config["STATISTICS_SMALL_COUNT"])
+    with force_locale(locale):
+        label, other = gettext("fewer than %(number)s", number=threshold), gettext("withheld")
+    return suppressed(chart, threshold, label, other)
 
 
 def suppressed(chart: Chart, threshold: int, label: str, complementary: str = "") -> Chart:

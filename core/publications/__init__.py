@@ -17,7 +17,7 @@ from babel import Locale
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
-from .. import documents, gather
+from .. import documents, gather, statistics
 from ..contributions import PublicationItem
 from ..extensions import db
 from ..i18n import gettext as _
@@ -121,6 +121,10 @@ def item_blocks(item: PublicationItem, locale: str, level: int = 3, with_place: 
         blocks.append(documents.Paragraph(item.text))
     if item.details:
         blocks.append(documents.BulletList(tuple(item.details)))
+    if item.figures is not None:  # counts published: their small ones withheld, as in every figure
+        shown = statistics.withheld(item.figures, locale)
+        blocks.append(documents.BulletList(tuple(_("%(category)s: %(count)s", category=category, count=value)
+                                                 for category, value in shown.figures if value)))
     return blocks
 
 

@@ -1,10 +1,11 @@
 """What material assistance gives the monthly bulletin and the annual report: anonymised counts of grants
 approved, by grant type and by region. Never a name, a place, a date or an amount per person.
 
-Items are two :class:`~core.contributions.PublicationItem` entries, the counts per type and per region, each
-count a detail line::
+Items are two :class:`~core.contributions.PublicationItem` entries, the counts per type and per region, as
+figures (the core withholds the small ones, "fewer than 5", as in every published figure)::
 
-    PublicationItem("assistance:types", "Grants approved, per type", details=("Legal fees: 3", ...))
+    PublicationItem("assistance:types", "Grants approved, per type",
+                    figures=Chart("assistance_types", "Grants approved, per type", ("Legal fees", ...), (7, ...)))
 
 The region is that of the beneficiary's country; grants whose beneficiary has no country count under
 "—". A count is given only per type and per region separately (never crossed), so a small number cannot
@@ -53,10 +54,11 @@ def _sections(rows, locale: str) -> list[Section]:
         return []
     by_type = Counter(getattr(row, f"label_{locale}", None) or row.label_en for row in rows)
     by_region = Counter(str(REGIONS[row.region]) if row.region in REGIONS else "—" for row in rows)
-    items = (PublicationItem("assistance:types", _("Grants approved, per type"), details=tuple(
-                 f"{label}: {count}" for label, count in sorted(by_type.items())), language=locale),
-             PublicationItem("assistance:regions", _("Grants approved, per region"), details=tuple(
-                 f"{region}: {count}" for region, count in sorted(by_region.items())), language=locale))
+    items = tuple(PublicationItem(f"assistance:{key}", title, figures=Chart(
+                      f"assistance_{key}", title, tuple(sorted(counts)), tuple(counts[label] for label in sorted(counts))),
+                      language=locale)
+                  for key, title, counts in (("types", _("Grants approved, per type"), by_type),
+                                             ("regions", _("Grants approved, per region"), by_region)))
     return [Section("assistance", _("Material assistance (grants approved, anonymised)"), items, order=40)]
 
 
