@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from core import gather
-from core.publications import bulletin
 from core.extensions import db
 from core.models import utcnow
+from core.publications import bulletin
 from core.records.demo import load as load_core_demo
 from plugins.assistance.demo import load as load_requests
 from plugins.assistance.models import GrantRequest, Vote
