@@ -61,10 +61,17 @@ def handle_incomplete_register(error: Exception) -> Any:
     return render_template("errors/error.html", code=503, title=INCOMPLETE[0], message=INCOMPLETE[1]), 503
 
 
+def handle_refused_file(error: Exception) -> Any:
+    """A file that would leave whole holds what the output may not carry: nothing was sent."""
+    db.session.rollback()
+    return render_template("errors/error.html", code=409, title=INCOMPLETE[0], message=error.user_message), 409
+
+
 def init_app(app: Flask) -> None:
-    from .disclosure import Blocked, RegisterIncomplete
+    from .disclosure import Blocked, FileRefused, RegisterIncomplete
 
     app.register_error_handler(Blocked, handle_blocked)
+    app.register_error_handler(FileRefused, handle_refused_file)
     app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -82,6 +82,20 @@ class Blocked(Exception):
             "(%(num)d in all). Preview the output again and decide each one.", num=len({hit.key for hit in hits}))
 
 
+class FileRefused(Exception):
+    """A file that would leave whole (an annex) holds something the output may not carry; it cannot be masked,
+    so the output is refused. ``user_message`` names the file, in the user's language."""
+
+    def __init__(self, name: str, unreadable: bool = False) -> None:
+        super().__init__(f"refused file {name!r}")
+        self.name = name
+        self.user_message = gettext(
+            "Nothing was built: the file %(name)s cannot be read, so it cannot be checked. Leave it out.", name=name) \
+            if unreadable else gettext(
+            "Nothing was built: the file %(name)s holds a protected name or detail, and a file cannot be masked. "
+            "Leave it out, or attach a copy without it.", name=name)
+
+
 class Guard:
     """The guard of one output for one audience. Call :meth:`release` on everything the output holds, once."""
 
@@ -207,6 +221,16 @@ class Guard:
         if waiting:
             raise Blocked(waiting, self)
         return _map_strings(content, self.clean)
+
+    def file_hits(self, text: str) -> list[Hit]:
+        """What in the text of a file leaving whole would have to be masked: every hit but those decided to be
+        someone else ("other")."""
+        return [hit for hit in self.hits(text) if not (hit.ambiguous and self.decisions.get(hit.key) == OTHER)]
+
+    def release_file(self, name: str, text: str | None) -> None:
+        """Let a file leave whole only when its text (``None``: unreadable) holds nothing to mask."""
+        if text is None or self.file_hits(text):
+            raise FileRefused(name, unreadable=text is None)
 
     def masked(self, content: Any) -> Any:
         """``content`` as it would leave, for a preview: certain hits masked, undecided ones left in place."""

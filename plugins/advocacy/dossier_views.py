@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from core import jobs
 from core.audit.capture import record as audit
-from core.disclosure import preflight
+from core.disclosure import FileRefused, preflight
 from core.extensions import db
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.permissions import permission_required
 from core.records import pages
 from core.records.registry import choices, record_types
@@ -18,6 +19,13 @@ from . import dossiers, services
 from .forms import DOSSIER_FORMATS, DossierForm, ExportForm, language_name
 from .models import Mechanism
 from .views import blueprint
+
+#: What the preview says of an annex the disclosure guard read (a file leaves whole: it cannot be masked).
+ANNEX_NOTES = {
+    dossiers.ANNEX_PROTECTED: _l("Holds a protected name or detail: a file cannot be masked, so it cannot be sent."),
+    dossiers.ANNEX_UNREADABLE: _l("Cannot be read, so it cannot be checked: it cannot be sent."),
+    dossiers.ANNEX_IMAGE: _l("An image: its content cannot be checked. Look at it before sending it."),
+}
 
 
 def _form(data) -> tuple[DossierForm, Mechanism | None]:
@@ -66,6 +74,7 @@ def _page(data, previewing: bool, refused: str = ""):
     found = [c for c in choices("case", current_user, query=words, limit=20)
              if c.id not in {choice.id for choice in chosen}] if words and cases_enabled else []
     preview = check = None
+    annexes_found: dict[int, str] = {}
     decisions = preflight.decisions_from(data)
     if previewing and form.validate():
         gathered = dossiers.gather_dossier(_wanted(form), current_user)
@@ -76,13 +85,15 @@ def _page(data, previewing: bool, refused: str = ""):
         guard = dossiers.guard_for(gathered, current_user, decisions)
         check = preflight.summary(guard.preflight(dossiers.outgoing(gathered)), decisions)
         preview = guard.masked(gathered)
+        annexes_found = dossiers.annex_checks(gathered, guard)
     export = ExportForm(formdata=None)
     status = 422 if form.errors or refused else 200
     return render_template("advocacy/dossier.html", form=form, mechanism=mechanism, preview=preview, export=export,
                            chosen=chosen, found=found, cases_enabled=cases_enabled, formats=DOSSIER_FORMATS,
                            wanted=_wanted(form) if preview else None, check=check, decisions=decisions,
                            reason=data.get(preflight.REASON_FIELD, ""), refused=refused,
-                           kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS), status
+                           kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
+                           annexes_found=annexes_found, annex_notes=ANNEX_NOTES), status
 
 
 @blueprint.route("/dossiers", methods=["POST"])
@@ -103,10 +114,17 @@ def export_dossier():
     decisions = preflight.decisions_from(request.form)
     reason = request.form.get(preflight.REASON_FIELD, "").strip()[:1000]
     gathered = dossiers.gather_dossier(wanted, current_user)
-    hits = dossiers.guard_for(gathered, current_user, decisions).preflight(dossiers.outgoing(gathered))
+    guard = dossiers.guard_for(gathered, current_user, decisions)
+    hits = guard.preflight(dossiers.outgoing(gathered))
     waiting = preflight.summary(hits, decisions).waiting
     if waiting:
         return _page(request.form, True, preflight.undecided_message(len(waiting)))
+    if form.fmt.data == "zip":  # the annexes leave whole: none may hold what the guard would mask
+        refused = [annex["name"] for annex in gathered.annex_choices
+                   if dossiers.annex_checks(gathered, guard, list(form.annex_ids.data or ())).get(annex["id"])
+                   in (dossiers.ANNEX_PROTECTED, dossiers.ANNEX_UNREADABLE)]
+        if refused:
+            return _page(request.form, True, FileRefused(refused[0]).user_message)
     if decisions and not reason:
         return _page(request.form, True, str(preflight.REASON_MISSING))
     preflight.audit_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core import disclosure, documents, gather
 from core.attachments import storage
+from core.attachments import text as attached_text
 from core.attachments.models import Attachment
 from core.audit.capture import record as audit
 from core.contributions import RESTRICTED, RecordSummary
@@ -356,14 +357,46 @@ def _record_blocks(record: dict[str, Any]) -> list:
     return blocks
 
 
+ANNEX_PROTECTED, ANNEX_IMAGE, ANNEX_UNREADABLE = "protected", "image", "unreadable"
+
+
+def _annex_text(attachment: Attachment) -> str | None:
+    """The text of an attached file ("" for an image, ``None`` when it cannot be read)."""
+    try:
+        return attached_text.text_of(attachment.stored_name, attachment.mimetype)
+    except (ValueError, OSError):
+        return None
+
+
+def annex_checks(dossier: Dossier, guard: disclosure.Guard, ids: list[int] | None = None) -> dict[int, str]:
+    """What the disclosure guard found in the files offered as annexes (or those of ``ids``): a protected name
+    or detail (a file leaves whole, so it cannot be sent), an image (nothing it can read: look at it before
+    sending it), a file it cannot read; clear files are not listed."""
+    found: dict[int, str] = {}
+    for annex in dossier.annex_choices:
+        if ids is not None and annex["id"] not in ids:
+            continue
+        attachment = db.session.get(Attachment, annex["id"])
+        if not attached_text.readable(attachment.mimetype):
+            found[annex["id"]] = ANNEX_IMAGE
+        elif (text := _annex_text(attachment)) is None:
+            found[annex["id"]] = ANNEX_UNREADABLE
+        elif guard.file_hits(text):
+            found[annex["id"]] = ANNEX_PROTECTED
+    return found
+
+
 def to_zip(dossier: Dossier, stem: str, guard: disclosure.Guard) -> bytes:
-    """The PDF, the JSON of the same content and the annexes, in one file."""
+    """The PDF, the JSON of the same content and the annexes, in one file; an annex leaves whole, so one whose
+    text holds a protected name or detail (or cannot be read) refuses the dossier."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr(f"{stem}.pdf", documents.render(to_document(dossier), "pdf", guard))
         bundle.writestr(f"{stem}.json", json.dumps(guard.release(dossier.as_json()), ensure_ascii=False, indent=2))
         for index, annex in enumerate(dossier.annexes, start=1):
             stored = db.session.get(Attachment, annex["id"])
+            if attached_text.readable(stored.mimetype):
+                guard.release_file(annex["name"], _annex_text(stored))
             name = PurePath(guard.release(annex["name"]))  # a file's name may hold a person's
             bundle.write(storage.path_of(stored.stored_name),
                          f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}")

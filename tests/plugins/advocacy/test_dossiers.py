@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 from docx import Document as ReadDocx
 from flask_login import login_user
+from pypdf import PdfWriter
 from sqlalchemy import select
 
 from core import gather
@@ -38,7 +39,18 @@ from .helpers import COMMUNICATION_DETAILS, add_action, mechanism_id
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("OBSERVATORY_TEST_REDIS_URL")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF without text (the guard reads an annex's text before it leaves)."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def _page(response) -> str:
@@ -392,3 +404,43 @@ def test_a_job_whose_dossier_changed_since_the_preview_keeps_nothing(app, turkey
         job = db.session.get(Job, job.id)
         assert job.status == Job.FAILED and job.result_data is None
         assert job.error.startswith("Rien n’a été produit")
+
+
+def _docx_saying(text: str) -> bytes:
+    from docx import Document as WriteDocx
+
+    document = WriteDocx()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")  # a PNG's header: an image
+
+
+def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged(app, turkey):
+    """A file leaves whole: the guard reads its text, and one naming a defender who did not consent (or that it
+    cannot read) is refused as an annex; an image, which it cannot read, is sent only after a warning."""
+    client = turkey["client"]
+    for name, data in (("statement.docx", _docx_saying("Statement of Mehmet Demir, 12 Secret Street.")),
+                       ("photo.png", PNG + bytes(64))):
+        assert post_form(client, f"/attachments/advocacy_action/{turkey['action']}", {
+            "file": (io.BytesIO(data), name), "description": ""}, content_type="multipart/form-data").status_code == 302
+    with app.app_context():
+        ids = {row.name: row.id for row in db.session.scalars(select(Attachment))}
+    page = _preview(client, turkey["mechanism"])
+    statement = page[page.index(f'id="annex-{ids["statement.docx"]}"'):][:1200]
+    assert "disabled" in statement.split(">")[0] and "a file cannot be masked" in statement
+    photo = page[page.index(f'id="annex-{ids["photo.png"]}"'):][:1200]
+    assert "disabled" not in photo.split(">")[0] and "Look at it before sending it" in photo
+    clear = page[page.index(f'id="annex-{ids["letter-to-the-rapporteur.pdf"]}"'):][:600]
+    assert "cannot" not in clear.split("</div>")[0]
+    refused = post_form(client, "/advocacy/dossiers", {
+        "mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR", "fmt": "zip",
+        "annex_ids": [ids["statement.docx"]]})
+    assert refused.status_code == 422 and "statement.docx holds a protected name" in _page(refused)
+    with app.app_context():
+        assert not db.session.scalar(select(Job.id).where(Job.function.like("%build_dossier")))
+    bundle = zipfile.ZipFile(io.BytesIO(_export(client, turkey["mechanism"], "zip", annex_ids=[ids["photo.png"]]).data))
+    assert [name for name in bundle.namelist() if name.startswith("annexes/")] == ["annexes/01-photo.png"]
