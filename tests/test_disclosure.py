@@ -337,3 +337,15 @@ def test_a_number_typed_without_its_holders_name_is_found(app):
         tokens = db.session.scalars(select(SearchToken.token).where(SearchToken.record_type.like("%:phone"))).all()
     assert texts == ["Call […] tonight", "or her sister on […]", "Case 90532123456789 is open", "The office: […]"]
     assert len(tokens) == 3 and not any("532" in token or "555" in token for token in tokens)
+
+
+@pytest.mark.parametrize("name, text, kept", [
+    ("王小明", "据报道，王小明于三月被捕，王先生的律师说。", "据报道，H.R.D.于三月被捕，王先生的律师说。"),
+    ("山田太郎", "山田太郎さんは逮捕された。", "H.R.D.さんは逮捕された。"),
+    ("สมชาย ใจดี", "สมชาย ใจดี ถูกจับเมื่อวันจันทร์", "H.R.D. ถูกจับเมื่อวันจันทร์"),
+])
+def test_names_in_scripts_written_without_spaces(app, protected_person, name, text, kept):
+    """Chinese, Japanese and Thai run words together: a name is found as the run of its letters (and the
+    register finds its holder from such a run); a single letter of it elsewhere is left alone."""
+    release = protected_person(name)
+    assert release(text, f"{name[0]} is a common letter") == [kept, f"{name[0]} is a common letter"]

@@ -11,6 +11,7 @@ masks it only when it cannot be someone else (see :mod:`core.disclosure.guard`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,10 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: "Aylin_Kaya.pd
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+", re.UNICODE)
 _PHONE = re.compile(r"\+?\d(?:[ .\-()]{0,2}\d){5,}")  # one number: separators of a space, a dot, a dash, brackets
 _PHONE_GAP = r"[\s().\-/]{0,3}"
+#: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana, Chinese characters):
+#: there each letter is a word of its own, and a name is found as the run of its letters.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                       "\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -63,19 +68,56 @@ class Span:
     form: Form
 
 
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Where the words of ``text`` are: runs of letters and digits, each letter of an unspaced script alone."""
+    found = []
+    for match in _WORD.finditer(text or ""):
+        start = match.start()
+        for at in range(match.start(), match.end()):
+            if _UNSPACED.match(text[at]):
+                found += [(start, at)] if start < at else []
+                end = at + 1
+                while end < len(text) and unicodedata.category(text[end]).startswith("M"):
+                    end += 1  # a Thai vowel or tone mark belongs to its letter
+                found.append((at, end))
+                start = at + 1
+        found += [(start, match.end())] if start < match.end() else []
+    return found
+
+
 def tokens(text: str) -> list[Token]:
     """The words of ``text`` with their positions, normalised like names."""
     found = []
-    for match in _WORD.finditer(text or ""):
-        normal = "".join(words(match.group()))
+    for start, end in _pieces(text):
+        normal = "".join(words(text[start:end]))
         if normal:
-            found.append(Token(match.start(), match.end(), normal))
+            found.append(Token(start, end, normal))
+    return found
+
+
+def unspaced(name: str) -> bool:
+    return bool(_UNSPACED.search(name or ""))
+
+
+def unspaced_runs(text: str, longest: int = 8) -> set[str]:
+    """The words a name written in an unspaced script may be indexed under: its letters' joined runs (for the
+    register's lookup, as the search index holds such a name as one word)."""
+    found: set[str] = set()
+    run: list[Token] = []
+    for token in tokens(text) + [Token(-1, -1, "")]:
+        joined = not run or not text[run[-1].end:token.start].strip()  # letters and marks only between
+        if token.start >= 0 and _UNSPACED.match(text[token.start]) and joined:
+            run.append(token)
+            continue
+        found |= {"".join(words(text[run[i].start:run[j - 1].end])) for i in range(len(run))
+                  for j in range(i + 2, min(len(run), i + longest) + 1)}
+        run = [token] if token.start >= 0 and _UNSPACED.match(text[token.start]) else []
     return found
 
 
 def name_words(name: str) -> list[str]:
     """A name's words, without the honorifics written into it ("Dr Ali Demir")."""
-    found = ["".join(words(match.group())) for match in _WORD.finditer(name or "")]
+    found = ["".join(words(name[start:end])) for start, end in _pieces(name or "")]
     found = [word for word in found if word]
     while len(found) > 1 and found[0] in HONORIFICS:
         found = found[1:]
@@ -87,6 +129,8 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
     w = name_words(name)
     if not w:
         return []
+    if unspaced(name):  # its letters in a row: no surname or initial can be told apart in them
+        return [Form(tuple(w), "full name")]
     if len(w) == 1:
         return [Form(tuple(w), "name", partial=True)]
     forms = [Form(tuple(w), "full name")]
@@ -163,7 +207,7 @@ def _joined(text: str, run: list[Token], phrase: bool = False) -> bool:
         gap = text[before.end:after.start]
         if "\n" in gap:
             return False
-        mark = gap.strip()
+        mark = "".join(ch for ch in gap.strip() if not unicodedata.category(ch).startswith("M"))  # Thai vowels
         if phrase:
             continue
         if mark == "." and (len(before.word) == 1 or before.word in HONORIFICS):

@@ -84,6 +84,7 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     words = {token.word for text in texts for token in names.tokens(text)}
     lookup = {word for word in words if len(word) > 2 and word not in PARTICLES and word not in names.HONORIFICS}
     lookup |= {names.key_of(word) for word in lookup if names.comparable(word)}
+    lookup |= {run for text in texts if names.unspaced(text) for run in names.unspaced_runs(text)}
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     linked = {kind: {i for k, i in records if k == kind} for kind in ("defender", "partner")}
     for kind, ids in phones.holders(texts).items():  # a number typed without its holder's name

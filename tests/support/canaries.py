@@ -2,7 +2,8 @@
 in, and the text of every kind of file an output can be (PDF, DOCX, XLSX, ZIP, JSON, CSV, ICS, HTML, SVG).
 
 Names are drawn (from a seeded generator, or from Hypothesis's random source) from syllables that no dictionary and no demo record holds, in Latin letters with
-accents, in Cyrillic, Greek and Arabic script, with hyphenated and double surnames and particles, so any of their
+accents, in Cyrillic, Greek, Arabic script and Chinese characters, with hyphenated and double surnames and
+particles, so any of their
 words found in an output is a leak, however it was written.
 """
 from __future__ import annotations
@@ -26,6 +27,8 @@ ACCENTED = {"a": "áàâä", "e": "éèêë", "o": "óòôö", "u": "úùûü", 
 CYRILLIC = ["зор", "вик", "тем", "брик", "кар", "вош", "кел", "драв", "ксан", "мур", "зек", "рык"]
 GREEK = ["ζορ", "βικ", "τεμ", "βρικ", "καρ", "βοσ", "κελ", "ξαν", "μυρ", "ζεκ"]
 ARABIC = ["زور", "فيك", "تمبر", "قارف", "كلد", "زان", "مرك", "ظفر"]
+HAN_SURNAMES = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫"]  # written first, with the given name, without a space
+HAN_GIVEN = ["晓", "铭", "嘉", "璇", "煜", "骞", "韬", "彧"]
 PARTICLES = ["de la", "van der", "al", "da", "von"]
 HONORIFICS = ["Ms.", "Mr.", "Mme", "Sra.", "Dr", "Me", "M."]
 
@@ -46,11 +49,13 @@ class Canary:
 
     @property
     def name(self) -> str:
-        return f"{self.given} {self.surname}"
+        return f"{self.surname}{self.given}" if self.script == "han" else f"{self.given} {self.surname}"
 
     def forms(self) -> list[str]:
         """How people type this name: in order, surname first, with an honorific or an initial, the surname
         alone, without accents, in capitals, in Latin letters."""
+        if self.script == "han":  # one run of characters: the name, alone or inside a sentence
+            return [self.name, f"据报道，{self.name}于三月被捕。"]
         first = self.surnames[0]
         # Arabic script has no initials: people abbreviate its names once written in Latin letters.
         latin = lambda text: anyascii(text).title()  # noqa: E731 - as a Latin-script writer spells it
@@ -85,6 +90,8 @@ def fold(text: str) -> str:
 
 
 def _word(rng: random.Random, script: str) -> str:
+    if script == "han":
+        return "".join(rng.sample(HAN_GIVEN, 2))
     parts = {"latin": LATIN, "cyrillic": CYRILLIC, "greek": GREEK, "arabic": ARABIC}[script]
     text = "".join(rng.choice(parts) for _ in range(rng.choice((2, 2, 3))))
     if script == "latin":
@@ -94,15 +101,16 @@ def _word(rng: random.Random, script: str) -> str:
     return text[0].upper() + text[1:] if script != "arabic" else text
 
 
-def canaries(rng: random.Random, count: int = 6) -> list[Canary]:
+def canaries(rng: random.Random, count: int = 7) -> list[Canary]:
     """``count`` distinct people, every other one restricted, none consenting to be named."""
     people: list[Canary] = []
     seen: set[str] = set()
-    scripts = ["latin", "latin", "cyrillic", "latin", "greek", "arabic"]
+    scripts = ["latin", "latin", "cyrillic", "latin", "greek", "arabic", "han"]
     while len(people) < count:
         script = scripts[len(people) % len(scripts)]
         given = _word(rng, script)
-        surnames = tuple(_word(rng, script) for _ in range(rng.choice((1, 2))))
+        surnames = (rng.choice(HAN_SURNAMES),) if script == "han" else \
+            tuple(_word(rng, script) for _ in range(rng.choice((1, 2))))
         particle = rng.choice(["", "", *PARTICLES]) if script == "latin" else ""
         folded = [fold(w) for w in (given, *surnames)]
         if len(set(folded)) < len(folded) or seen & set(folded) or any(len(w) < 5 for w in folded):
