@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 #: Environment names: "production" (default), "development" and "testing".
 DEVELOPMENT_ENVS = {"development", "testing"}
+TESTING_SECRET = "the tests' own secret key, public, never for a real database"
 
 
 class ConfigError(RuntimeError):
@@ -120,9 +121,9 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
         if "SESSION_COOKIE_SECURE" not in (overrides or {}):
             config["SESSION_COOKIE_SECURE"] = False
         if not config.get("SECRET_KEY"):
-            config["SECRET_KEY"] = (
-                secrets.token_hex(32) if env == "testing" else _development_secret(instance_path)
-            )
+            # Tests share one fixed key (their workers and apps read each other's keyed data: sessions, the
+            # phone index); a workstation keeps a key of its own in its instance folder.
+            config["SECRET_KEY"] = TESTING_SECRET if env == "testing" else _development_secret(instance_path)
     elif not config.get("SECRET_KEY"):
         raise ConfigError(
             "OBSERVATORY_SECRET_KEY must be set in production "

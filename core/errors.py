@@ -19,7 +19,8 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; nothing was saved.")),
 }
-INCOMPLETE = (_l("Not sent"), _l("Nothing was sent: a plugin could not say what this output must keep out. An "
+NOT_SENT = _l("Not sent")
+INCOMPLETE = (NOT_SENT, _l("Nothing was sent: a plugin could not say what this output must keep out. An "
                                  "administrator can see which one on the plugins page."))
 CSRF_MESSAGE = _l("Your form expired or was sent from elsewhere. Please reload the page and try again.")
 
@@ -56,22 +57,26 @@ def handle_blocked(error: Exception) -> Any:
 
 
 def handle_incomplete_register(error: Exception) -> Any:
-    """A plugin could not say what it protects: the output is refused (its failure is on the plugins page)."""
+    """A plugin could not say what it protects, or the phone index is outdated: the output is refused (a
+    plugin's failure is on the plugins page)."""
     db.session.rollback()
-    return render_template("errors/error.html", code=503, title=INCOMPLETE[0], message=INCOMPLETE[1]), 503
+    message = getattr(error, "user_message", None) or INCOMPLETE[1]
+    return render_template("errors/error.html", code=503, title=INCOMPLETE[0], message=message), 503
 
 
 def handle_refused_file(error: Exception) -> Any:
     """A file that would leave whole holds what the output may not carry: nothing was sent."""
     db.session.rollback()
-    return render_template("errors/error.html", code=409, title=INCOMPLETE[0], message=error.user_message), 409
+    return render_template("errors/error.html", code=409, title=NOT_SENT, message=error.user_message), 409
 
 
 def init_app(app: Flask) -> None:
     from .disclosure import Blocked, FileRefused, RegisterIncomplete
+    from .disclosure.phones import IndexOutdated
 
     app.register_error_handler(Blocked, handle_blocked)
     app.register_error_handler(FileRefused, handle_refused_file)
     app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
+    app.register_error_handler(IndexOutdated, handle_incomplete_register)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

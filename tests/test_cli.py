@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
@@ -105,15 +106,19 @@ def test_demo_data_is_realistic_scaled_and_loaded_once(app):
 
 
 def test_the_phone_index_is_rebuilt_after_the_secret_key_changed(make_app):
-    """Its keys depend on the secret key: ``observatory reindex-phones`` makes numbers found again."""
+    """Its keys depend on the secret key: outputs holding a number are refused until ``observatory
+    reindex-phones`` rebuilt it."""
     from core.disclosure import Guard
+    from core.disclosure.phones import IndexOutdated
 
     from .records_helpers import add_defender
 
     add_defender(make_app(), "Aylin Kaya", phone="0532 123 45 67")
     renewed = make_app(SECRET_KEY="another secret key, long enough for the tests")
+    with renewed.test_request_context(), pytest.raises(IndexOutdated):  # refused rather than let a number out
+        Guard(None, external=True).release("Call 0532 123 45 67")
     with renewed.test_request_context():
-        assert Guard(None, external=True).release("Call 0532 123 45 67") == "Call 0532 123 45 67"
+        assert Guard(None, external=True).release("No number here.") == "No number here."
     result = renewed.test_cli_runner().invoke(args=["reindex-phones"])
     assert result.exit_code == 0 and "rebuilt: 1 defenders and partners" in result.output
     with renewed.test_request_context():

@@ -227,11 +227,6 @@ class Guard:
         someone else ("other")."""
         return [hit for hit in self.hits(text) if not (hit.ambiguous and self.decisions.get(hit.key) == OTHER)]
 
-    def release_file(self, name: str, text: str | None) -> None:
-        """Let a file leave whole only when its text (``None``: unreadable) holds nothing to mask."""
-        if text is None or self.file_hits(text):
-            raise FileRefused(name, unreadable=text is None)
-
     def masked(self, content: Any) -> Any:
         """``content`` as it would leave, for a preview: certain hits masked, undecided ones left in place."""
         self.adopt(content)

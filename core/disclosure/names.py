@@ -34,7 +34,7 @@ INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that le
 COMMON_WORD_ZIPF = 4.0
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: "Aylin_Kaya.pdf" has two name words
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+", re.UNICODE)
-_PHONE = re.compile(r"\+?\d(?:[ .\-()]{0,2}\d){5,}")  # one number: separators of a space, a dot, a dash, brackets
+_PHONE = re.compile(r"\+?\d(?:[ .\-()/]{0,2}\d){5,}")  # one number: separated by spaces, dots, dashes, brackets, slashes
 _PHONE_GAP = r"[\s().\-/]{0,3}"
 #: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana, Chinese characters):
 #: there each letter is a word of its own, and a name is found as the run of its letters.
@@ -258,9 +258,16 @@ def emails(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().lower()) for m in _EMAIL.finditer(text or "")]
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of any script (Arabic-Indic, full-width...) written 0-9, each in its
+    place: spans found in it are spans of ``text``."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text or "")
+
+
 def phone_digits(number: str, region: str | None = None) -> str:
     """The national significant number of a stored phone (country code and trunk prefix dropped), or its
     digits when the library cannot read it."""
+    number = ascii_digits(number)
     try:
         parsed = phonenumbers.parse(number, (region or "").upper() or None)
         return phonenumbers.national_significant_number(parsed)
@@ -270,7 +277,7 @@ def phone_digits(number: str, region: str | None = None) -> str:
 
 def phones(text: str) -> list[tuple[int, int, str]]:
     """The phone numbers written in a stored field, each on its own: (start, end, digits)."""
-    return [(m.start(), m.end(), re.sub(r"\D", "", m.group())) for m in _PHONE.finditer(text or "")]
+    return [(m.start(), m.end(), re.sub(r"\D", "", m.group())) for m in _PHONE.finditer(ascii_digits(text))]
 
 
 def phone_pattern(national: str) -> re.Pattern[str] | None:
@@ -283,4 +290,4 @@ def phone_pattern(national: str) -> re.Pattern[str] | None:
 
 
 def phone_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in pattern.finditer(text or "")]
+    return [(m.start(), m.end()) for m in pattern.finditer(ascii_digits(text))]

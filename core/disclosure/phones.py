@@ -18,12 +18,25 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..i18n import gettext
 from ..records.models import SearchToken
-from .names import phone_digits, phones
+from .names import ascii_digits, phone_digits, phones
+
+
+class IndexOutdated(Exception):
+    """The index was made with another secret key: numbers typed alone would not be found, so outputs holding
+    numbers are refused until it is rebuilt."""
+
+    def __init__(self) -> None:
+        super().__init__("the phone index was made with another secret key")
+        self.user_message = gettext("Nothing was sent: the phone index was made with another secret key. An "
+                                    "administrator must rebuild it (observatory reindex-phones).")
+
 
 #: The fields holding phone numbers, per record type.
 FIELDS = {"defender": ("phone", "family"), "partner": ("contacts",)}
 SUFFIX = ":phone"  # the index's rows are search tokens of the record type "defender:phone"
+FINGERPRINT = "phone-index"  # one row saying which key made the index
 MIN_DIGITS = 6
 LOOKUP_BATCH = 500
 
@@ -52,11 +65,23 @@ def keys_of(values: Iterable[str | None], region: str | None) -> set[str]:
 
 def index(record: Any) -> None:
     """Replace the record's phone keys (after a flush, once it has an id)."""
+    if record.__record_type__ not in FIELDS:
+        return
     forget(record.__record_type__, record.id)
     rows = [{"record_type": record.__record_type__ + SUFFIX, "record_id": record.id, "token": value}
             for value in record_keys(record)]
     if rows:
         db.session.execute(insert(SearchToken), rows)
+
+
+def fingerprint() -> str:
+    return key("the phone index's fingerprint")
+
+
+def sign() -> None:
+    """Record that the index is made with the current key."""
+    db.session.execute(delete(SearchToken).where(SearchToken.record_type == FINGERPRINT))
+    db.session.execute(insert(SearchToken), [{"record_type": FINGERPRINT, "record_id": 0, "token": fingerprint()}])
 
 
 def forget(record_type: str, record_id: int) -> None:
@@ -67,9 +92,10 @@ def forget(record_type: str, record_id: int) -> None:
 def candidates(written: str) -> set[str]:
     """The national numbers a number written in a text may be: bare, after a trunk zero, after a country code
     of one to three digits (with or without ``+`` or ``00``)."""
-    digits = re.sub(r"\D", "", written)
+    digits = re.sub(r"\D", "", ascii_digits(written))
     digits = digits[2:] if digits.startswith("00") else digits
-    found = {digits, digits.lstrip("0")} | {digits[size:].lstrip("0") for size in (1, 2, 3)}
+    after_code = [digits[size:] for size in (1, 2, 3)]  # a national number may begin with 0 (Italy, Côte d'Ivoire)
+    found = {digits, digits.lstrip("0"), *after_code, *(number.lstrip("0") for number in after_code)}
     return {number for number in found if len(number) >= MIN_DIGITS}
 
 
@@ -79,11 +105,18 @@ def holders(texts: Iterable[str]) -> dict[str, set[int]]:
                    for number in candidates(written)})
     found: dict[str, set[int]] = {kind: set() for kind in FIELDS}
     types = [kind + SUFFIX for kind in FIELDS]
+    signed = False
     for start in range(0, len(keys), LOOKUP_BATCH):
-        rows = db.session.execute(select(SearchToken.record_type, SearchToken.record_id).where(
-            SearchToken.record_type.in_(types), SearchToken.token.in_(keys[start:start + LOOKUP_BATCH])))
-        for record_type, record_id in rows:
-            found[record_type.removesuffix(SUFFIX)].add(record_id)
+        rows = db.session.execute(select(SearchToken.record_type, SearchToken.record_id, SearchToken.token).where(
+            (SearchToken.record_type.in_(types) & SearchToken.token.in_(keys[start:start + LOOKUP_BATCH]))
+            | (SearchToken.record_type == FINGERPRINT)))  # read with the first lookup: no statement more
+        for record_type, record_id, token in rows:
+            if record_type == FINGERPRINT:
+                signed = signed or token == fingerprint()
+            else:
+                found[record_type.removesuffix(SUFFIX)].add(record_id)
+    if keys and not signed:
+        raise IndexOutdated()
     return found
 
 
@@ -103,5 +136,7 @@ def reindex_all(batch: int = 500) -> int:
                 db.session.execute(insert(SearchToken), rows)
             indexed += len({row["record_id"] for row in rows})
             last_id = records[-1].id
+            db.session.expunge_all()  # a batch at a time in memory
+    sign()
     db.session.commit()
     return indexed

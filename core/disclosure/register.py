@@ -30,6 +30,7 @@ NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal
 #: How each kind of protected text is looked for (see :class:`Protected`).
 PERSON, PERSON_EXACT, PHRASE, EMAIL, PHONE = "person", "person_exact", "phrase", "email", "phone"
 LOOKUP_BATCH = 500
+STATEMENT_VALUES = 10_000  # bound values in one lookup statement, well below every database's limit
 _SEGMENTS = re.compile(r"[\n;,]+")
 
 
@@ -105,29 +106,35 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     return register
 
 
-def _chunks(values: set[str]) -> list[list[str]]:
+def _chunks(values: set[Any]) -> list[list[Any]]:
     ordered = sorted(values)
     return [ordered[i:i + LOOKUP_BATCH] for i in range(0, len(ordered), LOOKUP_BATCH)]
+
+
+def _found(model: Any, conditions: list[Any]) -> list[Any]:
+    """The records meeting any of ``conditions`` (each holding one batch of values), each once, by id: in one
+    statement for the usual output, in several for a long one, so that no statement exceeds a database's limit
+    of bound values (32,766 on SQLite)."""
+    found: dict[int, Any] = {}
+    per_statement = STATEMENT_VALUES // LOOKUP_BATCH
+    for start in range(0, len(conditions), per_statement):
+        statement = select(model).where(or_(*conditions[start:start + per_statement]))
+        found.update((record.id, record) for record in db.session.scalars(
+            statement.options(joinedload(model.country))))
+    return [found[key] for key in sorted(found)]
 
 
 def _defenders(lookup: set[str], mails: set[str], ids: set[int]) -> list[Defender]:
     conditions = [having_any_token(Defender, set(chunk)) for chunk in _chunks(lookup)]
     conditions += [func.lower(Defender.email).in_(chunk) for chunk in _chunks(mails)]
-    if ids:
-        conditions.append(Defender.id.in_(ids))
-    if not conditions:
-        return []
-    return list(db.session.scalars(select(Defender).where(or_(*conditions)).options(
-        joinedload(Defender.country)).order_by(Defender.id)))
+    conditions += [Defender.id.in_(chunk) for chunk in _chunks(ids)]
+    return _found(Defender, conditions)
 
 
 def _partners(lookup: set[str], ids: set[int]) -> list[Partner]:
     conditions = [having_any_token(Partner, set(chunk)) for chunk in _chunks(lookup)]
-    if ids:
-        conditions.append(Partner.id.in_(ids))
-    if not conditions:
-        return []
-    return list(db.session.scalars(select(Partner).where(or_(*conditions)).order_by(Partner.id)))
+    conditions += [Partner.id.in_(chunk) for chunk in _chunks(ids)]
+    return _found(Partner, conditions)
 
 
 def _visible_ids(audience: Any) -> set[tuple[str, int]] | None:

@@ -120,11 +120,13 @@ def export_dossier():
     if waiting:
         return _page(request.form, True, preflight.undecided_message(len(waiting)))
     if form.fmt.data == "zip":  # the annexes leave whole: none may hold what the guard would mask
-        refused = [annex["name"] for annex in gathered.annex_choices
-                   if dossiers.annex_checks(gathered, guard, list(form.annex_ids.data or ())).get(annex["id"])
-                   in (dossiers.ANNEX_PROTECTED, dossiers.ANNEX_UNREADABLE)]
+        found = dossiers.annex_checks(gathered, guard, list(form.annex_ids.data or ()))
+        refused = [(annex["name"], found[annex["id"]]) for annex in gathered.annex_choices
+                   if found.get(annex["id"]) in (dossiers.ANNEX_PROTECTED, dossiers.ANNEX_UNREADABLE)]
         if refused:
-            return _page(request.form, True, FileRefused(refused[0]).user_message)
+            name, check = refused[0]
+            return _page(request.form, True, FileRefused(guard.release(name),
+                                                         unreadable=check == dossiers.ANNEX_UNREADABLE).user_message)
     if decisions and not reason:
         return _page(request.form, True, str(preflight.REASON_MISSING))
     preflight.audit_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")

@@ -360,29 +360,25 @@ def _record_blocks(record: dict[str, Any]) -> list:
 ANNEX_PROTECTED, ANNEX_IMAGE, ANNEX_UNREADABLE = "protected", "image", "unreadable"
 
 
-def _annex_text(attachment: Attachment) -> str | None:
-    """The text of an attached file ("" for an image, ``None`` when it cannot be read)."""
+def _annex_check(attachment: Attachment, guard: disclosure.Guard) -> str:
+    """What the disclosure guard found in an attached file: a protected name or detail (it leaves whole, so
+    it cannot be sent), a file it cannot read whole, pictures only (a person must look at them), or ""."""
     try:
-        return attached_text.text_of(attachment.stored_name, attachment.mimetype)
-    except (ValueError, OSError):
-        return None
+        text = attached_text.text_of(attachment.stored_name, attachment.mimetype)
+    except attached_text.NoText:
+        return ANNEX_IMAGE
+    except (attached_text.Unreadable, OSError):
+        return ANNEX_UNREADABLE
+    return ANNEX_PROTECTED if guard.file_hits(text) else ""
 
 
 def annex_checks(dossier: Dossier, guard: disclosure.Guard, ids: list[int] | None = None) -> dict[int, str]:
-    """What the disclosure guard found in the files offered as annexes (or those of ``ids``): a protected name
-    or detail (a file leaves whole, so it cannot be sent), an image (nothing it can read: look at it before
-    sending it), a file it cannot read; clear files are not listed."""
+    """:func:`_annex_check` of each file offered as an annex (or of those of ``ids``); clear files not listed."""
     found: dict[int, str] = {}
     for annex in dossier.annex_choices:
-        if ids is not None and annex["id"] not in ids:
-            continue
-        attachment = db.session.get(Attachment, annex["id"])
-        if not attached_text.readable(attachment.mimetype):
-            found[annex["id"]] = ANNEX_IMAGE
-        elif (text := _annex_text(attachment)) is None:
-            found[annex["id"]] = ANNEX_UNREADABLE
-        elif guard.file_hits(text):
-            found[annex["id"]] = ANNEX_PROTECTED
+        if ids is None or annex["id"] in ids:
+            if check := _annex_check(db.session.get(Attachment, annex["id"]), guard):
+                found[annex["id"]] = check
     return found
 
 
@@ -395,11 +391,18 @@ def to_zip(dossier: Dossier, stem: str, guard: disclosure.Guard) -> bytes:
         bundle.writestr(f"{stem}.json", json.dumps(guard.release(dossier.as_json()), ensure_ascii=False, indent=2))
         for index, annex in enumerate(dossier.annexes, start=1):
             stored = db.session.get(Attachment, annex["id"])
-            if attached_text.readable(stored.mimetype):
-                guard.release_file(annex["name"], _annex_text(stored))
             name = PurePath(guard.release(annex["name"]))  # a file's name may hold a person's
-            bundle.write(storage.path_of(stored.stored_name),
-                         f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}")
+            check = _annex_check(stored, guard)
+            if check in (ANNEX_PROTECTED, ANNEX_UNREADABLE):
+                raise disclosure.FileRefused(str(name), unreadable=check == ANNEX_UNREADABLE)
+            member = f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}"
+            if stored.mimetype.startswith("image/"):
+                try:
+                    bundle.writestr(member, attached_text.picture_without_metadata(stored.stored_name))
+                except (OSError, ValueError) as error:  # not a picture it can open
+                    raise disclosure.FileRefused(str(name), unreadable=True) from error
+            else:
+                bundle.write(storage.path_of(stored.stored_name), member)
     return buffer.getvalue()
 
 

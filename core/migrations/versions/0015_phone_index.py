@@ -34,7 +34,9 @@ def upgrade():
                 for value in phones.keys_of(values, region)]
         if rows:
             op.bulk_insert(tokens, rows)
+    op.bulk_insert(tokens, [{"record_type": phones.FINGERPRINT, "record_id": 0, "token": phones.fingerprint()}])
 
 
 def downgrade():
-    op.execute(sa.text("DELETE FROM core_search_tokens WHERE record_type IN ('defender:phone', 'partner:phone')"))
+    op.execute(sa.text("DELETE FROM core_search_tokens "
+                       "WHERE record_type IN ('defender:phone', 'partner:phone', 'phone-index')"))

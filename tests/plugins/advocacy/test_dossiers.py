@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 from docx import Document as ReadDocx
 from flask_login import login_user
-from pypdf import PdfWriter
 from sqlalchemy import select
+from weasyprint import HTML
 
 from core import gather
 from core.attachments.models import Attachment
@@ -41,16 +41,7 @@ ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("OBSERVATORY_TEST_REDIS_URL")
 
 
-def _blank_pdf() -> bytes:
-    """A real one-page PDF without text (the guard reads an annex's text before it leaves)."""
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-PDF = _blank_pdf()
+PDF = HTML(string="<p>Our letter to the Special Rapporteur.</p>").write_pdf()  # the guard reads an annex's text
 
 
 def _page(response) -> str:
@@ -416,7 +407,14 @@ def _docx_saying(text: str) -> bytes:
     return buffer.getvalue()
 
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")  # a PNG's header: an image
+def _photo_with_metadata() -> bytes:
+    from PIL import Image, PngImagePlugin
+
+    details = PngImagePlugin.PngInfo()
+    details.add_text("Author", "Mehmet Demir")
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG", pnginfo=details)
+    return buffer.getvalue()
 
 
 def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged(app, turkey):
@@ -424,7 +422,8 @@ def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged
     cannot read) is refused as an annex; an image, which it cannot read, is sent only after a warning."""
     client = turkey["client"]
     for name, data in (("statement.docx", _docx_saying("Statement of Mehmet Demir, 12 Secret Street.")),
-                       ("photo.png", PNG + bytes(64))):
+                       ("photo.png", _photo_with_metadata()),
+                       ("notes.pdf", HTML(string="<p>Notes</p><footer>Called M. Demir at home</footer>").write_pdf())):
         assert post_form(client, f"/attachments/advocacy_action/{turkey['action']}", {
             "file": (io.BytesIO(data), name), "description": ""}, content_type="multipart/form-data").status_code == 302
     with app.app_context():
@@ -432,6 +431,8 @@ def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged
     page = _preview(client, turkey["mechanism"])
     statement = page[page.index(f'id="annex-{ids["statement.docx"]}"'):][:1200]
     assert "disabled" in statement.split(">")[0] and "a file cannot be masked" in statement
+    notes = page[page.index(f'id="annex-{ids["notes.pdf"]}"'):][:1200]
+    assert "disabled" in notes.split(">")[0] and "a file cannot be masked" in notes
     photo = page[page.index(f'id="annex-{ids["photo.png"]}"'):][:1200]
     assert "disabled" not in photo.split(">")[0] and "Look at it before sending it" in photo
     clear = page[page.index(f'id="annex-{ids["letter-to-the-rapporteur.pdf"]}"'):][:600]
@@ -444,3 +445,5 @@ def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged
         assert not db.session.scalar(select(Job.id).where(Job.function.like("%build_dossier")))
     bundle = zipfile.ZipFile(io.BytesIO(_export(client, turkey["mechanism"], "zip", annex_ids=[ids["photo.png"]]).data))
     assert [name for name in bundle.namelist() if name.startswith("annexes/")] == ["annexes/01-photo.png"]
+    photo_sent = bundle.read("annexes/01-photo.png")
+    assert photo_sent.startswith(b"\x89PNG") and b"Mehmet" not in photo_sent  # its pixels, not its metadata
