@@ -74,7 +74,7 @@ def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
 
     from core import documents, publications
     from core.publications import annual
-    from core.publications.jobs import LANGUAGES
+    from core.publications.jobs import LANGUAGES, public_guard
 
     app = _app(database_url, folder)
     result: dict[str, float] = {}
@@ -85,6 +85,9 @@ def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
             result["gather_s"] = time.perf_counter() - started
             result["blocks"] = len(document.blocks)
             if what == "annual-pdf":
+                mark = time.perf_counter()  # the disclosure guard, as every build of the report runs it
+                document = public_guard(annual.edition(YEAR)).release(document)
+                result["guard_s"] = time.perf_counter() - mark
                 mark = time.perf_counter()
                 html = documents.render_html(document)
                 result["html_s"] = time.perf_counter() - mark
@@ -93,15 +96,15 @@ def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
                 result["pages"] = len(pdf.pages)
                 pdf.write_pdf()
                 result["engine_s"] = time.perf_counter() - mark
-                result["total_s"] = result["gather_s"] + result["html_s"] + result["engine_s"]
+                result["total_s"] = result["gather_s"] + result["guard_s"] + result["html_s"] + result["engine_s"]
             else:
-                documents.render(document, "docx")
+                documents.render(document, "docx", public_guard(annual.edition(YEAR)))
                 result["total_s"] = time.perf_counter() - started
         else:  # the bulletin of June in every language and format
             for language in LANGUAGES:
                 document = publications.bulletin(YEAR, 6, language)
                 for fmt in documents.FORMATS:
-                    documents.render(document, fmt)
+                    documents.render(document, fmt, public_guard(publications.edition(YEAR, 6)))
             result["items"] = sum(1 for block in document.blocks if isinstance(block, documents.Heading))
             result["total_s"] = time.perf_counter() - started
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -139,7 +142,8 @@ def main() -> None:
                         else "  <- over target"
                     ok &= not flag
                     print(f"  annual report PDF: {found['pages']:.0f} pages in {found['total_s']:.1f} s — gathering "
-                          f"{found['gather_s']:.1f} s, HTML {found['html_s']:.1f} s, PDF engine {found['engine_s']:.1f} s"
+                          f"{found['gather_s']:.1f} s, disclosure guard {found['guard_s']:.1f} s, HTML {found['html_s']:.1f} s, "
+                          f"PDF engine {found['engine_s']:.1f} s"
                           f" (total {ratio:.2f}× the engine); peak memory {found['peak_mb']:.0f} MB{flag}")
                 elif what == "annual-docx":
                     print(f"  annual report DOCX: {found['total_s']:.1f} s; peak memory {found['peak_mb']:.0f} MB")

@@ -44,7 +44,7 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
             ctx.progress(min(90, 40 + number // PAGES_PER_UPDATE), _("Laying out page %(number)s", number=number))
 
     with _refusal_kept(year):
-        data = documents.render(document, fmt, _public_guard(annual.edition(year)), on_page)
+        data = documents.render(document, fmt, public_guard(annual.edition(year)), on_page)
     name = documents.filename(f"annual-report-{year}-{language}", fmt)
     ctx.progress(99, _("Written: %(file)s", file=name))
     ctx.save_result(name, data, documents.FORMATS[fmt].split(";")[0])
@@ -70,7 +70,7 @@ def _refusal_kept(year: int) -> Iterator[None]:
         raise
 
 
-def _public_guard(shaped: object | None) -> Guard:
+def public_guard(shaped: object | None) -> Guard:
     """Publications are public: every name without consent, every restricted record and every personal detail
     stays out, whoever asked for the build; the editors' decisions on ambiguous names (kept on the edition)
     apply."""
@@ -92,7 +92,7 @@ def build_annual_files(ctx: JobContext, *, year: int) -> None:
             document = annual.report(year, language)
             for fmt in formats:
                 name = documents.filename(f"annual-report-{year}-{language}", fmt)
-                archive.writestr(name, documents.render(document, fmt, _public_guard(report)))
+                archive.writestr(name, documents.render(document, fmt, public_guard(report)))
                 done += 1
                 ctx.progress(done * 100 // (len(LANGUAGES) * len(formats)) - 1, _("Written: %(file)s", file=name))
     ctx.save_result(f"annual-report-{year}.zip", buffer.getvalue(), "application/zip")
@@ -113,7 +113,7 @@ def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool
             document = bulletin(year, month, language)
             for fmt in documents.FORMATS:
                 stem = f"bulletin-{year}-{month:02d}-{language}"
-                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt, _public_guard(shaped)))
+                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt, public_guard(shaped)))
                 done += 1
                 ctx.progress(done * 100 // (len(LANGUAGES) * len(documents.FORMATS)) - 1,
                              _("Written: %(file)s", file=documents.filename(stem, fmt)))

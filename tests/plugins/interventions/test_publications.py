@@ -67,7 +67,7 @@ def test_a_case_source_named_in_a_published_text_stays_out_of_the_bulletin(app, 
     """The bulletin is about the cases it publishes: their confidential source is in its disclosure register,
     so a source named in an appeal's title is masked there (without being a defender of the Observatory)."""
     from core.publications import bulletin
-    from core.publications.jobs import _public_guard
+    from core.publications.jobs import public_guard
 
     user = make_user("coordinator")
     case_id = add_case(app, user, country="TUR")
@@ -79,6 +79,6 @@ def test_a_case_source_named_in_a_published_text_stays_out_of_the_bulletin(app, 
     with app.test_request_context():
         document = bulletin(2026, 3, "en")
         assert ("case", case_id) in document.about
-        text = _public_guard(None).release(document)
+        text = public_guard(None).release(document)
     flat = str(text)
     assert "Yildizoglu" not in flat and "Arrest told by" in flat
