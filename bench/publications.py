@@ -68,6 +68,15 @@ def prepare(database_url: str, folder: Path, interventions: int) -> int:
         return len(ids)
 
 
+def _decided(guard, document):
+    """The guard with every name that may be someone else's decided "mask", as the editors decide them once per
+    edition (a demo this large has namesakes)."""
+    from core.disclosure import MASK
+
+    guard.decisions.update({hit.key: MASK for hit in guard.preflight(document) if hit.ambiguous})
+    return guard
+
+
 def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
     """One measurement, in this process (run by ``main`` in a child process of its own)."""
     from weasyprint import HTML
@@ -86,7 +95,7 @@ def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
             result["blocks"] = len(document.blocks)
             if what == "annual-pdf":
                 mark = time.perf_counter()  # the disclosure guard, as every build of the report runs it
-                document = public_guard(annual.edition(YEAR)).release(document)
+                document = _decided(public_guard(annual.edition(YEAR)), document).release(document)
                 result["guard_s"] = time.perf_counter() - mark
                 mark = time.perf_counter()
                 html = documents.render_html(document)
@@ -98,13 +107,13 @@ def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
                 result["engine_s"] = time.perf_counter() - mark
                 result["total_s"] = result["gather_s"] + result["guard_s"] + result["html_s"] + result["engine_s"]
             else:
-                documents.render(document, "docx", public_guard(annual.edition(YEAR)))
+                documents.render(document, "docx", _decided(public_guard(annual.edition(YEAR)), document))
                 result["total_s"] = time.perf_counter() - started
         else:  # the bulletin of June in every language and format
             for language in LANGUAGES:
                 document = publications.bulletin(YEAR, 6, language)
                 for fmt in documents.FORMATS:
-                    documents.render(document, fmt, public_guard(publications.edition(YEAR, 6)))
+                    documents.render(document, fmt, _decided(public_guard(publications.edition(YEAR, 6)), document))
             result["items"] = sum(1 for block in document.blocks if isinstance(block, documents.Heading))
             result["total_s"] = time.perf_counter() - started
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
