@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def _log_in(page, live_server, user):
+    page.wait_for_load_state("networkidle")  # the last page's answer may still be setting the session cookie
     page.context.clear_cookies()
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", user.email)
