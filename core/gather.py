@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, TypeVar
 
@@ -108,8 +108,15 @@ def deadlines(start: date, end: date, user: Any, limit: int | None = None) -> li
 
 
 def bulletin_sections(year: int, month: int, locale: str, missing: list[MissingPart] | None = None) -> list[Section]:
-    """The plugins' parts of the month's bulletin; ``missing`` receives the parts that could not be had."""
-    return _sections("observatory_bulletin_sections", missing, year=year, month=month, locale=locale)
+    """The plugins' parts of the month's bulletin; ``missing`` receives the parts that could not be had.
+
+    Counts (items with ``figures``) are left out: published month by month and again in the year's report,
+    a withheld small count would come back by subtraction (the year's figure minus the months shown), so
+    counts are published once, in the annual report."""
+    sections = _sections("observatory_bulletin_sections", missing, year=year, month=month, locale=locale)
+    kept = [replace(section, items=tuple(item for item in section.items if getattr(item, "figures", None) is None))
+            for section in sections]
+    return [section for section, before in zip(kept, sections) if section.items or not before.items]
 
 
 def annual_report_sections(year: int, locale: str, missing: list[MissingPart] | None = None) -> list[Section]:

@@ -34,9 +34,11 @@ RECORDS_TRIED = 40  # records of a type looked at to find one an output can be b
 
 
 def _phone_forms(canary: Canary) -> list[str]:
-    national = canary.phone
-    return [f"+90 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}", f"0{national[:3]}-{national[3:]}",
-            f"(0{national[:3]}) {national[3:6]} {national[6:]}"]
+    """The canary's number as people write it: international, with the trunk prefix, in brackets, bare."""
+    national, trunk = canary.phone, canary.trunk
+    return [f"+{canary.calling_code} {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}",
+            f"{trunk}{national[:3]}-{national[3:]}", f"({trunk}{national[:3]}) {national[3:6]} {national[6:]}",
+            f"00{canary.calling_code}{national}"]
 
 
 def _sentences(people: list[Canary]):
@@ -57,9 +59,9 @@ def _seed(app, people: list[Canary], sentences=None) -> None:
     with app.app_context():
         assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
     for canary in people:
-        add_defender(app, canary.name, country="TUR", confidentiality="restricted" if canary.restricted else "internal",
+        add_defender(app, canary.name, country=canary.country, confidentiality="restricted" if canary.restricted else "internal",
                      consent_to_publish=False, publication_name="a woman human rights defender",
-                     phone=f"+90 {canary.phone}", email=canary.email,
+                     phone=f"+{canary.calling_code} {canary.phone}", email=canary.email,
                      family=f"her brother {canary.given} {canary.surnames[-1]}son")
     with app.app_context():
         db.session.add(OutboxMessage(recipient="someone@example.org", subject="", body=""))

@@ -21,8 +21,8 @@ from datetime import date, datetime, timezone
 import click
 from flask import Blueprint, render_template
 from flask.cli import with_appcontext
-from core.contributions import (DatedItem, MergeResult, NavItem, Permission, RESTRICTED, SearchHit, Section,
-                                TimelineEntry, Widget)
+from core.contributions import (Chart, DatedItem, MergeResult, NavItem, Permission, PublicationItem, RESTRICTED,
+                                SearchHit, Section, TimelineEntry, Widget)
 from core.hookspecs import hookimpl
 from core.permissions import permission_required
 
@@ -85,8 +85,9 @@ def observatory_merge_records(kind, source_id, target_id, only):
 
 @hookimpl
 def observatory_bulletin_sections(year, month, locale):
-    return [Section("sample", f"Sample news {month}/{year} ({locale})", ("item",), order=2),
-            Section("first", "First", (), order=1)]
+    counts = PublicationItem("sample:counts", "Counts", figures=Chart("sample_counts", "Counts", ("a",), (3,)))
+    return [Section("sample", f"Sample news {month}/{year} ({locale})", ("item", counts), order=2),
+            Section("first", "First", (), order=1), Section("figures", "Figures", (counts,), order=3)]
 
 @hookimpl
 def observatory_annual_report_sections(year, locale):
@@ -214,8 +215,8 @@ def test_hook_observatory_merge_records(sample_app):
 def test_hook_observatory_bulletin_sections(sample_app):
     with sample_app.app_context():
         sections = gather.bulletin_sections(2026, 10, "fr")
-    assert [s.key for s in sections] == ["first", "sample"]
-    assert sections[1].title == "Sample news 10/2026 (fr)"
+    assert [s.key for s in sections] == ["first", "sample"]  # counts are published once a year, not monthly
+    assert sections[1].title == "Sample news 10/2026 (fr)" and sections[1].items == ("item",)
 
 
 def test_hook_observatory_annual_report_sections(sample_app):

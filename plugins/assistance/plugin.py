@@ -307,13 +307,6 @@ def _overdue_statement(admin: bool, committee: bool) -> Select:
 
 
 @hookimpl
-def observatory_bulletin_sections(year, month, locale):
-    from .publications import bulletin_sections
-
-    return bulletin_sections(year, month, locale)
-
-
-@hookimpl
 def observatory_annual_report_sections(year, locale):
     from .publications import annual_report_sections
 

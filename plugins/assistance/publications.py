@@ -1,5 +1,6 @@
-"""What material assistance gives the monthly bulletin and the annual report: anonymised counts of grants
-approved, by grant type and by region. Never a name, a place, a date or an amount per person.
+"""What material assistance gives the annual report: anonymised counts of grants approved in the year, by grant
+type and by region. Never a name, a place, a date or an amount per person. The monthly bulletin carries no
+counts (the core publishes figures once a year: month by month they would give withheld counts back).
 
 Items are two :class:`~core.contributions.PublicationItem` entries, the counts per type and per region, as
 figures (the core withholds the small ones, "fewer than 5", as in every published figure)::
@@ -79,13 +80,6 @@ def statistics(year: int | None, region: str, locale: str, user: Any = None) -> 
                       tuple(by_type.get(t.key, 0) for t in types), _("Grants"), note=note, order=30),
                 Chart("assistance_by_region", _("Grants approved, per region"), tuple(str(v) for v in REGIONS.values()),
                       tuple(by_region.get(key, 0) for key in REGIONS), _("Grants"), note=note, order=31)]
-
-
-def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
-    start = datetime(year, month, 1, tzinfo=timezone.utc)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=timezone.utc)
-    with force_locale(locale):
-        return _sections(_approved_between(start, end), locale)
 
 
 def annual_report_sections(year: int, locale: str) -> list[Section]:

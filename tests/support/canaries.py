@@ -31,6 +31,11 @@ HAN_SURNAMES = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫"]  # w
 HAN_GIVEN = ["晓", "铭", "嘉", "璇", "煜", "骞", "韬", "彧"]
 PARTICLES = ["de la", "van der", "al", "da", "von"]
 HONORIFICS = ["Ms.", "Mr.", "Mme", "Sra.", "Dr", "Me", "M."]
+#: Where a canary of each script lives: its country, calling code, trunk prefix and how its mobile numbers begin
+#: (national significant numbers of ten digits, eleven in China).
+COUNTRIES = {"latin": [("TUR", "90", "0", "5"), ("COL", "57", "", "3"), ("MEX", "52", "", "55")],
+             "cyrillic": [("RUS", "7", "8", "9")], "greek": [("GRC", "30", "", "69")],
+             "arabic": [("EGY", "20", "0", "1")], "han": [("CHN", "86", "0", "13")]}
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,11 @@ class Canary:
     particle: str = ""
     script: str = "latin"
     restricted: bool = False
-    phone: str = ""  # national number, without the country code or the trunk zero
+    phone: str = ""  # national significant number, without the country code or the trunk prefix
     email: str = ""
+    country: str = "TUR"
+    calling_code: str = "90"
+    trunk: str = "0"
 
     @property
     def surname(self) -> str:
@@ -116,9 +124,12 @@ def canaries(rng: random.Random, count: int = 7) -> list[Canary]:
         if len(set(folded)) < len(folded) or seen & set(folded) or any(len(w) < 5 for w in folded):
             continue
         seen |= set(folded)
+        country, calling_code, trunk, start = rng.choice(COUNTRIES[script])
+        length = (11 if country == "CHN" else 10) - len(start)
         people.append(Canary(given, surnames, particle, script, restricted=len(people) % 2 == 1,
-                             phone=f"5{rng.randrange(10 ** 8, 10 ** 9)}",
-                             email=f"{fold(given)}.{fold(surnames[0])}@example.org"))
+                             phone=f"{start}{rng.randrange(10 ** (length - 1), 10 ** length)}",
+                             email=f"{fold(given)}.{fold(surnames[0])}@example.org",
+                             country=country, calling_code=calling_code, trunk=trunk))
     return people
 
 
