@@ -44,8 +44,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     plugins = PluginHost(disabled=app.config["PLUGINS_DISABLED"], trace=app.config["PLUGINS_TRACE"])
-    plugins.register(builtin, "core", __version__)
-    plugins.register(records_plugin, "records", __version__)
+    plugins.register(builtin, "core", __version__, builtin=True)
+    plugins.register(records_plugin, "records", __version__, builtin=True)
     plugins.load_entry_points()
     app.extensions["observatory.plugins"] = plugins
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.translation_directories(

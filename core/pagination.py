@@ -15,7 +15,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 
 from .extensions import db
 from .navigation import page_argument, page_size
-from .statements import Bound, among_ids, read_rows, with_key_hashed_once
+from .statements import Bound, among_ids, read_rows
 
 PAGES_AHEAD = 3  # with the current page: four pages counted
 DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
@@ -101,7 +101,7 @@ class CappedPagination(SelectPagination):
         if statement is None:
             if len(_DERIVED) > MAX_DERIVED:  # shapes are few (filters on or off); this only bounds the worst case
                 _DERIVED.clear()
-            statement = _DERIVED[key] = with_key_hashed_once(build())
+            statement = _DERIVED[key] = build()
         return statement
 
     @property

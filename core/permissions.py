@@ -125,10 +125,9 @@ def _holders_statement(permission: str, defaults: tuple[str, ...], admins: bool)
     from sqlalchemy.orm import aliased, lazyload
 
     from .models import Role, user_roles
-    from .statements import one_of
 
     override = aliased(RolePermission)
-    granting_role = or_(override.granted.is_(True), and_(one_of(Role.name, defaults), override.id.is_(None)))
+    granting_role = or_(override.granted.is_(True), and_(Role.name.in_(defaults), override.id.is_(None)))
     query = (select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
              .outerjoin(override, and_(override.role_id == Role.id, override.permission == permission))
              .where(User.active.is_(True)).order_by(User.name, User.id).options(lazyload("*")))

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "observatory.plugins"
 ACTIVE, DISABLED, FAILED = "active", "disabled", "failed"
 MAX_ERRORS_KEPT = 20
+#: The version of the plugin API (``core.api``): its names and their behaviour. Raised when a name is removed or
+#: changes meaning; adding a name does not raise it. Plugins list the versions they work with.
+API_VERSION = 1
 
 
 @dataclass
@@ -58,8 +61,9 @@ class PluginHost:
 
     # -- loading -----------------------------------------------------------------------------
 
-    def register(self, module: ModuleType, name: str, version: str | None = None) -> PluginInfo:
-        """Register one plugin module, rejecting it (not the app) when its hooks are invalid."""
+    def register(self, module: ModuleType, name: str, version: str | None = None, builtin: bool = False) -> PluginInfo:
+        """Register one plugin module, rejecting it (not the app) when it was written for another version of the
+        plugin API (``builtin``: the core's own parts, which have none) or its hooks are invalid."""
         info = PluginInfo(
             name=name,
             module=module.__name__,
@@ -69,6 +73,9 @@ class PluginHost:
             path=Path(module.__file__).parent if getattr(module, "__file__", None) else None,
         )
         self.plugins[name] = info
+        refusal = None if builtin else api_refusal(module)
+        if refusal:
+            return self._fail(info, refusal)
         try:
             self.pm.register(module, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
@@ -162,6 +169,20 @@ class PluginHost:
         info = self.plugins.get(plugin_name)
         if info is not None:
             info.record_error(f"{hook_name}: {type(exc).__name__}: {exc}")
+
+
+def api_refusal(module: ModuleType) -> str | None:
+    """Why ``module`` may not be loaded by this core's plugin API (:data:`API_VERSION`), or None."""
+    supported = getattr(module, "OBSERVATORY_API_VERSIONS", None)
+    if supported is None:
+        return (f"does not say which versions of the plugin API it was written for: add "
+                f"OBSERVATORY_API_VERSIONS = ({API_VERSION},) to its plugin module once it works with version "
+                f"{API_VERSION}")
+    if API_VERSION not in tuple(supported):
+        written_for = ", ".join(str(number) for number in supported) or "none"
+        return (f"was written for version(s) {written_for} of the plugin API; this Observatory offers version "
+                f"{API_VERSION}: install a release of the plugin made for it")
+    return None
 
 
 def _in_call_order(impls: list[Any]) -> list[Any]:

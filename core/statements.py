@@ -2,22 +2,20 @@
 
 Building a SQLAlchemy statement (its columns, joins, unions and subqueries) takes far more Python time than
 running it on indexed tables: the advocacy dashboard widget's union took 1 ms to build and 0.1 ms to run at
-100,000 records. A statement that a page runs on every request is therefore built once per process, which also
-keeps its memoized cache key, and run with the user, today's date or the record's id as bind parameters.
+100,000 records. A statement that a page runs on every request is therefore built once per process, and run
+with the user, today's date or the record's id as bind parameters.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache, wraps
-from typing import Any, Callable, Iterable, TypeVar
+from functools import cache
+from typing import Any, Callable, TypeVar
 
-from sqlalchemy import Integer, String, any_, bindparam, func, literal_column, select
+from sqlalchemy import Integer, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Join
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -30,47 +28,7 @@ def built_once(build: Built) -> Built:
     filters are on): it runs once per combination of them, and every call returns that same statement. Any
     value that changes from one request to the next must be a ``bindparam`` given at execution, never a
     literal baked into the statement."""
-
-    @wraps(build)
-    def once(*switches: Any) -> Any:
-        return with_key_hashed_once(build(*switches))
-
-    return cache(once)  # type: ignore[return-value]
-
-
-class _HashedOnce(tuple):
-    """A tuple whose hash is computed once. Python computes a tuple's hash again each time it is asked, walking
-    every element."""
-
-    def __new__(cls, items: tuple) -> "_HashedOnce":
-        hashed = super().__new__(cls, items)
-        hashed._hash = tuple.__hash__(hashed)
-        return hashed
-
-    def __hash__(self) -> int:
-        return self._hash
-
-
-def with_key_hashed_once(statement: Any) -> Any:
-    """``statement``, a statement kept for reuse, whose cache key is hashed once rather than on every
-    execution.
-
-    SQLAlchemy finds a statement's compiled SQL by its cache key: a tuple describing every column, join and
-    condition, which it builds once per statement object and keeps on it, but hashes again at each
-    execution: 1 to 12 µs per statement for ours (unions are long), 20 to 25 µs per page. The key is
-    replaced by an equal tuple that remembers its hash. Only the hash is cached; the compiled SQL found is
-    the same. When a SQLAlchemy release keeps the key elsewhere, ``statement`` is returned unchanged and only
-    this saving is lost (``tests/test_statements.py`` tells). A statement derived from this one (a list's
-    count, its page) is a copy without SQLAlchemy's memoized values, so it gets a key of its own: the key is
-    replaced only where SQLAlchemy memoizes it that way."""
-    key = statement._generate_cache_key() if hasattr(statement, "_generate_cache_key") else None
-    kept = getattr(statement, "__dict__", {}).get("_generate_cache_key")
-    memoized = "_generate_cache_key" in getattr(statement, "_memoized_keys", ())  # left out of copies
-    if key is None or kept is None or kept() is not key or not memoized:  # not as this release keeps it
-        return statement
-    hashed = key._replace(key=_HashedOnce(key.key))
-    statement.__dict__["_generate_cache_key"] = lambda: hashed
-    return statement
+    return cache(build)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -105,31 +63,8 @@ def read_rows(statement: Any, params: dict[str, Any]) -> Any:
     return db.session.connection().execute(statement, params)
 
 
-def constant(value: str | int) -> ColumnElement[Any]:
-    """A value fixed in the code (a kind, a state, a part's name in a union) written into a statement built once
-    as SQL text, ``'restricted'``, rather than as a bind parameter: SQLAlchemy gathers and converts every bind
-    parameter again at each execution, and the dashboard's statements held some sixty such values. Never for a
-    value that comes from a request: those are bind parameters."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError(f"not a constant of the code: {value!r}")
-    if isinstance(value, int):
-        return literal_column(str(int(value)), Integer)
-    return literal_column("'" + value.replace("'", "''") + "'", String)
-
-
 # A list written into a statement with ``in_([...])`` is an "expanding" parameter: SQLAlchemy rewrites the
-# statement's SQL around it on every execution (28 µs, more than running most of our statements). These keep
-# the SQL fixed.
-
-def one_of(column: Any, values: Iterable[str | int]) -> ColumnElement[bool]:
-    """``column IN (values)`` for a list fixed in the code (statuses, kinds), written into the SQL."""
-    return column.in_([constant(value) for value in values])
-
-
-def none_of(column: Any, values: Iterable[str | int]) -> ColumnElement[bool]:
-    """``column NOT IN (values)`` for a list fixed in the code."""
-    return column.not_in([constant(value) for value in values])
-
+# statement's SQL around it on every execution. A list of ids of any length travels as one parameter instead.
 
 class IdList(TypeDecorator):
     """A list of integer ids as one bind parameter: a JSON array on SQLite (read with ``json_each``), an
@@ -153,21 +88,3 @@ def among_ids(column: Any, name: str, postgresql: bool) -> ColumnElement[bool]:
     if postgresql:
         return column == any_(ids)
     return column.in_(select(func.json_each(ids).table_valued("value").c.value))
-
-
-class _JoinInThisOrder(Join):
-    inherit_cache = True
-
-
-def join_in_this_order(left: Any, right: Any, onclause: Any) -> Join:
-    """``left JOIN right ON onclause``, read from ``left`` on SQLite (its ``CROSS JOIN``): for the few
-    statements where its planner, counting rows rather than what they match, would start from the wrong
-    table. Other databases get a plain join."""
-    return _JoinInThisOrder(left, right, onclause)
-
-
-@compiles(_JoinInThisOrder, "sqlite")
-def _sqlite_cross_join(join: Any, compiler: Any, **kw: Any) -> str:
-    kw["asfrom"] = True
-    return f"{join.left._compiler_dispatch(compiler, **kw)} CROSS JOIN " \
-           f"{join.right._compiler_dispatch(compiler, **kw)} ON {join.onclause._compiler_dispatch(compiler, **kw)}"

@@ -11,16 +11,22 @@ import textwrap
 import uuid
 from pathlib import Path
 
+from core.api import API_VERSION
+
 
 def install_plugin(root: Path, monkeypatch, source: str, *, entry_name: str | None = None,
                    files: dict[str, str] | None = None) -> str:
-    """Install a plugin whose ``plugin.py`` is ``source``; returns its entry-point name."""
+    """Install a plugin whose ``plugin.py`` is ``source`` (saying it is written for the current plugin API
+    unless it says otherwise); returns its entry-point name."""
+    source = textwrap.dedent(source)
+    if "OBSERVATORY_API_VERSIONS" not in source:
+        source += f"\nOBSERVATORY_API_VERSIONS = ({API_VERSION},)\n"
     package = f"obs_test_plugin_{uuid.uuid4().hex[:8]}"
     entry_name = entry_name or package
     folder = root / package
     folder.mkdir(parents=True)
     (folder / "__init__.py").write_text("")
-    (folder / "plugin.py").write_text(textwrap.dedent(source))
+    (folder / "plugin.py").write_text(source)
     for relative, content in (files or {}).items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)

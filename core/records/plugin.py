@@ -6,7 +6,7 @@ from types import MappingProxyType, SimpleNamespace
 from typing import Any, NamedTuple
 
 from flask_babel import get_locale
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 
 from ..contributions import NavItem, Permission, RecordType, SearchHit
 from ..extensions import db
@@ -14,7 +14,7 @@ from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..navigation import id_url, list_url_when_full
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
-from ..statements import built_once, constant, read_rows
+from ..statements import built_once, read_rows
 from .countries import REGIONS, country_name
 from .models import Country, Defender, Partner
 from .tokens import newest_matches_first, prefix_conditions_to_bind, prefix_params
@@ -132,7 +132,7 @@ def _search_statement(kinds: tuple[str, ...], admin: bool, words: int, postgresq
         model = SEARCHED[kind].model
 
         def arm(record_id: Any, *conditions: Any, kind: str = kind, model: Any = model) -> Any:
-            return select(constant(kind).label("kind"), record_id.label("id"), model.name, model.confidentiality,
+            return select(literal(kind).label("kind"), record_id.label("id"), model.name, model.confidentiality,
                           Country.alpha2).select_from(model).outerjoin(Country, Country.id == model.country_id) \
                 .where(visible_to_viewer(model, admin), *conditions)
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import Select, bindparam, delete, select, true
+from sqlalchemy import Select, bindparam, delete, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..contributions import RESTRICTED
 from ..extensions import db
 from ..permissions import ADMIN
-from ..statements import among_ids, built_once, constant, one_of, read_rows
+from ..statements import among_ids, built_once, read_rows
 from .models import Assignment
 
 
@@ -45,7 +45,7 @@ def visible_to_viewer(model: Any, admin: bool) -> ColumnElement[bool]:
     parameter ``viewer_id``, given at execution by :func:`viewer`; ``admin`` says whether they are an admin."""
     if admin:
         return true()
-    return (model.confidentiality != constant(RESTRICTED)) | model.id.in_(_assigned_to_viewer(model))
+    return (model.confidentiality != literal(RESTRICTED)) | model.id.in_(_assigned_to_viewer(model))
 
 
 def at_level_to_viewer(model: Any, admin: bool, restricted: bool) -> ColumnElement[bool]:
@@ -58,7 +58,7 @@ def at_level_to_viewer(model: Any, admin: bool, restricted: bool) -> ColumnEleme
 
 
 def _assigned_to_viewer(model: Any):
-    return select(Assignment.record_id).where(Assignment.record_type == constant(model.__record_type__),
+    return select(Assignment.record_id).where(Assignment.record_type == literal(model.__record_type__),
                                               Assignment.user_id == bindparam(VIEWER))
 
 
@@ -141,5 +141,5 @@ def _assigned_among_statement(postgresql: bool, record_types: tuple[str, ...]) -
     """Which of some records (``ids``, of ``record_types``) a user is assigned to, as (record type, id) pairs:
     read from the index by user, type and id (a user may be assigned to thousands)."""
     return select(Assignment.record_type, Assignment.record_id).where(
-        Assignment.user_id == bindparam("user_id"), one_of(Assignment.record_type, record_types),
+        Assignment.user_id == bindparam("user_id"), Assignment.record_type.in_(record_types),
         among_ids(Assignment.record_id, "ids", postgresql))

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from core.extensions import db
-from core.forms import ConfirmForm
-from core.i18n import gettext as _
-from core.permissions import can, permission_required
-from core.records.tokens import index_tokens
+from core.api import ConfirmForm, can, db, index_tokens, permission_required
+from core.api import gettext as _
 
 from . import services
 from .forms import SESSION_KINDS, MechanismForm, SessionForm, language_choices

@@ -12,12 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import User, utcnow
-from core.records.matching import words
-from core.records.models import Assignment, Defender, SearchToken
-from core.records.registry import record_types
-from core.records.tokens import bulk_rows
+from core.api import Assignment, Defender, SearchToken, User, bulk_rows, db, record_types, utcnow, words
 
 from . import requirements
 from .models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism, MechanismSession

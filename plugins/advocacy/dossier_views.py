@@ -5,15 +5,9 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import jobs
-from core.audit.capture import record as audit
-from core.disclosure import FileRefused, preflight
-from core.extensions import db
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.permissions import permission_required
-from core.records import pages
-from core.records.registry import choices, record_types
+from core.api import FileRefused, audit, choices, db, jobs, permission_required, preflight, record_pages, record_types
+from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import dossiers, services
 from .forms import DOSSIER_FORMATS, DossierForm, ExportForm, language_name
@@ -32,7 +26,7 @@ def _form(data) -> tuple[DossierForm, Mechanism | None]:
     form = DossierForm(data)
     catalogue = services.mechanisms()
     form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in catalogue]
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
     mechanism = next((m for m in catalogue if m.id == form.mechanism.data), None)
     languages = dossiers.languages_for(mechanism) if mechanism else list(dossiers.LANGUAGES)
     form.language.choices = [(code, name) for code, name in _language_names() if code in languages]

@@ -24,20 +24,28 @@ from flask_babel import force_locale, format_date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core import disclosure, documents, gather
-from core.attachments import storage
-from core.attachments import text as attached_text
-from core.attachments.models import Attachment
-from core.audit.capture import record as audit
-from core.contributions import RESTRICTED, RecordSummary
-from core.extensions import db
-from core.i18n import gettext as _
-from core.jobs import JobContext
-from core.models import User, utcnow
-from core.permissions import can
-from core.records.countries import country_name
-from core.records.models import Country, Defender
-from core.records.visibility import visible
+from core.api import (
+    RESTRICTED,
+    Attachment,
+    Country,
+    Defender,
+    FileRefused,
+    Guard,
+    JobContext,
+    RecordSummary,
+    User,
+    audit,
+    can,
+    country_name,
+    db,
+    documents,
+    record_summaries,
+    storage,
+    utcnow,
+    visible,
+)
+from core.api import attachment_text as attached_text
+from core.api import gettext as _
 
 from . import requirements, services
 from .forms import ANSWER_KINDS
@@ -117,7 +125,7 @@ def gather_dossier(request: DossierRequest, user: Any, progress: Any = None) -> 
         restricted: list[tuple[str, int]] = []
         country = db.session.scalar(select(Country).where(Country.alpha3 == request.country)) \
             if request.country else None
-        cases = gather.record_summaries("case", user, locale, ids=request.case_ids,
+        cases = record_summaries("case", user, locale, ids=request.case_ids,
                                         country=country.alpha3 if country else "", include_restricted=True,
                                         limit=MAX_CASES + 1)
         if country and len(cases) > MAX_CASES:
@@ -129,9 +137,9 @@ def gather_dossier(request: DossierRequest, user: Any, progress: Any = None) -> 
         actions = _keep(actions, include, restricted, left_out, _("%(count)d restricted advocacy action(s)"))
         if progress:
             progress(30, _("Cases and advocacy gathered"))
-        missions = gather.record_summaries(
+        missions = record_summaries(
             "mission", user, locale, ids=_linked(actions, "mission"), include_restricted=True)
-        missions += gather.record_summaries("mission", user, locale, country=country.alpha3 if country else "",
+        missions += record_summaries("mission", user, locale, country=country.alpha3 if country else "",
                                             related={} if country else {"case": case_ids}, include_restricted=True) \
             if (country or case_ids) else []
         missions = _keep(list({m.id: m for m in missions}.values()), include, restricted, left_out,
@@ -298,7 +306,7 @@ def _day(value: date | None) -> str:
 
 def to_document(dossier: Dossier) -> documents.Document:
     """The dossier as a core document (PDF, DOCX), with the labels in its language."""
-    from core.documents import BulletList, Heading, PageBreak, Paragraph, Table
+    from core.api import BulletList, Heading, PageBreak, Paragraph, Table
 
     with force_locale(dossier.language):
         blocks: list = [Heading(_("Cover letter"))]
@@ -343,7 +351,7 @@ def to_document(dossier: Dossier) -> documents.Document:
 
 
 def _record_blocks(record: dict[str, Any]) -> list:
-    from core.documents import Heading, Paragraph, Table
+    from core.api import Heading, Paragraph, Table
 
     blocks: list = [Heading(record["title"], 3)]
     if record["summary"]:
@@ -360,7 +368,7 @@ def _record_blocks(record: dict[str, Any]) -> list:
 ANNEX_PROTECTED, ANNEX_IMAGE, ANNEX_UNREADABLE = "protected", "image", "unreadable"
 
 
-def _annex_check(attachment: Attachment, guard: disclosure.Guard) -> str:
+def _annex_check(attachment: Attachment, guard: Guard) -> str:
     """What the disclosure guard found in an attached file: a protected name or detail (it leaves whole, so
     it cannot be sent), a file it cannot read whole, pictures only (a person must look at them), or ""."""
     try:
@@ -372,7 +380,7 @@ def _annex_check(attachment: Attachment, guard: disclosure.Guard) -> str:
     return ANNEX_PROTECTED if guard.file_hits(text) else ""
 
 
-def annex_checks(dossier: Dossier, guard: disclosure.Guard, ids: list[int] | None = None) -> dict[int, str]:
+def annex_checks(dossier: Dossier, guard: Guard, ids: list[int] | None = None) -> dict[int, str]:
     """:func:`_annex_check` of each file offered as an annex (or of those of ``ids``); clear files not listed."""
     found: dict[int, str] = {}
     for annex in dossier.annex_choices:
@@ -382,7 +390,7 @@ def annex_checks(dossier: Dossier, guard: disclosure.Guard, ids: list[int] | Non
     return found
 
 
-def to_zip(dossier: Dossier, stem: str, guard: disclosure.Guard) -> bytes:
+def to_zip(dossier: Dossier, stem: str, guard: Guard) -> bytes:
     """The PDF, the JSON of the same content and the annexes, in one file; an annex leaves whole, so one whose
     text holds a protected name or detail (or cannot be read) refuses the dossier."""
     buffer = io.BytesIO()
@@ -394,13 +402,13 @@ def to_zip(dossier: Dossier, stem: str, guard: disclosure.Guard) -> bytes:
             name = PurePath(guard.release(annex["name"]))  # a file's name may hold a person's
             check = _annex_check(stored, guard)
             if check in (ANNEX_PROTECTED, ANNEX_UNREADABLE):
-                raise disclosure.FileRefused(str(name), unreadable=check == ANNEX_UNREADABLE)
+                raise FileRefused(str(name), unreadable=check == ANNEX_UNREADABLE)
             member = f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}"
             if stored.mimetype.startswith("image/"):
                 try:
                     bundle.writestr(member, attached_text.picture_without_metadata(stored.stored_name))
                 except (OSError, ValueError) as error:  # not a picture it can open
-                    raise disclosure.FileRefused(str(name), unreadable=True) from error
+                    raise FileRefused(str(name), unreadable=True) from error
             else:
                 bundle.write(storage.path_of(stored.stored_name), member)
     return buffer.getvalue()
@@ -411,10 +419,10 @@ def file_stem(dossier: Dossier) -> str:
     return f"dossier-{dossier.mechanism_key}-{scope}-{dossier.language}-{dossier.made_on.isoformat()}"
 
 
-def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = None) -> disclosure.Guard:
+def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = None) -> Guard:
     """The disclosure guard of this dossier: it leaves the organisation, for ``user``, about its records, with
     the restricted records the exporter included named, and the decisions taken on its ambiguous names."""
-    return disclosure.Guard(user, external=True, records=dossier.records,
+    return Guard(user, external=True, records=dossier.records,
                             allowed_restricted=dossier.restricted_included, decisions=decisions)
 
 
@@ -424,7 +432,7 @@ def outgoing(dossier: Dossier) -> list[Any]:
     return [to_document(dossier), dossier.as_json(), [annex["name"] for annex in dossier.annex_choices]]
 
 
-def render(dossier: Dossier, fmt: str, guard: disclosure.Guard) -> tuple[str, bytes, str]:
+def render(dossier: Dossier, fmt: str, guard: Guard) -> tuple[str, bytes, str]:
     """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip, each part released by
     ``guard`` as it is written (the JSON and the annexes' names too)."""
     stem = file_stem(dossier)  # the mechanism, the country, the language and the date: no name

@@ -18,10 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from core.forms import MultiCheckboxField, required
-from core.i18n import lazy_gettext as _l
-from core.i18n import lazy_pgettext as _lp
-from core.records.forms import CONFIDENTIALITY_CHOICES
+from core.api import CONFIDENTIALITY_CHOICES, MultiCheckboxField, required
+from core.api import lazy_gettext as _l
+from core.api import lazy_pgettext as _lp
 
 from . import requirements
 from .models import SYSTEMS, ActionDefender, Answer, MechanismSession

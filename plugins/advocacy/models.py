@@ -15,11 +15,7 @@ from flask_babel import get_locale
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.contributions import INTERNAL
-from core.extensions import db
-from core.models import UTCDateTime, utcnow
-from core.records.matching import words
-from core.records.models import Country, Defender
+from core.api import INTERNAL, Country, Defender, UTCDateTime, db, utcnow, words
 
 SYSTEMS = ("un", "oas", "au", "osce", "eu", "coe")
 

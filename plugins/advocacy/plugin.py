@@ -15,14 +15,18 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal,
     null,
     or_,
     select,
     union_all,
 )
 
-from core.contributions import (
+from core.api import (
+    CASE_OFFICER,
+    COORDINATOR,
     PUBLIC,
+    READ_ONLY,
     DatedItem,
     FreeText,
     MergeResult,
@@ -35,23 +39,32 @@ from core.contributions import (
     SearchHit,
     TimelineEntry,
     Widget,
+    built_once,
+    can,
+    can_see,
+    db,
+    hookimpl,
+    id_url,
+    is_admin,
+    list_url_when_full,
+    matching_word_prefixes,
+    prefix_conditions_to_bind,
+    prefix_params,
+    read_rows,
+    relink,
+    utcnow,
+    viewer,
+    visible,
+    visible_to_viewer,
 )
-from core.extensions import db
-from core.hookspecs import hookimpl
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.navigation import id_url, list_url_when_full
-from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
-from core.records.merging import relink
-from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
-from core.records.visibility import can_see, is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once, constant, read_rows
+from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import dossiers, requirements, services
 from .forms import ANSWER_KINDS, DOSSIER_FORMATS
 from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
 
+OBSERVATORY_API_VERSIONS = (1,)  # the versions of core.api this plugin is written for
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
 WIDGET_DAYS, WIDGET_ROWS = 60, 5
@@ -150,13 +163,13 @@ def observatory_dashboard_widgets(user):
 @built_once
 def _widget_statement(admin: bool) -> Select:
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
-    dates = select(constant("date").label("part"), MechanismSession.kind, MechanismSession.title,
+    dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
                    MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
-                   Mechanism.id.label("mechanism_id"), BODY, constant(0).label("action_id")) \
+                   Mechanism.id.label("mechanism_id"), BODY, literal(0).label("action_id")) \
         .join(Mechanism).where(MechanismSession.starts_on <= horizon,
                                func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today) \
         .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)
-    overdue = select(constant("overdue").label("part"), constant("").label("kind"), AdvocacyAction.title,
+    overdue = select(literal("overdue").label("part"), literal("").label("kind"), AdvocacyAction.title,
                      AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
                      Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
         .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
@@ -199,10 +212,10 @@ def _deadlines_statement(admin: bool) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
                       MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
-                      constant(PUBLIC).label("confidentiality")).join(Mechanism).where(
+                      literal(PUBLIC).label("confidentiality")).join(Mechanism).where(
         or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
-    replies = select(constant("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
-                     cast(null(), Date).label("until"), AdvocacyAction.id, constant("").label("abbreviation"),
+    replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
+                     cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
                      AdvocacyAction.confidentiality).where(visible_to_viewer(AdvocacyAction, admin),
                                                            AdvocacyAction.reply_expected_by.between(start, end))
     return union_all(sessions, replies)
@@ -269,13 +282,13 @@ def _search_statement(admin: bool, words: int, postgresql: bool) -> CompoundSele
     most the bind parameter ``limit``: ``(part, id, name, kind, confidentiality, reference, name_fr, name_es)``
     (an action's title and type; a mechanism's English name and system)."""
     text = String()
-    actions = select(constant("action").label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
+    actions = select(literal("action").label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
                      AdvocacyAction.type.label("kind"), AdvocacyAction.confidentiality, AdvocacyAction.reference,
                      cast(null(), text).label("name_fr"), cast(null(), text).label("name_es")) \
         .where(visible_to_viewer(AdvocacyAction, admin), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
         .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit")).subquery()
-    mechanisms = select(constant("mechanism").label("part"), Mechanism.id, Mechanism.name_en, Mechanism.system,
-                        constant(PUBLIC).label("confidentiality"), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \
+    mechanisms = select(literal("mechanism").label("part"), Mechanism.id, Mechanism.name_en, Mechanism.system,
+                        literal(PUBLIC).label("confidentiality"), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \
         .where(Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
         .order_by(Mechanism.position).limit(bindparam("limit")).subquery()
     return union_all(select(actions), select(mechanisms))

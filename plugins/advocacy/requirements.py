@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.i18n import lazy_gettext as _l
+from core.api import lazy_gettext as _l
 
 TEXT, BODY, DEFENDERS, CONSENT, YES_NO = "text", "body", "defenders", "consent", "yes_no"
 

@@ -8,20 +8,32 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, select, union_all
+from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
-from core.attachments.models import Attachment
-from core.contributions import PUBLIC
-from core.disclosure import INTERNAL_TITLE, PHRASE, WITHHELD, Protected, protect_text
-from core.extensions import db
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.notifications.services import notify
-from core.records.models import Assignment, Country
-from core.records.registry import record_url
-from core.records.tokens import forget_tokens, index_tokens, matching_word_prefixes
-from core.records.visibility import set_assignees, visible
-from core.statements import among_ids, built_once, constant, one_of, read_rows
+from core.api import (
+    INTERNAL_TITLE,
+    PHRASE,
+    PUBLIC,
+    WITHHELD,
+    Assignment,
+    Attachment,
+    Country,
+    Protected,
+    among_ids,
+    built_once,
+    db,
+    forget_tokens,
+    index_tokens,
+    matching_word_prefixes,
+    notify,
+    protect_text,
+    read_rows,
+    record_url,
+    set_assignees,
+    utcnow,
+    visible,
+)
+from core.api import lazy_gettext as _l
 
 from . import requirements
 from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
@@ -146,7 +158,7 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
 @built_once
 def _latest_outcomes_statement(postgresql: bool) -> Select:
     return select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        among_ids(Answer.action_id, "ids", postgresql), one_of(Answer.kind, Answer.OUTCOMES)) \
+        among_ids(Answer.action_id, "ids", postgresql), Answer.kind.in_(Answer.OUTCOMES)) \
         .order_by(Answer.received_on, Answer.id)
 
 
@@ -155,9 +167,9 @@ def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
     query (the count of those sent, and the answers' counts by kind, read together)."""
     actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
                                               AdvocacyAction.sent_on.is_not(None))
-    sent = select(constant("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
+    sent = select(literal("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
     results = select(Answer.kind.label("kind"), func.count(func.distinct(Answer.action_id)).label("n")).where(
-        Answer.action_id.in_(actions), one_of(Answer.kind, Answer.OUTCOMES)).group_by(Answer.kind)
+        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
     return {row.kind: row.n for row in db.session.execute(union_all(sent, results))}
 
 

@@ -7,22 +7,32 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.attachments import storage
-from core.attachments.models import Attachment
-from core.attachments.views import AttachmentForm, attachments_of
-from core.audit.capture import record_view
-from core.contributions import RESTRICTED
-from core.extensions import db
-from core.forms import ConfirmForm
-from core.i18n import gettext as _
-from core.models import User, utcnow
-from core.pagination import paginate
-from core.permissions import can, permission_required
-from core.records import pages
-from core.records.models import Country, Defender
-from core.records.registry import choices, record_types
-from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, visible_records
+from core.api import (
+    RESTRICTED,
+    Attachment,
+    AttachmentForm,
+    ConfirmForm,
+    Country,
+    Defender,
+    DefenderFilters,
+    User,
+    assignee_ids,
+    attachments_of,
+    can,
+    can_see,
+    choices,
+    db,
+    defenders_query,
+    paginate,
+    permission_required,
+    record_pages,
+    record_types,
+    record_view,
+    storage,
+    utcnow,
+    visible_records,
+)
+from core.api import gettext as _
 
 from . import requirements, services
 from .forms import (
@@ -62,7 +72,7 @@ def list_context(pagination) -> dict:
     catalogue = services.mechanisms(active_only=False)
     return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]), "mechanisms": catalogue,
             "mechanism_names": {m.id: (m.name, m.short_name) for m in catalogue},
-            "country_codes": {c.id: c.alpha3 for c in pages.countries()}}
+            "country_codes": {c.id: c.alpha3 for c in record_pages.countries()}}
 
 
 # --- List ----------------------------------------------------------------------------------------
@@ -74,7 +84,7 @@ def index():
     pagination = paginate(services.actions_query(current_user, filters))
     return render_template("advocacy/index.html", pagination=pagination, filters=filters,
                            states={key: str(label) for key, label in STATE_LABELS.items()},
-                           country_options=pages.country_options,
+                           country_options=record_pages.country_options,
                            **list_context(pagination))
 
 
@@ -85,7 +95,7 @@ def _action_form(action: AdvocacyAction | None) -> ActionForm:
     offered = [m for m in catalogue if m.active or (action is not None and m.id == action.mechanism_id)]
     form = ActionForm(obj=action, working_languages={m.id: m.languages for m in catalogue})
     form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in offered]
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
     form.language.choices = language_choices()
     form.assignees.choices = [(row.id, row.name) for row in db.session.execute(
         select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))]
@@ -106,7 +116,7 @@ def _save(form: ActionForm, action: AdvocacyAction | None):
         data = {name: form[name].data for name in ("type", "language", "made_public_on", "confidentiality")}
         data["mechanism_id"] = form.mechanism.data
         data.update({name: (form[name].data or "").strip() for name in ("title", "text", "reference")})
-        country = pages.country_named(form.country.data) if form.country.data else None
+        country = record_pages.country_named(form.country.data) if form.country.data else None
         data["country_id"] = country.id if country else None
         details = {name: (form[name].data or "").strip() for name in ActionForm.DETAIL_FIELDS}
         saved = services.save_action(action or AdvocacyAction(), data, details, set(form.assignees.data or []),
@@ -175,7 +185,7 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
         consent_labels=CONSENT_LABELS, linked=linked, linkable=_linkable(),
         found=_find_defenders(action) if can_edit else [],
         found_records=_found_records(action) if can_edit else [],
-        answer_files=answer_files, assignees=pages.assignee_names(action),
+        answer_files=answer_files, assignees=record_pages.assignee_names(action),
         send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
             formdata=None, received_on=utcnow().date()),
         consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
@@ -212,7 +222,7 @@ def _found_records(action: AdvocacyAction) -> list:
 
 
 def visible_action(action_id: int) -> AdvocacyAction:
-    return pages.visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
+    return record_pages.visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
 
 
 @blueprint.route("/<int:action_id>/delete", methods=["POST"])

@@ -8,15 +8,20 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from core.attachments.views import AttachmentForm, attachments_of
-from core.extensions import db
-from core.forms import ConfirmForm
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.money import converted
-from core.navigation import page_argument, page_size
-from core.permissions import can, permission_required
-from core.records import pages
+from core.api import (
+    AttachmentForm,
+    ConfirmForm,
+    attachments_of,
+    can,
+    converted,
+    db,
+    page_argument,
+    page_size,
+    permission_required,
+    record_pages,
+    utcnow,
+)
+from core.api import gettext as _
 
 from . import services
 from .forms import (
@@ -61,7 +66,7 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
         payment_form=_payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
         close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
         budget_blocked=_budget_blocked(grant), today=utcnow().date(),
-        failed=forms.get("failed", ""), assignees=pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
+        failed=forms.get("failed", ""), assignees=record_pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
         outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
 
 

@@ -9,9 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import Role, User, user_roles, utcnow
-from core.records.models import Assignment, Defender, Term
+from core.api import Assignment, Defender, Role, Term, User, db, user_roles, utcnow
 
 from .models import (
     Conflict,

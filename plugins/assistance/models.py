@@ -15,10 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.contributions import RESTRICTED
-from core.extensions import db
-from core.models import User, UTCDateTime, utcnow
-from core.records.models import Defender, Partner, Term
+from core.api import RESTRICTED, Defender, Partner, Term, User, UTCDateTime, db, utcnow
 
 
 class GrantRequest(db.Model):

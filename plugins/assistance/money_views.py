@@ -5,12 +5,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.forms import ConfirmForm
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.money import currency_choices
-from core.permissions import permission_required
-from core.records.visibility import is_admin
+from core.api import ConfirmForm, currency_choices, is_admin, permission_required, utcnow
+from core.api import gettext as _
 
 from . import services
 from .decision_views import page_again, page_refused

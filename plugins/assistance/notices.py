@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from core.contributions import NotificationKind
-from core.i18n import lazy_gettext as _l
-from core.notifications.services import notify
-from core.permissions import holders
-from core.records.registry import record_url
-from core.records.visibility import assignee_ids
+from core.api import NotificationKind, assignee_ids, holders, notify, record_url
+from core.api import lazy_gettext as _l
 
 from .models import GrantRequest
 

@@ -7,29 +7,38 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Select, String, bindparam, cast, null, select, union, union_all
+from sqlalchemy import Date, Select, String, bindparam, cast, join, literal, null, select, union, union_all
 
-from core.contributions import (
+from core.api import (
+    CASE_OFFICER,
+    COMMITTEE,
+    COORDINATOR,
     DatedItem,
+    Defender,
     FreeText,
     NavItem,
     Permission,
     RecordType,
     SearchHit,
+    SearchToken,
+    Term,
     TimelineEntry,
+    UTCDateTime,
     Widget,
+    built_once,
+    can,
+    db,
+    hookimpl,
+    id_url,
+    is_admin,
+    prefix_matches_to_bind,
+    prefix_params,
+    read_rows,
+    utcnow,
+    viewer,
 )
-from core.extensions import db
-from core.hookspecs import hookimpl
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import UTCDateTime, utcnow
-from core.navigation import id_url
-from core.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, can
-from core.records.models import Defender, SearchToken, Term
-from core.records.tokens import prefix_matches_to_bind, prefix_params
-from core.records.visibility import is_admin, viewer
-from core.statements import built_once, constant, join_in_this_order, read_rows
+from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import notices, services
 from .models import (
@@ -44,6 +53,7 @@ from .models import (
     Vote,
 )
 
+OBSERVATORY_API_VERSIONS = (1,)  # the versions of core.api this plugin is written for
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
 WIDGET_ROWS = 5
@@ -226,13 +236,13 @@ def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool
     # The ids come out of ``matching`` in its order: its LIMIT (none: -1) keeps SQLite from dropping or
     # flattening its ORDER BY, and the CROSS JOINs read it first. An ORDER BY here would read every match again.
     matching = select(GrantRequest.id).distinct() \
-        .select_from(join_in_this_order(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)) \
+        .select_from(join(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)) \
         .where(SearchToken.record_type == Defender.__record_type__, SearchToken.token >= bindparam("word_0"),
                SearchToken.token < bindparam("word_0_end")) \
         .order_by(GrantRequest.id.desc()).limit(-1).subquery("matching")
-    matching_requests = join_in_this_order(matching, GrantRequest, GrantRequest.id == matching.c.id)
+    matching_requests = join(matching, GrantRequest, GrantRequest.id == matching.c.id)
     return select(*columns) \
-        .select_from(join_in_this_order(matching_requests, Defender, Defender.id == GrantRequest.defender_id)) \
+        .select_from(join(matching_requests, Defender, Defender.id == GrantRequest.defender_id)) \
         .where(visible_requests,
                *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words)[1:])) \
         .limit(bindparam("limit"))
@@ -279,11 +289,11 @@ def _widgets_statement(votes: bool, reports: bool, admin: bool, committee: bool)
     parts = []
     if votes:
         waiting = _waiting_statement().subquery()
-        parts.append(select(constant("vote").label("part"), waiting.c.id, waiting.c.urgency,
+        parts.append(select(literal("vote").label("part"), waiting.c.id, waiting.c.urgency,
                             waiting.c.submitted_at, cast(null(), Date).label("report_due_on")))
     if reports:
         overdue = _overdue_statement(admin, committee).subquery()
-        parts.append(select(constant("report").label("part"), overdue.c.id,
+        parts.append(select(literal("report").label("part"), overdue.c.id,
                             cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
                             overdue.c.report_due_on))
     return union_all(*parts) if len(parts) > 1 else parts[0]

@@ -21,11 +21,8 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select, true
 
-from core.contributions import Chart, PublicationItem, Section
-from core.extensions import db
-from core.i18n import gettext as _
-from core.records.countries import REGIONS
-from core.records.models import Country, Defender, Term
+from core.api import REGIONS, Chart, Country, Defender, PublicationItem, Section, Term, db
+from core.api import gettext as _
 
 from .models import Decision, GrantRequest
 from .services import visible_requests

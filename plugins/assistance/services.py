@@ -14,14 +14,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from core.disclosure import PERSONAL, Protected, protect_text
-from core.extensions import db
-from core.i18n import lazy_gettext as _l
-from core.models import User, utcnow
-from core.money import converted
-from core.permissions import can, holders
-from core.records.models import Term
-from core.records.visibility import is_admin, set_assignees, visible, visible_to_viewer
+from core.api import (
+    PERSONAL,
+    Protected,
+    Term,
+    User,
+    can,
+    converted,
+    db,
+    holders,
+    is_admin,
+    protect_text,
+    set_assignees,
+    utcnow,
+    visible,
+    visible_to_viewer,
+)
+from core.api import lazy_gettext as _l
 
 from . import notices
 from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote

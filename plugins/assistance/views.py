@@ -6,18 +6,27 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.audit.capture import record_view
-from core.contributions import RESTRICTED
-from core.extensions import db
-from core.i18n import gettext as _
-from core.models import User
-from core.money import currency_choices
-from core.pagination import paginate
-from core.permissions import permission_required, the_user
-from core.records.models import Defender, Partner
-from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, is_admin, viewer, visible
-from core.statements import built_once, one_of
+from core.api import (
+    RESTRICTED,
+    Defender,
+    DefenderFilters,
+    Partner,
+    User,
+    assignee_ids,
+    built_once,
+    can_see,
+    currency_choices,
+    db,
+    defenders_query,
+    is_admin,
+    paginate,
+    permission_required,
+    record_view,
+    the_user,
+    viewer,
+    visible,
+)
+from core.api import gettext as _
 
 from . import services
 from .forms import STATUS_LABELS, URGENCIES, RequestForm
@@ -120,8 +129,7 @@ def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[Grant
 
 @built_once
 def _earlier_grants_statement(other: bool) -> Select:
-    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), one_of(GrantRequest.status,
-        (GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
+    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
         joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
     return query.where(GrantRequest.id != bindparam("request_id")) if other else query
 

@@ -5,12 +5,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.i18n import gettext as _
-from core.i18n import in_language
-from core.models import utcnow
-from core.permissions import can, permission_required
-from core.records.visibility import can_see
+from core.api import can, can_see, db, in_language, permission_required, utcnow
+from core.api import gettext as _
 
 from . import search, services
 from .forms import (

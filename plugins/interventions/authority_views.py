@@ -6,13 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from core import documents
-from core.disclosure.preflight import request_guard
-from core.extensions import db
-from core.i18n import gettext as _
-from core.pagination import paginate
-from core.permissions import permission_required
-from core.records import pages
+from core.api import db, documents, paginate, permission_required, record_pages, request_guard
+from core.api import gettext as _
 
 from . import letters, services
 from .action_views import action_page, visible_action
@@ -26,16 +21,16 @@ from .views import blueprint
 def authorities():
     code = request.args.get("country", "")[:3]
     query = select(Authority).order_by(Authority.country_id, Authority.position, Authority.title)
-    country = pages.country_named(code) if code else None
+    country = record_pages.country_named(code) if code else None
     if country is not None:
         query = query.where(Authority.country_id == country.id)
     return render_template("interventions/authorities.html", pagination=paginate(query), country=code,
-                           country_options=pages.country_options)
+                           country_options=record_pages.country_options)
 
 
 def _authority_form(authority: Authority | None) -> AuthorityForm:
     form = AuthorityForm(obj=authority)
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
     if not form.is_submitted():
         form.country.data = authority.country.alpha3 if authority else request.args.get("country", "")
     return form
@@ -48,7 +43,7 @@ def _save_authority(form: AuthorityForm, authority: Authority | None):
             setattr(authority, name, (form[name].data or "").strip())
         authority.position = form.position.data if form.position.data is not None else 100
         authority.active = form.active.data
-        authority.country = pages.country_named(form.country.data)
+        authority.country = record_pages.country_named(form.country.data)
         db.session.add(authority)
         db.session.commit()
         flash(_("The authority was saved."), "success")

@@ -23,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal,
     literal_column,
     null,
     or_,
@@ -32,10 +33,7 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.models import User, UTCDateTime
-from core.records.models import Assignment, Defender, Partner, Term
-from core.statements import built_once, constant, read_rows
+from core.api import Assignment, Defender, Partner, Term, User, UTCDateTime, built_once, db, read_rows
 
 from .models import (
     Action,
@@ -193,7 +191,7 @@ def _parts_statement() -> Any:
             position: Any = None) -> Select:
         def typed(value: Any, type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
             return cast(null(), type_) if value is None else value
-        return select(constant(part).label("part"), typed(id, Integer).label("id"),
+        return select(literal(part).label("part"), typed(id, Integer).label("id"),
                       typed(ref_id, Integer).label("ref_id"), typed(name, String).label("name"),
                       typed(confidentiality, String).label("confidentiality"), typed(kind, String).label("kind"),
                       typed(flag, Boolean).label("flag"), typed(notes, String).label("notes"),
@@ -206,7 +204,7 @@ def _parts_statement() -> Any:
         .join(CaseDefender, CaseDefender.defender_id == Defender.id).where(CaseDefender.case_id == case_id),
         row("assignee", User.id, name=User.name)
         .join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.record_type == constant(Case.__record_type__), Assignment.record_id == case_id),
+        .where(Assignment.record_type == literal(Case.__record_type__), Assignment.record_id == case_id),
         row("source", Partner.id, Partner.id, Partner.name, Partner.confidentiality)
         .where(Partner.id == of_case.c.source_partner_id),
         row("verifier", User.id, name=User.name).where(User.id == of_case.c.verified_by_id),
@@ -239,11 +237,11 @@ def _actions_statement() -> Any:
         return cast(null(), type_)
 
     def event(what: str, id: Any, action_id: Any, on: Any, at: Any, detail: Any) -> Select:
-        return select(constant(what).label("what"), id, action_id, none(String), none(String), none(String),
+        return select(literal(what).label("what"), id, action_id, none(String), none(String), none(String),
                       none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts), on, at, detail)
 
     return union_all(
-        select(constant("action").label("what"), Action.id.label("id"), none(Integer).label("action_id"),
+        select(literal("action").label("what"), Action.id.label("id"), none(Integer).label("action_id"),
                Action.type.label("type"), Action.status.label("status"), Action.reference.label("reference"),
                Action.created_at.label("created_at"), Action.published_at.label("published_at"),
                *(text.label(text.key) for text in texts), none(Date).label("on"), none(UTCDateTime).label("at"),

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core.extensions import db
+from core.api import db
 
 from .models import Case, Counter
 

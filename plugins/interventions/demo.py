@@ -14,9 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import User, utcnow
-from core.records.models import Assignment, Country, Defender, Partner, Term
+from core.api import Assignment, Country, Defender, Partner, Term, User, db, utcnow
 
 from . import search
 from .codes import format_code, month_year

@@ -8,10 +8,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.extensions import db
-from core.jobs import JobContext
-from core.models import User
-from core.records.exports import save_export
+from core.api import JobContext, User, db, save_export
 
 from . import services
 from .models import Case, CaseDefender

@@ -19,10 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import MultiCheckboxField, required, valid_email
-from core.i18n import lazy_gettext as _l
-from core.i18n import lazy_pgettext as _lp
-from core.records.forms import CONFIDENTIALITY_CHOICES
+from core.api import CONFIDENTIALITY_CHOICES, MultiCheckboxField, required, valid_email
+from core.api import lazy_gettext as _l
+from core.api import lazy_pgettext as _lp
 
 from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Outcome, Perpetrator, Response
 

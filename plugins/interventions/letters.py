@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_babel import force_locale, format_date
 
-from core import documents
-from core.i18n import gettext as _
-from core.models import utcnow
+from core.api import documents, utcnow
+from core.api import gettext as _
 
 from .models import Action, Authority
 

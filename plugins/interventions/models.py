@@ -23,10 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.contributions import INTERNAL
-from core.extensions import db
-from core.models import User, UTCDateTime, utcnow
-from core.records.models import Country, Defender, Partner, Term
+from core.api import INTERNAL, Country, Defender, Partner, Term, User, UTCDateTime, db, utcnow
 
 LANGUAGES = ("en", "fr", "es")
 

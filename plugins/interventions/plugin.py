@@ -7,7 +7,11 @@ import os
 from flask import url_for
 from sqlalchemy import Select, and_, bindparam, select, update
 
-from core.contributions import (
+from core.api import (
+    CASE_OFFICER,
+    COORDINATOR,
+    READ_ONLY,
+    Country,
     FreeText,
     MergeResult,
     NavItem,
@@ -19,18 +23,22 @@ from core.contributions import (
     SearchHit,
     TimelineEntry,
     Widget,
+    built_once,
+    can,
+    db,
+    hookimpl,
+    id_url,
+    is_admin,
+    list_url_when_full,
+    read_rows,
+    relink,
+    utcnow,
+    viewer,
+    visible,
+    visible_to_viewer,
 )
-from core.extensions import db
-from core.hookspecs import hookimpl
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.navigation import id_url, list_url_when_full
-from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
-from core.records.merging import relink
-from core.records.models import Country
-from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once, read_rows
+from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import search, services
 from .codes import format_code
@@ -48,6 +56,7 @@ from .models import (
     Response,
 )
 
+OBSERVATORY_API_VERSIONS = (1,)  # the versions of core.api this plugin is written for
 TITLE = _l("Urgent interventions")
 DESCRIPTION = _l("Reports of repression, verification, urgent appeals, follow-ups and outcomes.")
 DEFAULT_VERIFICATION_HOURS = 48

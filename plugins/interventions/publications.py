@@ -21,11 +21,8 @@ from sqlalchemy import and_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, PublicationItem, Section
-from core.extensions import db
-from core.i18n import gettext as _
-from core.records.countries import REGIONS, country_name
-from core.records.models import Country
+from core.api import REGIONS, RESTRICTED, Country, PublicationItem, Section, country_name, db
+from core.api import gettext as _
 
 from .forms import ACTION_TYPES, OUTCOMES
 from .models import LANGUAGES, Action, Case

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from anyascii import anyascii
 
-from core.extensions import db
+from core.api import db
 
 from .models import Case
 

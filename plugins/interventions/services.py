@@ -9,25 +9,38 @@ from typing import Any
 from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from core.contributions import PUBLIC, RESTRICTED
-from core.disclosure import INTERNAL_TITLE, PHRASE, SOURCE, WITHHELD, Protected, protect_text
-from core.extensions import db
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.notifications.services import followers_of, notify
-from core.permissions import can
-from core.records.matching import words
-from core.records.models import Assignment, Country, Defender, Partner, Term
-from core.records.registry import record_url
-from core.records.visibility import (
+from core.api import (
+    INTERNAL_TITLE,
+    PHRASE,
+    PUBLIC,
+    RESTRICTED,
+    SOURCE,
+    WITHHELD,
+    Assignment,
+    Bound,
+    Country,
+    Defender,
+    Partner,
+    Protected,
+    Term,
     at_level_to_viewer,
+    built_once,
+    can,
     can_see,
+    db,
+    followers_of,
     is_admin,
+    notify,
+    protect_text,
+    read_rows,
+    record_url,
     set_assignees,
+    utcnow,
     viewer,
     visible_to_viewer,
+    words,
 )
-from core.statements import Bound, built_once, read_rows
+from core.api import lazy_gettext as _l
 
 from . import codes, search
 from .models import (
@@ -191,7 +204,7 @@ def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violati
     notify(newly_assigned - {author.id}, "assigned", {"record": case.title}, url)
     if created:
         followers = [uid for uid in followers_of(case.country_id) if uid != author.id]
-        from core.models import User
+        from core.api import User
 
         visible_to = [u.id for u in db.session.scalars(select(User).where(User.id.in_(followers)))
                       if can_see(case, u) and can(VIEW, u)]

@@ -9,13 +9,8 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import extract, func, select
 
-from core.contributions import RESTRICTED, Chart
-from core.extensions import db
-from core.i18n import gettext as _
-from core.permissions import can
-from core.records.countries import REGIONS, country_name
-from core.records.models import Country, Term
-from core.records.visibility import visible
+from core.api import REGIONS, RESTRICTED, Chart, Country, Term, can, country_name, db, visible
+from core.api import gettext as _
 
 from . import services
 from .forms import OUTCOMES

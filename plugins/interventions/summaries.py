@@ -11,11 +11,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, DatedLine, RecordSummary
-from core.extensions import db
-from core.i18n import gettext as _
-from core.records.models import Country
-from core.records.visibility import visible
+from core.api import RESTRICTED, Country, DatedLine, RecordSummary, db, visible
+from core.api import gettext as _
 
 from .forms import OUTCOMES, PERPETRATOR_TYPES
 from .models import LANGUAGES, Action, Case, CaseDefender, Outcome

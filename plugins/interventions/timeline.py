@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 
-from core.i18n import lazy_gettext as _l
+from core.api import lazy_gettext as _l
 
 from .case_file import ActionRow, CaseParts
 from .forms import ACTION_TYPES, OUTCOMES, RESPONSES, VERIFICATION_DECISIONS

@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.permissions import permission_required
-from core.records.visibility import visible_records
+from core.api import gettext as _
+from core.api import permission_required, utcnow, visible_records
 
 from . import services
 from .forms import ANSWERS, ConsultationForm, OverrideForm, VerificationForm

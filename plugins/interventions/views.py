@@ -7,26 +7,39 @@ from typing import Any, Mapping, NamedTuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from sqlalchemy import Integer, String, cast, null, or_, select, union_all
+from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from core import jobs
-from core.audit.capture import record_view
-from core.extensions import db
-from core.forms import ConfirmForm
-from core.fragments import fragment, inputs_of
-from core.i18n import gettext as _
-from core.i18n import in_language
-from core.models import User, utcnow
-from core.navigation import id_url
-from core.pagination import paginate
-from core.permissions import can, permission_required, the_user
-from core.records import pages
-from core.records.countries import REGIONS
-from core.records.models import Defender, Partner, Term
-from core.records.services import DefenderFilters, defenders_query
-from core.records.visibility import assignee_ids, can_see, visible, visible_among
-from core.statements import built_once, constant, read_rows
+from core.api import (
+    REGIONS,
+    ConfirmForm,
+    Defender,
+    DefenderFilters,
+    Partner,
+    Term,
+    User,
+    assignee_ids,
+    built_once,
+    can,
+    can_see,
+    db,
+    defenders_query,
+    fragment,
+    id_url,
+    in_language,
+    inputs_of,
+    jobs,
+    paginate,
+    permission_required,
+    read_rows,
+    record_pages,
+    record_view,
+    the_user,
+    utcnow,
+    visible,
+    visible_among,
+)
+from core.api import gettext as _
 
 from . import case_file, services, timeline
 from .forms import (
@@ -51,7 +64,7 @@ FILTERS = ("q", "country", "region", "status", "verification", "violation", "act
 
 
 def visible_case(case_id: int) -> Case:
-    return pages.visible_record(Case, case_id)
+    return record_pages.visible_record(Case, case_id)
 
 
 @blueprint.route("/")
@@ -71,7 +84,7 @@ def index():
                            status_labels=in_language(CASE_STATUS_LABELS))
 
 
-FILTER_CONSTANTS = {"country_options": pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES,
+FILTER_CONSTANTS = {"country_options": record_pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES,
                     "verification_labels": VERIFICATION_LABELS, "status_labels": CASE_STATUS_LABELS}
 
 
@@ -86,14 +99,14 @@ class CaseRow(NamedTuple):
     id: int
     title: str
     reference: str | None
-    country: pages.CountryChoice | None
+    country: record_pages.CountryChoice | None
     verification: str
     status: str
     confidentiality: str
 
 
 def _case_rows(rows: list) -> list[CaseRow]:
-    countries = pages.countries_by_id()
+    countries = record_pages.countries_by_id()
     listed = []
     # unpacked in LIST_COLUMNS' order: a row's attributes are looked up by name, 7 a row, 25 rows a page
     for case_id, title, country_id, country_number, first_issued, obs_number, verification, status, \
@@ -106,7 +119,7 @@ def _case_rows(rows: list) -> list[CaseRow]:
 
 
 @blueprint.route("/export", methods=["POST"])
-@permission_required(pages.EXPORT)
+@permission_required(record_pages.EXPORT)
 def export():
     if not ConfirmForm().validate_on_submit() or request.form.get("format") not in ("csv", "xlsx"):
         abort(400)
@@ -146,10 +159,10 @@ def _choices_statement() -> Any:
     staff by name (the database's order of names, as the lists' own). A union keeps no order of its own: it is
     sorted by ``part``, then each part's own columns (ranking each part apart with a window cost twice as much)."""
     text = String()
-    violations = select(constant("violation").label("part"), Term.id, Term.key, Term.label_en, Term.label_fr,
+    violations = select(literal("violation").label("part"), Term.id, Term.key, Term.label_en, Term.label_fr,
                         Term.label_es, Term.position.label("place"), Term.key.label("tie")) \
         .where(Term.vocabulary == services.VIOLATIONS, Term.active.is_(True))
-    staff = select(constant("staff").label("part"), User.id, cast(null(), text), User.name, cast(null(), text),
+    staff = select(literal("staff").label("part"), User.id, cast(null(), text), User.name, cast(null(), text),
                    cast(null(), text), cast(null(), Integer), User.name).where(User.active.is_(True))
     both = union_all(violations, staff).subquery()
     return select(both).order_by(both.c.part.desc(), both.c.place, both.c.tie, both.c.id)
@@ -167,12 +180,12 @@ def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
 
 def _case_form(case: Case | None) -> CaseForm:
     form = CaseForm(obj=case)
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
     violations, staff = _choices()
     form.violations.choices = [(t.id, t.label) for t in violations]
     form.assignees.choices = [(u.id, u.name) for u in staff]
     chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
-    country = pages.country_named(chosen) if chosen else None
+    country = record_pages.country_named(chosen) if chosen else None
     form.source_partner.choices = [(0, _("— none or not listed —"))] + partner_choices(country.id if country else None)
     if not form.is_submitted():  # the form shows times in the user's time zone, without offset
         form.received_at.data = (case.received_at if case else utcnow()).astimezone(get_timezone()).replace(tzinfo=None)
@@ -193,7 +206,7 @@ def _save(form: CaseForm, case: Case | None):
         data.update({name: (form[name].data or "").strip() for name in ("events_place", "description",
                                                                          "source_details")})
         data["title"] = data["title"].strip()
-        data["country"] = pages.country_named(form.country.data)
+        data["country"] = record_pages.country_named(form.country.data)
         data["received_at"] = form.received_at.data.replace(tzinfo=get_timezone()).astimezone(timezone.utc)
         data["source_partner_id"] = form.source_partner.data or None
         saved = services.save_case(case or Case(), data, [link.defender_id for link in case.links] if case else [],

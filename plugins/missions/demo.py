@@ -15,11 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import User, utcnow
-from core.records.matching import words
-from core.records.models import Assignment, Defender, Partner, SearchToken, Term
-from core.records.tokens import bulk_rows
+from core.api import Assignment, Defender, Partner, SearchToken, Term, User, bulk_rows, db, utcnow, words
 
 from .models import (
     BudgetLine,

@@ -15,11 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.forms import MultiCheckboxField, required
-from core.i18n import lazy_gettext as _l
-from core.i18n import lazy_pgettext as _lp
-from core.money import AmountField
-from core.records.forms import CONFIDENTIALITY_CHOICES
+from core.api import CONFIDENTIALITY_CHOICES, AmountField, MultiCheckboxField, required
+from core.api import lazy_gettext as _l
+from core.api import lazy_pgettext as _lp
 
 from .models import BudgetLine, ChecklistAnswer, Delegate, Hearing, Mission, Recommendation
 

@@ -24,11 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.contributions import INTERNAL
-from core.extensions import db
-from core.models import User, UTCDateTime, utcnow
-from core.records.matching import words
-from core.records.models import Country, Defender, Partner, Term
+from core.api import INTERNAL, Country, Defender, Partner, Term, User, UTCDateTime, db, utcnow, words
 
 LANGUAGES = ("en", "fr", "es")
 

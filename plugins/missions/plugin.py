@@ -7,9 +7,12 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import get_locale
-from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, literal, null, or_, select, union_all
 
-from core.contributions import (
+from core.api import (
+    CASE_OFFICER,
+    COORDINATOR,
+    READ_ONLY,
     DatedItem,
     FreeText,
     MergeResult,
@@ -20,21 +23,28 @@ from core.contributions import (
     RecordChoice,
     RecordType,
     SearchHit,
+    Term,
     TimelineEntry,
     Widget,
+    built_once,
+    can,
+    db,
+    hookimpl,
+    id_url,
+    is_admin,
+    list_url_when_full,
+    matching_word_prefixes,
+    prefix_conditions_to_bind,
+    prefix_params,
+    read_rows,
+    relink,
+    utcnow,
+    viewer,
+    visible,
+    visible_to_viewer,
 )
-from core.extensions import db
-from core.hookspecs import hookimpl
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.navigation import id_url, list_url_when_full
-from core.permissions import CASE_OFFICER, COORDINATOR, READ_ONLY, can
-from core.records.merging import relink
-from core.records.models import Term
-from core.records.tokens import matching_word_prefixes, prefix_conditions_to_bind, prefix_params
-from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once, constant, none_of, read_rows
+from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import services
 from .models import (
@@ -51,6 +61,7 @@ from .models import (
     ReportText,
 )
 
+OBSERVATORY_API_VERSIONS = (1,)  # the versions of core.api this plugin is written for
 TITLE = _l("Missions")
 DESCRIPTION = _l("Fact-finding, trial observation, support and solidarity missions and their reports.")
 WIDGET_DAYS, WIDGET_ROWS = 30, 5
@@ -167,12 +178,12 @@ def observatory_dashboard_widgets(user):
 @built_once
 def _widget_statement(admin: bool) -> Select:
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
-    in_field = select(constant("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
+    in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
         visible_to_viewer(Mission, admin), Mission.status == Mission.IN_FIELD)
-    hearings = select(constant("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
+    hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
         .join(Mission, Mission.id == Hearing.mission_id).where(
         visible_to_viewer(Mission, admin), Hearing.held_on >= today, Hearing.held_on <= horizon,
-        none_of(Mission.status, (Mission.CANCELLED, Mission.CLOSED)))
+        Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
     both = union_all(in_field, hearings).subquery()
     return select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)
 
@@ -202,12 +213,12 @@ def observatory_deadlines(start, end, user):
 @built_once
 def _deadlines_statement(admin: bool) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
-    live = none_of(Mission.status, (Mission.CANCELLED, Mission.POSTPONED))
-    dates = select(constant("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
+    live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
+    dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
                    Mission.end_date.label("until"), Mission.confidentiality).where(
         visible_to_viewer(Mission, admin), live,
         or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
-    hearings = select(constant("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
+    hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
                       cast(null(), Date).label("until"), Mission.confidentiality).join(
         Mission, Mission.id == Hearing.mission_id).where(visible_to_viewer(Mission, admin), live,
                                                          Hearing.held_on.between(start, end))

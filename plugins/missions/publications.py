@@ -18,10 +18,8 @@ from flask_babel import force_locale, format_date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, PublicationItem, Section
-from core.extensions import db
-from core.i18n import gettext as _
-from core.records.countries import country_name
+from core.api import RESTRICTED, PublicationItem, Section, country_name, db
+from core.api import gettext as _
 
 from .models import LANGUAGES, Mission
 

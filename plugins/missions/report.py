@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from flask_babel import force_locale, format_date
 
-from core import documents
-from core.contributions import RESTRICTED
-from core.i18n import gettext as _
-from core.records.countries import country_name
+from core.api import RESTRICTED, country_name, documents
+from core.api import gettext as _
 
 from . import services
 from .forms import ADDRESSEES, ANSWERS, HEARING_OUTCOMES, RECOMMENDATION_STATUSES

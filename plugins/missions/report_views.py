@@ -5,13 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from core import documents
-from core.attachments.views import AttachmentForm, attachments_of
-from core.disclosure.preflight import request_guard
-from core.extensions import db
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.permissions import can, permission_required
+from core.api import AttachmentForm, attachments_of, can, db, documents, permission_required, request_guard, utcnow
+from core.api import gettext as _
 
 from . import services
 from .forms import ADDRESSEES, RECOMMENDATION_STATUSES, FollowUpForm, RecommendationForm, ReportForm

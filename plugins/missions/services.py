@@ -10,21 +10,33 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, extract, select
 
-from core.audit.capture import record as audit
-from core.audit.capture import record_view
-from core.audit.models import AuditEntry
-from core.disclosure import PERSONAL, Protected, protect_text
-from core.extensions import db
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.money import converted
-from core.notifications.services import notify
-from core.permissions import can
-from core.records.models import Country, Term
-from core.records.registry import record_url
-from core.records.tokens import index_tokens, prefix_conditions_to_bind, prefix_params
-from core.records.visibility import assignee_ids, is_admin, set_assignees, viewer, visible_to_viewer
-from core.statements import Bound, built_once
+from core.api import (
+    PERSONAL,
+    AuditEntry,
+    Bound,
+    Country,
+    Protected,
+    Term,
+    assignee_ids,
+    audit,
+    built_once,
+    can,
+    converted,
+    db,
+    index_tokens,
+    is_admin,
+    notify,
+    prefix_conditions_to_bind,
+    prefix_params,
+    protect_text,
+    record_url,
+    record_view,
+    set_assignees,
+    utcnow,
+    viewer,
+    visible_to_viewer,
+)
+from core.api import lazy_gettext as _l
 
 from .models import (
     LANGUAGES,

@@ -6,12 +6,8 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import and_, extract, func, select
 
-from core.contributions import RESTRICTED, Chart
-from core.extensions import db
-from core.i18n import gettext as _
-from core.permissions import can
-from core.records.models import Country, Term
-from core.records.visibility import visible
+from core.api import RESTRICTED, Chart, Country, Term, can, db, visible
+from core.api import gettext as _
 
 from . import services
 from .models import Mission, MissionCountry

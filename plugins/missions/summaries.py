@@ -10,12 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.contributions import RESTRICTED, DatedLine, RecordSummary
-from core.extensions import db
-from core.i18n import gettext as _
-from core.records.countries import country_name
-from core.records.models import Country
-from core.records.visibility import visible
+from core.api import RESTRICTED, Country, DatedLine, RecordSummary, country_name, db, visible
+from core.api import gettext as _
 
 from .forms import HEARING_OUTCOMES
 from .models import LANGUAGES, Mission, MissionCountry, MissionDefender, MissionRecordLink

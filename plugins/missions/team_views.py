@@ -5,11 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from core.extensions import db
-from core.forms import ConfirmForm
-from core.i18n import gettext as _
-from core.money import converted, currency_choices
-from core.permissions import can, permission_required
+from core.api import ConfirmForm, can, converted, currency_choices, db, permission_required
+from core.api import gettext as _
 
 from . import services
 from .forms import BUDGET_CATEGORIES, BUDGET_KINDS, BudgetLineForm, DelegateForm

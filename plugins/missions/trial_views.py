@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.extensions import db
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.permissions import permission_required
+from core.api import db, permission_required, utcnow
+from core.api import gettext as _
 
 from . import services
 from .forms import ANSWERS, HEARING_OUTCOMES, HearingForm, checklist_answers

@@ -8,21 +8,31 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.audit.capture import record_view
-from core.extensions import db
-from core.forms import ConfirmForm
-from core.i18n import gettext as _
-from core.models import User
-from core.money import currency_choices
-from core.pagination import paginate
-from core.permissions import can, permission_required
-from core.records import pages
-from core.records.countries import REGIONS
-from core.records.models import Defender, Partner
-from core.records.registry import choices, record_types
-from core.records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query
-from core.records.visibility import assignee_ids, can_see, visible_records
-from core.statements import built_once
+from core.api import (
+    REGIONS,
+    ConfirmForm,
+    Defender,
+    DefenderFilters,
+    Partner,
+    PartnerFilters,
+    User,
+    assignee_ids,
+    built_once,
+    can,
+    can_see,
+    choices,
+    currency_choices,
+    db,
+    defenders_query,
+    paginate,
+    partners_query,
+    permission_required,
+    record_pages,
+    record_types,
+    record_view,
+    visible_records,
+)
+from core.api import gettext as _
 
 from . import services
 from .forms import (
@@ -51,7 +61,7 @@ def mission_helpers() -> dict:
 
 
 def visible_mission(mission_id: int) -> Mission:
-    return pages.visible_record(Mission, mission_id)
+    return record_pages.visible_record(Mission, mission_id)
 
 
 @blueprint.route("/")
@@ -61,7 +71,7 @@ def index():
     pagination = paginate(services.missions_statement(current_user, filters), selectinload(Mission.country_links))
     types = services.mission_types(active_only=False)  # retired types still name their missions
     return render_template("missions/index.html", pagination=pagination, filters=filters,
-                           country_options=pages.country_options, regions=REGIONS,
+                           country_options=record_pages.country_options, regions=REGIONS,
                            types=[t for t in types if t.active], type_labels={t.id: t.label for t in types})
 
 
@@ -73,7 +83,7 @@ def staff() -> list:
 def _mission_form(mission: Mission | None) -> MissionForm:
     form = MissionForm(obj=mission)
     form.type.choices = [(t.id, t.label) for t in services.mission_types(active_only=mission is None)]
-    form.countries.choices = [(c.alpha3, c.name) for c in pages.countries()]
+    form.countries.choices = [(c.alpha3, c.name) for c in record_pages.countries()]
     form.reporting_currency.choices = currency_choices()
     form.assignees.choices = [(u.id, u.name) for u in staff()]
     if mission is not None and not form.is_submitted():
@@ -89,7 +99,7 @@ def _save(form: MissionForm, mission: Mission | None):
         data.update({name: (form[name].data or "").strip() for name in (
             "title", "terms_of_reference", "objectives", "court", "court_case_number", "charges")})
         data["type_id"] = form.type.data
-        country_ids = [country.id for country in map(pages.country_named, form.countries.data) if country]
+        country_ids = [country.id for country in map(record_pages.country_named, form.countries.data) if country]
         saved = services.save_mission(mission or Mission(), data, country_ids, set(form.assignees.data or []),
                                       current_user)
         flash(_("The mission was saved."), "success")
@@ -155,7 +165,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
     for kind in {link.record_type for link in mission.record_links}:
         ids = [link.record_id for link in mission.record_links if link.record_type == kind]
         linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
-    assignees = pages.assignee_names(mission)
+    assignees = record_pages.assignee_names(mission)
     return render_template(
         "missions/show.html", mission=mission, can_edit=can_edit, delegate_kinds=DELEGATE_KINDS,
         defender_links=shown_links(mission.defender_links, "defender"),

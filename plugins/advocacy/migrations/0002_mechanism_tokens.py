@@ -9,7 +9,7 @@ Create Date: 2026-11-30 00:10:00
 import sqlalchemy as sa
 from alembic import op
 
-from core.records.matching import words
+from core.api import words
 
 # revision identifiers, used by Alembic.
 revision = 'advocacy_0002'

@@ -1,0 +1,145 @@
+"""The plugin API: every name a plugin may use from the core, and nothing else.
+
+A plugin, bundled or installed from elsewhere, imports the core only from this module
+(``from core.api import db, Defender, hookimpl``); a test fails when a file under ``plugins/`` imports
+any other core module. Whatever is not listed here may change in any release without notice; what is
+listed changes only with :data:`API_VERSION`.
+
+A plugin says which versions of this API it was written for, in its ``plugin.py``::
+
+    OBSERVATORY_API_VERSIONS = (1,)
+
+and is refused, with that reason on *Administration → Plugins*, when the running core offers none of them.
+The README's "Plugin API" table lists these names by what they serve.
+"""
+from __future__ import annotations
+
+from . import documents, jobs
+from .attachments import storage
+from .attachments import text as attachment_text
+from .attachments.models import Attachment
+from .attachments.views import AttachmentForm, attachments_of
+from .audit.capture import record as audit
+from .audit.capture import record_view
+from .audit.models import AuditEntry
+from .contributions import (
+    INTERNAL,
+    PUBLIC,
+    RESTRICTED,
+    Chart,
+    DatedItem,
+    DatedLine,
+    FreeText,
+    MergeResult,
+    NavItem,
+    NotificationKind,
+    Output,
+    OutputRequest,
+    Permission,
+    PublicationItem,
+    RecordChoice,
+    RecordSummary,
+    RecordType,
+    SearchHit,
+    Section,
+    TimelineEntry,
+    Widget,
+)
+from .disclosure import (
+    INTERNAL_TITLE,
+    PERSONAL,
+    PHRASE,
+    SOURCE,
+    WITHHELD,
+    FileRefused,
+    Guard,
+    Protected,
+    preflight,
+    protect_text,
+)
+from .disclosure.preflight import request_guard
+from .documents import BulletList, Heading, PageBreak, Paragraph, Table
+from .extensions import db
+from .forms import ConfirmForm, MultiCheckboxField, required, valid_email
+from .fragments import fragment, inputs_of
+from .gather import record_summaries
+from .hookspecs import hookimpl
+from .i18n import gettext, in_language, lazy_gettext, lazy_pgettext
+from .jobs import JobContext
+from .models import Role, User, UTCDateTime, user_roles, utcnow
+from .money import AmountField, converted, currency_choices
+from .navigation import id_url, list_url_when_full, page_argument, page_size
+from .notifications.services import followers_of, notify
+from .pagination import paginate
+from .permissions import (
+    CASE_OFFICER,
+    COMMITTEE,
+    COORDINATOR,
+    READ_ONLY,
+    can,
+    holders,
+    permission_required,
+    the_user,
+)
+from .plugins import API_VERSION
+from .records import pages as record_pages
+from .records.countries import REGIONS, country_name
+from .records.exports import save_export
+from .records.forms import CONFIDENTIALITY_CHOICES
+from .records.matching import words
+from .records.merging import relink
+from .records.models import Assignment, Country, Defender, Partner, SearchToken, Term
+from .records.registry import choices, record_types, record_url
+from .records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query
+from .records.tokens import (
+    bulk_rows,
+    forget_tokens,
+    index_tokens,
+    matching_word_prefixes,
+    prefix_conditions_to_bind,
+    prefix_matches_to_bind,
+    prefix_params,
+)
+from .records.visibility import (
+    assignee_ids,
+    at_level_to_viewer,
+    can_see,
+    is_admin,
+    set_assignees,
+    viewer,
+    visible,
+    visible_among,
+    visible_records,
+    visible_to_viewer,
+)
+from .statements import Bound, among_ids, built_once, read_rows
+
+__all__ = [
+    "API_VERSION",
+    # The plugin host: hooks and what they return
+    "hookimpl", "Chart", "DatedItem", "DatedLine", "FreeText", "MergeResult", "NavItem", "NotificationKind",
+    "Output", "OutputRequest", "Permission", "PublicationItem", "RecordChoice", "RecordSummary", "RecordType",
+    "SearchHit", "Section", "TimelineEntry", "Widget", "record_summaries",
+    # Records: defenders, partners, countries, vocabularies, confidentiality and who may see what
+    "Defender", "Partner", "Country", "Term", "Assignment", "SearchToken", "PUBLIC", "INTERNAL", "RESTRICTED",
+    "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "record_pages", "record_types", "record_url", "choices",
+    "DefenderFilters", "PartnerFilters", "defenders_query", "partners_query", "relink", "words",
+    "can_see", "is_admin", "visible", "visible_among", "visible_records", "assignee_ids", "set_assignees",
+    # Security: users, roles, permissions, the audit trail
+    "db", "User", "Role", "user_roles", "UTCDateTime", "utcnow", "CASE_OFFICER", "COMMITTEE", "COORDINATOR",
+    "READ_ONLY", "can", "holders", "permission_required", "the_user", "audit", "record_view", "AuditEntry",
+    # Web pages: forms, navigation, lists, fragments, attachments
+    "ConfirmForm", "MultiCheckboxField", "required", "valid_email", "AmountField", "currency_choices", "converted",
+    "id_url", "list_url_when_full", "page_argument", "page_size", "paginate", "fragment", "inputs_of",
+    "Attachment", "AttachmentForm", "attachments_of", "storage", "attachment_text",
+    # Outputs: the disclosure guard, documents, exports, jobs
+    "Guard", "Protected", "protect_text", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE", "WITHHELD",
+    "FileRefused", "preflight", "request_guard", "documents", "BulletList", "Heading", "PageBreak", "Paragraph",
+    "Table", "save_export", "jobs", "JobContext",
+    # Languages and notifications
+    "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "followers_of", "notify",
+    # Statements run on every request, and the search index (speed measures: README "Speed")
+    "built_once", "read_rows", "among_ids", "Bound", "viewer", "visible_to_viewer", "at_level_to_viewer",
+    "index_tokens", "forget_tokens", "bulk_rows", "matching_word_prefixes", "prefix_conditions_to_bind",
+    "prefix_matches_to_bind", "prefix_params",
+]
