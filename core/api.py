@@ -54,6 +54,7 @@ from .disclosure import (
     FileRefused,
     Guard,
     Protected,
+    named_without_leave,
     preflight,
     protect_text,
 )
@@ -133,7 +134,7 @@ __all__ = [
     "id_url", "list_url_when_full", "page_argument", "page_size", "paginate", "fragment", "inputs_of",
     "Attachment", "AttachmentForm", "attachments_of", "storage", "attachment_text",
     # Outputs: the disclosure guard, documents, exports, jobs
-    "Guard", "Protected", "protect_text", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE", "WITHHELD",
+    "Guard", "Protected", "protect_text", "named_without_leave", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE", "WITHHELD",
     "FileRefused", "preflight", "request_guard", "documents", "BulletList", "Heading", "PageBreak", "Paragraph",
     "Table", "save_export", "jobs", "JobContext",
     # Languages and notifications

@@ -263,6 +263,23 @@ def test_single_letters_and_short_words_are_never_a_surname_alone(app, protected
     assert release("Vitamin K, o d'Angelo.") == ["Vitamin K, o d'Angelo."]
 
 
+def test_names_made_of_short_words_are_found_in_any_text(app, protected_person):
+    """Every word of "Lê Văn Hà" or "Li Na" is too short (or a particle) to look people up by alone: two of them
+    together, or one after an honorific, find the person."""
+    release = protected_person("Lê Văn Hà")
+    protected_person("Li Na")
+    assert release("Lê Văn Hà, a blogger, witnessed the arrest.") == ["H.R.D., a blogger, witnessed the arrest."]
+    assert release("LE VAN HA and Na Li were detained.") == ["H.R.D. and H.R.D. were detained."]
+    assert release("We also ask about Ms. Li and Sra. Ha.") == ["We also ask about H.R.D. and H.R.D.."]
+    assert release("Le juge a dit: la loi est la loi.") == ["Le juge a dit: la loi est la loi."]
+
+
+def test_invisible_characters_inside_a_name_do_not_hide_it(app, protected_person):
+    """Text pasted from a word processor can hold soft hyphens and zero-width characters inside words."""
+    release = protected_person("Aylin Kaya")
+    assert release("Ka\u00adya, Aylin and Ay\u200blin Ka\u2060ya spoke.") == ["H.R.D. and H.R.D. spoke."]
+
+
 def test_translated_messages_are_guarded_like_plain_text(app, protected_person):
     from core.i18n import lazy_gettext
 

@@ -46,7 +46,8 @@ def _sentences(people: list[Canary]):
     forms = [(canary, form, phone) for canary in people for form, phone in zip(canary.forms(), cycle(_phone_forms(canary)))]
     for number, (canary, form, phone) in enumerate(cycle(forms)):
         if number % 4 == 0:
-            yield canary, f"On 3 May {form} was followed home after the hearing (tel. {phone}, {canary.email})."
+            yield canary, (f"On 3 May {form} was followed home to {canary.address} after the hearing "
+                           f"(tel. {phone}, {canary.email}).")
         elif number % 4 == 1:
             yield canary, f"Statement by {form}: the police came at night; reach through {phone}."
         elif number % 4 == 2:
@@ -61,7 +62,7 @@ def _seed(app, people: list[Canary], sentences=None) -> None:
     for canary in people:
         add_defender(app, canary.name, country=canary.country, confidentiality="restricted" if canary.restricted else "internal",
                      consent_to_publish=False, publication_name="a woman human rights defender",
-                     phone=f"+{canary.calling_code} {canary.phone}", email=canary.email,
+                     phone=f"+{canary.calling_code} {canary.phone}", email=canary.email, address=canary.address,
                      family=f"her brother {canary.given} {canary.surnames[-1]}son")
     with app.app_context():
         db.session.add(OutboxMessage(recipient="someone@example.org", subject="", body=""))

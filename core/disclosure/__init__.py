@@ -7,7 +7,7 @@ personal details, and what plugins protect through ``observatory_protected_terms
 in the forms people write them (:mod:`.names`), masks what is certain, and refuses to release the output while
 an ambiguous hit is undecided (:class:`Blocked`). :mod:`.spreadsheets` is the one CSV and XLSX writer.
 """
-from .guard import DECISIONS, MASK, OTHER, Blocked, FileRefused, Guard, Hit
+from .guard import DECISIONS, MASK, OTHER, Blocked, FileRefused, Guard, Hit, named_without_leave
 from .register import (
            INTERNAL_TITLE,
            NAME,
@@ -23,4 +23,5 @@ from .register import (
 )
 
 __all__ = ["DECISIONS", "MASK", "OTHER", "Blocked", "FileRefused", "Guard", "Hit", "INTERNAL_TITLE", "NAME", "PERSONAL",
-           "PERSON", "PERSON_EXACT", "PHRASE", "SOURCE", "WITHHELD", "Protected", "RegisterIncomplete", "protect_text"]
+           "PERSON", "PERSON_EXACT", "PHRASE", "SOURCE", "WITHHELD", "Protected", "RegisterIncomplete", "protect_text",
+           "named_without_leave"]

@@ -350,3 +350,13 @@ def _map_strings(content: Any, change: Any) -> Any:
         return replace(content, **{f.name: _map_strings(getattr(content, f.name), change)
                                    for f in fields(content) if f.init and not f.metadata.get("not_text")})
     return content
+
+
+def named_without_leave(texts: Iterable[str], records: Iterable[tuple[str, int]] = ()) -> list[tuple[str, int]]:
+    """The people (``(type, id)`` of defenders and partners) whose own names are written in ``texts`` although a
+    public output may not name them (no consent, or restricted), as the guard finds names: a plugin's publishing
+    check asks this rather than matching names itself. A surname alone, which may be someone else's, is left to
+    the preflight; a name of one word (an alias) is a name."""
+    hits = Guard(None, external=True, records=records).preflight(list(texts))
+    return list(dict.fromkeys(hit.protected.record for hit in hits if hit.protected.kind == NAME
+                              and hit.protected.record and (not hit.partial or hit.form == "name")))

@@ -32,7 +32,9 @@ HONORIFIC = "\x00honorific"  # a place in a form that any honorific fills
 INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that letter
 #: A word this frequent (Zipf scale, in English, French or Spanish) is too common to mask on its own.
 COMMON_WORD_ZIPF = 4.0
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: "Aylin_Kaya.pdf" has two name words
+#: A word's letters and digits ("Aylin_Kaya.pdf" has two name words), with the invisible characters text pasted
+#: from a word processor can hold inside a word (soft hyphen, zero-width space and joiners, word joiner, BOM).
+_WORD = re.compile("(?:[^\\W_]|[\u00ad\u200b-\u200d\u2060\ufeff])+", re.UNICODE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+", re.UNICODE)
 _PHONE = re.compile(r"\+?\d(?:[ .\-()/]{0,2}\d){5,}")  # one number: separated by spaces, dots, dashes, brackets, slashes
 _PHONE_GAP = r"[\s().\-/]{0,3}"
@@ -95,6 +97,13 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
+def after_honorifics(text: str) -> set[str]:
+    """The words written right after an honorific ("Ms. Li", "Mme Ba"): a surname, however short."""
+    found = tokens(text)
+    return {after.word for before, after in zip(found, found[1:])
+            if before.word in HONORIFICS and text[before.end:after.start].strip() in ("", ".")}
+
+
 def unspaced(name: str) -> bool:
     return bool(_UNSPACED.search(name or ""))
 
@@ -144,11 +153,13 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
         forms.append(Form((*given, INITIAL + surname[0][0]), "name and initial"))
         if partial and any(len(word) > 2 for word in surname):
             forms.append(Form(tuple(surname), "surname", partial=True))
-        if w[k] not in PARTICLES and len(w[k]) > 2:
+        if w[k] not in PARTICLES and len(w[k]) > 1:  # "Ms. Li", "Sra. Ha"
             forms.append(Form((HONORIFIC, w[k]), "honorific and surname", by_surname=True))
             forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
-            if partial:
+            if partial and len(w[k]) > 2:  # a surname of two letters alone is any word of two letters
                 forms.append(Form((w[k],), "surname", partial=True))
+    if w[0] not in PARTICLES and len(w[0]) > 1:  # the family name written first (Chinese, Vietnamese, Hungarian)
+        forms.append(Form((HONORIFIC, w[0]), "honorific and surname", by_surname=True))
     core_words = [word for word in w if word not in PARTICLES]
     if 1 < len(core_words) < len(w):  # particles come and go: "Al-Hassan", "Hassan"
         forms += person_forms(" ".join(core_words), partial)

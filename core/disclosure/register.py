@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n import gettext
 from ..records.matching import PARTICLES
 from ..records.models import Assignment, Defender, Partner
-from ..records.tokens import having_any_token
+from ..records.tokens import having_any_token, having_two_tokens
 from ..records.visibility import is_admin
 from . import names, phones
 
@@ -84,16 +84,19 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     register = Register()
     words = {token.word for text in texts for token in names.tokens(text)}
     lookup = {word for word in words if len(word) > 2 and word not in PARTICLES and word not in names.HONORIFICS}
+    lookup |= {word for text in texts for word in names.after_honorifics(text)}
     lookup |= {names.key_of(word) for word in lookup if names.comparable(word)}
+    # A name made only of short words and particles ("Li Na", "Lê Văn Hà") is found by two of its words.
+    short = {word for word in words if word not in lookup and word not in names.HONORIFICS}
     lookup |= {run for text in texts if names.unspaced(text) for run in names.unspaced_runs(text)}
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     linked = {kind: {i for k, i in records if k == kind} for kind in ("defender", "partner")}
     for kind, ids in phones.holders(texts).items():  # a number typed without its holder's name
         linked[kind] |= ids
     seen = _visible_ids(audience)
-    for defender in _defenders(lookup, mails, linked["defender"]):
+    for defender in _defenders(lookup, short, mails, linked["defender"]):
         _add_defender(register, defender, audience, external, allowed, seen)
-    for partner in _partners(lookup, linked["partner"]):
+    for partner in _partners(lookup, short, linked["partner"]):
         _add_partner(register, partner, audience, external, allowed, seen)
     failed: list[str] = []
     entries = host().collect("observatory_protected_terms", failed=failed, records=records, audience=audience,
@@ -124,15 +127,17 @@ def _found(model: Any, conditions: list[Any]) -> list[Any]:
     return [found[key] for key in sorted(found)]
 
 
-def _defenders(lookup: set[str], mails: set[str], ids: set[int]) -> list[Defender]:
+def _defenders(lookup: set[str], short: set[str], mails: set[str], ids: set[int]) -> list[Defender]:
     conditions = [having_any_token(Defender, set(chunk)) for chunk in _chunks(lookup)]
+    conditions += [having_two_tokens(Defender, short, PARTICLES)] if len(short) > 1 else []
     conditions += [func.lower(Defender.email).in_(chunk) for chunk in _chunks(mails)]
     conditions += [Defender.id.in_(chunk) for chunk in _chunks(ids)]
     return _found(Defender, conditions)
 
 
-def _partners(lookup: set[str], ids: set[int]) -> list[Partner]:
+def _partners(lookup: set[str], short: set[str], ids: set[int]) -> list[Partner]:
     conditions = [having_any_token(Partner, set(chunk)) for chunk in _chunks(lookup)]
+    conditions += [having_two_tokens(Partner, short, PARTICLES)] if len(short) > 1 else []
     conditions += [Partner.id.in_(chunk) for chunk in _chunks(ids)]
     return _found(Partner, conditions)
 

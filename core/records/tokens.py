@@ -1,9 +1,22 @@
 """Keeping the search tokens of a record in step with its names, and querying them."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from sqlalchemy import CompoundSelect, Select, any_, bindparam, delete, func, insert, literal_column, select, union
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    any_,
+    bindparam,
+    case,
+    delete,
+    distinct,
+    func,
+    insert,
+    literal_column,
+    select,
+    union,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -95,6 +108,18 @@ def prefix_params(query: str) -> dict[str, str]:
 def having_any_token(model: Any, tokens: set[str]) -> ColumnElement[bool]:
     return _id_among(model, select(SearchToken.record_id).where(
         SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))))
+
+
+def having_two_tokens(model: Any, tokens: set[str], particles: Iterable[str]) -> ColumnElement[bool]:
+    """The records with two or more of ``tokens`` among their name words, one at least not a particle: how a name
+    made only of short words ("Li Na", "Lê Văn Hà") is found, each of its words being too common alone."""
+    particles = sorted(set(particles))
+    matched = select(SearchToken.record_id).where(
+        SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))) \
+        .group_by(SearchToken.record_id) \
+        .having(func.count(distinct(SearchToken.token)) >= 2,
+                func.count(distinct(case((SearchToken.token.not_in(particles), SearchToken.token)))) >= 1)
+    return _id_among(model, matched)
 
 
 def _id_among(model: Any, record_ids: Select, postgresql: bool | None = None) -> ColumnElement[bool]:

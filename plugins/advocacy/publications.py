@@ -29,8 +29,9 @@ from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer
 def _item(action: AdvocacyAction, locale: str) -> PublicationItem:
     results = [str(ANSWER_KINDS[a.kind]) for a in action.answers if a.kind in Answer.OUTCOMES
                and a.kind != Answer.NO_RESPONSE]
-    defenders = sorted({link.defender.public_name for link in action.defender_links
-                        if link.defender.confidentiality != RESTRICTED and link.defender.public_name})
+    # Names as they are: the core's guard prints the publishable name of those who did not consent.
+    defenders = sorted({link.defender.name for link in action.defender_links
+                        if link.defender.confidentiality != RESTRICTED})
     details = list(dict.fromkeys(results))
     if defenders:
         details.append(_("Defenders concerned: %(names)s", names=", ".join(defenders)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, select
+from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.api import (
@@ -30,6 +30,7 @@ from core.api import (
     db,
     followers_of,
     is_admin,
+    named_without_leave,
     notify,
     protect_text,
     read_rows,
@@ -307,24 +308,15 @@ def move(action: Action, step: str, user: Any) -> Action:
 
 
 def consent_problems(action: Action) -> list[Defender]:
-    """Defenders of the case who have not consented to be named and whose real name (or another of their
-    names) appears in one of the action's texts, whatever the accents, case or word order of a two-word name."""
-    text_words = [words(text) for text in action.texts() if text]
-    found = []
-    for defender in action.case.defenders:
-        if defender.consent_to_publish:
-            continue
-        names = [defender.name, *defender.alias_list]
-        sequences = [words(name) for name in names if words(name)]
-        sequences += [list(reversed(seq)) for seq in sequences if len(seq) == 2]
-        if any(_contains(text, seq) for text in text_words for seq in sequences):
-            found.append(defender)
-    return found
-
-
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    size = len(needle)
-    return any(haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
+    """Defenders whose own names (or aliases) are written in one of the action's texts although a public action
+    may not name them (no consent, or restricted), found as the core's disclosure guard finds names."""
+    ids = [record_id for kind, record_id in named_without_leave(action.texts(), [(Case.__record_type__, action.case_id)])
+           if kind == Defender.__record_type__]
+    if not ids:
+        return []
+    ours = [defender.id for defender in action.case.defenders]  # a restricted stranger is not confirmed to exist
+    return list(db.session.scalars(select(Defender).where(
+        Defender.id.in_(ids), or_(Defender.confidentiality != RESTRICTED, Defender.id.in_(ours))).order_by(Defender.name)))
 
 
 def publish(action: Action, user: Any) -> Action:

@@ -62,8 +62,8 @@ def _trial_blocks(mission: Mission) -> list:
     facts = [(_("Court"), mission.court), (_("Case number at the court"), mission.court_case_number),
              (_("Charges"), mission.charges)]
     blocks += [documents.Paragraph(f"{label}: {value}") for label, value in facts if value.strip()]
-    on_trial = [link.defender.public_name for link in mission.defender_links  # never a restricted defender
-                if link.on_trial and link.defender.public_name and link.defender.confidentiality != RESTRICTED]
+    on_trial = [link.defender.name for link in mission.defender_links  # never a restricted defender; names as
+                if link.on_trial and link.defender.confidentiality != RESTRICTED]  # they are (the guard masks)
     if on_trial:
         blocks.append(documents.Paragraph(_("Defendants: %(names)s", names=", ".join(on_trial))))
     if mission.hearings:

@@ -50,6 +50,11 @@ class Canary:
     country: str = "TUR"
     calling_code: str = "90"
     trunk: str = "0"
+    street: str = ""  # a generated street name: their address is "<street> Street 12"
+
+    @property
+    def address(self) -> str:
+        return f"{self.street} Street {len(self.street) + 3}"
 
     @property
     def surname(self) -> str:
@@ -80,8 +85,9 @@ class Canary:
         return forms
 
     def words(self) -> list[str]:
-        """The words of the name that must not be found, folded as :func:`fold` folds texts."""
-        return [fold(word) for word in (self.given, *self.surnames)]
+        """The words of the name, and the street of the address, that must not be found, folded as :func:`fold`
+        folds texts."""
+        return [fold(word) for word in (self.given, *self.surnames, self.street) if word]
 
 
 def _honorific(canary: Canary) -> str:
@@ -120,7 +126,8 @@ def canaries(rng: random.Random, count: int = 7) -> list[Canary]:
         surnames = (rng.choice(HAN_SURNAMES),) if script == "han" else \
             tuple(_word(rng, script) for _ in range(rng.choice((1, 2))))
         particle = rng.choice(["", "", *PARTICLES]) if script == "latin" else ""
-        folded = [fold(w) for w in (given, *surnames)]
+        street = _word(rng, "latin") + _word(rng, "latin").lower()
+        folded = [fold(w) for w in (given, *surnames, street)]
         if len(set(folded)) < len(folded) or seen & set(folded) or any(len(w) < 5 for w in folded):
             continue
         seen |= set(folded)
@@ -129,7 +136,7 @@ def canaries(rng: random.Random, count: int = 7) -> list[Canary]:
         people.append(Canary(given, surnames, particle, script, restricted=len(people) % 2 == 1,
                              phone=f"{start}{rng.randrange(10 ** (length - 1), 10 ** length)}",
                              email=f"{fold(given)}.{fold(surnames[0])}@example.org",
-                             country=country, calling_code=calling_code, trunk=trunk))
+                             country=country, calling_code=calling_code, trunk=trunk, street=street))
     return people
 
 
