@@ -14,7 +14,6 @@ ask for a constant number of statements as data grows (tests assert it), not for
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import re
 import statistics
@@ -323,8 +322,6 @@ def main() -> None:
             user, defender_id, case_id, mission_id, feed, request_id, advocacy = load(app, scale)
             client = logged_in_client(app, user)
             client.get(BARE)
-            gc.collect()
-            gc.freeze()  # as core.wsgi does in production, once the app is up
             bare_rps, bare_queries = rate(client, BARE, options.seconds), statements_in(app, client, BARE)
             records = scale * 400
             print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
@@ -353,7 +350,6 @@ def main() -> None:
                       f"DOCX {found['docx']:.0f} ms, ZIP {found['zip']:.0f} ms")
             with app.app_context():
                 db.engine.dispose()
-            gc.unfreeze()
     print("\nall main pages within targets" if ok else "\nsome main pages are over target")
 
 

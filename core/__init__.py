@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import builtin, errors, form_html, i18n, migrations_setup, security, sessions
+from . import builtin, errors, i18n, migrations_setup, security, sessions
 from . import config as config_module
 from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
@@ -57,7 +57,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.request_class = i18n.ObservatoryRequest
     i18n.install_template_gettext(app)
-    form_html.install()
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)

@@ -249,9 +249,9 @@ def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
     code.set(qn("xml:space"), "preserve")
     code.text = f" {instruction} "
     for part in (char("begin"), code, char("separate")):
-        paragraph.add_run()._r.append(part)
+        paragraph.add_run().element.append(part)
     paragraph.add_run(placeholder)
-    paragraph.add_run()._r.append(char("end"))
+    paragraph.add_run().element.append(char("end"))
 
 
 def render(document: Document, fmt: str, guard: Any, on_page: Callable[[int], None] | None = None) -> bytes:

@@ -1,44 +1,14 @@
-"""WTForms' ``html_params`` (every form control's attributes), with the same output, several times faster.
-
-WTForms builds each attribute through ``Markup.format``, a ``string.Formatter`` run: an input took ~40 µs to
-render and a label ~17 µs, and a record page with its folded forms renders some twenty of them, more than the
-rest of the page's own work. This renders the same attributes with plain string operations; a test checks it
-against WTForms' own function on every kind of value.
-"""
+"""Small pieces of form HTML that pages write without building a form: filter options, hidden inputs, the CSRF
+field of a button form, and the blank fields of a form shown unfilled."""
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-import wtforms.widgets
-import wtforms.widgets.core
 from flask import render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from . import fragments
-
-_wtforms_html_params = wtforms.widgets.core.html_params
-
-
-def html_params(**kwargs: Any) -> Markup:
-    """``wtforms.widgets.html_params``: attributes sorted by name, ``True`` alone, ``False`` left out."""
-    params = []
-    for key, value in sorted(kwargs.items()):
-        key = escape(wtforms.widgets.core.clean_key(key))
-        if value is True:
-            params.append(key)
-        elif value is not False:
-            params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
-    return Markup(" ".join(params))
-
-
-def install() -> None:
-    """Used by every widget: the module's function (``TextArea``, ``Select``, ``Label``) and the copies that
-    ``Input`` and ``Button`` keep as static methods."""
-    wtforms.widgets.core.html_params = html_params
-    wtforms.widgets.html_params = html_params
-    wtforms.widgets.core.Input.html_params = staticmethod(html_params)
-    wtforms.widgets.core.Button.html_params = staticmethod(html_params)
 
 
 def options(choices: Iterable[tuple[Any, Any]], selected: Any = "") -> Markup:

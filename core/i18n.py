@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from babel import dates, numbers, support
@@ -18,15 +17,16 @@ from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
 
-def _escaped_html(self: LazyString) -> Markup:
-    return escape(str(self))
+class LazyText(LazyString):
+    """A message translated when shown, in the language of the request showing it, whose HTML is its escaped
+    text. Flask-Babel's lazy strings call themselves safe HTML (their ``__html__`` is the raw text), so Jinja
+    would not escape them, nor the user data put into them (``_l("Case: %(title)s", title=...)``, a form error
+    quoting the input): a stored XSS. Our messages hold no HTML. (Flask's session and JSON encoders go through
+    ``__html__`` too, and keep the escaped text as markup.) Every lazy message of the app is made here."""
 
+    def __html__(self) -> Markup:
+        return escape(str(self))
 
-# Flask-Babel marks lazy strings as safe HTML (``__html__`` returns the raw text), so Jinja would not escape
-# them, nor the user data interpolated into them (``_l("Case: %(title)s", title=...)``, a form error quoting
-# the input): a stored XSS waiting to happen. Our messages hold no HTML, so their HTML form is the escaped
-# text (Flask's session and JSON encoders also go through ``__html__``, and keep it as markup).
-LazyString.__html__ = _escaped_html
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 
@@ -48,21 +48,16 @@ def translation_directories(app: Flask, plugin_paths: list[Path]) -> str:
 
 
 def current_translations() -> Any:
-    """The translations of the request's current locale, found once per locale: Flask-Babel looks them up again
-    (context, locale, cache) for every message, and a list page shows hundreds. A ``force_locale`` block sets
-    another locale object, which the cache notices."""
-    try:
-        context = g._flask_babel
-    except (AttributeError, RuntimeError):  # before Flask-Babel's first call, or outside a request
+    """Flask-Babel's translations for the request's locale, looked up once per request and locale: its
+    ``get_translations()`` builds its cache key anew for each message (10 µs), and a page shows some eighty.
+    Remembered with the locale object, so a ``force_locale`` block (which sets another) gets its own."""
+    locale = get_locale()
+    if locale is None:  # outside a request
         return get_translations()
-    cached = getattr(context, "observatory_translations", None)
-    if cached is not None and cached[0] is getattr(context, "babel_locale", None):
-        return cached[1]
-    translations = get_translations()
-    locale = getattr(context, "babel_locale", None)
-    if locale is not None:
-        context.observatory_translations = (locale, translations)
-    return translations
+    remembered = g.get("observatory_translations")
+    if remembered is None or remembered[0] is not locale:
+        remembered = g.observatory_translations = (locale, get_translations())
+    return remembered[1]
 
 
 def gettext(string: str, **variables: Any) -> str:
@@ -77,9 +72,9 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return current_translations().ungettext(singular, plural, num) % variables
 
 
-def lazy_gettext(string: str, **variables: Any) -> LazyString:
+def lazy_gettext(string: str, **variables: Any) -> LazyText:
     """A message translated when shown, in the language of the request showing it."""
-    return LazyString(gettext, string, **variables)
+    return LazyText(gettext, string, **variables)
 
 
 def pgettext(context: str, string: str, **variables: Any) -> str:
@@ -90,24 +85,14 @@ def pgettext(context: str, string: str, **variables: Any) -> str:
     return translated % variables if variables else translated
 
 
-def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
-    return LazyString(pgettext, context, string, **variables)
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyText:
+    return LazyText(pgettext, context, string, **variables)
 
 
-_LABELS_IN_LANGUAGE: dict[tuple[int, str], tuple[Mapping[Any, Any], Mapping[Any, str]]] = {}
-
-
-def in_language(labels: Mapping[Any, Any]) -> Mapping[Any, str]:
-    """``labels`` (a module's lazy labels by key) as text in the request's language, translated once per process
-    and language: a page shows them row after row, and a lazy label is translated again each time it is shown.
-    For fixed mappings only (they are remembered by identity, and kept alive while remembered)."""
-    key = (id(labels), str(get_locale() or "en"))
-    remembered = _LABELS_IN_LANGUAGE.get(key)
-    if remembered is None or remembered[0] is not labels:
-        if len(_LABELS_IN_LANGUAGE) >= 512:  # a caller passing new mappings would grow it without end
-            _LABELS_IN_LANGUAGE.clear()
-        remembered = _LABELS_IN_LANGUAGE[key] = (labels, MappingProxyType({k: str(v) for k, v in labels.items()}))
-    return remembered[1]
+def in_language(labels: Mapping[Any, Any]) -> dict[Any, str]:
+    """``labels`` (a module's lazy labels by key) as text in the request's language, translated once per page
+    rather than at every row that shows one."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def format_date(value: Any, format: str = "medium") -> str:

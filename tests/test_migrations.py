@@ -57,6 +57,18 @@ def test_db_upgrade_command_brings_the_database_to_every_head(app):
     assert heads <= applied
 
 
+def test_db_commands_are_flask_migrates_with_an_upgrade_to_every_head(app):
+    """Ours is a group of its own: Flask-Migrate's ``db upgrade`` still goes to "head" for any other app."""
+    import flask_migrate.cli
+
+    ours = app.cli.get_command(None, "db")
+    assert ours is not flask_migrate.cli.db and set(ours.commands) == set(flask_migrate.cli.db.commands)
+    assert {p.name: p.default for p in ours.commands["upgrade"].params}["revision"] == "heads"
+    assert {p.name: p.default for p in flask_migrate.cli.upgrade.params}["revision"] == "head"
+    result = app.test_cli_runner().invoke(args=["db", "heads"])
+    assert result.exit_code == 0, result.output  # (Alembic prints to the real standard output)
+
+
 PLUGIN_WITH_TABLE = '''
 from core.hookspecs import hookimpl
 from . import models

@@ -151,11 +151,31 @@ def test_admin_pages_escape_user_supplied_text(client, make_user):
 
 
 def test_translated_messages_quoting_user_data_are_escaped(app):
-    """Flask-Babel marks lazy strings as safe HTML; ours are escaped, with what they quote."""
+    """Flask-Babel marks lazy strings as safe HTML; ours (``core.i18n.LazyText``) are escaped, with what they
+    quote, and Flask-Babel's own class is left as it is."""
     from flask import render_template_string
-    from flask_babel import lazy_gettext
+    from flask_babel.speaklater import LazyString
 
+    from core.i18n import lazy_gettext, lazy_pgettext
+
+    script = "<script>alert(1)</script>"
     with app.test_request_context():
-        page = render_template_string("{{ message }}", message=lazy_gettext("Case registered: %(title)s",
-                                                                             title="<script>alert(1)</script>"))
-    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        for message in (lazy_gettext("Case registered: %(title)s", title=script),
+                        lazy_pgettext("case", "Case: %(title)s", title=script)):
+            page = render_template_string("{{ message }}", message=message)
+            assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert LazyString(str, script).__html__() == script  # no process-wide patch of Flask-Babel
+
+
+def test_every_lazy_message_is_ours():
+    """Only ``core.i18n`` makes lazy messages: one made with Flask-Babel's own functions would be marked as safe
+    HTML, with the user data it quotes."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    theirs = re.compile(r"flask_babel import (\([^)]*|[^\n]*)\blazy_|flask_babel\.lazy_|\bLazyString\(")
+    found = [str(path.relative_to(root)) for folder in ("core", "plugins", "templates")
+             for path in (root / folder).rglob("*") if path.suffix in (".py", ".html")
+             and theirs.search(path.read_text(encoding="utf-8"))]
+    assert found == []
