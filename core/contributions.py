@@ -177,7 +177,15 @@ class NotificationKind:
 class Chart:
     """Figures a plugin contributes to the statistics page and the annual report: counts per category
     (``categories`` in display order, ``values`` the same length), already labelled in the reader's language.
-    ``key`` names it in addresses (``/statistics/<key>.csv``): lower-case letters, digits and underscores."""
+    ``key`` names it in addresses (``/statistics/<key>.csv``): lower-case letters, digits and underscores.
+
+    A chart whose categories are parts of another chart's categories (countries of regions) says so, or a parent
+    minus its children shown would give a withheld count back: ``nests_in`` is that chart's key, and
+    ``parents`` gives, for each category, the category of that chart it is part of ("" for none)::
+
+        Chart("cases_by_country", _("Cases per country"), ("France", "Türkiye"), (12, 3),
+              nests_in="cases_by_region", parents=("Europe", "Europe"))
+    """
 
     key: str
     title: Any
@@ -186,11 +194,13 @@ class Chart:
     unit: Any = ""  # what is counted: "cases", "defenders"...
     note: Any = ""
     order: int = 100
+    nests_in: str = ""
+    parents: tuple[str, ...] = ()
     # Set by the core only (core.statistics.suppressed): cells withheld as small counts (their value here is 0),
-    # what they show instead ("fewer than 5"), and the total when it is withheld too.
+    # what they show instead ("fewer than 5"), and what the total shows when it is withheld too.
     hidden: tuple[bool, ...] = ()
     withheld: str = ""
-    total_hidden: bool = False
+    total_withheld: str = ""
     reported_total: int | None = None
     withheld_other: tuple[bool, ...] = ()  # withheld only so that the small ones cannot be worked out
     withheld_other_label: str = ""
@@ -211,7 +221,7 @@ class Chart:
 
     @property
     def total_shown(self) -> int | str:
-        return self.withheld if self.total_hidden else self.total
+        return self.total_withheld or self.total
 
 
 @dataclass(frozen=True)

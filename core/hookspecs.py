@@ -355,8 +355,11 @@ def observatory_statistics(year, region, user, locale):
 
     Returns :class:`~core.contributions.Chart` figures, labelled in ``locale``, for the calendar ``year``
     (``None``: every year, for charts across years) and the ``region`` key (``""``: all regions). Count only
-    the records ``user`` may see (:func:`core.records.visibility.visible`); with no user, leave restricted
-    records out entirely, since the report is public. Group in the database: one query per chart.
+    the records ``user`` may see (:func:`core.records.visibility.visible`), linked records included (a
+    restricted defender on a visible case); with no user, leave restricted records out entirely, since the
+    report is public. Group in the database: one query per chart. A chart whose categories are parts of
+    another's says so (``nests_in``, ``parents``), so the core withholds small counts across both; never
+    withhold or round counts yourself.
 
     Example::
 

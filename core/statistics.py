@@ -28,46 +28,114 @@ BAR_COLOUR, TEXT_COLOUR = "#2b5d8a", "#212529"
 
 def charts(user: Any, year: int | None, region: str, locale: str, failed: list[str] | None = None) -> list[Chart]:
     """Every plugin's charts for ``user`` (``None``: the public annual report), in their order; plugins that
-    raised are named in ``failed``. Small counts are withheld (:func:`suppressed`) for the public and for
-    everyone who may not see every restricted record (all but admins)."""
+    raised are named in ``failed``. Small counts are withheld (:func:`suppressed_together`) for the public and
+    for everyone who may not see every restricted record (all but admins)."""
     found = host().collect("observatory_statistics", failed=failed, year=year, region=region, user=user,
                            locale=locale)
     valid = [chart for chart in found if isinstance(chart, Chart) and KEY.match(chart.key)
-             and len(chart.categories) == len(chart.values)]
+             and len(chart.categories) == len(chart.values)
+             and (not chart.parents or len(chart.parents) == len(chart.categories))]
     if user is None or not is_admin(user):
-        valid = [withheld(chart, locale) for chart in valid]
+        valid = withheld_together(valid, locale)
     return sorted(valid, key=lambda chart: (chart.order, chart.key))
 
 
 def withheld(chart: Chart, locale: str) -> Chart:
     """``chart`` as the public and readers who may not see every record get it: small counts withheld
     (:func:`suppressed`, threshold ``STATISTICS_SMALL_COUNT``), labelled in ``locale``."""
+    return withheld_together([chart], locale)[0]
+
+
+def withheld_together(found: list[Chart], locale: str) -> list[Chart]:
+    """Charts shown together (a page, a report) withheld as one: see :func:`suppressed_together`."""
     threshold = int(current_app.config["STATISTICS_SMALL_COUNT"])
     with force_locale(locale):
         label, other = gettext("fewer than %(number)s", number=threshold), gettext("withheld")
-    return suppressed(chart, threshold, label, other)
+    return suppressed_together(found, threshold, label, other)
 
 
 def suppressed(chart: Chart, threshold: int, label: str, complementary: str = "") -> Chart:
-    """``chart`` with its small counts withheld: every count from 1 to ``threshold - 1`` shows ``label``
-    instead, and its value is dropped (0), so no drawing, table or file can give it back. Complementary
-    suppression: when a single cell would be withheld, the next smallest count is withheld too, so that the
-    total minus the other cells does not reveal it; the total itself is withheld when it is small."""
-    values = [int(value) for value in chart.values]
-    small = [0 < value < threshold for value in values]
-    hidden = list(small)
-    if sum(hidden) == 1:
-        others = sorted((value, index) for index, value in enumerate(values) if value and not hidden[index])
-        if others:
-            hidden[others[0][1]] = True
-    if not any(hidden):
-        return chart
-    total = sum(values)
-    return replace(chart, values=tuple(0 if hide else value for value, hide in zip(values, hidden)),
-                   hidden=tuple(hidden), withheld=label, total_hidden=total < threshold,
-                   reported_total=0 if total < threshold else total,
-                   withheld_other=tuple(hide and not is_small for hide, is_small in zip(hidden, small)),
-                   withheld_other_label=complementary or label)
+    """One chart shown on its own: see :func:`suppressed_together`."""
+    return suppressed_together([chart], threshold, label, complementary)[0]
+
+
+def suppressed_together(found: list[Chart], threshold: int, label: str, complementary: str = "") -> list[Chart]:
+    """``found`` with their small counts withheld: every count from 1 to ``threshold - 1`` shows ``label``
+    instead, and its value is dropped (0), so no drawing, table or file can give it back.
+
+    Complementary suppression, since a sum shown minus the counts shown would give a withheld one back: in a
+    chart (its categories add up to its total) and in each group of categories nested in one category of
+    another chart (``Chart.nests_in``: they add up to it), a withheld count is never alone. The next smallest
+    of the group is withheld with it (shown as ``complementary``), or, when there is none, the category they
+    add up to; a withheld category's group is never shown whole. A total is withheld when it is small, or when
+    it adds up categories whose parent is withheld."""
+    values = [[int(value) for value in chart.values] for chart in found]
+    hidden = [[0 < value < threshold for value in row] for row in values]
+    groups = _groups(found)
+    while _complement(found, values, hidden, groups):
+        pass
+    withheld_parent = {child for child, _members, parent, cell in groups if hidden[parent][cell]}
+    result = []
+    for index, chart in enumerate(found):
+        if not any(hidden[index]):
+            result.append(chart)
+            continue
+        total = sum(values[index])
+        total_label = label if total < threshold else (complementary or label) if index in withheld_parent else ""
+        small = [0 < value < threshold for value in values[index]]
+        result.append(replace(
+            chart, values=tuple(0 if hide else value for value, hide in zip(values[index], hidden[index])),
+            hidden=tuple(hidden[index]), withheld=label, total_withheld=total_label,
+            reported_total=0 if total_label else total,
+            withheld_other=tuple(hide and not is_small for hide, is_small in zip(hidden[index], small)),
+            withheld_other_label=complementary or label))
+    return result
+
+
+Group = tuple[int, list[int], int, int]  # (chart, its categories in one parent, the parent's chart, its category)
+
+
+def _groups(found: list[Chart]) -> list[Group]:
+    """The categories of each nested chart gathered under the category of the other chart they are part of."""
+    position = {chart.key: index for index, chart in reversed(list(enumerate(found)))}
+    groups: list[Group] = []
+    for index, chart in enumerate(found):
+        parent = position.get(chart.nests_in) if chart.nests_in else None
+        if parent is None or parent == index:
+            continue
+        cells = {category: cell for cell, category in enumerate(found[parent].categories)}
+        members: dict[str, list[int]] = {}
+        for member, name in enumerate(chart.parents):
+            if name in cells:
+                members.setdefault(name, []).append(member)
+        groups += [(index, listed, parent, cells[name]) for name, listed in members.items()]
+    return groups
+
+
+def _complement(found: list[Chart], values: list[list[int]], hidden: list[list[bool]], groups: list[Group]) -> bool:
+    """One round of complementary suppression (see :func:`suppressed_together`); whether it withheld more."""
+    more = False
+    for index, row in enumerate(values):
+        if sum(hidden[index]) == 1:
+            more |= _withhold_next(found[index], row, hidden[index], range(len(row)))
+    for child, members, parent, cell in groups:
+        count = sum(hidden[child][member] for member in members)
+        if count == 0 and hidden[parent][cell]:  # shown whole, the group would add up to its withheld parent
+            more |= _withhold_next(found[child], values[child], hidden[child], members)
+        elif count == 1:
+            more |= _withhold_next(found[child], values[child], hidden[child], members) or \
+                _withhold_next(found[parent], values[parent], hidden[parent], [cell])
+    return more
+
+
+def _withhold_next(chart: Chart, row: list[int], hidden: list[bool], members: Any) -> bool:
+    """Withhold the smallest count of ``members`` still shown (ties: the first category by name, so that charts
+    listing the same categories in another order withhold the same ones); whether there was one."""
+    shown = sorted((row[member], str(chart.categories[member]), member) for member in members
+                   if row[member] and not hidden[member])
+    if shown:
+        hidden[shown[0][2]] = True
+    return bool(shown)
 
 
 def as_csv(chart: Chart, category_header: str, count_header: str, guard: Guard) -> bytes:

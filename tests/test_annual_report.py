@@ -21,11 +21,12 @@ from core.models import Job, utcnow
 from core.publications import annual
 from core.publications.models import AnnualChapter, AnnualReport
 from core.records.models import Defender
-from plugins.interventions.models import Action, Outcome
+from plugins.interventions.models import Action, Case, Outcome
 
 from .conftest import login, post_form, require_service
 from .plugins.interventions.helpers import add_action, add_case, publish
 from .records_helpers import add_defender
+from .support.figures import given_back
 
 YEAR = utcnow().year
 
@@ -270,3 +271,29 @@ def test_nothing_confidential_in_any_language_or_format(app, make_user, tmp_path
             leaked = sorted(secret for secret in secrets if secret in text)
             assert leaked == [], (language, fmt, leaked)
     assert beneficiaries  # the demo's grant beneficiaries are among the names searched for
+
+
+def test_the_year_in_figures_withholds_a_country_its_region_would_give_back(app, client, make_user):
+    """Europe 8 = France 6 + Türkiye 2, the Americas 8 = Brazil 6 + Colombia 2: with the two small countries
+    withheld, France and Brazil are withheld too, or each region minus its big country would give them back."""
+    coordinator = make_user("coordinator")
+    for country, count in (("FRA", 6), ("TUR", 2), ("COL", 2), ("BRA", 6)):
+        for index in range(count):
+            case_id = add_case(app, coordinator, title=f"{country} {index}", country=country)
+            with app.app_context():
+                case = db.session.get(Case, case_id)
+                case.year, case.obs_number, case.country_number = YEAR, case_id, case_id
+                db.session.commit()
+    with app.test_request_context():
+        document = annual.report(YEAR, "en")
+    charts = {block.chart.key: block.chart for block in document.blocks if isinstance(block, documents.Figure)}
+    assert dict(charts["interventions_by_region"].figures)["Europe and Central Asia"] == 8
+    assert dict(charts["interventions_by_country"].figures) == {
+        "France": "withheld", "Türkiye": "fewer than 5", "Colombia": "fewer than 5", "Brazil": "withheld"}
+    assert given_back(list(charts.values())) == []
+    login(client, coordinator)
+    built = post_form(client, f"/publications/annual/{YEAR}/build", {"language": "en", "format": "html"},
+                      token_from=f"/publications/annual/?year={YEAR}")
+    report = html.unescape(client.get(built.location.rstrip("/") + "/download").get_data(as_text=True))
+    assert "<title>France: withheld</title>" in report and "<title>Türkiye: fewer than 5</title>" in report
+    assert "France: 6" not in report

@@ -3,8 +3,10 @@ bulletin files of every language and format, the scheduler's monthly run through
 gaps a disabled or failing plugin leaves."""
 from __future__ import annotations
 
+import html
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -279,3 +281,122 @@ def test_a_refused_annual_report_asks_its_editors_for_the_names_to_decide(app, m
     built = post_form(client, "/publications/annual/2026/build", build, token_from="/publications/annual/?year=2026")
     report = client.get(built.location + "/download").get_data(as_text=True)
     assert "the Blanco family threatened again" in report
+
+
+def _keys(page: str) -> list[str]:
+    """The hits waiting for a decision on a preflight shown in ``page``."""
+    return re.findall(r'class="mb-2 preflight-hit" data-key="([0-9a-f]+)"', page)
+
+
+def test_a_bulletin_is_not_published_while_a_name_in_it_waits_for_a_decision(app, make_user):
+    """Publishing first runs the guard's preflight of every language its files are built in: while "Blanco" (Rosa
+    Blanco did not consent) waits for a decision, nothing is published and no file is built; the page says so in
+    the editor's language and shows the decision to take. Decided, the bulletin is published with its files."""
+    from .records_helpers import add_defender
+
+    coordinator = make_user("coordinator")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc),
+                         title="Threats against Blanco")
+    client = app.test_client()
+    login(client, coordinator)
+    post_form(client, "/language", {"locale": "fr"})
+    page = "/publications/bulletin?year=2026&month=3&language=en"
+    refused = post_form(client, "/publications/bulletin/2026/3/publish", {"language": "en"}, token_from=page)
+    assert refused.status_code == 302 and refused.location.endswith("#preflight")
+    shown = html.unescape(client.get(refused.location).get_data(as_text=True))
+    assert "Rien n’a été publié : un nom ou un détail qu’il contient" in shown
+    assert 'id="bulletin-disclosure"' in shown and "<mark>Blanco</mark>" in shown and _keys(shown)
+    assert "Pas encore publié" in shown  # as it was: a draft, open to decisions
+    with app.app_context():
+        assert db.session.scalar(select(Bulletin.status)) in (None, Bulletin.DRAFT)
+        assert db.session.scalar(select(Job.id)) is None  # no files job, so none to fail
+    for _attempt in range(3):  # each language it waits in, in turn
+        if not refused.location.endswith("#preflight"):
+            break
+        language = refused.location.split("language=")[1].split("#")[0]
+        waiting = client.get(refused.location).get_data(as_text=True)
+        post_form(client, "/publications/bulletin/2026/3/disclosure",
+                  {"language": language, "disclose_reason": "Rosa's case",
+                   **{f"disclose-{key}": "mask" for key in _keys(waiting)}}, token_from=page)
+        refused = post_form(client, "/publications/bulletin/2026/3/publish", {"language": "en"}, token_from=page)
+    assert not refused.location.endswith("#preflight")
+    with app.app_context():
+        shaped = db.session.scalar(select(Bulletin))
+        assert shaped.status == Bulletin.PUBLISHED and db.session.get(Job, shaped.files_job_id).status == "finished"
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/publications/bulletin/2026/3/files.zip").data))
+    assert "Threats against R. B." in archive.read("bulletin-2026-03-en.html").decode()
+    assert not any(b"Blanco" in archive.read(name) for name in archive.namelist() if name.endswith(".html"))
+
+
+def test_an_annual_report_is_not_published_while_a_name_in_it_waits_for_a_decision(app, make_user):
+    """The annual report's publishing checks every language before anything is published: refused, the report
+    stays a draft (no edition, nothing locked), its page says why in the editor's language and asks for the
+    decisions; decided, publishing locks it and builds its edition."""
+    from core.publications.models import AnnualReport
+
+    from .records_helpers import add_defender
+
+    coordinator = make_user("coordinator")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc),
+                         title="Threats against Blanco")
+    client = app.test_client()
+    login(client, coordinator)
+    post_form(client, "/language", {"locale": "es"})
+    page = "/publications/annual/?year=2026"
+    refused = post_form(client, "/publications/annual/2026/publish", {}, token_from=page)
+    shown = html.unescape(client.get(refused.location).get_data(as_text=True))
+    assert "No se publicó nada: un nombre o un dato que contiene" in shown
+    assert "se publicó" not in shown.split("No se publicó nada")[0]  # no word of success
+    section = shown[shown.index('id="annual-disclosure"'):]
+    assert "<mark>Blanco</mark>" in section
+    with app.app_context():
+        report = db.session.scalar(select(AnnualReport))
+        assert (report.status, report.published_at, report.files_job_id) == (AnnualReport.DRAFT, None, None)
+    post_form(client, "/publications/annual/2026/disclosure",
+              {"disclose_reason": "Rosa's case", **{f"disclose-{key}": "mask" for key in _keys(section)}},
+              token_from=page)
+    published = post_form(client, "/publications/annual/2026/publish", {}, token_from=page)
+    assert "El informe anual está publicado; su edición en cada idioma (PDF y DOCX) está generada." in html.unescape(client.get(published.location).get_data(as_text=True))
+    with app.app_context():
+        report = db.session.scalar(select(AnnualReport))
+        assert report.status == AnnualReport.PUBLISHED and report.published_by_id == coordinator.id
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/publications/annual/2026/files.zip").data))
+    assert len(archive.namelist()) == 6
+
+
+@pytest.mark.redis
+def test_with_a_queue_the_annual_report_stays_a_draft_until_its_job_has_checked_it(make_app, make_user,
+                                                                                     database_url, tmp_path):
+    """In production the check runs in a worker: until then the report is not published (nothing to take back),
+    and when the worker refuses it, the names to decide are on its page and the job says why."""
+    from core.publications.models import AnnualReport
+
+    from .records_helpers import add_defender
+
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    coordinator = make_user("coordinator")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc),
+                         title="Threats against Blanco")
+    client = app.test_client()
+    login(client, coordinator)
+    page = "/publications/annual/?year=2026"
+    queued = post_form(client, "/publications/annual/2026/publish", {}, token_from=page)
+    shown = html.unescape(client.get(queued.location).get_data(as_text=True))
+    assert "The annual report is being checked in every language" in shown and "Not published yet" in shown
+    env = {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
+           "OBSERVATORY_REDIS_URL": REDIS_URL, "OBSERVATORY_RQ_QUEUE": queue_name, "PYTHONPATH": str(ROOT)}
+    worker = subprocess.run([sys.executable, "-m", "core.cli", "worker", "--burst"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    with app.app_context():
+        report = db.session.scalar(select(AnnualReport))
+        assert (report.status, report.files_job_id) == (AnnualReport.DRAFT, None) and report.disclosure_waiting
+        job = db.session.scalar(select(Job).where(Job.function == "core.publications.jobs.publish_annual_report"))
+        assert job.status == "failed" and job.error.startswith("Nothing was published: a name or detail")
+    assert "<mark>Blanco</mark>" in client.get(page).get_data(as_text=True)
+    redis_client.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue_name}")

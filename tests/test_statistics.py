@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from plugins.interventions.models import Case, Outcome
 from .conftest import login
 from .plugins.interventions.helpers import add_case
 from .records_helpers import add_defender
+from .support.figures import given_back
 
 
 def _page(response) -> str:
@@ -206,3 +208,100 @@ def test_an_unassigned_officer_does_not_count_restricted_grant_requests(app, mak
     assert _charts(app, assigned.id, 2026)["assistance_by_region"].total == 1
     assert _charts(app, unassigned.id, 2026)["assistance_by_region"].total == 0
     assert _charts(app, None, 2026)["assistance_by_region"].total == 1  # anonymised, in the public report
+
+
+def test_the_given_back_check_finds_a_count_worked_out_by_subtraction():
+    from core.contributions import Chart
+
+    regions = Chart("regions", "R", ("Europe",), (15,))
+    countries = Chart("countries", "C", ("France", "Türkiye"), (12, 3), nests_in="regions",
+                      parents=("Europe", "Europe"), hidden=(False, True))
+    assert given_back([regions, countries]) == [("countries", "Türkiye")]  # 15 - 12
+    assert given_back([regions, replace(countries, hidden=(True, True))]) == []
+
+
+def _countries_in_two_regions(app, officer) -> None:
+    """France 6 and Türkiye 2 (Europe: 8), Colombia 2 and Brazil 6 (Americas: 8): chart by chart, only the two
+    small countries are withheld, and each region minus its big country gives its small one back."""
+    for country, count in (("FRA", 6), ("TUR", 2), ("COL", 2), ("BRA", 6)):
+        for index in range(count):
+            _published(app, add_case(app, officer, title=f"{country} {index}", country=country), 2026)
+
+
+def test_a_count_withheld_in_a_nested_chart_cannot_be_worked_out_from_its_parent(app, make_user):
+    from core.contributions import Chart
+
+    regions = Chart("regions", "R", ("Europe", "Americas"), (8, 8))
+    countries = Chart("countries", "C", ("France", "Türkiye", "Colombia", "Brazil"), (6, 2, 2, 6),
+                      nests_in="regions", parents=("Europe", "Europe", "Americas", "Americas"))
+    alone = statistics.suppressed(countries, 5, "fewer than 5", "withheld")
+    assert alone.figures == [("France", 6), ("Türkiye", "fewer than 5"), ("Colombia", "fewer than 5"),
+                             ("Brazil", 6)]  # chart by chart, as before: 8 - 6 gives Türkiye back
+    shown_regions, shown_countries = statistics.suppressed_together([regions, countries], 5, "fewer than 5",
+                                                                    "withheld")
+    assert shown_regions == regions
+    assert shown_countries.figures == [("France", "withheld"), ("Türkiye", "fewer than 5"),
+                                       ("Colombia", "fewer than 5"), ("Brazil", "withheld")]
+    assert given_back([regions, alone]) and given_back([shown_regions, shown_countries]) == []
+    # A group with no other count to withhold: its parent is withheld, and then a sibling region beside it.
+    lone = Chart("countries", "C", ("France", "Colombia"), (8, 3), nests_in="regions",
+                 parents=("Europe", "Americas"))
+    shown = statistics.suppressed_together([Chart("regions", "R", ("Europe", "Americas"), (20, 9)), lone], 5, "x",
+                                           "withheld")
+    assert shown[0].figures == [("Europe", "withheld"), ("Americas", "withheld")]
+    assert shown[1].figures == [("France", "withheld"), ("Colombia", "x")] and shown[1].total_shown == "withheld"
+    assert given_back(shown) == []
+    # Charts that do not nest are withheld as before, one by one.
+    other = Chart("types", "T", ("A", "B", "C"), (12, 3, 40))
+    assert statistics.suppressed_together([other, regions], 5, "x", "y") == \
+        [statistics.suppressed(other, 5, "x", "y"), regions]
+
+
+def test_the_statistics_page_withholds_across_nested_charts(app, client, make_user):
+    officer = make_user("case_officer")
+    _countries_in_two_regions(app, officer)
+    charts = _charts(app, officer.id, 2026)
+    assert charts["interventions_by_country"].nests_in == "interventions_by_region"
+    countries = dict(charts["interventions_by_country"].figures)
+    assert (countries["France"], countries["Türkiye"]) == ("withheld", "fewer than 5")
+    assert dict(charts["interventions_by_region"].figures)["Europe and Central Asia"] == 8
+    assert given_back(list(charts.values())) == []
+    login(client, officer)
+    page = _page(client.get("/statistics/?year=2026"))
+    assert "Countries with the most interventions" in page
+    data = client.get("/statistics/interventions_by_country.csv?year=2026").get_data(as_text=True)
+    assert "France,withheld" in data and "Brazil,withheld" in data and ",6" not in data
+
+
+def test_a_year_withheld_in_the_chart_of_years_is_not_given_back_by_that_years_regions(app, make_user):
+    """The regions of a year add up to that year in the chart of years: when it is withheld (beside a small
+    year), neither the regions nor their total give it back."""
+    officer = make_user("case_officer")
+    for year, count in ((2025, 2), (2026, 6)):
+        for index in range(count):
+            _published(app, add_case(app, officer, title=f"{year} {index}", country="FRA"), year)
+    charts = _charts(app, officer.id, 2026)
+    assert dict(charts["interventions_by_year"].figures) == {"2025": "fewer than 5", "2026": "withheld"}
+    assert charts["interventions_by_region"].total_shown == "withheld"
+    assert given_back(list(charts.values())) == []
+
+
+def test_a_restricted_defender_counts_only_for_those_who_may_see_them(app, make_user):
+    """A restricted defender on a case others may see counts, with their outcomes, for the staff assigned to
+    them and admins only: never for other case officers, nor in the public report."""
+    app.config["STATISTICS_SMALL_COUNT"] = 1  # the counts themselves, not their withholding
+    officer, unassigned, admin = (make_user("case_officer"), make_user("case_officer", email="u@example.org"),
+                                  make_user("admin"))
+    known = add_defender(app, "Aylin Kaya")
+    secret = add_defender(app, "Zehra Gül", confidentiality="restricted", assignees=(officer.id,))
+    case = add_case(app, officer, title="Raid on a bar association", country="TUR", defenders=(known, secret))
+    _published(app, case, 2026)
+    with app.app_context():
+        db.session.add(Outcome(case_id=case, defender_id=secret, kind="released", occurred_on=date(2026, 5, 1)))
+        db.session.commit()
+    europe = "Europe and Central Asia"
+    for user_id, defenders, released in ((officer.id, 2, 1), (admin.id, 2, 1), (unassigned.id, 1, 0),
+                                         (None, 1, 0)):
+        charts = _charts(app, user_id, 2026)
+        assert _value(charts["defenders_by_region"], europe) == defenders, user_id
+        assert _value(charts["outcomes"], "Released") == released, user_id

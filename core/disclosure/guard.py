@@ -74,10 +74,10 @@ class Blocked(Exception):
     """The output holds ambiguous hits nobody has decided: nothing of it may be kept or sent. ``user_message``
     says so in the user's language (a job shows it as its error)."""
 
-    def __init__(self, hits: list[Hit], guard: Guard | None = None) -> None:
+    def __init__(self, hits: list[Hit], guard: Guard | None = None, message: str = "") -> None:
         super().__init__(f"{len(hits)} undecided hit(s)")
         self.hits = guard.with_context_shown(hits) if guard is not None else hits
-        self.user_message = gettext(
+        self.user_message = message or gettext(
             "Nothing was built: a protected name or detail may be someone else's and nobody decided it "
             "(%(num)d in all). Preview the output again and decide each one.", num=len({hit.key for hit in hits}))
 

@@ -27,7 +27,7 @@ def previous_month(today: date) -> tuple[int, int]:
     return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
-def _language_name(code: str, locale: str) -> str:
+def language_name(code: str, locale: str) -> str:
     try:
         return Locale.parse(code).get_display_name(locale) or code
     except (ValueError, TypeError):
@@ -130,7 +130,7 @@ def item_blocks(item: PublicationItem, locale: str, level: int = 3, with_place: 
 
 def fallback_note(language: str, locale: str) -> documents.Paragraph:
     return documents.Paragraph(_("[Not available in this language: shown in %(language)s.]",
-                                 language=_language_name(language, locale)), emphasis=True)
+                                 language=language_name(language, locale)), emphasis=True)
 
 
 def in_some_language(texts: dict[str, str], locale: str) -> tuple[str, str]:

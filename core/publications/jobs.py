@@ -1,6 +1,7 @@
-"""Publications built in the background: the annual report in one language and format, its published edition
-(every language, PDF and DOCX, in one ZIP), every language and format of a month's bulletin in one ZIP, and the
-bulletin the scheduler asks for on the first of each month.
+"""Publications built in the background: the annual report in one language and format, its publishing (checked
+in every language, then locked with its published edition: every language, PDF and DOCX, in one ZIP), every
+language and format of a month's bulletin in one ZIP, and the bulletin the scheduler asks for on the first of
+each month.
 
 Job functions take plain values (see :mod:`core.jobs`), so they run the same inline and in an rq worker.
 """
@@ -11,20 +12,20 @@ import logging
 import zipfile
 from contextlib import contextmanager
 from datetime import date
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from flask import current_app, has_app_context, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, get_locale
 from sqlalchemy import select
 
 from .. import documents, jobs
-from ..disclosure import Blocked, Guard
+from ..disclosure import Blocked, Guard, Hit
 from ..disclosure.preflight import as_data
 from ..extensions import db
 from ..i18n import gettext as _
 from ..jobs import JobContext
 from ..models import Job, utcnow
-from . import annual, bulletin, edition, previous_month
+from . import annual, bulletin, edition, language_name, previous_month
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "fr", "es")
@@ -77,24 +78,77 @@ def public_guard(shaped: object | None) -> Guard:
     return Guard(None, external=True, decisions=getattr(shaped, "disclosure_decisions", None) or {})
 
 
-def build_annual_files(ctx: JobContext, *, year: int) -> None:
-    """The published edition of the annual report: every language as PDF and DOCX in one ZIP, kept on the
-    report (built when it is published, so later changes to the records do not alter what was published)."""
+Editions = dict[str, tuple[documents.Document, Guard]]
+
+
+def editions(build: Callable[[str], documents.Document], shaped: object | None) -> Editions:
+    """Every language of a publication (``build(language)``) with the guard that releases it."""
+    return {language: (build(language), public_guard(shaped)) for language in LANGUAGES}
+
+
+def undecided(built: Editions) -> dict[str, list[Hit]]:
+    """The names each language's files would be refused for, by language: publishing checks them first, so a
+    publication is never published while its files cannot be built."""
+    waiting = {language: guard.undecided(guard.preflight(document)) for language, (document, guard) in built.items()}
+    return {language: hits for language, hits in waiting.items() if hits}
+
+
+def not_published(waiting: dict[str, list[Hit]]) -> str:
+    """Why publishing was refused, in the user's language."""
+    locale = str(get_locale() or "en")
+    return _("Nothing was published: a name or detail in it may be someone else's and nobody decided it "
+             "(%(num)d waiting, in %(languages)s). Decide each one, then publish again.",
+             num=len({hit.key for hits in waiting.values() for hit in hits}),
+             languages=", ".join(language_name(code, locale) for code in waiting))
+
+
+def publish_annual_report(ctx: JobContext, *, year: int) -> None:
+    """Publish the annual report of ``year`` for the editor who asked: every language through the guard's
+    preflight first (a year's report is too long to check while a page waits), so that a name waiting for a
+    decision refuses it and leaves the report as it was, with those names on its page; then lock it and build
+    its published edition from the documents checked."""
     from .models import AnnualReport
 
     report = annual.edition(year) or AnnualReport(year=year)
+    if report.status == AnnualReport.PUBLISHED:
+        return  # published by an earlier request: its edition stays as it was
+    ctx.progress(1, _("Checking the names in every language"))
+    built = editions(lambda language: annual.report(year, language), report)
+    waiting = undecided(built)
+    report.disclosure_waiting = as_data([hit for hits in waiting.values() for hit in hits])
+    db.session.add(report)
+    db.session.commit()
+    if waiting:
+        raise Blocked([hit for hits in waiting.values() for hit in hits], message=not_published(waiting))
+    report.status, report.published_at, report.published_by_id = AnnualReport.PUBLISHED, utcnow(), \
+        ctx.job.created_by_id
+    db.session.commit()
+    _annual_files(ctx, report, built)
+
+
+def build_annual_files(ctx: JobContext, *, year: int) -> None:
+    """The published edition of the annual report built again (a job that failed, retried)."""
+    from .models import AnnualReport
+
+    report = annual.edition(year) or AnnualReport(year=year)
+    _annual_files(ctx, report, editions(lambda language: annual.report(year, language), report))
+
+
+def _annual_files(ctx: JobContext, report: Any, built: Editions) -> None:
+    """The published edition of the annual report: every language as PDF and DOCX in one ZIP, kept on the
+    report (built when it is published, so later changes to the records do not alter what was published)."""
+    year = report.year
     report.files_job_id = ctx.job_id
     db.session.add(report)
     db.session.commit()
     buffer, done, formats = io.BytesIO(), 0, ("pdf", "docx")
     with _refusal_kept(year), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for language in LANGUAGES:
-            document = annual.report(year, language)
+        for language, (document, guard) in built.items():
             for fmt in formats:
                 name = documents.filename(f"annual-report-{year}-{language}", fmt)
-                archive.writestr(name, documents.render(document, fmt, public_guard(report)))
+                archive.writestr(name, documents.render(document, fmt, guard))
                 done += 1
-                ctx.progress(done * 100 // (len(LANGUAGES) * len(formats)) - 1, _("Written: %(file)s", file=name))
+                ctx.progress(done * 100 // (len(built) * len(formats)) - 1, _("Written: %(file)s", file=name))
     ctx.save_result(f"annual-report-{year}.zip", buffer.getvalue(), "application/zip")
 
 

@@ -238,18 +238,23 @@ def decide(year: int):
 @blueprint.route("/<int:year>/publish", methods=["POST"])
 @permission_required(EDIT)
 def publish(year: int):
+    """Publish the report: a job checks every language through the guard first, and publishes only when no name
+    waits for a decision (see :func:`core.publications.jobs.publish_annual_report`)."""
     _year(year)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if _locked(year):  # published already: its edition stays as it was
         return redirect(url_for(".index", year=year))
-    report = _report(year)
-    report.status, report.published_at, report.published_by_id = AnnualReport.PUBLISHED, utcnow(), current_user.id
-    db.session.commit()
-    jobs.enqueue("core.publications.jobs.build_annual_files", user=current_user, year=year,
-                 title=_("Annual report %(year)s: the published edition", year=year))
-    flash(_("The annual report is published; its edition in every language (PDF and DOCX) is being built."),
-          "success")
+    job = jobs.enqueue("core.publications.jobs.publish_annual_report", user=current_user, year=year,
+                       title=_("Annual report %(year)s: the published edition", year=year))
+    if job.status == Job.FAILED:  # run at once (no queue): its message says why; names to decide are on the page
+        flash(job.error or _("The annual report was not published."), "danger")
+    elif job.status == Job.FINISHED:
+        flash(_("The annual report is published; its edition in every language (PDF and DOCX) is built."),
+              "success")
+    else:
+        flash(_("The annual report is being checked in every language: it is published, and its edition built, "
+                "once no name waits for a decision (follow it in My jobs)."), "info")
     return redirect(url_for(".index", year=year))
 
 

@@ -20,7 +20,7 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..permissions import can, permission_required
-from ..publications.jobs import latest_files
+from ..publications.jobs import editions, latest_files, not_published, undecided
 from ..publications.models import Bulletin
 
 blueprint = Blueprint("publications", __name__, url_prefix="/publications")
@@ -144,12 +144,21 @@ def decide_bulletin(year: int, month: int):
 @blueprint.route("/bulletin/<int:year>/<int:month>/publish", methods=["POST"])
 @permission_required(EDIT)
 def publish_bulletin(year: int, month: int):
+    """Publish the bulletin and build its files, once every language passes the guard's preflight: while a name
+    waits for a decision, its files would be refused, so nothing is published."""
     _month(year, month)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if _locked(year, month):  # published already: its edition stays as it was
         return redirect(url_for("publications.bulletin", year=year, month=month))
     shaped = publications.edition(year, month) or Bulletin(year=year, month=month)
+    waiting = undecided(editions(lambda language: publications.bulletin(year, month, language), shaped))
+    if waiting:  # its files would be refused: nothing is published, and the page asks for the decisions
+        db.session.rollback()
+        flash(not_published(waiting), "danger")
+        shown = request.form.get("language", "")
+        return redirect(url_for("publications.bulletin", year=year, month=month,
+                                language=shown if shown in waiting else next(iter(waiting))) + "#preflight")
     shaped.status, shaped.published_at, shaped.published_by_id = Bulletin.PUBLISHED, utcnow(), current_user.id
     db.session.add(shaped)
     db.session.commit()

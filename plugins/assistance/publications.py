@@ -70,13 +70,17 @@ def statistics(year: int | None, region: str, locale: str, user: Any = None) -> 
         Term.vocabulary == "grant_types").order_by(Term.position, Term.key)).all()
     with force_locale(locale):
         by_type = Counter(row.key for row in rows)
-        by_region = Counter(row.region for row in rows)
+        by_region = Counter(row.region if row.region in REGIONS else None for row in rows)
         note = _("Anonymised: counted by type and by region separately, never crossed.")
+        # Grants without a region count under "—", as in the report: left out, their number would be the
+        # difference between the two charts' totals.
+        regions = [*REGIONS, *([None] if by_region.get(None) else [])]
         return [Chart("assistance_by_type", _("Grants approved, per type"),
                       tuple(getattr(t, f"label_{locale}", None) or t.label_en for t in types),
                       tuple(by_type.get(t.key, 0) for t in types), _("Grants"), note=note, order=30),
-                Chart("assistance_by_region", _("Grants approved, per region"), tuple(str(v) for v in REGIONS.values()),
-                      tuple(by_region.get(key, 0) for key in REGIONS), _("Grants"), note=note, order=31)]
+                Chart("assistance_by_region", _("Grants approved, per region"),
+                      tuple(str(REGIONS[key]) if key else "—" for key in regions),
+                      tuple(by_region.get(key, 0) for key in regions), _("Grants"), note=note, order=31)]
 
 
 def annual_report_sections(year: int, locale: str) -> list[Section]:

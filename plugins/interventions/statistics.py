@@ -1,7 +1,12 @@
 """The interventions' figures for the statistics page and the annual report: interventions published per year,
 per region and in the countries with the most, the defenders concerned, the violations, and what happened to
 the defenders (outcomes). An intervention is a
-case made public (numbered in the year of its first public action)."""
+case made public (numbered in the year of its first public action).
+
+A defender is counted like any record, for whom may see them: a restricted defender on a case others may see
+counts (with their outcomes) only for the staff assigned to them and admins, never in the public report. The
+countries' chart nests in the regions' one, and a year's regions in that year of the chart of years, so the
+core withholds across them (``Chart.nests_in``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +14,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import extract, func, select
 
-from core.api import REGIONS, RESTRICTED, Chart, Country, Term, can, country_name, db, visible
+from core.api import REGIONS, RESTRICTED, Chart, Country, Defender, Term, can, country_name, db, visible
 from core.api import gettext as _
 
 from . import services
@@ -28,6 +33,7 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
     if region:
         scope.append(Case.country_id.in_(select(Country.id).where(Country.region == region)))
     in_year = [*scope, Case.year == year] if year else scope
+    unseen = _unseen_defenders(user)
     with force_locale(locale):
         per_year = db.session.execute(select(Case.year, func.count()).where(*scope).group_by(Case.year)
                                       .order_by(Case.year.desc()).limit(YEARS_SHOWN)).all()
@@ -42,29 +48,33 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
         defenders = dict(db.session.execute(
             select(Country.region, func.count(func.distinct(CaseDefender.defender_id))).select_from(CaseDefender)
             .join(Case, Case.id == CaseDefender.case_id).join(Country, Country.id == Case.country_id)
-            .where(*in_year).group_by(Country.region)).all())
+            .where(*in_year, CaseDefender.defender_id.not_in(unseen)).group_by(Country.region)).all())
         countries = db.session.execute(
-            select(Country.alpha2, func.count()).select_from(Case).join(Country, Country.id == Case.country_id)
-            .where(*in_year).group_by(Country.alpha2).order_by(func.count().desc(), Country.alpha2)
-            .limit(COUNTRIES_SHOWN)).all()
-        outcome_scope = [Outcome.case_id.in_(select(Case.id).where(*scope))]
+            select(Country.alpha2, Country.region, func.count()).select_from(Case)
+            .join(Country, Country.id == Case.country_id).where(*in_year).group_by(Country.alpha2, Country.region)
+            .order_by(func.count().desc(), Country.alpha2).limit(COUNTRIES_SHOWN)).all()
+        outcome_scope = [Outcome.case_id.in_(select(Case.id).where(*scope)),
+                         Outcome.defender_id.is_(None) | Outcome.defender_id.not_in(unseen)]
         if year:
             outcome_scope.append(extract("year", Outcome.occurred_on) == year)
         outcomes = dict(db.session.execute(select(Outcome.kind, func.count()).where(*outcome_scope)
                                            .group_by(Outcome.kind)).all())
+        regions = tuple(str(v) for v in REGIONS.values())
         return [
             Chart("interventions_by_year", _("Interventions per year"),
                   tuple(str(row[0]) for row in reversed(per_year)), tuple(row[1] for row in reversed(per_year)),
                   _("Interventions"), order=10),
-            Chart("interventions_by_region", _("Interventions per region"), tuple(str(v) for v in REGIONS.values()),
-                  tuple(per_region.get(key, 0) for key in REGIONS), _("Interventions"), order=11),
+            Chart("interventions_by_region", _("Interventions per region"), regions,
+                  tuple(per_region.get(key, 0) for key in REGIONS), _("Interventions"), order=11,
+                  nests_in="interventions_by_year" if year else "", parents=(str(year),) * len(regions) if year else ()),
             Chart("defenders_by_region", _("Defenders concerned, per region"),
-                  tuple(str(v) for v in REGIONS.values()), tuple(defenders.get(key, 0) for key in REGIONS),
+                  regions, tuple(defenders.get(key, 0) for key in REGIONS),
                   _("Defenders"), note=_("Each defender counts once, however many interventions concern them."),
                   order=14),
             Chart("interventions_by_country", _("Countries with the most interventions"),
-                  tuple(country_name(row[0], locale) for row in countries), tuple(row[1] for row in countries),
-                  _("Interventions"), order=15),
+                  tuple(country_name(row[0], locale) for row in countries), tuple(row[2] for row in countries),
+                  _("Interventions"), order=15, nests_in="interventions_by_region",
+                  parents=tuple(str(REGIONS.get(row[1], "")) for row in countries)),
             Chart("violations", _("Violations"), tuple(row[0] or row[1] for row in violations),
                   tuple(row[2] for row in violations), _("Interventions"),
                   note=_("An intervention may concern several violations."), order=12),
@@ -73,3 +83,10 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
                   note=_("Released, acquitted, sentenced...: as recorded on each case, in the year they happened."),
                   order=13),
         ]
+
+
+def _unseen_defenders(user: Any):
+    """The defenders ``user`` may not see: restricted ones not assigned to them (with no user, every restricted
+    one). Few, so cases' defenders are kept by ``NOT IN`` these rather than by ``IN`` every other defender."""
+    restricted = Defender.confidentiality == RESTRICTED
+    return select(Defender.id).where(restricted if user is None else restricted & ~visible(Defender, user))
