@@ -232,20 +232,16 @@ def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool
     # newest of those ids are read as requests, until ``limit`` of them are visible. 2,444 namesakes: 0.2 ms
     # (0.33 ms reading requests from all of them); a single letter 1.8 ms instead of 6; nothing to read for a
     # name no one has. The other words are tested as above.
-    #
-    # The ids come out of ``matching`` in its order: its LIMIT (none: -1) keeps SQLite from dropping or
-    # flattening its ORDER BY, and the CROSS JOINs read it first. An ORDER BY here would read every match again.
     matching = select(GrantRequest.id).distinct() \
         .select_from(join(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)) \
         .where(SearchToken.record_type == Defender.__record_type__, SearchToken.token >= bindparam("word_0"),
-               SearchToken.token < bindparam("word_0_end")) \
-        .order_by(GrantRequest.id.desc()).limit(-1).subquery("matching")
+               SearchToken.token < bindparam("word_0_end")).subquery("matching")
     matching_requests = join(matching, GrantRequest, GrantRequest.id == matching.c.id)
     return select(*columns) \
         .select_from(join(matching_requests, Defender, Defender.id == GrantRequest.defender_id)) \
         .where(visible_requests,
                *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words)[1:])) \
-        .limit(bindparam("limit"))
+        .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl
