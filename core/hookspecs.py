@@ -318,6 +318,27 @@ def observatory_protected_terms(records, audience, external):
 
 
 @hookspec
+def observatory_records_concerned(records):
+    """Called by the disclosure guard (:mod:`core.disclosure`) before an output about ``records`` leaves (a letter
+    about a case, a mission report, a feed's entries), to learn whom those records concern.
+
+    ``records`` lists ``(record type, id)`` pairs. Returns the ``(record type, id)`` pairs that the plugin's own
+    records among them concern: defenders and partners (``("defender", 7)``), whose personal details (address,
+    family, phones) the guard then keeps out as if the output were about them, even where it names them only by
+    their publishable name; and other plugins' records linked to them (``("case", 12)``), which the guard asks
+    about in turn. Return ``[]`` for other types. Batch the queries (a feed is about hundreds of records); if this
+    hook raises, the output is refused.
+
+    Example::
+
+        @hookimpl
+        def observatory_records_concerned(records):
+            ids = [i for kind, i in records if kind == "case"]
+            return [("defender", d) for d in defender_ids_of_cases(ids)]
+    """
+
+
+@hookspec
 def observatory_outputs():
     """Called when the ways out of the Observatory are listed (*Administration → Plugins*, the disclosure
     canary suite). Returns :class:`~core.contributions.Output` entries, one per document, export or feed the

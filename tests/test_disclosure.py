@@ -12,6 +12,7 @@ from core.disclosure.guard import _without_overlaps
 from core.hookspecs import hookimpl
 from core.plugins import host
 
+from .plugin_factory import install_plugin
 from .records_helpers import add_defender, add_partner
 
 GIVEN = ["Aylin", "María José", "Jean-Pierre", "Nguyễn", "Zoë", "Olek", "Mohammed", "Ana Lucía", "Thandiwe",
@@ -214,6 +215,32 @@ def test_hook_observatory_protected_terms(app):
         host().pm.register(ForgetfulPlugin(), name="forgetful")
         with pytest.raises(RegisterIncomplete):
             Guard(None, external=True).release("Anything at all.")
+
+
+CONCERNS = '''
+from core.hookspecs import hookimpl
+
+@hookimpl
+def observatory_records_concerned(records):
+    if ("broken", 1) in records:
+        raise RuntimeError("links unavailable")
+    links = {("widget", 1): [("gadget", 2)], ("gadget", 2): [("defender", %d)]}
+    return [found for record in records for found in links.get(tuple(record), [])]
+'''
+
+
+def test_hook_observatory_records_concerned(app, make_app, tmp_path, monkeypatch):
+    """An output about a plugin's record keeps out the personal details of whom it concerns, followed through
+    another record (a widget about a gadget about her), though the text names her only by her publishable name;
+    if the hook fails, the output is refused."""
+    aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara")
+    install_plugin(tmp_path / "site", monkeypatch, CONCERNS % aylin, entry_name="widgets")
+    text = "A. K. lives at Atatürk Caddesi 12."
+    with make_app().test_request_context():
+        assert Guard(None, external=True, records=[("widget", 1)]).release(text) == "A. K. lives at […]."
+        assert Guard(None, external=True, records=[("widget", 2)]).release(text) == text  # not about her
+        with pytest.raises(RegisterIncomplete):
+            Guard(None, external=True, records=[("broken", 1)]).release(text)
 
 
 def test_a_phone_among_other_numbers_and_two_phones_in_one_field(app):

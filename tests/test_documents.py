@@ -17,6 +17,7 @@ from core.extensions import db
 
 from .conftest import login, require_service
 from .records_helpers import add_defender
+from .support.canaries import texts_of
 
 TEXTS = {
     "en": "Urgent appeal: arbitrary detention of the defender",
@@ -81,6 +82,25 @@ def test_defender_file_downloads_without_personal_details_and_is_audited(app, ma
     with app.app_context():
         exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
         assert [(e.record_id, e.changes["format"]) for e in exports] == [(defender_id, "docx"), (defender_id, "html")]
+
+
+def test_a_defender_file_holds_no_personal_details_typed_into_its_summary(app, make_user):
+    """The file's line "Personal details are never included in printed files" holds for what was typed into the
+    summary too, whoever reads it (a coordinator may see them on screen); the names the reader may see stay, even
+    one that is also in her family (her cousin, a defender too)."""
+    defender_id = add_defender(app, "Aylin Kaya", phone="+90 532 123 45 67", address="Atatürk Caddesi 12, Ankara",
+                               family="Mehmet Yilmaz (husband), Deniz Arslan (cousin)", summary=(
+                                   "Call her on 0532 123 45 67; she lives at Atatürk Caddesi 12 with her husband "
+                                   "Mehmet Yilmaz. Her lawyer Deniz Arslan was threatened too."))
+    add_defender(app, "Deniz Arslan", phone="+90 533 765 43 21")
+    client = app.test_client()
+    login(client, make_user("coordinator"))
+    for fmt in ("pdf", "docx", "html"):
+        response = client.get(f"/defenders/{defender_id}/file.{fmt}")
+        assert response.status_code == 200, fmt
+        text = " ".join(" ".join(texts_of(response.data)).split())
+        assert "Aylin Kaya" in text and "Her lawyer Deniz Arslan was threatened too." in text, fmt
+        assert "532" not in text and "Atatürk Caddesi" not in text and "Mehmet Yilmaz" not in text, fmt
 
 
 def test_large_documents_are_built_as_a_job(app, make_user):

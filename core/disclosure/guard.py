@@ -18,7 +18,7 @@ from flask_babel.speaklater import LazyString
 
 from ..i18n import gettext
 from . import names
-from .register import EMAIL, NAME, PERSON, PERSON_EXACT, PHONE, Protected, Register, build
+from .register import EMAIL, NAME, PERSON, PERSON_EXACT, PERSONAL, PHONE, Protected, Register, build
 
 MASK, OTHER = "mask", "other"
 DECISIONS = (MASK, OTHER)
@@ -101,10 +101,13 @@ class Guard:
 
     def __init__(self, audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
                  allowed_restricted: Iterable[tuple[str, int]] = (), decisions: dict[str, str] | None = None,
-                 unattended: bool = False):
+                 unattended: bool = False, no_personal_details: bool = False):
         """``unattended``: nobody is there to decide (a calendar feed polled by an app, an e-mail sent by the
-        scheduler), so an undecided ambiguous hit is masked instead of stopping the output."""
+        scheduler), so an undecided ambiguous hit is masked instead of stopping the output.
+        ``no_personal_details``: an internal output that may be printed or sent on (a defender's file) keeps the
+        names its reader may see but nobody's personal details, whatever the reader may see."""
         self.audience, self.external, self.unattended = audience, external, unattended
+        self.no_personal_details = no_personal_details
         self.records, self.allowed_restricted = list(records), list(allowed_restricted)
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
@@ -122,7 +125,8 @@ class Guard:
         """A guard for another part of the same output (the next rows of an export): same audience, records and
         decisions, its own register."""
         return Guard(self.audience, external=self.external, records=self.records,
-                     allowed_restricted=self.allowed_restricted, decisions=self.decisions, unattended=self.unattended)
+                     allowed_restricted=self.allowed_restricted, decisions=self.decisions, unattended=self.unattended,
+                     no_personal_details=self.no_personal_details)
 
     # --- Preparing -------------------------------------------------------------------------------
 
@@ -142,7 +146,8 @@ class Guard:
         if self.register is not None and not unread:
             return
         self._read |= unread
-        self.register = build(self._read, self.audience, self.external, self.records, self.allowed_restricted)
+        self.register = build(self._read, self.audience, self.external, self.records, self.allowed_restricted,
+                              self.no_personal_details)
         self._index, self._allowed, self._by_match, self._found = {}, {}, {}, {}
         for item in self.register.protected:
             self._by_match.setdefault(item.match, []).append(item)
@@ -188,6 +193,8 @@ class Guard:
         found += [Hit(text, s, e, item, "phone") for item, pattern in self._phones
                   for s, e in names.phone_spans(text, pattern)]
         allowed_places = {(span.start, span.end) for span in allowed_spans}
+        if self.no_personal_details and not self.external:
+            found = _names_kept(found, allowed_places)
         return _without_overlaps(_judged(found, self._allowed_words, allowed_places))
 
     # --- Releasing -------------------------------------------------------------------------------
@@ -263,6 +270,12 @@ def _forms(item: Protected) -> list[names.Form]:
     name = item.kind == "name"
     return [names.Form(tuple(words), "name" if name else "text", partial=len(words) == 1,
                        phrase=not name)] if words else []
+
+
+def _names_kept(found: list[Hit], allowed_places: set[tuple[int, int]]) -> list[Hit]:
+    """An internal file keeps the names its reader may see, also where one is in someone's personal details (a
+    partner's contact who is a defender too): it leaves out the details, not the people."""
+    return [hit for hit in found if hit.protected.kind != PERSONAL or (hit.start, hit.end) not in allowed_places]
 
 
 def _without_overlaps(found: list[Hit]) -> list[Hit]:

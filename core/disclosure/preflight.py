@@ -79,13 +79,13 @@ def audit_decisions(hits: list[Hit] | list[dict[str, Any]], decisions: Mapping[s
 
 
 def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
-                  allowed_restricted: Iterable[tuple[str, int]] = ()) -> Guard:
+                  allowed_restricted: Iterable[tuple[str, int]] = (), no_personal_details: bool = False) -> Guard:
     """The guard of a download answered at once: with the decisions the person took on the preflight page
     (:func:`blocked_page`, which sends them back with the same address), accepted only with their reason."""
     decisions = decisions_from(request.values)
     reason = request.values.get(REASON_FIELD, "").strip()[:1000]
     guard = Guard(audience, external=external, records=records, allowed_restricted=allowed_restricted,
-                  decisions=decisions if reason else {})
+                  decisions=decisions if reason else {}, no_personal_details=no_personal_details)
     guard.reason = reason
     return guard
 

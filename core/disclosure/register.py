@@ -4,8 +4,10 @@ The core registers what it owns: names and aliases of defenders who did not cons
 their publishable names), names of restricted defenders and partners the output may not carry, and the
 personal details of the defenders and partners concerned (e-mails, phones, addresses, exact locations, family
 members, partners' contacts). Plugins add their own protected fields (confidential sources, internal titles...)
-through ``observatory_protected_terms``. Defenders are found by the words of the output itself, through the
-names' search index, so a name typed in a text that is not linked to them is found too.
+through ``observatory_protected_terms``, and say whom their records concern through
+``observatory_records_concerned`` (a letter's case concerns its defenders, whose address must stay out even when
+the letter names them only by their publishable name). Defenders are also found by the words of the output
+itself, through the names' search index, so a name typed in a text that is not linked to them is found too.
 """
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
 #: How each kind of protected text is looked for (see :class:`Protected`).
 PERSON, PERSON_EXACT, PHRASE, EMAIL, PHONE = "person", "person_exact", "phrase", "email", "phone"
+PEOPLE = ("defender", "partner")
 LOOKUP_BATCH = 500
+CONCERNED_STEPS = 3  # an advocacy action → its linked mission → the mission's linked case → that case's defenders
 STATEMENT_VALUES = 10_000  # bound values in one lookup statement, well below every database's limit
 _SEGMENTS = re.compile(r"[\n;,]+")
 
@@ -67,14 +71,15 @@ class Register:
 
 
 def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable[tuple[str, int]] = (),
-          allowed_restricted: Iterable[tuple[str, int]] = ()) -> Register:
+          allowed_restricted: Iterable[tuple[str, int]] = (), no_personal_details: bool = False) -> Register:
     """The register of an output made of ``texts``, for ``audience`` (a user, or ``None`` for the public).
 
     ``external``: the output leaves the organisation (dossier, publication, letter, public export), so every
     name without consent and every personal detail is protected; otherwise only what the audience may not see.
-    ``records``: the (type, id) of the records the output is about (their details are protected even when
-    their names do not appear). ``allowed_restricted``: restricted records the output may name (an exporter
-    with the permission included them, and the export is audited).
+    ``records``: the (type, id) of the records the output is about (their details, and those of the people they
+    concern, are protected even when their names do not appear). ``allowed_restricted``: restricted records the
+    output may name (an exporter with the permission included them, and the export is audited).
+    ``no_personal_details``: an internal output that still carries nobody's personal details (a printed file).
     """
     from ..plugins import host
 
@@ -90,14 +95,16 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     short = {word for word in words if word not in lookup and word not in names.HONORIFICS}
     lookup |= {run for text in texts if names.unspaced(text) for run in names.unspaced_runs(text)}
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
-    linked = {kind: {i for k, i in records if k == kind} for kind in ("defender", "partner")}
+    people = concerned(records)
+    linked = {kind: {i for k, i in people if k == kind} for kind in PEOPLE}
     for kind, ids in phones.holders(texts).items():  # a number typed without its holder's name
         linked[kind] |= ids
     seen = _visible_ids(audience)
+    details_out = external or no_personal_details
     for defender in _defenders(lookup, short, mails, linked["defender"]):
-        _add_defender(register, defender, audience, external, allowed, seen)
+        _add_defender(register, defender, audience, external, allowed, seen, details_out)
     for partner in _partners(lookup, short, linked["partner"]):
-        _add_partner(register, partner, audience, external, allowed, seen)
+        _add_partner(register, partner, audience, external, allowed, seen, details_out)
     failed: list[str] = []
     entries = host().collect("observatory_protected_terms", failed=failed, records=records, audience=audience,
                              external=external)
@@ -107,6 +114,26 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
         if isinstance(entry, Protected):
             register.protected.append(entry)
     return register
+
+
+def concerned(records: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """``records`` and every record they concern, as plugins say, followed a few steps (a mission's linked case
+    concerns the case's defenders); a plugin that cannot say refuses the output, as for protected terms."""
+    from ..plugins import host
+
+    found = set(records)
+    asked = [record for record in found if record[0] not in PEOPLE]
+    for _step in range(CONCERNED_STEPS):
+        if not asked:
+            break
+        failed: list[str] = []
+        answers = host().collect("observatory_records_concerned", failed=failed, records=asked)
+        if failed:
+            raise RegisterIncomplete(failed)
+        new = {(str(kind), int(record_id)) for kind, record_id in answers} - found
+        found |= new
+        asked = [record for record in new if record[0] not in PEOPLE]
+    return found
 
 
 def _chunks(values: set[Any]) -> list[list[Any]]:
@@ -165,7 +192,7 @@ def _may_name(record: Any, key: tuple[str, int], audience: Any, external: bool, 
 
 
 def _add_defender(register: Register, defender: Defender, audience: Any, external: bool, allowed: set,
-                  seen: set | None) -> None:
+                  seen: set | None, details_out: bool) -> None:
     key = ("defender", defender.id)
     visible = _may_name(defender, key, audience, external, allowed, seen)
     named = visible and (defender.consent_to_publish or not external)
@@ -177,7 +204,7 @@ def _add_defender(register: Register, defender: Defender, audience: Any, externa
             else WITHHELD
         match = PERSON if defender.kind == Defender.PERSON else PHRASE
         register.protected.extend(Protected(NAME, name, replacement, match, key) for name in every_name)
-    if external or not visible:
+    if details_out or not visible:
         region = defender.country.alpha2 if defender.country else ""
         register.protected.extend(_personal_details(key, region, email=defender.email, phone=defender.phone,
                                                     address=defender.address,
@@ -186,16 +213,17 @@ def _add_defender(register: Register, defender: Defender, audience: Any, externa
 
 
 def _add_partner(register: Register, partner: Partner, audience: Any, external: bool, allowed: set,
-                 seen: set | None) -> None:
+                 seen: set | None, details_out: bool) -> None:
     key = ("partner", partner.id)
-    if _may_name(partner, key, audience, external, allowed, seen):
+    visible = _may_name(partner, key, audience, external, allowed, seen)
+    if visible:
         register.allowed_names.extend([partner.name, *partner.alias_list])
     else:
         register.protected.extend(Protected(NAME, name, WITHHELD, PHRASE, key)
                                   for name in (partner.name, *partner.alias_list))
         if partner.acronym.strip():
             register.protected.append(Protected(NAME, partner.acronym, WITHHELD, PHRASE, key))
-    if external or not _may_name(partner, key, audience, external, allowed, seen):
+    if details_out or not visible:
         register.protected.extend(_personal_details(key, partner.country.alpha2 if partner.country else "",
                                                     contacts=partner.contacts))
 

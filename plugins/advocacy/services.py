@@ -36,7 +36,7 @@ from core.api import (
 from core.api import lazy_gettext as _l
 
 from . import requirements
-from .models import SYSTEMS, ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
+from .models import SYSTEMS, ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 VIEW, EDIT, CATALOGUE = "advocacy.view", "advocacy.edit", "advocacy.catalogue"
 CATALOGUE_FILE = Path(__file__).parent / "data" / "mechanisms.json"
@@ -331,4 +331,17 @@ def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Prot
             found += protect_text("source", action.detail(key), record)
         if external and action.confidentiality != PUBLIC and action.title.strip():
             found.append(Protected(INTERNAL_TITLE, action.title, action.reference or WITHHELD, PHRASE, record))
+    return found
+
+
+def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The defenders these actions concern and the records linked to them (whose own people the guard then asks
+    their plugins for): their personal details stay out of any output about the actions."""
+    ids = [record_id for kind, record_id in records if kind == AdvocacyAction.__record_type__]
+    if not ids:
+        return []
+    found = [("defender", i) for i in db.session.scalars(
+        select(ActionDefender.defender_id).where(ActionDefender.action_id.in_(ids)))]
+    found += [(kind, i) for kind, i in db.session.execute(select(
+        ActionRecordLink.record_type, ActionRecordLink.record_id).where(ActionRecordLink.action_id.in_(ids)))]
     return found

@@ -330,3 +330,9 @@ def observatory_demo_data(scale):
 def observatory_protected_terms(records):
     """This plugin's confidential fields of the records an output is about, for the core's disclosure guard."""
     return services.protected_terms(records)
+
+
+@hookimpl
+def observatory_records_concerned(records):
+    """Whom this plugin's records concern, for the core's disclosure guard."""
+    return services.people_concerned(records)

@@ -596,3 +596,18 @@ def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
         found += protect_text(PERSONAL, destination, record) + protect_text(PERSONAL, family, record)
         found += protect_text(PERSONAL, visa, record, whole=False)
     return found
+
+
+def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The beneficiaries of these grant requests and the partners who referred them: their personal details stay
+    out of any output about the requests."""
+    ids = [record_id for kind, record_id in records if kind == GrantRequest.__record_type__]
+    if not ids:
+        return []
+    found: list[tuple[str, int]] = []
+    for defender_id, partner_id in db.session.execute(select(GrantRequest.defender_id, GrantRequest.partner_id)
+                                                      .where(GrantRequest.id.in_(ids))):
+        found.append(("defender", defender_id))
+        if partner_id is not None:
+            found.append(("partner", partner_id))
+    return found

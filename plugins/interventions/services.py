@@ -450,5 +450,17 @@ def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Prot
     return found
 
 
+def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The defenders of these cases and the partners who reported them: the disclosure guard keeps their personal
+    details out of any output about the cases (a letter may name a defender only by her publishable name)."""
+    ids = [record_id for kind, record_id in records if kind == Case.__record_type__]
+    if not ids:
+        return []
+    defenders = db.session.scalars(select(CaseDefender.defender_id).where(CaseDefender.case_id.in_(ids)))
+    partners = db.session.scalars(select(Case.source_partner_id).where(Case.id.in_(ids),
+                                                                       Case.source_partner_id.is_not(None)))
+    return [("defender", i) for i in defenders] + [("partner", i) for i in partners]
+
+
 def words_key(text: str) -> str:
     return " ".join(words(text or ""))

@@ -315,6 +315,12 @@ def observatory_demo_data(scale):
 
 
 @hookimpl
-def observatory_protected_terms(records):
+def observatory_protected_terms(records, external):
     """This plugin's confidential fields of the records an output is about, for the core's disclosure guard."""
-    return services.protected_terms(records)
+    return services.protected_terms(records, external)
+
+
+@hookimpl
+def observatory_records_concerned(records):
+    """Whom this plugin's records concern, for the core's disclosure guard."""
+    return services.people_concerned(records)

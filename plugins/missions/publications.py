@@ -22,6 +22,7 @@ from core.api import RESTRICTED, PublicationItem, Section, country_name, db
 from core.api import gettext as _
 
 from .models import LANGUAGES, Mission
+from .services import public_title
 
 CARRIED_OUT = (Mission.IN_FIELD, Mission.DRAFTING, Mission.PUBLISHED, Mission.CLOSED)
 REPORTED = (Mission.PUBLISHED, Mission.CLOSED)
@@ -46,7 +47,7 @@ def _item(mission: Mission, locale: str) -> PublicationItem:
                        if day)
     details = tuple(filter(None, (dates, _("Report published: %(day)s", day=format_date(
         mission.report_published_on, "medium")) if mission.report_published_on and title else "")))
-    return PublicationItem(f"mission:{mission.id}", title or f"{kind}: {places}", summary, when=mission.start_date,
+    return PublicationItem(f"mission:{mission.id}", title or public_title(mission, locale), summary, when=mission.start_date,
                            record=(Mission.__record_type__, mission.id),
                            place=places, group=mission.countries[0].region or "" if mission.countries else "",
                            kind=kind, details=details, language=language, fallback=fallback)

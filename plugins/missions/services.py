@@ -8,10 +8,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import get_locale
 from sqlalchemy import Select, bindparam, extract, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
+    INTERNAL_TITLE,
     PERSONAL,
+    PHRASE,
     AuditEntry,
     Bound,
     Country,
@@ -22,6 +26,7 @@ from core.api import (
     built_once,
     can,
     converted,
+    country_name,
     db,
     index_tokens,
     is_admin,
@@ -37,6 +42,7 @@ from core.api import (
     visible_to_viewer,
 )
 from core.api import lazy_gettext as _l
+from core.api import words as words_of
 
 from .models import (
     LANGUAGES,
@@ -46,6 +52,9 @@ from .models import (
     Hearing,
     Mission,
     MissionCountry,
+    MissionDefender,
+    MissionPartner,
+    MissionRecordLink,
     MissionStep,
     Recommendation,
     RecommendationUpdate,
@@ -390,13 +399,14 @@ def viewed_security(mission: Mission) -> None:
     record_view(Mission.__record_type__, mission.id, f"{mission.title} (security assessment)")
 
 
-def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
+def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Protected]:
     """What the disclosure guard must keep out of any output about these missions: the security assessment,
-    the emergency contacts and the external delegates' contacts."""
+    the emergency contacts and the external delegates' contacts; outside the organisation, the mission's own
+    title too (a working title that may name people), unless a report was given that title."""
     ids = [record_id for kind, record_id in records if kind == Mission.__record_type__]
     if not ids:
         return []
-    found: list[Protected] = []
+    found: list[Protected] = _internal_titles(ids) if external else []
     for mission_id, measures, contacts in db.session.execute(select(
             Mission.id, Mission.security_measures, Mission.emergency_contacts).where(Mission.id.in_(ids))):
         record = (Mission.__record_type__, mission_id)
@@ -404,4 +414,37 @@ def protected_terms(records: list[tuple[str, int]]) -> list[Protected]:
     for mission_id, contact in db.session.execute(select(Delegate.mission_id, Delegate.contact).where(
             Delegate.mission_id.in_(ids), Delegate.contact != "")):
         found += protect_text(PERSONAL, contact, (Mission.__record_type__, mission_id))
+    return found
+
+
+def _internal_titles(ids: list[int]) -> list[Protected]:
+    """The missions' working titles, each replaced by the publishable wording (type and countries)."""
+    locale = str(get_locale() or "en")
+    found = []
+    for mission in db.session.scalars(select(Mission).where(Mission.id.in_(ids)).options(
+            joinedload(Mission.type), selectinload(Mission.country_links), selectinload(Mission.reports))):
+        if mission.title.strip() and words_of(mission.title) not in [words_of(r.title) for r in mission.reports]:
+            found.append(Protected(INTERNAL_TITLE, mission.title, public_title(mission, locale), PHRASE,
+                                   (Mission.__record_type__, mission.id)))
+    return found
+
+
+def public_title(mission: Mission, locale: str) -> str:
+    """How a mission is named where its working title may not go: its type and countries."""
+    kind = getattr(mission.type, f"label_{locale}", "") or mission.type.label_en
+    return f"{kind}: {', '.join(country_name(c.alpha2, locale) for c in mission.countries)}"
+
+
+def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The defenders the missions observed or met, their partners and the records linked to them: the disclosure
+    guard keeps those people's personal details out of any output about the missions."""
+    ids = [record_id for kind, record_id in records if kind == Mission.__record_type__]
+    if not ids:
+        return []
+    found = [("defender", i) for i in db.session.scalars(
+        select(MissionDefender.defender_id).where(MissionDefender.mission_id.in_(ids)))]
+    found += [("partner", i) for i in db.session.scalars(
+        select(MissionPartner.partner_id).where(MissionPartner.mission_id.in_(ids)))]
+    found += [(kind, i) for kind, i in db.session.execute(select(
+        MissionRecordLink.record_type, MissionRecordLink.record_id).where(MissionRecordLink.mission_id.in_(ids)))]
     return found

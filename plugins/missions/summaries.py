@@ -15,6 +15,7 @@ from core.api import gettext as _
 
 from .forms import HEARING_OUTCOMES
 from .models import LANGUAGES, Mission, MissionCountry, MissionDefender, MissionRecordLink
+from .services import public_title
 
 REPORTED = (Mission.PUBLISHED, Mission.CLOSED)
 
@@ -51,7 +52,7 @@ def _summary(mission: Mission, locale: str, include_restricted: bool) -> RecordS
                                              and mission.report(lang).title.strip()), None)
     kind = getattr(mission.type, f"label_{locale}", "") or mission.type.label_en
     places = ", ".join(country_name(c.alpha2, locale) for c in mission.countries)
-    title = report.title if report and report.title.strip() else f"{kind}: {places}"
+    title = report.title if report and report.title.strip() else public_title(mission, locale)
     events = [DatedLine(mission.start_date, _("%(kind)s in %(places)s", kind=kind, places=places))]
     events += [DatedLine(hearing.held_on, _("Hearing observed: %(outcome)s",
                                             outcome=HEARING_OUTCOMES.get(hearing.outcome, hearing.outcome)))

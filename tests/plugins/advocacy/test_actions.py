@@ -201,6 +201,25 @@ def test_links_to_cases_and_missions_go_through_the_core_registry(app, client, m
         assert db.session.scalar(select(func.count()).select_from(ActionRecordLink)) == 2
 
 
+def test_outputs_about_an_action_keep_out_the_personal_details_of_whom_it_concerns(app, client, make_user):
+    """Its own defenders, and those of the case linked to it (found through the interventions plugin): their
+    address and family stay out of anything leaving about the action, though it names them by publishable names."""
+    from core.disclosure import Guard
+
+    officer = make_user("coordinator")
+    login(client, officer)
+    aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara")
+    deniz = add_defender(app, "Deniz Arslan", publication_name="D. A.", family="Leyla Arslan (mother)")
+    case_id = add_case(app, officer, defenders=(deniz,))
+    action_id = add_action(app, officer, defenders=(aylin,))
+    assert post_form(client, f"/advocacy/{action_id}/records",
+                     {"record_type": "case", "record_id": case_id}).status_code == 302
+    text = "A. K. lives at Atatürk Caddesi 12; D. A. was taken from his mother Leyla Arslan's home."
+    with app.test_request_context():
+        assert Guard(None, external=True, records=[("advocacy_action", action_id)]).release(text) == \
+            "A. K. lives at […]; D. A. was taken from his mother […]'s home."
+
+
 def test_restricted_actions_stay_with_their_staff(app, make_user):
     author, other, admin = make_user("case_officer"), make_user("case_officer", email="o@example.org"), \
         make_user("admin", email="a@example.org")

@@ -150,3 +150,17 @@ def test_supporting_documents_are_open_to_the_committee_not_to_other_staff(app, 
     other = app.test_client()
     login(other, make_user("case_officer", email="other@example.org"))
     assert other.get(f"/attachments/{attachment_id}").status_code == 404
+
+
+def test_outputs_about_a_request_keep_out_the_beneficiarys_personal_details(app, make_user):
+    """Anything leaving about a grant request (a feed's entry, an e-mail) keeps out where the beneficiary lives,
+    though it names nobody."""
+    from core.disclosure import Guard
+
+    aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara")
+    grant_id = add_request(app, make_user("case_officer"), defender=aylin)
+    text = "Laptops to deliver at Atatürk Caddesi 12."
+    with app.test_request_context():
+        assert Guard(None, external=True, records=[("grant_request", grant_id)]).release(text) == \
+            "Laptops to deliver at […]."
+        assert Guard(None, external=True).release(text) == text  # about nothing: nobody to protect

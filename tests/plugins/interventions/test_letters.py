@@ -9,6 +9,8 @@ from core.extensions import db
 from plugins.interventions.models import Action, Authority, Dispatch
 
 from ...conftest import login, post_form
+from ...records_helpers import add_defender
+from ...support.canaries import texts_of
 from .helpers import add_action, add_case
 
 MINISTER = {"country": "TUR", "title": "Ministre de la Justice", "person": "M. Exemple",
@@ -70,3 +72,26 @@ def test_letters_in_french_to_each_addressee_and_the_dispatch_log(app, client, m
         assert (sent.channel, sent.language, sent.authority_id) == ("fax", "fr", minister)
         assert db.session.get(Action, action_id).dispatches == [sent]
     assert "Fax confirmed" in client.get(f"/interventions/actions/{action_id}").get_data(as_text=True)
+
+
+def test_a_letter_keeps_out_the_personal_details_of_the_cases_defenders(app, client, make_user):
+    """The letter names her only by her publishable name; her address and her husband, typed into its text, are
+    hers all the same: the case concerns her, so they do not leave."""
+    coordinator = make_user("coordinator")
+    login(client, coordinator)
+    assert post_form(client, "/interventions/authorities/new", MINISTER).status_code == 302
+    with app.app_context():
+        minister = db.session.scalar(select(Authority.id))
+    defender_id = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara",
+                               family="Mehmet Yilmaz (husband)")
+    case_id = add_case(app, coordinator, defenders=(defender_id,), verified=True)
+    action_id = add_action(app, case_id, coordinator, body_en=(
+        "A. K. was detained on 3 May. Her home at Atatürk Caddesi 12 was raided at dawn, and her husband "
+        "Mehmet Yilmaz was questioned for six hours."))
+    post_form(client, f"/interventions/actions/{action_id}/authorities", {"authorities": [minister]})
+    for fmt in ("pdf", "docx", "html"):
+        response = client.get(f"/interventions/actions/{action_id}/letter/{minister}/en.{fmt}")
+        assert response.status_code == 200, fmt
+        text = " ".join(" ".join(texts_of(response.data)).split())
+        assert "A. K. was detained on 3 May" in text and "Adalet Bakanlığı" in text, fmt
+        assert "Atatürk Caddesi" not in text and "Yilmaz" not in text and "Mehmet" not in text, fmt

@@ -19,9 +19,11 @@ from plugins.missions.models import Hearing, Mission, MissionDefender, MissionPa
 
 from ...conftest import login, post_form
 from ...records_helpers import add_defender, add_partner
+from ...support.canaries import texts_of
 from .helpers import add_mission
 
 TODAY = date.today()
+PUBLIC_WORDING = "Judicial observation (trial observation): Türkiye"  # a mission's type and country, in feeds
 
 
 def _add_hearing(app, mission_id: int, held_on: date) -> None:
@@ -54,12 +56,33 @@ def test_mission_dates_and_hearings_reach_the_upcoming_page_dashboard_and_calend
     feed = anonymous.get(address)
     calendar = Calendar.from_ical(feed.data)  # a valid iCalendar file
     summaries = sorted(str(event["summary"]) for event in calendar.walk("VEVENT"))
-    assert "Hearing: Trial of the Izmir lawyers" in summaries and summaries.count("Confidential deadline") == 2
+    assert f"Hearing: {PUBLIC_WORDING}" in summaries and summaries.count("Confidential deadline") == 2
+    assert b"Izmir lawyers" not in feed.data  # a working title stays in the organisation
     assert b"witness" not in feed.data and f"/missions/{secret_id}".encode() not in feed.data
     assert anonymous.get("/calendar/not-a-token.ics").status_code == 404
     other = app.test_client()
     login(other, make_user("case_officer", email="other@example.org"))
     assert "witness" not in other.get("/upcoming").get_data(as_text=True)
+
+
+def test_a_missions_working_title_never_reaches_a_calendar_feed(app, make_user):
+    """The title staff gave the mission may name people: the feed leaves the organisation, so it names the mission
+    by its type and countries; staff still see the working title on their upcoming page."""
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer, title="Observation of the Demirtaş trial", start=TODAY + timedelta(days=4),
+                             end=TODAY + timedelta(days=6))
+    _add_hearing(app, mission_id, TODAY + timedelta(days=5))
+    client = app.test_client()
+    login(client, officer)
+    assert "Mission begins: Observation of the Demirtaş trial" in html.unescape(
+        client.get("/upcoming").get_data(as_text=True))
+    address = post_form(client, "/upcoming/feed").get_data(as_text=True).split(
+        'id="feed-address" class="user-select-all fs-6">')[1].split("<")[0].replace("http://127.0.0.1:5000", "")
+    feed = app.test_client().get(address)
+    summaries = sorted(str(event["summary"]) for event in Calendar.from_ical(feed.data).walk("VEVENT"))
+    assert summaries == [f"Hearing: {PUBLIC_WORDING}", f"Mission begins: {PUBLIC_WORDING}",
+                         f"Mission ends: {PUBLIC_WORDING}"]
+    assert "Demirta" not in " ".join(texts_of(feed.data))
 
 
 def test_dashboard_widget_lists_missions_in_the_field(app, make_user):

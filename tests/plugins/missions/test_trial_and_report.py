@@ -16,6 +16,7 @@ from plugins.missions.models import ChecklistAnswer, Hearing, Mission, Recommend
 
 from ...conftest import login, post_form
 from ...records_helpers import add_defender
+from ...support.canaries import texts_of
 from .helpers import add_mission
 
 
@@ -208,3 +209,24 @@ def test_a_report_that_may_name_a_protected_person_waits_for_a_decision_before_i
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
         assert entry.changes["decision"] == "another person" and entry.changes["found"] == "Blanco"
         assert entry.changes["why"] == "The building is named after a poet" and entry.user_id == officer.id
+
+
+def test_a_report_keeps_out_the_personal_details_of_the_defenders_observed(app, client, make_user):
+    """The findings name her only by her publishable name; her address and her husband are hers all the same:
+    the mission concerns her, so they do not leave."""
+    officer = make_user("case_officer")
+    defender_id = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara",
+                               family="Mehmet Yilmaz (husband)")
+    mission_id = add_mission(app, officer)
+    login(client, officer)
+    post_form(client, f"/missions/{mission_id}/defenders", {"defender_id": defender_id, "on_trial": "y"})
+    assert post_form(client, f"/missions/{mission_id}/report", {
+        "title_en": "A trial without guarantees", "summary_en": "The trial of A. K. was unfair.",
+        "findings_en": "Her home at Atatürk Caddesi 12 was raided at dawn, and her husband Mehmet Yilmaz was "
+                       "questioned for six hours.", "published_on": "2027-02-01"}).status_code == 302
+    for fmt in ("pdf", "docx", "html"):
+        response = client.get(f"/missions/{mission_id}/report/download?language=en&format={fmt}")
+        assert response.status_code == 200, fmt
+        text = " ".join(" ".join(texts_of(response.data)).split())
+        assert "The trial of A. K. was unfair." in text and "was raided at dawn" in text, fmt
+        assert "Atatürk Caddesi" not in text and "Yilmaz" not in text and "Mehmet" not in text, fmt
