@@ -192,6 +192,8 @@ class Guard:
                   for item in self._by_match.get(EMAIL, []) if item.text.lower() == mail]
         found += [Hit(text, s, e, item, "phone") for item, pattern in self._phones
                   for s, e in names.phone_spans(text, pattern)]
+        surnames = {(hit.start, hit.end) for hit in found if hit.form != names.FAMILY_NAME_FIRST}
+        found = [hit for hit in found if hit.form != names.FAMILY_NAME_FIRST or (hit.start, hit.end) not in surnames]
         allowed_places = {(span.start, span.end) for span in allowed_spans}
         if self.no_personal_details and not self.external:
             found = _names_kept(found, allowed_places)
