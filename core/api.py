@@ -12,7 +12,8 @@ A plugin says which versions of this API it was written for, in its ``plugin.py`
 and is refused, with that reason on *Administration → Plugins*, when the running core offers none of them.
 The README's "Plugin API" table lists these names by what they serve. Files leave only through the disclosure
 guard: a document is written by ``render_document`` or ``download_document`` (both take the output's guard), a
-list export by ``save_export``.
+list export by ``save_export``; a view answering with a file built any other way is refused at the door
+(:mod:`core.disclosure.door`).
 """
 from __future__ import annotations
 

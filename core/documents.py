@@ -5,8 +5,9 @@ reader's language; the service lays it out the same way in every format, with fo
 this machine (DejaVu covers the accents and letters of English, French and Spanish, and more).
 Every document is released through the disclosure guard of its output (:class:`core.disclosure.Guard`) before
 a byte of it is written: :func:`render` and :func:`download` take the guard and are the only public ways to write
-one (the renderers of each format are private to this module), so no document leaves around it. Large
-documents are built by :func:`build_document` as a job.
+one (the renderers of each format are private to this module), so no document leaves around it; ``download``
+marks its answer for the check at the door (:mod:`core.disclosure.door`). Large documents are built by
+:func:`build_document` as a job.
 
 Example (a plugin, with the names of ``core.api``)::
 
@@ -279,13 +280,13 @@ def filename(stem: str, fmt: str) -> str:
 def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
     ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
-    from .disclosure import preflight
+    from .disclosure import door, preflight
 
     data = render(document, fmt, guard)
     name = filename(guard.release(stem), fmt)
     preflight.audit_request_decisions(guard, name)
-    return Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return door.mark(Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
+        "Content-Disposition": f'attachment; filename="{name}"'}))
 
 
 def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt: str, stem: str,
