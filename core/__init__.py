@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from . import builtin, errors, i18n, migrations_setup, security, sessions
 from . import config as config_module
 from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
+from .disclosure import door
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from .permissions import enforce_access_rule
 from .plugins import PluginHost
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    door.init_app(app)  # runs before the security headers (a refusal gets them) and after the plugins' own
     errors.init_app(app)
 
     with app.app_context():

@@ -7,14 +7,17 @@ listed changes only with :data:`API_VERSION`.
 
 A plugin says which versions of this API it was written for, in its ``plugin.py``::
 
-    OBSERVATORY_API_VERSIONS = (1,)
+    OBSERVATORY_API_VERSIONS = (2,)
 
 and is refused, with that reason on *Administration → Plugins*, when the running core offers none of them.
-The README's "Plugin API" table lists these names by what they serve.
+The README's "Plugin API" table lists these names by what they serve. Files leave only through the disclosure
+guard: a document is written by ``render_document`` or ``download_document`` (both take the output's guard), a
+list export by ``save_export``; a view answering with a file built any other way is refused at the door
+(:mod:`core.disclosure.door`).
 """
 from __future__ import annotations
 
-from . import documents, jobs
+from . import jobs
 from .attachments import storage
 from .attachments import text as attachment_text
 from .attachments.models import Attachment
@@ -59,7 +62,11 @@ from .disclosure import (
     protect_text,
 )
 from .disclosure.preflight import request_guard
-from .documents import BulletList, Heading, PageBreak, Paragraph, Table
+from .documents import FORMATS as DOCUMENT_FORMATS
+from .documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
+from .documents import download as download_document
+from .documents import filename as document_filename
+from .documents import render as render_document
 from .extensions import db
 from .forms import ConfirmForm, MultiCheckboxField, required, valid_email
 from .fragments import fragment, inputs_of
@@ -134,9 +141,10 @@ __all__ = [
     "id_url", "list_url_when_full", "page_argument", "page_size", "paginate", "fragment", "inputs_of",
     "Attachment", "AttachmentForm", "attachments_of", "storage", "attachment_text",
     # Outputs: the disclosure guard, documents, exports, jobs
-    "Guard", "Protected", "protect_text", "named_without_leave", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE", "WITHHELD",
-    "FileRefused", "preflight", "request_guard", "documents", "BulletList", "Heading", "PageBreak", "Paragraph",
-    "Table", "save_export", "jobs", "JobContext",
+    "Guard", "Protected", "protect_text", "named_without_leave", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE",
+    "WITHHELD", "FileRefused", "preflight", "request_guard", "Document", "render_document", "download_document",
+    "document_filename", "DOCUMENT_FORMATS", "BulletList", "Heading", "PageBreak", "Paragraph", "Table",
+    "save_export", "jobs", "JobContext",
     # Languages and notifications
     "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "followers_of", "notify",
     # Statements run on every request, and the search index (speed measures: README "Speed")

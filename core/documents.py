@@ -4,13 +4,15 @@ Features build a :class:`Document` of simple blocks (headings, paragraphs, lists
 reader's language; the service lays it out the same way in every format, with fonts served from
 this machine (DejaVu covers the accents and letters of English, French and Spanish, and more).
 Every document is released through the disclosure guard of its output (:class:`core.disclosure.Guard`) before
-a byte of it is written: :func:`render` and :func:`download` take the guard, so no document leaves around it.
-Large documents are built by :func:`build_document` as a job.
+a byte of it is written: :func:`render` and :func:`download` take the guard and are the only public ways to write
+one (the renderers of each format are private to this module), so no document leaves around it; ``download``
+marks its answer for the check at the door (:mod:`core.disclosure.door`). Large documents are built by
+:func:`build_document` as a job.
 
-Example::
+Example (a plugin, with the names of ``core.api``)::
 
     doc = Document(_("Urgent appeal"), "fr", [Heading(_("Background")), Paragraph(text)])
-    return documents.download(doc, "pdf", "appeal", request_guard(current_user, external=True))
+    return download_document(doc, "pdf", "appeal", request_guard(current_user, external=True))
 """
 from __future__ import annotations
 
@@ -111,7 +113,8 @@ class Document:
     about: tuple[tuple[str, int], ...] = field(default=(), metadata={"not_text": True})
 
 
-def render_html(document: Document) -> str:
+# The renderers write the document as they get it: private, so that only render() (after its guard) calls them.
+def _render_html(document: Document) -> str:
     return render_template("documents/document.html", document=document, kinds=_kind,
                            contents=lambda depth: headings(document, depth))
 
@@ -127,13 +130,13 @@ def headings(document: Document, depth: int) -> list[tuple[int, Heading]]:
             if isinstance(block, Heading) and block.level <= depth]
 
 
-def render_pdf(document: Document, on_page: Callable[[int], None] | None = None) -> bytes:
+def _render_pdf(document: Document, on_page: Callable[[int], None] | None = None) -> bytes:
     """The PDF; ``on_page(n)`` hears of each page WeasyPrint lays out (a long report's job shows it)."""
     from weasyprint import (
         HTML,  # imported here: it needs Pango, which only PDF output requires
     )
 
-    html = render_html(document)
+    html = _render_html(document)
     if on_page is None:
         return HTML(string=html, base_url=None).write_pdf()
     with _pages_reported(on_page):
@@ -166,7 +169,7 @@ def _pages_reported(on_page: Callable[[int], None]) -> Iterator[None]:
         logger.propagate = saved[1]
 
 
-def render_docx(document: Document) -> bytes:
+def _render_docx(document: Document) -> bytes:
     from docx import Document as Docx
     from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn
@@ -258,11 +261,11 @@ def render(document: Document, fmt: str, guard: Any, on_page: Callable[[int], No
     """The document in ``fmt``, once ``guard`` released it (masked, or :class:`~core.disclosure.Blocked`)."""
     document = guard.release(document)
     if fmt == "html":
-        return render_html(document).encode("utf-8")
+        return _render_html(document).encode("utf-8")
     if fmt == "pdf":
-        return render_pdf(document, on_page)
+        return _render_pdf(document, on_page)
     if fmt == "docx":
-        return render_docx(document)
+        return _render_docx(document)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -277,13 +280,13 @@ def filename(stem: str, fmt: str) -> str:
 def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
     ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
-    from .disclosure import preflight
+    from .disclosure import door, preflight
 
     data = render(document, fmt, guard)
     name = filename(guard.release(stem), fmt)
     preflight.audit_request_decisions(guard, name)
-    return Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return door.mark(Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
+        "Content-Disposition": f'attachment; filename="{name}"'}))
 
 
 def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt: str, stem: str,

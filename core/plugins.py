@@ -26,8 +26,10 @@ ENTRY_POINT_GROUP = "observatory.plugins"
 ACTIVE, DISABLED, FAILED = "active", "disabled", "failed"
 MAX_ERRORS_KEPT = 20
 #: The version of the plugin API (``core.api``): its names and their behaviour. Raised when a name is removed or
-#: changes meaning; adding a name does not raise it. Plugins list the versions they work with.
-API_VERSION = 1
+#: changes meaning; adding a name does not raise it. Plugins list the versions they work with. Version 2: the
+#: ``documents`` module is no longer offered (its renderers took no guard), only ``Document``, ``render_document``,
+#: ``download_document``, ``document_filename`` and ``DOCUMENT_FORMATS``.
+API_VERSION = 2
 
 
 @dataclass

@@ -15,6 +15,7 @@ from wtforms.validators import Length
 
 from ..audit.capture import record_view
 from ..contributions import RESTRICTED
+from ..disclosure import door
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
@@ -102,8 +103,9 @@ def download(attachment_id: int):
                     {"record": f"{attachment.record_type} {attachment.record_id}"})
     try:
         path = storage.path_of(attachment.stored_name)
-        return send_file(path, mimetype=attachment.mimetype, as_attachment=True, download_name=attachment.name,
-                         max_age=0)
+        # An upload, sent whole to a reader allowed to see its record (annexes leaving in a dossier are checked).
+        return door.mark(send_file(path, mimetype=attachment.mimetype, as_attachment=True,
+                                   download_name=attachment.name, max_age=0), door.STORED)
     except FileNotFoundError:
         abort(404)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 from sqlalchemy import Select, select
 
-from ..disclosure import Guard, spreadsheets
+from ..disclosure import Guard, door, spreadsheets
 from ..extensions import db
 from ..models import User
 from ..pagination import paginate
@@ -68,8 +68,8 @@ def export():
     filters = _filters()
     record(AuditEntry.EXPORT, "audit", None, "audit trail", {"filters": filters})
     db.session.commit()
-    return Response(stream_with_context(_csv_rows(filters, current_user.id)), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+    return door.mark(Response(stream_with_context(_csv_rows(filters, current_user.id)), mimetype="text/csv",
+                              headers={"Content-Disposition": 'attachment; filename="audit.csv"'}))
 
 
 def _csv_rows(filters: dict[str, str], reader_id: int) -> Iterator[str]:

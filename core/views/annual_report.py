@@ -12,7 +12,7 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from .. import documents, jobs
-from ..disclosure import preflight
+from ..disclosure import door, preflight
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
@@ -282,5 +282,5 @@ def files(year: int):
     job = published_files(year)
     if job is None or job.status != job.FINISHED or job.result_data is None:
         abort(404)
-    return Response(job.result_data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{job.result_filename}"'})
+    return door.mark(Response(job.result_data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{job.result_filename}"'}))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -15,6 +16,7 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from .. import deadlines
+from ..disclosure import door
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
 from ..permissions import login_only, public
@@ -60,4 +62,5 @@ def feed(token: str):
         abort(404)
     with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = deadlines.feed(owner, current_app.config["BASE_URL"])
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300"}
+    return door.mark(Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
+                                             "Cache-Control": "private, max-age=300"}))

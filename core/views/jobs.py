@@ -1,12 +1,13 @@
 """A user's background jobs: progress, errors, downloads and retries."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import jobs as job_service
+from ..disclosure import door
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
@@ -62,14 +63,12 @@ def download(job_id: int):
     job = _visible_job(job_id)
     if job.status != Job.FINISHED or not job.result_filename:
         abort(404)
-    return (
-        job.result_data,
-        200,
-        {
-            "Content-Type": job.result_mimetype or "application/octet-stream",
-            "Content-Disposition": f'attachment; filename="{job.result_filename}"',
-        },
-    )
+    # Job functions write their file through the guard's writers (render_document, save_export) before they
+    # keep it; that is their contract, not checked here (JobContext.save_result takes any bytes).
+    return door.mark(Response(job.result_data, headers={
+        "Content-Type": job.result_mimetype or "application/octet-stream",
+        "Content-Disposition": f'attachment; filename="{job.result_filename}"',
+    }))
 
 
 @blueprint.route("/<int:job_id>/retry", methods=["POST"])

@@ -12,7 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from .. import documents, gather, jobs, publications
-from ..disclosure import Blocked, Guard, preflight
+from ..disclosure import Blocked, Guard, door, preflight
 from ..disclosure.preflight import request_guard
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -218,8 +218,8 @@ def bulletin_files(year: int, month: int):
     job = latest_files(year, month)
     if job is None or job.status != job.FINISHED or job.result_data is None:
         abort(404)
-    return Response(job.result_data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{job.result_filename}"'})
+    return door.mark(Response(job.result_data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{job.result_filename}"'}))
 
 
 @blueprint.route("/bulletin.<fmt>")

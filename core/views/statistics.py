@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import statistics
-from ..disclosure import Guard
+from ..disclosure import Guard, door
 from ..i18n import gettext as _
 from ..models import utcnow
 from ..permissions import login_only
@@ -72,15 +72,16 @@ def image(key: str):
     show their chart this way, so the dashboard itself runs none of the statistics queries."""
     chart, year, region = _chart(key)
     disposition = "inline" if request.args.get("inline") else "attachment"
-    return Response(str(statistics.as_svg(chart, _description(chart, year, region))), mimetype="image/svg+xml",
-                    headers={"Content-Disposition": f'{disposition}; filename="{_stem(chart, year, region)}.svg"',
-                             "Cache-Control": "private, max-age=300"})
+    return door.mark(Response(
+        str(statistics.as_svg(chart, _description(chart, year, region))), mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'{disposition}; filename="{_stem(chart, year, region)}.svg"',
+                 "Cache-Control": "private, max-age=300"}))
 
 
 @blueprint.route("/<key>.csv")
 @login_only
 def data(key: str):
     chart, year, region = _chart(key)
-    return Response(statistics.as_csv(chart, _("Category"), str(chart.unit or _("Count")), _guard()),
-                    mimetype="text/csv", headers={
-                        "Content-Disposition": f'attachment; filename="{_stem(chart, year, region)}.csv"'})
+    return door.mark(Response(statistics.as_csv(chart, _("Category"), str(chart.unit or _("Count")), _guard()),
+                              mimetype="text/csv", headers={
+                                  "Content-Disposition": f'attachment; filename="{_stem(chart, year, region)}.csv"'}))

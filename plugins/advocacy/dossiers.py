@@ -25,10 +25,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
+    DOCUMENT_FORMATS,
     RESTRICTED,
     Attachment,
     Country,
     Defender,
+    Document,
     FileRefused,
     Guard,
     JobContext,
@@ -38,8 +40,9 @@ from core.api import (
     can,
     country_name,
     db,
-    documents,
+    document_filename,
     record_summaries,
+    render_document,
     storage,
     utcnow,
     visible,
@@ -304,7 +307,7 @@ def _day(value: date | None) -> str:
     return format_date(value, "medium") if value else "—"
 
 
-def to_document(dossier: Dossier) -> documents.Document:
+def to_document(dossier: Dossier) -> Document:
     """The dossier as a core document (PDF, DOCX), with the labels in its language."""
     from core.api import BulletList, Heading, PageBreak, Paragraph, Table
 
@@ -345,9 +348,9 @@ def to_document(dossier: Dossier) -> documents.Document:
             blocks += [Heading(_("Annexes")), BulletList(tuple(
                 f"{index}. {annex['name']}" + (f" — {annex['description']}" if annex["description"] else "")
                 for index, annex in enumerate(dossier.annexes, start=1)))]
-        return documents.Document(_("Dossier for %(mechanism)s", mechanism=dossier.mechanism), dossier.language,
-                                  blocks, subtitle=f"{dossier.subject} · {_day(dossier.made_on)}",
-                                  footer=_("Observatory for the Protection of Human Rights Defenders"))
+        return Document(_("Dossier for %(mechanism)s", mechanism=dossier.mechanism), dossier.language,
+                        blocks, subtitle=f"{dossier.subject} · {_day(dossier.made_on)}",
+                        footer=_("Observatory for the Protection of Human Rights Defenders"))
 
 
 def _record_blocks(record: dict[str, Any]) -> list:
@@ -395,7 +398,7 @@ def to_zip(dossier: Dossier, stem: str, guard: Guard) -> bytes:
     text holds a protected name or detail (or cannot be read) refuses the dossier."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(f"{stem}.pdf", documents.render(to_document(dossier), "pdf", guard))
+        bundle.writestr(f"{stem}.pdf", render_document(to_document(dossier), "pdf", guard))
         bundle.writestr(f"{stem}.json", json.dumps(guard.release(dossier.as_json()), ensure_ascii=False, indent=2))
         for index, annex in enumerate(dossier.annexes, start=1):
             stored = db.session.get(Attachment, annex["id"])
@@ -403,7 +406,7 @@ def to_zip(dossier: Dossier, stem: str, guard: Guard) -> bytes:
             check = _annex_check(stored, guard)
             if check in (ANNEX_PROTECTED, ANNEX_UNREADABLE):
                 raise FileRefused(str(name), unreadable=check == ANNEX_UNREADABLE)
-            member = f"annexes/{index:02d}-{documents.filename(name.stem, name.suffix.lstrip('.') or 'bin')}"
+            member = f"annexes/{index:02d}-{document_filename(name.stem, name.suffix.lstrip('.') or 'bin')}"
             if stored.mimetype.startswith("image/"):
                 try:
                     bundle.writestr(member, attached_text.picture_without_metadata(stored.stored_name))
@@ -438,8 +441,8 @@ def render(dossier: Dossier, fmt: str, guard: Guard) -> tuple[str, bytes, str]:
     stem = file_stem(dossier)  # the mechanism, the country, the language and the date: no name
     if fmt == "zip":
         return f"{stem}.zip", to_zip(dossier, stem, guard), "application/zip"
-    return documents.filename(stem, fmt), documents.render(to_document(dossier), fmt, guard), \
-        documents.FORMATS[fmt].split(";")[0]
+    return document_filename(stem, fmt), render_document(to_document(dossier), fmt, guard), \
+        DOCUMENT_FORMATS[fmt].split(";")[0]
 
 
 def audit_export(dossier: Dossier, request: DossierRequest, mechanism_id: int, fmt: str, actor: Any = None) -> None:

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import db, documents, paginate, permission_required, record_pages, request_guard
+from core.api import DOCUMENT_FORMATS, db, download_document, paginate, permission_required, record_pages, request_guard
 from core.api import gettext as _
 
 from . import letters, services
@@ -85,11 +85,11 @@ def addressees(action_id: int):
 def letter(action_id: int, authority_id: int, lang: str, fmt: str):
     action = visible_action(action_id)
     authority = next((a for a in action.authorities if a.id == authority_id), None)
-    if authority is None or lang not in LANGUAGES or fmt not in documents.FORMATS or lang not in action.languages():
+    if authority is None or lang not in LANGUAGES or fmt not in DOCUMENT_FORMATS or lang not in action.languages():
         abort(404)
     stem = f"{action.reference or action.type}-{authority.title}-{lang}"
     guard = request_guard(current_user, external=True, records=[("case", action.case_id)])
-    return documents.download(letters.letter(action, authority, lang), fmt, stem, guard)
+    return download_document(letters.letter(action, authority, lang), fmt, stem, guard)
 
 
 @blueprint.route("/actions/<int:action_id>/dispatches", methods=["POST"])

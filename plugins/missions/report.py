@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale, format_date
 
-from core.api import RESTRICTED, country_name, documents
+from core.api import RESTRICTED, BulletList, Document, Heading, Paragraph, Table, country_name
 from core.api import gettext as _
 
 from . import services
@@ -16,8 +16,8 @@ from .forms import ADDRESSEES, ANSWERS, HEARING_OUTCOMES, RECOMMENDATION_STATUSE
 from .models import Mission
 
 
-def _paragraphs(text: str) -> list[documents.Paragraph]:
-    return [documents.Paragraph(part.strip()) for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+def _paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(part.strip()) for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
 def _subtitle(mission: Mission, language: str) -> str:
@@ -31,21 +31,21 @@ def _subtitle(mission: Mission, language: str) -> str:
     return " · ".join(part for part in (kind, countries, dates) if part)
 
 
-def report_document(mission: Mission, language: str, findings_only: bool = False) -> documents.Document:
+def report_document(mission: Mission, language: str, findings_only: bool = False) -> Document:
     """The report in ``language`` (its fixed wording in that language too); ``findings_only`` keeps the
     findings, the fair-trial summary and the recommendations."""
     text = mission.report(language)
     with force_locale(language):
         blocks: list = []
         if text is not None and text.summary.strip() and not findings_only:
-            blocks += [documents.Heading(_("Summary")), *_paragraphs(text.summary)]
+            blocks += [Heading(_("Summary")), *_paragraphs(text.summary)]
         if text is not None and text.findings.strip():
-            blocks += [documents.Heading(_("Findings")), *_paragraphs(text.findings)]
+            blocks += [Heading(_("Findings")), *_paragraphs(text.findings)]
         if mission.is_trial_observation:
             blocks += _trial_blocks(mission)
         if mission.recommendations:
-            blocks.append(documents.Heading(_("Recommendations")))
-            blocks.append(documents.Table(
+            blocks.append(Heading(_("Recommendations")))
+            blocks.append(Table(
                 (_("Recommendation"), _("Addressed to"), _("Implementation")),
                 tuple((r.text, f"{ADDRESSEES[r.addressee_kind]}{': ' + r.addressee if r.addressee else ''}",
                        str(RECOMMENDATION_STATUSES[r.status])) for r in mission.recommendations)))
@@ -53,27 +53,27 @@ def report_document(mission: Mission, language: str, findings_only: bool = False
         if findings_only:
             title = _("Findings: %(title)s", title=title)
         published = format_date(mission.report_published_on, "long") if mission.report_published_on else ""
-        return documents.Document(title, language, blocks, subtitle=_subtitle(mission, language),
-                                  footer=_("Published on %(date)s", date=published) if published else "")
+        return Document(title, language, blocks, subtitle=_subtitle(mission, language),
+                        footer=_("Published on %(date)s", date=published) if published else "")
 
 
 def _trial_blocks(mission: Mission) -> list:
-    blocks: list = [documents.Heading(_("The trial"))]
+    blocks: list = [Heading(_("The trial"))]
     facts = [(_("Court"), mission.court), (_("Case number at the court"), mission.court_case_number),
              (_("Charges"), mission.charges)]
-    blocks += [documents.Paragraph(f"{label}: {value}") for label, value in facts if value.strip()]
+    blocks += [Paragraph(f"{label}: {value}") for label, value in facts if value.strip()]
     on_trial = [link.defender.name for link in mission.defender_links  # never a restricted defender; names as
                 if link.on_trial and link.defender.confidentiality != RESTRICTED]  # they are (the guard masks)
     if on_trial:
-        blocks.append(documents.Paragraph(_("Defendants: %(names)s", names=", ".join(on_trial))))
+        blocks.append(Paragraph(_("Defendants: %(names)s", names=", ".join(on_trial))))
     if mission.hearings:
-        blocks.append(documents.Table((_("Hearing"), _("Outcome"), _("Details")), tuple(
+        blocks.append(Table((_("Hearing"), _("Outcome"), _("Details")), tuple(
             (format_date(h.held_on, "medium"), str(HEARING_OUTCOMES[h.outcome]), h.outcome_details)
             for h in mission.hearings)))
     breaches = services.breaches(mission)
     if breaches:
-        blocks.append(documents.Heading(_("Fair-trial guarantees not respected"), level=3))
-        blocks.append(documents.BulletList(tuple(
+        blocks.append(Heading(_("Fair-trial guarantees not respected"), level=3))
+        blocks.append(BulletList(tuple(
             _("%(guarantee)s: %(answer)s at %(count)d of %(total)d hearings", guarantee=b.guarantee.label,
               answer=str(ANSWERS["not_respected"]).lower(), count=len(b.hearings), total=len(mission.hearings))
             for b in breaches)))

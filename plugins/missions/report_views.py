@@ -5,7 +5,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from core.api import AttachmentForm, attachments_of, can, db, documents, permission_required, request_guard, utcnow
+from core.api import (
+    DOCUMENT_FORMATS,
+    AttachmentForm,
+    attachments_of,
+    can,
+    db,
+    download_document,
+    permission_required,
+    request_guard,
+    utcnow,
+)
 from core.api import gettext as _
 
 from . import services
@@ -71,7 +81,7 @@ def report(mission_id: int):
 def report_file(mission_id: int):
     """The report (or, with ``part=findings``, its findings) in the ``language`` and ``format`` asked for."""
     fmt = request.args.get("format", "")
-    if fmt not in documents.FORMATS:
+    if fmt not in DOCUMENT_FORMATS:
         abort(404)
     mission = load_mission(mission_id, _document_options)
     language = request.args.get("language", "")
@@ -80,7 +90,7 @@ def report_file(mission_id: int):
     findings_only = request.args.get("part") == "findings"
     document = report_document(mission, language, findings_only=findings_only)
     guard = request_guard(current_user, external=True, records=[("mission", mission.id)])
-    return documents.download(document, fmt, f"{'findings' if findings_only else 'report'}-{mission.id}-{language}",
+    return download_document(document, fmt, f"{'findings' if findings_only else 'report'}-{mission.id}-{language}",
                               guard)
 
 
