@@ -101,3 +101,47 @@ def test_the_plugin_api_offers_no_way_to_write_a_document_without_a_guard():
                and name.startswith(("render", "download"))]
     assert sorted(writers) == ["download", "render"]
     assert all("guard" in inspect.signature(getattr(documents, name)).parameters for name in writers)
+
+
+def test_each_plugin_lists_its_addresses_in_its_blueprint_module():
+    """A plugin's URL table is its ``blueprint.py`` (Indico's way): views are plain functions, so no module adds
+    pages as a side effect of being imported."""
+    for plugin in sorted(path.parent for path in (ROOT / "plugins").glob("*/plugin.py")):
+        assert (plugin / "blueprint.py").is_file(), plugin.name
+        for path in plugin.rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            if path.name != "blueprint.py":
+                assert ".route(" not in source and "Blueprint(" not in source, path.relative_to(ROOT)
+
+
+ALONE = """
+import importlib, sys
+failed = []
+for name in sys.argv[1:]:
+    for loaded in [m for m in sys.modules if m in ("core", "plugins") or m.startswith(("core.", "plugins."))]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as error:
+        failed.append(f"{name}: {type(error).__name__}: {error}")
+print("\\n".join(failed))
+"""
+
+
+def test_every_module_imports_alone():
+    """Each module of the core and the plugins can be imported first, on its own: no import loop hides behind
+    the order in which the application happens to load them."""
+    import os
+    import subprocess
+    import sys
+
+    if os.environ.get("OBSERVATORY_TEST_DATABASE_URL", "").startswith("postgresql"):
+        import pytest
+        pytest.skip("imports do not depend on the database: checked in the SQLite run")
+    modules = sorted(".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+                     for folder in ("core", "plugins") for path in (ROOT / folder).rglob("*.py")
+                     if "migrations" not in path.parts and path.name != "wsgi.py")  # wsgi builds the app
+    result = subprocess.run([sys.executable, "-c", ALONE, *modules], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "OBSERVATORY_ENV": "development"}, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == ""

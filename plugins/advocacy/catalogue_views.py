@@ -9,13 +9,12 @@ from core.api import gettext as _
 from . import services
 from .forms import SESSION_KINDS, MechanismForm, SessionForm, language_choices
 from .models import Mechanism, MechanismSession
-from .views import blueprint, mechanism_page_data
+from .views import mechanism_page_data
 
 EDITABLE = ("system", "abbreviation", "name_en", "name_fr", "name_es", "submission_en", "submission_fr",
             "submission_es", "active")
 
 
-@blueprint.route("/mechanisms/")
 @permission_required(services.VIEW)
 def mechanisms():
     rows = services.mechanisms(active_only=not can(services.CATALOGUE))
@@ -29,7 +28,6 @@ def _mechanism(mechanism_id: int) -> Mechanism:
     return mechanism
 
 
-@blueprint.route("/mechanisms/<int:mechanism_id>")
 @permission_required(services.VIEW)
 def mechanism(mechanism_id: int):
     return render_mechanism(_mechanism(mechanism_id))
@@ -74,20 +72,17 @@ def _save_mechanism(form: MechanismForm, mechanism: Mechanism | None):
         422 if form.errors else 200
 
 
-@blueprint.route("/mechanisms/new", methods=["GET", "POST"])
 @permission_required(services.CATALOGUE)
 def create_mechanism():
     return _save_mechanism(_mechanism_form(None), None)
 
 
-@blueprint.route("/mechanisms/<int:mechanism_id>/edit", methods=["GET", "POST"])
 @permission_required(services.CATALOGUE)
 def edit_mechanism(mechanism_id: int):
     mechanism = _mechanism(mechanism_id)
     return _save_mechanism(_mechanism_form(mechanism), mechanism)
 
 
-@blueprint.route("/mechanisms/<int:mechanism_id>/sessions", methods=["POST"])
 @permission_required(services.EDIT)
 def add_session(mechanism_id: int):
     mechanism = _mechanism(mechanism_id)
@@ -101,7 +96,6 @@ def add_session(mechanism_id: int):
     return render_mechanism(mechanism, 422, form)
 
 
-@blueprint.route("/mechanisms/<int:mechanism_id>/sessions/<int:session_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def remove_session(mechanism_id: int, session_id: int):
     session = db.session.get(MechanismSession, session_id)

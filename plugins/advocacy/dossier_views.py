@@ -12,7 +12,6 @@ from core.api import lazy_gettext as _l
 from . import dossiers, services
 from .forms import DOSSIER_FORMATS, DossierForm, ExportForm, language_name
 from .models import Mechanism
-from .views import blueprint
 
 #: What the preview says of an annex the disclosure guard read (a file leaves whole: it cannot be masked).
 ANNEX_NOTES = {
@@ -51,7 +50,6 @@ def _wanted(form) -> dossiers.DossierRequest:
         cover_note=(form.cover_note.data or "").strip())
 
 
-@blueprint.route("/dossiers/new")
 @permission_required(services.VIEW)
 def dossier():
     """The choice of what the dossier is about and, once complete, its preview."""
@@ -90,7 +88,6 @@ def _page(data, previewing: bool, refused: str = ""):
                            annexes_found=annexes_found, annex_notes=ANNEX_NOTES), status
 
 
-@blueprint.route("/dossiers", methods=["POST"])
 @permission_required(services.VIEW)
 def export_dossier():
     """Start the job that builds the previewed dossier; its page shows the progress and keeps the file."""

@@ -61,6 +61,7 @@ from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
 from . import dossiers, requirements, services
+from .blueprint import blueprint
 from .forms import ANSWER_KINDS, DOSSIER_FORMATS
 from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
 
@@ -73,9 +74,6 @@ BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en)
 
 @hookimpl
 def observatory_blueprints():
-    from . import catalogue_views, dossier_views  # noqa: F401 - they add their pages
-    from .views import blueprint
-
     return [blueprint]
 
 

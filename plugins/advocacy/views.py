@@ -2,7 +2,7 @@
 their consent, linked records, sending, answers) and the country pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -50,12 +50,10 @@ from .forms import (
 )
 from .models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism
 
-blueprint = Blueprint("advocacy", __name__, url_prefix="/advocacy", template_folder="templates")
 FILTERS = ("q", "mechanism", "system", "type", "country", "state", "year", "sort")
 LINKABLE = ("case", "mission")  # other plugins' records an action may concern, when those plugins are enabled
 
 
-@blueprint.context_processor
 def advocacy_helpers() -> dict:
     """Labels translated once per page (a list shows them on every row)."""
     type_labels = {key: str(label) for key, (label, _elements) in requirements.TYPES.items()}
@@ -77,7 +75,6 @@ def list_context(pagination) -> dict:
 
 # --- List ----------------------------------------------------------------------------------------
 
-@blueprint.route("/")
 @permission_required(services.VIEW)
 def index():
     filters = services.ActionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
@@ -128,13 +125,11 @@ def _save(form: ActionForm, action: AdvocacyAction | None):
                            missing=requirements.missing(action) if action else []), 422 if form.errors else 200
 
 
-@blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def create():
     return _save(_action_form(None), None)
 
 
-@blueprint.route("/<int:action_id>/edit", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit(action_id: int):
     action = load_action(action_id)
@@ -156,7 +151,6 @@ def load_action(action_id: int) -> AdvocacyAction:
     return action
 
 
-@blueprint.route("/<int:action_id>")
 @permission_required(services.VIEW)
 def show(action_id: int):
     return render_action(load_action(action_id))
@@ -225,7 +219,6 @@ def visible_action(action_id: int) -> AdvocacyAction:
     return record_pages.visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
 
 
-@blueprint.route("/<int:action_id>/delete", methods=["POST"])
 @permission_required(services.EDIT)
 def delete(action_id: int):
     """Delete a draft (the audit trail keeps what it held)."""
@@ -243,7 +236,6 @@ def delete(action_id: int):
     return redirect(url_for("advocacy.index"))
 
 
-@blueprint.route("/<int:action_id>/defenders", methods=["POST"])
 @permission_required(services.EDIT)
 def link_defender(action_id: int):
     action = visible_action(action_id)
@@ -256,7 +248,6 @@ def link_defender(action_id: int):
     return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
 
 
-@blueprint.route("/<int:action_id>/defenders/<int:defender_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def unlink_defender(action_id: int, defender_id: int):
     action = visible_action(action_id)
@@ -267,7 +258,6 @@ def unlink_defender(action_id: int, defender_id: int):
     return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
 
 
-@blueprint.route("/<int:action_id>/consent", methods=["POST"])
 @permission_required(services.EDIT)
 def consent(action_id: int):
     action = visible_action(action_id)
@@ -283,7 +273,6 @@ def consent(action_id: int):
     return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
 
 
-@blueprint.route("/<int:action_id>/records", methods=["POST"])
 @permission_required(services.EDIT)
 def link_record(action_id: int):
     action = visible_action(action_id)
@@ -300,7 +289,6 @@ def link_record(action_id: int):
     return redirect(url_for("advocacy.show", action_id=action.id) + "#records")
 
 
-@blueprint.route("/<int:action_id>/records/<int:link_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def unlink_record(action_id: int, link_id: int):
     action = visible_action(action_id)
@@ -311,7 +299,6 @@ def unlink_record(action_id: int, link_id: int):
     return redirect(url_for("advocacy.show", action_id=action.id) + "#records")
 
 
-@blueprint.route("/<int:action_id>/send", methods=["POST"])
 @permission_required(services.EDIT)
 def send(action_id: int):
     action = visible_action(action_id)
@@ -328,7 +315,6 @@ def send(action_id: int):
     return page_with_errors(action_id, send_form=form)
 
 
-@blueprint.route("/<int:action_id>/answers", methods=["POST"])
 @permission_required(services.EDIT)
 def add_answer(action_id: int):
     """Record an answer and, if given, its document; both or neither are saved."""
@@ -356,7 +342,6 @@ def add_answer(action_id: int):
     return page_with_errors(action_id, answer_form=form)
 
 
-@blueprint.route("/answers/<int:answer_id>")
 @permission_required(services.VIEW)
 def answer(answer_id: int):
     """Where an answer lives (its action's page): attachments and the audit trail link answers here."""
@@ -369,13 +354,11 @@ def answer(answer_id: int):
 
 # --- Countries -----------------------------------------------------------------------------------
 
-@blueprint.route("/countries/")
 @permission_required(services.VIEW)
 def countries():
     return render_template("advocacy/countries.html", rows=services.countries_with_actions(current_user))
 
 
-@blueprint.route("/countries/<alpha3>")
 @permission_required(services.VIEW)
 def country(alpha3: str):
     """Every action about a country the user may see, with what each mechanism was sent and what came back."""

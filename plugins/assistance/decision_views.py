@@ -39,7 +39,7 @@ from .forms import (
     VoteForm,
 )
 from .models import GrantRequest, Question
-from .views import blueprint, earlier_grants, load_request, visible_request
+from .views import earlier_grants, load_request, visible_request
 
 
 def render_request(grant: GrantRequest, status: int = 200, **forms):
@@ -99,7 +99,6 @@ def page_refused(request_id: int, error: services.RuleError, **forms):
     return render_request(load_request(request_id), 422, **forms)
 
 
-@blueprint.route("/<int:request_id>/submit", methods=["POST"])
 @permission_required(services.EDIT)
 def submit(request_id: int):
     grant = visible_request(request_id)
@@ -113,7 +112,6 @@ def submit(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
-@blueprint.route("/<int:request_id>/close", methods=["POST"])
 @permission_required(services.EDIT)
 def close(request_id: int):
     """Withdrawn (staff) or ineligible (the chair), with a reason."""
@@ -130,7 +128,6 @@ def close(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
-@blueprint.route("/<int:request_id>/questions", methods=["POST"])
 @permission_required(services.VIEW)
 def ask(request_id: int):
     grant = visible_request(request_id)
@@ -147,7 +144,6 @@ def ask(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
 
 
-@blueprint.route("/<int:request_id>/questions/<int:question_id>", methods=["POST"])
 @permission_required(services.EDIT)
 def answer(request_id: int, question_id: int):
     grant = visible_request(request_id)
@@ -162,7 +158,6 @@ def answer(request_id: int, question_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
 
 
-@blueprint.route("/<int:request_id>/conflict", methods=["POST"])
 @permission_required(services.VOTE)
 def declare(request_id: int):
     visible_request(request_id)
@@ -176,7 +171,6 @@ def declare(request_id: int):
     return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
 
 
-@blueprint.route("/<int:request_id>/vote", methods=["POST"])
 @permission_required(services.VOTE)
 def vote(request_id: int):
     visible_request(request_id)
@@ -193,7 +187,6 @@ def vote(request_id: int):
     return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
 
 
-@blueprint.route("/<int:request_id>/decision", methods=["POST"])
 @permission_required(services.CHAIR)
 def decide(request_id: int):
     """The chair's emergency decision, or a revision of the decision in force (with its reason)."""
@@ -214,7 +207,6 @@ def decide(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#decisions")
 
 
-@blueprint.route("/committee")
 @permission_required(services.VOTE)
 def committee():
     """What waits for the member, oldest first, with emergencies pending too long flagged."""

@@ -11,7 +11,7 @@ from core.api import gettext as _
 from . import services
 from .decision_views import page_again, page_refused
 from .forms import CeilingForm, CloseForm, EnvelopeForm, PaymentForm
-from .views import blueprint, visible_request
+from .views import visible_request
 
 
 def payment_form(submitted: PaymentForm | None = None) -> PaymentForm:
@@ -20,7 +20,6 @@ def payment_form(submitted: PaymentForm | None = None) -> PaymentForm:
     return form
 
 
-@blueprint.route("/budget", methods=["GET", "POST"])
 @permission_required(services.BUDGET)
 def budget():
     """The year's envelopes, with what is allocated (approved) and paid against each."""
@@ -63,7 +62,6 @@ def _ceiling(year: int):
     return _budget_page(year, envelope_form, form), 422
 
 
-@blueprint.route("/<int:request_id>/payments", methods=["POST"])
 @permission_required(services.BUDGET)
 def pay(request_id: int):
     grant = visible_request(request_id)
@@ -80,7 +78,6 @@ def pay(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#payments")
 
 
-@blueprint.route("/<int:request_id>/close-grant", methods=["POST"])
 @permission_required(services.EDIT)
 def close_grant(request_id: int):
     grant = visible_request(request_id)
@@ -95,7 +92,6 @@ def close_grant(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
-@blueprint.route("/<int:request_id>/recount", methods=["POST"])
 @permission_required(services.CHAIR)
 def recount(request_id: int):
     visible_request(request_id)

@@ -41,6 +41,7 @@ from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
 from . import notices, services
+from .blueprint import blueprint
 from .models import (
     Conflict,
     Decision,
@@ -87,9 +88,6 @@ def observatory_startup(app):
 
 @hookimpl
 def observatory_blueprints():
-    from . import decision_views, money_views  # noqa: F401 - they add their pages
-    from .views import blueprint
-
     return [blueprint]
 
 

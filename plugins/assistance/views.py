@@ -1,7 +1,7 @@
 """Grant request pages: the list, the request form (beneficiary first), the request's file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -32,16 +32,12 @@ from . import services
 from .forms import STATUS_LABELS, URGENCIES, RequestForm
 from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
 
-blueprint = Blueprint("assistance", __name__, url_prefix="/assistance", template_folder="templates")
 
-
-@blueprint.context_processor
 def request_labels() -> dict:
     return {"statuses": {key: str(label) for key, label in STATUS_LABELS.items()},
             "urgencies": {key: str(label) for key, label in URGENCIES.items()}}
 
 
-@blueprint.route("/")
 @permission_required(services.VIEW)
 def index():
     status, urgency = request.args.get("status", "")[:30], request.args.get("urgency", "")[:20]
@@ -150,7 +146,6 @@ def _request_page_statement(admin: bool, committee: bool) -> Select:
         selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
 
 
-@blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def create():
     """First the beneficiary (found among the defenders and organisations the user may see), then the form."""
@@ -165,7 +160,6 @@ def create():
     return _save(_request_form(None, defender), None, defender)
 
 
-@blueprint.route("/<int:request_id>/edit", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit(request_id: int):
     grant = visible_request(request_id, selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings))
@@ -175,7 +169,6 @@ def edit(request_id: int):
     return _save(_request_form(grant, grant.defender), grant, grant.defender)
 
 
-@blueprint.route("/<int:request_id>")
 @permission_required(services.VIEW)
 def show(request_id: int):
     from .decision_views import render_request

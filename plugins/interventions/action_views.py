@@ -24,7 +24,7 @@ from .forms import (
     StepForm,
 )
 from .models import LANGUAGES, Action, Case
-from .views import blueprint, visible_case
+from .views import visible_case
 
 FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "html": "HTML"}
 
@@ -36,7 +36,6 @@ def visible_action(action_id: int) -> Action:
     return action
 
 
-@blueprint.route("/<int:case_id>/actions/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def new_action(case_id: int):
     case = visible_case(case_id)
@@ -55,7 +54,6 @@ def new_action(case_id: int):
     return _form_page(form, case, None)
 
 
-@blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit_action(action_id: int):
     action = visible_action(action_id)
@@ -79,7 +77,6 @@ def _form_page(form: ActionForm, case: Case, action: Action | None):
                            languages=LANGUAGES, language_names=LANGUAGE_NAMES), 422 if form.errors else 200
 
 
-@blueprint.route("/actions/<int:action_id>")
 @permission_required(services.VIEW)
 def action(action_id: int):
     action = visible_action(action_id)
@@ -120,7 +117,6 @@ def action_page(action: Action, status: int = 200, error: str | None = None, **f
                            can_send=can(services.EDIT)), status
 
 
-@blueprint.route("/actions/<int:action_id>/step", methods=["POST"])
 @permission_required(services.EDIT)  # approving and publishing also need the publish permission
 def step(action_id: int):
     action = visible_action(action_id)

@@ -13,10 +13,8 @@ from . import letters, services
 from .action_views import action_page, visible_action
 from .forms import AddresseesForm, AuthorityForm, DispatchForm
 from .models import LANGUAGES, Authority, Dispatch
-from .views import blueprint
 
 
-@blueprint.route("/authorities/")
 @permission_required(services.VIEW)
 def authorities():
     code = request.args.get("country", "")[:3]
@@ -52,20 +50,17 @@ def _save_authority(form: AuthorityForm, authority: Authority | None):
         422 if form.errors else 200
 
 
-@blueprint.route("/authorities/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def new_authority():
     return _save_authority(_authority_form(None), None)
 
 
-@blueprint.route("/authorities/<int:authority_id>/edit", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit_authority(authority_id: int):
     authority = db.session.get(Authority, authority_id) or abort(404)
     return _save_authority(_authority_form(authority), authority)
 
 
-@blueprint.route("/actions/<int:action_id>/authorities", methods=["POST"])
 @permission_required(services.EDIT)
 def addressees(action_id: int):
     action = visible_action(action_id)
@@ -80,7 +75,6 @@ def addressees(action_id: int):
     return redirect(url_for("interventions.action", action_id=action.id) + "#letters")
 
 
-@blueprint.route("/actions/<int:action_id>/letter/<int:authority_id>/<lang>.<fmt>")
 @permission_required(services.VIEW)
 def letter(action_id: int, authority_id: int, lang: str, fmt: str):
     action = visible_action(action_id)
@@ -92,7 +86,6 @@ def letter(action_id: int, authority_id: int, lang: str, fmt: str):
     return download_document(letters.letter(action, authority, lang), fmt, stem, guard)
 
 
-@blueprint.route("/actions/<int:action_id>/dispatches", methods=["POST"])
 @permission_required(services.EDIT)
 def dispatch(action_id: int):
     action = visible_action(action_id)

@@ -12,10 +12,9 @@ from . import services
 from .action_views import action_page, visible_action
 from .forms import LANGUAGE_NAMES, CorrectionForm, ImpactForm, OutcomeForm, ReasonForm, ResponseForm
 from .models import LANGUAGES
-from .views import blueprint, outcome_choices, step_page, visible_case
+from .views import outcome_choices, step_page, visible_case
 
 
-@blueprint.route("/actions/<int:action_id>/responses", methods=["POST"])
 @permission_required(services.EDIT)
 def response(action_id: int):
     action = visible_action(action_id)
@@ -34,7 +33,6 @@ def response(action_id: int):
     return action_page(visible_action(action_id), 422, response_form=form)
 
 
-@blueprint.route("/actions/<int:action_id>/impact", methods=["POST"])
 @permission_required(services.EDIT)
 def impact(action_id: int):
     action = visible_action(action_id)
@@ -47,7 +45,6 @@ def impact(action_id: int):
     return redirect(url_for("interventions.action", action_id=action.id) + "#follow-up")
 
 
-@blueprint.route("/actions/<int:action_id>/correct", methods=["GET", "POST"])
 @permission_required(services.PUBLISH)
 def correct(action_id: int):
     action = visible_action(action_id)
@@ -69,7 +66,6 @@ def correct(action_id: int):
         422 if form.errors else 200
 
 
-@blueprint.route("/<int:case_id>/outcomes", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def outcome(case_id: int):
     case = visible_case(case_id)
@@ -89,13 +85,11 @@ def outcome(case_id: int):
     return step_page(case, form, _("Record an outcome"))
 
 
-@blueprint.route("/<int:case_id>/close", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def close(case_id: int):
     return _change_status(case_id, services.close_case, _("Close the case"), _("The case was closed."))
 
 
-@blueprint.route("/<int:case_id>/reopen", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def reopen(case_id: int):
     return _change_status(case_id, services.reopen_case, _("Reopen the case"), _("The case was reopened."))

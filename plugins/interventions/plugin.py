@@ -41,6 +41,7 @@ from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
 from . import search, services
+from .blueprint import blueprint
 from .codes import format_code
 from .forms import ACTION_TYPES
 from .models import (
@@ -76,9 +77,6 @@ def observatory_startup(app):
 
 @hookimpl
 def observatory_blueprints():
-    from . import action_views, authority_views, followup_views, verification_views  # noqa: F401 - they add their pages
-    from .views import blueprint
-
     return [blueprint]
 
 

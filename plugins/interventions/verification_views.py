@@ -10,14 +10,13 @@ from core.api import permission_required, utcnow, visible_records
 
 from . import services
 from .forms import ANSWERS, ConsultationForm, OverrideForm, VerificationForm
-from .views import blueprint, partner_choices, step_page, visible_case
+from .views import partner_choices, step_page, visible_case
 
 
 def _back_to_verification(case_id: int):
     return redirect(url_for("interventions.show", case_id=case_id) + "#verification")
 
 
-@blueprint.route("/<int:case_id>/consultations", methods=["GET", "POST"])
 @permission_required(services.VERIFY)
 def consult(case_id: int):
     case = visible_case(case_id)
@@ -33,7 +32,6 @@ def consult(case_id: int):
     return render_template("interventions/consultation.html", case=case, form=form), 422 if form.errors else 200
 
 
-@blueprint.route("/<int:case_id>/verification", methods=["GET", "POST"])
 @permission_required(services.VERIFY)
 def verify(case_id: int):
     """The decision, next to what the consulted partners said (the ones the user may see are named)."""
@@ -57,7 +55,6 @@ def verify(case_id: int):
                      answers=ANSWERS)
 
 
-@blueprint.route("/<int:case_id>/override", methods=["GET", "POST"])
 @permission_required(services.OVERRIDE)
 def override(case_id: int):
     case = visible_case(case_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from typing import Any, Mapping, NamedTuple
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
@@ -58,7 +58,6 @@ from .forms import (
 )
 from .models import Case, CaseDefender, reference_code
 
-blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
            "confidentiality", "sort")
 
@@ -67,7 +66,6 @@ def visible_case(case_id: int) -> Case:
     return record_pages.visible_record(Case, case_id)
 
 
-@blueprint.route("/")
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
@@ -118,7 +116,6 @@ def _case_rows(rows: list) -> list[CaseRow]:
     return listed
 
 
-@blueprint.route("/export", methods=["POST"])
 @permission_required(record_pages.EXPORT)
 def export():
     if not ConfirmForm().validate_on_submit() or request.form.get("format") not in ("csv", "xlsx"):
@@ -218,20 +215,17 @@ def _save(form: CaseForm, case: Case | None):
     return render_template("interventions/form.html", form=form, case=case), 422 if form.errors else 200
 
 
-@blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def create():
     return _save(_case_form(None), None)
 
 
-@blueprint.route("/<int:case_id>/edit", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit(case_id: int):
     case = visible_case(case_id)
     return _save(_case_form(case), case)
 
 
-@blueprint.route("/<int:case_id>")
 @permission_required(services.VIEW)
 def show(case_id: int):
     case = case_file.case(case_id)
@@ -308,7 +302,6 @@ def _added_defender(case: Case) -> Defender | None:
     return defender
 
 
-@blueprint.route("/<int:case_id>/defenders", methods=["POST"])
 @permission_required(services.EDIT)
 def link_defender(case_id: int):
     case = visible_case(case_id)
@@ -323,7 +316,6 @@ def link_defender(case_id: int):
     return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
 
 
-@blueprint.route("/<int:case_id>/defenders/<int:defender_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def unlink_defender(case_id: int, defender_id: int):
     case = visible_case(case_id)

@@ -47,6 +47,7 @@ from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
 from . import services
+from .blueprint import blueprint
 from .models import (
     BudgetLine,
     ChecklistAnswer,
@@ -70,9 +71,6 @@ ACTIVE = (Mission.APPROVED, Mission.PREPARING, Mission.IN_FIELD)  # missions who
 
 @hookimpl
 def observatory_blueprints():
-    from . import report_views, team_views, trial_views  # noqa: F401 - they add their pages
-    from .views import blueprint
-
     return [blueprint]
 
 

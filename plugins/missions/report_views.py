@@ -22,7 +22,7 @@ from . import services
 from .forms import ADDRESSEES, RECOMMENDATION_STATUSES, FollowUpForm, RecommendationForm, ReportForm
 from .models import LANGUAGES, ChecklistAnswer, Hearing, Mission, MissionDefender, Recommendation, RecommendationUpdate
 from .report import report_document
-from .views import blueprint, load_mission
+from .views import load_mission
 
 PARTS = ("title", "summary", "findings")
 
@@ -58,7 +58,6 @@ def _render(mission: Mission, status: int = 200, **forms):
         attachment_form=AttachmentForm), status
 
 
-@blueprint.route("/<int:mission_id>/report", methods=["GET", "POST"])
 @permission_required(services.VIEW)
 def report(mission_id: int):
     mission = _load(mission_id)
@@ -76,7 +75,6 @@ def report(mission_id: int):
     return redirect(url_for("missions.report", mission_id=mission.id))
 
 
-@blueprint.route("/<int:mission_id>/report/download")
 @permission_required(services.VIEW)
 def report_file(mission_id: int):
     """The report (or, with ``part=findings``, its findings) in the ``language`` and ``format`` asked for."""
@@ -94,7 +92,6 @@ def report_file(mission_id: int):
                               guard)
 
 
-@blueprint.route("/<int:mission_id>/recommendations", methods=["POST"])
 @permission_required(services.EDIT)
 def add_recommendation(mission_id: int):
     mission = _load(mission_id)
@@ -107,7 +104,6 @@ def add_recommendation(mission_id: int):
     return redirect(url_for("missions.report", mission_id=mission.id) + "#recommendations")
 
 
-@blueprint.route("/<int:mission_id>/recommendations/<int:recommendation_id>", methods=["POST"])
 @permission_required(services.EDIT)
 def follow_up(mission_id: int, recommendation_id: int):
     mission = _load(mission_id)

@@ -11,7 +11,7 @@ from core.api import gettext as _
 from . import services
 from .forms import BUDGET_CATEGORIES, BUDGET_KINDS, BudgetLineForm, DelegateForm
 from .models import BudgetLine, Delegate, Mission
-from .views import blueprint, load_mission, staff, visible_mission
+from .views import load_mission, staff, visible_mission
 
 
 def delegate_form(submitted: DelegateForm | None = None) -> DelegateForm:
@@ -20,7 +20,6 @@ def delegate_form(submitted: DelegateForm | None = None) -> DelegateForm:
     return form
 
 
-@blueprint.route("/<int:mission_id>/delegates", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def add_delegate(mission_id: int):
     """A page of its own: its list of staff would weigh on every view of the mission."""
@@ -37,7 +36,6 @@ def add_delegate(mission_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#delegates")
 
 
-@blueprint.route("/<int:mission_id>/delegates/<int:delegate_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def remove_delegate(mission_id: int, delegate_id: int):
     mission = visible_mission(mission_id)
@@ -58,7 +56,6 @@ def _budget_options() -> tuple:
     return (selectinload(Mission.budget_lines),)
 
 
-@blueprint.route("/<int:mission_id>/budget", methods=["GET", "POST"])
 @permission_required(services.VIEW)
 def budget(mission_id: int):
     """Planned lines and actual expenses, each converted to the reporting currency at its recorded rate."""
@@ -81,7 +78,6 @@ def budget(mission_id: int):
                            can_edit=can(services.EDIT)), status
 
 
-@blueprint.route("/<int:mission_id>/budget/<int:line_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def remove_budget_line(mission_id: int, line_id: int):
     mission = visible_mission(mission_id)

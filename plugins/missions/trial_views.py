@@ -11,7 +11,7 @@ from core.api import gettext as _
 from . import services
 from .forms import ANSWERS, HEARING_OUTCOMES, HearingForm, checklist_answers
 from .models import ChecklistAnswer, Delegate, Hearing, Mission, MissionDefender
-from .views import blueprint, load_mission, shown_links, visible_mission
+from .views import load_mission, shown_links, visible_mission
 
 
 def _trial_options() -> tuple:
@@ -24,7 +24,6 @@ def _delegates_options() -> tuple:
     return (selectinload(Mission.delegates).joinedload(Delegate.user).lazyload("*"),)
 
 
-@blueprint.route("/<int:mission_id>/trial")
 @permission_required(services.VIEW)
 def trial(mission_id: int):
     mission = load_mission(mission_id, _trial_options)
@@ -64,7 +63,6 @@ def _edit_hearing(mission: Mission, hearing: Hearing | None):
                            submitted=submitted, checklist_errors=errors, answers=ANSWERS), status
 
 
-@blueprint.route("/<int:mission_id>/hearings/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def new_hearing(mission_id: int):
     mission = load_mission(mission_id, _delegates_options)
@@ -73,7 +71,6 @@ def new_hearing(mission_id: int):
     return _edit_hearing(mission, None)
 
 
-@blueprint.route("/<int:mission_id>/hearings/<int:hearing_id>", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit_hearing(mission_id: int, hearing_id: int):
     mission = visible_mission(mission_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -47,12 +47,10 @@ from .forms import (
 )
 from .models import Delegate, Mission, MissionDefender, MissionPartner, MissionRecordLink, MissionStep
 
-blueprint = Blueprint("missions", __name__, url_prefix="/missions", template_folder="templates")
 FILTERS = ("q", "type", "status", "country", "region", "year", "sort")
 LINKABLE = ("case",)  # record types of other plugins a mission may concern, when those plugins are enabled
 
 
-@blueprint.context_processor
 def mission_helpers() -> dict:
     """What every mission page's header needs: status names and whether the security tab is shown."""
     return {"statuses": {key: str(label) for key, label in STATUS_LABELS.items()},  # translated once per page
@@ -64,7 +62,6 @@ def visible_mission(mission_id: int) -> Mission:
     return record_pages.visible_record(Mission, mission_id)
 
 
-@blueprint.route("/")
 @permission_required(services.VIEW)
 def index():
     filters = services.MissionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
@@ -107,13 +104,11 @@ def _save(form: MissionForm, mission: Mission | None):
     return render_template("missions/form.html", form=form, mission=mission), 422 if form.errors else 200
 
 
-@blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def create():
     return _save(_mission_form(None), None)
 
 
-@blueprint.route("/<int:mission_id>/edit", methods=["GET", "POST"])
 @permission_required(services.EDIT)
 def edit(mission_id: int):
     mission = visible_mission(mission_id)
@@ -143,7 +138,6 @@ def _mission_statement(options: Callable[[], tuple]) -> Select:
         joinedload(Mission.type), joinedload(Mission.country_links), *options())
 
 
-@blueprint.route("/<int:mission_id>")
 @permission_required(services.VIEW)
 def show(mission_id: int):
     return render_overview(load_mission(mission_id, _overview_options))
@@ -225,7 +219,6 @@ def _find_partners(mission: Mission) -> list[Partner]:
     return [p for p in db.session.scalars(query) if p.id not in linked][:10]
 
 
-@blueprint.route("/<int:mission_id>/step", methods=["POST"])
 @permission_required(services.VIEW)  # each step checks its own permission (approve, edit) in services.move
 def step(mission_id: int):
     mission = visible_mission(mission_id)
@@ -241,7 +234,6 @@ def step(mission_id: int):
     return page_with_errors(mission_id, step_form=form)
 
 
-@blueprint.route("/<int:mission_id>/defenders", methods=["POST"])
 @permission_required(services.EDIT)
 def link_defender(mission_id: int):
     mission = visible_mission(mission_id)
@@ -259,7 +251,6 @@ def link_defender(mission_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
 
 
-@blueprint.route("/<int:mission_id>/defenders/<int:defender_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def unlink_defender(mission_id: int, defender_id: int):
     mission = visible_mission(mission_id)
@@ -270,7 +261,6 @@ def unlink_defender(mission_id: int, defender_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
 
 
-@blueprint.route("/<int:mission_id>/records", methods=["POST"])
 @permission_required(services.EDIT)
 def link_record(mission_id: int):
     mission = visible_mission(mission_id)
@@ -287,7 +277,6 @@ def link_record(mission_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#records")
 
 
-@blueprint.route("/<int:mission_id>/records/<int:link_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def unlink_record(mission_id: int, link_id: int):
     mission = visible_mission(mission_id)
@@ -298,7 +287,6 @@ def unlink_record(mission_id: int, link_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#records")
 
 
-@blueprint.route("/<int:mission_id>/partners", methods=["POST"])
 @permission_required(services.EDIT)
 def link_partner(mission_id: int):
     mission = visible_mission(mission_id)
@@ -314,7 +302,6 @@ def link_partner(mission_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
 
 
-@blueprint.route("/<int:mission_id>/partners/<int:partner_id>/remove", methods=["POST"])
 @permission_required(services.EDIT)
 def unlink_partner(mission_id: int, partner_id: int):
     mission = visible_mission(mission_id)
@@ -325,7 +312,6 @@ def unlink_partner(mission_id: int, partner_id: int):
     return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
 
 
-@blueprint.route("/<int:mission_id>/security", methods=["GET", "POST"])
 @permission_required(services.VIEW)
 def security(mission_id: int):
     """The security assessment: restricted to admins, assigned staff and holders of the security
