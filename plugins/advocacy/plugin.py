@@ -60,7 +60,7 @@ from core.api import (
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import dossiers, requirements, services
+from . import demo, dossiers, publications, requirements, services, statistics
 from .blueprint import blueprint
 from .forms import ANSWER_KINDS, DOSSIER_FORMATS
 from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
@@ -315,30 +315,22 @@ def observatory_cli_commands():
 
 @hookimpl(trylast=True)  # after the plugins whose cases and missions the demo actions concern
 def observatory_demo_data(scale):
-    from .demo import load
-
-    return f"{load(scale)} advocacy actions"
+    return f"{demo.load(scale)} advocacy actions"
 
 
 @hookimpl
 def observatory_bulletin_sections(year, month, locale):
-    from .publications import bulletin_sections
-
-    return bulletin_sections(year, month, locale)
+    return publications.bulletin_sections(year, month, locale)
 
 
 @hookimpl
 def observatory_annual_report_sections(year, locale):
-    from .publications import annual_report_sections
-
-    return annual_report_sections(year, locale)
+    return publications.annual_report_sections(year, locale)
 
 
 @hookimpl
 def observatory_statistics(year, region, user, locale):
-    from .statistics import charts
-
-    return charts(year, region, user, locale)
+    return statistics.charts(year, region, user, locale)
 
 
 @hookimpl

@@ -9,29 +9,20 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from core.api import (
-    AttachmentForm,
     ConfirmForm,
-    attachments_of,
     can,
-    converted,
     db,
     page_argument,
     page_size,
     permission_required,
-    record_pages,
     utcnow,
 )
 from core.api import gettext as _
 
-from . import services
+from . import permissions, services
 from .forms import (
-    DECISION_KINDS,
-    FUNDING_STATUSES,
     OUTCOMES,
-    PAYMENT_METHODS,
-    VOTE_CHOICES,
     AnswerForm,
-    CloseForm,
     ConflictForm,
     DecisionForm,
     QuestionForm,
@@ -39,67 +30,14 @@ from .forms import (
     VoteForm,
 )
 from .models import GrantRequest, Question
-from .views import earlier_grants, load_request, visible_request
+from .request_page import (
+    page_again,
+    page_refused,
+    visible_request,
+)
 
 
-def render_request(grant: GrantRequest, status: int = 200, **forms):
-    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
-    member = services.is_member(current_user)
-    mine = next((c for c in grant.conflicts if c.member_id == current_user.id), None)
-    voted = next((v for v in grant.votes if v.member_id == current_user.id), None)
-    return render_template(
-        "assistance/show.html", grant=grant, total=services.requested_total(grant),
-        converted=converted, earlier=earlier_grants(grant.defender, grant),
-        tally=services.tally(grant) if grant.status != GrantRequest.DRAFT else None,
-        rules=services.rules(), member=member, my_conflict=mine, my_vote=voted,
-        voting_open=services.voting_open(grant), can_edit=can(services.EDIT), can_chair=can(services.CHAIR),
-        conflict_form=forms.get("conflict_form") or ConflictForm(formdata=None),
-        vote_form=forms.get("vote_form") or VoteForm(formdata=None),
-        question_form=forms.get("question_form") or QuestionForm(formdata=None),
-        answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
-        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
-        blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
-        attachments=attachments_of(grant), attachment_form=AttachmentForm,
-        granted=services.granted_amount(grant), can_pay=can(services.BUDGET),
-        paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
-        payment_form=_payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
-        close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
-        budget_blocked=_budget_blocked(grant), today=utcnow().date(),
-        failed=forms.get("failed", ""), assignees=record_pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
-        outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
-
-
-def _payment_form(submitted):
-    from .money_views import payment_form
-
-    return payment_form(submitted)
-
-
-def _budget_blocked(grant: GrantRequest):
-    """Why the committee's approval waits, if the year's budget cannot cover it."""
-    if not services.voting_open(grant) or services.outcome_of(services.tally(grant), services.rules()) != "approved":
-        return None
-    try:
-        services.check_budget(grant, services.requested_total(grant), utcnow().year)
-    except services.BudgetExceeded as error:
-        return error.message
-    return None
-
-
-def page_again(request_id: int, **forms):
-    """The page again, with the failed form and its errors (422); nothing was saved."""
-    db.session.rollback()
-    return render_request(load_request(request_id), 422, **forms)
-
-
-def page_refused(request_id: int, error: services.RuleError, **forms):
-    db.session.rollback()
-    flash(error.message, "danger")
-    return render_request(load_request(request_id), 422, **forms)
-
-
-@permission_required(services.EDIT)
+@permission_required(permissions.EDIT)
 def submit(request_id: int):
     grant = visible_request(request_id)
     if not ConfirmForm().validate_on_submit():
@@ -112,12 +50,12 @@ def submit(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
-@permission_required(services.EDIT)
+@permission_required(permissions.EDIT)
 def close(request_id: int):
     """Withdrawn (staff) or ineligible (the chair), with a reason."""
     grant = visible_request(request_id)
     form = ReasonForm()
-    if form.status.data == GrantRequest.INELIGIBLE and not can(services.CHAIR):
+    if form.status.data == GrantRequest.INELIGIBLE and not can(permissions.CHAIR):
         abort(403)
     if not form.validate_on_submit():
         return page_again(request_id, reason_form=form, failed=form.status.data)
@@ -128,10 +66,10 @@ def close(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
-@permission_required(services.VIEW)
+@permission_required(permissions.VIEW)
 def ask(request_id: int):
     grant = visible_request(request_id)
-    if not (services.is_member(current_user) or can(services.EDIT)):
+    if not (permissions.is_member(current_user) or can(permissions.EDIT)):
         abort(403)
     form = QuestionForm()
     if not form.validate_on_submit():
@@ -144,7 +82,7 @@ def ask(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
 
 
-@permission_required(services.EDIT)
+@permission_required(permissions.EDIT)
 def answer(request_id: int, question_id: int):
     grant = visible_request(request_id)
     question = db.session.get(Question, question_id)
@@ -158,7 +96,7 @@ def answer(request_id: int, question_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#questions")
 
 
-@permission_required(services.VOTE)
+@permission_required(permissions.VOTE)
 def declare(request_id: int):
     visible_request(request_id)
     form = ConflictForm()
@@ -171,7 +109,7 @@ def declare(request_id: int):
     return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
 
 
-@permission_required(services.VOTE)
+@permission_required(permissions.VOTE)
 def vote(request_id: int):
     visible_request(request_id)
     form = VoteForm()
@@ -187,7 +125,7 @@ def vote(request_id: int):
     return redirect(url_for("assistance.show", request_id=request_id) + "#committee")
 
 
-@permission_required(services.CHAIR)
+@permission_required(permissions.CHAIR)
 def decide(request_id: int):
     """The chair's emergency decision, or a revision of the decision in force (with its reason)."""
     grant = visible_request(request_id)
@@ -207,7 +145,7 @@ def decide(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#decisions")
 
 
-@permission_required(services.VOTE)
+@permission_required(permissions.VOTE)
 def committee():
     """What waits for the member, oldest first, with emergencies pending too long flagged."""
     hours = current_app.config["ASSISTANCE_EMERGENCY_HOURS"]

@@ -5,22 +5,20 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.api import ConfirmForm, currency_choices, is_admin, permission_required, utcnow
+from core.api import ConfirmForm, is_admin, permission_required, utcnow
 from core.api import gettext as _
 
-from . import services
-from .decision_views import page_again, page_refused
+from . import permissions, services
 from .forms import CeilingForm, CloseForm, EnvelopeForm, PaymentForm
-from .views import visible_request
+from .request_page import (
+    page_again,
+    page_refused,
+    payment_form,
+    visible_request,
+)
 
 
-def payment_form(submitted: PaymentForm | None = None) -> PaymentForm:
-    form = submitted or PaymentForm(formdata=None, paid_on=utcnow().date())
-    form.currency.choices = currency_choices()
-    return form
-
-
-@permission_required(services.BUDGET)
+@permission_required(permissions.BUDGET)
 def budget():
     """The year's envelopes, with what is allocated (approved) and paid against each."""
     year = request.args.get("year", "")
@@ -62,7 +60,7 @@ def _ceiling(year: int):
     return _budget_page(year, envelope_form, form), 422
 
 
-@permission_required(services.BUDGET)
+@permission_required(permissions.BUDGET)
 def pay(request_id: int):
     grant = visible_request(request_id)
     form = payment_form(PaymentForm())
@@ -78,7 +76,7 @@ def pay(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#payments")
 
 
-@permission_required(services.EDIT)
+@permission_required(permissions.EDIT)
 def close_grant(request_id: int):
     grant = visible_request(request_id)
     form = CloseForm()
@@ -92,7 +90,7 @@ def close_grant(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id))
 
 
-@permission_required(services.CHAIR)
+@permission_required(permissions.CHAIR)
 def recount(request_id: int):
     visible_request(request_id)
     if not ConfirmForm().validate_on_submit():

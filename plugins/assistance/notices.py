@@ -8,6 +8,7 @@ from core.api import NotificationKind, assignee_ids, holders, notify, record_url
 from core.api import lazy_gettext as _l
 
 from .models import GrantRequest
+from .permissions import CHAIR, committee_members
 
 SUBMITTED, EMERGENCY, RATIFY = "grant_submitted", "grant_emergency", "grant_ratify"
 QUESTION, ANSWER, DECIDED = "grant_question", "grant_answer", "grant_decided"
@@ -41,16 +42,12 @@ def _tell(user_ids: Iterable[int], kind: str, request: GrantRequest, actor: Any)
 
 
 def _committee() -> list[int]:
-    from .services import committee_members
-
     return [member.id for member in committee_members()]
 
 
 def submitted(request: GrantRequest, actor: Any) -> None:
     """The committee (and, for an emergency, whoever may decide it alone) learns of a request to decide."""
     if request.urgency == GrantRequest.EMERGENCY:
-        from .services import CHAIR
-
         _tell({*_committee(), *(user.id for user in holders(CHAIR))}, EMERGENCY, request, actor)
     else:
         _tell(_committee(), SUBMITTED, request, actor)

@@ -40,7 +40,7 @@ from core.api import (
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import notices, services
+from . import demo, notices, permissions, publications, services
 from .blueprint import blueprint
 from .models import (
     Conflict,
@@ -94,15 +94,15 @@ def observatory_blueprints():
 @hookimpl
 def observatory_permissions():
     return [
-        Permission(services.VIEW, _l("See the grant requests one is assigned to (the committee sees all)"),
+        Permission(permissions.VIEW, _l("See the grant requests one is assigned to (the committee sees all)"),
                    default_roles=(COORDINATOR, CASE_OFFICER, COMMITTEE)),
-        Permission(services.EDIT, _l("Prepare grant requests and send them to the committee"),
+        Permission(permissions.EDIT, _l("Prepare grant requests and send them to the committee"),
                    default_roles=(COORDINATOR, CASE_OFFICER)),
-        Permission(services.VOTE, _l("Sit on the grants committee: declare interests and vote"),
+        Permission(permissions.VOTE, _l("Sit on the grants committee: declare interests and vote"),
                    default_roles=(COMMITTEE,)),
-        Permission(services.CHAIR, _l("Decide emergencies alone and revise decisions (committee chair)"),
+        Permission(permissions.CHAIR, _l("Decide emergencies alone and revise decisions (committee chair)"),
                    default_roles=(COORDINATOR,)),
-        Permission(services.BUDGET, _l("Set the yearly grant budgets and record payments"),
+        Permission(permissions.BUDGET, _l("Set the yearly grant budgets and record payments"),
                    default_roles=(COORDINATOR,)),
     ]
 
@@ -114,7 +114,7 @@ def observatory_notification_kinds():
 
 @hookimpl
 def observatory_nav_items():
-    return [NavItem(_l("Assistance"), "assistance.index", services.VIEW, order=40)]
+    return [NavItem(_l("Assistance"), "assistance.index", permissions.VIEW, order=40)]
 
 
 @hookimpl
@@ -129,19 +129,18 @@ def observatory_free_text():
 
 @hookimpl
 def observatory_record_types():
-    return [RecordType(GrantRequest.__record_type__, GrantRequest, _l("Grant request"), services.VIEW,
-                       services.EDIT, "assistance.show", "request_id", may_see=services.may_see)]
+    return [RecordType(GrantRequest.__record_type__, GrantRequest, _l("Grant request"), permissions.VIEW,
+                       permissions.EDIT, "assistance.show", "request_id", may_see=services.may_see)]
 
 
 @hookimpl
 def observatory_statistics(year, region, user, locale):
     """Anonymised counts of grants approved: of the requests ``user`` may see, or (no user: the annual report)
     all of them, whose small counts the core withholds."""
-    if user is not None and not can(services.VIEW, user):
+    if user is not None and not can(permissions.VIEW, user):
         return []
-    from .publications import statistics
 
-    return statistics(year, region, locale, user)
+    return publications.statistics(year, region, locale, user)
 
 
 @hookimpl
@@ -153,7 +152,7 @@ def observatory_vocabularies():
 def observatory_defender_timeline(defender_id, user):
     """The defender's grant requests and their decisions, for those who may see the requests (restricted
     entries: the core shows them only with the permission)."""
-    if not can(services.VIEW, user):
+    if not can(permissions.VIEW, user):
         return []
     rows = read_rows(_timeline_statement(is_admin(user), services.sees_submitted(user)),
                               {**viewer(user), "defender_id": defender_id})
@@ -165,12 +164,12 @@ def observatory_defender_timeline(defender_id, user):
             seen.add(row.id)
             entries.append(TimelineEntry(row.created_at, "grant_request", _l(
                 "Grant request #%(number)d: %(kind)s", number=row.id, kind=kind), url, row.confidentiality,
-                services.VIEW))
+                permissions.VIEW))
         if row.decided_at is not None:
             label = _l("Grant request #%(number)d approved", number=row.id) if row.outcome == Decision.APPROVED \
                 else _l("Grant request #%(number)d rejected", number=row.id)
             entries.append(TimelineEntry(row.decided_at, "grant_decision", label, url, row.confidentiality,
-                                         services.VIEW))
+                                         permissions.VIEW))
     return entries
 
 
@@ -189,13 +188,13 @@ def observatory_deadlines(start, end, user, limit):
     """Beneficiaries' reports due (not yet received) between ``start`` and ``end``, the ``limit`` earliest or
     all, for those who may see the request; being restricted, they show in calendar feeds as bare
     "confidential" entries."""
-    if not can(services.VIEW, user):
+    if not can(permissions.VIEW, user):
         return []
     rows = read_rows(_deadlines_statement(is_admin(user), services.sees_submitted(user), limit is not None),
                      {**viewer(user), "start": start, "end": end, "limit": limit})
     show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
-                      "grant_report", show(row.id), services.VIEW,
+                      "grant_report", show(row.id), permissions.VIEW,
                       row.confidentiality, ("grant_request", row.id)) for row in rows]
 
 
@@ -203,13 +202,13 @@ def observatory_deadlines(start, end, user, limit):
 def observatory_search(query, user, limit):
     """Requests whose beneficiary's name matches, for those who may see them."""
     words = prefix_params(query)
-    if not can(services.VIEW, user) or not words:
+    if not can(permissions.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
     rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2, postgresql),
                      {**words, **viewer(user), "limit": limit})
     show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
-    return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, services.VIEW, row.confidentiality,
+    return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, permissions.VIEW, row.confidentiality,
                       score=1.0) for row in rows]
 
 
@@ -246,21 +245,21 @@ def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool
 def observatory_dashboard_widgets(user):
     """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
     widgets = []
-    votes, reports = services.is_member(user), can(services.EDIT, user)
+    votes, reports = permissions.is_member(user), can(permissions.EDIT, user)
     if votes or reports:  # both lists in one statement
         rows = read_rows(_widgets_statement(votes, reports, is_admin(user), services.sees_submitted(user)),
                          {**viewer(user), "member": user.id, "today": utcnow().date()}).all()
     if votes:
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
-                              {"waiting": [row for row in rows if row.part == "vote"]}, services.VOTE, order=35))
+                              {"waiting": [row for row in rows if row.part == "vote"]}, permissions.VOTE, order=35))
     if reports:
         widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html",
-                              {"overdue": [row for row in rows if row.part == "report"]}, services.EDIT, order=36))
-    if can(services.BUDGET, user):
+                              {"overdue": [row for row in rows if row.part == "report"]}, permissions.EDIT, order=36))
+    if can(permissions.BUDGET, user):
         envelope, allocated = services.overall_use(utcnow().year)
         widgets.append(Widget(_l("Grant budget used"), "assistance/_widget_budget.html",
                               {"envelope": envelope, "allocated": allocated,
-                               "currency": current_app.config["ASSISTANCE_CURRENCY"]}, services.BUDGET, order=37))
+                               "currency": current_app.config["ASSISTANCE_CURRENCY"]}, permissions.BUDGET, order=37))
     return widgets
 
 
@@ -312,16 +311,12 @@ def _overdue_statement(admin: bool, committee: bool) -> Select:
 
 @hookimpl
 def observatory_annual_report_sections(year, locale):
-    from .publications import annual_report_sections
-
-    return annual_report_sections(year, locale)
+    return publications.annual_report_sections(year, locale)
 
 
 @hookimpl
 def observatory_demo_data(scale):
-    from .demo import load
-
-    return f"{load(scale)} grant requests"
+    return f"{demo.load(scale)} grant requests"
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -18,11 +18,9 @@ from core.api import (
     PERSONAL,
     Protected,
     Term,
-    User,
     can,
     converted,
     db,
-    holders,
     is_admin,
     protect_text,
     set_assignees,
@@ -33,10 +31,21 @@ from core.api import (
 from core.api import lazy_gettext as _l
 
 from . import notices
-from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
+from .models import (
+    Conflict,
+    Decision,
+    Envelope,
+    GrantCeiling,
+    GrantRequest,
+    OtherFunding,
+    Payment,
+    Question,
+    RequestEvent,
+    RequestLine,
+    Vote,
+)
+from .permissions import CHAIR, VOTE, committee_members, is_member
 
-VIEW, EDIT, VOTE, CHAIR = "assistance.view", "assistance.edit", "assistance.vote", "assistance.chair"
-BUDGET = "assistance.budget"
 GRANT_TYPES = "grant_types"
 MAJORITIES = {"simple": Fraction(1, 2), "two_thirds": Fraction(2, 3)}  # more than this share of the votes cast
 
@@ -113,8 +122,6 @@ def save_request(request: GrantRequest, data: dict[str, Any], lines: list[dict[s
         raise RuleError(_l("A request being decided or decided can no longer be edited."))
     for name, value in data.items():
         setattr(request, name, value)
-    from .models import OtherFunding, RequestLine
-
     total = sum((converted(line["amount"], line["rate"], request.reporting_currency) for line in lines), Decimal(0))
     check_ceiling(request.grant_type_id, total)
     request.budget_lines = [RequestLine(**line) for line in lines]
@@ -185,21 +192,6 @@ class Rules:
 def rules() -> Rules:
     config = current_app.config
     return Rules(config["ASSISTANCE_QUORUM"], MAJORITIES[config["ASSISTANCE_MAJORITY"]])
-
-
-def committee_members() -> list[User]:
-    """Active users, not admins, whose roles grant the vote permission (the committee role by default, as
-    the admins' overrides leave it): one query, once per request."""
-    cached = g.get("_assistance_committee")
-    if cached is None:
-        cached = g._assistance_committee = holders(VOTE)
-    return cached
-
-
-def is_member(user: Any) -> bool:
-    """Whether ``user`` sits on the committee (see :func:`committee_members`), without asking the database."""
-    return getattr(user, "is_authenticated", False) and getattr(user, "active", True) \
-        and not is_admin(user) and can(VOTE, user)
 
 
 def _locked(request_id: int) -> GrantRequest:
@@ -445,8 +437,6 @@ def overall_use(year: int) -> tuple[Decimal | None, Decimal]:
     of the decisions in force (no later decision on the request) that approve a grant decided that year."""
     from sqlalchemy import exists, extract, func
 
-    from .models import Envelope
-
     later = aliased(Decision)
     envelope = select(Envelope.amount).where(Envelope.year == year, Envelope.term_id.is_(None)).scalar_subquery()
     row = db.session.execute(
@@ -460,8 +450,6 @@ def overall_use(year: int) -> tuple[Decimal | None, Decimal]:
 
 def budget_use(year: int) -> list[EnvelopeUse]:
     """All grants first, then each grant type: envelope, allocated (approved amounts) and paid."""
-    from .models import Envelope
-
     envelopes = {e.term_id: e.amount for e in db.session.scalars(select(Envelope).where(Envelope.year == year))}
     granted = _granted_in(year)
     rows = [EnvelopeUse(None, envelopes.get(None), sum((granted_amount(r) for r in granted), Decimal(0)),
@@ -490,8 +478,6 @@ def check_budget(request: GrantRequest, amount: Decimal, year: int) -> None:
 
 
 def ceilings() -> dict[int, Decimal]:
-    from .models import GrantCeiling
-
     return {c.term_id: c.amount for c in db.session.scalars(select(GrantCeiling))}
 
 
@@ -504,8 +490,6 @@ def check_ceiling(grant_type_id: int, amount: Decimal) -> None:
 
 
 def set_ceiling(term_id: int, amount: Decimal | None) -> None:
-    from .models import GrantCeiling
-
     ceiling = db.session.get(GrantCeiling, term_id)
     if amount is None:
         if ceiling is not None:
@@ -518,8 +502,6 @@ def set_ceiling(term_id: int, amount: Decimal | None) -> None:
 
 
 def set_envelope(year: int, term_id: int | None, amount: Decimal) -> None:
-    from .models import Envelope
-
     envelope = db.session.scalar(select(Envelope).where(Envelope.year == year, Envelope.term_id.is_(None)
                                                         if term_id is None else Envelope.term_id == term_id))
     if envelope is None:
@@ -543,8 +525,6 @@ def recount(request_id: int, chair: Any) -> GrantRequest:
 def pay(request: GrantRequest, data: dict[str, Any], report_due_on: Any, user: Any) -> None:
     """Record an instalment: never more than granted in all, and above the configured amount the grant is paid
     in instalments of at most half of it."""
-    from .models import Payment
-
     granted = granted_amount(request)
     if granted is None or request.status != GrantRequest.APPROVED:
         raise RuleError(_l("Only an approved grant is paid."))

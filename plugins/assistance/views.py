@@ -3,34 +3,34 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
-    RESTRICTED,
     Defender,
     DefenderFilters,
     Partner,
     User,
     assignee_ids,
-    built_once,
     can_see,
     currency_choices,
     db,
     defenders_query,
-    is_admin,
     paginate,
     permission_required,
-    record_view,
-    the_user,
-    viewer,
     visible,
 )
 from core.api import gettext as _
 
-from . import services
+from . import permissions, services
 from .forms import STATUS_LABELS, URGENCIES, RequestForm
-from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
+from .models import GrantRequest
+from .request_page import (
+    earlier_grants,
+    load_request,
+    render_request,
+    visible_request,
+)
 
 
 def request_labels() -> dict:
@@ -38,21 +38,12 @@ def request_labels() -> dict:
             "urgencies": {key: str(label) for key, label in URGENCIES.items()}}
 
 
-@permission_required(services.VIEW)
+@permission_required(permissions.VIEW)
 def index():
     status, urgency = request.args.get("status", "")[:30], request.args.get("urgency", "")[:20]
     pagination = paginate(services.requests_query(current_user, status, urgency),
                           joinedload(GrantRequest.defender), joinedload(GrantRequest.grant_type))
     return render_template("assistance/index.html", pagination=pagination, status=status, urgency=urgency)
-
-
-def visible_request(request_id: int, *options) -> GrantRequest:
-    """The request if the user may see it (404 otherwise, with no hint it exists)."""
-    grant = db.session.scalar(select(GrantRequest).where(GrantRequest.id == request_id,
-                                                         services.visible_requests(current_user)).options(*options))
-    if grant is None:
-        abort(404)
-    return grant
 
 
 def _staff() -> list:
@@ -116,37 +107,7 @@ def _save(form: RequestForm, grant: GrantRequest | None, defender: Defender):
         422 if form.errors or form.grant_type.errors else 200
 
 
-def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:
-    """The beneficiary's other approved or open requests: a possible double funding, shown on the form."""
-    other = grant is not None and grant.id is not None
-    return list(db.session.scalars(_earlier_grants_statement(other), {
-        "defender_id": defender.id, "request_id": grant.id if other else None}))
-
-
-@built_once
-def _earlier_grants_statement(other: bool) -> Select:
-    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
-        joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
-    return query.where(GrantRequest.id != bindparam("request_id")) if other else query
-
-
-@built_once
-def _request_page_statement(admin: bool, committee: bool) -> Select:
-    """The request and everything its page shows, built once per kind of viewer (its options made building it
-    cost 0.6 ms a view)."""
-    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id"),
-                                      services.visible_requests_to_viewer(admin, committee)).options(
-        joinedload(GrantRequest.defender).joinedload(Defender.country),
-        joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-        selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
-        selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
-        selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
-        selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
-        selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
-
-
-@permission_required(services.EDIT)
+@permission_required(permissions.EDIT)
 def create():
     """First the beneficiary (found among the defenders and organisations the user may see), then the form."""
     defender = _beneficiary(request.form.get("defender_id") if request.method == "POST" else request.args.get("defender"))
@@ -160,7 +121,7 @@ def create():
     return _save(_request_form(None, defender), None, defender)
 
 
-@permission_required(services.EDIT)
+@permission_required(permissions.EDIT)
 def edit(request_id: int):
     grant = visible_request(request_id, selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings))
     if grant.status not in (GrantRequest.DRAFT, GrantRequest.AWAITING):
@@ -169,20 +130,8 @@ def edit(request_id: int):
     return _save(_request_form(grant, grant.defender), grant, grant.defender)
 
 
-@permission_required(services.VIEW)
+@permission_required(permissions.VIEW)
 def show(request_id: int):
-    from .decision_views import render_request
-
     return render_request(load_request(request_id))
 
 
-def load_request(request_id: int) -> GrantRequest:
-    """The request with everything its page shows, if the user may see it (each view is audited)."""
-    user = the_user()
-    grant = db.session.scalar(_request_page_statement(is_admin(user), services.sees_submitted(user)),
-                              {**viewer(user), "request_id": request_id})
-    if grant is None:
-        abort(404)
-    if grant.confidentiality == RESTRICTED:
-        record_view(GrantRequest.__record_type__, grant.id, grant.name)
-    return grant

@@ -40,7 +40,7 @@ from core.api import (
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import search, services
+from . import demo, publications, search, services, statistics, summaries
 from .blueprint import blueprint
 from .codes import format_code
 from .forms import ACTION_TYPES
@@ -153,16 +153,13 @@ def observatory_record_summaries(kind, ids, country, user, locale, include_restr
     """Cases for documents sent outside (advocacy dossiers): chosen ones, or those of a country."""
     if kind != "case" or not can(services.VIEW, user):
         return []
-    from .summaries import case_summaries
 
-    return case_summaries(ids, country, user, locale, include_restricted, limit)
+    return summaries.case_summaries(ids, country, user, locale, include_restricted, limit)
 
 
 @hookimpl
 def observatory_statistics(year, region, user, locale):
-    from .statistics import charts
-
-    return charts(year, region, user, locale)
+    return statistics.charts(year, region, user, locale)
 
 
 @hookimpl
@@ -259,23 +256,17 @@ def observatory_merge_records(kind, source_id, target_id, only):
 
 @hookimpl
 def observatory_bulletin_sections(year, month, locale):
-    from .publications import bulletin_sections
-
-    return bulletin_sections(year, month, locale)
+    return publications.bulletin_sections(year, month, locale)
 
 
 @hookimpl
 def observatory_annual_report_sections(year, locale):
-    from .publications import annual_report_sections
-
-    return annual_report_sections(year, locale)
+    return publications.annual_report_sections(year, locale)
 
 
 @hookimpl
 def observatory_demo_data(scale):
-    from .demo import load
-
-    return f"{load(scale)} intervention cases"
+    return f"{demo.load(scale)} intervention cases"
 
 
 @hookimpl

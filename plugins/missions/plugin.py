@@ -46,7 +46,7 @@ from core.api import (
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import services
+from . import demo, publications, services, statistics, summaries
 from .blueprint import blueprint
 from .models import (
     BudgetLine,
@@ -141,16 +141,13 @@ def observatory_record_summaries(kind, ids, country, related, user, locale, incl
     """Missions and their published findings for documents sent outside (advocacy dossiers)."""
     if kind != Mission.__record_type__ or not can(services.VIEW, user):
         return []
-    from .summaries import mission_summaries
 
-    return mission_summaries(ids, country, related, user, locale, include_restricted, limit)
+    return summaries.mission_summaries(ids, country, related, user, locale, include_restricted, limit)
 
 
 @hookimpl
 def observatory_statistics(year, region, user, locale):
-    from .statistics import charts
-
-    return charts(year, region, user, locale)
+    return statistics.charts(year, region, user, locale)
 
 
 @hookimpl
@@ -292,23 +289,17 @@ def observatory_merge_records(kind, source_id, target_id, only):
 
 @hookimpl
 def observatory_bulletin_sections(year, month, locale):
-    from .publications import bulletin_sections
-
-    return bulletin_sections(year, month, locale)
+    return publications.bulletin_sections(year, month, locale)
 
 
 @hookimpl
 def observatory_annual_report_sections(year, locale):
-    from .publications import annual_report_sections
-
-    return annual_report_sections(year, locale)
+    return publications.annual_report_sections(year, locale)
 
 
 @hookimpl
 def observatory_demo_data(scale):
-    from .demo import load
-
-    return f"{load(scale)} missions"
+    return f"{demo.load(scale)} missions"
 
 
 

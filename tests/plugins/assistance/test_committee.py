@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.audit.models import AuditEntry
 from core.extensions import db
 from core.models import User
-from plugins.assistance import services
+from plugins.assistance import permissions, services
 from plugins.assistance.models import GrantRequest, Vote
 
 from ...conftest import login, post_form
@@ -199,11 +199,11 @@ def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_use
     officer = make_user("case_officer", email="officer@example.org")
     make_user("admin", email="boss@example.org")
     with app.test_request_context():
-        assert {m.id for m in services.committee_members()} == {m.id for m in members}  # not the admin
+        assert {m.id for m in permissions.committee_members()} == {m.id for m in members}  # not the admin
     with app.app_context():
         roles = {r.name: r.id for r in db.session.scalars(select(Role))}
-        db.session.add_all([RolePermission(role_id=roles["committee"], permission=services.VOTE, granted=False),
-                            RolePermission(role_id=roles["case_officer"], permission=services.VOTE, granted=True)])
+        db.session.add_all([RolePermission(role_id=roles["committee"], permission=permissions.VOTE, granted=False),
+                            RolePermission(role_id=roles["case_officer"], permission=permissions.VOTE, granted=True)])
         db.session.commit()
     with app.test_request_context():
-        assert [m.id for m in services.committee_members()] == [officer.id]
+        assert [m.id for m in permissions.committee_members()] == [officer.id]

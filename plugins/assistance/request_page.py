@@ -1,0 +1,155 @@
+"""A grant request's page: the request loaded if the viewer may see it (audited), and its page drawn with its
+forms, blank or as they failed. Every view of a request (its file, the committee's and the money's steps)
+answers with it."""
+from __future__ import annotations
+
+from flask import abort, flash, render_template
+from flask_login import current_user
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.api import (
+    RESTRICTED,
+    AttachmentForm,
+    Defender,
+    attachments_of,
+    built_once,
+    can,
+    converted,
+    currency_choices,
+    db,
+    is_admin,
+    record_pages,
+    record_view,
+    the_user,
+    utcnow,
+    viewer,
+)
+
+from . import permissions, services
+from .forms import (
+    DECISION_KINDS,
+    FUNDING_STATUSES,
+    OUTCOMES,
+    PAYMENT_METHODS,
+    VOTE_CHOICES,
+    AnswerForm,
+    CloseForm,
+    ConflictForm,
+    DecisionForm,
+    PaymentForm,
+    QuestionForm,
+    ReasonForm,
+    VoteForm,
+)
+from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
+
+
+def visible_request(request_id: int, *options) -> GrantRequest:
+    """The request if the user may see it (404 otherwise, with no hint it exists)."""
+    grant = db.session.scalar(select(GrantRequest).where(GrantRequest.id == request_id,
+                                                         services.visible_requests(current_user)).options(*options))
+    if grant is None:
+        abort(404)
+    return grant
+
+
+def load_request(request_id: int) -> GrantRequest:
+    """The request with everything its page shows, if the user may see it (each view is audited)."""
+    user = the_user()
+    grant = db.session.scalar(_request_page_statement(is_admin(user), services.sees_submitted(user)),
+                              {**viewer(user), "request_id": request_id})
+    if grant is None:
+        abort(404)
+    if grant.confidentiality == RESTRICTED:
+        record_view(GrantRequest.__record_type__, grant.id, grant.name)
+    return grant
+
+
+@built_once
+def _request_page_statement(admin: bool, committee: bool) -> Select:
+    """The request and everything its page shows, built once per kind of viewer (its options made building it
+    cost 0.6 ms a view)."""
+    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id"),
+                                      services.visible_requests_to_viewer(admin, committee)).options(
+        joinedload(GrantRequest.defender).joinedload(Defender.country),
+        joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
+        selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
+        selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
+        selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
+        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
+        selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
+        selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
+
+
+def render_request(grant: GrantRequest, status: int = 200, **forms):
+    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
+    member = permissions.is_member(current_user)
+    mine = next((c for c in grant.conflicts if c.member_id == current_user.id), None)
+    voted = next((v for v in grant.votes if v.member_id == current_user.id), None)
+    return render_template(
+        "assistance/show.html", grant=grant, total=services.requested_total(grant),
+        converted=converted, earlier=earlier_grants(grant.defender, grant),
+        tally=services.tally(grant) if grant.status != GrantRequest.DRAFT else None,
+        rules=services.rules(), member=member, my_conflict=mine, my_vote=voted,
+        voting_open=services.voting_open(grant), can_edit=can(permissions.EDIT), can_chair=can(permissions.CHAIR),
+        conflict_form=forms.get("conflict_form") or ConflictForm(formdata=None),
+        vote_form=forms.get("vote_form") or VoteForm(formdata=None),
+        question_form=forms.get("question_form") or QuestionForm(formdata=None),
+        answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
+        blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
+        attachments=attachments_of(grant), attachment_form=AttachmentForm,
+        granted=services.granted_amount(grant), can_pay=can(permissions.BUDGET),
+        paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
+        payment_form=payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
+        close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
+        budget_blocked=_budget_blocked(grant), today=utcnow().date(),
+        failed=forms.get("failed", ""), assignees=record_pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
+        outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
+
+
+def page_again(request_id: int, **forms):
+    """The page again, with the failed form and its errors (422); nothing was saved."""
+    db.session.rollback()
+    return render_request(load_request(request_id), 422, **forms)
+
+
+def page_refused(request_id: int, error: services.RuleError, **forms):
+    db.session.rollback()
+    flash(error.message, "danger")
+    return render_request(load_request(request_id), 422, **forms)
+
+
+def payment_form(submitted: PaymentForm | None = None) -> PaymentForm:
+    form = submitted or PaymentForm(formdata=None, paid_on=utcnow().date())
+    form.currency.choices = currency_choices()
+    return form
+
+
+
+
+def _budget_blocked(grant: GrantRequest):
+    """Why the committee's approval waits, if the year's budget cannot cover it."""
+    if not services.voting_open(grant) or services.outcome_of(services.tally(grant), services.rules()) != "approved":
+        return None
+    try:
+        services.check_budget(grant, services.requested_total(grant), utcnow().year)
+    except services.BudgetExceeded as error:
+        return error.message
+    return None
+
+
+def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:
+    """The beneficiary's other approved or open requests: a possible double funding, shown on the form."""
+    other = grant is not None and grant.id is not None
+    return list(db.session.scalars(_earlier_grants_statement(other), {
+        "defender_id": defender.id, "request_id": grant.id if other else None}))
+
+
+@built_once
+def _earlier_grants_statement(other: bool) -> Select:
+    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
+        joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
+    return query.where(GrantRequest.id != bindparam("request_id")) if other else query
