@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -18,6 +19,9 @@ from .plugins import PluginHost
 from .records import plugin as records_plugin
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+#: Run from a git checkout (``make run``, the tests), or installed from a wheel, which carries the shared templates
+#: inside the package (``setup.py``) and keeps its data in the folder it is started from.
+FROM_CHECKOUT = (REPOSITORY / "templates").is_dir() and (REPOSITORY / "setup.cfg").is_file()
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -33,12 +37,13 @@ __version__ = "0.1.0"
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application: configuration, extensions, plugins, then their blueprints."""
-    instance_path = Path((config or {}).get("INSTANCE_PATH") or REPOSITORY / "instance")
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or os.environ.get("OBSERVATORY_INSTANCE_PATH")
+                         or (REPOSITORY / "instance" if FROM_CHECKOUT else Path.cwd() / "instance"))
     instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(
         __name__,
         instance_path=str(instance_path),
-        template_folder=str(REPOSITORY / "templates"),
+        template_folder=str(REPOSITORY / "templates" if FROM_CHECKOUT else Path(__file__).parent / "templates"),
     )
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.config.update(config_module.build(instance_path, config))
