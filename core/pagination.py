@@ -48,10 +48,6 @@ class Page:
     def pages(self) -> int:
         return ceil(self.total / self.per_page)
 
-    @property
-    def links(self) -> list[PageLink]:
-        return page_links(self)
-
 
 def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple = ()) -> Page:
     """The current page (from ``?page=``) of ``select``, a select of one model (with an ``id``) or a
@@ -167,8 +163,9 @@ class PageLink(NamedTuple):
 
 
 def page_links(pagination: Any) -> list[PageLink]:
-    """The pager's links for a pagination's ``page`` of its ``pages``: previous, the first page, two pages
-    before the current one to three after it, the last page, next; a gap where pages are left out.
+    """The pager's links for a pagination's ``page`` of its ``pages`` (a :class:`Page`, or Flask-SQLAlchemy's
+    for the lists paged by ``db.paginate``): previous, the first page, two pages before the current one to three
+    after it, the last page, next; a gap where pages are left out.
 
     Their addresses are the current one with only ``page`` changed, built here rather than through
     ``url_for`` per link: one quoted query string per link is cheap, and the other filters of the list stay
