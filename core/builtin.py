@@ -116,12 +116,14 @@ def init_templates(app: Flask) -> None:
     """Template helpers: navigation, permissions and locale-aware formatting."""
     from . import form_html, gather, i18n
     from .forms import ConfirmForm, LanguageForm
+    from .pagination import page_links
 
     app.jinja_env.globals["options"] = form_html.options
     app.jinja_env.globals["blank_fields"] = form_html.blank_fields
     app.jinja_env.globals["csrf_field"] = form_html.csrf_field
     app.jinja_env.globals["hidden_inputs"] = form_html.hidden_inputs
     app.jinja_env.globals["id_url"] = id_url
+    app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor
     def layout_context():

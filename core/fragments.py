@@ -82,25 +82,12 @@ def frozen(value: Any) -> Hashable:
 
 
 def _frozen_items(values: Any) -> tuple:
-    """The items of a row or a list as a key; most are plain values, kept as they are without a call each. The
-    rows of one result share their column names, which are then in the key once (a row builds its names anew
-    each time it is asked: 1 µs, and a dashboard's panels show thirty rows)."""
+    """The items of a row or a list as a key; most are plain values, kept as they are without a call each."""
     items = tuple(values)
     for item in items:
         if type(item) not in _PLAIN_TYPES:
-            if isinstance(item, Row) and _of_one_result(items):
-                return ("rows", items[0]._fields, tuple(_frozen_items(row) for row in items))
             return tuple(map(frozen, items))
     return items
-
-
-def _of_one_result(items: tuple) -> bool:
-    """Whether ``items`` are all rows sharing their result's columns (the same description of them)."""
-    first = items[0]
-    if not isinstance(first, Row):
-        return False
-    columns = first._parent
-    return all(isinstance(item, Row) and item._parent is columns for item in items)
 
 
 @cache

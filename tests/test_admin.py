@@ -62,6 +62,8 @@ def test_users_list_paginates_in_the_database(app, client, make_user, count_quer
     with count_queries() as few:
         first = client.get("/admin/users").get_data(as_text=True)
     assert "User 000" in first and "User 030" not in first and "61 in all" in first
+    # the pager of a list paged by Flask-SQLAlchemy's db.paginate links to the other pages too
+    assert 'href="/admin/users?page=3"' in first and 'rel="next"' in first
     with app.app_context():
         db.session.add_all(User(email=f"v{i}@example.org", name=f"Vser {i:03}", password_hash="x") for i in range(60))
         db.session.commit()

@@ -57,8 +57,8 @@ def test_only_plain_values_make_a_key(app):
 
 
 def test_rows_make_a_key_with_their_column_names(app):
-    """Rows of one result carry their column names once in the key; rows whose values are the same under
-    other names, or in another order, or mixed with rows of another result, make other keys."""
+    """Each row carries its column names in the key: rows whose values are the same under other names, or in
+    another order, or mixed with rows of another result, make other keys."""
     from sqlalchemy import literal_column, select
 
     def rows(*columns):

@@ -8,7 +8,10 @@ import re
 import pytest
 from sqlalchemy import select, text
 
+from core import pagination
+from core.audit.models import AuditEntry
 from core.extensions import db
+from core.pagination import Page, page_links, paginate
 from core.records import services
 from core.records.models import Defender
 
@@ -47,6 +50,62 @@ def test_the_count_stops_three_pages_ahead_and_paging_goes_on(make_app, make_use
     assert "Next" not in [label for label, _ in _pager(last)]
     beyond = client.get(f"/defenders/?{filters}&page=14")
     assert beyond.status_code == 200 and "No defender matches" in beyond.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("columns", [(), (AuditEntry.id, AuditEntry.record_label)])  # records, or rows
+@pytest.mark.parametrize("deferred", [False, True])
+def test_deep_and_deferred_pages_read_their_ids_first_then_the_same_rows(app, count_queries, columns, deferred):
+    """From the 200th row on, or for a deferred list, a page's ids are read apart from its rows: the page holds
+    the rows one OFFSET would read, in the list's order, in as many statements as the tests of each page
+    expect (a deferred list's count is the length of its ids)."""
+    app.config["PAGE_SIZE"] = 10
+    with app.app_context():
+        db.session.add_all(AuditEntry(action="view", record_type="note", record_label=f"Note {i:03}")
+                           for i in range(245))
+        db.session.commit()
+    notes = select(AuditEntry).where(AuditEntry.record_type == "note").order_by(AuditEntry.record_label.desc())
+    labels = [f"Note {i:03}" for i in reversed(range(245))]
+    for number, total, capped, statements in ((1, 40, True, 2), (20, 230, True, 2), (21, 240, True, 3),
+                                              (25, 245, False, 3), (30, 245, False, 2)):
+        with app.test_request_context(f"/?page={number}"), count_queries() as sent:
+            page = paginate(notes, columns=columns, deferred=deferred)
+        assert [item.record_label for item in page.items] == labels[(number - 1) * 10:number * 10]
+        assert (page.total, page.capped) == (total, capped)
+        if deferred:  # the ids up to the cap, then the page's rows by id (when there are any)
+            assert len(sent) == (2 if page.items else 1), sent
+        else:
+            assert len(sent) == statements, sent
+
+
+def test_the_pager_shows_the_first_and_last_pages_and_those_around_the_current_one(app):
+    with app.test_request_context("/defenders/?region=africa&page=7"):
+        links = page_links(Page(page=7, per_page=10, items=[], total=200, capped=True))
+        assert [link.label for link in links] == ["previous", "1", "…", "5", "6", "7", "8", "9", "10", "…", "20",
+                                                  "next"]
+        assert [link.url for link in links if link.kind == "next"] == ["/defenders/?region=africa&page=8"]
+        assert [(link.label, link.url) for link in links if link.current] == [("7", None)]
+        first = page_links(Page(page=1, per_page=10, items=[], total=45, capped=False))
+        assert [link.label for link in first] == ["1", "2", "3", "4", "5", "next"]
+        assert page_links(Page(page=1, per_page=10, items=[], total=0, capped=False)) == []
+
+
+def test_a_lists_page_statements_are_built_once_per_shape_of_its_filters(make_app, make_user, monkeypatch):
+    """Building a list's page and count statements costs more than running them: they are kept per shape of
+    its filters (which are on), and read each request's values."""
+    app = make_app(PAGE_SIZE=2)
+    client = app.test_client()
+    login(client, make_user("readonly"))
+    add_defender(app, "High Risk", risk_level="high")
+    add_defender(app, "Low Risk", risk_level="low")
+    monkeypatch.setattr(pagination, "_KEPT", {})  # as in a new process
+    high = client.get("/defenders/?risk=high").get_data(as_text=True)
+    kept = dict(pagination._KEPT)
+    low = client.get("/defenders/?risk=low").get_data(as_text=True)
+    assert "High Risk" in high and "Low Risk" not in high and "1 in all" in high
+    assert "Low Risk" in low and "High Risk" not in low and "1 in all" in low
+    assert len(kept) == 1 and pagination._KEPT == kept  # the same shape: nothing built anew
+    client.get("/defenders/")  # no risk filter: another shape
+    assert len(pagination._KEPT) == 2
 
 
 def test_a_restricted_level_filter_shows_only_what_the_user_may_see(app, client, make_user):
