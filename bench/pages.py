@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, event, select, text
 
 from core import create_app
 from core.deadlines import new_feed_token
+from core.disclosure import Guard
 from core.extensions import db
 from core.gather import load_demo_data
 from core.models import Role, User
@@ -245,8 +246,8 @@ def dossier_timing(app, user_id: int, mechanism_id: int, cases: int = 50) -> dic
         timings["statements"] = len(statements)
         timings["cases"] = len(dossier.cases)
         for fmt in ("pdf", "docx", "zip"):
-            started = time.perf_counter()
-            dossiers.render(dossier, fmt)
+            started = time.perf_counter()  # through the guard, which masks what nobody is there to decide
+            dossiers.render(dossier, fmt, Guard(user, external=True, records=dossier.records, unattended=True))
             timings[fmt] = (time.perf_counter() - started) * 1000
     return timings
 
