@@ -20,7 +20,8 @@ from .records import plugin as records_plugin
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 #: Run from a git checkout (``make run``, the tests), or installed from a wheel, which carries the shared templates
-#: inside the package (``setup.py``) and keeps its data in the folder it is started from.
+#: inside the package (``setup.py``) and keeps its data in ``OBSERVATORY_INSTANCE_PATH`` or, by default, in
+#: Flask's instance folder of the environment it is installed in (``<prefix>/var/core-instance``).
 FROM_CHECKOUT = (REPOSITORY / "templates").is_dir() and (REPOSITORY / "setup.cfg").is_file()
 
 
@@ -37,14 +38,15 @@ __version__ = "0.1.0"
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application: configuration, extensions, plugins, then their blueprints."""
-    instance_path = Path((config or {}).get("INSTANCE_PATH") or os.environ.get("OBSERVATORY_INSTANCE_PATH")
-                         or (REPOSITORY / "instance" if FROM_CHECKOUT else Path.cwd() / "instance"))
-    instance_path.mkdir(parents=True, exist_ok=True)
+    chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("OBSERVATORY_INSTANCE_PATH") \
+        or (REPOSITORY / "instance" if FROM_CHECKOUT else None)  # installed: Flask's <prefix>/var/core-instance
     app = Flask(
         __name__,
-        instance_path=str(instance_path),
+        instance_path=str(chosen) if chosen else None,
         template_folder=str(REPOSITORY / "templates" if FROM_CHECKOUT else Path(__file__).parent / "templates"),
     )
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.config.update(config_module.build(instance_path, config))
     logging.basicConfig(level=logging.INFO)

@@ -79,8 +79,11 @@ def test_the_wheel_installs_and_serves_every_page(tmp_path):
     away = tmp_path / "elsewhere"
     away.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("OBSERVATORY_")}
+    data = tmp_path / "data"
     served = subprocess.run([sys.executable, "-c", SERVE, str(target), str(away / "observatory.db")], cwd=away,
-                            env={**env, "PYTHONPATH": str(target), "OBSERVATORY_ENV": "development"},
+                            env={**env, "PYTHONPATH": str(target), "OBSERVATORY_ENV": "development",
+                                 "OBSERVATORY_INSTANCE_PATH": str(data)},
                             capture_output=True, text=True, timeout=900)
     assert served.returncode == 0 and "served" in served.stdout, (served.stdout[-2000:], served.stderr[-4000:])
-    assert (away / "instance").is_dir()  # its data where it was started, not inside the installed package
+    assert (data / "secret_key").is_file()  # its data where it was told, never inside the installed package
+    assert not (target / "instance").exists() and not (away / "instance").exists()

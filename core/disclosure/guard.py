@@ -11,6 +11,7 @@ that decision is kept in the audit trail by the caller (:func:`core.disclosure.p
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Iterable
 
@@ -37,7 +38,7 @@ class Hit:
     partial: bool = False  # a surname or a single word alone: may be someone else's
     by_surname: bool = False  # an honorific or an initial with the surname: may be another bearer of it
     ambiguous: bool = False
-    reason: str = ""  # why it is ambiguous: "common word", "shared", "namesake"
+    reason: str = ""  # why it is ambiguous: "common word", "shared", "namesake", "given name"
     known_key: str = ""  # the key, when the hit was kept as plain values (see preflight.from_data)
     shown: tuple[str, str] | None = None  # the context to show, other protected things in it masked
 
@@ -193,7 +194,8 @@ class Guard:
         found += [Hit(text, s, e, item, "phone") for item, pattern in self._phones
                   for s, e in names.phone_spans(text, pattern)]
         surnames = {(hit.start, hit.end) for hit in found if hit.form != names.FAMILY_NAME_FIRST}
-        found = [hit for hit in found if hit.form != names.FAMILY_NAME_FIRST or (hit.start, hit.end) not in surnames]
+        found = [hit for hit in found if hit.form != names.FAMILY_NAME_FIRST
+                 or (hit.start, hit.end) not in surnames and not _name_goes_on(text, hit.end)]
         allowed_places = {(span.start, span.end) for span in allowed_spans}
         if self.no_personal_details and not self.external:
             found = _names_kept(found, allowed_places)
@@ -320,6 +322,12 @@ def _masked_slice(text: str, start: int, end: int, hits: list[Hit]) -> str:
     return part
 
 
+def _name_goes_on(text: str, end: int) -> bool:
+    """Whether another capitalised word follows: "Judge Ali Yılmaz" names someone whose given name is Ali."""
+    following = re.match(r" ([^\W\d_])", text[end:end + 2])
+    return bool(following) and following.group(1).isupper()
+
+
 def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple[int, int]]) -> list[Hit]:
     """Mark the hits that may be someone else as ambiguous: two protected people's, a name the output may also
     print for someone else (the same full name, or a surname alone they share), a common word alone."""
@@ -335,6 +343,8 @@ def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple
         reason = ""
         if hit.protected.kind == NAME and len(places[(hit.start, hit.end)]) > 1:
             reason = "namesake"
+        elif hit.form == names.FAMILY_NAME_FIRST:
+            reason = "given name"
         elif (hit.start, hit.end) in allowed_places or (hit.partial or hit.by_surname) and \
                 any(word in allowed_words for word in words):
             reason = "shared"
@@ -373,5 +383,5 @@ def named_without_leave(texts: Iterable[str], records: Iterable[tuple[str, int]]
     check asks this rather than matching names itself. A surname alone, which may be someone else's, is left to
     the preflight; a name of one word (an alias) is a name."""
     hits = Guard(None, external=True, records=records).preflight(list(texts))
-    return list(dict.fromkeys(hit.protected.record for hit in hits if hit.protected.kind == NAME
+    return list(dict.fromkeys(hit.protected.record for hit in hits if hit.protected.kind == NAME and not hit.ambiguous
                               and hit.protected.record and (not hit.partial or hit.form == "name")))

@@ -29,8 +29,9 @@ HONORIFICS = frozenset({
     "abogado", "abogada", "ing", "judge", "juge", "juez", "jueza", "father", "sister", "sheikh", "imam",
 })
 HONORIFIC = "\x00honorific"  # a place in a form that any honorific fills
-#: An honorific with a name's first word, in case it is the family name ("Ms. Li" for Li Na): a weaker reading,
-#: which gives way where the same words are another person's surname.
+#: An honorific with a name's short first word, in case it is the family name ("Ms. Li" for Li Na): a weaker
+#: reading, which gives way where the same words are another person's surname, and which a person decides (it
+#: may be someone's given name: "Dr Ali").
 FAMILY_NAME_FIRST = "honorific and family name first"
 INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that letter
 #: A word this frequent (Zipf scale, in English, French or Spanish) is too common to mask on its own.
@@ -161,7 +162,7 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
             forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
             if partial and len(w[k]) > 2:  # a surname of two letters alone is any word of two letters
                 forms.append(Form((w[k],), "surname", partial=True))
-    if w[0] not in PARTICLES and len(w[0]) > 1:  # the family name written first (Chinese, Vietnamese, Hungarian)
+    if w[0] not in PARTICLES and 1 < len(w[0]) <= 3:  # a short family name written first ("Li Na", "Kim Ji-woo")
         forms.append(Form((HONORIFIC, w[0]), FAMILY_NAME_FIRST, by_surname=True))
     core_words = [word for word in w if word not in PARTICLES]
     if 1 < len(core_words) < len(w):  # particles come and go: "Al-Hassan", "Hassan"

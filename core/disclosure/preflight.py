@@ -26,7 +26,8 @@ KIND_LABELS = {NAME: _l("A name that may not be published"), PERSONAL: _l("A per
 REASON_MISSING = _l("Say why you decided as you did: it is kept in the audit trail.")
 REASON_LABELS = {"common word": _l("it is also a common word"),
                  "shared": _l("someone this output may name has the same name"),
-                 "namesake": _l("two protected people have this name")}
+                 "namesake": _l("two protected people have this name"),
+                 "given name": _l("it may be someone's given name rather than this family name")}
 
 
 @dataclass(frozen=True)
