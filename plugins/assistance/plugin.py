@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Select, String, bindparam, cast, join, literal, null, select, union, union_all
+from sqlalchemy import Date, Select, String, bindparam, cast, literal, null, select, union, union_all
 
 from core.api import (
     CASE_OFFICER,
@@ -20,7 +20,6 @@ from core.api import (
     Permission,
     RecordType,
     SearchHit,
-    SearchToken,
     Term,
     TimelineEntry,
     UTCDateTime,
@@ -224,20 +223,10 @@ def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool
         return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
             .where(visible_requests, *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
             .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
-    # SQLite: from the first word's name tokens to the ids of those defenders' requests (an index, and a Bloom
-    # filter SQLite builds, skip the many defenders without a request), sorted newest first; then only the
-    # newest of those ids are read as requests, until ``limit`` of them are visible. 2,444 namesakes: 0.2 ms
-    # (0.33 ms reading requests from all of them); a single letter 1.8 ms instead of 6; nothing to read for a
-    # name no one has. The other words are tested as above.
-    matching = select(GrantRequest.id).distinct() \
-        .select_from(join(SearchToken, GrantRequest, GrantRequest.defender_id == SearchToken.record_id)) \
-        .where(SearchToken.record_type == Defender.__record_type__, SearchToken.token >= bindparam("word_0"),
-               SearchToken.token < bindparam("word_0_end")).subquery("matching")
-    matching_requests = join(matching, GrantRequest, GrantRequest.id == matching.c.id)
-    return select(*columns) \
-        .select_from(join(matching_requests, Defender, Defender.id == GrantRequest.defender_id)) \
-        .where(visible_requests,
-               *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words)[1:])) \
+    # SQLite: the requests of the defenders holding the words (its planner then reads the matching name tokens
+    # first and each defender's requests by index, rather than every request and its beneficiary's tokens).
+    return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
+        .where(visible_requests, *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
         .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
 
 
