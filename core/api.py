@@ -10,10 +10,12 @@ A plugin says which versions of this API it was written for, in its ``plugin.py`
     OBSERVATORY_API_VERSIONS = (2,)
 
 and is refused, with that reason on *Administration → Plugins*, when the running core offers none of them.
-The README's "Plugin API" table lists these names by what they serve. Files leave only through the disclosure
-guard: a document is written by ``render_document`` or ``download_document`` (both take the output's guard), a
-list export by ``save_export``; a view answering with a file built any other way is refused at the door
-(:mod:`core.disclosure.door`).
+The README's "Plugin API" table lists these names by what they serve. Everything leaves only through the
+disclosure guard: a document is written by ``render_document`` (a ``GuardedFile``) or ``download_document`` (both
+take the output's guard), a list export by ``save_export``, a text, JSON or ZIP by ``text_file``, ``json_file`` or
+``GuardedZip``; a job keeps only a ``GuardedFile`` (``ctx.save_result``); a view answers with a file through
+``download_document`` or ``send_guarded``, with data for its page's script through ``json_answer``. Any other
+answer but a page rendered by a template is refused at the door (:mod:`core.disclosure.door`).
 """
 from __future__ import annotations
 
@@ -61,12 +63,25 @@ from .disclosure import (
     preflight,
     protect_text,
 )
+from .disclosure.door import json_answer
+from .disclosure.door import send as send_guarded
+from .disclosure.files import (
+    ANNEX_IMAGE,
+    ANNEX_PROTECTED,
+    ANNEX_UNREADABLE,
+    GuardedFile,
+    GuardedZip,
+    NotGuarded,
+    annex_check,
+    json_file,
+    text_file,
+)
 from .disclosure.preflight import request_guard
 from .documents import FORMATS as DOCUMENT_FORMATS
 from .documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
 from .documents import download as download_document
 from .documents import filename as document_filename
-from .documents import render as render_document
+from .documents import render_file as render_document
 from .extensions import db
 from .forms import ConfirmForm, MultiCheckboxField, required, valid_email
 from .fragments import fragment, inputs_of
@@ -144,7 +159,8 @@ __all__ = [
     "Guard", "Protected", "protect_text", "named_without_leave", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE",
     "WITHHELD", "FileRefused", "preflight", "request_guard", "Document", "render_document", "download_document",
     "document_filename", "DOCUMENT_FORMATS", "BulletList", "Heading", "PageBreak", "Paragraph", "Table",
-    "save_export", "jobs", "JobContext",
+    "save_export", "jobs", "JobContext", "GuardedFile", "GuardedZip", "NotGuarded", "text_file", "json_file",
+    "annex_check", "ANNEX_PROTECTED", "ANNEX_IMAGE", "ANNEX_UNREADABLE", "send_guarded", "json_answer",
     # Languages and notifications
     "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "followers_of", "notify",
     # Statements run on every request, and the search index (speed measures: README "Speed")

@@ -269,6 +269,16 @@ def render(document: Document, fmt: str, guard: Any, on_page: Callable[[int], No
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def render_file(document: Document, fmt: str, stem: str, guard: Any,
+                on_page: Callable[[int], None] | None = None) -> Any:
+    """The document in ``fmt`` released by ``guard``, with its file name (``stem``, released too): a
+    :class:`~core.disclosure.files.GuardedFile` to keep on a job (``ctx.save_result``) or put in a ZIP."""
+    from .disclosure.files import sealed
+
+    data = render(document, fmt, guard, on_page)
+    return sealed(filename(guard.release(stem), fmt), data, FORMATS[fmt].split(";")[0])
+
+
 def filename(stem: str, fmt: str) -> str:
     """An ASCII file name for the download header."""
     from anyascii import anyascii
@@ -282,11 +292,9 @@ def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
     from .disclosure import door, preflight
 
-    data = render(document, fmt, guard)
-    name = filename(guard.release(stem), fmt)
-    preflight.audit_request_decisions(guard, name)
-    return door.mark(Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
-        "Content-Disposition": f'attachment; filename="{name}"'}))
+    file = render_file(document, fmt, stem, guard)
+    preflight.audit_request_decisions(guard, file.name)
+    return door.send(file)
 
 
 def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt: str, stem: str,
@@ -298,5 +306,4 @@ def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt
     module_name, _, name = builder.rpartition(".")
     document = getattr(importlib.import_module(module_name), name)(**params)
     ctx.progress(50)
-    guard = Guard(ctx.job.created_by, external=external)
-    ctx.save_result(filename(guard.release(stem), fmt), render(document, fmt, guard), FORMATS[fmt].split(";")[0])
+    ctx.save_result(render_file(document, fmt, stem, Guard(ctx.job.created_by, external=external)))

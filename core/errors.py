@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -31,7 +31,9 @@ def render_error(error: HTTPException) -> Any:
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
     if request.accept_mimetypes.best == "application/json":
-        return jsonify(error=str(title), message=str(message)), code
+        from .disclosure import door  # late: the door's refusal page uses this module's words
+
+        return door.fixed_json(code, error=title, message=message)
     headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
     return render_template("errors/error.html", code=code, title=title, message=message), code, headers
 

@@ -16,8 +16,7 @@ def export_users(ctx: JobContext) -> None:
     """CSV of user accounts with a link to each; personal data stays within the admin's reach."""
     header = ["id", "email", "name", "roles", "active", "two_factor", "last_login_utc", "link"]
     guard = Guard(ctx.job.created_by, external=False, unattended=True)
-    data = spreadsheets.write_csv(header, _rows(ctx), guard)
-    ctx.save_result("users.csv", data, spreadsheets.FORMATS["csv"])
+    ctx.save_result(spreadsheets.write_file("users.csv", "csv", header, _rows(ctx), guard))
 
 
 def _rows(ctx: JobContext):

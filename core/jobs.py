@@ -3,13 +3,14 @@
 Both ways go through :func:`execute`, which loads the :class:`~core.models.Job` row, imports the
 job function by its dotted path and calls it with a :class:`JobContext` and the stored
 parameters. Job functions take ids and plain values, never ORM objects, so they can run in a
-worker process on another machine.
+worker process on another machine. A job keeps a file only as the disclosure guard's writers made it
+(:meth:`JobContext.save_result` takes a :class:`~core.disclosure.files.GuardedFile`, nothing else).
 
 Example::
 
     def export_users(ctx: JobContext, *, role: str) -> None:
         ctx.progress(50, "Writing")
-        ctx.save_result("users.csv", data, "text/csv")
+        ctx.save_result(spreadsheets.write_file("users.csv", "csv", header, rows, guard))
 
     job = jobs.enqueue("core.jobs_builtin.export_users", title="Users", user=current_user, role="admin")
 """
@@ -25,6 +26,7 @@ from flask_babel import force_locale, get_locale
 from redis import Redis
 from rq import Queue
 
+from .disclosure.files import GuardedFile, NotGuarded
 from .extensions import db
 from .models import Job, User, utcnow
 
@@ -48,11 +50,17 @@ class JobContext:
             self.job.message = message[:500]
         db.session.commit()
 
-    def save_result(self, filename: str, data: bytes, mimetype: str) -> None:
-        self.job.result_filename = filename
-        self.job.result_mimetype = mimetype
-        self.job.result_data = data
-        self.job.result_size = len(data)
+    def save_result(self, file: GuardedFile) -> None:
+        """Keep ``file`` as the job's result, to download from its page. Only a file written through the
+        disclosure guard is kept (``render_document``, ``save_export``, ``text_file``, ``json_file``,
+        ``GuardedZip``): anything else is a programming error (:class:`NotGuarded`)."""
+        if not isinstance(file, GuardedFile):
+            raise NotGuarded(f"a job keeps only a file written through the disclosure guard (render_document, "
+                             f"save_export, text_file, json_file, GuardedZip), not {type(file).__name__}")
+        self.job.result_filename = file.name
+        self.job.result_mimetype = file.mimetype
+        self.job.result_data = file.data
+        self.job.result_size = len(file.data)
 
 
 def redis_connection() -> Redis | None:

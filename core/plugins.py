@@ -28,8 +28,11 @@ MAX_ERRORS_KEPT = 20
 #: The version of the plugin API (``core.api``): its names and their behaviour. Raised when a name is removed or
 #: changes meaning; adding a name does not raise it. Plugins list the versions they work with. Version 2: the
 #: ``documents`` module is no longer offered (its renderers took no guard), only ``Document``, ``render_document``,
-#: ``download_document``, ``document_filename`` and ``DOCUMENT_FORMATS``.
-API_VERSION = 2
+#: ``download_document``, ``document_filename`` and ``DOCUMENT_FORMATS``. Version 3: ``JobContext.save_result``
+#: keeps only a ``GuardedFile`` (what ``render_document``, ``save_export``, ``text_file``, ``json_file`` and
+#: ``GuardedZip`` return), ``render_document(document, fmt, stem, guard)`` returns one, and every answer but a
+#: page rendered by a template must go through the guard (``download_document``, ``send_guarded``, ``json_answer``).
+API_VERSION = 3
 
 
 @dataclass

@@ -1,23 +1,37 @@
-"""The check at the door: a file leaves only through the disclosure guard's writers. An outside plugin whose view
-writes a file itself is refused and logged; its documents sent through the guard leave as before."""
+"""The check at the door: nothing but our pages and static assets leaves unless the disclosure guard's writers made
+it. An outside plugin whose view writes a file, JSON, text or a drawing itself is refused and logged; what it
+sends through the guard leaves as before. Every URL of the app, walked with demo data as an admin and as a
+read-only user, answers nothing unmarked."""
 from __future__ import annotations
 
+import html
 import logging
+import re
 
 import pytest
+from flask import request, request_finished
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
+from core.disclosure import door
+from core.extensions import db
+from core.models import User
+from core.outputs import collected
+from core.permissions import ADMIN, READ_ONLY
 from core.plugins import host
 
-from .conftest import login
+from .conftest import csrf_token, login
 from .plugin_factory import install_plugin
+from .records_helpers import add_defender
 
 LEAKY = '''
 import io
 
-from flask import Blueprint, Response, send_file
+from flask import Blueprint, Response, jsonify, render_template_string, send_file
 from flask_login import current_user
 
-from core.api import Document, Paragraph, Permission, download_document, hookimpl, permission_required, request_guard
+from core.api import (Document, Guard, Paragraph, Permission, download_document, hookimpl, json_answer,
+                      permission_required, request_guard, send_guarded, text_file)
 
 blueprint = Blueprint("leaky", __name__, url_prefix="/leaky")
 ROW = "Aylin Kaya,+90 555 123 45 67,Kızılay Sokak 12"
@@ -46,7 +60,51 @@ def note():
 @blueprint.route("/")
 @permission_required("leaky.view")
 def page():
-    return "<p>A page, not a file.</p>"
+    return render_template_string("<p>A page, not a file.</p>")
+
+
+@blueprint.route("/raw")
+@permission_required("leaky.view")
+def raw():
+    return ROW  # an HTML answer no template rendered
+
+
+@blueprint.route("/people.json")
+@permission_required("leaky.view")
+def people_json():
+    return jsonify(name="Aylin Kaya", phone="+90 555 123 45 67")
+
+
+@blueprint.route("/people.txt")
+@permission_required("leaky.view")
+def people_text():
+    return Response(ROW, mimetype="text/plain")
+
+
+@blueprint.route("/chart.svg")
+@permission_required("leaky.view")
+def chart():
+    return Response("<svg><text>" + ROW + "</text></svg>", mimetype="image/svg+xml")
+
+
+@blueprint.route("/feed.ics")
+@permission_required("leaky.view")
+def feed():
+    return Response("BEGIN:VCALENDAR\\nSUMMARY:" + ROW + "\\nEND:VCALENDAR", mimetype="text/calendar")
+
+
+@blueprint.route("/answer.json")
+@permission_required("leaky.view")
+def answer():
+    return json_answer({"said": "Aylin Kaya called from +90 555 123 45 67."},
+                       Guard(current_user, external=False, unattended=True))
+
+
+@blueprint.route("/note.txt")
+@permission_required("leaky.view")
+def note_text():
+    guard = Guard(current_user, external=True)
+    return send_guarded(text_file("note.txt", "Aylin Kaya called from +90 555 123 45 67.", guard), as_attachment=False)
 
 
 @hookimpl
@@ -61,11 +119,16 @@ def observatory_permissions():
 
 
 @pytest.fixture
-def leaky(tmp_path, monkeypatch, make_app, make_user):
+def app_of_leaky(tmp_path, monkeypatch, make_app):
     install_plugin(tmp_path / "site", monkeypatch, LEAKY, entry_name="leaky")
     app = make_app()
     assert host(app).plugins["leaky"].status == "active", host(app).plugins["leaky"].errors
-    client = app.test_client()
+    return app
+
+
+@pytest.fixture
+def leaky(app_of_leaky, make_user):
+    client = app_of_leaky.test_client()
     login(client, make_user("case_officer"))
     return client
 
@@ -101,3 +164,114 @@ def test_the_same_plugin_sends_its_document_through_the_guard_and_its_pages_as_b
     assert "The mission went well." in note.get_data(as_text=True)
     assert leaky.get("/leaky/").status_code == 200
 
+
+
+@pytest.mark.parametrize("path", ["/leaky/raw", "/leaky/people.json", "/leaky/people.txt", "/leaky/chart.svg",
+                                  "/leaky/feed.ics"])
+def test_json_text_drawings_feeds_and_html_no_template_rendered_are_refused_too(leaky, path):
+    refused = leaky.get(path)
+    assert refused.status_code == 409 and refused.mimetype == "text/html"
+    assert b"Aylin" not in refused.data and b"555" not in refused.data
+
+
+def test_json_and_text_sent_through_the_guard_leave_released_for_their_reader(leaky, app_of_leaky):
+    add_defender(app_of_leaky, "Aylin Kaya", confidentiality="restricted", phone="+90 555 123 45 67",
+                 publication_name="A. K.")
+    answer = leaky.get("/leaky/answer.json")  # the case officer may not see the restricted defender
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    assert "Aylin" not in answer.json["said"] and answer.json["said"].startswith("[…] called from")
+    note = leaky.get("/leaky/note.txt")
+    assert note.status_code == 200 and note.mimetype == "text/plain"
+    assert note.headers["Content-Disposition"] == 'inline; filename="note.txt"'
+    assert "Aylin" not in note.get_data(as_text=True) and "555" not in note.get_data(as_text=True)
+
+
+# --- Every URL of the app, with demo data ------------------------------------------------------------------
+
+LINK = re.compile(r'(?:href|src|action|data-[a-z-]*url)="(/[^"#]*)')
+PER_ENDPOINT = 3  # addresses of one view tried (a record's file in its formats, two records' pages)
+MISSING = 999999
+
+
+def _walk(app, client, email: str) -> set[str]:
+    """Every address reachable from the dashboard and the declared outputs (at most PER_ENDPOINT per view), then
+    every GET rule not reached, then every POST-only rule with the CSRF token alone (on missing records: nothing
+    is changed); returns the endpoints requested."""
+    adapter = app.url_map.bind("localhost")
+    token = csrf_token(client, "/account/")
+    requested: dict[str, int] = {}
+    queue, seen = ["/"], set()
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        for output in collected():
+            if output.record_type is None:
+                for request in output.requests(None, user)[:1]:
+                    response = client.post(request.path, data={**request.form, "csrf_token": token}) \
+                        if request.form is not None else client.get(request.path, buffered=True)
+                    if response.status_code == 302 and "/jobs/" in (response.location or ""):
+                        queue.append(response.location.split("localhost", 1)[-1])
+                    else:
+                        queue.append(request.path)
+    queue.append("/jobs/")
+    while queue:
+        url = html.unescape(queue.pop(0))
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            endpoint, _values = adapter.match(url.split("?", 1)[0], method="GET")
+        except HTTPException:
+            continue
+        if endpoint.endswith("static") or requested.get(endpoint, 0) >= PER_ENDPOINT:
+            continue
+        requested[endpoint] = requested.get(endpoint, 0) + 1
+        response = client.get(url, buffered=True)
+        if response.mimetype == "text/html":
+            queue.extend(LINK.findall(response.get_data(as_text=True)))
+        elif response.status_code in (301, 302, 303) and response.location.startswith("/"):
+            queue.append(response.location)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.endswith("static") or rule.endpoint in requested or rule.endpoint == "auth.logout":
+            continue
+        url = rule.build({argument: MISSING for argument in rule.arguments}, append_unknown=False)[1]
+        if "GET" in rule.methods:
+            client.get(url, buffered=True)
+        else:
+            client.post(url, data={"csrf_token": token}, buffered=True)
+        requested[rule.endpoint] = 1
+    return set(requested)
+
+
+def test_no_route_answers_anything_unmarked(make_app, make_user, caplog):
+    """The door is checked from outside: every rule of the app, walked with demo data as an admin and as a
+    read-only user, answers either a page rendered by a template, a static asset, a redirect, an empty answer, or
+    something the guard's writers marked; and nothing was refused (our own views all go through the guard)."""
+    app = make_app()
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
+    answers: list = []
+
+    def finished(sender, response, **_extra):
+        answers.append((request.endpoint, response.status_code, response.mimetype, door.needs_mark(response),
+                        door.marked(response)))
+
+    request_finished.connect(finished, app)
+    rules = {rule.endpoint for rule in app.url_map.iter_rules() if not rule.endpoint.endswith("static")}
+    kinds = set()
+    for role in (ADMIN, READ_ONLY):
+        user = make_user(role)
+        client = app.test_client()
+        login(client, user)
+        answers.clear()
+        with caplog.at_level(logging.ERROR):
+            requested = _walk(app, client, user.email)
+        assert rules - {"auth.logout"} <= requested, role
+        unmarked = [answer for answer in answers if answer[3] and not answer[4]]
+        assert unmarked == [], role
+        kinds |= {answer[2] for answer in answers if answer[3]}
+    refused = [record.getMessage() for record in caplog.records if "not written through the disclosure" in
+               record.getMessage()]
+    assert refused == []
+    # The walk met what leaves: a job's progress, files, drawings, data, a calendar, the health check.
+    assert {"application/json", "application/pdf", "text/csv", "image/svg+xml", "text/calendar",
+            "application/zip"} <= kinds, kinds

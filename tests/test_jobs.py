@@ -92,6 +92,36 @@ def test_admin_exports_users_as_a_job_with_links(app, client, make_user):
     assert f"http://127.0.0.1:5000/admin/users/{admin.id}" in csv_text
 
 
+def test_a_job_keeps_only_a_file_the_guard_wrote(app, client, make_user):
+    """Bytes a job wrote itself are never kept, whatever they hold: the job fails with the programming error
+    and offers nothing to download."""
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.keep_bytes", text="Aylin Kaya, +90 555 123 45 67")
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.status == "failed" and job.result_data is None and job.result_filename is None
+        assert job.error.startswith("NotGuarded: a job keeps only a file written through the disclosure guard")
+    login(client, user)
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+
+
+def test_a_guarded_file_is_made_only_by_the_core_writers_and_never_changed(app):
+    import dataclasses
+
+    from core.api import GuardedFile, NotGuarded, text_file
+    from core.disclosure import Guard
+
+    with pytest.raises(NotGuarded):
+        GuardedFile("notes.txt", b"Aylin Kaya", "text/plain")
+    with app.test_request_context():
+        file = text_file("notes.txt", "The mission went well.", Guard(None, external=True))
+    assert (file.name, file.data, file.mimetype) == ("notes.txt", b"The mission went well.", "text/plain")
+    with pytest.raises(AttributeError):
+        file.data = b"Aylin Kaya"
+    with pytest.raises(TypeError):
+        dataclasses.replace(file, data=b"Aylin Kaya")
+
+
 def test_wrong_job_path_fails_in_the_caller(app):
     with app.app_context(), pytest.raises(ModuleNotFoundError):
         jobs.enqueue("no_such_module.function", title="x")

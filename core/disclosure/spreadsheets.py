@@ -5,7 +5,7 @@ A cell that a spreadsheet program would read as a formula (OWASP's "CSV injectio
 cell is therefore written as text, and formula-like text gets a leading apostrophe, which spreadsheet programs
 show as plain text. Exports never build their own ``csv.writer`` or ``Workbook``: they call :func:`write`,
 which releases every row through the export's disclosure guard first (in parts, so a long list keeps a small
-register per part).
+register per part); :func:`write_file` gives the file to keep on a job.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from .files import GuardedFile, safe_name, sealed
 from .guard import Guard
 
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -86,3 +87,10 @@ def write(fmt: str, sheet_name: str, header: Iterable[Any], rows: Iterable[Itera
     if fmt == "csv":
         return write_csv(header, rows, guard)
     raise ValueError(f"unknown spreadsheet format {fmt!r}")
+
+
+def write_file(name: str, fmt: str, header: Iterable[Any], rows: Iterable[Iterable[Any]], guard: Guard,
+               sheet_name: str = "") -> GuardedFile:
+    """:func:`write` as a file named ``name`` (released by ``guard`` too), to keep on a job."""
+    data = write(fmt, sheet_name or name.rsplit(".", 1)[0], header, rows, guard)
+    return sealed(safe_name(guard.release(name)), data, FORMATS[fmt])

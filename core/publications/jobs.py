@@ -7,9 +7,7 @@ Job functions take plain values (see :mod:`core.jobs`), so they run the same inl
 """
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, Callable, Iterator
@@ -20,6 +18,7 @@ from sqlalchemy import select
 
 from .. import documents, jobs
 from ..disclosure import Blocked, Guard, Hit
+from ..disclosure.files import GuardedZip
 from ..disclosure.preflight import as_data
 from ..extensions import db
 from ..i18n import gettext as _
@@ -45,10 +44,10 @@ def build_annual_report(ctx: JobContext, *, year: int, language: str, fmt: str) 
             ctx.progress(min(90, 40 + number // PAGES_PER_UPDATE), _("Laying out page %(number)s", number=number))
 
     with _refusal_kept(year):
-        data = documents.render(document, fmt, public_guard(annual.edition(year)), on_page)
-    name = documents.filename(f"annual-report-{year}-{language}", fmt)
-    ctx.progress(99, _("Written: %(file)s", file=name))
-    ctx.save_result(name, data, documents.FORMATS[fmt].split(";")[0])
+        file = documents.render_file(document, fmt, f"annual-report-{year}-{language}",
+                                     public_guard(annual.edition(year)), on_page)
+    ctx.progress(99, _("Written: %(file)s", file=file.name))
+    ctx.save_result(file)
 
 
 @contextmanager
@@ -141,15 +140,15 @@ def _annual_files(ctx: JobContext, report: Any, built: Editions) -> None:
     report.files_job_id = ctx.job_id
     db.session.add(report)
     db.session.commit()
-    buffer, done, formats = io.BytesIO(), 0, ("pdf", "docx")
-    with _refusal_kept(year), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    archive, done, formats = GuardedZip(public_guard(report)), 0, ("pdf", "docx")
+    with _refusal_kept(year):
         for language, (document, guard) in built.items():
             for fmt in formats:
-                name = documents.filename(f"annual-report-{year}-{language}", fmt)
-                archive.writestr(name, documents.render(document, fmt, guard))
+                file = documents.render_file(document, fmt, f"annual-report-{year}-{language}", guard)
+                archive.add(file)
                 done += 1
-                ctx.progress(done * 100 // (len(built) * len(formats)) - 1, _("Written: %(file)s", file=name))
-    ctx.save_result(f"annual-report-{year}.zip", buffer.getvalue(), "application/zip")
+                ctx.progress(done * 100 // (len(built) * len(formats)) - 1, _("Written: %(file)s", file=file.name))
+    ctx.save_result(archive.finish(f"annual-report-{year}.zip"))
 
 
 def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool = False) -> None:
@@ -161,17 +160,16 @@ def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool
     shaped.files_job_id = ctx.job_id
     db.session.add(shaped)
     db.session.commit()
-    buffer, done = io.BytesIO(), 0
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for language in LANGUAGES:
-            document = bulletin(year, month, language)
-            for fmt in documents.FORMATS:
-                stem = f"bulletin-{year}-{month:02d}-{language}"
-                archive.writestr(documents.filename(stem, fmt), documents.render(document, fmt, public_guard(shaped)))
-                done += 1
-                ctx.progress(done * 100 // (len(LANGUAGES) * len(documents.FORMATS)) - 1,
-                             _("Written: %(file)s", file=documents.filename(stem, fmt)))
-    ctx.save_result(f"bulletin-{year}-{month:02d}.zip", buffer.getvalue(), "application/zip")
+    archive, done = GuardedZip(public_guard(shaped)), 0
+    for language in LANGUAGES:
+        document = bulletin(year, month, language)
+        for fmt in documents.FORMATS:
+            file = documents.render_file(document, fmt, f"bulletin-{year}-{month:02d}-{language}", public_guard(shaped))
+            archive.add(file)
+            done += 1
+            ctx.progress(done * 100 // (len(LANGUAGES) * len(documents.FORMATS)) - 1,
+                         _("Written: %(file)s", file=file.name))
+    ctx.save_result(archive.finish(f"bulletin-{year}-{month:02d}.zip"))
     if notify:
         _tell_editors(year, month)
 

@@ -69,11 +69,12 @@ def save_export(ctx: JobContext, kind: str, header: list[str], rows: Iterator[li
     the plugins' too."""
     counted = _Counted(rows)
     # Internal, and built by a job with nobody to decide: a name its reader may not see is masked.
-    data = spreadsheets.write(fmt, kind, header, counted, Guard(user, external=False, unattended=True))
+    file = spreadsheets.write_file(f"{kind}s.{fmt}", fmt, header, counted, Guard(user, external=False, unattended=True),
+                                   sheet_name=kind)
     count = counted.count
     audit(AuditEntry.EXPORT, kind, None, f"{count} {kind}s",
           {"filters": filters, "format": fmt, "rows": count, "job": ctx.job_id}, actor=user)
-    ctx.save_result(f"{kind}s.{fmt}", data, FORMATS[fmt])
+    ctx.save_result(file)
 
 
 class _Counted:

@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from ..contributions import CONFIDENTIALITY_LEVELS
+from ..disclosure import Guard
+from ..disclosure.files import text_file
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..jobs import JobContext
@@ -198,7 +200,8 @@ def run_import(ctx: JobContext, *, token: str, user_id: int) -> None:
     (_folder() / f"{token}.json").unlink(missing_ok=True)
     send_queued_mail()  # commits the import, then mails the people it concerns
     ctx.job.message = f"{len(rows)}"
-    ctx.save_result(f"import-{kind}s.txt", f"{len(rows)} {kind}(s) imported\n".encode(), "text/plain")
+    ctx.save_result(text_file(f"import-{kind}s.txt", f"{len(rows)} {kind}(s) imported\n",
+                              Guard(author, external=False, unattended=True)))
 
 
 def _build(kind: str, row: dict[str, Any]) -> Any:

@@ -3,7 +3,7 @@ builds the published edition (every language, PDF and DOCX) and locks the text u
 may see publications builds it, in a language and a format, as a job (a year's report is long)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -282,5 +282,4 @@ def files(year: int):
     job = published_files(year)
     if job is None or job.status != job.FINISHED or job.result_data is None:
         abort(404)
-    return door.mark(Response(job.result_data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{job.result_filename}"'}))
+    return door.send_result(job)

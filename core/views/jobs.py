@@ -1,13 +1,13 @@
 """A user's background jobs: progress, errors, downloads and retries."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import jobs as job_service
-from ..disclosure import door
+from ..disclosure import Guard, door
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..i18n import gettext as _
@@ -47,14 +47,16 @@ def show(job_id: int):
 @blueprint.route("/<int:job_id>/status")
 @login_only
 def status(job_id: int):
+    """What the job's page shows while it waits, for its script: released for the reader like the page's data
+    (internal, nobody there to decide: a name the reader may not see, in an error, is masked)."""
     job = _visible_job(job_id)
-    return jsonify(
-        status=job.status,
-        progress=job.progress,
-        message=job.message,
-        error=job.error,
-        download=url_for("jobs.download", job_id=job.id) if job.result_filename else None,
-    )
+    return door.json_answer({
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "error": job.error,
+        "download": url_for("jobs.download", job_id=job.id) if job.result_filename else None,
+    }, Guard(current_user, external=False, unattended=True))
 
 
 @blueprint.route("/<int:job_id>/download")
@@ -63,12 +65,7 @@ def download(job_id: int):
     job = _visible_job(job_id)
     if job.status != Job.FINISHED or not job.result_filename:
         abort(404)
-    # Job functions write their file through the guard's writers (render_document, save_export) before they
-    # keep it; that is their contract, not checked here (JobContext.save_result takes any bytes).
-    return door.mark(Response(job.result_data, headers={
-        "Content-Type": job.result_mimetype or "application/octet-stream",
-        "Content-Disposition": f'attachment; filename="{job.result_filename}"',
-    }))
+    return door.send_result(job)
 
 
 @blueprint.route("/<int:job_id>/retry", methods=["POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -17,6 +16,7 @@ from sqlalchemy import text
 
 from .. import fragments, gather
 from ..contributions import Widget
+from ..disclosure import door
 from ..extensions import db
 from ..forms import SEARCH_LENGTH, LanguageForm, SearchForm
 from ..navigation import safe_next
@@ -75,5 +75,5 @@ def health():
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         db.session.rollback()
-        return jsonify(status="unavailable"), 503
-    return jsonify(status="ok")
+        return door.fixed_json(503, status="unavailable")
+    return door.fixed_json(status="ok")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -218,8 +218,7 @@ def bulletin_files(year: int, month: int):
     job = latest_files(year, month)
     if job is None or job.status != job.FINISHED or job.result_data is None:
         abort(404)
-    return door.mark(Response(job.result_data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{job.result_filename}"'}))
+    return door.send_result(job)
 
 
 @blueprint.route("/bulletin.<fmt>")

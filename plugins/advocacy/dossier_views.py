@@ -5,7 +5,20 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.api import FileRefused, audit, choices, db, jobs, permission_required, preflight, record_pages, record_types
+from core.api import (
+    ANNEX_IMAGE,
+    ANNEX_PROTECTED,
+    ANNEX_UNREADABLE,
+    FileRefused,
+    audit,
+    choices,
+    db,
+    jobs,
+    permission_required,
+    preflight,
+    record_pages,
+    record_types,
+)
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
@@ -15,9 +28,9 @@ from .models import Mechanism
 
 #: What the preview says of an annex the disclosure guard read (a file leaves whole: it cannot be masked).
 ANNEX_NOTES = {
-    dossiers.ANNEX_PROTECTED: _l("Holds a protected name or detail: a file cannot be masked, so it cannot be sent."),
-    dossiers.ANNEX_UNREADABLE: _l("Cannot be read, so it cannot be checked: it cannot be sent."),
-    dossiers.ANNEX_IMAGE: _l("An image: its content cannot be checked. Look at it before sending it."),
+    ANNEX_PROTECTED: _l("Holds a protected name or detail: a file cannot be masked, so it cannot be sent."),
+    ANNEX_UNREADABLE: _l("Cannot be read, so it cannot be checked: it cannot be sent."),
+    ANNEX_IMAGE: _l("An image: its content cannot be checked. Look at it before sending it."),
 }
 
 
@@ -113,11 +126,11 @@ def export_dossier():
     if form.fmt.data == "zip":  # the annexes leave whole: none may hold what the guard would mask
         found = dossiers.annex_checks(gathered, guard, list(form.annex_ids.data or ()))
         refused = [(annex["name"], found[annex["id"]]) for annex in gathered.annex_choices
-                   if found.get(annex["id"]) in (dossiers.ANNEX_PROTECTED, dossiers.ANNEX_UNREADABLE)]
+                   if found.get(annex["id"]) in (ANNEX_PROTECTED, ANNEX_UNREADABLE)]
         if refused:
             name, check = refused[0]
             return _page(request.form, True, FileRefused(guard.release(name),
-                                                         unreadable=check == dossiers.ANNEX_UNREADABLE).user_message)
+                                                         unreadable=check == ANNEX_UNREADABLE).user_message)
     if decisions and not reason:
         return _page(request.form, True, str(preflight.REASON_MISSING))
     preflight.audit_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")

@@ -12,12 +12,9 @@ for the preview. Cases and mission findings come from the other plugins through 
 """
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import PurePath
 from typing import Any
 
 from flask_babel import force_locale, format_date
@@ -25,29 +22,27 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
-    DOCUMENT_FORMATS,
     RESTRICTED,
     Attachment,
     Country,
     Defender,
     Document,
-    FileRefused,
     Guard,
+    GuardedFile,
+    GuardedZip,
     JobContext,
     RecordSummary,
     User,
+    annex_check,
     audit,
     can,
     country_name,
     db,
-    document_filename,
     record_summaries,
     render_document,
-    storage,
     utcnow,
     visible,
 )
-from core.api import attachment_text as attached_text
 from core.api import gettext as _
 
 from . import requirements, services
@@ -368,53 +363,27 @@ def _record_blocks(record: dict[str, Any]) -> list:
     return blocks
 
 
-ANNEX_PROTECTED, ANNEX_IMAGE, ANNEX_UNREADABLE = "protected", "image", "unreadable"
-
-
-def _annex_check(attachment: Attachment, guard: Guard) -> str:
-    """What the disclosure guard found in an attached file: a protected name or detail (it leaves whole, so
-    it cannot be sent), a file it cannot read whole, pictures only (a person must look at them), or ""."""
-    try:
-        text = attached_text.text_of(attachment.stored_name, attachment.mimetype)
-    except attached_text.NoText:
-        return ANNEX_IMAGE
-    except (attached_text.Unreadable, OSError):
-        return ANNEX_UNREADABLE
-    return ANNEX_PROTECTED if guard.file_hits(text) else ""
-
-
 def annex_checks(dossier: Dossier, guard: Guard, ids: list[int] | None = None) -> dict[int, str]:
-    """:func:`_annex_check` of each file offered as an annex (or of those of ``ids``); clear files not listed."""
+    """What the disclosure guard found in each file offered as an annex (or in those of ``ids``): an annex leaves
+    whole (``annex_check``: ANNEX_PROTECTED, ANNEX_UNREADABLE, ANNEX_IMAGE); clear files are not listed."""
     found: dict[int, str] = {}
     for annex in dossier.annex_choices:
         if ids is None or annex["id"] in ids:
-            if check := _annex_check(db.session.get(Attachment, annex["id"]), guard):
+            if check := annex_check(db.session.get(Attachment, annex["id"]), guard):
                 found[annex["id"]] = check
     return found
 
 
-def to_zip(dossier: Dossier, stem: str, guard: Guard) -> bytes:
-    """The PDF, the JSON of the same content and the annexes, in one file; an annex leaves whole, so one whose
-    text holds a protected name or detail (or cannot be read) refuses the dossier."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(f"{stem}.pdf", render_document(to_document(dossier), "pdf", guard))
-        bundle.writestr(f"{stem}.json", json.dumps(guard.release(dossier.as_json()), ensure_ascii=False, indent=2))
-        for index, annex in enumerate(dossier.annexes, start=1):
-            stored = db.session.get(Attachment, annex["id"])
-            name = PurePath(guard.release(annex["name"]))  # a file's name may hold a person's
-            check = _annex_check(stored, guard)
-            if check in (ANNEX_PROTECTED, ANNEX_UNREADABLE):
-                raise FileRefused(str(name), unreadable=check == ANNEX_UNREADABLE)
-            member = f"annexes/{index:02d}-{document_filename(name.stem, name.suffix.lstrip('.') or 'bin')}"
-            if stored.mimetype.startswith("image/"):
-                try:
-                    bundle.writestr(member, attached_text.picture_without_metadata(stored.stored_name))
-                except (OSError, ValueError) as error:  # not a picture it can open
-                    raise FileRefused(str(name), unreadable=True) from error
-            else:
-                bundle.write(storage.path_of(stored.stored_name), member)
-    return buffer.getvalue()
+def to_zip(dossier: Dossier, stem: str, guard: Guard) -> GuardedFile:
+    """The PDF, the JSON of the same content and the annexes, in one file written by the core's guarded ZIP
+    writer: an annex leaves whole, so one whose text holds a protected name or detail (or cannot be read)
+    refuses the dossier."""
+    bundle = GuardedZip(guard)
+    bundle.add(render_document(to_document(dossier), "pdf", stem, guard))
+    bundle.add_json(f"{stem}.json", dossier.as_json())
+    for index, annex in enumerate(dossier.annexes, start=1):
+        bundle.add_annex(db.session.get(Attachment, annex["id"]), f"annexes/{index:02d}-")
+    return bundle.finish(f"{stem}.zip")
 
 
 def file_stem(dossier: Dossier) -> str:
@@ -435,14 +404,13 @@ def outgoing(dossier: Dossier) -> list[Any]:
     return [to_document(dossier), dossier.as_json(), [annex["name"] for annex in dossier.annex_choices]]
 
 
-def render(dossier: Dossier, fmt: str, guard: Guard) -> tuple[str, bytes, str]:
-    """(file name, content, media type) of the dossier in ``fmt``: pdf, docx or zip, each part released by
-    ``guard`` as it is written (the JSON and the annexes' names too)."""
+def render(dossier: Dossier, fmt: str, guard: Guard) -> GuardedFile:
+    """The dossier in ``fmt`` (pdf, docx or zip), each part released by ``guard`` as it is written (the JSON
+    and the annexes' names too)."""
     stem = file_stem(dossier)  # the mechanism, the country, the language and the date: no name
     if fmt == "zip":
-        return f"{stem}.zip", to_zip(dossier, stem, guard), "application/zip"
-    return document_filename(stem, fmt), render_document(to_document(dossier), fmt, guard), \
-        DOCUMENT_FORMATS[fmt].split(";")[0]
+        return to_zip(dossier, stem, guard)
+    return render_document(to_document(dossier), fmt, stem, guard)
 
 
 def audit_export(dossier: Dossier, request: DossierRequest, mechanism_id: int, fmt: str, actor: Any = None) -> None:
@@ -465,6 +433,6 @@ def build_dossier(ctx: JobContext, *, user_id: int, request: dict[str, Any], fmt
     dossier = gather_dossier(wanted, user, progress=ctx.progress)
     guard = guard_for(dossier, user, request.get("decisions"))
     ctx.progress(60, _("Writing the dossier"))
-    name, data, mimetype = render(dossier, fmt, guard)  # the guard refuses (Blocked): nothing is kept
+    file = render(dossier, fmt, guard)  # the guard refuses (Blocked, FileRefused): nothing is kept
     audit_export(dossier, wanted, wanted.mechanism_id, fmt, actor=user)
-    ctx.save_result(name, data, mimetype)
+    ctx.save_result(file)

@@ -65,7 +65,7 @@ from .blueprint import blueprint
 from .forms import ANSWER_KINDS, DOSSIER_FORMATS
 from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
 
-OBSERVATORY_API_VERSIONS = (2,)  # the versions of core.api this plugin is written for
+OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is written for
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
 WIDGET_DAYS, WIDGET_ROWS = 60, 5

@@ -53,7 +53,7 @@ from .models import (
     Vote,
 )
 
-OBSERVATORY_API_VERSIONS = (2,)  # the versions of core.api this plugin is written for
+OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is written for
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
 WIDGET_ROWS = 5

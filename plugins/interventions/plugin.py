@@ -57,7 +57,7 @@ from .models import (
     Response,
 )
 
-OBSERVATORY_API_VERSIONS = (2,)  # the versions of core.api this plugin is written for
+OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is written for
 TITLE = _l("Urgent interventions")
 DESCRIPTION = _l("Reports of repression, verification, urgent appeals, follow-ups and outcomes.")
 DEFAULT_VERIFICATION_HOURS = 48

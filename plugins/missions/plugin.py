@@ -62,7 +62,7 @@ from .models import (
     ReportText,
 )
 
-OBSERVATORY_API_VERSIONS = (2,)  # the versions of core.api this plugin is written for
+OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is written for
 TITLE = _l("Missions")
 DESCRIPTION = _l("Fact-finding, trial observation, support and solidarity missions and their reports.")
 WIDGET_DAYS, WIDGET_ROWS = 30, 5

@@ -1,16 +1,23 @@
 """Job functions used by the job tests; a real worker imports them by dotted path."""
 from __future__ import annotations
 
+from core.disclosure import Guard
+from core.disclosure.files import text_file
 from core.jobs import JobContext
 
 
 def write_report(ctx: JobContext, *, words: list[str]) -> None:
     ctx.progress(50, "half way")
-    ctx.save_result("report.txt", " ".join(words).encode(), "text/plain")
+    ctx.save_result(text_file("report.txt", " ".join(words), Guard(ctx.job.created_by, external=False)))
 
 
 def explode(ctx: JobContext, *, marker: str) -> None:
     """Fails on the first attempt only, so a retry can succeed."""
     if ctx.job.attempts < 2:
         raise ValueError(f"the {marker} is missing")
-    ctx.save_result("fixed.txt", marker.encode(), "text/plain")
+    ctx.save_result(text_file("fixed.txt", marker, Guard(ctx.job.created_by, external=False)))
+
+
+def keep_bytes(ctx: JobContext, *, text: str) -> None:
+    """A job keeping bytes it wrote itself: refused, whatever they hold."""
+    ctx.save_result(text.encode())  # type: ignore[arg-type]
