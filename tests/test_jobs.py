@@ -122,6 +122,14 @@ def test_a_guarded_file_is_made_only_by_the_core_writers_and_never_changed(app):
         dataclasses.replace(file, data=b"Aylin Kaya")
 
 
+def test_only_the_core_writers_seal_a_file():
+    """A GuardedFile says the guard released what it holds: only the writers that release it make one."""
+    writers = {"core/disclosure/files.py", "core/disclosure/spreadsheets.py", "core/documents.py"}
+    sealing = {str(path.relative_to(ROOT)) for folder in ("core", "plugins") for path in (ROOT / folder).rglob("*.py")
+               if "sealed(" in path.read_text(encoding="utf-8") or "seal=" in path.read_text(encoding="utf-8")}
+    assert sealing == writers
+
+
 def test_wrong_job_path_fails_in_the_caller(app):
     with app.app_context(), pytest.raises(ModuleNotFoundError):
         jobs.enqueue("no_such_module.function", title="x")

@@ -92,14 +92,14 @@ def test_a_plugin_written_for_another_api_is_refused_with_its_reason(tmp_path, m
 
 
 def test_the_plugin_api_offers_no_way_to_write_a_document_without_a_guard():
-    """The renderers of each format write what they get: only render and download, which take the guard, are
-    public, and core.api names them rather than the whole module."""
+    """The renderers of each format write what they get: only render, render_file and download, which take the
+    guard, are public, and core.api names them rather than the whole module."""
     assert not hasattr(core.api, "documents")
     assert {"render_document", "download_document", "Document"} <= set(core.api.__all__)
     writers = [name for name, function in inspect.getmembers(documents, inspect.isfunction)
                if function.__module__ == documents.__name__ and not name.startswith("_")
                and name.startswith(("render", "download"))]
-    assert sorted(writers) == ["download", "render"]
+    assert sorted(writers) == ["download", "render", "render_file"]
     assert all("guard" in inspect.signature(getattr(documents, name)).parameters for name in writers)
 
 

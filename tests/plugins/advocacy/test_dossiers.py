@@ -447,3 +447,46 @@ def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged
     assert [name for name in bundle.namelist() if name.startswith("annexes/")] == ["annexes/01-photo.png"]
     photo_sent = bundle.read("annexes/01-photo.png")
     assert photo_sent.startswith(b"\x89PNG") and b"Mehmet" not in photo_sent  # its pixels, not its metadata
+
+
+def _member_texts(bundle: zipfile.ZipFile, tmp_path) -> dict[str, str]:
+    """Every member's name and text: a PDF's words and metadata, a DOCX's XML, the JSON, any other file as it is."""
+    texts = {}
+    for name in bundle.namelist():
+        data = bundle.read(name)
+        if data.startswith(b"%PDF"):
+            text = _pdf_text(data, tmp_path)
+            (tmp_path / "out.pdf").write_bytes(data)
+            text += subprocess.run(["pdfinfo", str(tmp_path / "out.pdf")], capture_output=True, text=True).stdout
+        elif data.startswith(b"PK"):
+            inner = zipfile.ZipFile(io.BytesIO(data))
+            text = " ".join(inner.read(part).decode("utf-8", "replace") for part in inner.namelist())
+        else:
+            text = data.decode("utf-8", "replace")
+        texts[name] = f"{name}\n{text}"
+    return texts
+
+
+def test_a_protected_name_typed_anywhere_never_leaves_in_any_member_of_the_zip(app, turkey, tmp_path):
+    """The dossier's ZIP is written by the core's guarded ZIP writer: the defender who did not consent, named in
+    the cover note in the forms people type, in an annex's name and description, never appears unmasked in the
+    PDF, the JSON or the annexes' names; the annex's own text is clear, so it leaves whole."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    client = turkey["client"]
+    letter = HTML(string="<p>Our second letter to the Special Rapporteur.</p>").write_pdf()
+    assert post_form(client, f"/attachments/advocacy_action/{turkey['action']}", {
+        "file": (io.BytesIO(letter), "Letter about Mehmet Demir.pdf"),
+        "description": "Sent after DEMIR, Mehmet was detained (Mr Demir's lawyer)"},
+        content_type="multipart/form-data").status_code == 302
+    with app.app_context():
+        annexes = list(db.session.scalars(select(Attachment.id).where(Attachment.record_type == "advocacy_action")))
+    note = "We draw your attention to Mehmet Demir, DEMIR Mehmet and M. Demir, reachable at 12 Secret Street."
+    bundle = zipfile.ZipFile(io.BytesIO(_export(client, turkey["mechanism"], "zip", cover_note=note,
+                                                annex_ids=annexes).data))
+    texts = _member_texts(bundle, tmp_path)
+    assert len(texts) == 4 and any(name.startswith("annexes/") and "M.-D" in name for name in texts), list(texts)
+    assert "We draw your attention to M. D." in next(text for name, text in texts.items() if name.endswith(".pdf")
+                                                      and "/" not in name)
+    for name, text in texts.items():
+        for secret in ("Mehmet", "Demir", "DEMIR", "Secret Street"):
+            assert secret not in text, (name, secret)
