@@ -188,6 +188,12 @@ def test_json_and_text_sent_through_the_guard_leave_released_for_their_reader(le
     assert "Aylin" not in note.get_data(as_text=True) and "555" not in note.get_data(as_text=True)
 
 
+def test_the_cores_own_json_words_leave_the_health_check_and_an_error(leaky):
+    assert (leaky.get("/health").status_code, leaky.get("/health").json) == (200, {"status": "ok"})
+    missing = leaky.get("/nowhere", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json["error"] == "Page not found"
+
+
 # --- Every URL of the app, with demo data ------------------------------------------------------------------
 
 LINK = re.compile(r'(?:href|src|action|data-[a-z-]*url)="(/[^"#]*)')

@@ -56,13 +56,13 @@ def marked(response: Response) -> bool:
     return getattr(response, _ATTRIBUTE, None) in MARKS
 
 
-def send(file: GuardedFile, as_attachment: bool = True, headers: dict[str, str] | None = None) -> Response:
+def send(file: GuardedFile, as_attachment: bool = True) -> Response:
     """The response sending a file a guarded writer made (as a download, or ``as_attachment=False`` to show)."""
     if not isinstance(file, GuardedFile):
         raise NotGuarded(f"only a GuardedFile is sent, not {type(file).__name__}")
     disposition = "attachment" if as_attachment else "inline"
     return mark(Response(file.data, mimetype=file.mimetype, headers={
-        "Content-Disposition": f'{disposition}; filename="{file.name}"', **(headers or {})}))
+        "Content-Disposition": f'{disposition}; filename="{file.name}"'}))
 
 
 def send_result(job: Any) -> Response:
@@ -79,10 +79,10 @@ def json_answer(content: Any, guard: Any, status: int = 200) -> Response:
     return mark(response)
 
 
-def fixed_json(status: int = 200, **values: str) -> Response:
+def fixed_json(code: int = 200, /, **values: str) -> Response:
     """JSON made only of the core's own words (never a record's data): the health check, an error's title."""
     response = jsonify(**{key: str(value) for key, value in values.items()})
-    response.status_code = status
+    response.status_code = code
     return mark(response, FIXED)
 
 
