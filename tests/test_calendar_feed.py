@@ -132,6 +132,8 @@ def test_a_name_whose_consent_is_withdrawn_leaves_the_next_feed_at_once(store, t
         db.session.commit()
     after = calendar.get(address, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and "Visit to R. B." in summaries(after) and b"Blanco" not in after.data
+    kept = calendar.get(address)  # the next poll, from the kept body: still the guard's output
+    assert kept.data == after.data and kept.headers["ETag"] == after.headers["ETag"]
 
 
 def test_a_mission_made_restricted_leaves_the_next_feed_at_once(feed_app, make_user):
