@@ -315,6 +315,7 @@ def main() -> None:
     parser.add_argument("--scales", default="3,250", help="demo-data scales (1 is about 400 records)")
     parser.add_argument("--seconds", type=float, default=2.0, help="time spent on each page (and as long on the bare page)")
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--pages", default="", help="measure only these pages (names as printed, comma-separated)")
     options = parser.parse_args()
     ok = True
     for scale in (int(s) for s in options.scales.split(",")):
@@ -327,6 +328,9 @@ def main() -> None:
             records = scale * 400
             print(f"\n{records:,} records (scale {scale}) — bare page: {bare_rps:.0f} req/s, {bare_queries} queries")
             measured = pages(defender_id, case_id, mission_id, feed, request_id, advocacy)
+            only = [name.strip() for name in options.pages.split(",") if name.strip()]
+            if only:
+                measured = {name: path for name, path in measured.items() if name in only}
             for heading, targeted in (("main page", True), ("other page (no target)", False)):
                 print(f"  {heading:<26}{'req/s':>8}{'ratio':>8}{'middle half':>14}{'queries':>9}")
                 for name, path in measured.items():
@@ -338,13 +342,13 @@ def main() -> None:
                     ok &= not flag
                     print(f"  {name:<26}{rps:>8.0f}{ratio:>8.2f}{f'{low:.2f}–{high:.2f}':>14}{queries:>9}{flag}",
                           flush=True)
-            if case_id:
+            if case_id and not only:
                 page_ms, raw_ms = search_against_raw_query(app, client, "/interventions/?q=detention")
                 flag = "" if page_ms <= 2 * raw_ms else "  <- over target"
                 ok &= not flag
                 print(f"  case text search: {page_ms:.1f} ms of SQL, raw full-text query {raw_ms:.1f} ms "
                       f"(target: at most twice){flag}")
-            if advocacy and case_id:
+            if advocacy and case_id and not only:
                 found = dossier_timing(app, user.id, advocacy[0])
                 print(f"  dossier of {found['cases']:.0f} cases: gathered in {found['gather']:.0f} ms "
                       f"({found['statements']:.0f} SQL statements), PDF {found['pdf']:.0f} ms, "

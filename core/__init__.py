@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import builtin, errors, i18n, migrations_setup, security, sessions
+from . import builtin, deadlines, errors, i18n, migrations_setup, security, sessions
 from . import config as config_module
 from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
 from .disclosure import door
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrations_setup.init_app(app)
+    deadlines.init_app(app)  # the calendar feeds' version, raised with every change they may depend on
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.request_class = i18n.ObservatoryRequest
     i18n.install_template_gettext(app)

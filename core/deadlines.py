@@ -4,19 +4,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from icalendar import Calendar, Event
-from sqlalchemy import delete, select
+from redis import Redis, RedisError
+from sqlalchemy import delete, event, insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from . import gather
 from .contributions import RESTRICTED, DatedItem
 from .disclosure import Guard
 from .extensions import db
 from .i18n import gettext as _
-from .models import CalendarToken, User
+from .models import CalendarToken, CalendarVersion, User
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 365
 
@@ -93,3 +96,138 @@ def _uid(item: DatedItem) -> str:
     key = f"{item.kind}|{item.url or item.title}|{when.isoformat()}".encode()
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), key, hashlib.sha256).hexdigest()[:32]
     return f"{digest}@observatory"
+
+
+# --- Cached feeds --------------------------------------------------------------------------------------------
+# A feed is rebuilt only when something it may depend on changed: every write of a transaction (a deadline, a
+# record's confidentiality or names, an assignment, a role) raises the one calendar version in that same
+# transaction, so a body cached under the version read before the feed's records can never outlive a change.
+# Tables whose rows no feed reads are left out (the audit trail, jobs, notifications, the feed tokens), so that
+# viewing a file or a running job does not empty every user's cache.
+
+UNCHANGING = frozenset({"core_audit", "core_jobs", "core_notifications", "core_notification_preferences",
+                        "core_outbox", "core_calendar_tokens", "core_calendar_version", "core_recovery_codes"})
+SIGN_IN_FIELDS = frozenset({"last_login_at", "failed_logins", "locked_until", "totp_last_step", "totp_secret",
+                            "totp_enabled", "password_hash"})  # a user's row changes at each sign-in
+CHANGED = "observatory.calendar_changed"
+MAX_BODIES = 512  # per process, without Redis: emptied when full
+BODY_SECONDS = 3600  # in Redis: each body is kept an hour at most
+DATE_MARGIN = timedelta(seconds=2)  # see feed_validators
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What a user's feed is built from, today: ``etag`` names its body, ``last_modified`` is ``None`` while a
+    date would not tell the next change apart (see :func:`feed_validators`)."""
+
+    key: str
+    etag: str
+    last_modified: datetime | None
+
+
+def _writes_feeds(session: Session, obj: Any) -> bool:
+    table = getattr(obj, "__tablename__", "")
+    if table in UNCHANGING:
+        return False
+    if obj in session.dirty and not session.is_modified(obj):
+        return False
+    if isinstance(obj, User) and obj not in session.new and obj not in session.deleted:
+        state = inspect(obj)
+        return any(state.attrs[name].history.has_changes() for name in state.mapper.attrs.keys()
+                   if name not in SIGN_IN_FIELDS)
+    return True
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    if not session.info.get(CHANGED) and any(
+            _writes_feeds(session, obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info[CHANGED] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    """An ``update()``, ``insert()`` or ``delete()`` run through the session (text statements are only the search
+    indexes' own, which no feed reads)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        if getattr(getattr(state.statement, "table", None), "name", "") not in UNCHANGING:
+            state.session.info[CHANGED] = True
+
+
+def _raise_version(session: Session) -> None:
+    """Just before the commit (the row is locked only while committing): one raise per transaction."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the commit would flush next, so that it is seen here
+    if not session.info.pop(CHANGED, False):
+        return
+    connection, now = session.connection(), datetime.now(timezone.utc)
+    raised = connection.execute(update(CalendarVersion.__table__).where(CalendarVersion.__table__.c.id == 1)
+                                .values(value=CalendarVersion.__table__.c.value + 1, changed_at=now))
+    if raised.rowcount == 0:  # a database made without the migrations (create_all)
+        connection.execute(insert(CalendarVersion.__table__).values(id=1, value=1, changed_at=now))
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(CHANGED, None)
+
+
+def init_app(app: Flask) -> None:
+    """Watch every session's writes for the calendar version (once per process: the listeners are global)."""
+    for name, listener in (("after_flush", _note_flush), ("do_orm_execute", _note_statement),
+                           ("before_commit", _raise_version), ("after_rollback", _forget)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def feed_validators(user: User, today: date | None = None, now: datetime | None = None) -> FeedVersion:
+    """The version of ``user``'s feed for today's window, in one statement, read before anything the feed holds.
+
+    ``Last-Modified`` is the second after the last change (the day's start when later: the window moves). It is
+    sent only once that second is ``DATE_MARGIN`` past, so any later change falls in a later second: a client
+    that asks "modified since" can never be told "no" about a change made in the same second as the last."""
+    now = now or datetime.now(timezone.utc)
+    today = today or now.date()
+    row = db.session.execute(select(CalendarVersion.value, CalendarVersion.changed_at)
+                             .where(CalendarVersion.id == 1)).first()
+    value, changed = (row.value, row.changed_at) if row else (0, datetime.min.replace(tzinfo=timezone.utc))
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # the database and the change's moment too: two databases sharing one Redis never share a body
+    key = f"{current_app.config['SQLALCHEMY_DATABASE_URI']}|{value}|{changed.isoformat()}|{user.id}|{today}|{locale}"
+    etag = hmac.new(current_app.config["SECRET_KEY"].encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+    last_modified = max(changed.replace(microsecond=0) + timedelta(seconds=1),
+                        datetime.combine(today, time.min, tzinfo=timezone.utc))
+    return FeedVersion(f"observatory.feed|{etag}", etag, last_modified if now >= last_modified + DATE_MARGIN
+                       else None)
+
+
+def cached_feed(version: FeedVersion, build: Any) -> bytes:
+    """The body stored under ``version.key`` (in Redis when configured, else in this process), or ``build()``'s,
+    stored. Redis out of reach: the feed is built, never served from an older store."""
+    redis = _redis()
+    if redis is None:
+        bodies: dict[str, bytes] = current_app.extensions.setdefault("observatory.feeds", {})
+        if version.key not in bodies:
+            if len(bodies) >= MAX_BODIES:
+                bodies.clear()
+            bodies[version.key] = build()
+        return bodies[version.key]
+    try:
+        body = redis.get(version.key)
+    except RedisError:
+        current_app.logger.warning("calendar feeds: Redis out of reach, the feed is built")
+        return build()
+    if body is None:
+        body = build()
+        try:
+            redis.set(version.key, body, ex=BODY_SECONDS)
+        except RedisError:
+            current_app.logger.warning("calendar feeds: Redis out of reach, the feed is not kept")
+    return body
+
+
+def _redis() -> Redis | None:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    clients: dict[str, Redis] = current_app.extensions.setdefault("observatory.feed_redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, socket_timeout=2)
+    return clients[url]

@@ -176,3 +176,15 @@ class CalendarToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user: Mapped[User] = relationship()
+
+
+class CalendarVersion(db.Model):
+    """One row: a number raised in the same transaction as any change a calendar feed may depend on (a deadline,
+    a record's confidentiality, a name, an assignment, a role), and when. Feeds are cached and validated by it
+    (``core.deadlines``)."""
+
+    __tablename__ = "core_calendar_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_login import current_user
+from werkzeug.http import http_date, is_resource_modified
 
 from .. import deadlines
 from ..disclosure import door
@@ -60,7 +61,17 @@ def feed(token: str):
     owner = deadlines.feed_owner(token)
     if owner is None:
         abort(404)
-    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body = deadlines.feed(owner, current_app.config["BASE_URL"])
-    return door.mark(Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
-                                             "Cache-Control": "private, max-age=300"}))
+    version = deadlines.feed_validators(owner)  # read before the feed's records: a later change has a later one
+    headers = {"Cache-Control": "private, no-cache", "ETag": f'"{version.etag}"'}
+    if version.last_modified is not None:
+        headers["Last-Modified"] = http_date(version.last_modified)
+    if not is_resource_modified(request.environ, etag=version.etag, last_modified=version.last_modified):
+        return Response(status=304, headers=headers)
+
+    def build() -> bytes:
+        with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return deadlines.feed(owner, current_app.config["BASE_URL"])
+
+    # The stored body was written through the guard for this user, from what the version says.
+    body = deadlines.cached_feed(version, build)
+    return door.mark(Response(body, headers={"Content-Type": "text/calendar; charset=utf-8", **headers}))
