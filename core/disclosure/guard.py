@@ -78,6 +78,7 @@ class Blocked(Exception):
     def __init__(self, hits: list[Hit], guard: Guard | None = None, message: str = "") -> None:
         super().__init__(f"{len(hits)} undecided hit(s)")
         self.hits = guard.with_context_shown(hits) if guard is not None else hits
+        self.step = guard.step if guard is not None else ""  # where the person decides (see preflight.step_page)
         self.user_message = message or gettext(
             "Nothing was built: a protected name or detail may be someone else's and nobody decided it "
             "(%(num)d in all). Preview the output again and decide each one.", num=len({hit.key for hit in hits}))
@@ -114,6 +115,7 @@ class Guard:
         self.register: Register | None = None
         self.seen: list[Hit] = []  # every hit found while releasing (the decisions used are audited from it)
         self.reason = ""  # why the decisions were taken, when a person took them
+        self.step = ""  # the address of the output's preflight step, whose decisions it applies (audited there)
         self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}
         self._allowed: dict[str, list[tuple[names.Form, None]]] = {}
