@@ -279,12 +279,11 @@ def filename(stem: str, fmt: str) -> str:
 
 def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
-    ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
-    from .disclosure import door, preflight
+    ``guard`` (with the decisions taken on its preflight: :func:`core.disclosure.preflight.request_guard`)."""
+    from .disclosure import door
 
     data = render(document, fmt, guard)
     name = filename(guard.release(stem), fmt)
-    preflight.audit_request_decisions(guard, name)
     return door.mark(Response(data, mimetype=FORMATS[fmt].split(";")[0], headers={
         "Content-Disposition": f'attachment; filename="{name}"'}))
 

@@ -114,7 +114,6 @@ class Guard:
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
         self.seen: list[Hit] = []  # every hit found while releasing (the decisions used are audited from it)
-        self.reason = ""  # why the decisions were taken, when a person took them
         self.step = ""  # the address of the output's preflight step, whose decisions it applies (audited there)
         self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}

@@ -90,45 +90,21 @@ def audit_decisions(hits: list[Hit] | list[dict[str, Any]], decisions: Mapping[s
 def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
                   allowed_restricted: Iterable[tuple[str, int]] = (), no_personal_details: bool = False,
                   step: str = "") -> Guard:
-    """The guard of a download answered at once. With ``step`` (the address of the output's preflight, see
-    :func:`step_page`): the decisions the person took and justified there, kept in their session; nothing in
-    the request can add one. Without it: the decisions the person took on the refused download's page
-    (:func:`blocked_page`, which sends them back with the same address), accepted only with their reason."""
-    if step:
-        kept = session.get(KEPT, {}).get(step, {})
-        decisions, reason = dict(kept.get("decisions", {})), ""
-    else:
-        decisions = decisions_from(request.values)
-        reason = request.values.get(REASON_FIELD, "").strip()[:1000]
+    """The guard of a download answered at once. ``step``: the address of the page where the person decides what
+    the guard finds ambiguous in it (the output's :func:`step_page`, or a publication's page); the guard applies
+    the decisions taken and audited there (kept in the person's session by :func:`step_page`), and nothing in
+    the download's own request can add one. A refused download links back to that page (:func:`blocked_page`)."""
+    kept = session.get(KEPT, {}).get(step, {}) if step else {}
     guard = Guard(audience, external=external, records=records, allowed_restricted=allowed_restricted,
-                  decisions=decisions if reason or step else {}, no_personal_details=no_personal_details)
-    guard.reason, guard.step = reason, step
+                  decisions=dict(kept.get("decisions", {})), no_personal_details=no_personal_details)
+    guard.step = step
     return guard
 
 
-def audit_request_decisions(guard: Guard, output: str) -> None:
-    """Audit the decisions a released download used (none when it needed none, and none already audited when
-    they were taken on the output's preflight step)."""
-    if guard.decisions and guard.register is not None and not guard.step:
-        audit_decisions(guard.seen, guard.decisions, guard.reason, output)
-        db.session.commit()
-
-
 def blocked_page(blocked: Blocked) -> Any:
-    """The answer to a download the guard refused (422): nothing was built. An output with a preflight step
-    sends the person back to it; any other shows its preflight, to decide and ask again."""
-    if blocked.step:
-        return render_template("core/preflight_required.html", message=blocked.user_message, step=blocked.step,
-                               check=None), 422
-    decisions = decisions_from(request.values)
-    reason = request.values.get(REASON_FIELD, "").strip()
-    kept = [(name, value) for name, value in request.args.items(multi=True)
-            if not name.startswith(FIELD_PREFIX) and name != REASON_FIELD]
-    return render_template("core/preflight_required.html", check=summary(blocked.hits, decisions),
-                           decisions=decisions, reason=reason, kept=kept, message=blocked.user_message,
-                           needs_reason=bool(decisions) and not reason, reason_missing=REASON_MISSING,
-                           kind_labels=KIND_LABELS,
-                           reason_labels=REASON_LABELS), 422
+    """The answer to a download the guard refused (422): nothing was built, and the way back to the page where
+    the person decides."""
+    return render_template("core/preflight_required.html", message=blocked.user_message, step=blocked.step), 422
 
 
 @dataclass(frozen=True)
