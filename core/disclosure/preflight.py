@@ -31,7 +31,9 @@ KIND_LABELS = {NAME: _l("A name that may not be published"), PERSONAL: _l("A per
                SOURCE: _l("A confidential source"), INTERNAL_TITLE: _l("An internal title")}
 REASON_MISSING = _l("Say why you decided as you did: it is kept in the audit trail.")
 KEPT = "disclosure_decisions"  # the session's decisions per preflight step (its address)
-STEPS_KEPT = 20  # the decisions of the last steps a user resolved; older ones are forgotten
+# The session is a cookie (4 KB at most in browsers): it keeps the decisions of the last steps a person resolved,
+# up to this many decisions in all; older steps are forgotten (their hits are asked again).
+STEPS_KEPT, DECISIONS_KEPT = 5, 100
 REASON_LABELS = {"common word": _l("it is also a common word"),
                  "shared": _l("someone this output may name has the same name"),
                  "namesake": _l("two protected people have this name"),
@@ -146,7 +148,8 @@ def step_page(step: Step) -> Any:
         if not problem:
             audit_decisions(hits, posted, reason, step.output)
             db.session.commit()
-            _keep(step.address, {**decisions, **posted}, reason)
+            _keep(step.address, {key: value for key, value in {**decisions, **posted}.items() if key in known},
+                  reason)
             flash(gettext("Your decisions were kept in the audit trail: the build applies them."), "success")
             return redirect(step.address)
         decisions = {**decisions, **posted}
@@ -158,8 +161,11 @@ def step_page(step: Step) -> Any:
 
 def _keep(address: str, decisions: dict[str, str], reason: str) -> None:
     steps = {key: value for key, value in session.get(KEPT, {}).items() if key != address}
-    steps[address] = {"decisions": decisions, "reason": reason}
-    session[KEPT] = dict(list(steps.items())[-STEPS_KEPT:])
+    steps[address] = {"decisions": dict(list(decisions.items())[-DECISIONS_KEPT:]), "reason": reason[:300]}
+    kept = list(steps.items())[-STEPS_KEPT:]
+    while len(kept) > 1 and sum(len(step["decisions"]) for _address, step in kept) > DECISIONS_KEPT:
+        kept.pop(0)
+    session[KEPT] = dict(kept)
 
 
 def keep_decisions(target: Any, form: Mapping[str, str], hits: list[Hit] | list[dict[str, Any]], output: str) -> str:
