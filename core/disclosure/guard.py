@@ -113,7 +113,6 @@ class Guard:
         self.records, self.allowed_restricted = list(records), list(allowed_restricted)
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
-        self.seen: list[Hit] = []  # every hit found while releasing (the decisions used are audited from it)
         self.step = ""  # the address of the output's preflight step, whose decisions it applies (audited there)
         self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}
@@ -213,7 +212,6 @@ class Guard:
         """``text`` with every certain hit (and every ambiguous one decided "mask") replaced; raises
         :class:`Blocked` when an ambiguous hit is undecided (``strict=False``, for a preview: leaves it)."""
         hits = self.hits(text)
-        self.seen.extend(hits)
         waiting = self.undecided(hits)
         if waiting and strict:
             raise Blocked(waiting, self)
