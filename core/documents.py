@@ -289,11 +289,10 @@ def filename(stem: str, fmt: str) -> str:
 
 def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
-    ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
-    from .disclosure import door, preflight
+    ``guard`` (with the decisions taken on its preflight: :func:`core.disclosure.preflight.request_guard`)."""
+    from .disclosure import door
 
     file = render_file(document, fmt, stem, guard)
-    preflight.audit_request_decisions(guard, file.name)
     return door.send(file)
 
 

@@ -78,6 +78,7 @@ class Blocked(Exception):
     def __init__(self, hits: list[Hit], guard: Guard | None = None, message: str = "") -> None:
         super().__init__(f"{len(hits)} undecided hit(s)")
         self.hits = guard.with_context_shown(hits) if guard is not None else hits
+        self.step = guard.step if guard is not None else ""  # where the person decides (see preflight.step_page)
         self.user_message = message or gettext(
             "Nothing was built: a protected name or detail may be someone else's and nobody decided it "
             "(%(num)d in all). Preview the output again and decide each one.", num=len({hit.key for hit in hits}))
@@ -112,8 +113,7 @@ class Guard:
         self.records, self.allowed_restricted = list(records), list(allowed_restricted)
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
-        self.seen: list[Hit] = []  # every hit found while releasing (the decisions used are audited from it)
-        self.reason = ""  # why the decisions were taken, when a person took them
+        self.step = ""  # the address of the output's preflight step, whose decisions it applies (audited there)
         self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}
         self._allowed: dict[str, list[tuple[names.Form, None]]] = {}
@@ -212,7 +212,6 @@ class Guard:
         """``text`` with every certain hit (and every ambiguous one decided "mask") replaced; raises
         :class:`Blocked` when an ambiguous hit is undecided (``strict=False``, for a preview: leaves it)."""
         hits = self.hits(text)
-        self.seen.extend(hits)
         waiting = self.undecided(hits)
         if waiting and strict:
             raise Blocked(waiting, self)

@@ -1,19 +1,25 @@
 """The preflight: before an output leaves, the person building it sees every hit of the guard in context, what
-will be masked and what waits for their decision; their decisions travel with the build and are audited.
+will be masked and what waits for their decision; their decisions are audited, and the build applies them.
 
-A page shows :func:`summary` with the template ``core/_preflight.html`` inside its build form; the build view
-reads :func:`decisions_from` the form, refuses the build with :func:`undecided_message` while a hit waits, and
-:func:`audit_decisions` records who decided what, and why.
+Every preflight shows :func:`summary` with the macro of ``core/_preflight.html``. An output built from one
+record (a letter, a mission report, a defender's file) uses the whole step: :func:`step_page` answers its
+preflight address (the hits in context, what is masked, what was left out and why, the decisions to take and
+the build buttons, usable only when nothing waits); a decision taken there is audited (who, what, why) and kept
+in the user's session for that output, and the build view asks :func:`request_guard` with ``step=`` that
+address, so the build applies those decisions and nothing else. A build refused all the same (a forced request)
+answers :func:`blocked_page`: nothing was built, and a link back to the step. The dossier and the publications
+show the same macro in their own pages (their decisions travel with the build, or are kept on the edition).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, session
 
 from ..audit.capture import record as audit
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
 from .guard import DECISIONS, MASK, Blocked, Guard, Hit
@@ -24,6 +30,10 @@ REASON_FIELD = "disclose_reason"
 KIND_LABELS = {NAME: _l("A name that may not be published"), PERSONAL: _l("A personal detail"),
                SOURCE: _l("A confidential source"), INTERNAL_TITLE: _l("An internal title")}
 REASON_MISSING = _l("Say why you decided as you did: it is kept in the audit trail.")
+KEPT = "disclosure_decisions"  # the session's decisions per preflight step (its address)
+# The session is a cookie (4 KB at most in browsers): it keeps the decisions of the last steps a person resolved,
+# up to this many decisions in all; older steps are forgotten (their hits are asked again).
+STEPS_KEPT, DECISIONS_KEPT = 5, 100
 REASON_LABELS = {"common word": _l("it is also a common word"),
                  "shared": _l("someone this output may name has the same name"),
                  "namesake": _l("two protected people have this name"),
@@ -80,35 +90,82 @@ def audit_decisions(hits: list[Hit] | list[dict[str, Any]], decisions: Mapping[s
 
 
 def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
-                  allowed_restricted: Iterable[tuple[str, int]] = (), no_personal_details: bool = False) -> Guard:
-    """The guard of a download answered at once: with the decisions the person took on the preflight page
-    (:func:`blocked_page`, which sends them back with the same address), accepted only with their reason."""
-    decisions = decisions_from(request.values)
-    reason = request.values.get(REASON_FIELD, "").strip()[:1000]
+                  allowed_restricted: Iterable[tuple[str, int]] = (), no_personal_details: bool = False,
+                  step: str = "") -> Guard:
+    """The guard of a download answered at once. ``step``: the address of the page where the person decides what
+    the guard finds ambiguous in it (the output's :func:`step_page`, or a publication's page); the guard applies
+    the decisions taken and audited there (kept in the person's session by :func:`step_page`), and nothing in
+    the download's own request can add one. A refused download links back to that page (:func:`blocked_page`)."""
+    kept = session.get(KEPT, {}).get(step, {}) if step else {}
     guard = Guard(audience, external=external, records=records, allowed_restricted=allowed_restricted,
-                  decisions=decisions if reason else {}, no_personal_details=no_personal_details)
-    guard.reason = reason
+                  decisions=dict(kept.get("decisions", {})), no_personal_details=no_personal_details)
+    guard.step = step
     return guard
 
 
-def audit_request_decisions(guard: Guard, output: str) -> None:
-    """Audit the decisions a released download used (none when it needed none)."""
-    if guard.decisions and guard.register is not None:
-        audit_decisions(guard.seen, guard.decisions, guard.reason, output)
-        db.session.commit()
-
-
 def blocked_page(blocked: Blocked) -> Any:
-    """The answer to a download the guard refused: its preflight, to decide and ask again (422)."""
-    decisions = decisions_from(request.values)
-    reason = request.values.get(REASON_FIELD, "").strip()
-    kept = [(name, value) for name, value in request.args.items(multi=True)
-            if not name.startswith(FIELD_PREFIX) and name != REASON_FIELD]
-    return render_template("core/preflight_required.html", check=summary(blocked.hits, decisions),
-                           decisions=decisions, reason=reason, kept=kept, message=blocked.user_message,
-                           needs_reason=bool(decisions) and not reason, reason_missing=REASON_MISSING,
-                           kind_labels=KIND_LABELS,
-                           reason_labels=REASON_LABELS), 422
+    """The answer to a download the guard refused (422): nothing was built, and the way back to the page where
+    the person decides."""
+    return render_template("core/preflight_required.html", message=blocked.user_message, step=blocked.step), 422
+
+
+@dataclass(frozen=True)
+class Step:
+    """An output's preflight step (see :func:`step_page`).
+
+    ``address``: the step's own URL (built the same way by the build view, as its ``request_guard(step=...)``);
+    ``title`` and ``subtitle``: what is about to leave; ``guard`` and ``content``: the output's guard (as its
+    build makes it) and what it will release (a Document); ``left_out``: what the output leaves out, and why,
+    one sentence each; ``builds``: ``(label, URL)`` of each build (a POST, allowed once nothing waits);
+    ``back``: ``(label, URL)`` of the page the person came from; ``output``: how the audit trail names it."""
+
+    address: str
+    title: str
+    guard: Guard
+    content: Any
+    output: str
+    builds: list[tuple[str, str]]
+    back: tuple[str, str]
+    subtitle: str = ""
+    left_out: list[str] = field(default_factory=list)
+
+
+def step_page(step: Step) -> Any:
+    """Answer an output's preflight address: GET shows it; POST keeps the decisions posted on the hits waiting
+    or decided (one audit row each, with who and why) in the session, then shows it again."""
+    hits = step.guard.preflight(step.content)
+    kept = session.get(KEPT, {}).get(step.address, {})
+    decisions = {key: value for key, value in kept.get("decisions", {}).items() if value in DECISIONS}
+    reason, problem = kept.get("reason", ""), ""
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        known = {hit.key for hit in hits if hit.ambiguous}
+        posted = {key: value for key, value in decisions_from(request.form).items() if key in known}
+        reason = request.form.get(REASON_FIELD, "").strip()[:1000]
+        problem = undecided_message(len(known - set(decisions))) if not posted else "" if reason \
+            else str(REASON_MISSING)
+        if not problem:
+            audit_decisions(hits, posted, reason, step.output)
+            db.session.commit()
+            _keep(step.address, {key: value for key, value in {**decisions, **posted}.items() if key in known},
+                  reason)
+            flash(gettext("Your decisions were kept in the audit trail: the build applies them."), "success")
+            return redirect(step.address)
+        decisions = {**decisions, **posted}
+    check = summary(hits, decisions)
+    return render_template("core/preflight_step.html", step=step, check=check, decisions=decisions, reason=reason,
+                           problem=problem, kind_labels=KIND_LABELS, reason_labels=REASON_LABELS), \
+        422 if problem else 200
+
+
+def _keep(address: str, decisions: dict[str, str], reason: str) -> None:
+    steps = {key: value for key, value in session.get(KEPT, {}).items() if key != address}
+    steps[address] = {"decisions": dict(list(decisions.items())[-DECISIONS_KEPT:]), "reason": reason[:300]}
+    kept = list(steps.items())[-STEPS_KEPT:]
+    while len(kept) > 1 and sum(len(step["decisions"]) for _address, step in kept) > DECISIONS_KEPT:
+        kept.pop(0)
+    session[KEPT] = dict(kept)
 
 
 def keep_decisions(target: Any, form: Mapping[str, str], hits: list[Hit] | list[dict[str, Any]], output: str) -> str:

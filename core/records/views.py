@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
@@ -16,6 +16,7 @@ from ..disclosure import preflight
 from ..extensions import db
 from ..fragments import fragment
 from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..pagination import paginate
 from ..permissions import can, permission_required
@@ -102,16 +103,43 @@ def reveal(defender_id: int):
     return pages.reveal_page(Defender, defender_id, _file)
 
 
-@blueprint.route("/<int:defender_id>/file.<fmt>")
+FILE_LEFT_OUT = (
+    _l("Personal details (phones, e-mails, addresses, family) are never in a printed file, whoever prints it."),
+    _l("Only what you may see is in it: timeline entries from records you may not see are left out."),
+)
+
+
+def _file_guard(defender: Defender):
+    """The file's guard, with the decisions taken on its preflight step (the same for every format)."""
+    return preflight.request_guard(current_user, external=False, records=[("defender", defender.id)],
+                                   no_personal_details=True,
+                                   step=url_for("defenders.document_check", defender_id=defender.id))
+
+
+@blueprint.route("/<int:defender_id>/file", methods=["GET", "POST"])
+@permission_required(VIEW)
+def document_check(defender_id: int):
+    """The file's preflight: what the disclosure guard found in it, the decisions it waits for, the build."""
+    defender = pages.visible_record(Defender, defender_id)
+    guard = _file_guard(defender)
+    builds = [(_("Build the file (%(format)s)", format=fmt.upper()),
+               url_for("defenders.document", defender_id=defender.id, fmt=fmt)) for fmt in ("pdf", "docx", "html")]
+    return preflight.step_page(preflight.Step(
+        address=guard.step, title=_("File of %(name)s", name=defender.name), subtitle=_("To print or send"),
+        guard=guard, content=_document(defender), output=f"File of defender {defender.id}", builds=builds,
+        back=(_("Back to the defender"), url_for("defenders.show", defender_id=defender.id)),
+        left_out=[str(line) for line in FILE_LEFT_OUT]))
+
+
+@blueprint.route("/<int:defender_id>/file.<fmt>", methods=["GET", "POST"])
 @permission_required(VIEW)
 def document(defender_id: int, fmt: str):
-    """The defender's file to print or send: without personal details, and recorded as an export."""
+    """The defender's file to print or send: without personal details, and recorded as an export; the
+    decisions taken on its preflight apply (refused while one waits)."""
     if fmt not in documents.FORMATS:
         abort(404)
     defender = pages.visible_record(Defender, defender_id)
-    guard = preflight.request_guard(current_user, external=False, records=[("defender", defender.id)],
-                                    no_personal_details=True)
-    response = documents.download(_document(defender), fmt, defender.name, guard)  # the guard may refuse it
+    response = documents.download(_document(defender), fmt, defender.name, _file_guard(defender))  # may refuse it
     audit(AuditEntry.EXPORT, "defender", defender.id, defender.name, {"format": fmt})
     db.session.commit()
     return response

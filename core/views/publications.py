@@ -229,8 +229,9 @@ def bulletin_file(fmt: str):
     year, month, language = _choice()
     shaped = publications.edition(year, month)
     kept = shaped.disclosure_decisions if shaped else {}
-    if can(EDIT):  # an editor may decide here too; what the edition keeps wins
-        guard = request_guard(None, external=True)
+    if can(EDIT):  # its editors decide on the bulletin's page; a refused download leads them back there
+        guard = request_guard(None, external=True, step=url_for("publications.bulletin", year=year, month=month,
+                                                                 language=language) + "#preflight")
         guard.decisions = {**guard.decisions, **kept}
     else:
         guard = Guard(None, external=True, decisions=kept)

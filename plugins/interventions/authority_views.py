@@ -6,13 +6,31 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import DOCUMENT_FORMATS, db, download_document, paginate, permission_required, record_pages, request_guard
+from core.api import (
+    DOCUMENT_FORMATS,
+    db,
+    download_document,
+    paginate,
+    permission_required,
+    preflight,
+    record_pages,
+    request_guard,
+)
 from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import letters, services
-from .action_views import action_page, visible_action
+from .action_views import FORMAT_NAMES, LANGUAGE_NAMES, action_page, visible_action
 from .forms import AddresseesForm, AuthorityForm, DispatchForm
 from .models import LANGUAGES, Authority, Dispatch
+
+#: What a letter never carries, said on its preflight.
+LETTER_LEFT_OUT = (
+    _l("Defenders who did not consent to be named appear under their publishable names only."),
+    _l("The case's source and its verification notes, and the defenders' contacts, addresses and families, "
+       "never leave."),
+    _l("The case's internal title, unless it was published, is replaced by its reference."),
+)
 
 
 @permission_required(services.VIEW)
@@ -75,15 +93,45 @@ def addressees(action_id: int):
     return redirect(url_for("interventions.action", action_id=action.id) + "#letters")
 
 
-@permission_required(services.VIEW)
-def letter(action_id: int, authority_id: int, lang: str, fmt: str):
+def _letter_of(action_id: int, authority_id: int, lang: str):
     action = visible_action(action_id)
     authority = next((a for a in action.authorities if a.id == authority_id), None)
-    if authority is None or lang not in LANGUAGES or fmt not in DOCUMENT_FORMATS or lang not in action.languages():
+    if authority is None or lang not in LANGUAGES or lang not in action.languages():
+        abort(404)
+    return action, authority
+
+
+def _letter_guard(action, authority, lang: str):
+    """The letter's guard, with the decisions taken on its preflight step (the same for every format)."""
+    return request_guard(current_user, external=True, records=[("case", action.case_id)],
+                         step=url_for("interventions.letter_check", action_id=action.id, authority_id=authority.id,
+                                      lang=lang))
+
+
+@permission_required(services.VIEW)
+def letter_check(action_id: int, authority_id: int, lang: str):
+    """The letter's preflight: what the disclosure guard found in it, the decisions it waits for, the build."""
+    action, authority = _letter_of(action_id, authority_id, lang)
+    guard = _letter_guard(action, authority, lang)
+    builds = [(_("Build the letter (%(format)s)", format=label),
+               url_for("interventions.letter", action_id=action.id, authority_id=authority.id, lang=lang, fmt=fmt))
+              for fmt, label in FORMAT_NAMES.items()]
+    return preflight.step_page(preflight.Step(
+        address=guard.step, title=_("Letter to %(authority)s", authority=authority.name),
+        subtitle=f"{action.reference or action.title(lang)} · {LANGUAGE_NAMES[lang]}", guard=guard,
+        content=letters.letter(action, authority, lang), output=f"Letter {action.id} to {authority.title} ({lang})",
+        builds=builds, back=(_("Back to the action"), url_for("interventions.action", action_id=action.id) + "#letters"),
+        left_out=[str(line) for line in LETTER_LEFT_OUT]))
+
+
+@permission_required(services.VIEW)
+def letter(action_id: int, authority_id: int, lang: str, fmt: str):
+    """Build the letter, applying the decisions taken on its preflight (refused while one waits)."""
+    action, authority = _letter_of(action_id, authority_id, lang)
+    if fmt not in DOCUMENT_FORMATS:
         abort(404)
     stem = f"{action.reference or action.type}-{authority.title}-{lang}"
-    guard = request_guard(current_user, external=True, records=[("case", action.case_id)])
-    return download_document(letters.letter(action, authority, lang), fmt, stem, guard)
+    return download_document(letters.letter(action, authority, lang), fmt, stem, _letter_guard(action, authority, lang))
 
 
 @permission_required(services.EDIT)

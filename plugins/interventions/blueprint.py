@@ -27,8 +27,10 @@ blueprint.add_url_rule("/authorities/new", view_func=authority_views.new_authori
 blueprint.add_url_rule("/authorities/<int:authority_id>/edit",
                        view_func=authority_views.edit_authority, methods=["GET", "POST"])
 blueprint.add_url_rule("/actions/<int:action_id>/authorities", view_func=authority_views.addressees, methods=["POST"])
+blueprint.add_url_rule("/actions/<int:action_id>/letter/<int:authority_id>/<lang>",
+                       view_func=authority_views.letter_check, methods=["GET", "POST"])
 blueprint.add_url_rule("/actions/<int:action_id>/letter/<int:authority_id>/<lang>.<fmt>",
-                       view_func=authority_views.letter)
+                       view_func=authority_views.letter, methods=["GET", "POST"])
 blueprint.add_url_rule("/actions/<int:action_id>/dispatches", view_func=authority_views.dispatch, methods=["POST"])
 
 # followup_views.py

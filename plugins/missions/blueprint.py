@@ -25,7 +25,8 @@ blueprint.add_url_rule("/<int:mission_id>/security", view_func=views.security, m
 
 # report_views.py
 blueprint.add_url_rule("/<int:mission_id>/report", view_func=report_views.report, methods=["GET", "POST"])
-blueprint.add_url_rule("/<int:mission_id>/report/download", view_func=report_views.report_file)
+blueprint.add_url_rule("/<int:mission_id>/report/check", view_func=report_views.report_check, methods=["GET", "POST"])
+blueprint.add_url_rule("/<int:mission_id>/report/download", view_func=report_views.report_file, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:mission_id>/recommendations", view_func=report_views.add_recommendation, methods=["POST"])
 blueprint.add_url_rule("/<int:mission_id>/recommendations/<int:recommendation_id>",
                        view_func=report_views.follow_up, methods=["POST"])

@@ -7,16 +7,19 @@ from sqlalchemy.orm import selectinload
 
 from core.api import (
     DOCUMENT_FORMATS,
+    RESTRICTED,
     AttachmentForm,
     attachments_of,
     can,
     db,
     download_document,
     permission_required,
+    preflight,
     request_guard,
     utcnow,
 )
 from core.api import gettext as _
+from core.api import lazy_gettext as _l
 
 from . import services
 from .forms import ADDRESSEES, RECOMMENDATION_STATUSES, FollowUpForm, RecommendationForm, ReportForm
@@ -25,6 +28,14 @@ from .report import report_document
 from .views import load_mission
 
 PARTS = ("title", "summary", "findings")
+LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French"), "es": _l("Spanish")}
+FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "html": "HTML"}
+#: What a report never carries, said on its preflight.
+REPORT_LEFT_OUT = (
+    _l("The security assessment, the delegates' contacts and the budget are never in a report."),
+    _l("Defenders who did not consent to be named appear under their publishable names only; their contacts, "
+       "addresses and families never leave."),
+)
 
 
 def _load(mission_id: int) -> Mission:
@@ -75,21 +86,59 @@ def report(mission_id: int):
     return redirect(url_for("missions.report", mission_id=mission.id))
 
 
-@permission_required(services.VIEW)
-def report_file(mission_id: int):
-    """The report (or, with ``part=findings``, its findings) in the ``language`` and ``format`` asked for."""
-    fmt = request.args.get("format", "")
-    if fmt not in DOCUMENT_FORMATS:
-        abort(404)
+def _asked(mission_id: int) -> tuple[Mission, str, bool]:
+    """The mission, the report's language and whether only its findings are asked for."""
     mission = load_mission(mission_id, _document_options)
     language = request.args.get("language", "")
     if language not in mission.report_languages():
         abort(404)
-    findings_only = request.args.get("part") == "findings"
+    return mission, language, request.args.get("part") == "findings"
+
+
+def _report_guard(mission: Mission, language: str, findings_only: bool):
+    """The report's guard, with the decisions taken on its preflight step (the same for every format)."""
+    return request_guard(current_user, external=True, records=[("mission", mission.id)],
+                         step=url_for("missions.report_check", mission_id=mission.id, language=language,
+                                      **({"part": "findings"} if findings_only else {})))
+
+
+@permission_required(services.VIEW)
+def report_check(mission_id: int):
+    """The report's (or its findings') preflight: what the disclosure guard found, what waits, the build."""
+    mission, language, findings_only = _asked(mission_id)
+    guard = _report_guard(mission, language, findings_only)
+    part = {"part": "findings"} if findings_only else {}
+    builds = [(_("Build the findings (%(format)s)", format=label) if findings_only
+               else _("Build the report (%(format)s)", format=label),
+               url_for("missions.report_file", mission_id=mission.id, language=language, format=fmt, **part))
+              for fmt, label in FORMAT_NAMES.items()]
+    left_out = [str(line) for line in REPORT_LEFT_OUT]
+    hidden = sum(1 for link in mission.defender_links if link.on_trial and link.defender.confidentiality == RESTRICTED)
+    if hidden:
+        left_out.append(_("%(num)d restricted defender on trial is left out of the defendants.", num=hidden)
+                        if hidden == 1 else
+                        _("%(num)d restricted defenders on trial are left out of the defendants.", num=hidden))
+    if findings_only:
+        left_out.append(_("The summary: only the findings, the trial and the recommendations are in."))
     document = report_document(mission, language, findings_only=findings_only)
-    guard = request_guard(current_user, external=True, records=[("mission", mission.id)])
+    return preflight.step_page(preflight.Step(
+        address=guard.step, title=document.title, subtitle=f"{mission.title} · {LANGUAGE_NAMES[language]}",
+        guard=guard, content=document, output=f"Mission {mission.id} {'findings' if findings_only else 'report'} "
+                                               f"({language})", builds=builds,
+        back=(_("Back to the report"), url_for("missions.report", mission_id=mission.id)), left_out=left_out))
+
+
+@permission_required(services.VIEW)
+def report_file(mission_id: int):
+    """The report (or, with ``part=findings``, its findings) in the ``language`` and ``format`` asked for,
+    applying the decisions taken on its preflight (refused while one waits)."""
+    fmt = request.args.get("format", "")
+    if fmt not in DOCUMENT_FORMATS:
+        abort(404)
+    mission, language, findings_only = _asked(mission_id)
+    document = report_document(mission, language, findings_only=findings_only)
     return download_document(document, fmt, f"{'findings' if findings_only else 'report'}-{mission.id}-{language}",
-                              guard)
+                             _report_guard(mission, language, findings_only))
 
 
 @permission_required(services.EDIT)

@@ -88,7 +88,9 @@ def test_from_report_to_published_appeal_in_french(page, live_server, app, make_
     assert re.search(r"Référence : TUR 001 / \d{4} / OBS 001", flash), flash
     assert page.locator("#action-status").inner_text() == "Publiée"
 
+    page.click("#addressees a:has-text('Vérifier et produire')")  # the letter's preflight: nothing to decide
+    assert page.locator("#preflight-clear, #preflight-masked").count() >= 1
     with page.expect_download() as download:
-        page.click("#addressees a:has-text('PDF')")
+        page.click("#preflight-build button:has-text('PDF')")
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert page.outside_requests == [] and page.console_errors == []

@@ -85,7 +85,8 @@ def test_trial_observation_from_plan_to_published_report_in_spanish(page, live_s
     assert page.locator("#mission-status").inner_text() == "Informe publicado"
 
     page.click(".nav-tabs >> text=Informe y recomendaciones")
+    page.click("#report-downloads a:has-text('Informe ES')")  # the report's preflight, then the build
     with page.expect_download() as download:
-        page.click("#report-downloads a:has-text('Informe ES · PDF')")
+        page.click("#preflight-build button:has-text('PDF')")
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert page.outside_requests == [] and page.console_errors == []

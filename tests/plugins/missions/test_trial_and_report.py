@@ -179,8 +179,8 @@ def test_recommendations_are_followed_over_time(app, client, make_user):
 
 def test_a_report_that_may_name_a_protected_person_waits_for_a_decision_before_it_downloads(app, client, make_user):
     """The disclosure guard refuses the download while "Blanco" (a protected defender's surname, and a common
-    word) is undecided: its preflight page asks, the decision needs a reason, then the file comes and the
-    decision is in the audit trail."""
+    word) is undecided and sends the person to the report's preflight, which asks; the decision needs a reason,
+    then the file comes and the decision is in the audit trail."""
     from core.audit.models import AuditEntry
 
     officer = make_user("case_officer")
@@ -191,17 +191,22 @@ def test_a_report_that_may_name_a_protected_person_waits_for_a_decision_before_i
         "title_en": "A hearing in the Blanco building", "summary_en": "Observers met at the Blanco building.",
         "findings_en": "Rosa Blanco (310 555 0199) was not heard.", "published_on": "2027-02-01"})
     url = f"/missions/{mission_id}/report/download?language=en&format=html"
+    check = f"/missions/{mission_id}/report/check?language=en"
     refused = client.get(url)
     page = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 422 and "Nothing was built" in page and "attachment" not in str(refused.headers)
+    assert f'href="{check}"' in page.replace("&amp;", "&")
+    page = html.unescape(client.get(check).get_data(as_text=True))
     waiting = page[page.index('id="preflight-waiting"'):]
     assert "<mark>Blanco</mark>" in waiting and "it is also a common word" in waiting
     keys = [part.split('"')[0] for part in waiting.split('data-key="')[1:]]  # each place is decided
-    assert len(keys) == 2 and 'name="format" value="html"' in page  # the form asks for the same file again
-    decided = "".join(f"&disclose-{key}=other" for key in keys)
-    no_reason = client.get(f"{url}{decided}")
+    assert len(keys) == 2
+    decided = {f"disclose-{key}": "other" for key in keys}
+    no_reason = post_form(client, check, decided, token_from=check)
     assert no_reason.status_code == 422 and "Say why you decided as you did" in no_reason.get_data(as_text=True)
-    done = client.get(f"{url}{decided}&disclose_reason=The+building+is+named+after+a+poet")
+    assert post_form(client, check, {**decided, "disclose_reason": "The building is named after a poet"},
+                     token_from=check).status_code == 302
+    done = client.get(url)
     body = html.unescape(done.get_data(as_text=True))
     assert done.status_code == 200 and "attachment" in done.headers["Content-Disposition"]
     assert "the Blanco building" in body and "R. B. ([…]) was not heard." in body and "Rosa" not in body

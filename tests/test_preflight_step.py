@@ -1,0 +1,153 @@
+"""The preflight before a letter, a mission report or a defender's file is built: the page shows a protected name
+typed in the text highlighted in context, what will be masked and what is left out; the build is refused (and
+its button disabled) while a name that may be someone else's waits; deciding it, with a reason, writes an audit
+row and lets the build through, applying the decision."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from core.audit.models import AuditEntry
+from core.extensions import db
+from plugins.interventions.models import Authority
+
+from .conftest import login, post_form
+from .plugins.interventions.helpers import add_action, add_case
+from .plugins.missions.helpers import add_mission
+from .records_helpers import add_defender
+
+MINISTER = {"country": "TUR", "title": "Minister of Justice", "person": "", "salutation": "Your Excellency,",
+            "address": "Adalet Bakanlığı\n06659 Ankara", "email": "", "fax": "", "position": "10", "active": "y"}
+REASON = "The building is named after a poet"
+
+
+def _letter(app, client, user) -> tuple[str, str]:
+    """A letter whose text names "Blanco" (a protected defender's surname, and a common word) and her full name."""
+    assert post_form(client, "/interventions/authorities/new", MINISTER).status_code == 302
+    with app.app_context():
+        minister = db.session.scalar(select(Authority.id))
+    case_id = add_case(app, user, verified=True)
+    action_id = add_action(app, case_id, user, body_en="Observers met at the Blanco building. Rosa Blanco was "
+                                                        "not heard.")
+    post_form(client, f"/interventions/actions/{action_id}/authorities", {"authorities": [minister]})
+    base = f"/interventions/actions/{action_id}/letter/{minister}/en"
+    return base, f"{base}.pdf"
+
+
+def _report(app, client, user) -> tuple[str, str]:
+    mission_id = add_mission(app, user)
+    post_form(client, f"/missions/{mission_id}/report", {
+        "title_en": "A hearing observed", "summary_en": "Observers met at the Blanco building.",
+        "findings_en": "Rosa Blanco was not heard.", "published_on": "2027-02-01"})
+    return (f"/missions/{mission_id}/report/check?language=en",
+            f"/missions/{mission_id}/report/download?language=en&format=html")
+
+
+def _file(app, client, user) -> tuple[str, str]:
+    """A defender's file (kept inside) read by someone who may not see a restricted defender named Blanco."""
+    defender_id = add_defender(app, "Aylin Kaya", summary="She met observers at the Blanco building.",
+                               publication_name="A. K.")
+    return f"/defenders/{defender_id}/file", f"/defenders/{defender_id}/file.html"
+
+
+OUTPUTS = {"letter": (_letter, "Build the letter (PDF)"), "report": (_report, "Build the report (HTML)"),
+           "file": (_file, "Build the file (HTML)")}
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_the_preflight_shows_the_hit_refuses_the_build_until_it_is_decided_and_audits_the_decision(
+        app, client, make_user, output):
+    officer = make_user("coordinator" if output == "letter" else "case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.",
+                 **({"confidentiality": "restricted"} if output == "file" else {}))
+    login(client, officer)
+    make, build_label = OUTPUTS[output]
+    step, build = make(app, client, officer)
+
+    page = client.get(step)
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200
+    waiting = text[text.index('id="preflight-waiting"'):text.index('id="preflight-build"')]
+    assert "<mark>Blanco</mark>" in waiting and "it is also a common word" in waiting
+    assert "at the Blanco building" in re.sub(r"<[^>]+>", "", waiting)  # in context
+    assert 'id="left-out"' in text
+    button = re.search(r"<button[^>]*>" + re.escape(build_label) + "</button>", text)
+    assert button and "disabled" in button.group(0), "the build waits for the decision"
+    if output != "file":  # her full name is certain: masked without a question
+        assert "<mark>Rosa Blanco</mark>" in text[text.index('id="preflight-masked"'):]
+
+    forced = post_form(client, build, token_from=step)  # the build asked for all the same
+    refused = html.unescape(forced.get_data(as_text=True))
+    assert forced.status_code == 422 and "Nothing was built" in refused and "attachment" not in str(forced.headers)
+    assert f'href="{step.replace("&", "&amp;")}"'.replace("&amp;", "&") in refused.replace("&amp;", "&")
+    assert client.get(build).status_code == 422  # a link followed directly is refused too
+
+    key = re.search(r'data-key="([0-9a-f]+)"', waiting).group(1)
+    no_reason = post_form(client, step, {f"disclose-{key}": "other"}, token_from=step)
+    assert no_reason.status_code == 422 and "Say why you decided as you did" in no_reason.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose")) is None
+    posted = post_form(client, build, {f"disclose-{key}": "other", "disclose_reason": "forged"}, token_from=step)
+    assert posted.status_code == 422, "a decision travels only through the preflight, where it is audited"
+
+    decided = post_form(client, step, {f"disclose-{key}": "other", "disclose_reason": REASON}, token_from=step)
+    assert decided.status_code == 302
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
+        assert entry.changes["decision"] == "another person" and entry.changes["found"] == "Blanco"
+        assert entry.changes["why"] == REASON and entry.user_id == officer.id
+    text = html.unescape(client.get(step).get_data(as_text=True))
+    assert "Your decisions were kept in the audit trail" in text and 'id="build-waits"' not in text
+    button = re.search(r"<button[^>]*>" + re.escape(build_label) + "</button>", text)
+    assert button and "disabled" not in button.group(0)
+
+    done = post_form(client, build, token_from=step)
+    assert done.status_code == 200 and "attachment" in done.headers["Content-Disposition"]
+    if build.endswith("html"):
+        body = html.unescape(done.get_data(as_text=True))
+        assert "at the Blanco building" in body and "Rosa" not in body
+    with app.app_context():  # the build used the decision; it was audited once, when it was taken
+        assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "disclose")).all()) == 1
+
+
+def test_a_decision_to_mask_is_applied_and_kept_only_for_its_output(app, client, make_user):
+    officer = make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    login(client, officer)
+    step, build = _report(app, client, officer)
+    text = html.unescape(client.get(step).get_data(as_text=True))
+    key = re.search(r'data-key="([0-9a-f]+)"', text).group(1)
+    assert post_form(client, step, {f"disclose-{key}": "mask", "disclose_reason": "Her family's building"},
+                     token_from=step).status_code == 302
+    body = html.unescape(post_form(client, build, token_from=step).get_data(as_text=True))
+    assert "met at the R. B. building" in body and "Blanco" not in body
+    findings = step + "&part=findings"  # another output of the same mission: decided on its own
+    assert client.get(findings).status_code == 200
+    other = client.get(findings.replace("/check", "/download") + "&format=html")
+    assert other.status_code == 200  # the findings do not hold the summary's "Blanco building"
+    stranger = client.get(step.replace("/check", "/download") + "&format=html")
+    assert stranger.status_code == 200
+    reader = app.test_client()
+    login(reader, make_user("case_officer"))
+    assert reader.get(build).status_code == 422, "another person decides for themselves"
+
+
+def test_the_preflight_speaks_the_users_language(app, client, make_user):
+    from core.models import User
+
+    officer = make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    login(client, officer)
+    step, build = _report(app, client, officer)
+    for language, words in (("fr", ("Laissé de côté, et pourquoi", "Rien n’a été produit")),
+                            ("es", ("Lo que queda fuera, y por qué", "No se generó nada"))):
+        with app.app_context():
+            db.session.get(User, officer.id).locale = language
+            db.session.commit()
+        page = html.unescape(client.get(step).get_data(as_text=True))
+        assert words[0] in page
+        refused = html.unescape(post_form(client, build, token_from=step).get_data(as_text=True))
+        assert words[1] in refused
