@@ -28,8 +28,11 @@ MAX_ERRORS_KEPT = 20
 #: The version of the plugin API (``core.api``): its names and their behaviour. Raised when a name is removed or
 #: changes meaning; adding a name does not raise it. Plugins list the versions they work with. Version 2: the
 #: ``documents`` module is no longer offered (its renderers took no guard), only ``Document``, ``render_document``,
-#: ``download_document``, ``document_filename`` and ``DOCUMENT_FORMATS``.
-API_VERSION = 2
+#: ``download_document``, ``document_filename`` and ``DOCUMENT_FORMATS``. Version 3: one way to ask who sees what
+#: (``visible`` and ``can_see``; ``visible_to_viewer``, ``viewer``, ``at_level_to_viewer``, ``visible_among``,
+#: ``visible_records`` and ``Bound`` are gone), ``save_assigned`` in place of ``set_assignees``, and names in
+#: place of the modules ``jobs``, ``storage``, ``attachment_text``, ``record_pages`` and ``preflight``.
+API_VERSION = 3
 
 
 @dataclass

@@ -34,20 +34,23 @@ from core.api import (
     FileRefused,
     Guard,
     JobContext,
+    NoText,
     RecordSummary,
+    Unreadable,
     User,
     audit,
     can,
     country_name,
     db,
     document_filename,
+    picture_without_metadata,
     record_summaries,
     render_document,
-    storage,
+    stored_file_path,
+    text_of_attachment,
     utcnow,
     visible,
 )
-from core.api import attachment_text as attached_text
 from core.api import gettext as _
 
 from . import requirements, services
@@ -375,10 +378,10 @@ def _annex_check(attachment: Attachment, guard: Guard) -> str:
     """What the disclosure guard found in an attached file: a protected name or detail (it leaves whole, so
     it cannot be sent), a file it cannot read whole, pictures only (a person must look at them), or ""."""
     try:
-        text = attached_text.text_of(attachment.stored_name, attachment.mimetype)
-    except attached_text.NoText:
+        text = text_of_attachment(attachment.stored_name, attachment.mimetype)
+    except NoText:
         return ANNEX_IMAGE
-    except (attached_text.Unreadable, OSError):
+    except (Unreadable, OSError):
         return ANNEX_UNREADABLE
     return ANNEX_PROTECTED if guard.file_hits(text) else ""
 
@@ -409,11 +412,11 @@ def to_zip(dossier: Dossier, stem: str, guard: Guard) -> bytes:
             member = f"annexes/{index:02d}-{document_filename(name.stem, name.suffix.lstrip('.') or 'bin')}"
             if stored.mimetype.startswith("image/"):
                 try:
-                    bundle.writestr(member, attached_text.picture_without_metadata(stored.stored_name))
+                    bundle.writestr(member, picture_without_metadata(stored.stored_name))
                 except (OSError, ValueError) as error:  # not a picture it can open
                     raise FileRefused(str(name), unreadable=True) from error
             else:
-                bundle.write(storage.path_of(stored.stored_name), member)
+                bundle.write(stored_file_path(stored.stored_name), member)
     return buffer.getvalue()
 
 

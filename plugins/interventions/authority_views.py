@@ -6,7 +6,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import DOCUMENT_FORMATS, db, download_document, paginate, permission_required, record_pages, request_guard
+from core.api import (
+    DOCUMENT_FORMATS,
+    country_choices,
+    country_named,
+    country_options,
+    db,
+    download_document,
+    paginate,
+    permission_required,
+    request_guard,
+)
 from core.api import gettext as _
 
 from . import letters, services
@@ -19,16 +29,16 @@ from .models import LANGUAGES, Authority, Dispatch
 def authorities():
     code = request.args.get("country", "")[:3]
     query = select(Authority).order_by(Authority.country_id, Authority.position, Authority.title)
-    country = record_pages.country_named(code) if code else None
+    country = country_named(code) if code else None
     if country is not None:
         query = query.where(Authority.country_id == country.id)
     return render_template("interventions/authorities.html", pagination=paginate(query), country=code,
-                           country_options=record_pages.country_options)
+                           country_options=country_options)
 
 
 def _authority_form(authority: Authority | None) -> AuthorityForm:
     form = AuthorityForm(obj=authority)
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
     if not form.is_submitted():
         form.country.data = authority.country.alpha3 if authority else request.args.get("country", "")
     return form
@@ -41,7 +51,7 @@ def _save_authority(form: AuthorityForm, authority: Authority | None):
             setattr(authority, name, (form[name].data or "").strip())
         authority.position = form.position.data if form.position.data is not None else 100
         authority.active = form.active.data
-        authority.country = record_pages.country_named(form.country.data)
+        authority.country = country_named(form.country.data)
         db.session.add(authority)
         db.session.commit()
         flash(_("The authority was saved."), "success")
