@@ -7,7 +7,7 @@ listed changes only with :data:`API_VERSION`.
 
 A plugin says which versions of this API it was written for, in its ``plugin.py``::
 
-    OBSERVATORY_API_VERSIONS = (2,)
+    OBSERVATORY_API_VERSIONS = (3,)
 
 and is refused, with that reason on *Administration → Plugins*, when the running core offers none of them.
 The README's "Plugin API" table lists these names by what they serve. Everything leaves only through the
@@ -19,10 +19,13 @@ answer but a page rendered by a template is refused at the door (:mod:`core.disc
 """
 from __future__ import annotations
 
-from . import jobs
-from .attachments import storage
-from .attachments import text as attachment_text
 from .attachments.models import Attachment
+from .attachments.storage import RejectedFile
+from .attachments.storage import path_of as stored_file_path
+from .attachments.storage import remove as remove_file
+from .attachments.storage import store as store_file
+from .attachments.text import NoText, Unreadable, picture_without_metadata
+from .attachments.text import text_of as text_of_attachment
 from .attachments.views import AttachmentForm, attachments_of
 from .audit.capture import record as audit
 from .audit.capture import record_view
@@ -60,7 +63,6 @@ from .disclosure import (
     Guard,
     Protected,
     named_without_leave,
-    preflight,
     protect_text,
 )
 from .disclosure.door import json_answer
@@ -76,7 +78,17 @@ from .disclosure.files import (
     json_file,
     text_file,
 )
+from .disclosure.preflight import KIND_LABELS as PREFLIGHT_KIND_LABELS
+from .disclosure.preflight import REASON_FIELD as PREFLIGHT_REASON_FIELD
+from .disclosure.preflight import REASON_LABELS as PREFLIGHT_REASON_LABELS
+from .disclosure.preflight import REASON_MISSING as PREFLIGHT_REASON_MISSING
+from .disclosure.preflight import Step as PreflightStep
+from .disclosure.preflight import audit_decisions as audit_preflight_decisions
+from .disclosure.preflight import decisions_from as preflight_decisions
 from .disclosure.preflight import request_guard
+from .disclosure.preflight import step_page as preflight_step_page
+from .disclosure.preflight import summary as preflight_summary
+from .disclosure.preflight import undecided_message as preflight_undecided_message
 from .documents import FORMATS as DOCUMENT_FORMATS
 from .documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
 from .documents import download as download_document
@@ -89,6 +101,7 @@ from .gather import record_summaries
 from .hookspecs import hookimpl
 from .i18n import gettext, in_language, lazy_gettext, lazy_pgettext
 from .jobs import JobContext
+from .jobs import enqueue as enqueue_job
 from .models import Role, User, UTCDateTime, user_roles, utcnow
 from .money import AmountField, converted, currency_choices
 from .navigation import id_url, list_url_when_full, page_argument, page_size
@@ -105,15 +118,24 @@ from .permissions import (
     the_user,
 )
 from .plugins import API_VERSION
-from .records import pages as record_pages
 from .records.countries import REGIONS, country_name
 from .records.exports import save_export
 from .records.forms import CONFIDENTIALITY_CHOICES
 from .records.matching import words
 from .records.merging import relink
 from .records.models import Assignment, Country, Defender, Partner, SearchToken, Term
+from .records.pages import EXPORT as EXPORT_PERMISSION
+from .records.pages import (
+    CountryChoice,
+    assignee_names,
+    countries_by_id,
+    country_named,
+    country_options,
+    visible_record,
+)
+from .records.pages import countries as country_choices
 from .records.registry import choices, record_types, record_url
-from .records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query
+from .records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query, save_assigned
 from .records.tokens import (
     bulk_rows,
     forget_tokens,
@@ -123,19 +145,8 @@ from .records.tokens import (
     prefix_matches_to_bind,
     prefix_params,
 )
-from .records.visibility import (
-    assignee_ids,
-    at_level_to_viewer,
-    can_see,
-    is_admin,
-    set_assignees,
-    viewer,
-    visible,
-    visible_among,
-    visible_records,
-    visible_to_viewer,
-)
-from .statements import Bound, among_ids, built_once, read_rows
+from .records.visibility import assignee_ids, can_see, is_admin, visible
+from .statements import among_ids, built_once, read_rows
 
 __all__ = [
     "API_VERSION",
@@ -145,26 +156,30 @@ __all__ = [
     "SearchHit", "Section", "TimelineEntry", "Widget", "record_summaries",
     # Records: defenders, partners, countries, vocabularies, confidentiality and who may see what
     "Defender", "Partner", "Country", "Term", "Assignment", "SearchToken", "PUBLIC", "INTERNAL", "RESTRICTED",
-    "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "record_pages", "record_types", "record_url", "choices",
+    "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "country_choices", "countries_by_id", "country_named",
+    "country_options", "CountryChoice", "visible_record", "assignee_names", "EXPORT_PERMISSION", "record_types", "record_url", "choices",
     "DefenderFilters", "PartnerFilters", "defenders_query", "partners_query", "relink", "words",
-    "can_see", "is_admin", "visible", "visible_among", "visible_records", "assignee_ids", "set_assignees",
+    "can_see", "is_admin", "visible", "assignee_ids", "save_assigned",
     # Security: users, roles, permissions, the audit trail
     "db", "User", "Role", "user_roles", "UTCDateTime", "utcnow", "CASE_OFFICER", "COMMITTEE", "COORDINATOR",
     "READ_ONLY", "can", "holders", "permission_required", "the_user", "audit", "record_view", "AuditEntry",
     # Web pages: forms, navigation, lists, fragments, attachments
     "ConfirmForm", "MultiCheckboxField", "required", "valid_email", "AmountField", "currency_choices", "converted",
     "id_url", "list_url_when_full", "page_argument", "page_size", "paginate", "fragment", "inputs_of",
-    "Attachment", "AttachmentForm", "attachments_of", "storage", "attachment_text",
+    "Attachment", "AttachmentForm", "attachments_of", "store_file", "remove_file", "stored_file_path", "RejectedFile",
+    "text_of_attachment", "NoText", "Unreadable", "picture_without_metadata",
     # Outputs: the disclosure guard, documents, exports, jobs
     "Guard", "Protected", "protect_text", "named_without_leave", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE",
-    "WITHHELD", "FileRefused", "preflight", "request_guard", "Document", "render_document", "download_document",
+    "WITHHELD", "FileRefused", "request_guard", "PreflightStep", "preflight_step_page", "preflight_decisions", "preflight_summary",
+    "preflight_undecided_message", "audit_preflight_decisions", "PREFLIGHT_REASON_FIELD", "PREFLIGHT_REASON_MISSING",
+    "PREFLIGHT_KIND_LABELS", "PREFLIGHT_REASON_LABELS", "Document", "render_document", "download_document",
     "document_filename", "DOCUMENT_FORMATS", "BulletList", "Heading", "PageBreak", "Paragraph", "Table",
-    "save_export", "jobs", "JobContext", "GuardedFile", "GuardedZip", "NotGuarded", "text_file", "json_file",
+    "save_export", "enqueue_job", "JobContext", "GuardedFile", "GuardedZip", "NotGuarded", "text_file", "json_file",
     "annex_check", "ANNEX_PROTECTED", "ANNEX_IMAGE", "ANNEX_UNREADABLE", "send_guarded", "json_answer",
     # Languages and notifications
     "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "followers_of", "notify",
     # Statements run on every request, and the search index (speed measures: README "Speed")
-    "built_once", "read_rows", "among_ids", "Bound", "viewer", "visible_to_viewer", "at_level_to_viewer",
+    "built_once", "read_rows", "among_ids",
     "index_tokens", "forget_tokens", "bulk_rows", "matching_word_prefixes", "prefix_conditions_to_bind",
     "prefix_matches_to_bind", "prefix_params",
 ]

@@ -26,7 +26,7 @@ from flask import request
 
 from .extensions import db
 from .navigation import page_argument, page_size
-from .statements import Bound, among_ids, read_rows
+from .statements import among_ids, read_rows
 
 PAGES_AHEAD = 3  # with the current page: four pages counted
 DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
@@ -50,24 +50,19 @@ class Page:
 
 
 def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple = ()) -> Page:
-    """The current page (from ``?page=``) of ``select``, a select of one model (with an ``id``) or a
-    :class:`~core.statements.Bound` one, counted up to three pages ahead.
+    """The current page (from ``?page=``) of ``select``, a select of one model (with an ``id``), counted up to
+    three pages ahead.
 
-    ``options`` are the loader options of the page's records (``selectinload(...)``), the same for every
-    request of a ``Bound`` statement's shape. With ``columns`` (the model's ``id`` among them), the page is
+    ``options`` are the loader options of the page's records (``selectinload(...)``). With ``columns`` (the model's ``id`` among them), the page is
     read as plain rows of these columns rather than records: a list showing a few columns of 25 records reads
     them five times faster. ``deferred``: read the page's ids apart from its rows even on the first pages, for
     a select whose matches are sorted (see the module's docstring)."""
     postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if isinstance(select, Bound):
-        statements = _kept_statements(select.statement, select.shape, options, columns, postgresql)
-        params = select.params
-    else:
-        statements, params = PageStatements(select, options, columns, postgresql), {}
+    statements = PageStatements(select, options, columns, postgresql)
     page, per_page = page_argument(), page_size()
     offset, cap = (page - 1) * per_page, (page + PAGES_AHEAD) * per_page
     # counted up to one more than the cap: that one tells there are more
-    params = {**params, "page_size": per_page, "page_offset": offset, "count_cap": cap + 1}
+    params = {"page_size": per_page, "page_offset": offset, "count_cap": cap + 1}
     if deferred:
         capped_ids = read_rows(statements.capped_ids, params).scalars().all()
         items = statements.read_ids(capped_ids[offset:offset + per_page])
@@ -137,22 +132,6 @@ class PageStatements:
         if self.columns:
             return read_rows(statement, params).all()
         return db.session.scalars(statement, params).unique().all()
-
-
-_KEPT: dict[tuple, PageStatements] = {}
-MAX_KEPT = 1024
-
-
-def _kept_statements(statement: Any, shape: tuple, options: tuple, columns: tuple, postgresql: bool) -> PageStatements:
-    """The page statements of a ``Bound`` statement's shape, built once per process: building them and their
-    SQLAlchemy cache keys on every request cost more than running them (0.5 to 1.3 ms of a list page's 10)."""
-    key = (shape, columns, postgresql)
-    statements = _KEPT.get(key)
-    if statements is None:
-        if len(_KEPT) >= MAX_KEPT:  # shapes are few (filters on or off); this only bounds the worst case
-            _KEPT.clear()
-        statements = _KEPT[key] = PageStatements(statement, options, columns, postgresql)
-    return statements
 
 
 class PageLink(NamedTuple):

@@ -31,7 +31,10 @@ MAX_ERRORS_KEPT = 20
 #: ``download_document``, ``document_filename`` and ``DOCUMENT_FORMATS``. Version 3: ``JobContext.save_result``
 #: keeps only a ``GuardedFile`` (what ``render_document``, ``save_export``, ``text_file``, ``json_file`` and
 #: ``GuardedZip`` return), ``render_document(document, fmt, stem, guard)`` returns one, and every answer but a
-#: page rendered by a template must go through the guard (``download_document``, ``send_guarded``, ``json_answer``).
+#: page rendered by a template must go through the guard (``download_document``, ``send_guarded``, ``json_answer``); one way to ask who
+#: sees what (``visible`` and ``can_see``; ``visible_to_viewer``, ``viewer``, ``at_level_to_viewer``,
+#: ``visible_among``, ``visible_records`` and ``Bound`` are gone), ``save_assigned`` in place of ``set_assignees``,
+#: and names in place of the modules ``jobs``, ``storage``, ``attachment_text``, ``record_pages`` and ``preflight``.
 API_VERSION = 3
 
 

@@ -3,12 +3,12 @@
 Building a SQLAlchemy statement (its columns, joins, unions and subqueries) takes far more Python time than
 running it on indexed tables: the advocacy dashboard widget's union took 1 ms to build and 0.1 ms to run at
 100,000 records. A statement that a page runs on every request is therefore built once per process, and run
-with the user, today's date or the record's id as bind parameters.
+with today's date or the record's id as bind parameters. A statement that depends on who asks (one keeping the
+records the user may see, ``core.records.visibility.visible``) is built for each request, like any other.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, TypeVar
 
@@ -29,21 +29,6 @@ def built_once(build: Built) -> Built:
     value that changes from one request to the next must be a ``bindparam`` given at execution, never a
     literal baked into the statement."""
     return cache(build)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class Bound:
-    """A statement built once for its ``shape`` (which filters are on, the sort, the user's kind), and this
-    request's values for its bind parameters. Lists hand it to ``core.pagination.paginate``, which also builds
-    its count and page statements once per shape."""
-
-    statement: Any
-    params: dict[str, Any]
-    shape: tuple
-
-    def query(self) -> Any:
-        """The statement with this request's values written in (for exports and other one-off uses)."""
-        return self.statement.params(self.params)
 
 
 def fill_collection(instance: Any, attribute: Any, statement: Any, params: dict[str, Any]) -> list:

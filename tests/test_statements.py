@@ -1,23 +1,14 @@
-"""Statements built once and shared by every request keep each user's view of restricted records apart."""
+"""Who sees which record is one rule, ``visible``; ``can_see`` is that rule asked of one loaded record."""
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import User
-from core.records.models import Defender
-from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once
-from tests.records_helpers import add_defender
-
-builds = []
+from core.records.models import Defender, Partner
+from core.records.visibility import can_see, visible
+from tests.records_helpers import add_defender, add_partner
 
 
-@built_once
-def _names(admin: bool):
-    builds.append(admin)
-    return select(Defender.name).where(visible_to_viewer(Defender, admin)).order_by(Defender.name)
-
-
-def test_one_statement_serves_each_user_their_own_records(app, make_user):
+def test_each_user_sees_their_own_records_and_can_see_agrees(app, make_user):
     assigned, other, admin = make_user("case_officer"), make_user("case_officer"), make_user("admin")
     add_defender(app, "Hidden Person", confidentiality="restricted", assignees=(assigned.id,))
     add_defender(app, "Visible Person")
@@ -25,14 +16,12 @@ def test_one_statement_serves_each_user_their_own_records(app, make_user):
         seen = {}
         for name, user in (("assigned", assigned), ("other", other), ("admin", admin), ("other again", other)):
             user = db.session.get(User, user.id)
-            statement = _names(is_admin(user))
-            seen[name] = list(db.session.scalars(statement, viewer(user)))
-            assert seen[name] == list(db.session.scalars(select(Defender.name).where(visible(Defender, user))
-                                                         .order_by(Defender.name))), name
+            seen[name] = list(db.session.scalars(select(Defender.name).where(visible(Defender, user))
+                                                 .order_by(Defender.name)))
+            each = sorted(d.name for d in db.session.scalars(select(Defender)) if can_see(d, user))
+            assert each == seen[name], name
     assert seen["assigned"] == seen["admin"] == ["Hidden Person", "Visible Person"]
     assert seen["other"] == seen["other again"] == ["Visible Person"]
-    assert sorted(builds) == [False, True]  # built once for staff, once for admins
-    assert _names(False) is _names(False)
 
 
 def test_a_list_of_ids_travels_as_one_parameter(app):
@@ -51,22 +40,19 @@ def test_a_list_of_ids_travels_as_one_parameter(app):
         assert list(db.session.scalars(statement, {"ids": ids * 50})) == ["Ana", "Bea", "Cem", "Dan"]
 
 
-def test_visible_among_keeps_each_record_type_apart(app, make_user):
+def test_an_assignment_opens_only_the_record_of_its_type(app, make_user):
     """An assignment to a partner does not open the restricted defender that has the same id."""
-    from core.records.models import Partner
-    from core.records.visibility import visible_among, visible_records
-    from tests.records_helpers import add_partner
-
     user = make_user("case_officer")
     defender_id = add_defender(app, "Hidden Defender", confidentiality="restricted")
     partner_id = add_partner(app, "Open Partner", confidentiality="restricted", assignees=(user.id,))
     with app.app_context():
         while partner_id < defender_id:  # give the partner the defender's id
             partner_id = add_partner(app, f"Partner {partner_id}", confidentiality="restricted", assignees=(user.id,))
-        assert partner_id >= defender_id
+        user = db.session.get(User, user.id)
         defender = db.session.get(Defender, defender_id)
-        partners = list(db.session.scalars(select(Partner).where(Partner.id.in_([partner_id, defender_id]))))
-        assert defender_id in {partner.id for partner in partners}  # the same id, of another type
-        seen = visible_among({"defender": [defender], "partner": partners}, db.session.get(User, user.id))
-        assert seen["defender"] == [] and {p.id for p in seen["partner"]} == {p.id for p in partners}
-        assert visible_records([defender], db.session.get(User, user.id)) == []
+        partner = db.session.get(Partner, defender_id)
+        assert partner is not None and partner.confidentiality == "restricted"  # the same id, of another type
+        assert can_see(partner, user) and not can_see(defender, user)
+        assert db.session.scalar(select(Defender.id).where(Defender.id == defender_id, visible(Defender, user))) is None
+        assert db.session.scalar(select(Partner.id).where(Partner.id == defender_id, visible(Partner, user))) \
+            == defender_id

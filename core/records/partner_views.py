@@ -29,7 +29,7 @@ def _form(partner: Partner | None) -> PartnerForm:
 def index():
     filters = services.PartnerFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     filters = replace(filters, sort=services.effective_sort(filters, services.PARTNER_SORTS))
-    pagination = paginate(services.partners_statement(current_user, filters), deferred=bool(filters.q),
+    pagination = paginate(services.partners_query(current_user, filters), deferred=bool(filters.q),
                           columns=LIST_COLUMNS)
     filter_form = fragment("core/partners/_filters.html", pages.FILTER_CONSTANTS, filters=filters,
                            networks=tuple(services.partner_networks(current_user)))

@@ -14,11 +14,11 @@ from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..navigation import id_url, list_url_when_full
 from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
-from ..statements import built_once, read_rows
+from ..statements import read_rows
 from .countries import REGIONS, country_name
 from .models import Country, Defender, Partner
 from .tokens import newest_matches_first, prefix_conditions_to_bind, prefix_params
-from .visibility import is_admin, viewer, visible_to_viewer
+from .visibility import visible
 
 TITLE = _l("Core records")
 DESCRIPTION = _l("Defenders, partner organisations, countries, controlled vocabularies and the audit trail.")
@@ -95,8 +95,8 @@ def observatory_search(query, user, limit):
     if not words or not kinds:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(kinds, is_admin(user), len(words) // 2, postgresql),
-                     {**words, **viewer(user), "limit": limit}).all()  # two parameters per word
+    rows = read_rows(_search_statement(kinds, user, len(words) // 2, postgresql),
+                     {**words, "limit": limit}).all()  # two parameters per word
     shown = Counter(row.kind for row in rows)
     show = {kind: id_url(f"{SEARCHED[kind].endpoint}.show", SEARCHED[kind].key) for kind in kinds}
     more = {kind: list_url_when_full(shown[kind], limit, f"{SEARCHED[kind].endpoint}.index", q=query) for kind in kinds}
@@ -124,8 +124,7 @@ SEARCHED = {"defender": Searched(Defender, "core.defenders.view", "defenders", "
             "partner": Searched(Partner, "core.partners.view", "partners", "partner_id", _l("Partner organisation"), 1)}
 
 
-@built_once
-def _search_statement(kinds: tuple[str, ...], admin: bool, words: int, postgresql: bool) -> Any:
+def _search_statement(kinds: tuple[str, ...], user: Any, words: int, postgresql: bool) -> Any:
     """Each kind's newest matches (at most the bind parameter ``limit``), one after the other."""
     parts = []
     for kind in kinds:
@@ -134,7 +133,7 @@ def _search_statement(kinds: tuple[str, ...], admin: bool, words: int, postgresq
         def arm(record_id: Any, *conditions: Any, kind: str = kind, model: Any = model) -> Any:
             return select(literal(kind).label("kind"), record_id.label("id"), model.name, model.confidentiality,
                           Country.alpha2).select_from(model).outerjoin(Country, Country.id == model.country_id) \
-                .where(visible_to_viewer(model, admin), *conditions)
+                .where(visible(model, user), *conditions)
 
         if postgresql:
             newest = arm(model.id, *prefix_conditions_to_bind(model, words, True)).order_by(model.id.desc())

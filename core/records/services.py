@@ -6,17 +6,16 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 
-from ..contributions import RESTRICTED
 from ..disclosure import phones
 from ..extensions import db
 from ..models import User
 from ..notifications.services import followers_of, notify
-from ..statements import Bound, built_once, read_rows
+from ..statements import read_rows
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url
 from .tokens import index_tokens, prefix_conditions_to_bind, prefix_params
-from .visibility import at_level_to_viewer, can_see, is_admin, set_assignees, viewer, visible_to_viewer
+from .visibility import can_see, set_assignees, visible
 
 # Each sort matches an index of ``list_indexes`` (models.py); "country" sorts by id, which follows the code.
 SORTS = {
@@ -65,87 +64,49 @@ def effective_sort(filters: DefenderFilters | PartnerFilters, sorts: dict) -> st
     return "-created" if filters.q.strip() else "name"
 
 
-def defenders_statement(user: Any, filters: DefenderFilters) -> Bound:
-    """The defenders ``user`` may see, filtered and sorted in the database: a statement built once per shape
-    of the filters, with this request's values."""
-    common, shape = _common(user, filters)
-    sort = effective_sort(filters, SORTS)
-    return Bound(_defenders_statement(*shape, bool(filters.risk), sort), {**common, "risk": filters.risk},
-                 ("defenders", *shape, bool(filters.risk), sort))
-
-
 def defenders_query(user: Any, filters: DefenderFilters) -> Select:
-    return defenders_statement(user, filters).query()
-
-
-def partners_statement(user: Any, filters: PartnerFilters) -> Bound:
-    common, shape = _common(user, filters)
-    sort = effective_sort(filters, PARTNER_SORTS)
-    return Bound(_partners_statement(*shape, bool(filters.network), sort), {**common, "network": filters.network},
-                 ("partners", *shape, bool(filters.network), sort))
+    """The defenders ``user`` may see, filtered and sorted in the database."""
+    query, params = _common_filters(Defender, user, filters)
+    if filters.risk:
+        query = query.where(Defender.risk_level == bindparam("risk"))
+    return query.order_by(*SORTS[effective_sort(filters, SORTS)]).params(**params, risk=filters.risk)
 
 
 def partners_query(user: Any, filters: PartnerFilters) -> Select:
-    return partners_statement(user, filters).query()
+    """The partners ``user`` may see, filtered and sorted in the database."""
+    query, params = _common_filters(Partner, user, filters)
+    if filters.network:
+        query = query.where(Partner.network == bindparam("network"))
+    return query.order_by(*PARTNER_SORTS[effective_sort(filters, PARTNER_SORTS)]).params(**params,
+                                                                                        network=filters.network)
 
 
-def _common(user: Any, filters: Any) -> tuple[dict[str, Any], tuple]:
-    """The bind parameters and the shape of the filters every record list shares: name words, country,
-    region, confidentiality."""
+def _common_filters(model: Any, user: Any, filters: Any) -> tuple[Select, dict[str, Any]]:
+    """The records of ``model`` that ``user`` may see, with the filters every record list shares (name words,
+    country, region, confidentiality), and the values of their bind parameters."""
     words = prefix_params(filters.q)
-    params = {**viewer(user), **words, "country": filters.country, "region": filters.region,
-              "level": filters.confidentiality}
-    shape = (is_admin(user), len(words) // 2, bool(filters.country), bool(filters.region),
-             bool(filters.confidentiality), filters.confidentiality == RESTRICTED, db.engine.dialect.name == "postgresql")
-    return params, shape
-
-
-def _common_filters(model: Any, admin: bool, words: int, country: bool, region: bool, level: bool,
-                    restricted: bool, postgresql: bool) -> Select:
-    query = select(model).where(visible_to_viewer(model, admin), *prefix_conditions_to_bind(model, words, postgresql))
+    postgresql = db.engine.dialect.name == "postgresql"
+    query = select(model).where(visible(model, user), *prefix_conditions_to_bind(model, len(words) // 2, postgresql))
     # On the record's own country_id, so that the (country_id, name, id) index serves filter and sort.
-    if country:
+    if filters.country:
         query = query.where(model.country_id == select(Country.id).where(Country.alpha3 == bindparam("country"))
                             .scalar_subquery())
-    if region:
+    if filters.region:
         query = query.where(model.country_id.in_(select(Country.id).where(Country.region == bindparam("region"))))
-    if level:
-        query = query.where(at_level_to_viewer(model, admin, restricted))
-    return query
-
-
-@built_once
-def _defenders_statement(*shape: Any) -> Select:
-    *common, risk, sort = shape
-    query = _common_filters(Defender, *common)
-    if risk:
-        query = query.where(Defender.risk_level == bindparam("risk"))
-    return query.order_by(*SORTS[sort])
-
-
-@built_once
-def _partners_statement(*shape: Any) -> Select:
-    *common, network, sort = shape
-    query = _common_filters(Partner, *common)
-    if network:
-        query = query.where(Partner.network == bindparam("network"))
-    return query.order_by(*PARTNER_SORTS[sort])
+    if filters.confidentiality:
+        query = query.where(model.confidentiality == bindparam("level"))
+    return query, {**words, "country": filters.country, "region": filters.region, "level": filters.confidentiality}
 
 
 def partner_networks(user: Any, limit: int = 200) -> list[str]:
     """The networks of the partners ``user`` may see, in order, read as a loose index scan: a recursive
     query seeks the next network in the index once per network, where DISTINCT would read every partner."""
-    return list(read_rows(_networks_statement(is_admin(user)), {**viewer(user), "limit": limit}).scalars())
-
-
-@built_once
-def _networks_statement(admin: bool) -> Select:
-    seen = visible_to_viewer(Partner, admin)
+    seen = visible(Partner, user)
     steps = select(func.min(Partner.network).label("network")).where(seen, Partner.network > "").cte(
         "networks", recursive=True)
     following = select(func.min(Partner.network)).where(seen, Partner.network > steps.c.network).scalar_subquery()
     steps = steps.union_all(select(following).where(steps.c.network.is_not(None)))
-    return select(steps.c.network).where(steps.c.network.is_not(None)).limit(bindparam("limit"))
+    return list(read_rows(select(steps.c.network).where(steps.c.network.is_not(None)).limit(limit), {}).scalars())
 
 
 def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: Any, commit: bool = True) -> Any:
@@ -158,24 +119,35 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
     record.name_key = name_key(record.name)
     record.search_text = search_text(record.name, f"{record.aliases} {getattr(record, 'acronym', '')}")
     created = record.id is None
-    if created:
-        record.created_by_id = author.id
-        db.session.add(record)
-        assignees = assignees | {author.id}
-    db.session.flush()
+    save_assigned(record, assignees, author, record.name)
     index_tokens(record)
     phones.index(record)  # the disclosure guard finds the holder of a number typed without a name
-    newly_assigned = set_assignees(record, assignees)
-    _tell_people(record, newly_assigned - {author.id}, created, author)
+    _tell_followers(record, created, author)
     if commit:
         db.session.commit()
     return record
 
 
-def _tell_people(record: Any, newly_assigned: set[int], created: bool, author: Any) -> None:
-    """Assignees hear they were assigned; followers of the country hear of a new record they may see."""
+def save_assigned(record: Any, assignees: set[int], author: Any, title: str | None) -> set[int]:
+    """Add or update ``record`` (its fields already set) with the users ``assignees`` assigned to it: the author
+    of a new record is assigned too, so that a restricted record never vanishes for them. The newly assigned,
+    other than the author, hear of it, the notice naming the record ``title`` (``None``: no notice). Returns the
+    newly assigned. The record has its id when this returns; the caller commits once its own work is done."""
+    if record.id is None:
+        record.created_by_id = author.id
+        db.session.add(record)
+        assignees = assignees | {author.id}
+    db.session.flush()
+    newly_assigned = set_assignees(record, assignees)
+    if title is not None:
+        notify(newly_assigned - {author.id}, "assigned", {"record": title},
+               record_url(record.__record_type__, record.id))
+    return newly_assigned
+
+
+def _tell_followers(record: Any, created: bool, author: Any) -> None:
+    """Followers of the country hear of a new record they may see."""
     url = record_url(record.__record_type__, record.id)
-    notify(newly_assigned, "assigned", {"record": record.name}, url)
     if created and record.country is not None:
         followers = [u for u in db.session.scalars(select(User).where(User.id.in_(followers_of(record.country_id))))
                      if u.id != author.id and can_see(record, u)]

@@ -47,7 +47,7 @@ def _form(defender: Defender | None) -> DefenderForm:
 def index():
     filters = services.DefenderFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     filters = replace(filters, sort=services.effective_sort(filters, services.SORTS))
-    pagination = paginate(services.defenders_statement(current_user, filters), deferred=bool(filters.q),
+    pagination = paginate(services.defenders_query(current_user, filters), deferred=bool(filters.q),
                           columns=LIST_COLUMNS)
     filter_form = fragment("core/defenders/_filters.html", pages.FILTER_CONSTANTS, filters=filters)
     return render_template("core/defenders/index.html", pagination=pagination, filters=filters,

@@ -9,14 +9,21 @@ from core.api import (
     ANNEX_IMAGE,
     ANNEX_PROTECTED,
     ANNEX_UNREADABLE,
+    PREFLIGHT_KIND_LABELS,
+    PREFLIGHT_REASON_FIELD,
+    PREFLIGHT_REASON_LABELS,
+    PREFLIGHT_REASON_MISSING,
     FileRefused,
     audit,
+    audit_preflight_decisions,
     choices,
+    country_choices,
     db,
-    jobs,
+    enqueue_job,
     permission_required,
-    preflight,
-    record_pages,
+    preflight_decisions,
+    preflight_summary,
+    preflight_undecided_message,
     record_types,
 )
 from core.api import gettext as _
@@ -38,7 +45,7 @@ def _form(data) -> tuple[DossierForm, Mechanism | None]:
     form = DossierForm(data)
     catalogue = services.mechanisms()
     form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in catalogue]
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
     mechanism = next((m for m in catalogue if m.id == form.mechanism.data), None)
     languages = dossiers.languages_for(mechanism) if mechanism else list(dossiers.LANGUAGES)
     form.language.choices = [(code, name) for code, name in _language_names() if code in languages]
@@ -80,7 +87,7 @@ def _page(data, previewing: bool, refused: str = ""):
              if c.id not in {choice.id for choice in chosen}] if words and cases_enabled else []
     preview = check = None
     annexes_found: dict[int, str] = {}
-    decisions = preflight.decisions_from(data)
+    decisions = preflight_decisions(data)
     if previewing and form.validate():
         gathered = dossiers.gather_dossier(_wanted(form), current_user)
         if gathered.restricted_included:  # shown on this page: every restricted record is a view to audit
@@ -88,7 +95,7 @@ def _page(data, previewing: bool, refused: str = ""):
                 audit("view", kind, record_id, "Dossier preview", {"dossier": mechanism.key})
             db.session.commit()
         guard = dossiers.guard_for(gathered, current_user, decisions)
-        check = preflight.summary(guard.preflight(dossiers.outgoing(gathered)), decisions)
+        check = preflight_summary(guard.preflight(dossiers.outgoing(gathered)), decisions)
         preview = guard.masked(gathered)
         annexes_found = dossiers.annex_checks(gathered, guard)
     export = ExportForm(formdata=None)
@@ -96,8 +103,8 @@ def _page(data, previewing: bool, refused: str = ""):
     return render_template("advocacy/dossier.html", form=form, mechanism=mechanism, preview=preview, export=export,
                            chosen=chosen, found=found, cases_enabled=cases_enabled, formats=DOSSIER_FORMATS,
                            wanted=_wanted(form) if preview else None, check=check, decisions=decisions,
-                           reason=data.get(preflight.REASON_FIELD, ""), refused=refused,
-                           kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
+                           reason=data.get(PREFLIGHT_REASON_FIELD, ""), refused=refused,
+                           kind_labels=PREFLIGHT_KIND_LABELS, reason_labels=PREFLIGHT_REASON_LABELS,
                            annexes_found=annexes_found, annex_notes=ANNEX_NOTES), status
 
 
@@ -115,14 +122,14 @@ def export_dossier():
     wanted = _wanted(form)
     if not wanted.country and not wanted.case_ids:
         abort(400)
-    decisions = preflight.decisions_from(request.form)
-    reason = request.form.get(preflight.REASON_FIELD, "").strip()[:1000]
+    decisions = preflight_decisions(request.form)
+    reason = request.form.get(PREFLIGHT_REASON_FIELD, "").strip()[:1000]
     gathered = dossiers.gather_dossier(wanted, current_user)
     guard = dossiers.guard_for(gathered, current_user, decisions)
     hits = guard.preflight(dossiers.outgoing(gathered))
-    waiting = preflight.summary(hits, decisions).waiting
+    waiting = preflight_summary(hits, decisions).waiting
     if waiting:
-        return _page(request.form, True, preflight.undecided_message(len(waiting)))
+        return _page(request.form, True, preflight_undecided_message(len(waiting)))
     if form.fmt.data == "zip":  # the annexes leave whole: none may hold what the guard would mask
         found = dossiers.annex_checks(gathered, guard, list(form.annex_ids.data or ()))
         refused = [(annex["name"], found[annex["id"]]) for annex in gathered.annex_choices
@@ -132,14 +139,14 @@ def export_dossier():
             return _page(request.form, True, FileRefused(guard.release(name),
                                                          unreadable=check == ANNEX_UNREADABLE).user_message)
     if decisions and not reason:
-        return _page(request.form, True, str(preflight.REASON_MISSING))
-    preflight.audit_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")
+        return _page(request.form, True, str(PREFLIGHT_REASON_MISSING))
+    audit_preflight_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")
     db.session.commit()
     params = {"mechanism_id": wanted.mechanism_id, "language": wanted.language, "country": wanted.country,
               "case_ids": list(wanted.case_ids), "include_restricted": wanted.include_restricted,
               "cover_note": wanted.cover_note, "annex_ids": sorted(set(form.annex_ids.data or ())),
               "decisions": decisions}
-    job = jobs.enqueue("plugins.advocacy.dossiers.build_dossier",
+    job = enqueue_job("plugins.advocacy.dossiers.build_dossier",
                        title=_("Dossier for %(mechanism)s (%(format)s)", mechanism=mechanism.name,
                                format=str(DOSSIER_FORMATS[form.fmt.data])),
                        user=current_user, user_id=current_user.id, request=params, fmt=form.fmt.data)

@@ -3,6 +3,7 @@ is due next. The hook implementations below are everything the plugin gives the 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import click
 from flask import url_for
@@ -39,13 +40,11 @@ from core.api import (
     SearchHit,
     TimelineEntry,
     Widget,
-    built_once,
     can,
     can_see,
     db,
     hookimpl,
     id_url,
-    is_admin,
     list_url_when_full,
     matching_word_prefixes,
     prefix_conditions_to_bind,
@@ -53,9 +52,7 @@ from core.api import (
     read_rows,
     relink,
     utcnow,
-    viewer,
     visible,
-    visible_to_viewer,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
@@ -151,15 +148,14 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = read_rows(_widget_statement(is_admin(user)), {
-        **viewer(user), "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
+    rows = read_rows(_widget_statement(user), {
+        "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
     return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
         "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
         "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50)]
 
 
-@built_once
-def _widget_statement(admin: bool) -> Select:
+def _widget_statement(user: Any) -> Select:
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
     dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
                    MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
@@ -171,7 +167,7 @@ def _widget_statement(admin: bool) -> Select:
                      AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
                      Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
         .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
-        .where(visible_to_viewer(AdvocacyAction, admin), AdvocacyAction.reply_expected_by < today) \
+        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today) \
         .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(WIDGET_ROWS)
     both = union_all(select(dates.subquery()), select(overdue.subquery())).subquery()
     return select(both).order_by(both.c.part, both.c.day)
@@ -185,7 +181,7 @@ def observatory_deadlines(start, end, user):
         return []
     items, action_url, mechanism_url = [], id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism",
                                                                                           "mechanism_id")
-    for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
+    for row in read_rows(_deadlines_statement(user), {"start": start, "end": end}):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
                                    action_url(row.id), services.VIEW, row.confidentiality,
@@ -205,8 +201,7 @@ def observatory_deadlines(start, end, user):
     return items
 
 
-@built_once
-def _deadlines_statement(admin: bool) -> CompoundSelect:
+def _deadlines_statement(user: Any) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
                       MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
@@ -214,7 +209,7 @@ def _deadlines_statement(admin: bool) -> CompoundSelect:
         or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
     replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
                      cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
-                     AdvocacyAction.confidentiality).where(visible_to_viewer(AdvocacyAction, admin),
+                     AdvocacyAction.confidentiality).where(visible(AdvocacyAction, user),
                                                            AdvocacyAction.reply_expected_by.between(start, end))
     return union_all(sessions, replies)
 
@@ -225,7 +220,7 @@ def observatory_defender_timeline(defender_id, user):
     if not can(services.VIEW, user):
         return []
     entries, seen, show = [], set(), id_url("advocacy.show", "action_id")
-    for row in read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id}):
+    for row in read_rows(_timeline_statement(user), {"defender_id": defender_id}):
         url = show(row.id)
         if row.id not in seen:
             seen.add(row.id)
@@ -241,15 +236,14 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-@built_once
-def _timeline_statement(admin: bool) -> Select:
+def _timeline_statement(user: Any) -> Select:
     return select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on,
                   AdvocacyAction.created_at, AdvocacyAction.confidentiality, Mechanism.abbreviation, Mechanism.name_en,
                   Answer.id.label("answer_id"), Answer.kind.label("answer_kind"), Answer.received_on) \
         .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id) \
         .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
         .outerjoin(Answer, Answer.action_id == AdvocacyAction.id) \
-        .where(ActionDefender.defender_id == bindparam("defender_id"), visible_to_viewer(AdvocacyAction, admin))
+        .where(ActionDefender.defender_id == bindparam("defender_id"), visible(AdvocacyAction, user))
 
 
 @hookimpl
@@ -260,8 +254,8 @@ def observatory_search(query, user, limit):
     if not can(services.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
-                     {**words, **viewer(user), "limit": limit}).all()
+    rows = read_rows(_search_statement(user, len(words) // 2, postgresql),
+                     {**words, "limit": limit}).all()
     actions = [row for row in rows if row.part == "action"]
     show_action, show_mechanism = id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism", "mechanism_id")
     more = list_url_when_full(len(actions), limit, "advocacy.index", q=query)
@@ -274,8 +268,7 @@ def observatory_search(query, user, limit):
                              score=1.0) for row in rows if row.part == "mechanism"]
 
 
-@built_once
-def _search_statement(admin: bool, words: int, postgresql: bool) -> CompoundSelect:
+def _search_statement(user: Any, words: int, postgresql: bool) -> CompoundSelect:
     """The newest matching actions the viewer may see, then the active mechanisms in catalogue order, each at
     most the bind parameter ``limit``: ``(part, id, name, kind, confidentiality, reference, name_fr, name_es)``
     (an action's title and type; a mechanism's English name and system)."""
@@ -283,7 +276,7 @@ def _search_statement(admin: bool, words: int, postgresql: bool) -> CompoundSele
     actions = select(literal("action").label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
                      AdvocacyAction.type.label("kind"), AdvocacyAction.confidentiality, AdvocacyAction.reference,
                      cast(null(), text).label("name_fr"), cast(null(), text).label("name_es")) \
-        .where(visible_to_viewer(AdvocacyAction, admin), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
+        .where(visible(AdvocacyAction, user), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
         .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit")).subquery()
     mechanisms = select(literal("mechanism").label("part"), Mechanism.id, Mechanism.name_en, Mechanism.system,
                         literal(PUBLIC).label("confidentiality"), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \

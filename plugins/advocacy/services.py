@@ -25,11 +25,9 @@ from core.api import (
     forget_tokens,
     index_tokens,
     matching_word_prefixes,
-    notify,
     protect_text,
     read_rows,
-    record_url,
-    set_assignees,
+    save_assigned,
     utcnow,
     visible,
 )
@@ -195,16 +193,8 @@ def save_action(action: AdvocacyAction, data: dict[str, Any], details: dict[str,
     kept = {key: value for key, value in details.items() if key in requirements.DETAIL_KEYS and value}
     if kept != (action.details or {}):
         action.details = kept
-    created = action.id is None
-    if created:
-        action.created_by_id = author.id
-        db.session.add(action)
-        assignees = assignees | {author.id}
-    db.session.flush()
+    save_assigned(action, assignees, author, action.title)
     index_tokens(action)
-    newly_assigned = set_assignees(action, assignees)
-    notify(newly_assigned - {author.id}, "assigned", {"record": action.title},
-           record_url(AdvocacyAction.__record_type__, action.id))
     db.session.commit()
     return action
 

@@ -15,22 +15,27 @@ from core.api import (
     Country,
     Defender,
     DefenderFilters,
+    RejectedFile,
     User,
     assignee_ids,
+    assignee_names,
     attachments_of,
     can,
     can_see,
     choices,
+    country_choices,
+    country_named,
+    country_options,
     db,
     defenders_query,
     paginate,
     permission_required,
-    record_pages,
     record_types,
     record_view,
-    storage,
+    remove_file,
+    store_file,
     utcnow,
-    visible_records,
+    visible_record,
 )
 from core.api import gettext as _
 
@@ -70,7 +75,7 @@ def list_context(pagination) -> dict:
     catalogue = services.mechanisms(active_only=False)
     return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]), "mechanisms": catalogue,
             "mechanism_names": {m.id: (m.name, m.short_name) for m in catalogue},
-            "country_codes": {c.id: c.alpha3 for c in record_pages.countries()}}
+            "country_codes": {c.id: c.alpha3 for c in country_choices()}}
 
 
 # --- List ----------------------------------------------------------------------------------------
@@ -81,7 +86,7 @@ def index():
     pagination = paginate(services.actions_query(current_user, filters))
     return render_template("advocacy/index.html", pagination=pagination, filters=filters,
                            states={key: str(label) for key, label in STATE_LABELS.items()},
-                           country_options=record_pages.country_options,
+                           country_options=country_options,
                            **list_context(pagination))
 
 
@@ -92,7 +97,7 @@ def _action_form(action: AdvocacyAction | None) -> ActionForm:
     offered = [m for m in catalogue if m.active or (action is not None and m.id == action.mechanism_id)]
     form = ActionForm(obj=action, working_languages={m.id: m.languages for m in catalogue})
     form.mechanism.choices = [(m.id, f"{services.SYSTEM_LABELS[m.system]} — {m.name}") for m in offered]
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
     form.language.choices = language_choices()
     form.assignees.choices = [(row.id, row.name) for row in db.session.execute(
         select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))]
@@ -113,7 +118,7 @@ def _save(form: ActionForm, action: AdvocacyAction | None):
         data = {name: form[name].data for name in ("type", "language", "made_public_on", "confidentiality")}
         data["mechanism_id"] = form.mechanism.data
         data.update({name: (form[name].data or "").strip() for name in ("title", "text", "reference")})
-        country = record_pages.country_named(form.country.data) if form.country.data else None
+        country = country_named(form.country.data) if form.country.data else None
         data["country_id"] = country.id if country else None
         details = {name: (form[name].data or "").strip() for name in ActionForm.DETAIL_FIELDS}
         saved = services.save_action(action or AdvocacyAction(), data, details, set(form.assignees.data or []),
@@ -168,7 +173,7 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
                 Attachment.record_type == Answer.__record_type__,
                 Attachment.record_id.in_([r.id for r in action.answers])).order_by(Attachment.id)):
             answer_files.setdefault(file.record_id, []).append(file)
-    allowed = {d.id for d in visible_records([link.defender for link in action.defender_links], current_user)}
+    allowed = {link.defender_id for link in action.defender_links if can_see(link.defender, current_user)}
     send_form = forms.get("send_form") or SendForm(formdata=None, reference=action.reference,
                                                    sent_on=action.sent_on or utcnow().date())
     return render_template(
@@ -179,7 +184,7 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
         consent_labels=CONSENT_LABELS, linked=linked, linkable=_linkable(),
         found=_find_defenders(action) if can_edit else [],
         found_records=_found_records(action) if can_edit else [],
-        answer_files=answer_files, assignees=record_pages.assignee_names(action),
+        answer_files=answer_files, assignees=assignee_names(action),
         send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
             formdata=None, received_on=utcnow().date()),
         consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
@@ -216,7 +221,7 @@ def _found_records(action: AdvocacyAction) -> list:
 
 
 def visible_action(action_id: int) -> AdvocacyAction:
-    return record_pages.visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
+    return visible_record(AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism))
 
 
 @permission_required(services.EDIT)
@@ -231,7 +236,7 @@ def delete(action_id: int):
         flash(str(error.message), "danger")
         return redirect(url_for("advocacy.show", action_id=action_id))
     for name in stored:
-        storage.remove(name)
+        remove_file(name)
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("advocacy.index"))
 
@@ -327,13 +332,13 @@ def add_answer(action_id: int):
                                              current_user)
             upload = form.document.data
             if upload and getattr(upload, "filename", ""):
-                stored = storage.store(upload.stream, upload.filename)
+                stored = store_file(upload.stream, upload.filename)
                 db.session.add(Attachment(record_type=Answer.__record_type__, record_id=response.id,
                                           name=stored.name, stored_name=stored.stored_name, mimetype=stored.mimetype,
                                           size=stored.size, sha256=stored.sha256, uploaded_by_id=current_user.id))
         except services.AdvocacyError as error:
             form.received_on.errors = [*form.received_on.errors, error.message]
-        except storage.RejectedFile as refusal:
+        except RejectedFile as refusal:
             form.document.errors = [*form.document.errors, str(refusal)]
         else:
             db.session.commit()

@@ -24,17 +24,14 @@ from core.api import (
     TimelineEntry,
     UTCDateTime,
     Widget,
-    built_once,
     can,
     db,
     hookimpl,
     id_url,
-    is_admin,
     prefix_matches_to_bind,
     prefix_params,
     read_rows,
     utcnow,
-    viewer,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
@@ -153,8 +150,8 @@ def observatory_defender_timeline(defender_id, user):
     entries: the core shows them only with the permission)."""
     if not can(permissions.VIEW, user):
         return []
-    rows = read_rows(_timeline_statement(is_admin(user), services.sees_submitted(user)),
-                              {**viewer(user), "defender_id": defender_id})
+    rows = read_rows(_timeline_statement(user),
+                              {"defender_id": defender_id})
     language, entries, seen, show = str(get_locale() or "en"), [], set(), id_url("assistance.show", "request_id")
     for row in rows:
         kind = getattr(row, f"label_{language}", None) or row.label_en
@@ -172,14 +169,13 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-@built_once
-def _timeline_statement(admin: bool, committee: bool) -> Select:
+def _timeline_statement(user: Any) -> Select:
     return select(GrantRequest.id, GrantRequest.created_at, GrantRequest.confidentiality, Term.label_en,
                   Term.label_fr, Term.label_es, Decision.decided_at, Decision.outcome, Decision.kind) \
         .join(Term, Term.id == GrantRequest.grant_type_id) \
         .outerjoin(Decision, Decision.request_id == GrantRequest.id) \
         .where(GrantRequest.defender_id == bindparam("defender_id"),
-               services.visible_requests_to_viewer(admin, committee))
+               services.visible_requests(user))
 
 
 @hookimpl
@@ -189,8 +185,8 @@ def observatory_deadlines(start, end, user, limit):
     "confidential" entries."""
     if not can(permissions.VIEW, user):
         return []
-    rows = read_rows(_deadlines_statement(is_admin(user), services.sees_submitted(user), limit is not None),
-                     {**viewer(user), "start": start, "end": end, "limit": limit})
+    rows = read_rows(_deadlines_statement(user, limit is not None),
+                     {"start": start, "end": end, "limit": limit})
     show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", show(row.id), permissions.VIEW,
@@ -204,17 +200,16 @@ def observatory_search(query, user, limit):
     if not can(permissions.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(is_admin(user), services.sees_submitted(user), len(words) // 2, postgresql),
-                     {**words, **viewer(user), "limit": limit})
+    rows = read_rows(_search_statement(user, len(words) // 2, postgresql),
+                     {**words, "limit": limit})
     show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
     return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, permissions.VIEW, row.confidentiality,
                       score=1.0) for row in rows]
 
 
-@built_once
-def _search_statement(admin: bool, committee: bool, words: int, postgresql: bool) -> Select:
+def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
     columns = (GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name)
-    visible_requests = services.visible_requests_to_viewer(admin, committee)
+    visible_requests = services.visible_requests(user)
     if postgresql:
         # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
         # planner from starting at the matching defenders, who may be thousands for a common name, each to be
@@ -236,8 +231,8 @@ def observatory_dashboard_widgets(user):
     widgets = []
     votes, reports = permissions.is_member(user), can(permissions.EDIT, user)
     if votes or reports:  # both lists in one statement
-        rows = read_rows(_widgets_statement(votes, reports, is_admin(user), services.sees_submitted(user)),
-                         {**viewer(user), "member": user.id, "today": utcnow().date()}).all()
+        rows = read_rows(_widgets_statement(votes, reports, user),
+                         {"member": user.id, "today": utcnow().date()}).all()
     if votes:
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
                               {"waiting": [row for row in rows if row.part == "vote"]}, permissions.VOTE, order=35))
@@ -252,19 +247,17 @@ def observatory_dashboard_widgets(user):
     return widgets
 
 
-@built_once
-def _deadlines_statement(admin: bool, committee: bool, limited: bool) -> Select:
+def _deadlines_statement(user: Any, limited: bool) -> Select:
     """Reports due, earliest first; ``limited``: only the bind parameter ``limit`` earliest."""
     statement = select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
-        services.visible_requests_to_viewer(admin, committee), GrantRequest.status == GrantRequest.APPROVED,
+        services.visible_requests(user), GrantRequest.status == GrantRequest.APPROVED,
         GrantRequest.report_received_on.is_(None),
         GrantRequest.report_due_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date))) \
         .order_by(GrantRequest.report_due_on, GrantRequest.id)
     return statement.limit(bindparam("limit")) if limited else statement
 
 
-@built_once
-def _widgets_statement(votes: bool, reports: bool, admin: bool, committee: bool) -> Any:
+def _widgets_statement(votes: bool, reports: bool, user: Any) -> Any:
     """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on)`` rows: with ``votes``, the
     first requests waiting for the vote of the member (the bind parameter ``member``), oldest first (part
     ``vote``); with ``reports``, the first reports overdue on requests the viewer may see (part ``report``)."""
@@ -274,7 +267,7 @@ def _widgets_statement(votes: bool, reports: bool, admin: bool, committee: bool)
         parts.append(select(literal("vote").label("part"), waiting.c.id, waiting.c.urgency,
                             waiting.c.submitted_at, cast(null(), Date).label("report_due_on")))
     if reports:
-        overdue = _overdue_statement(admin, committee).subquery()
+        overdue = _overdue_statement(user).subquery()
         parts.append(select(literal("report").label("part"), overdue.c.id,
                             cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
                             overdue.c.report_due_on))
@@ -292,9 +285,9 @@ def _waiting_statement() -> Select:
     return select(both).order_by(both.c.submitted_at, both.c.id).limit(WIDGET_ROWS)
 
 
-def _overdue_statement(admin: bool, committee: bool) -> Select:
+def _overdue_statement(user: Any) -> Select:
     return select(GrantRequest.id, GrantRequest.report_due_on).where(
-        services.visible_requests_to_viewer(admin, committee), services.report_overdue(bindparam("today", type_=Date))) \
+        services.visible_requests(user), services.report_overdue(bindparam("today", type_=Date))) \
         .order_by(GrantRequest.report_due_on, GrantRequest.id).limit(WIDGET_ROWS)
 
 

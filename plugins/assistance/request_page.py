@@ -3,6 +3,8 @@ forms, blank or as they failed. Every view of a request (its file, the committee
 answers with it."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, render_template
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
@@ -12,18 +14,16 @@ from core.api import (
     RESTRICTED,
     AttachmentForm,
     Defender,
+    assignee_names,
     attachments_of,
     built_once,
     can,
     converted,
     currency_choices,
     db,
-    is_admin,
-    record_pages,
     record_view,
     the_user,
     utcnow,
-    viewer,
 )
 
 from . import permissions, services
@@ -57,8 +57,8 @@ def visible_request(request_id: int, *options) -> GrantRequest:
 def load_request(request_id: int) -> GrantRequest:
     """The request with everything its page shows, if the user may see it (each view is audited)."""
     user = the_user()
-    grant = db.session.scalar(_request_page_statement(is_admin(user), services.sees_submitted(user)),
-                              {**viewer(user), "request_id": request_id})
+    grant = db.session.scalar(_request_page_statement(user),
+                              {"request_id": request_id})
     if grant is None:
         abort(404)
     if grant.confidentiality == RESTRICTED:
@@ -66,12 +66,10 @@ def load_request(request_id: int) -> GrantRequest:
     return grant
 
 
-@built_once
-def _request_page_statement(admin: bool, committee: bool) -> Select:
-    """The request and everything its page shows, built once per kind of viewer (its options made building it
-    cost 0.6 ms a view)."""
+def _request_page_statement(user: Any) -> Select:
+    """The request and everything its page shows, if the user may see it."""
     return select(GrantRequest).where(GrantRequest.id == bindparam("request_id"),
-                                      services.visible_requests_to_viewer(admin, committee)).options(
+                                      services.visible_requests(user)).options(
         joinedload(GrantRequest.defender).joinedload(Defender.country),
         joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
         selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
@@ -106,7 +104,7 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
         payment_form=payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
         close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
         budget_blocked=_budget_blocked(grant), today=utcnow().date(),
-        failed=forms.get("failed", ""), assignees=record_pages.assignee_names(grant), vote_choices=VOTE_CHOICES,
+        failed=forms.get("failed", ""), assignees=assignee_names(grant), vote_choices=VOTE_CHOICES,
         outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
 
 

@@ -23,10 +23,9 @@ from core.api import (
     db,
     is_admin,
     protect_text,
-    set_assignees,
+    save_assigned,
     utcnow,
     visible,
-    visible_to_viewer,
 )
 from core.api import lazy_gettext as _l
 
@@ -76,15 +75,6 @@ def sees_submitted(user: Any) -> bool:
     return can(VOTE, user) or can(CHAIR, user)
 
 
-def visible_requests_to_viewer(admin: bool, committee: bool) -> ColumnElement[bool]:
-    """:func:`visible_requests` for a statement built once (see ``core.statements``): the user is given at
-    execution by ``viewer(user)``; ``committee`` is :func:`sees_submitted`."""
-    if admin:
-        return GrantRequest.id.is_not(None)
-    staff = visible_to_viewer(GrantRequest, False)
-    return staff | (GrantRequest.status != GrantRequest.DRAFT) if committee else staff
-
-
 def may_see(request: GrantRequest, user: Any) -> bool:
     return db.session.scalar(select(GrantRequest.id).where(GrantRequest.id == request.id,
                                                            visible_requests(user))) is not None
@@ -126,12 +116,7 @@ def save_request(request: GrantRequest, data: dict[str, Any], lines: list[dict[s
     check_ceiling(request.grant_type_id, total)
     request.budget_lines = [RequestLine(**line) for line in lines]
     request.fundings = [OtherFunding(**funding) for funding in fundings]
-    if request.id is None:
-        request.created_by_id = author.id
-        db.session.add(request)
-        assignees = assignees | {author.id}
-    db.session.flush()
-    set_assignees(request, assignees)
+    save_assigned(request, assignees, author, None)  # the request's notices are its own (notices.py)
     db.session.commit()
     return request
 

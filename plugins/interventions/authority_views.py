@@ -8,12 +8,15 @@ from sqlalchemy import select
 
 from core.api import (
     DOCUMENT_FORMATS,
+    PreflightStep,
+    country_choices,
+    country_named,
+    country_options,
     db,
     download_document,
     paginate,
     permission_required,
-    preflight,
-    record_pages,
+    preflight_step_page,
     request_guard,
 )
 from core.api import gettext as _
@@ -37,16 +40,16 @@ LETTER_LEFT_OUT = (
 def authorities():
     code = request.args.get("country", "")[:3]
     query = select(Authority).order_by(Authority.country_id, Authority.position, Authority.title)
-    country = record_pages.country_named(code) if code else None
+    country = country_named(code) if code else None
     if country is not None:
         query = query.where(Authority.country_id == country.id)
     return render_template("interventions/authorities.html", pagination=paginate(query), country=code,
-                           country_options=record_pages.country_options)
+                           country_options=country_options)
 
 
 def _authority_form(authority: Authority | None) -> AuthorityForm:
     form = AuthorityForm(obj=authority)
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
     if not form.is_submitted():
         form.country.data = authority.country.alpha3 if authority else request.args.get("country", "")
     return form
@@ -59,7 +62,7 @@ def _save_authority(form: AuthorityForm, authority: Authority | None):
             setattr(authority, name, (form[name].data or "").strip())
         authority.position = form.position.data if form.position.data is not None else 100
         authority.active = form.active.data
-        authority.country = record_pages.country_named(form.country.data)
+        authority.country = country_named(form.country.data)
         db.session.add(authority)
         db.session.commit()
         flash(_("The authority was saved."), "success")
@@ -116,7 +119,7 @@ def letter_check(action_id: int, authority_id: int, lang: str):
     builds = [(_("Build the letter (%(format)s)", format=label),
                url_for("interventions.letter", action_id=action.id, authority_id=authority.id, lang=lang, fmt=fmt))
               for fmt, label in FORMAT_NAMES.items()]
-    return preflight.step_page(preflight.Step(
+    return preflight_step_page(PreflightStep(
         address=guard.step, title=_("Letter to %(authority)s", authority=authority.name),
         subtitle=f"{action.reference or action.title(lang)} · {LANGUAGE_NAMES[lang]}", guard=guard,
         content=letters.letter(action, authority, lang), output=f"Letter {action.id} to {authority.title} ({lang})",

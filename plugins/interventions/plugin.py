@@ -3,6 +3,7 @@ reference codes. The hook implementations below are everything the plugin gives 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import Select, and_, bindparam, select, update
@@ -23,19 +24,15 @@ from core.api import (
     SearchHit,
     TimelineEntry,
     Widget,
-    built_once,
     can,
     db,
     hookimpl,
     id_url,
-    is_admin,
     list_url_when_full,
     read_rows,
     relink,
     utcnow,
-    viewer,
     visible,
-    visible_to_viewer,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
@@ -184,7 +181,7 @@ def observatory_defender_timeline(defender_id, user):
     """The defender's cases and their published actions, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
+    rows = read_rows(_timeline_statement(user), {"defender_id": defender_id})
     entries, seen = [], set()
     case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
     for row in rows:
@@ -200,13 +197,12 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-@built_once
-def _timeline_statement(admin: bool) -> Select:
+def _timeline_statement(user: Any) -> Select:
     return select(Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
                   Action.reference, Action.type, Action.published_at) \
         .join(CaseDefender, CaseDefender.case_id == Case.id) \
         .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED)) \
-        .where(CaseDefender.defender_id == bindparam("defender_id"), visible_to_viewer(Case, admin))
+        .where(CaseDefender.defender_id == bindparam("defender_id"), visible(Case, user))
 
 
 @hookimpl
@@ -218,8 +214,8 @@ def observatory_search(query, user, limit):
     expression = search.match_expression(query, postgresql)
     if expression is None:
         return []
-    rows = read_rows(_search_statement(is_admin(user), postgresql),
-                     {"match": expression, **viewer(user), "limit": limit}).all()
+    rows = read_rows(_search_statement(user, postgresql),
+                     {"match": expression, "limit": limit}).all()
     show, kind = id_url("interventions.show", "case_id"), _("Intervention case")
     more = list_url_when_full(len(rows), limit, "interventions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,
@@ -228,11 +224,10 @@ def observatory_search(query, user, limit):
                       more_url=more) for row in rows]
 
 
-@built_once
-def _search_statement(admin: bool, postgresql: bool) -> Select:
+def _search_statement(user: Any, postgresql: bool) -> Select:
     return select(Case.id, Case.title, Case.confidentiality, Case.country_number, Case.obs_number, Case.first_issued,
                   Country.alpha3).join(Country, Country.id == Case.country_id) \
-        .where(visible_to_viewer(Case, admin), search.matching_to_bind(Case.id, postgresql)) \
+        .where(visible(Case, user), search.matching_to_bind(Case.id, postgresql)) \
         .order_by(Case.id.desc()).limit(bindparam("limit"))
 
 

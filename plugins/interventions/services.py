@@ -17,28 +17,23 @@ from core.api import (
     SOURCE,
     WITHHELD,
     Assignment,
-    Bound,
     Country,
     Defender,
     Partner,
     Protected,
     Term,
-    at_level_to_viewer,
-    built_once,
     can,
     can_see,
     db,
     followers_of,
-    is_admin,
     named_without_leave,
     notify,
     protect_text,
     read_rows,
     record_url,
-    set_assignees,
+    save_assigned,
     utcnow,
-    viewer,
-    visible_to_viewer,
+    visible,
     words,
 )
 from core.api import lazy_gettext as _l
@@ -98,81 +93,66 @@ SORTS = {
 }
 
 
-def cases_statement(user: Any, filters: CaseFilters) -> Bound:
-    """The cases ``user`` may see, filtered and sorted in the database: a statement built once per shape of
-    the filters (which are on, the sort), with this request's values."""
+def cases_query(user: Any, filters: CaseFilters) -> Select:
+    """The cases ``user`` may see, filtered and sorted in the database."""
     postgresql = db.engine.dialect.name == "postgresql"
     sort = filters.sort if filters.sort in SORTS else "-created"
     match = search.match_expression(filters.q, postgresql)
     year = int(filters.year) if filters.year.isdigit() and 0 < int(filters.year[:5]) < 9999 else None
     officer = int(filters.officer) if filters.officer.isdigit() and len(filters.officer) < 10 else None
-    shape = (is_admin(user), postgresql, sort, match is not None, bool(filters.country), bool(filters.region),
-             filters.status in (Case.OPEN, Case.CLOSED), bool(filters.verification), bool(filters.violation),
-             bool(filters.action_type), year is not None, officer is not None, bool(filters.confidentiality),
-             filters.confidentiality == RESTRICTED)
-    params = {**viewer(user), "match": match, "country": filters.country, "region": filters.region,
-              "status": filters.status, "verification": filters.verification, "violation": filters.violation,
-              "action_type": filters.action_type, "officer": officer, "level": filters.confidentiality,
-              "year_from": date(year, 1, 1) if year else None, "year_to": date(year + 1, 1, 1) if year else None}
-    return Bound(_cases_statement(*shape), params, ("cases", *shape))
-
-
-def cases_query(user: Any, filters: CaseFilters) -> Select:
-    return cases_statement(user, filters).query()
-
-
-@built_once
-def _cases_statement(admin: bool, postgresql: bool, sort: str, words: bool, country: bool, region: bool,
-                     status: bool, verification: bool, violation: bool, action_type: bool, year: bool,
-                     officer: bool, level: bool, restricted: bool) -> Select:
-    query = select(Case).where(visible_to_viewer(Case, admin))
+    query = select(Case).where(visible(Case, user))
     order = SORTS[sort]
-    if words:
+    if match is not None:
         query = search.restrict_to_matches_to_bind(query, sort == "-created", postgresql)
-    if country:
+    if filters.country:
         query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == bindparam("country"))
                             .scalar_subquery())
-    if region:
+    if filters.region:
         query = query.where(Case.country_id.in_(select(Country.id).where(Country.region == bindparam("region"))))
-    if status:
+    if filters.status in (Case.OPEN, Case.CLOSED):
         query = query.where(Case.status == bindparam("status"))
-    if verification:
+    if filters.verification:
         query = query.where(Case.verification == bindparam("verification"))
-    if violation:
+    if filters.violation:
         # The term's id found once. Newest first, the violation's cases drive, read newest first from their
         # index (term, case): the page stops after its rows. Otherwise one index seek per case (its link to
         # the violation), rather than reading each case's violations and their terms.
         term = select(Term.id).where(Term.vocabulary == VIOLATIONS, Term.key == bindparam("violation")) \
             .scalar_subquery()
-        if sort == "-created" and not words:
+        if sort == "-created" and match is None:
             query = query.join(case_violations, and_(case_violations.c.case_id == Case.id,
                                                      case_violations.c.term_id == term))
             order = (case_violations.c.case_id.desc(),)  # the same order as Case.id, the index's own
         else:
             query = query.where(exists().where(case_violations.c.case_id == Case.id,
                                                case_violations.c.term_id == term))
-    if action_type:
+    if filters.action_type:
         query = query.where(Case.actions.any(Action.type == bindparam("action_type")))
-    if year:
+    if year is not None:
         query = query.where(Case.received_at >= bindparam("year_from", type_=Date),
                             Case.received_at < bindparam("year_to", type_=Date))
-    if officer:
+    if officer is not None:
         query = query.where(Case.id.in_(select(Assignment.record_id).where(
             Assignment.record_type == Case.__record_type__, Assignment.user_id == bindparam("officer"))))
-    if level:
-        query = query.where(at_level_to_viewer(Case, admin, restricted))
-    return query if words and sort == "-created" else query.order_by(*order)
+    if filters.confidentiality:
+        query = query.where(Case.confidentiality == bindparam("level"))
+    if not (match is not None and sort == "-created"):
+        query = query.order_by(*order)
+    return query.params(
+        match=match, country=filters.country, region=filters.region, status=filters.status,
+        verification=filters.verification, violation=filters.violation, action_type=filters.action_type,
+        officer=officer, level=filters.confidentiality, year_from=date(year, 1, 1) if year else None,
+        year_to=date(year + 1, 1, 1) if year else None)
 
 
 def awaiting_verification(user: Any, limit: int = 5) -> list[Row]:
     """Open cases not yet verified, oldest report first: (id, title, received_at, verification) rows."""
-    return list(read_rows(_awaiting_statement(is_admin(user)), {**viewer(user), "limit": limit}))
+    return list(read_rows(_awaiting_statement(user), {"limit": limit}))
 
 
-@built_once
-def _awaiting_statement(admin: bool) -> Select:
+def _awaiting_statement(user: Any) -> Select:
     return select(Case.id, Case.title, Case.received_at, Case.verification).where(
-        visible_to_viewer(Case, admin), Case.status == Case.OPEN, Case.verification == Case.PENDING) \
+        visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING) \
         .order_by(Case.received_at, Case.id).limit(bindparam("limit"))
 
 
@@ -190,19 +170,13 @@ def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violati
     case.violations = list(db.session.scalars(select(Term).where(
         Term.id.in_(violation_ids), Term.vocabulary == VIOLATIONS))) if violation_ids else []
     created = case.id is None
-    if created:
-        case.created_by_id = author.id
-        db.session.add(case)
-        assignees = assignees | {author.id}
     _link_defenders(case, defender_ids)
     wanted = [(p["state"], p["type"], p["details"]) for p in perpetrators]
     if [(p.state, p.type, p.details) for p in case.perpetrators] != wanted:
         case.perpetrators = [Perpetrator(state=s, type=t, details=d) for s, t, d in wanted]
-    db.session.flush()
+    save_assigned(case, assignees, author, case.title)
     search.index_case(case)
-    newly_assigned = set_assignees(case, assignees)
     url = record_url(Case.__record_type__, case.id)
-    notify(newly_assigned - {author.id}, "assigned", {"record": case.title}, url)
     if created:
         followers = [uid for uid in followers_of(case.country_id) if uid != author.id]
         from core.api import User

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from core.api import can_see, permission_required, utcnow
 from core.api import gettext as _
-from core.api import permission_required, utcnow, visible_records
 
 from . import services
 from .forms import ANSWERS, ConsultationForm, OverrideForm, VerificationForm
@@ -50,7 +50,7 @@ def verify(case_id: int):
         else:
             flash(_("The verification decision was recorded."), "success")
             return _back_to_verification(case.id)
-    shown = {partner.id for partner in visible_records([c.partner for c in case.consultations], current_user)}
+    shown = {c.partner.id for c in case.consultations if can_see(c.partner, current_user)}
     return step_page(case, form, _("Record the decision"), consultations=case.consultations, shown_partners=shown,
                      answers=ANSWERS)
 

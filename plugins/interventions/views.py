@@ -11,8 +11,11 @@ from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_
 from sqlalchemy.orm import joinedload
 
 from core.api import (
+    EXPORT_PERMISSION,
     REGIONS,
+    RESTRICTED,
     ConfirmForm,
+    CountryChoice,
     Defender,
     DefenderFilters,
     Partner,
@@ -22,22 +25,25 @@ from core.api import (
     built_once,
     can,
     can_see,
+    countries_by_id,
+    country_choices,
+    country_named,
+    country_options,
     db,
     defenders_query,
+    enqueue_job,
     fragment,
     id_url,
     in_language,
     inputs_of,
-    jobs,
     paginate,
     permission_required,
     read_rows,
-    record_pages,
     record_view,
     the_user,
     utcnow,
     visible,
-    visible_among,
+    visible_record,
 )
 from core.api import gettext as _
 
@@ -63,14 +69,14 @@ FILTERS = ("q", "country", "region", "status", "verification", "violation", "act
 
 
 def visible_case(case_id: int) -> Case:
-    return record_pages.visible_record(Case, case_id)
+    return visible_record(Case, case_id)
 
 
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     # a full-text search finds its matches before they are ordered: read their ids first (core.pagination)
-    pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS,
+    pagination = paginate(services.cases_query(current_user, filters), columns=LIST_COLUMNS,
                           deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
     violations, staff = _choices()
@@ -82,7 +88,7 @@ def index():
                            status_labels=in_language(CASE_STATUS_LABELS))
 
 
-FILTER_CONSTANTS = {"country_options": record_pages.country_options, "regions": REGIONS, "action_types": ACTION_TYPES,
+FILTER_CONSTANTS = {"country_options": country_options, "regions": REGIONS, "action_types": ACTION_TYPES,
                     "verification_labels": VERIFICATION_LABELS, "status_labels": CASE_STATUS_LABELS}
 
 
@@ -97,14 +103,14 @@ class CaseRow(NamedTuple):
     id: int
     title: str
     reference: str | None
-    country: record_pages.CountryChoice | None
+    country: CountryChoice | None
     verification: str
     status: str
     confidentiality: str
 
 
 def _case_rows(rows: list) -> list[CaseRow]:
-    countries = record_pages.countries_by_id()
+    countries = countries_by_id()
     listed = []
     # unpacked in LIST_COLUMNS' order: a row's attributes are looked up by name, 7 a row, 25 rows a page
     for case_id, title, country_id, country_number, first_issued, obs_number, verification, status, \
@@ -116,12 +122,12 @@ def _case_rows(rows: list) -> list[CaseRow]:
     return listed
 
 
-@permission_required(record_pages.EXPORT)
+@permission_required(EXPORT_PERMISSION)
 def export():
     if not ConfirmForm().validate_on_submit() or request.form.get("format") not in ("csv", "xlsx"):
         abort(400)
     filters = {key: request.form.get(key, "")[:100] for key in FILTERS}
-    job = jobs.enqueue("plugins.interventions.exports.export_cases", title=_("Export of intervention cases"),
+    job = enqueue_job("plugins.interventions.exports.export_cases", title=_("Export of intervention cases"),
                        user=current_user, user_id=current_user.id, filters=filters, fmt=request.form["format"])
     return redirect(url_for("jobs.show", job_id=job.id))
 
@@ -177,12 +183,12 @@ def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
 
 def _case_form(case: Case | None) -> CaseForm:
     form = CaseForm(obj=case)
-    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in record_pages.countries()]
+    form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
     violations, staff = _choices()
     form.violations.choices = [(t.id, t.label) for t in violations]
     form.assignees.choices = [(u.id, u.name) for u in staff]
     chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
-    country = record_pages.country_named(chosen) if chosen else None
+    country = country_named(chosen) if chosen else None
     form.source_partner.choices = [(0, _("— none or not listed —"))] + partner_choices(country.id if country else None)
     if not form.is_submitted():  # the form shows times in the user's time zone, without offset
         form.received_at.data = (case.received_at if case else utcnow()).astimezone(get_timezone()).replace(tzinfo=None)
@@ -203,7 +209,7 @@ def _save(form: CaseForm, case: Case | None):
         data.update({name: (form[name].data or "").strip() for name in ("events_place", "description",
                                                                          "source_details")})
         data["title"] = data["title"].strip()
-        data["country"] = record_pages.country_named(form.country.data)
+        data["country"] = country_named(form.country.data)
         data["received_at"] = form.received_at.data.replace(tzinfo=get_timezone()).astimezone(timezone.utc)
         data["source_partner_id"] = form.source_partner.data or None
         saved = services.save_case(case or Case(), data, [link.defender_id for link in case.links] if case else [],
@@ -244,9 +250,8 @@ def _render_case(case: Case):
     user = the_user(current_user)
     parts = case_file.parts(case.id)
     partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
-    visible = visible_among({Defender.__record_type__: parts.defenders, Partner.__record_type__: partners}, user)
-    defenders = visible[Defender.__record_type__]
-    shown = {"defenders": {d.id for d in defenders}, "partners": {p.id for p in visible[Partner.__record_type__]}}
+    shown = {"defenders": _seen(Defender, parts.defenders, user), "partners": _seen(Partner, partners, user)}
+    defenders = [defender for defender in parts.defenders if defender.id in shown["defenders"]]
     actions = case_file.actions(case.id)
     return render_template(
         "interventions/show.html", case=case, parts=parts, can_edit=can_edit, defenders=defenders, shown=shown,
@@ -257,6 +262,16 @@ def _render_case(case: Case):
         can_verify=can("interventions.verify"), can_override=can("interventions.override"),
         assignees=parts.assignees, links=_case_links(case.id), defender_url=id_url("defenders.show", "defender_id"),
         action_url=id_url("interventions.action", "action_id"), **_case_labels())
+
+
+def _seen(model: Any, rows: list, user: Any) -> set[int]:
+    """The ids of ``rows`` (``model`` records read as rows, with ``id`` and ``confidentiality``) that ``user``
+    may see: the restricted ones are asked of the database, with ``visible``."""
+    seen = {row.id for row in rows if row.confidentiality != RESTRICTED}
+    restricted = [row.id for row in rows if row.confidentiality == RESTRICTED]
+    if restricted:
+        seen |= set(db.session.scalars(select(model.id).where(model.id.in_(restricted), visible(model, user))))
+    return seen
 
 
 #: The case's own pages that its page links to, by endpoint (each takes the case's id).

@@ -4,6 +4,7 @@ the platform."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import url_for
 from flask_babel import get_locale
@@ -26,12 +27,10 @@ from core.api import (
     Term,
     TimelineEntry,
     Widget,
-    built_once,
     can,
     db,
     hookimpl,
     id_url,
-    is_admin,
     list_url_when_full,
     matching_word_prefixes,
     prefix_conditions_to_bind,
@@ -39,9 +38,7 @@ from core.api import (
     read_rows,
     relink,
     utcnow,
-    viewer,
     visible,
-    visible_to_viewer,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
@@ -162,22 +159,21 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = read_rows(_widget_statement(is_admin(user)), {
-        **viewer(user), "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
+    rows = read_rows(_widget_statement(user), {
+        "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
     return [Widget(_l("Missions"), "missions/_widget.html", {
         "in_field": [row for row in rows if row.kind == "field"][:WIDGET_ROWS],
         "hearings": [row for row in rows if row.kind == "hearing"][:WIDGET_ROWS], "days": WIDGET_DAYS},
         services.VIEW, order=30)]
 
 
-@built_once
-def _widget_statement(admin: bool) -> Select:
+def _widget_statement(user: Any) -> Select:
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
     in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
-        visible_to_viewer(Mission, admin), Mission.status == Mission.IN_FIELD)
+        visible(Mission, user), Mission.status == Mission.IN_FIELD)
     hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
         .join(Mission, Mission.id == Hearing.mission_id).where(
-        visible_to_viewer(Mission, admin), Hearing.held_on >= today, Hearing.held_on <= horizon,
+        visible(Mission, user), Hearing.held_on >= today, Hearing.held_on <= horizon,
         Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
     both = union_all(in_field, hearings).subquery()
     return select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)
@@ -190,7 +186,7 @@ def observatory_deadlines(start, end, user):
     if not can(services.VIEW, user):
         return []
     items, trial_url, mission_url = [], id_url("missions.trial", "mission_id"), id_url("missions.show", "mission_id")
-    for row in read_rows(_deadlines_statement(is_admin(user)), {**viewer(user), "start": start, "end": end}):
+    for row in read_rows(_deadlines_statement(user), {"start": start, "end": end}):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
                                    trial_url(row.id), services.VIEW, row.confidentiality, ("mission", row.id)))
@@ -205,17 +201,16 @@ def observatory_deadlines(start, end, user):
     return items
 
 
-@built_once
-def _deadlines_statement(admin: bool) -> CompoundSelect:
+def _deadlines_statement(user: Any) -> CompoundSelect:
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
     dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
                    Mission.end_date.label("until"), Mission.confidentiality).where(
-        visible_to_viewer(Mission, admin), live,
+        visible(Mission, user), live,
         or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
     hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
                       cast(null(), Date).label("until"), Mission.confidentiality).join(
-        Mission, Mission.id == Hearing.mission_id).where(visible_to_viewer(Mission, admin), live,
+        Mission, Mission.id == Hearing.mission_id).where(visible(Mission, user), live,
                                                          Hearing.held_on.between(start, end))
     return union_all(dates, hearings)
 
@@ -225,7 +220,7 @@ def observatory_defender_timeline(defender_id, user):
     """The missions concerning the defender, and their published reports, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = read_rows(_timeline_statement(is_admin(user)), {**viewer(user), "defender_id": defender_id})
+    rows = read_rows(_timeline_statement(user), {"defender_id": defender_id})
     entries, show, report = [], id_url("missions.show", "mission_id"), id_url("missions.report", "mission_id")
     for row in rows:
         url = show(row.id)
@@ -241,12 +236,11 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-@built_once
-def _timeline_statement(admin: bool) -> Select:
+def _timeline_statement(user: Any) -> Select:
     return select(Mission.id, Mission.title, Mission.start_date, Mission.created_at, Mission.confidentiality,
                   Mission.report_published_on, Mission.status, MissionDefender.on_trial) \
         .join(MissionDefender, MissionDefender.mission_id == Mission.id) \
-        .where(MissionDefender.defender_id == bindparam("defender_id"), visible_to_viewer(Mission, admin))
+        .where(MissionDefender.defender_id == bindparam("defender_id"), visible(Mission, user))
 
 
 @hookimpl
@@ -256,8 +250,8 @@ def observatory_search(query, user, limit):
     if not can(services.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(is_admin(user), len(words) // 2, postgresql),
-                     {**words, **viewer(user), "limit": limit}).all()
+    rows = read_rows(_search_statement(user, len(words) // 2, postgresql),
+                     {**words, "limit": limit}).all()
     language = str(get_locale() or "en")
     show, kind = id_url("missions.show", "mission_id"), _("Mission")
     more = list_url_when_full(len(rows), limit, "missions.index", q=query)
@@ -266,11 +260,10 @@ def observatory_search(query, user, limit):
                       score=1.2, more_url=more) for row in rows]
 
 
-@built_once
-def _search_statement(admin: bool, words: int, postgresql: bool) -> Select:
+def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
     return select(Mission.id, Mission.title, Mission.confidentiality, Mission.start_date,
                   Term.label_en, Term.label_fr, Term.label_es).join(Term, Term.id == Mission.type_id) \
-        .where(visible_to_viewer(Mission, admin), *prefix_conditions_to_bind(Mission, words, postgresql)) \
+        .where(visible(Mission, user), *prefix_conditions_to_bind(Mission, words, postgresql)) \
         .order_by(Mission.id.desc()).limit(bindparam("limit"))
 
 

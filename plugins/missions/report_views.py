@@ -9,12 +9,13 @@ from core.api import (
     DOCUMENT_FORMATS,
     RESTRICTED,
     AttachmentForm,
+    PreflightStep,
     attachments_of,
     can,
     db,
     download_document,
     permission_required,
-    preflight,
+    preflight_step_page,
     request_guard,
     utcnow,
 )
@@ -121,7 +122,7 @@ def report_check(mission_id: int):
     if findings_only:
         left_out.append(_("The summary: only the findings, the trial and the recommendations are in."))
     document = report_document(mission, language, findings_only=findings_only)
-    return preflight.step_page(preflight.Step(
+    return preflight_step_page(PreflightStep(
         address=guard.step, title=document.title, subtitle=f"{mission.title} · {LANGUAGE_NAMES[language]}",
         guard=guard, content=document, output=f"Mission {mission.id} {'findings' if findings_only else 'report'} "
                                                f"({language})", builds=builds,

@@ -17,7 +17,6 @@ from core.api import (
     PERSONAL,
     PHRASE,
     AuditEntry,
-    Bound,
     Country,
     Protected,
     Term,
@@ -30,16 +29,13 @@ from core.api import (
     db,
     index_tokens,
     is_admin,
-    notify,
     prefix_conditions_to_bind,
     prefix_params,
     protect_text,
-    record_url,
     record_view,
-    set_assignees,
+    save_assigned,
     utcnow,
-    viewer,
-    visible_to_viewer,
+    visible,
 )
 from core.api import lazy_gettext as _l
 from core.api import words as words_of
@@ -93,39 +89,28 @@ SORTS = {
 }
 
 
-def missions_statement(user: Any, filters: MissionFilters) -> Bound:
-    """The missions ``user`` may see, filtered and sorted in the database: a statement built once per shape of
-    the filters (which are on, the sort), with this request's values."""
+def missions_query(user: Any, filters: MissionFilters) -> Select:
+    """The missions ``user`` may see, filtered and sorted in the database."""
     postgresql = db.engine.dialect.name == "postgresql"
     words = prefix_params(filters.q)
     sort = filters.sort if filters.sort in SORTS else "-start"
     year = int(filters.year) if filters.year.isdigit() and len(filters.year) == 4 else None
-    place = "country" if filters.country else "region" if filters.region else ""
-    shape = (is_admin(user), postgresql, len(words) // 2, bool(filters.type), filters.status in Mission.STATUSES,
-             place, year is not None, sort)
-    params = {**viewer(user), **words, "type": filters.type, "status": filters.status,
-              "country": filters.country.upper(), "region": filters.region, "year": year}
-    return Bound(_missions_statement(*shape), params, ("missions", *shape))
-
-
-@built_once
-def _missions_statement(admin: bool, postgresql: bool, words: int, type_: bool, status: bool, place: str,
-                        year: bool, sort: str) -> Select:
-    query = select(Mission).where(visible_to_viewer(Mission, admin),
-                                  *prefix_conditions_to_bind(Mission, words, postgresql))
-    if type_:
+    query = select(Mission).where(visible(Mission, user),
+                                  *prefix_conditions_to_bind(Mission, len(words) // 2, postgresql))
+    if filters.type:
         query = query.where(Mission.type_id.in_(select(Term.id).where(
             Term.vocabulary == MISSION_TYPES, Term.key == bindparam("type"))))
-    if status:
+    if filters.status in Mission.STATUSES:
         query = query.where(Mission.status == bindparam("status"))
-    if place:
-        countries = select(Country.id).where(Country.alpha3 == bindparam("country")) if place == "country" \
+    if filters.country or filters.region:
+        countries = select(Country.id).where(Country.alpha3 == bindparam("country")) if filters.country \
             else select(Country.id).where(Country.region == bindparam("region"))
         query = query.where(Mission.id.in_(select(MissionCountry.mission_id).where(
             MissionCountry.country_id.in_(countries))))
-    if year:
+    if year is not None:
         query = query.where(extract("year", Mission.start_date) == bindparam("year"))
-    return query.order_by(*SORTS[sort])
+    return query.order_by(*SORTS[sort]).params(**words, type=filters.type, status=filters.status,
+                                                country=filters.country.upper(), region=filters.region, year=year)
 
 
 def mission_types(active_only: bool = True) -> list[Term]:
@@ -157,16 +142,8 @@ def save_mission(mission: Mission, data: dict[str, Any], country_ids: list[int],
     current = {link.country_id for link in mission.country_links}
     mission.country_links = [link for link in mission.country_links if link.country_id in wanted] + [
         MissionCountry(country_id=country_id) for country_id in sorted(wanted - current)]
-    created = mission.id is None
-    if created:
-        mission.created_by_id = author.id
-        db.session.add(mission)
-        assignees = assignees | {author.id}
-    db.session.flush()
+    save_assigned(mission, assignees, author, mission.title)
     index_tokens(mission)
-    newly_assigned = set_assignees(mission, assignees)
-    notify(newly_assigned - {author.id}, "assigned", {"record": mission.title},
-           record_url(Mission.__record_type__, mission.id))
     db.session.commit()
     return mission
 

@@ -17,20 +17,23 @@ from core.api import (
     PartnerFilters,
     User,
     assignee_ids,
+    assignee_names,
     built_once,
     can,
     can_see,
     choices,
+    country_choices,
+    country_named,
+    country_options,
     currency_choices,
     db,
     defenders_query,
     paginate,
     partners_query,
     permission_required,
-    record_pages,
     record_types,
     record_view,
-    visible_records,
+    visible_record,
 )
 from core.api import gettext as _
 
@@ -59,16 +62,16 @@ def mission_helpers() -> dict:
 
 
 def visible_mission(mission_id: int) -> Mission:
-    return record_pages.visible_record(Mission, mission_id)
+    return visible_record(Mission, mission_id)
 
 
 @permission_required(services.VIEW)
 def index():
     filters = services.MissionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.missions_statement(current_user, filters), selectinload(Mission.country_links))
+    pagination = paginate(services.missions_query(current_user, filters), selectinload(Mission.country_links))
     types = services.mission_types(active_only=False)  # retired types still name their missions
     return render_template("missions/index.html", pagination=pagination, filters=filters,
-                           country_options=record_pages.country_options, regions=REGIONS,
+                           country_options=country_options, regions=REGIONS,
                            types=[t for t in types if t.active], type_labels={t.id: t.label for t in types})
 
 
@@ -80,7 +83,7 @@ def staff() -> list:
 def _mission_form(mission: Mission | None) -> MissionForm:
     form = MissionForm(obj=mission)
     form.type.choices = [(t.id, t.label) for t in services.mission_types(active_only=mission is None)]
-    form.countries.choices = [(c.alpha3, c.name) for c in record_pages.countries()]
+    form.countries.choices = [(c.alpha3, c.name) for c in country_choices()]
     form.reporting_currency.choices = currency_choices()
     form.assignees.choices = [(u.id, u.name) for u in staff()]
     if mission is not None and not form.is_submitted():
@@ -96,7 +99,7 @@ def _save(form: MissionForm, mission: Mission | None):
         data.update({name: (form[name].data or "").strip() for name in (
             "title", "terms_of_reference", "objectives", "court", "court_case_number", "charges")})
         data["type_id"] = form.type.data
-        country_ids = [country.id for country in map(record_pages.country_named, form.countries.data) if country]
+        country_ids = [country.id for country in map(country_named, form.countries.data) if country]
         saved = services.save_mission(mission or Mission(), data, country_ids, set(form.assignees.data or []),
                                       current_user)
         flash(_("The mission was saved."), "success")
@@ -159,7 +162,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
     for kind in {link.record_type for link in mission.record_links}:
         ids = [link.record_id for link in mission.record_links if link.record_type == kind]
         linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
-    assignees = record_pages.assignee_names(mission)
+    assignees = assignee_names(mission)
     return render_template(
         "missions/show.html", mission=mission, can_edit=can_edit, delegate_kinds=DELEGATE_KINDS,
         defender_links=shown_links(mission.defender_links, "defender"),
@@ -177,8 +180,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
 def shown_links(links: list, attribute: str) -> list:
     """The links to defenders (or partners) the user may see: a restricted one linked to the mission stays
     unnamed for staff not assigned to it."""
-    allowed = {record.id for record in visible_records([getattr(link, attribute) for link in links], current_user)}
-    return [link for link in links if getattr(link, attribute).id in allowed]
+    return [link for link in links if can_see(getattr(link, attribute), current_user)]
 
 
 def page_with_errors(mission_id: int, **forms):
