@@ -121,6 +121,7 @@ from .plugins import API_VERSION
 from .records.countries import REGIONS, country_name
 from .records.exports import save_export
 from .records.forms import CONFIDENTIALITY_CHOICES
+from .records.links import RecordLink, linked_records, links_of
 from .records.matching import words
 from .records.merging import relink
 from .records.models import Assignment, Country, Defender, Partner, SearchToken, Term
@@ -160,6 +161,8 @@ __all__ = [
     "country_options", "CountryChoice", "visible_record", "assignee_names", "EXPORT_PERMISSION", "record_types", "record_url", "choices",
     "DefenderFilters", "PartnerFilters", "defenders_query", "partners_query", "relink", "words",
     "can_see", "is_admin", "visible", "assignee_ids", "save_assigned",
+    # Links to other plugins' records: the link table's columns, the "records concerned" panel, the guard's pairs
+    "RecordLink", "links_of", "linked_records",
     # Security: users, roles, permissions, the audit trail
     "db", "User", "Role", "user_roles", "UTCDateTime", "utcnow", "CASE_OFFICER", "COMMITTEE", "COORDINATOR",
     "READ_ONLY", "can", "holders", "permission_required", "the_user", "audit", "record_view", "AuditEntry",

@@ -128,7 +128,7 @@ class Section:
 
 @dataclass(frozen=True)
 class RecordType:
-    """A kind of record other features can point at (attachments, merges, notifications).
+    """A kind of record other features can point at (attachments, merges, notifications, links).
 
     ``url`` maps a record id to its page's endpoint arguments: ``("defenders.show", "defender_id")``.
     """
@@ -143,6 +143,10 @@ class RecordType:
     # Who may see one record, when the plugin's rule is wider than "restricted: assigned staff and admins"
     # (the grants committee sees every request): ``(record, user) -> bool``.
     may_see: Any = None
+    # Links to other plugins' records (:mod:`core.records.links`): the record's relationship to its
+    # :class:`~core.records.links.RecordLink` rows, and the record types it may be linked to.
+    links: str = ""
+    linkable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,10 @@ def observatory_record_types():
     """Called when a feature needs to resolve a record by its type (attachments, merges, links).
 
     Returns :class:`~core.contributions.RecordType` entries: the model (with ``__record_type__``,
-    ``confidentiality`` and ``name``), the permissions to see and to edit it, and its page.
+    ``confidentiality`` and ``name``), the permissions to see and to edit it, and its page; for a record
+    linked to other plugins' records, its relationship to its link rows and the types it may link
+    (``links="record_links", linkable=("case",)``: the core serves the panel and the link views,
+    :mod:`core.records.links`).
 
     Example::
 

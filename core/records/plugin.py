@@ -30,10 +30,11 @@ def observatory_blueprints():
     from ..attachments import views as attachment_views
     from ..audit import views as audit_views
     from ..notifications import views as notification_views
-    from . import import_views, merge_views, partner_views, views, vocabulary_views
+    from . import import_views, link_views, merge_views, partner_views, views, vocabulary_views
 
     return [views.blueprint, partner_views.blueprint, vocabulary_views.blueprint, audit_views.blueprint,
-            attachment_views.blueprint, notification_views.blueprint, merge_views.blueprint, import_views.blueprint]
+            attachment_views.blueprint, notification_views.blueprint, merge_views.blueprint, import_views.blueprint,
+            link_views.blueprint]
 
 
 @hookimpl

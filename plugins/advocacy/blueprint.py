@@ -16,8 +16,6 @@ blueprint.add_url_rule("/<int:action_id>/defenders", view_func=views.link_defend
 blueprint.add_url_rule("/<int:action_id>/defenders/<int:defender_id>/remove",
                        view_func=views.unlink_defender, methods=["POST"])
 blueprint.add_url_rule("/<int:action_id>/consent", view_func=views.consent, methods=["POST"])
-blueprint.add_url_rule("/<int:action_id>/records", view_func=views.link_record, methods=["POST"])
-blueprint.add_url_rule("/<int:action_id>/records/<int:link_id>/remove", view_func=views.unlink_record, methods=["POST"])
 blueprint.add_url_rule("/<int:action_id>/send", view_func=views.send, methods=["POST"])
 blueprint.add_url_rule("/<int:action_id>/answers", view_func=views.add_answer, methods=["POST"])
 blueprint.add_url_rule("/answers/<int:answer_id>", view_func=views.answer)

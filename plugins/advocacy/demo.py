@@ -140,8 +140,8 @@ def _children(rng, ids, plans, defenders, linkable, staff) -> None:
                                          "consent_on": row["created_at"].date() if given else None})
         for kind, record_ids in linkable.items():
             if record_ids and rng.random() < 0.4:
-                rows[ActionRecordLink].append({"action_id": action_id, "record_type": kind,
-                                               "record_id": rng.choice(record_ids)})
+                rows[ActionRecordLink].append({"owner_id": action_id, "record_type": kind,
+                                              "record_id": rng.choice(record_ids)})
         if staff:
             rows[Assignment].append({"record_type": AdvocacyAction.__record_type__, "record_id": action_id,
                                      "user_id": rng.choice(staff)})

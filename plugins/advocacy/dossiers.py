@@ -201,7 +201,7 @@ def _actions(mechanism: Mechanism, country: Country | None, case_ids: list[int],
     if country is not None:
         scope = AdvocacyAction.country_id == country.id
     elif case_ids:
-        scope = AdvocacyAction.id.in_(select(ActionRecordLink.action_id).where(
+        scope = AdvocacyAction.id.in_(select(ActionRecordLink.owner_id).where(
             ActionRecordLink.record_type == "case", ActionRecordLink.record_id.in_(case_ids)))
     else:
         return []

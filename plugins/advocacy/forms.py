@@ -137,11 +137,6 @@ class LinkDefenderForm(FlaskForm):
     defender_id = IntegerField(validators=[InputRequired()])
 
 
-class LinkRecordForm(FlaskForm):
-    record_type = HiddenField(validators=[required()])
-    record_id = IntegerField(validators=[InputRequired()])
-
-
 class SessionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=list(SESSION_KINDS.items()), default=MechanismSession.SESSION)
     title = StringField(_l("Title"), validators=[required(), Length(max=200)],

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import INTERNAL, Country, Defender, UTCDateTime, db, utcnow, words
+from core.api import INTERNAL, Country, Defender, RecordLink, UTCDateTime, db, utcnow, words
 
 SYSTEMS = ("un", "oas", "au", "osce", "eu", "coe")
 
@@ -183,22 +183,11 @@ class ActionDefender(db.Model):
         return f"defender {self.defender_id} (consent: {self.consent or 'not asked'})"
 
 
-class ActionRecordLink(db.Model):
-    """A record of another plugin the action concerns (an intervention case, a mission report), by its core
-    record type: this plugin never imports the other; labels and links come from the core registry."""
+class ActionRecordLink(RecordLink, db.Model):
+    """A record of another plugin the action concerns (an intervention case, a mission): the core's link columns."""
 
     __tablename__ = "advocacy_record_links"
-    __table_args__ = (UniqueConstraint("action_id", "record_type", "record_id"),
-                      Index("ix_advocacy_record_links_record", "record_type", "record_id"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("advocacy_actions.id", ondelete="CASCADE"))
-    record_type: Mapped[str] = mapped_column(String(50))
-    record_id: Mapped[int] = mapped_column(Integer)
-
-    @property
-    def audit_label(self) -> str:
-        return f"{self.record_type} {self.record_id}"
+    __link_owner__ = ("action_id", "advocacy_actions.id")
 
 
 class Answer(db.Model):

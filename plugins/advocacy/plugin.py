@@ -122,7 +122,7 @@ def observatory_free_text():
 @hookimpl
 def observatory_record_types():
     return [RecordType(AdvocacyAction.__record_type__, AdvocacyAction, _l("Advocacy action"), services.VIEW, services.EDIT,
-                       "advocacy.show", "action_id"),
+                       "advocacy.show", "action_id", links="record_links", linkable=("case", "mission")),
             RecordType(Answer.__record_type__, Answer, _l("Answer from a mechanism"), services.VIEW,
                        services.EDIT, "advocacy.answer", "answer_id", may_see=_may_see_answer)]
 

@@ -24,6 +24,7 @@ from core.api import (
     db,
     forget_tokens,
     index_tokens,
+    linked_records,
     matching_word_prefixes,
     protect_text,
     read_rows,
@@ -332,6 +333,4 @@ def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
         return []
     found = [("defender", i) for i in db.session.scalars(
         select(ActionDefender.defender_id).where(ActionDefender.action_id.in_(ids)))]
-    found += [(kind, i) for kind, i in db.session.execute(select(
-        ActionRecordLink.record_type, ActionRecordLink.record_id).where(ActionRecordLink.action_id.in_(ids)))]
-    return found
+    return found + linked_records(ActionRecordLink, ids)

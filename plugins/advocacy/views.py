@@ -22,15 +22,14 @@ from core.api import (
     attachments_of,
     can,
     can_see,
-    choices,
     country_choices,
     country_named,
     country_options,
     db,
     defenders_query,
+    links_of,
     paginate,
     permission_required,
-    record_types,
     record_view,
     remove_file,
     store_file,
@@ -48,15 +47,13 @@ from .forms import (
     AnswerForm,
     ConsentForm,
     LinkDefenderForm,
-    LinkRecordForm,
     SendForm,
     language_choices,
     language_name,
 )
-from .models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism
+from .models import ActionDefender, AdvocacyAction, Answer, Mechanism
 
 FILTERS = ("q", "mechanism", "system", "type", "country", "state", "year", "sort")
-LINKABLE = ("case", "mission")  # other plugins' records an action may concern, when those plugins are enabled
 
 
 def advocacy_helpers() -> dict:
@@ -163,10 +160,6 @@ def show(action_id: int):
 
 def render_action(action: AdvocacyAction, status: int = 200, **forms):
     can_edit = can(services.EDIT)
-    linked = {}
-    for kind in {link.record_type for link in action.record_links}:
-        ids = [link.record_id for link in action.record_links if link.record_type == kind]
-        linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
     answer_files = {}
     if action.answers:
         for file in db.session.scalars(select(Attachment).where(
@@ -181,14 +174,12 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
         missing=requirements.missing(action), elements=requirements.elements_for(action.type),
         defender_links=[link for link in action.defender_links if link.defender_id in allowed],
         hidden_defenders=sum(1 for link in action.defender_links if link.defender_id not in allowed),
-        consent_labels=CONSENT_LABELS, linked=linked, linkable=_linkable(),
+        consent_labels=CONSENT_LABELS, links=links_of(action),
         found=_find_defenders(action) if can_edit else [],
-        found_records=_found_records(action) if can_edit else [],
         answer_files=answer_files, assignees=assignee_names(action),
         send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
             formdata=None, received_on=utcnow().date()),
         consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
-        record_form=LinkRecordForm(formdata=None),
         attachments=attachments_of(action), attachment_form=AttachmentForm), status
 
 
@@ -198,11 +189,6 @@ def page_with_errors(action_id: int, **forms):
     return render_action(load_action(action_id), 422, **forms)
 
 
-def _linkable() -> dict[str, object]:
-    types = record_types()
-    return {kind: types[kind].label for kind in LINKABLE if kind in types and can(types[kind].view_permission)}
-
-
 def _find_defenders(action: AdvocacyAction) -> list[Defender]:
     words = request.args.get("find", "").strip()[:100]
     if not words:
@@ -210,14 +196,6 @@ def _find_defenders(action: AdvocacyAction) -> list[Defender]:
     linked = {link.defender_id for link in action.defender_links}
     query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
     return [d for d in db.session.scalars(query) if d.id not in linked][:10]
-
-
-def _found_records(action: AdvocacyAction) -> list:
-    kind, words = request.args.get("record_type", ""), request.args.get("find_record", "").strip()
-    if kind not in _linkable() or not words:
-        return []
-    linked = {(link.record_type, link.record_id) for link in action.record_links}
-    return [c for c in choices(kind, current_user, query=words, limit=20) if (c.kind, c.id) not in linked][:10]
 
 
 def visible_action(action_id: int) -> AdvocacyAction:
@@ -276,32 +254,6 @@ def consent(action_id: int):
     else:
         flash(_("The consent was recorded."), "success")
     return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
-
-
-@permission_required(services.EDIT)
-def link_record(action_id: int):
-    action = visible_action(action_id)
-    form = LinkRecordForm()
-    if not form.validate_on_submit() or form.record_type.data not in _linkable():
-        abort(400)
-    if not choices(form.record_type.data, current_user, ids=[form.record_id.data], limit=1):
-        abort(400)  # not a record the user may see
-    key = (form.record_type.data, form.record_id.data)
-    if key not in {(link.record_type, link.record_id) for link in action.record_links}:
-        action.record_links.append(ActionRecordLink(record_type=key[0], record_id=key[1]))
-        db.session.commit()
-    flash(_("The record is now linked to this action."), "success")
-    return redirect(url_for("advocacy.show", action_id=action.id) + "#records")
-
-
-@permission_required(services.EDIT)
-def unlink_record(action_id: int, link_id: int):
-    action = visible_action(action_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    action.record_links = [link for link in action.record_links if link.id != link_id]
-    db.session.commit()
-    return redirect(url_for("advocacy.show", action_id=action.id) + "#records")
 
 
 @permission_required(services.EDIT)

@@ -15,9 +15,6 @@ blueprint.add_url_rule("/<int:mission_id>/step", view_func=views.step, methods=[
 blueprint.add_url_rule("/<int:mission_id>/defenders", view_func=views.link_defender, methods=["POST"])
 blueprint.add_url_rule("/<int:mission_id>/defenders/<int:defender_id>/remove",
                        view_func=views.unlink_defender, methods=["POST"])
-blueprint.add_url_rule("/<int:mission_id>/records", view_func=views.link_record, methods=["POST"])
-blueprint.add_url_rule("/<int:mission_id>/records/<int:link_id>/remove",
-                       view_func=views.unlink_record, methods=["POST"])
 blueprint.add_url_rule("/<int:mission_id>/partners", view_func=views.link_partner, methods=["POST"])
 blueprint.add_url_rule("/<int:mission_id>/partners/<int:partner_id>/remove",
                        view_func=views.unlink_partner, methods=["POST"])

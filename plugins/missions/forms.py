@@ -208,8 +208,3 @@ class LinkPartnerForm(FlaskForm):
     partner_id = IntegerField(validators=[InputRequired()])
     role = StringField(_l("Their role"), validators=[Length(max=200)],
                        description=_l("E.g. host, interpreter, co-organiser."))
-
-
-class LinkRecordForm(FlaskForm):
-    record_type = HiddenField(validators=[required()])
-    record_id = IntegerField(validators=[InputRequired()])

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
     Numeric,
     String,
     Text,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import INTERNAL, Country, Defender, Partner, Term, User, UTCDateTime, db, utcnow, words
+from core.api import INTERNAL, Country, Defender, Partner, RecordLink, Term, User, UTCDateTime, db, utcnow, words
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -177,22 +176,11 @@ class MissionPartner(db.Model):
         return f"partner {self.partner_id}"
 
 
-class MissionRecordLink(db.Model):
-    """A record of another plugin the mission concerns (an intervention case), by its core record type:
-    this plugin never imports the other; labels and links come from the core registry."""
+class MissionRecordLink(RecordLink, db.Model):
+    """A record of another plugin the mission concerns (an intervention case): the core's link columns."""
 
     __tablename__ = "missions_record_links"
-    __table_args__ = (UniqueConstraint("mission_id", "record_type", "record_id"),
-                      Index("ix_missions_record_links_record", "record_type", "record_id"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions_missions.id", ondelete="CASCADE"))
-    record_type: Mapped[str] = mapped_column(String(50))
-    record_id: Mapped[int] = mapped_column(Integer)
-
-    @property
-    def audit_label(self) -> str:
-        return f"{self.record_type} {self.record_id}"
+    __link_owner__ = ("mission_id", "missions_missions.id")
 
 
 class Delegate(db.Model):

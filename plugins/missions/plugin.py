@@ -116,7 +116,7 @@ def observatory_free_text():
 @hookimpl
 def observatory_record_types():
     return [RecordType(Mission.__record_type__, Mission, _l("Mission"), services.VIEW, services.EDIT,
-                       "missions.show", "mission_id")]
+                       "missions.show", "mission_id", links="record_links", linkable=("case",))]
 
 
 @hookimpl

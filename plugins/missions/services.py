@@ -29,6 +29,7 @@ from core.api import (
     db,
     index_tokens,
     is_admin,
+    linked_records,
     prefix_conditions_to_bind,
     prefix_params,
     protect_text,
@@ -422,6 +423,4 @@ def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
         select(MissionDefender.defender_id).where(MissionDefender.mission_id.in_(ids)))]
     found += [("partner", i) for i in db.session.scalars(
         select(MissionPartner.partner_id).where(MissionPartner.mission_id.in_(ids)))]
-    found += [(kind, i) for kind, i in db.session.execute(select(
-        MissionRecordLink.record_type, MissionRecordLink.record_id).where(MissionRecordLink.mission_id.in_(ids)))]
-    return found
+    return found + linked_records(MissionRecordLink, ids)

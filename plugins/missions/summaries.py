@@ -34,7 +34,7 @@ def mission_summaries(ids: list[int], country: str, related: dict[str, list[int]
             Country, Country.id == MissionCountry.country_id).where(Country.alpha3 == country)))
     elif related:
         kind, record_ids = next(iter(related.items()))
-        query = query.where(Mission.id.in_(select(MissionRecordLink.mission_id).where(
+        query = query.where(Mission.id.in_(select(MissionRecordLink.owner_id).where(
             MissionRecordLink.record_type == kind, MissionRecordLink.record_id.in_(record_ids))))
     else:
         return []

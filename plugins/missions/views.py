@@ -21,17 +21,16 @@ from core.api import (
     built_once,
     can,
     can_see,
-    choices,
     country_choices,
     country_named,
     country_options,
     currency_choices,
     db,
     defenders_query,
+    links_of,
     paginate,
     partners_query,
     permission_required,
-    record_types,
     record_view,
     visible_record,
 )
@@ -43,15 +42,13 @@ from .forms import (
     STATUS_LABELS,
     LinkDefenderForm,
     LinkPartnerForm,
-    LinkRecordForm,
     MissionForm,
     SecurityForm,
     StepForm,
 )
-from .models import Delegate, Mission, MissionDefender, MissionPartner, MissionRecordLink, MissionStep
+from .models import Delegate, Mission, MissionDefender, MissionPartner, MissionStep
 
 FILTERS = ("q", "type", "status", "country", "region", "year", "sort")
-LINKABLE = ("case",)  # record types of other plugins a mission may concern, when those plugins are enabled
 
 
 def mission_helpers() -> dict:
@@ -158,10 +155,6 @@ def _overview_options() -> tuple:
 
 def render_overview(mission: Mission, status: int = 200, **forms):
     can_edit = can(services.EDIT)
-    linked = {}
-    for kind in {link.record_type for link in mission.record_links}:
-        ids = [link.record_id for link in mission.record_links if link.record_type == kind]
-        linked.update({(c.kind, c.id): c for c in choices(kind, current_user, ids=ids, limit=len(ids))})
     assignees = assignee_names(mission)
     return render_template(
         "missions/show.html", mission=mission, can_edit=can_edit, delegate_kinds=DELEGATE_KINDS,
@@ -169,9 +162,8 @@ def render_overview(mission: Mission, status: int = 200, **forms):
         partner_links=shown_links(mission.partner_links, "partner"),
         steps=services.available_steps(mission, current_user),
         step_form=forms.get("step_form") or StepForm(formdata=None),
-        linked=linked, linkable=_linkable(), found_records=_found_records(mission) if can_edit else [],
+        links=links_of(mission),
         found=_find_defenders(mission) if can_edit else [], link_form=LinkDefenderForm(formdata=None),
-        record_form=LinkRecordForm(formdata=None),
         found_partners=_find_partners(mission) if can_edit else [],
         partner_form=forms.get("partner_form") or LinkPartnerForm(formdata=None),
         assignees=assignees, assigned_ids={row.id for row in assignees}), status
@@ -189,11 +181,6 @@ def page_with_errors(mission_id: int, **forms):
     return render_overview(load_mission(mission_id, _overview_options), 422, **forms)
 
 
-def _linkable() -> dict[str, object]:
-    types = record_types()
-    return {kind: types[kind].label for kind in LINKABLE if kind in types and can(types[kind].view_permission)}
-
-
 def _find_defenders(mission: Mission) -> list[Defender]:
     words = request.args.get("find", "").strip()[:100]
     if not words:
@@ -201,14 +188,6 @@ def _find_defenders(mission: Mission) -> list[Defender]:
     linked = {link.defender_id for link in mission.defender_links}
     query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
     return [d for d in db.session.scalars(query) if d.id not in linked][:10]
-
-
-def _found_records(mission: Mission) -> list:
-    kind, words = request.args.get("record_type", ""), request.args.get("find_record", "").strip()
-    if kind not in _linkable() or not words:
-        return []
-    linked = {(link.record_type, link.record_id) for link in mission.record_links}
-    return [c for c in choices(kind, current_user, query=words, limit=20) if (c.kind, c.id) not in linked][:10]
 
 
 def _find_partners(mission: Mission) -> list[Partner]:
@@ -261,32 +240,6 @@ def unlink_defender(mission_id: int, defender_id: int):
     mission.defender_links = [link for link in mission.defender_links if link.defender_id != defender_id]
     db.session.commit()
     return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
-
-
-@permission_required(services.EDIT)
-def link_record(mission_id: int):
-    mission = visible_mission(mission_id)
-    form = LinkRecordForm()
-    if not form.validate_on_submit() or form.record_type.data not in _linkable():
-        abort(400)
-    if not choices(form.record_type.data, current_user, ids=[form.record_id.data], limit=1):
-        abort(400)  # not a record the user may see
-    key = (form.record_type.data, form.record_id.data)
-    if key not in {(link.record_type, link.record_id) for link in mission.record_links}:
-        mission.record_links.append(MissionRecordLink(record_type=key[0], record_id=key[1]))
-        db.session.commit()
-    flash(_("The record is now linked to this mission."), "success")
-    return redirect(url_for("missions.show", mission_id=mission.id) + "#records")
-
-
-@permission_required(services.EDIT)
-def unlink_record(mission_id: int, link_id: int):
-    mission = visible_mission(mission_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    mission.record_links = [link for link in mission.record_links if link.id != link_id]
-    db.session.commit()
-    return redirect(url_for("missions.show", mission_id=mission.id) + "#records")
 
 
 @permission_required(services.EDIT)

@@ -187,15 +187,15 @@ def test_links_to_cases_and_missions_go_through_the_core_registry(app, client, m
     case_id = add_case(app, officer, title="Arrest of the Izmir lawyers")
     mission_id = add_mission(app, officer, title="Trial observation in Izmir")
     action_id = add_action(app, officer)
-    page = _page(client.get(f"/advocacy/{action_id}?record_type=case&find_record=izmir"))
+    page = _page(client.get(f"/links/advocacy_action/{action_id}/find?record_type=case&words=izmir"))
     assert "Arrest of the Izmir lawyers" in page[page.index('id="found-records"'):]
     for kind, record_id in (("case", case_id), ("mission", mission_id)):
-        assert post_form(client, f"/advocacy/{action_id}/records",
+        assert post_form(client, f"/links/advocacy_action/{action_id}",
                          {"record_type": kind, "record_id": record_id}).status_code == 302
-    assert post_form(client, f"/advocacy/{action_id}/records",
+    assert post_form(client, f"/links/advocacy_action/{action_id}",
                      {"record_type": "case", "record_id": 999999}).status_code == 400
     page = _page(client.get(f"/advocacy/{action_id}"))
-    linked = page[page.index('id="action-records"'):]
+    linked = page[page.index('id="linked-records"'):]
     assert "Arrest of the Izmir lawyers" in linked and "Trial observation in Izmir" in linked
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ActionRecordLink)) == 2
@@ -212,7 +212,7 @@ def test_outputs_about_an_action_keep_out_the_personal_details_of_whom_it_concer
     deniz = add_defender(app, "Deniz Arslan", publication_name="D. A.", family="Leyla Arslan (mother)")
     case_id = add_case(app, officer, defenders=(deniz,))
     action_id = add_action(app, officer, defenders=(aylin,))
-    assert post_form(client, f"/advocacy/{action_id}/records",
+    assert post_form(client, f"/links/advocacy_action/{action_id}",
                      {"record_type": "case", "record_id": case_id}).status_code == 302
     text = "A. K. lives at Atatürk Caddesi 12; D. A. was taken from his mother Leyla Arslan's home."
     with app.test_request_context():

@@ -81,7 +81,7 @@ def turkey(app, make_user):
         db.session.add(ReportText(mission_id=mission_id, language="en", title="A trial without guarantees",
                                   summary="The hearing of Mehmet Demir was closed to the public.",
                                   findings="No access to a lawyer of one's choice."))
-        db.session.add(ActionRecordLink(action_id=action_id, record_type="case", record_id=case_id))
+        db.session.add(ActionRecordLink(owner_id=action_id, record_type="case", record_id=case_id))
         db.session.add(Answer(action_id=action_id, kind="sent_to_state", received_on=date(2026, 3, 20)))
         db.session.commit()
     client = app.test_client()

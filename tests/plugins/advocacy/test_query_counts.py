@@ -24,7 +24,7 @@ def test_pages_keep_their_statement_count_as_advocacy_grows(app, client, make_us
     action_id = add_action(app, officer, defenders=(defender,), consent="given", details=COMMUNICATION_DETAILS,
                            sent_on=date.today() - timedelta(days=30), reply_expected_by=date.today() + timedelta(days=5))
     case_id = add_case(app, officer, title="Arrest of the Izmir lawyers")
-    post_form(client, f"/advocacy/{action_id}/records", {"record_type": "case", "record_id": case_id})
+    post_form(client, f"/links/advocacy_action/{action_id}", {"record_type": "case", "record_id": case_id})
     with app.app_context():
         sr_hrd = mechanism_id("un_sr_hrd")
     paths = ["/advocacy/", "/advocacy/?state=awaiting&system=un&type=urgent_appeal&country=TUR", "/advocacy/?q=izmir",

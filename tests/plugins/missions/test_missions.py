@@ -147,12 +147,12 @@ def test_hook_observatory_record_choices(app, client, make_user):
     case_id = add_case(app, officer, title="Arrest of the Izmir lawyers")
     hidden = add_case(app, make_user("coordinator"), title="Arrest of a hidden lawyer", confidentiality="restricted")
     login(client, officer)
-    page = html.unescape(client.get(f"/missions/{mission_id}?record_type=case&find_record=izmir").get_data(as_text=True))
+    page = html.unescape(client.get(f"/links/mission/{mission_id}/find?record_type=case&words=izmir").get_data(as_text=True))
     assert "Arrest of the Izmir lawyers" in page
     assert "Arrest of a hidden lawyer" not in html.unescape(client.get(
-        f"/missions/{mission_id}?record_type=case&find_record=lawyer").get_data(as_text=True))
-    assert post_form(client, f"/missions/{mission_id}/records", {"record_type": "case", "record_id": hidden}).status_code == 400
-    assert post_form(client, f"/missions/{mission_id}/records", {"record_type": "case", "record_id": case_id}).status_code == 302
+        f"/links/mission/{mission_id}/find?record_type=case&words=lawyer").get_data(as_text=True))
+    assert post_form(client, f"/links/mission/{mission_id}", {"record_type": "case", "record_id": hidden}).status_code == 400
+    assert post_form(client, f"/links/mission/{mission_id}", {"record_type": "case", "record_id": case_id}).status_code == 302
     page = client.get(f"/missions/{mission_id}").get_data(as_text=True)
     assert f'href="/interventions/{case_id}"' in page
     with app.app_context():

@@ -33,7 +33,7 @@ def test_pages_keep_their_statement_count_as_missions_and_hearings_grow(app, cli
     post_form(client, f"/missions/{mission_id}/recommendations/{recommendation}",
               {"status": "partly", "noted_on": "2027-01-05"})
     case_id = add_case(app, officer, title="Arrest of the trial's defendants")
-    post_form(client, f"/missions/{mission_id}/records", {"record_type": "case", "record_id": case_id})
+    post_form(client, f"/links/mission/{mission_id}", {"record_type": "case", "record_id": case_id})
     paths = ["/missions/", "/missions/?type=trial_observation&region=europe_central_asia&status=in_field",
              "/missions/?q=trial", f"/missions/{mission_id}", f"/missions/{mission_id}/budget",
              f"/missions/{mission_id}/trial", f"/missions/{mission_id}/report", "/upcoming", "/",

@@ -1,0 +1,74 @@
+"""Linking a plugin's record to records of other plugins, for every record type that declares links: the
+search of linkable records, link and unlink. Each view asks the record's type for its edit permission (403
+without it) and shows nothing of a record the user may not see (404); the owner's audit trail holds each
+change (:mod:`core.records.links`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import InputRequired
+
+from ..forms import ConfirmForm, required
+from ..i18n import gettext as _
+from ..permissions import login_only
+from . import links
+from .registry import record_url, resolve
+
+blueprint = Blueprint("links", __name__, url_prefix="/links")
+
+
+class LinkForm(FlaskForm):
+    record_type = HiddenField(validators=[required()])
+    record_id = IntegerField(validators=[InputRequired()])
+
+
+def _owner(owner_type: str, owner_id: int):
+    """The record whose links change, if its type has links and the user may edit it."""
+    if links.link_kind(owner_type) is None:
+        abort(404)
+    return resolve(owner_type, owner_id, edit=True)
+
+
+def _back(owner_type: str, owner_id: int):
+    return redirect(record_url(owner_type, owner_id) + "#records")
+
+
+@blueprint.route("/<owner_type>/<int:owner_id>/find")
+@login_only  # the record type decides the permission, checked by resolve()
+def find(owner_type: str, owner_id: int):
+    """Records of the kind asked for, matching the words, that the user may see and may link."""
+    kind, record = _owner(owner_type, owner_id)
+    record_type, words = request.args.get("record_type", ""), request.args.get("words", "")
+    return render_template(
+        "core/records/link_find.html",
+        kind=kind,
+        record=record,
+        kinds=links.linkable_kinds(kind),
+        record_type=record_type,
+        words=words[:100],
+        found=links.find_linkable(kind, record, record_type, words),
+        back=record_url(owner_type, owner_id) + "#records",
+    )
+
+
+@blueprint.route("/<owner_type>/<int:owner_id>", methods=["POST"])
+@login_only
+def link(owner_type: str, owner_id: int):
+    kind, record = _owner(owner_type, owner_id)
+    form = LinkForm()
+    if not form.validate_on_submit() or not links.add_link(kind, record, form.record_type.data, form.record_id.data):
+        abort(400)  # not a kind this record links, or not a record the user may see
+    flash(_("The record is now linked."), "success")
+    return _back(owner_type, owner_id)
+
+
+@blueprint.route("/<owner_type>/<int:owner_id>/<int:link_id>/remove", methods=["POST"])
+@login_only
+def unlink(owner_type: str, owner_id: int, link_id: int):
+    kind, record = _owner(owner_type, owner_id)
+    if not ConfirmForm().validate_on_submit() or not links.remove_link(kind, record, link_id):
+        abort(400)
+    flash(_("The link was removed."), "success")
+    return _back(owner_type, owner_id)
