@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select, text
 
 from .extensions import db
+from .kit import new_plugin_command, translations_group
 from .models import Role, User
 from .permissions import ADMIN, BUILTIN_ROLES
 from .plugins import host
@@ -27,6 +28,9 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, help="Observatory: manage and serve the application.")
 def main() -> None:
     pass
+
+
+main.add_command(new_plugin_command)  # needs no application: an author runs it before any configuration
 
 
 @click.command("plugins")
@@ -180,7 +184,7 @@ def reindex_phones_command() -> None:
 
 
 CORE_COMMANDS = [plugins_command, worker_command, scheduler_command, create_user_command, demo_command, demo_data_command,
-                 reindex_phones_command]
+                 reindex_phones_command, translations_group]
 
 
 if __name__ == "__main__":

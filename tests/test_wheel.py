@@ -68,7 +68,9 @@ def test_the_wheel_installs_and_serves_every_page(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("core/templates/base.html", "core/translations/fr/LC_MESSAGES/messages.mo",
                      "plugins/missions/translations/es/LC_MESSAGES/messages.mo", "core/static/app.js",
-                     "plugins/interventions/templates/interventions/action.html", "core/migrations/env.py"):
+                     "plugins/interventions/templates/interventions/action.html", "core/migrations/env.py",
+                     "core/kit/templates/plugin/pyproject.toml.tmpl", "core/kit/templates/plugin/gitignore.tmpl",
+                     "core/kit/templates/plugin/src/__package__/translations/fr/LC_MESSAGES/messages.po.tmpl"):
         assert expected in names, expected
     assert any(name.startswith("core/migrations/versions/") for name in names)
     assert any(name.startswith("plugins/advocacy/migrations/") for name in names)
