@@ -30,29 +30,8 @@ from .attachments.views import AttachmentForm, attachments_of
 from .audit.capture import record as audit
 from .audit.capture import record_view
 from .audit.models import AuditEntry
-from .contributions import (
-    INTERNAL,
-    PUBLIC,
-    RESTRICTED,
-    Chart,
-    DatedItem,
-    DatedLine,
-    FreeText,
-    MergeResult,
-    NavItem,
-    NotificationKind,
-    Output,
-    OutputRequest,
-    Permission,
-    PublicationItem,
-    RecordChoice,
-    RecordSummary,
-    RecordType,
-    SearchHit,
-    Section,
-    TimelineEntry,
-    Widget,
-)
+from .database.models import Role, User, UTCDateTime, user_roles, utcnow
+from .database.statements import among_ids, built_once, read_rows
 from .disclosure import (
     INTERNAL_TITLE,
     PERSONAL,
@@ -89,35 +68,43 @@ from .disclosure.preflight import request_guard
 from .disclosure.preflight import step_page as preflight_step_page
 from .disclosure.preflight import summary as preflight_summary
 from .disclosure.preflight import undecided_message as preflight_undecided_message
-from .documents import FORMATS as DOCUMENT_FORMATS
-from .documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
-from .documents import download as download_document
-from .documents import filename as document_filename
-from .documents import render_file as render_document
+from .documents.documents import FORMATS as DOCUMENT_FORMATS
+from .documents.documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
+from .documents.documents import download as download_document
+from .documents.documents import filename as document_filename
+from .documents.documents import render_file as render_document
 from .extensions import db
-from .forms import ConfirmForm, MultiCheckboxField, required, valid_email
-from .fragments import fragment, inputs_of
-from .gather import record_summaries
-from .hookspecs import hookimpl
-from .i18n import gettext, in_language, lazy_gettext, lazy_pgettext
-from .jobs import JobContext
-from .jobs import enqueue as enqueue_job
-from .models import Role, User, UTCDateTime, user_roles, utcnow
-from .money import AmountField, converted, currency_choices
-from .navigation import id_url, list_url_when_full, page_argument, page_size
+from .jobs.jobs import JobContext
+from .jobs.jobs import enqueue as enqueue_job
+from .languages.i18n import gettext, in_language, lazy_gettext, lazy_pgettext
+from .languages.money import AmountField, converted, currency_choices
 from .notifications.services import followers_of, notify
-from .pagination import paginate
-from .permissions import (
-    CASE_OFFICER,
-    COMMITTEE,
-    COORDINATOR,
-    READ_ONLY,
-    can,
-    holders,
-    permission_required,
-    the_user,
+from .plugin_host.contributions import (
+    INTERNAL,
+    PUBLIC,
+    RESTRICTED,
+    Chart,
+    DatedItem,
+    DatedLine,
+    FreeText,
+    MergeResult,
+    NavItem,
+    NotificationKind,
+    Output,
+    OutputRequest,
+    Permission,
+    PublicationItem,
+    RecordChoice,
+    RecordSummary,
+    RecordType,
+    SearchHit,
+    Section,
+    TimelineEntry,
+    Widget,
 )
-from .plugins import API_VERSION
+from .plugin_host.gather import record_summaries
+from .plugin_host.hookspecs import hookimpl
+from .plugin_host.plugins import API_VERSION
 from .records.countries import REGIONS, country_name
 from .records.exports import save_export
 from .records.forms import CONFIDENTIALITY_CHOICES
@@ -147,7 +134,20 @@ from .records.tokens import (
     prefix_params,
 )
 from .records.visibility import assignee_ids, can_see, is_admin, visible
-from .statements import among_ids, built_once, read_rows
+from .web.forms import ConfirmForm, MultiCheckboxField, required, valid_email
+from .web.fragments import fragment, inputs_of
+from .web.navigation import id_url, list_url_when_full, page_argument, page_size
+from .web.pagination import paginate
+from .web.permissions import (
+    CASE_OFFICER,
+    COMMITTEE,
+    COORDINATOR,
+    READ_ONLY,
+    can,
+    holders,
+    permission_required,
+    the_user,
+)
 
 __all__ = [
     "API_VERSION",

@@ -9,12 +9,12 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select, text
 
+from .database.models import Role, User
 from .extensions import db
 from .kit import new_plugin_command, translations_group
-from .models import Role, User
-from .permissions import ADMIN, BUILTIN_ROLES
-from .plugins import host
-from .security import hash_password
+from .plugin_host.plugins import host
+from .web.permissions import ADMIN, BUILTIN_ROLES
+from .web.security import hash_password
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 
@@ -50,7 +50,7 @@ def worker_command(burst: bool) -> None:
     """Run an rq worker for the application's queue (needs OBSERVATORY_REDIS_URL)."""
     from rq import SimpleWorker
 
-    from .jobs import queue
+    from .jobs.jobs import queue
 
     job_queue = queue()
     if job_queue is None:
@@ -67,7 +67,7 @@ def scheduler_command(show: bool) -> None:
     it next to `observatory worker` (needs OBSERVATORY_REDIS_URL)."""
     from flask import current_app
 
-    from .schedule import cron_scheduler, invalid_expressions, next_runs
+    from .jobs.schedule import cron_scheduler, invalid_expressions, next_runs
 
     bad = invalid_expressions(current_app)
     if bad:
@@ -121,7 +121,7 @@ def _has_records() -> bool:
 
 
 def _load_demo_records(scale: int) -> None:
-    from .gather import load_demo_data
+    from .plugin_host.gather import load_demo_data
 
     started = time.perf_counter()
     messages = load_demo_data(scale)

@@ -28,10 +28,10 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from . import create_app
+from .database.models import Role, User
 from .extensions import db
-from .models import Role, User
-from .plugins import ACTIVE, host
-from .security import hash_password
+from .plugin_host.plugins import ACTIVE, host
+from .web.security import hash_password
 
 PASSWORD = "correct horse battery staple"
 STRICT = os.environ.get("OBSERVATORY_TEST_STRICT") == "1"

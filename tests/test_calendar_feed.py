@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlalchemy import select, update
 from werkzeug.http import http_date
 
+from core.database.models import CalendarVersion, Role, User
 from core.extensions import db
-from core.models import CalendarVersion, Role, User
 from core.records.models import Defender
 
 from .conftest import REDIS_URL, login, post_form, require_service
@@ -105,8 +105,8 @@ def test_if_modified_since_is_answered_once_the_last_change_is_past(feed_app, ma
 
 VISITS = '''
 from datetime import date, timedelta
-from core.contributions import DatedItem
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import DatedItem
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_deadlines(start, end, user):

@@ -14,13 +14,13 @@ from flask import request, request_finished
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from core.database.models import User
 from core.disclosure import door
+from core.disclosure.outputs import collected
 from core.extensions import db
-from core.models import User
-from core.outputs import collected
-from core.permissions import ADMIN, READ_ONLY
-from core.plugins import host
+from core.plugin_host.plugins import host
 from core.publications import previous_month
+from core.web.permissions import ADMIN, READ_ONLY
 
 from .conftest import csrf_token, login
 from .plugin_factory import install_plugin

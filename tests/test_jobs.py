@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from core import jobs
+from core.database.models import Job, User
 from core.extensions import db
-from core.models import Job, User
+from core.jobs import jobs
 
 from .conftest import REDIS_URL, login, post_form, require_service
 
@@ -75,7 +75,7 @@ def test_job_runs_in_the_requesters_language(app, make_user):
         from flask_login import login_user
 
         login_user(db.session.get(User, user.id))
-        job = jobs.enqueue("core.exports.export_users", title="Export", user=db.session.get(User, user.id))
+        job = jobs.enqueue("core.jobs.exports.export_users", title="Export", user=db.session.get(User, user.id))
         assert job.locale == "fr"
 
 
@@ -124,7 +124,7 @@ def test_a_guarded_file_is_made_only_by_the_core_writers_and_never_changed(app):
 
 def test_only_the_core_writers_seal_a_file():
     """A GuardedFile says the guard released what it holds: only the writers that release it make one."""
-    writers = {"core/disclosure/files.py", "core/disclosure/spreadsheets.py", "core/documents.py"}
+    writers = {"core/disclosure/files.py", "core/disclosure/spreadsheets.py", "core/documents/documents.py"}
     sealing = {str(path.relative_to(ROOT)) for folder in ("core", "plugins") for path in (ROOT / folder).rglob("*.py")
                if "sealed(" in path.read_text(encoding="utf-8") or "seal=" in path.read_text(encoding="utf-8")}
     assert sealing == writers

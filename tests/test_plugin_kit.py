@@ -26,8 +26,8 @@ import sys
 from sqlalchemy import inspect, text
 from core import create_app
 from core.extensions import db
-from core.models import Role, User
-from core.security import hash_password
+from core.database.models import Role, User
+from core.web.security import hash_password
 from core.testing import login
 import observatory_detentions
 assert observatory_detentions.__file__.startswith(sys.argv[1]), observatory_detentions.__file__

@@ -136,7 +136,7 @@ def test_a_decision_to_mask_is_applied_and_kept_only_for_its_output(app, client,
 
 
 def test_the_preflight_speaks_the_users_language(app, client, make_user):
-    from core.models import User
+    from core.database.models import User
 
     officer = make_user("case_officer")
     add_defender(app, "Rosa Blanco", publication_name="R. B.")

@@ -1,8 +1,8 @@
 """Who sees which record is one rule, ``visible``; ``can_see`` is that rule asked of one loaded record."""
 from sqlalchemy import select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from core.records.models import Defender, Partner
 from core.records.visibility import can_see, visible
 from tests.records_helpers import add_defender, add_partner
@@ -27,7 +27,7 @@ def test_each_user_sees_their_own_records_and_can_see_agrees(app, make_user):
 def test_a_list_of_ids_travels_as_one_parameter(app):
     """``among_ids`` takes any number of ids in one parameter: the statement's SQL stays the same whatever the
     list's length (``in_([...])`` would make SQLAlchemy write it again around the list at each execution)."""
-    from core.statements import among_ids
+    from core.database.statements import among_ids
 
     ids = [add_defender(app, name) for name in ("Ana", "Bea", "Cem", "Dan")]
     with app.app_context():

@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, template_rendered
 
-from ..errors import NOT_SENT
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import lazy_gettext as _l
+from ..web.errors import NOT_SENT
 from .files import GuardedFile, NotGuarded
 
 

@@ -19,9 +19,9 @@ from flask import abort, flash, redirect, render_template, request, session
 
 from ..audit.capture import record as audit
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import gettext
+from ..languages.i18n import lazy_gettext as _l
+from ..web.forms import ConfirmForm
 from .guard import DECISIONS, MASK, Blocked, Guard, Hit
 from .register import INTERNAL_TITLE, NAME, PERSONAL, SOURCE
 

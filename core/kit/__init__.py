@@ -27,7 +27,7 @@ CORE_REVISION = "core_0001"
 def plugin_values(name: str) -> dict[str, str]:
     """What the skeleton's placeholders become for the plugin ``name``."""
     from .. import __version__
-    from ..plugins import API_VERSION
+    from ..plugin_host.plugins import API_VERSION
 
     return {
         "name": name,
@@ -85,7 +85,7 @@ def new_plugin_command(name: str, into: Path) -> None:
 
 def catalog_folders(app) -> list[Path]:
     """The core's ``translations/`` folder and every active plugin's, wherever the plugin is installed."""
-    from ..plugins import host
+    from ..plugin_host.plugins import host
 
     folders = [Path(app.root_path) / "translations"]
     folders += [info.path / "translations" for info in host(app).active if info.path and info.name != "core"]

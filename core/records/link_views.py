@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 
-from ..forms import ConfirmForm, required
-from ..i18n import gettext as _
-from ..permissions import login_only
+from ..languages.i18n import gettext as _
+from ..web.forms import ConfirmForm, required
+from ..web.permissions import login_only
 from . import links
 from .registry import record_url, resolve
 

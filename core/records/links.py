@@ -2,7 +2,7 @@
 advocacy action concerning a case and a mission), written once for every plugin.
 
 A plugin gives its link table the :class:`RecordLink` columns, points its record at them with a relationship,
-and declares both on its :class:`~core.contributions.RecordType` (``links="record_links"``,
+and declares both on its :class:`~core.plugin_host.contributions.RecordType` (``links="record_links"``,
 ``linkable=("case",)``). The core then owns the rest: the "records concerned" panel
 (``templates/core/records/_links.html``), the search of linkable records, the link and unlink views
 (:mod:`core.records.link_views`), and the pairs the disclosure guard asks for (:func:`linked_records`).
@@ -19,9 +19,9 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, inspect, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from ..contributions import RecordChoice, RecordType
 from ..extensions import db
-from ..permissions import can
+from ..plugin_host.contributions import RecordChoice, RecordType
+from ..web.permissions import can
 from .registry import choices, record_types
 
 

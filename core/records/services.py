@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 
+from ..database.models import User
+from ..database.statements import read_rows
 from ..disclosure import phones
 from ..extensions import db
-from ..models import User
 from ..notifications.services import followers_of, notify
-from ..statements import read_rows
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url

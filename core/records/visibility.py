@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..contributions import RESTRICTED
+from ..database.statements import built_once
 from ..extensions import db
-from ..permissions import ADMIN
-from ..statements import built_once
+from ..plugin_host.contributions import RESTRICTED
+from ..web.permissions import ADMIN
 from .models import Assignment
 
 

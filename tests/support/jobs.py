@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from core.disclosure import Guard
 from core.disclosure.files import text_file
-from core.jobs import JobContext
+from core.jobs.jobs import JobContext
 
 
 def write_report(ctx: JobContext, *, words: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""The calendar feeds' version: one row raised with every change a feed may depend on (see ``core.deadlines``).
+"""The calendar feeds' version: one row raised with every change a feed may depend on (see ``core.calendar.deadlines``).
 
 Revision ID: core_0016
 Revises: core_0015

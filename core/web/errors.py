@@ -1,0 +1,84 @@
+"""Error pages: every failure answers with a translated page, never a stack trace."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..extensions import db
+from ..languages.i18n import lazy_gettext as _l
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("There is nothing at this address.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("What you sent is too large. Files must be smaller than the limit.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; nothing was saved.")),
+}
+NOT_SENT = _l("Not sent")
+INCOMPLETE = (NOT_SENT, _l("Nothing was sent: a plugin could not say what this output must keep out. An "
+                                 "administrator can see which one on the plugins page."))
+CSRF_MESSAGE = _l("Your form expired or was sent from elsewhere. Please reload the page and try again.")
+
+
+def render_error(error: HTTPException) -> Any:
+    code = error.code or 500
+    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if isinstance(error, CSRFError):
+        message = CSRF_MESSAGE
+    if request.accept_mimetypes.best == "application/json":
+        from ..disclosure import door  # late: the door's refusal page uses this module's words
+
+        return door.fixed_json(code, error=title, message=message)
+    headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
+    return render_template("errors/error.html", code=code, title=title, message=message), code, headers
+
+
+def handle_http_error(error: HTTPException) -> Any:
+    if error.code and error.code >= 500:
+        db.session.rollback()
+    return render_error(error)
+
+
+def handle_unexpected(error: Exception) -> Any:
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return render_error(InternalServerError(original_exception=error))
+
+
+def handle_blocked(error: Exception) -> Any:
+    """A download the disclosure guard refused: nothing was sent; its preflight asks for a decision."""
+    from ..disclosure import preflight
+
+    db.session.rollback()
+    return preflight.blocked_page(error)
+
+
+def handle_incomplete_register(error: Exception) -> Any:
+    """A plugin could not say what it protects, or the phone index is outdated: the output is refused (a
+    plugin's failure is on the plugins page)."""
+    db.session.rollback()
+    message = getattr(error, "user_message", None) or INCOMPLETE[1]
+    return render_template("errors/error.html", code=503, title=INCOMPLETE[0], message=message), 503
+
+
+def handle_refused_file(error: Exception) -> Any:
+    """A file that would leave whole holds what the output may not carry: nothing was sent."""
+    db.session.rollback()
+    return render_template("errors/error.html", code=409, title=NOT_SENT, message=error.user_message), 409
+
+
+def init_app(app: Flask) -> None:
+    from ..disclosure import Blocked, FileRefused, RegisterIncomplete
+    from ..disclosure.phones import IndexOutdated
+
+    app.register_error_handler(Blocked, handle_blocked)
+    app.register_error_handler(FileRefused, handle_refused_file)
+    app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
+    app.register_error_handler(IndexOutdated, handle_incomplete_register)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

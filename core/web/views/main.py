@@ -1,0 +1,80 @@
+"""Dashboard, global search, language switch and health check."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user
+from jinja2 import UndefinedError
+from markupsafe import Markup
+from sqlalchemy import text
+
+from ...disclosure import door
+from ...extensions import db
+from ...plugin_host import gather
+from ...plugin_host.contributions import Widget
+from .. import fragments
+from ..forms import SEARCH_LENGTH, LanguageForm, SearchForm
+from ..navigation import safe_next
+from ..permissions import login_only, public
+
+blueprint = Blueprint("core", __name__)
+
+
+@blueprint.route("/")
+@login_only
+def dashboard():
+    panels = [(widget, _panel(widget)) for widget in gather.dashboard_widgets(current_user)]
+    return render_template("core/dashboard.html", panels=panels)
+
+
+def _panel(widget: Widget) -> Markup:
+    """A widget's panel: a fragment (core.web.fragments) when its context holds plain values, as the core's and our
+    plugins' do; otherwise, or when its template uses the page's context (the user...), rendered with it."""
+    try:
+        return fragments.rendered(widget.template, fragments.frozen(widget.context), {"context": widget.context})
+    except (fragments.NotPlain, UndefinedError):
+        return Markup(render_template(widget.template, context=widget.context))
+
+
+@blueprint.route("/search")
+@login_only
+def search():
+    form = SearchForm(request.args)
+    hits, more = None, []
+    if "q" in request.args and form.validate():
+        hits = gather.search(form.q.data.strip(), current_user)
+        more = gather.more_results(hits)
+    search_form = fragments.fragment("core/_search_form.html", {"length": SEARCH_LENGTH}, words=form.q.data or "",
+                           errors=tuple(str(error) for error in form.q.errors))
+    return render_template("core/search.html", search_form=search_form, words=form.q.data, hits=hits, more=more,
+                           limit=gather.SEARCH_LIMIT_PER_PLUGIN), 200 if not form.errors else 422
+
+
+@blueprint.route("/language", methods=["POST"])
+@public
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data, "core.dashboard"))
+
+
+@blueprint.route("/health")
+@public
+def health():
+    """For load balancers: answers 200 when the database answers, 503 otherwise; shows no detail."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return door.fixed_json(503, status="unavailable")
+    return door.fixed_json(status="ok")
