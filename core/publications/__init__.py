@@ -1,6 +1,8 @@
 """Publications built from every plugin's contributions: the monthly bulletin of the actions of a month (here),
 the annual report (:mod:`.annual`), and their background and scheduled builds (:mod:`.jobs`), in English,
-French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX.
+French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX; the statistics every plugin
+contributes, as charts and CSV (:mod:`.statistics`); and the pages of all three (:mod:`.views`,
+:mod:`.annual_views`, :mod:`.statistics_views`).
 
 Plugins give :class:`~core.plugin_host.contributions.PublicationItem` entries through ``observatory_bulletin_sections``
 and ``observatory_annual_report_sections``, holding only what may be published; an item whose text is not in
