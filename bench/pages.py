@@ -27,14 +27,14 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, select, text
 
 from core import create_app
-from core.deadlines import new_feed_token
+from core.calendar.deadlines import new_feed_token
+from core.database.models import Role, User
 from core.disclosure import Guard
 from core.extensions import db
-from core.gather import load_demo_data
-from core.models import Role, User
-from core.permissions import login_only
+from core.plugin_host.gather import load_demo_data
 from core.records.models import Defender
-from core.security import hash_password
+from core.web.permissions import login_only
+from core.web.security import hash_password
 
 PASSWORD = "benchmark password"
 BARE = "/bench-bare"

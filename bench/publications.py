@@ -45,9 +45,9 @@ def prepare(database_url: str, folder: Path, interventions: int) -> int:
     from flask_migrate import upgrade
     from sqlalchemy import select, update
 
-    from core.contributions import RESTRICTED
     from core.extensions import db
-    from core.gather import load_demo_data
+    from core.plugin_host.contributions import RESTRICTED
+    from core.plugin_host.gather import load_demo_data
     from plugins.interventions.models import Action, Case
 
     app = _app(database_url, folder)
@@ -81,7 +81,8 @@ def measure(database_url: str, folder: Path, what: str) -> dict[str, float]:
     """One measurement, in this process (run by ``main`` in a child process of its own)."""
     from weasyprint import HTML
 
-    from core import documents, publications
+    from core import publications
+    from core.documents import documents
     from core.publications import annual
     from core.publications.jobs import LANGUAGES, public_guard
 

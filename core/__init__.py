@@ -9,14 +9,17 @@ from typing import Any, Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import builtin, errors, i18n, migrations_setup, security, sessions
+from . import builtin
 from . import config as config_module
 from .audit import capture as _audit_capture  # noqa: F401 - registers the audit listeners
+from .database import migrations_setup
 from .disclosure import door
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
-from .permissions import enforce_access_rule
-from .plugins import PluginHost
+from .languages import i18n
+from .plugin_host.plugins import PluginHost
 from .records import plugin as records_plugin
+from .web import errors, security, sessions
+from .web.permissions import enforce_access_rule
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 #: Run from a git checkout (``make run``, the tests), or installed from a wheel, which carries the shared templates

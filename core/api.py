@@ -17,7 +17,6 @@ list export by ``save_export``; a view answering with a file built any other way
 """
 from __future__ import annotations
 
-from . import jobs
 from .attachments import storage
 from .attachments import text as attachment_text
 from .attachments.models import Attachment
@@ -25,7 +24,34 @@ from .attachments.views import AttachmentForm, attachments_of
 from .audit.capture import record as audit
 from .audit.capture import record_view
 from .audit.models import AuditEntry
-from .contributions import (
+from .database.models import Role, User, UTCDateTime, user_roles, utcnow
+from .database.statements import Bound, among_ids, built_once, read_rows
+from .disclosure import (
+    INTERNAL_TITLE,
+    PERSONAL,
+    PHRASE,
+    SOURCE,
+    WITHHELD,
+    FileRefused,
+    Guard,
+    Protected,
+    named_without_leave,
+    preflight,
+    protect_text,
+)
+from .disclosure.preflight import request_guard
+from .documents.documents import FORMATS as DOCUMENT_FORMATS
+from .documents.documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
+from .documents.documents import download as download_document
+from .documents.documents import filename as document_filename
+from .documents.documents import render as render_document
+from .extensions import db
+from .jobs import jobs
+from .jobs.jobs import JobContext
+from .languages.i18n import gettext, in_language, lazy_gettext, lazy_pgettext
+from .languages.money import AmountField, converted, currency_choices
+from .notifications.services import followers_of, notify
+from .plugin_host.contributions import (
     INTERNAL,
     PUBLIC,
     RESTRICTED,
@@ -48,48 +74,9 @@ from .contributions import (
     TimelineEntry,
     Widget,
 )
-from .disclosure import (
-    INTERNAL_TITLE,
-    PERSONAL,
-    PHRASE,
-    SOURCE,
-    WITHHELD,
-    FileRefused,
-    Guard,
-    Protected,
-    named_without_leave,
-    preflight,
-    protect_text,
-)
-from .disclosure.preflight import request_guard
-from .documents import FORMATS as DOCUMENT_FORMATS
-from .documents import BulletList, Document, Heading, PageBreak, Paragraph, Table
-from .documents import download as download_document
-from .documents import filename as document_filename
-from .documents import render as render_document
-from .extensions import db
-from .forms import ConfirmForm, MultiCheckboxField, required, valid_email
-from .fragments import fragment, inputs_of
-from .gather import record_summaries
-from .hookspecs import hookimpl
-from .i18n import gettext, in_language, lazy_gettext, lazy_pgettext
-from .jobs import JobContext
-from .models import Role, User, UTCDateTime, user_roles, utcnow
-from .money import AmountField, converted, currency_choices
-from .navigation import id_url, list_url_when_full, page_argument, page_size
-from .notifications.services import followers_of, notify
-from .pagination import paginate
-from .permissions import (
-    CASE_OFFICER,
-    COMMITTEE,
-    COORDINATOR,
-    READ_ONLY,
-    can,
-    holders,
-    permission_required,
-    the_user,
-)
-from .plugins import API_VERSION
+from .plugin_host.gather import record_summaries
+from .plugin_host.hookspecs import hookimpl
+from .plugin_host.plugins import API_VERSION
 from .records import pages as record_pages
 from .records.countries import REGIONS, country_name
 from .records.exports import save_export
@@ -120,7 +107,20 @@ from .records.visibility import (
     visible_records,
     visible_to_viewer,
 )
-from .statements import Bound, among_ids, built_once, read_rows
+from .web.forms import ConfirmForm, MultiCheckboxField, required, valid_email
+from .web.fragments import fragment, inputs_of
+from .web.navigation import id_url, list_url_when_full, page_argument, page_size
+from .web.pagination import paginate
+from .web.permissions import (
+    CASE_OFFICER,
+    COMMITTEE,
+    COORDINATOR,
+    READ_ONLY,
+    can,
+    holders,
+    permission_required,
+    the_user,
+)
 
 __all__ = [
     "API_VERSION",

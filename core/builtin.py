@@ -9,14 +9,14 @@ from flask_babel import (
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
 
-from .contributions import NavItem, Permission, SearchHit, Widget
+from .database.models import Job, User, utcnow
+from .database.statements import built_once, read_rows
 from .extensions import db
-from .hookspecs import hookimpl
-from .i18n import lazy_gettext as _l
-from .models import Job, User, utcnow
-from .navigation import id_url
-from .permissions import ADMIN, CASE_OFFICER, COORDINATOR, READ_ONLY, can, role_label
-from .statements import built_once, read_rows
+from .languages.i18n import lazy_gettext as _l
+from .plugin_host.contributions import NavItem, Permission, SearchHit, Widget
+from .plugin_host.hookspecs import hookimpl
+from .web.navigation import id_url
+from .web.permissions import ADMIN, CASE_OFFICER, COORDINATOR, READ_ONLY, can, role_label
 
 TITLE = _l("Core")
 DESCRIPTION = _l("Accounts, roles, languages, jobs and the plugin host.")
@@ -32,7 +32,12 @@ PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _
 
 @hookimpl
 def observatory_blueprints():
-    from .views import account, admin, annual_report, auth, calendar, jobs, main, publications, statistics
+    from .calendar import views as calendar
+    from .jobs import views as jobs
+    from .publications import annual_views as annual_report
+    from .publications import statistics_views as statistics
+    from .publications import views as publications
+    from .web.views import account, admin, auth, main
 
     return [main.blueprint, auth.blueprint, account.blueprint, jobs.blueprint, admin.blueprint, calendar.blueprint,
             statistics.blueprint, publications.blueprint, annual_report.blueprint]
@@ -72,7 +77,7 @@ def observatory_nav_items():
 @hookimpl
 def observatory_dashboard_widgets(user):
     recent = read_rows(_recent_jobs_statement(), {"user_id": user.id}).all()
-    from .deadlines import upcoming
+    from .calendar.deadlines import upcoming
 
     return [
         Widget(_l("Coming up"), "core/widgets/upcoming.html", {"items": upcoming(user, 14, limit=WIDGET_ROWS)},
@@ -114,9 +119,11 @@ def observatory_cli_commands():
 
 def init_templates(app: Flask) -> None:
     """Template helpers: navigation, permissions and locale-aware formatting."""
-    from . import form_html, gather, i18n
-    from .forms import ConfirmForm, LanguageForm
-    from .pagination import page_links
+    from .languages import i18n
+    from .plugin_host import gather
+    from .web import form_html
+    from .web.forms import ConfirmForm, LanguageForm
+    from .web.pagination import page_links
 
     app.jinja_env.globals["options"] = form_html.options
     app.jinja_env.globals["blank_fields"] = form_html.blank_fields
@@ -173,13 +180,13 @@ def observatory_demo_data(scale):
 
 @hookimpl
 def observatory_outputs():
-    from .outputs import core_outputs
+    from .disclosure.outputs import core_outputs
 
     return core_outputs()
 
 
 @hookimpl
 def observatory_free_text():
-    from .outputs import core_free_text
+    from .disclosure.outputs import core_free_text
 
     return core_free_text()

@@ -9,11 +9,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select, text
 
+from .database.models import Role, User
 from .extensions import db
-from .models import Role, User
-from .permissions import ADMIN, BUILTIN_ROLES
-from .plugins import host
-from .security import hash_password
+from .plugin_host.plugins import host
+from .web.permissions import ADMIN, BUILTIN_ROLES
+from .web.security import hash_password
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 
@@ -46,7 +46,7 @@ def worker_command(burst: bool) -> None:
     """Run an rq worker for the application's queue (needs OBSERVATORY_REDIS_URL)."""
     from rq import SimpleWorker
 
-    from .jobs import queue
+    from .jobs.jobs import queue
 
     job_queue = queue()
     if job_queue is None:
@@ -63,7 +63,7 @@ def scheduler_command(show: bool) -> None:
     it next to `observatory worker` (needs OBSERVATORY_REDIS_URL)."""
     from flask import current_app
 
-    from .schedule import cron_scheduler, invalid_expressions, next_runs
+    from .jobs.schedule import cron_scheduler, invalid_expressions, next_runs
 
     bad = invalid_expressions(current_app)
     if bad:
@@ -117,7 +117,7 @@ def _has_records() -> bool:
 
 
 def _load_demo_records(scale: int) -> None:
-    from .gather import load_demo_data
+    from .plugin_host.gather import load_demo_data
 
     started = time.perf_counter()
     messages = load_demo_data(scale)

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from core import create_app
+from core.database.models import Role, User
 from core.extensions import db
-from core.models import Role, User
-from core.security import hash_password
+from core.web.security import hash_password
 
 PASSWORD = "correct horse battery staple"
 STRICT = os.environ.get("OBSERVATORY_TEST_STRICT") == "1"

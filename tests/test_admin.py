@@ -5,9 +5,9 @@ import html
 
 from sqlalchemy import func, select
 
+from core.database.models import Role, RolePermission, User
 from core.extensions import db
-from core.models import Role, RolePermission, User
-from core.permissions import declared_permissions
+from core.web.permissions import declared_permissions
 
 from .conftest import PASSWORD, login, post_form
 
@@ -94,7 +94,7 @@ def test_deactivated_user_is_logged_out_at_the_next_request(app, client, make_us
 def test_admin_unlocks_an_account_and_resets_two_factor(app, client, make_user):
     from datetime import timedelta
 
-    from core.models import utcnow
+    from core.database.models import utcnow
 
     login(client, make_user("admin"))
     user = make_user("committee")

@@ -14,10 +14,10 @@ from datetime import date, datetime, timezone
 from docx import Document as ReadDocx
 from sqlalchemy import or_, select
 
-from core import documents
+from core.database.models import Job, utcnow
 from core.disclosure import Guard
+from core.documents import documents
 from core.extensions import db
-from core.models import Job, utcnow
 from core.publications import annual
 from core.publications.models import AnnualChapter, AnnualReport
 from core.records.models import Defender

@@ -154,10 +154,10 @@ NOTES_PLUGIN = '''
 from flask import Blueprint
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
-from core.contributions import Permission, RecordType
+from core.plugin_host.contributions import Permission, RecordType
 from core.extensions import db
-from core.hookspecs import hookimpl
-from core.permissions import permission_required
+from core.plugin_host.hookspecs import hookimpl
+from core.web.permissions import permission_required
 
 class Note(db.Model):
     __tablename__ = "notes_note"

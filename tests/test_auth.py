@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pyotp
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 
 from .conftest import PASSWORD, csrf_token, login, post_form
 

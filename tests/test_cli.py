@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 
 from .conftest import login
 

@@ -11,8 +11,8 @@ from .plugin_factory import install_plugin
 
 HEARINGS = '''
 from datetime import date, timedelta
-from core.contributions import DatedItem, RESTRICTED
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import DatedItem, RESTRICTED
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_deadlines(start, end, user):
@@ -87,8 +87,8 @@ def test_feed_follows_the_users_language(app_with_dates, make_user):
 
 
 def test_a_deactivated_users_feed_stops(app_with_dates, make_user):
+    from core.database.models import User
     from core.extensions import db
-    from core.models import User
 
     user = make_user("case_officer")
     client = app_with_dates.test_client()
@@ -102,8 +102,8 @@ def test_a_deactivated_users_feed_stops(app_with_dates, make_user):
 
 MANY = '''
 from datetime import date, timedelta
-from core.contributions import DatedItem
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import DatedItem
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_deadlines(start, end, user, limit):
@@ -128,8 +128,8 @@ def test_the_dashboard_asks_for_its_few_earliest_dates_and_shows_no_more(tmp_pat
 
 VISITS = '''
 from datetime import date, timedelta
-from core.contributions import DatedItem
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import DatedItem
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_deadlines(start, end, user):

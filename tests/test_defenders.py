@@ -149,7 +149,7 @@ def test_personal_details_are_masked_and_revealed_only_with_the_permission(app, 
 
 
 def test_editors_without_the_reveal_permission_never_see_or_change_personal_details(app, make_user):
-    from core.models import Role, RolePermission
+    from core.database.models import Role, RolePermission
 
     with app.app_context():
         role_id = db.session.scalar(select(Role.id).where(Role.name == "case_officer"))
@@ -180,8 +180,8 @@ def test_the_file_shows_every_plugins_timeline_entries(tmp_path, monkeypatch, ma
 
     install_plugin(tmp_path / "site", monkeypatch, '''
         from datetime import date
-        from core.contributions import TimelineEntry
-        from core.hookspecs import hookimpl
+        from core.plugin_host.contributions import TimelineEntry
+        from core.plugin_host.hookspecs import hookimpl
 
         @hookimpl
         def observatory_defender_timeline(defender_id, user):
@@ -294,7 +294,7 @@ def test_global_search_finds_whole_and_longer_name_words_newest_first_once_each(
 
 def test_global_search_names_each_kind_of_record_in_the_users_language(app, client, make_user):
     """The hooks translate their labels when they answer, in the language of the request."""
-    from core.models import User
+    from core.database.models import User
 
     from .plugins.interventions.helpers import add_case
 
@@ -312,7 +312,7 @@ def test_global_search_names_each_kind_of_record_in_the_users_language(app, clie
 def test_list_labels_follow_each_users_language(app, make_user):
     """The lists' labels (confidentiality, risk) are translated once per language and kept: each user still
     reads them in their own."""
-    from core.models import User
+    from core.database.models import User
 
     add_defender(app, "Aylin Kaya", risk_level="high")
     french, spanish = make_user("case_officer"), make_user("case_officer")

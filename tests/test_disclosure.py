@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from core.disclosure import Blocked, Guard, Protected, RegisterIncomplete
 from core.disclosure.guard import _without_overlaps
-from core.hookspecs import hookimpl
-from core.plugins import host
+from core.plugin_host.hookspecs import hookimpl
+from core.plugin_host.plugins import host
 
 from .plugin_factory import install_plugin
 from .records_helpers import add_defender, add_partner
@@ -149,8 +149,8 @@ def test_restricted_records_are_withheld_from_those_who_may_not_see_them(app, ma
     add_partner(app, "Hidden Lawyers Union", acronym="HLU", confidentiality="restricted")
     text = "Selin Gizli and the Hidden Lawyers Union."
     with app.test_request_context():
+        from core.database.models import User
         from core.extensions import db
-        from core.models import User
 
         assert Guard(db.session.get(User, officer.id), external=False).release(text) == "[…] and the […]."
         assert Guard(db.session.get(User, assigned.id), external=False).release(text) == \
@@ -164,8 +164,8 @@ def test_internal_staff_outputs_keep_the_names_they_may_see(app, make_user):
     officer = make_user("case_officer")
     add_defender(app, "Aylin Kaya", phone="+90 532 123 45 67")
     with app.test_request_context():
+        from core.database.models import User
         from core.extensions import db
-        from core.models import User
 
         guard = Guard(db.session.get(User, officer.id), external=False)
         assert guard.release("Aylin Kaya, 0532 123 45 67") == "Aylin Kaya, 0532 123 45 67"
@@ -218,7 +218,7 @@ def test_hook_observatory_protected_terms(app):
 
 
 CONCERNS = '''
-from core.hookspecs import hookimpl
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_records_concerned(records):
@@ -321,7 +321,7 @@ def test_invisible_characters_inside_a_name_do_not_hide_it(app, protected_person
 
 
 def test_translated_messages_are_guarded_like_plain_text(app, protected_person):
-    from core.i18n import lazy_gettext
+    from core.languages.i18n import lazy_gettext
 
     release = protected_person("Aylin Okonkwo")
     with app.test_request_context():

@@ -18,15 +18,15 @@ from itertools import count, cycle
 from anyascii import anyascii
 from sqlalchemy import String, func, select, update
 
-from core.contributions import FreeText, Output, OutputRequest
+from core.disclosure.outputs import collected, free_text
 from core.extensions import db
-from core.hookspecs import hookimpl
 from core.notifications.mail import compose
 from core.notifications.models import OutboxMessage
-from core.outputs import collected, free_text
-from core.permissions import ADMIN, BUILTIN_ROLES
-from core.plugins import host
+from core.plugin_host.contributions import FreeText, Output, OutputRequest
+from core.plugin_host.hookspecs import hookimpl
+from core.plugin_host.plugins import host
 from core.records.models import Defender
+from core.web.permissions import ADMIN, BUILTIN_ROLES
 from tests.conftest import csrf_token, login
 from tests.records_helpers import add_defender
 from tests.support.canaries import Canary, canaries, leaks, texts_of

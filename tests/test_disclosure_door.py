@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from core.plugins import host
+from core.plugin_host.plugins import host
 
 from .conftest import login
 from .plugin_factory import install_plugin

@@ -10,9 +10,9 @@ import pytest
 from docx import Document as ReadDocx
 from sqlalchemy import select
 
-from core import documents
 from core.audit.models import AuditEntry
 from core.disclosure import Guard
+from core.documents import documents
 from core.extensions import db
 
 from .conftest import login, require_service
@@ -104,10 +104,10 @@ def test_a_defender_file_holds_no_personal_details_typed_into_its_summary(app, m
 
 
 def test_large_documents_are_built_as_a_job(app, make_user):
-    from core import jobs
+    from core.jobs import jobs
 
     with app.test_request_context():
-        job = jobs.enqueue("core.documents.build_document", title="Big report",
+        job = jobs.enqueue("core.documents.documents.build_document", title="Big report",
                            builder="tests.support.documents.long_report", params={"pages": 3}, fmt="docx",
                            stem="Rapport annuel")
         assert job.status == "finished", job.error

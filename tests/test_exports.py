@@ -119,9 +119,9 @@ def test_every_export_neutralises_formula_like_cells(app, make_user):
 
 
 def test_chart_data_is_written_by_the_same_writer(app):
-    from core import statistics
-    from core.contributions import Chart
     from core.disclosure import Guard
+    from core.plugin_host.contributions import Chart
+    from core.publications import statistics
 
     with app.app_context():
         data = statistics.as_csv(Chart("k", "Title", (FORMULAS[0], "Plain"), (2, 3)), "Category", "Count",

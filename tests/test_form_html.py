@@ -1,9 +1,9 @@
-"""The form HTML pages write without building a form (core.form_html): escaped, and as a form would write it."""
-from core import form_html
+"""The form HTML pages write without building a form (core.web.form_html): escaped, and as a form would write it."""
+from core.web import form_html
 
 
 def test_filter_options_escape_and_mark_the_chosen_value(app):
-    from core.i18n import lazy_gettext
+    from core.languages.i18n import lazy_gettext
 
     with app.test_request_context("/"):
         html = str(form_html.options([("a&b", 'Say "hi" <b>'), (2, lazy_gettext("Name")), ("", "All")], "2"))
@@ -27,7 +27,7 @@ def test_the_case_list_filters_keep_what_was_chosen(app, client, make_user):
 
 def test_a_button_forms_csrf_field_is_the_token_a_form_writes_and_accepts(app, client, make_user):
     """``csrf_field()`` writes the request's token without building a form; the form it posts checks it."""
-    from core.forms import ConfirmForm
+    from core.web.forms import ConfirmForm
 
     from .conftest import login
 

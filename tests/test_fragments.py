@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
-from core import fragments
 from core.extensions import db
 from core.records.models import Term
+from core.web import fragments
 
 from .conftest import login, post_form
 
@@ -45,8 +45,8 @@ def test_a_fragment_cannot_use_the_user_nor_a_missing_name(app):
 def test_only_plain_values_make_a_key(app):
     from datetime import date
 
-    from core.contributions import DatedItem
-    from core.i18n import lazy_gettext
+    from core.languages.i18n import lazy_gettext
+    from core.plugin_host.contributions import DatedItem
 
     item = DatedItem(date(2026, 1, 2), lazy_gettext("Filter"), "hearing")
     with app.test_request_context("/"):
@@ -136,8 +136,8 @@ def _widgets_of(app, client):
     """The widgets the dashboard gathered for the client's last request's user."""
     from flask_login import login_user
 
-    from core import gather
-    from core.models import User
+    from core.database.models import User
+    from core.plugin_host import gather
 
     with app.test_request_context("/"):
         admin = db.session.scalar(db.select(User).where(User.email.like("%admin%")).order_by(User.id.desc()))
@@ -150,8 +150,8 @@ def test_blank_form_fields_are_rendered_once_per_language_and_anew_with_errors(a
     that comes back with a mistake shows it."""
     from flask import render_template_string
 
-    from core.form_html import blank_fields
     from core.records.forms import RevealForm
+    from core.web.form_html import blank_fields
 
     macro = ("{% from 'bootstrap5/form.html' import render_field %}"
              "{{ render_field(form.reason) }}{{ render_field(form.submit, button_style='outline-danger') }}")
@@ -175,8 +175,8 @@ def test_blank_form_fields_are_rendered_once_per_language_and_anew_with_errors(a
 def test_a_blank_forms_class_renders_its_fields_and_is_built_only_for_a_new_fragment(app, monkeypatch):
     """Pages showing an unfilled form pass its class: the fields are the same as an unfilled form's, and the
     form is built once per language, when its fragment is rendered, not on every page."""
-    from core.form_html import blank_fields
     from core.records.forms import RevealForm
+    from core.web.form_html import blank_fields
 
     built = []
     original = RevealForm.__init__

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from flask_login import login_user
 
-from core import gather
+from core.database.models import User
 from core.extensions import db
-from core.hookspecs import hookimpl
-from core.models import User
-from core.plugins import host
+from core.plugin_host import gather
+from core.plugin_host.hookspecs import hookimpl
+from core.plugin_host.plugins import host
 
 from .conftest import login
 from .plugin_factory import install_plugin
@@ -21,10 +21,10 @@ from datetime import date, datetime, timezone
 import click
 from flask import Blueprint, render_template
 from flask.cli import with_appcontext
-from core.contributions import (Chart, DatedItem, MergeResult, NavItem, Permission, PublicationItem, RESTRICTED,
+from core.plugin_host.contributions import (Chart, DatedItem, MergeResult, NavItem, Permission, PublicationItem, RESTRICTED,
                                 SearchHit, Section, TimelineEntry, Widget)
-from core.hookspecs import hookimpl
-from core.permissions import permission_required
+from core.plugin_host.hookspecs import hookimpl
+from core.web.permissions import permission_required
 
 TITLE = "Sample"
 MOVED = []
@@ -247,7 +247,7 @@ def test_hooks_receive_the_user_not_the_login_proxy(as_user):
     gathering hands the plugins the user object itself."""
     from flask_login import current_user
 
-    from core.permissions import the_user
+    from core.web.permissions import the_user
 
     seen = []
 

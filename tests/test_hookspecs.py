@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core import hookspecs
+from core.plugin_host import hookspecs
 
 SPECS = sorted(
     name for name, function in vars(hookspecs).items()

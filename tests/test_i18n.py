@@ -159,7 +159,7 @@ def test_dates_and_numbers_follow_the_locale(app):
 
 
 def test_templates_follow_a_forced_locale_and_come_back(app):
-    """Templates find their translations once per locale (core.i18n.current_translations), and still switch
+    """Templates find their translations once per locale (core.languages.i18n.current_translations), and still switch
     inside ``force_locale`` (publications in another language) and back after it."""
     from flask import render_template_string
     from flask_babel import force_locale
@@ -177,7 +177,7 @@ def test_templates_follow_a_forced_locale_and_come_back(app):
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Bogota"])
 def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
-    """The templates' date and number filters and the Python ``gettext``/``lazy_gettext`` (core.i18n, lighter per call)
+    """The templates' date and number filters and the Python ``gettext``/``lazy_gettext`` (core.languages.i18n, lighter per call)
     give Flask-Babel's own results, in each language and time zone, under nested ``force_locale``."""
     from datetime import date, datetime, timedelta, timezone
     from decimal import Decimal
@@ -185,7 +185,7 @@ def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
     import flask_babel
     from flask import render_template_string
 
-    from core import i18n
+    from core.languages import i18n
 
     app = make_app(BABEL_DEFAULT_TIMEZONE=zone)
     moments = [date(2026, 12, 3), datetime(2026, 10, 30, 23, 38), datetime(2026, 10, 30, 23, 38, tzinfo=timezone.utc),
@@ -217,12 +217,12 @@ def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
 
 @pytest.mark.parametrize("locale", ["en", "fr", "es"])
 def test_template_messages_say_what_jinja_new_style_gettext_says(app, locale):
-    """Templates' ``_()`` (core.i18n.template_gettext, one call) escapes and formats as Jinja's own new-style
+    """Templates' ``_()`` (core.languages.i18n.template_gettext, one call) escapes and formats as Jinja's own new-style
     gettext does: the message as markup, its variables escaped, ``%%`` read as ``%``."""
     from flask import render_template_string
     from jinja2.ext import _make_new_gettext
 
-    from core import i18n
+    from core.languages import i18n
 
     templates = ["{{ _('Save') }}", "{{ _('Case: %(title)s', title=title) }}", "{{ _('100%% sure') }}",
                  "{% autoescape false %}{{ _('Case: %(title)s', title=title) }}{% endautoescape %}",
@@ -241,7 +241,7 @@ def test_template_messages_say_what_jinja_new_style_gettext_says(app, locale):
 
 def test_words_with_two_meanings_keep_each_in_the_merged_catalogs(app):
     """The core's "Record" (a noun) and a plugin's "Record" (a button) no longer overwrite each other."""
-    from core.i18n import gettext, lazy_pgettext, pgettext
+    from core.languages.i18n import gettext, lazy_pgettext, pgettext
 
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
         assert (gettext("Record"), pgettext("verb", "Record")) == ("Fiche", "Enregistrer")
@@ -253,7 +253,7 @@ def test_words_with_two_meanings_keep_each_in_the_merged_catalogs(app):
 
 def test_labels_in_language_follow_each_request_and_keep_their_contexts(app):
     """A module's lazy labels as text: French, Spanish, then French again, each right, each with its context."""
-    from core.i18n import in_language, lazy_gettext, lazy_pgettext
+    from core.languages.i18n import in_language, lazy_gettext, lazy_pgettext
 
     labels = {"closed": lazy_pgettext("case", "Closed"), "high": lazy_pgettext("priority", "High"),
               "record": lazy_gettext("Record")}

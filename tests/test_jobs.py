@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from core import jobs
+from core.database.models import Job, User
 from core.extensions import db
-from core.models import Job, User
+from core.jobs import jobs
 
 from .conftest import REDIS_URL, login, post_form, require_service
 
@@ -75,7 +75,7 @@ def test_job_runs_in_the_requesters_language(app, make_user):
         from flask_login import login_user
 
         login_user(db.session.get(User, user.id))
-        job = jobs.enqueue("core.exports.export_users", title="Export", user=db.session.get(User, user.id))
+        job = jobs.enqueue("core.jobs.exports.export_users", title="Export", user=db.session.get(User, user.id))
         assert job.locale == "fr"
 
 

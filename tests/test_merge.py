@@ -16,8 +16,8 @@ from .records_helpers import add_defender, add_partner
 from .test_attachments import PDF
 
 LINKS = '''
-from core.contributions import MergeResult
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import MergeResult
+from core.plugin_host.hookspecs import hookimpl
 
 LINKS = {}  # link id -> defender id: a plugin's own rows pointing at defenders
 

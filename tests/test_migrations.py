@@ -9,9 +9,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
+from core.database.migrations_setup import include_object
+from core.database.models import Role
 from core.extensions import db
-from core.migrations_setup import include_object
-from core.models import Role
 
 from .plugin_factory import install_plugin
 
@@ -70,7 +70,7 @@ def test_db_commands_are_flask_migrates_with_an_upgrade_to_every_head(app):
 
 
 PLUGIN_WITH_TABLE = '''
-from core.hookspecs import hookimpl
+from core.plugin_host.hookspecs import hookimpl
 from . import models
 
 @hookimpl

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from core.navigation import id_url
+from core.web.navigation import id_url
 
 
 def test_id_url_builds_what_url_for_builds(app):

@@ -85,8 +85,8 @@ def test_choices_turn_kinds_off_and_email_on(app, make_user):
 
 REMINDERS = '''
 from datetime import date, timedelta
-from core.contributions import DatedItem
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import DatedItem
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_deadlines(start, end, user):
@@ -198,8 +198,8 @@ def test_an_e_mail_passes_through_the_disclosure_guard(app):
 
 
 KIND_PLUGIN = '''
-from core.contributions import NotificationKind
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import NotificationKind
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_notification_kinds():

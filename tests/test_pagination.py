@@ -8,12 +8,12 @@ import re
 import pytest
 from sqlalchemy import select, text
 
-from core import pagination
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.pagination import Page, page_links, paginate
 from core.records import services
 from core.records.models import Defender
+from core.web import pagination
+from core.web.pagination import Page, page_links, paginate
 
 from .conftest import login
 from .records_helpers import add_defender, add_partner

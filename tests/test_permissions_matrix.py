@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.permissions import (
+from core.web.permissions import (
     ADMIN,
     BUILTIN_ROLES,
     LOGIN_RULE,
@@ -83,8 +83,8 @@ def test_each_role_reaches_exactly_what_its_permissions_allow(app, make_user, ro
 
 def test_role_permission_changes_take_effect(app, make_user):
     """An admin grants 'manage users' to coordinators: a coordinator then reaches the users page."""
+    from core.database.models import Role, RolePermission
     from core.extensions import db
-    from core.models import Role, RolePermission
 
     coordinator = make_user("coordinator")
     client = app.test_client()

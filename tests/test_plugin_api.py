@@ -8,8 +8,8 @@ import inspect
 from pathlib import Path
 
 import core.api
-from core import documents
-from core.plugins import API_VERSION, FAILED, host
+from core.documents import documents
+from core.plugin_host.plugins import API_VERSION, FAILED, host
 
 from .plugin_factory import install_plugin
 

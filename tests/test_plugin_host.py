@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import logging
 
-from core.plugins import ACTIVE, DISABLED, FAILED, host
+from core.plugin_host.plugins import ACTIVE, DISABLED, FAILED, host
 
 from .conftest import login
 from .plugin_factory import install_plugin
 
 THIRD_PARTY = '''
 from flask import Blueprint
-from core.i18n import lazy_gettext as _l
-from core.contributions import NavItem, Permission
-from core.hookspecs import hookimpl
-from core.permissions import permission_required
+from core.languages.i18n import lazy_gettext as _l
+from core.plugin_host.contributions import NavItem, Permission
+from core.plugin_host.hookspecs import hookimpl
+from core.web.permissions import permission_required
 
 TITLE = "Weather alerts"
 blueprint = Blueprint("weather", __name__, url_prefix="/weather")
@@ -103,7 +103,7 @@ def test_a_plugin_that_fails_to_import_is_isolated(tmp_path, monkeypatch, make_a
 
 def test_a_hook_with_no_specification_is_an_error_at_start_up(tmp_path, monkeypatch, make_app):
     install_plugin(tmp_path / "site", monkeypatch, '''
-        from core.hookspecs import hookimpl
+        from core.plugin_host.hookspecs import hookimpl
 
         @hookimpl
         def observatory_nav_itmes():  # a typo
@@ -117,7 +117,7 @@ def test_a_hook_with_no_specification_is_an_error_at_start_up(tmp_path, monkeypa
 
 def test_a_hook_with_unknown_arguments_is_rejected(tmp_path, monkeypatch, make_app):
     install_plugin(tmp_path / "site", monkeypatch, '''
-        from core.hookspecs import hookimpl
+        from core.plugin_host.hookspecs import hookimpl
 
         @hookimpl
         def observatory_search(query, user, limit, colour):
@@ -129,7 +129,7 @@ def test_a_hook_with_unknown_arguments_is_rejected(tmp_path, monkeypatch, make_a
 
 def test_a_hook_that_raises_costs_only_its_own_answer(tmp_path, monkeypatch, make_app, make_user):
     install_plugin(tmp_path / "a", monkeypatch, '''
-        from core.hookspecs import hookimpl
+        from core.plugin_host.hookspecs import hookimpl
 
         @hookimpl
         def observatory_nav_items():
@@ -156,6 +156,6 @@ def test_plugins_command_lists_version_status_and_hooks(app):
 
 def test_trace_switch_logs_every_hook_call(make_app, caplog):
     app = make_app(PLUGINS_TRACE=True)
-    with caplog.at_level(logging.INFO, logger="core.plugins"), app.app_context():
+    with caplog.at_level(logging.INFO, logger="core.plugin_host.plugins"), app.app_context():
         host(app).collect("observatory_nav_items")
     assert "hook observatory_nav_items -> core" in caplog.text

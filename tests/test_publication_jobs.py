@@ -19,13 +19,13 @@ import redis as redis_client
 from sqlalchemy import select
 
 from core import publications
+from core.database.models import Job, utcnow
 from core.extensions import db
-from core.models import Job, utcnow
+from core.jobs.schedule import cron_scheduler, next_runs
 from core.notifications.models import Notification
 from core.publications import annual
 from core.publications.jobs import scheduled_bulletin
 from core.publications.models import Bulletin
-from core.schedule import cron_scheduler, next_runs
 from plugins.interventions.models import Action
 
 from .conftest import REDIS_URL, login, post_form, require_service
@@ -35,7 +35,7 @@ from .plugins.interventions.helpers import add_action, add_case, publish
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {f"bulletin-{{period}}-{language}.{fmt}" for language in ("en", "fr", "es") for fmt in ("html", "pdf", "docx")}
 BROKEN = '''
-from core.hookspecs import hookimpl
+from core.plugin_host.hookspecs import hookimpl
 
 TITLE = "Broken publisher"
 
@@ -151,7 +151,7 @@ def test_the_schedule_runs_on_the_first_of_each_month(make_app):
     with app.app_context():
         runs = next_runs(app, datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc))
     assert runs["core.publications.jobs.scheduled_bulletin"] == datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
-    assert runs["core.schedule.send_reminders"] == datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc)
+    assert runs["core.jobs.schedule.send_reminders"] == datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc)
     broken = make_app(BULLETIN_SCHEDULE="every monday", REDIS_URL="redis://127.0.0.1:1/0")
     with broken.app_context(), pytest.raises(ValueError, match="BULLETIN_SCHEDULE"):
         cron_scheduler(broken)

@@ -5,9 +5,9 @@ import html
 
 from flask_babel import force_locale, gettext
 
+from core.database.models import User
 from core.extensions import db
-from core.forms import SEARCH_LENGTH
-from core.models import User
+from core.web.forms import SEARCH_LENGTH
 
 from .conftest import login
 

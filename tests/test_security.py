@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from core.config import ConfigError
-from core.permissions import access_rule
+from core.web.permissions import access_rule
 
 from .conftest import csrf_token, login, post_form
 
@@ -151,12 +151,12 @@ def test_admin_pages_escape_user_supplied_text(client, make_user):
 
 
 def test_translated_messages_quoting_user_data_are_escaped(app):
-    """Flask-Babel marks lazy strings as safe HTML; ours (``core.i18n.LazyText``) are escaped, with what they
+    """Flask-Babel marks lazy strings as safe HTML; ours (``core.languages.i18n.LazyText``) are escaped, with what they
     quote, and Flask-Babel's own class is left as it is."""
     from flask import render_template_string
     from flask_babel.speaklater import LazyString
 
-    from core.i18n import lazy_gettext, lazy_pgettext
+    from core.languages.i18n import lazy_gettext, lazy_pgettext
 
     script = "<script>alert(1)</script>"
     with app.test_request_context():
@@ -168,7 +168,7 @@ def test_translated_messages_quoting_user_data_are_escaped(app):
 
 
 def test_every_lazy_message_is_ours():
-    """Only ``core.i18n`` makes lazy messages: one made with Flask-Babel's own functions would be marked as safe
+    """Only ``core.languages.i18n`` makes lazy messages: one made with Flask-Babel's own functions would be marked as safe
     HTML, with the user data it quotes."""
     import re
     from pathlib import Path

@@ -1,11 +1,11 @@
 """Statements built once and shared by every request keep each user's view of restricted records apart."""
 from sqlalchemy import select
 
+from core.database.models import User
+from core.database.statements import built_once
 from core.extensions import db
-from core.models import User
 from core.records.models import Defender
 from core.records.visibility import is_admin, viewer, visible, visible_to_viewer
-from core.statements import built_once
 from tests.records_helpers import add_defender
 
 builds = []
@@ -38,7 +38,7 @@ def test_one_statement_serves_each_user_their_own_records(app, make_user):
 def test_a_list_of_ids_travels_as_one_parameter(app):
     """``among_ids`` takes any number of ids in one parameter: the statement's SQL stays the same whatever the
     list's length (``in_([...])`` would make SQLAlchemy write it again around the list at each execution)."""
-    from core.statements import among_ids
+    from core.database.statements import among_ids
 
     ids = [add_defender(app, name) for name in ("Ana", "Bea", "Cem", "Dan")]
     with app.app_context():

@@ -10,10 +10,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core import statistics
+from core.database.models import User
 from core.disclosure import Guard
 from core.extensions import db
-from core.models import User
+from core.publications import statistics
 from plugins.interventions.models import Case, Outcome
 
 from .conftest import login
@@ -145,7 +145,7 @@ def test_dashboard_widgets_show_their_chart_as_an_image_fetched_on_its_own(app, 
 
 
 def test_small_counts_are_withheld_and_the_totals_cannot_give_them_back(app):
-    from core.contributions import Chart
+    from core.plugin_host.contributions import Chart
 
     chart = Chart("k", "Title", ("A", "B", "C", "D"), (12, 3, 0, 40))
     withheld = statistics.suppressed(chart, 5, "fewer than 5", "withheld")
@@ -211,7 +211,7 @@ def test_an_unassigned_officer_does_not_count_restricted_grant_requests(app, mak
 
 
 def test_the_given_back_check_finds_a_count_worked_out_by_subtraction():
-    from core.contributions import Chart
+    from core.plugin_host.contributions import Chart
 
     regions = Chart("regions", "R", ("Europe",), (15,))
     countries = Chart("countries", "C", ("France", "Türkiye"), (12, 3), nests_in="regions",
@@ -229,7 +229,7 @@ def _countries_in_two_regions(app, officer) -> None:
 
 
 def test_a_count_withheld_in_a_nested_chart_cannot_be_worked_out_from_its_parent(app, make_user):
-    from core.contributions import Chart
+    from core.plugin_host.contributions import Chart
 
     regions = Chart("regions", "R", ("Europe", "Americas"), (8, 8))
     countries = Chart("countries", "C", ("France", "Türkiye", "Colombia", "Brazil"), (6, 2, 2, 6),

@@ -64,7 +64,7 @@ def test_unknown_vocabulary_is_404(client, make_user):
 
 def test_hook_observatory_vocabularies(tmp_path, monkeypatch, make_app, make_user):
     install_plugin(tmp_path / "site", monkeypatch, '''
-        from core.hookspecs import hookimpl
+        from core.plugin_host.hookspecs import hookimpl
 
         @hookimpl
         def observatory_vocabularies():

@@ -22,8 +22,8 @@ import pyotp
 import core
 from core import create_app
 from core.extensions import db
-from core.models import Role, User
-from core.security import hash_password
+from core.database.models import Role, User
+from core.web.security import hash_password
 assert core.__file__.startswith(sys.argv[1]), core.__file__
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[2]})
 runner = app.test_cli_runner()

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database.models import User, UTCDateTime, utcnow
 from ..extensions import db
-from ..models import User, UTCDateTime, utcnow
 
 
 class Attachment(db.Model):

@@ -17,7 +17,7 @@ import filetype
 from flask import current_app
 from werkzeug.utils import secure_filename
 
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import lazy_gettext as _l
 
 ALLOWED_TYPES = {
     "application/pdf": "pdf",

@@ -14,16 +14,16 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
 from ..audit.capture import record_view
-from ..contributions import RESTRICTED
+from ..database.models import User
+from ..database.statements import built_once, read_rows
 from ..disclosure import door
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..models import User
-from ..permissions import login_only
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.contributions import RESTRICTED
 from ..records.registry import record_url, resolve
-from ..statements import built_once, read_rows
+from ..web.forms import ConfirmForm
+from ..web.permissions import login_only
 from . import storage
 from .models import Attachment
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database.models import User, UTCDateTime, utcnow
 from ..extensions import db
-from ..models import User, UTCDateTime, utcnow
 
 
 class AuditEntry(db.Model):

@@ -9,11 +9,11 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from ..database.models import User
 from ..disclosure import Guard, door, spreadsheets
 from ..extensions import db
-from ..models import User
-from ..pagination import paginate
-from ..permissions import permission_required
+from ..web.pagination import paginate
+from ..web.permissions import permission_required
 from .capture import record
 from .models import AuditEntry
 

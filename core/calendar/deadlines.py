@@ -11,12 +11,12 @@ from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import delete, select
 
-from . import gather
-from .contributions import RESTRICTED, DatedItem
-from .disclosure import Guard
-from .extensions import db
-from .i18n import gettext as _
-from .models import CalendarToken, User
+from ..database.models import CalendarToken, User
+from ..disclosure import Guard
+from ..extensions import db
+from ..languages.i18n import gettext as _
+from ..plugin_host import gather
+from ..plugin_host.contributions import RESTRICTED, DatedItem
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 365
 

@@ -15,11 +15,11 @@ from flask import (
 from flask_babel import force_locale
 from flask_login import current_user
 
-from .. import deadlines
 from ..disclosure import door
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..permissions import login_only, public
+from ..languages.i18n import gettext as _
+from ..web.forms import ConfirmForm
+from ..web.permissions import login_only, public
+from . import deadlines
 
 blueprint = Blueprint("calendar", __name__)
 RANGES = (7, 30, 90, 365)

@@ -11,10 +11,10 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .extensions import db, migrate
-from .plugins import host
+from ..extensions import db, migrate
+from ..plugin_host.plugins import host
 
-CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
+CORE_VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -70,5 +70,5 @@ def database_commands() -> click.Group:
 
 
 def init_app(app: Flask) -> None:
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
     app.cli.add_command(database_commands(), name=migrate.command)  # in place of the group Flask-Migrate added

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
-from .extensions import db
+from ..extensions import db
 
 Built = TypeVar("Built", bound=Callable)
 
@@ -34,7 +34,7 @@ def built_once(build: Built) -> Built:
 @dataclass(frozen=True)
 class Bound:
     """A statement built once for its ``shape`` (which filters are on, the sort, the user's kind), and this
-    request's values for its bind parameters. Lists hand it to ``core.pagination.paginate``, which also builds
+    request's values for its bind parameters. Lists hand it to ``core.web.pagination.paginate``, which also builds
     its count and page statements once per shape."""
 
     statement: Any

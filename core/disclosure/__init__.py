@@ -6,7 +6,8 @@ guard builds the output's protected register (:mod:`.register`: names without co
 personal details, and what plugins protect through ``observatory_protected_terms``), finds them in every text
 in the forms people write them (:mod:`.names`), masks what is certain, and refuses to release the output while
 an ambiguous hit is undecided (:class:`Blocked`). :mod:`.spreadsheets` is the one CSV and XLSX writer, and
-:mod:`.door` refuses a response sent as a file that none of the guard's writers marked.
+:mod:`.door` refuses a response sent as a file that none of the guard's writers marked. :mod:`.outputs` declares
+every way out of the Observatory (the core's and, through ``observatory_outputs``, the plugins').
 """
 from .guard import DECISIONS, MASK, OTHER, Blocked, FileRefused, Guard, Hit, named_without_leave
 from .register import (

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template, request
 
-from ..errors import NOT_SENT
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import lazy_gettext as _l
+from ..web.errors import NOT_SENT
 
 
 class Mark:

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from flask_babel.speaklater import LazyString
 
-from ..i18n import gettext
+from ..languages.i18n import gettext
 from . import names
 from .register import EMAIL, NAME, PERSON, PERSON_EXACT, PERSONAL, PHONE, Protected, Register, build
 

@@ -1,6 +1,6 @@
 """Every way out of the Observatory, declared: the core's own here, the plugins' through ``observatory_outputs``.
 
-A declared output says how to build it (:class:`~core.contributions.Output`); it still leaves only through the
+A declared output says how to build it (:class:`~core.plugin_host.contributions.Output`); it still leaves only through the
 disclosure guard. *Administration → Plugins* lists them, and the disclosure canary suite builds every one for
 every role, so a new output is checked the day it is declared. The fields people type freely are declared the
 same way (``observatory_free_text``), for the canary suite to write protected names into.
@@ -11,15 +11,16 @@ from typing import Any
 
 from flask import url_for
 
-from . import deadlines, documents
-from .contributions import FreeText, Output, OutputRequest
-from .i18n import lazy_gettext as _l
-from .models import utcnow
-from .notifications.models import OutboxMessage
-from .publications import previous_month
-from .publications.models import AnnualChapter, AnnualReport, Bulletin
-from .records.models import Defender, Partner
-from .statistics import charts
+from ..calendar import deadlines
+from ..database.models import utcnow
+from ..documents import documents
+from ..languages.i18n import lazy_gettext as _l
+from ..notifications.models import OutboxMessage
+from ..plugin_host.contributions import FreeText, Output, OutputRequest
+from ..publications import previous_month
+from ..publications.models import AnnualChapter, AnnualReport, Bulletin
+from ..publications.statistics import charts
+from ..records.models import Defender, Partner
 
 LANGUAGES = ("en", "fr", "es")
 SPREADSHEETS = ("csv", "xlsx")
@@ -27,13 +28,13 @@ SPREADSHEETS = ("csv", "xlsx")
 
 def collected() -> list[Output]:
     """Every declared output, the core's first."""
-    from .plugins import host
+    from ..plugin_host.plugins import host
 
     return host().collect("observatory_outputs")
 
 
 def free_text() -> list[FreeText]:
-    from .plugins import host
+    from ..plugin_host.plugins import host
 
     return host().collect("observatory_free_text")
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..i18n import gettext
+from ..languages.i18n import gettext
 from ..records.models import SearchToken
 from .names import ascii_digits, phone_digits, phones
 

@@ -14,8 +14,8 @@ from flask import render_template, request
 
 from ..audit.capture import record as audit
 from ..extensions import db
-from ..i18n import gettext
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import gettext
+from ..languages.i18n import lazy_gettext as _l
 from .guard import DECISIONS, MASK, Blocked, Guard, Hit
 from .register import INTERNAL_TITLE, NAME, PERSONAL, SOURCE
 

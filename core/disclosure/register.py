@@ -18,9 +18,9 @@ from typing import Any, Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..contributions import RESTRICTED
 from ..extensions import db
-from ..i18n import gettext
+from ..languages.i18n import gettext
+from ..plugin_host.contributions import RESTRICTED
 from ..records.matching import PARTICLES
 from ..records.models import Assignment, Defender, Partner
 from ..records.tokens import having_any_token, having_two_tokens
@@ -81,7 +81,7 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     output may name (an exporter with the permission included them, and the export is audited).
     ``no_personal_details``: an internal output that still carries nobody's personal details (a printed file).
     """
-    from ..plugins import host
+    from ..plugin_host.plugins import host
 
     texts = [text for text in texts if text]
     records = list(dict.fromkeys(records))
@@ -119,7 +119,7 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
 def concerned(records: list[tuple[str, int]]) -> set[tuple[str, int]]:
     """``records`` and every record they concern, as plugins say, followed a few steps (a mission's linked case
     concerns the case's defenders); a plugin that cannot say refuses the output, as for protected terms."""
-    from ..plugins import host
+    from ..plugin_host.plugins import host
 
     found = set(records)
     asked = [record for record in found if record[0] not in PEOPLE]

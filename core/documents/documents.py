@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Union
 
 from flask import Response, render_template
 
-from .jobs import JobContext
+from ..jobs.jobs import JobContext
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page: heard only by jobs
 
@@ -77,7 +77,7 @@ class Contents:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart (:class:`~core.contributions.Chart`, labels already in the document's language): an SVG drawing in
+    """A chart (:class:`~core.plugin_host.contributions.Chart`, labels already in the document's language): an SVG drawing in
     HTML and PDF (its labels and numbers are text), a PNG picture followed by its figures as a table in DOCX,
     where a picture's text cannot be read (``header``: the table's category and count column titles)."""
 
@@ -87,7 +87,7 @@ class Figure:
     @property
     def svg(self) -> Any:
         """The drawing, whose description for screen readers lists every figure (each bar also writes its own)."""
-        from .statistics import as_svg
+        from ..publications.statistics import as_svg
 
         figures = "; ".join(f"{category}: {value}" for category, value in self.chart.figures)
         return as_svg(self.chart, " ".join(part for part in (str(self.chart.note or ""), figures) if part))
@@ -190,7 +190,7 @@ def _render_docx(document: Document) -> bytes:
         elif isinstance(block, Contents):
             _docx_contents(docx, block)
         elif isinstance(block, Figure):
-            from .statistics import as_png
+            from ..publications.statistics import as_png
 
             docx.add_picture(io.BytesIO(as_png(block.chart)), width=Cm(16))
             _docx_table(docx, block.table)
@@ -280,7 +280,7 @@ def filename(stem: str, fmt: str) -> str:
 def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
     ``guard``; the decisions taken in its preflight are audited (see :func:`core.disclosure.preflight.request_guard`)."""
-    from .disclosure import door, preflight
+    from ..disclosure import door, preflight
 
     data = render(document, fmt, guard)
     name = filename(guard.release(stem), fmt)
@@ -293,7 +293,7 @@ def build_document(ctx: JobContext, *, builder: str, params: dict[str, Any], fmt
                    external: bool = True) -> None:
     """Job: call ``builder`` (a dotted path) with ``params`` to get a Document, release it through the guard
     (for the job's requester; ``external``: it leaves the organisation), render it, keep the file."""
-    from .disclosure import Guard
+    from ..disclosure import Guard
 
     module_name, _, name = builder.rpartition(".")
     document = getattr(importlib.import_module(module_name), name)(**params)

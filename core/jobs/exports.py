@@ -1,13 +1,13 @@
-"""Job functions of the core (run by :mod:`core.jobs`, inline or in an rq worker)."""
+"""Job functions of the core (run by :mod:`core.jobs.jobs`, inline or in an rq worker)."""
 from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import select
 
-from .disclosure import Guard, spreadsheets
-from .extensions import db
+from ..database.models import User
+from ..disclosure import Guard, spreadsheets
+from ..extensions import db
 from .jobs import JobContext
-from .models import User
 
 BATCH = 500
 

@@ -1,6 +1,6 @@
 """Background jobs: enqueued with rq when Redis is configured, run inline otherwise.
 
-Both ways go through :func:`execute`, which loads the :class:`~core.models.Job` row, imports the
+Both ways go through :func:`execute`, which loads the :class:`~core.database.models.Job` row, imports the
 job function by its dotted path and calls it with a :class:`JobContext` and the stored
 parameters. Job functions take ids and plain values, never ORM objects, so they can run in a
 worker process on another machine.
@@ -25,8 +25,8 @@ from flask_babel import force_locale, get_locale
 from redis import Redis
 from rq import Queue
 
-from .extensions import db
-from .models import Job, User, utcnow
+from ..database.models import Job, User, utcnow
+from ..extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def dispatch(job_id: int) -> None:
     if rq_queue is None:
         execute(job_id)
     else:
-        rq_queue.enqueue("core.jobs.execute", job_id, job_timeout=3600, result_ttl=3600, failure_ttl=86400)
+        rq_queue.enqueue("core.jobs.jobs.execute", job_id, job_timeout=3600, result_ttl=3600, failure_ttl=86400)
 
 
 def retry(job: Job) -> None:
@@ -115,7 +115,7 @@ def execute(job_id: int) -> str:
         finally:
             if not has_request_context():
                 db.session.remove()  # a long-lived worker starts each job with a clean session
-    from . import (
+    from .. import (
         create_app,  # late: the worker process builds the app only when a job arrives
     )
 

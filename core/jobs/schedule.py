@@ -18,12 +18,12 @@ from .jobs import redis_connection
 def send_reminders() -> int:
     """Daily: remind users of their coming deadlines, and send the mail it queued."""
     if not has_app_context():
-        from . import create_app
+        from .. import create_app
 
         with create_app().app_context():
             return send_reminders()
-    from .notifications.services import send_queued_mail
-    from .notifications.services import send_reminders as remind
+    from ..notifications.services import send_queued_mail
+    from ..notifications.services import send_reminders as remind
 
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         count = remind()
@@ -33,7 +33,7 @@ def send_reminders() -> int:
 
 def tasks() -> list[tuple[Callable[..., Any], str]]:
     """(function, configuration key of its cron expression)."""
-    from .publications.jobs import scheduled_bulletin
+    from ..publications.jobs import scheduled_bulletin
 
     return [(scheduled_bulletin, "BULLETIN_SCHEDULE"), (send_reminders, "REMINDERS_SCHEDULE")]
 

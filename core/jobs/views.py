@@ -6,14 +6,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import jobs as job_service
+from ..database.models import Job
 from ..disclosure import door
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..models import Job
-from ..navigation import page_argument, page_size
-from ..permissions import can, login_only
+from ..languages.i18n import gettext as _
+from ..web.forms import ConfirmForm
+from ..web.navigation import page_argument, page_size
+from ..web.permissions import can, login_only
+from . import jobs as job_service
 
 blueprint = Blueprint("jobs", __name__, url_prefix="/jobs")
 MANAGE = "core.jobs.manage"

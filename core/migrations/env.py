@@ -1,7 +1,7 @@
 """Alembic environment, run by Flask-Migrate inside the application context.
 
 Version folders are the core's plus each active plugin's ``migrations/`` folder (set in
-``core.migrations_setup``), one Alembic branch per plugin. A table that exists in the database
+``core.database.migrations_setup``), one Alembic branch per plugin. A table that exists in the database
 but not in the models (say, a disabled plugin's) is never proposed for dropping.
 """
 import logging
@@ -10,7 +10,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from core.migrations_setup import include_object
+from core.database.migrations_setup import include_object
 
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)

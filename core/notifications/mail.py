@@ -9,10 +9,10 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
+from ..database.models import utcnow
 from ..disclosure import Guard, RegisterIncomplete
 from ..extensions import db
-from ..jobs import JobContext
-from ..models import utcnow
+from ..jobs.jobs import JobContext
 from .models import OutboxMessage
 
 

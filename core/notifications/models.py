@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..database.models import UTCDateTime, utcnow
 from ..extensions import db
-from ..models import UTCDateTime, utcnow
 
 followed_countries = Table(
     "core_followed_countries",

@@ -12,12 +12,12 @@ from flask import after_this_request, current_app, has_request_context
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
-from ..contributions import NotificationKind
+from ..database.models import User, utcnow
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..models import User, utcnow
-from ..plugins import host
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.contributions import NotificationKind
+from ..plugin_host.plugins import host
 from ..records.countries import country_name
 from .models import (
     Notification,
@@ -116,7 +116,7 @@ def _send_after_response(response):
 
 def send_queued_mail() -> int:
     """Start a job for each queued message (once the transaction that created it is committed)."""
-    from .. import jobs
+    from ..jobs import jobs
 
     ids = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == OutboxMessage.QUEUED)).all()
     for message_id in ids:
@@ -136,7 +136,7 @@ def followers_of(country_id: int | None) -> list[int]:
 
 def send_reminders(today: datetime | None = None) -> int:
     """For every active user, remind them of what falls due within their chosen number of days."""
-    from .. import deadlines
+    from ..calendar import deadlines
 
     today_date = (today or datetime.now(timezone.utc)).date()
     sent = 0

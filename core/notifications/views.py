@@ -9,12 +9,12 @@ from wtforms import BooleanField, IntegerField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
 from ..extensions import db
-from ..forms import ConfirmForm, MultiCheckboxField
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..navigation import page_argument, page_size
-from ..permissions import login_only, permission_required
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
 from ..records.pages import countries
+from ..web.forms import ConfirmForm, MultiCheckboxField
+from ..web.navigation import page_argument, page_size
+from ..web.permissions import login_only, permission_required
 from .models import (
     Notification,
     NotificationPreference,

@@ -196,7 +196,7 @@ class Chart:
     order: int = 100
     nests_in: str = ""
     parents: tuple[str, ...] = ()
-    # Set by the core only (core.statistics.suppressed): cells withheld as small counts (their value here is 0),
+    # Set by the core only (core.publications.statistics.suppressed): cells withheld as small counts (their value here is 0),
     # what they show instead ("fewer than 5"), and what the total shows when it is withheld too.
     hidden: tuple[bool, ...] = ()
     withheld: str = ""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, TypeVar
 
+from ..web.permissions import ADMIN, the_user, user_permissions
 from .contributions import (
     RESTRICTED,
     DatedItem,
@@ -16,7 +17,6 @@ from .contributions import (
     TimelineEntry,
     Widget,
 )
-from .permissions import ADMIN, the_user, user_permissions
 from .plugins import DISABLED, FAILED, host
 
 T = TypeVar("T")

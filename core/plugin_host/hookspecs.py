@@ -1,7 +1,7 @@
 """Every hook a plugin can implement: the whole extension surface of Observatory, in one file.
 
 A plugin is a module registered under the ``observatory.plugins`` entry-point group. It implements
-hooks with :data:`hookimpl`; each returns *data* (the records in :mod:`core.contributions`), never
+hooks with :data:`hookimpl`; each returns *data* (the records in :mod:`core.plugin_host.contributions`), never
 HTML. The core calls each plugin's implementation separately, so one plugin's error is logged and
 shown on the admin plugins page without costing the others their answer. Implementations are called
 in registration order (the core first, then plugins as loaded); ``@hookimpl(trylast=True)`` runs one
@@ -38,7 +38,7 @@ def observatory_blueprints():
     """Called once at start-up; returns a list of Flask blueprints to register.
 
     Name each blueprint after the plugin id; every view must carry an access rule from
-    :mod:`core.permissions` (``@permission_required(...)``), or it answers 403.
+    :mod:`core.web.permissions` (``@permission_required(...)``), or it answers 403.
 
     Example::
 
@@ -50,7 +50,7 @@ def observatory_blueprints():
 
 @hookspec
 def observatory_permissions():
-    """Called at start-up; returns the :class:`~core.contributions.Permission` list a plugin declares.
+    """Called at start-up; returns the :class:`~core.plugin_host.contributions.Permission` list a plugin declares.
 
     Each permission names the built-in roles that hold it by default (``admin`` always holds
     all); admins can then grant or revoke it per role on the roles page.
@@ -98,7 +98,7 @@ def observatory_demo_data(scale):
 def observatory_record_types():
     """Called when a feature needs to resolve a record by its type (attachments, merges, links).
 
-    Returns :class:`~core.contributions.RecordType` entries: the model (with ``__record_type__``,
+    Returns :class:`~core.plugin_host.contributions.RecordType` entries: the model (with ``__record_type__``,
     ``confidentiality`` and ``name``), the permissions to see and to edit it, and its page.
 
     Example::
@@ -115,7 +115,7 @@ def observatory_record_choices(kind, query, ids, user, limit):
     """Called when a feature links a record of another plugin (a mission to an intervention case).
 
     Return, for records of type ``kind`` that the plugin declares (else ``[]``) and that ``user`` may see,
-    :class:`~core.contributions.RecordChoice` entries: those matching the words of ``query`` (at most
+    :class:`~core.plugin_host.contributions.RecordChoice` entries: those matching the words of ``query`` (at most
     ``limit``, newest first), or, when ``ids`` is given, those among ``ids`` (to show the linked ones).
     Keep it to one query.
 
@@ -134,7 +134,7 @@ def observatory_record_summaries(kind, ids, country, related, user, locale, incl
     """Called when a document sent outside the organisation speaks of other plugins' records (an advocacy
     dossier for an intergovernmental body gathers cases and mission findings).
 
-    Returns :class:`~core.contributions.RecordSummary` entries for the records of type ``kind`` that the
+    Returns :class:`~core.plugin_host.contributions.RecordSummary` entries for the records of type ``kind`` that the
     plugin declares (else ``[]``) and that ``user`` may see: those among ``ids``; or, when ``country`` (alpha-3)
     is given, those about that country; or, when ``related`` (``{"case": [ids]}``) is given, those linked to
     these records; at most ``limit``, newest first. Summaries hold publishable fields only, in ``locale``:
@@ -174,7 +174,7 @@ def observatory_vocabularies():
 
 @hookspec
 def observatory_nav_items():
-    """Called on every page render; returns :class:`~core.contributions.NavItem` entries.
+    """Called on every page render; returns :class:`~core.plugin_host.contributions.NavItem` entries.
 
     The core sorts them by ``order`` and shows only those whose ``permission`` the user holds.
 
@@ -188,11 +188,11 @@ def observatory_nav_items():
 
 @hookspec
 def observatory_dashboard_widgets(user):
-    """Called when ``user`` opens the dashboard; returns :class:`~core.contributions.Widget` panels.
+    """Called when ``user`` opens the dashboard; returns :class:`~core.plugin_host.contributions.Widget` panels.
 
     Widgets the user lacks the ``permission`` for are dropped by the core. Keep each widget
     to a constant number of queries. A context of plain values (rows, tuples, dates, frozen dataclasses) lets
-    the core render the panel once per language and content and reuse it (``core.fragments``); its template
+    the core render the panel once per language and content and reuse it (``core.web.fragments``); its template
     then sees only ``context``, never the user or the request.
 
     Example::
@@ -207,7 +207,7 @@ def observatory_dashboard_widgets(user):
 def observatory_search(query, user, limit):
     """Called by the global search with the ``query`` text, the ``user`` and a ``limit`` per plugin.
 
-    Returns at most ``limit`` :class:`~core.contributions.SearchHit` results the user may see;
+    Returns at most ``limit`` :class:`~core.plugin_host.contributions.SearchHit` results the user may see;
     the core also drops hits whose ``permission`` the user lacks, then ranks them by ``score``. A hit's
     ``more_url`` (the plugin's list searching the same words) is offered when ``limit`` hits of its kind came.
 
@@ -226,7 +226,7 @@ def observatory_search(query, user, limit):
 def observatory_defender_timeline(defender_id, user):
     """Called when ``user`` opens the file of the defender ``defender_id``.
 
-    Returns :class:`~core.contributions.TimelineEntry` items about that defender; the core merges
+    Returns :class:`~core.plugin_host.contributions.TimelineEntry` items about that defender; the core merges
     every plugin's entries by date and drops those the user may not see.
 
     Example::
@@ -241,7 +241,7 @@ def observatory_defender_timeline(defender_id, user):
 def observatory_deadlines(start, end, user, limit):
     """Called by the deadline engine for the dates ``start`` to ``end`` (inclusive) seen by ``user``.
 
-    Returns :class:`~core.contributions.DatedItem` entries (hearings, sessions, reports due);
+    Returns :class:`~core.plugin_host.contributions.DatedItem` entries (hearings, sessions, reports due);
     the dashboard, the upcoming page and calendar feeds show them. Give each item the ``record`` it is about
     (``("mission", id)``): a calendar feed leaves the organisation, and the disclosure guard then keeps that
     record's protected fields (an internal title, a name without consent) out of it. ``limit`` is how many of the
@@ -264,7 +264,7 @@ def observatory_merge_records(kind, source_id, target_id, only):
     Move the plugin's rows that point to ``source_id`` so they point to ``target_id``, inside the
     caller's transaction (never commit). ``only`` is ``None`` for a merge (move every row), or,
     when undoing one, ``{"table": [row ids]}``: move back exactly those rows. Returns a
-    :class:`~core.contributions.MergeResult` listing the ids moved per table (kept in the audit
+    :class:`~core.plugin_host.contributions.MergeResult` listing the ids moved per table (kept in the audit
     trail so the merge can be undone), or ``None``. An exception aborts the whole operation.
 
     Example::
@@ -280,7 +280,7 @@ def observatory_merge_records(kind, source_id, target_id, only):
 def observatory_notification_kinds():
     """Called once per application to learn the kinds of notification a plugin sends.
 
-    Returns :class:`~core.contributions.NotificationKind` entries; users choose on their account page
+    Returns :class:`~core.plugin_host.contributions.NotificationKind` entries; users choose on their account page
     whether they receive each one in the app and by email. Send them with
     ``core.notifications.services.notify(user_ids, key, params, url)``.
 
@@ -341,8 +341,8 @@ def observatory_records_concerned(records):
 @hookspec
 def observatory_outputs():
     """Called when the ways out of the Observatory are listed (*Administration → Plugins*, the disclosure
-    canary suite). Returns :class:`~core.contributions.Output` entries, one per document, export or feed the
-    plugin builds. Every one of them still leaves through the disclosure guard (``core.documents`` and the
+    canary suite). Returns :class:`~core.plugin_host.contributions.Output` entries, one per document, export or feed the
+    plugin builds. Every one of them still leaves through the disclosure guard (``core.documents.documents`` and the
     export writer take it); declaring them is how a new output joins the checks without editing them.
 
     Example::
@@ -358,7 +358,7 @@ def observatory_outputs():
 @hookspec
 def observatory_free_text():
     """Called when the fields people type freely are listed (the disclosure canary suite writes protected names
-    into each). Returns :class:`~core.contributions.FreeText` entries for the plugin's own models.
+    into each). Returns :class:`~core.plugin_host.contributions.FreeText` entries for the plugin's own models.
 
     Example::
 
@@ -374,7 +374,7 @@ def observatory_free_text():
 def observatory_statistics(year, region, user, locale):
     """Called by the statistics page (for ``user``) and by the annual report (``user`` is ``None``).
 
-    Returns :class:`~core.contributions.Chart` figures, labelled in ``locale``, for the calendar ``year``
+    Returns :class:`~core.plugin_host.contributions.Chart` figures, labelled in ``locale``, for the calendar ``year``
     (``None``: every year, for charts across years) and the ``region`` key (``""``: all regions). Count only
     the records ``user`` may see (:func:`core.records.visibility.visible`), linked records included (a
     restricted defender on a visible case); with no user, leave restricted records out entirely, since the
@@ -394,8 +394,8 @@ def observatory_statistics(year, region, user, locale):
 def observatory_bulletin_sections(year, month, locale):
     """Called to build the monthly bulletin of ``month``/``year`` in ``locale`` ("en", "fr", "es").
 
-    Returns :class:`~core.contributions.Section` parts whose items are
-    :class:`~core.contributions.PublicationItem` entries holding only public, publishable information
+    Returns :class:`~core.plugin_host.contributions.Section` parts whose items are
+    :class:`~core.plugin_host.contributions.PublicationItem` entries holding only public, publishable information
     (consented names, no restricted record).
 
     Example::
@@ -410,7 +410,7 @@ def observatory_bulletin_sections(year, month, locale):
 def observatory_annual_report_sections(year, locale):
     """Called to build the annual report of ``year`` in ``locale``.
 
-    Returns :class:`~core.contributions.Section` parts under the same rules as the bulletin.
+    Returns :class:`~core.plugin_host.contributions.Section` parts under the same rules as the bulletin.
     Must stream or batch its queries: a year may hold thousands of records.
 
     Example::

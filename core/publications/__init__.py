@@ -1,8 +1,10 @@
 """Publications built from every plugin's contributions: the monthly bulletin of the actions of a month (here),
 the annual report (:mod:`.annual`), and their background and scheduled builds (:mod:`.jobs`), in English,
-French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX.
+French or Spanish, as a page, a self-contained HTML file to send, PDF and DOCX; the statistics every plugin
+contributes, as charts and CSV (:mod:`.statistics`); and the pages of all three (:mod:`.views`,
+:mod:`.annual_views`, :mod:`.statistics_views`).
 
-Plugins give :class:`~core.contributions.PublicationItem` entries through ``observatory_bulletin_sections``
+Plugins give :class:`~core.plugin_host.contributions.PublicationItem` entries through ``observatory_bulletin_sections``
 and ``observatory_annual_report_sections``, holding only what may be published; an item whose text is not in
 the requested language is shown in another one, and marked as such; a part a disabled or failing plugin could
 not give is named at the top.
@@ -17,10 +19,12 @@ from babel import Locale
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
-from .. import documents, gather, statistics
-from ..contributions import PublicationItem
+from ..documents import documents
 from ..extensions import db
-from ..i18n import gettext as _
+from ..languages.i18n import gettext as _
+from ..plugin_host import gather
+from ..plugin_host.contributions import PublicationItem
+from . import statistics
 
 
 def previous_month(today: date) -> tuple[int, int]:

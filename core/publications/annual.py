@@ -3,7 +3,7 @@ year in figures (every plugin's charts, public counts only), then each plugin's 
 interventions grouped by region and country with their follow-ups and outcomes, missions and their findings,
 advocacy, anonymised assistance.
 
-Plugins give the same :class:`~core.contributions.PublicationItem` entries as for the bulletin (only what may be
+Plugins give the same :class:`~core.plugin_host.contributions.PublicationItem` entries as for the bulletin (only what may be
 published); the statistics are asked for with no user, which leaves restricted records out. A part that a
 disabled or failing plugin could not give is named at the top.
 """
@@ -14,12 +14,13 @@ from typing import Any, Callable
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from .. import documents, gather, statistics
-from ..contributions import PublicationItem, Section
+from ..documents import documents
 from ..extensions import db
-from ..i18n import gettext as _
+from ..languages.i18n import gettext as _
+from ..plugin_host import gather
+from ..plugin_host.contributions import PublicationItem, Section
 from ..records.countries import REGIONS
-from . import fallback_note, in_some_language, item_blocks, missing_notes, paragraphs
+from . import fallback_note, in_some_language, item_blocks, missing_notes, paragraphs, statistics
 
 Progress = Callable[[int, str], None]
 

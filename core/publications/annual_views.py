@@ -11,17 +11,18 @@ from sqlalchemy import select
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from .. import documents, jobs
+from ..database.models import Job, utcnow
 from ..disclosure import door, preflight
+from ..documents import documents
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..models import Job, utcnow
-from ..permissions import can, permission_required
-from ..publications.annual import edition
-from ..publications.jobs import published_files
-from ..publications.models import AnnualChapter, AnnualReport
+from ..jobs import jobs
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
+from ..web.forms import ConfirmForm
+from ..web.permissions import can, permission_required
+from .annual import edition
+from .jobs import published_files
+from .models import AnnualChapter, AnnualReport
 
 blueprint = Blueprint("annual_report", __name__, url_prefix="/publications/annual")
 VIEW, EDIT = "core.publications.view", "core.publications.edit"

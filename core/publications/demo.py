@@ -3,8 +3,8 @@ English and French, so the Spanish report shows the marked fallback), and an int
 bulletin. Fictional, like all demo data."""
 from __future__ import annotations
 
+from ..database.models import utcnow
 from ..extensions import db
-from ..models import utcnow
 from . import previous_month
 from .models import AnnualChapter, AnnualReport, Bulletin
 

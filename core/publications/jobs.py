@@ -3,7 +3,7 @@ in every language, then locked with its published edition: every language, PDF a
 language and format of a month's bulletin in one ZIP, and the bulletin the scheduler asks for on the first of
 each month.
 
-Job functions take plain values (see :mod:`core.jobs`), so they run the same inline and in an rq worker.
+Job functions take plain values (see :mod:`core.jobs.jobs`), so they run the same inline and in an rq worker.
 """
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from flask import current_app, has_app_context, url_for
 from flask_babel import force_locale, format_date, get_locale
 from sqlalchemy import select
 
-from .. import documents, jobs
+from ..database.models import Job, utcnow
 from ..disclosure import Blocked, Guard, Hit
 from ..disclosure.preflight import as_data
+from ..documents import documents
 from ..extensions import db
-from ..i18n import gettext as _
-from ..jobs import JobContext
-from ..models import Job, utcnow
+from ..jobs import jobs
+from ..jobs.jobs import JobContext
+from ..languages.i18n import gettext as _
 from . import annual, bulletin, edition, language_name, previous_month
 
 log = logging.getLogger(__name__)
@@ -178,7 +179,7 @@ def build_bulletin_files(ctx: JobContext, *, year: int, month: int, notify: bool
 
 def _tell_editors(year: int, month: int) -> None:
     from ..notifications.services import notify
-    from ..permissions import holders
+    from ..web.permissions import holders
 
     editors = [user.id for user in holders("core.publications.edit")]
     notify(editors, "publication", {"month": f"{month:02d}", "year": str(year)},

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database.models import UTCDateTime, utcnow
 from ..extensions import db
-from ..models import UTCDateTime, utcnow
 
 
 class Bulletin(db.Model):

@@ -15,11 +15,11 @@ from flask import current_app
 from flask_babel import force_locale
 from markupsafe import Markup, escape
 
-from .contributions import Chart
-from .disclosure import Guard, spreadsheets
-from .i18n import gettext
-from .plugins import host
-from .records.visibility import is_admin
+from ..disclosure import Guard, spreadsheets
+from ..languages.i18n import gettext
+from ..plugin_host.contributions import Chart
+from ..plugin_host.plugins import host
+from ..records.visibility import is_admin
 
 KEY = re.compile(r"^[a-z0-9_]{1,60}$")
 WIDTH, LABEL_WIDTH, ROW, TOP = 720, 260, 28, 44

@@ -6,12 +6,12 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from .. import statistics
+from ..database.models import utcnow
 from ..disclosure import Guard, door
-from ..i18n import gettext as _
-from ..models import utcnow
-from ..permissions import login_only
+from ..languages.i18n import gettext as _
 from ..records.countries import REGIONS
+from ..web.permissions import login_only
+from . import statistics
 
 blueprint = Blueprint("statistics", __name__, url_prefix="/statistics")
 FIRST_YEAR = 2000

@@ -11,17 +11,20 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from .. import documents, gather, jobs, publications
+from .. import publications
+from ..database.models import utcnow
 from ..disclosure import Blocked, Guard, door, preflight
 from ..disclosure.preflight import request_guard
+from ..documents import documents
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..models import utcnow
-from ..permissions import can, permission_required
-from ..publications.jobs import editions, latest_files, not_published, undecided
-from ..publications.models import Bulletin
+from ..jobs import jobs
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host import gather
+from ..web.forms import ConfirmForm
+from ..web.permissions import can, permission_required
+from .jobs import editions, latest_files, not_published, undecided
+from .models import Bulletin
 
 blueprint = Blueprint("publications", __name__, url_prefix="/publications")
 VIEW, EDIT = "core.publications.view", "core.publications.edit"

@@ -14,7 +14,7 @@ import pycountry
 from babel import Locale
 from flask_babel import get_locale
 
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import lazy_gettext as _l
 
 AFRICA, AMERICAS, ASIA, EUROPE_CENTRAL_ASIA, MENA = "africa", "americas", "asia", "europe_central_asia", "mena"
 REGIONS = {

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from ..database.models import Role, User, utcnow
 from ..extensions import db
-from ..models import Role, User, utcnow
-from ..security import hash_password
+from ..web.security import hash_password
 from .matching import name_key, search_text
 from .models import (
     Assignment,

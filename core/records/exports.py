@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
+from ..database.models import User
 from ..disclosure import Guard, spreadsheets
 from ..extensions import db
-from ..jobs import JobContext
-from ..models import User
+from ..jobs.jobs import JobContext
 from . import services
 from .models import Defender, Partner
 

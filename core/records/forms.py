@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..contributions import INTERNAL, PUBLIC, RESTRICTED
-from ..forms import MultiCheckboxField, required, valid_email
-from ..i18n import lazy_gettext as _l
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.contributions import INTERNAL, PUBLIC, RESTRICTED
+from ..web.forms import MultiCheckboxField, required, valid_email
 from .models import PERSONAL_FIELDS
 
 CONFIDENTIALITY_CHOICES = [

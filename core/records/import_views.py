@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SubmitField
 
-from .. import jobs
-from ..forms import required
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..permissions import permission_required
+from ..jobs import jobs
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
+from ..web.forms import required
+from ..web.permissions import permission_required
 from . import importing
 from .matching import similar_records
 from .models import Defender, Partner

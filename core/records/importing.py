@@ -18,12 +18,12 @@ from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from ..contributions import CONFIDENTIALITY_LEVELS
+from ..database.models import User
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
-from ..jobs import JobContext
-from ..models import User
+from ..jobs.jobs import JobContext
+from ..languages.i18n import lazy_gettext as _l
 from ..notifications.services import send_queued_mail
+from ..plugin_host.contributions import CONFIDENTIALITY_LEVELS
 from . import services
 from .models import Country, Defender, Partner, Term
 

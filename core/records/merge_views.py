@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from ..audit.models import AuditEntry
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..permissions import permission_required
+from ..languages.i18n import gettext as _
+from ..web.forms import ConfirmForm
+from ..web.permissions import permission_required
 from . import merging, pages
 from .matching import similar_records
 from .registry import record_url

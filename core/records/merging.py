@@ -12,15 +12,15 @@ from typing import Any
 
 from sqlalchemy import delete, inspect, select, update
 
-from .. import gather
 from ..attachments.models import Attachment
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
-from ..contributions import CONFIDENTIALITY_LEVELS
+from ..database.models import UTCDateTime
 from ..disclosure import phones
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
-from ..models import UTCDateTime
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host import gather
+from ..plugin_host.contributions import CONFIDENTIALITY_LEVELS
 from .matching import name_key, search_text
 from .models import Assignment, Defender, Partner, Term
 from .tokens import forget_tokens, index_tokens

@@ -20,9 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..contributions import INTERNAL
+from ..database.models import User, UTCDateTime, utcnow
 from ..extensions import db
-from ..models import User, UTCDateTime, utcnow
+from ..plugin_host.contributions import INTERNAL
 from .countries import country_name, region_label
 
 PERSONAL_FIELDS = ("email", "phone", "address", "exact_location", "family")

@@ -13,18 +13,18 @@ from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
-from .. import jobs
 from ..attachments.views import AttachmentForm, attachments_of
 from ..audit.capture import record_view
-from ..contributions import RESTRICTED
+from ..database.models import User
+from ..database.statements import built_once, read_rows
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
-from ..models import User
-from ..navigation import safe_next
-from ..permissions import can
-from ..statements import built_once, read_rows
+from ..jobs import jobs
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.contributions import RESTRICTED
+from ..web.forms import ConfirmForm
+from ..web.navigation import safe_next
+from ..web.permissions import can
 from . import services
 from .countries import REGIONS, country_name, region_label
 from .forms import RevealForm
@@ -103,7 +103,7 @@ def country_options(selected: str = "") -> Markup:
     return Markup(str(cache[locale]).replace(f'value="{selected}">', f'value="{selected}" selected>', 1))
 
 
-# What the record lists' filter forms (core.fragments) use besides their inputs.
+# What the record lists' filter forms (core.web.fragments) use besides their inputs.
 FILTER_CONSTANTS = {"country_options": country_options, "regions": REGIONS}
 
 

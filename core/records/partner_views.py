@@ -6,9 +6,9 @@ from dataclasses import replace
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..fragments import fragment
-from ..pagination import paginate
-from ..permissions import can, permission_required
+from ..web.fragments import fragment
+from ..web.pagination import paginate
+from ..web.permissions import can, permission_required
 from . import pages, services
 from .forms import PartnerForm, RevealForm
 from .models import Partner

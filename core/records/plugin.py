@@ -8,13 +8,13 @@ from typing import Any, NamedTuple
 from flask_babel import get_locale
 from sqlalchemy import bindparam, literal, select, union_all
 
-from ..contributions import NavItem, Permission, RecordType, SearchHit
+from ..database.statements import built_once, read_rows
 from ..extensions import db
-from ..hookspecs import hookimpl
-from ..i18n import lazy_gettext as _l
-from ..navigation import id_url, list_url_when_full
-from ..permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
-from ..statements import built_once, read_rows
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.contributions import NavItem, Permission, RecordType, SearchHit
+from ..plugin_host.hookspecs import hookimpl
+from ..web.navigation import id_url, list_url_when_full
+from ..web.permissions import CASE_OFFICER, COMMITTEE, COORDINATOR, READ_ONLY, can
 from .countries import REGIONS, country_name
 from .models import Country, Defender, Partner
 from .tokens import newest_matches_first, prefix_conditions_to_bind, prefix_params

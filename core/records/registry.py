@@ -6,10 +6,10 @@ from typing import Any
 from flask import abort, current_app, has_request_context, url_for
 from flask_login import current_user
 
-from ..contributions import RecordChoice, RecordType
 from ..extensions import db
-from ..permissions import can
-from ..plugins import host
+from ..plugin_host.contributions import RecordChoice, RecordType
+from ..plugin_host.plugins import host
+from ..web.permissions import can
 from .visibility import can_see
 
 

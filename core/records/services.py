@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 
-from ..contributions import RESTRICTED
+from ..database.models import User
+from ..database.statements import Bound, built_once, read_rows
 from ..disclosure import phones
 from ..extensions import db
-from ..models import User
 from ..notifications.services import followers_of, notify
-from ..statements import Bound, built_once, read_rows
+from ..plugin_host.contributions import RESTRICTED
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
 from .registry import record_url

@@ -65,7 +65,7 @@ def word_prefix_matches(model: Any, query: str) -> list[Select]:
 
 
 def prefix_conditions_to_bind(model: Any, count: int, postgresql: bool) -> list[ColumnElement[bool]]:
-    """:func:`matching_word_prefixes` of ``count`` words for a statement built once (``core.statements``): the
+    """:func:`matching_word_prefixes` of ``count`` words for a statement built once (``core.database.statements``): the
     words are given at execution by :func:`prefix_params`."""
     return [_id_among(model, ids, postgresql) for ids in prefix_matches_to_bind(model, count)]
 

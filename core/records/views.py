@@ -9,17 +9,18 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
-from .. import documents, gather
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
+from ..database.models import utcnow
+from ..database.statements import built_once, fill_collection
 from ..disclosure import preflight
+from ..documents import documents
 from ..extensions import db
-from ..fragments import fragment
-from ..i18n import gettext as _
-from ..models import utcnow
-from ..pagination import paginate
-from ..permissions import can, permission_required
-from ..statements import built_once, fill_collection
+from ..languages.i18n import gettext as _
+from ..plugin_host import gather
+from ..web.fragments import fragment
+from ..web.pagination import paginate
+from ..web.permissions import can, permission_required
 from . import pages, services
 from .forms import DefenderForm, RevealForm
 from .models import Defender, Term, defender_rights

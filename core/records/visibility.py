@@ -11,10 +11,10 @@ from typing import Any, Iterable
 from sqlalchemy import Select, bindparam, delete, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..contributions import RESTRICTED
+from ..database.statements import among_ids, built_once, read_rows
 from ..extensions import db
-from ..permissions import ADMIN
-from ..statements import among_ids, built_once, read_rows
+from ..plugin_host.contributions import RESTRICTED
+from ..web.permissions import ADMIN
 from .models import Assignment
 
 
@@ -41,7 +41,7 @@ def _visible(model: Any, user_id: int, admin: bool) -> ColumnElement[bool]:
 
 
 def visible_to_viewer(model: Any, admin: bool) -> ColumnElement[bool]:
-    """:func:`visible` for a statement built once (:func:`core.statements.built_once`): the user is the bind
+    """:func:`visible` for a statement built once (:func:`core.database.statements.built_once`): the user is the bind
     parameter ``viewer_id``, given at execution by :func:`viewer`; ``admin`` says whether they are an admin."""
     if admin:
         return true()

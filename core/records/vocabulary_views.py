@@ -5,11 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..forms import ConfirmForm
-from ..i18n import gettext as _
-from ..i18n import ngettext
-from ..permissions import permission_required
-from ..plugins import host
+from ..languages.i18n import gettext as _
+from ..languages.i18n import ngettext
+from ..plugin_host.plugins import host
+from ..web.forms import ConfirmForm
+from ..web.permissions import permission_required
 from . import pages
 from .countries import REGIONS
 from .forms import TermForm

@@ -7,8 +7,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
-from .i18n import lazy_gettext as _l
+from ..extensions import db
+from ..languages.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -50,7 +50,7 @@ def handle_unexpected(error: Exception) -> Any:
 
 def handle_blocked(error: Exception) -> Any:
     """A download the disclosure guard refused: nothing was sent; its preflight asks for a decision."""
-    from .disclosure import preflight
+    from ..disclosure import preflight
 
     db.session.rollback()
     return preflight.blocked_page(error)
@@ -71,8 +71,8 @@ def handle_refused_file(error: Exception) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    from .disclosure import Blocked, FileRefused, RegisterIncomplete
-    from .disclosure.phones import IndexOutdated
+    from ..disclosure import Blocked, FileRefused, RegisterIncomplete
+    from ..disclosure.phones import IndexOutdated
 
     app.register_error_handler(Blocked, handle_blocked)
     app.register_error_handler(FileRefused, handle_refused_file)

@@ -35,7 +35,7 @@ def csrf_field() -> Markup:
 
 def blank_fields(form: Any, *names: str, **button_styles: str) -> Markup:
     """The fields ``names`` of an unfilled ``form``, as Bootstrap's ``render_field`` writes them, rendered once
-    per language and reused (``core.fragments``): a record page's upload and reveal forms are the same for every
+    per language and reused (``core.web.fragments``): a record page's upload and reveal forms are the same for every
     record, and the macro took 20 µs a field. The page writes the CSRF token and the form's address itself. A
     form with data or errors is rendered anew. ``form`` may be the form's class, for a page that shows it unfilled:
     it is then built only when its fields are rendered, once per language (building one took 60 µs)."""

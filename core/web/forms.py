@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from .i18n import lazy_gettext as _l
+from ..languages.i18n import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -24,9 +24,9 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import request
 
-from .extensions import db
+from ..database.statements import Bound, among_ids, read_rows
+from ..extensions import db
 from .navigation import page_argument, page_size
-from .statements import Bound, among_ids, read_rows
 
 PAGES_AHEAD = 3  # with the current page: four pages counted
 DEFERRED_JOIN_FROM = 200  # rows to skip before the page's ids are read apart from its rows
@@ -51,7 +51,7 @@ class Page:
 
 def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple = ()) -> Page:
     """The current page (from ``?page=``) of ``select``, a select of one model (with an ``id``) or a
-    :class:`~core.statements.Bound` one, counted up to three pages ahead.
+    :class:`~core.database.statements.Bound` one, counted up to three pages ahead.
 
     ``options`` are the loader options of the page's records (``selectinload(...)``), the same for every
     request of a ``Bound`` statement's shape. With ``columns`` (the model's ``id`` among them), the page is

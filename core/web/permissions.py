@@ -13,10 +13,10 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
-from .contributions import Permission
-from .i18n import lazy_gettext as _l
-from .models import RolePermission, User
-from .plugins import host
+from ..database.models import RolePermission, User
+from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.contributions import Permission
+from ..plugin_host.plugins import host
 
 ADMIN, COORDINATOR, CASE_OFFICER, COMMITTEE, READ_ONLY = "admin", "coordinator", "case_officer", "committee", "readonly"
 BUILTIN_ROLES = (ADMIN, COORDINATOR, CASE_OFFICER, COMMITTEE, READ_ONLY)
@@ -99,7 +99,7 @@ def user_permissions(user: User) -> frozenset[str]:
         return frozenset()
     cache = g.setdefault("_observatory_permissions", {})
     if user.id not in cache:
-        # The request's user comes with their roles' overrides (core.sessions.load_user); another user's are
+        # The request's user comes with their roles' overrides (core.web.sessions.load_user); another user's are
         # read role by role.
         names: set[str] = set()
         for role in user.roles:
@@ -112,7 +112,7 @@ def holders(permission: str, *, admins: bool = False) -> list[User]:
     """Active users whose roles grant ``permission`` (by default or by the admins' overrides), by name, in
     one query. Admins hold every permission; ``admins`` says whether they count (a committee is a body of
     its own, which the admins' blanket grant does not make them part of)."""
-    from .extensions import db
+    from ..extensions import db
 
     defaults = tuple(sorted(declared_permissions()[permission].default_roles))
     return list(db.session.scalars(_holders_statement(permission, defaults, admins)).unique())
@@ -124,7 +124,7 @@ def _holders_statement(permission: str, defaults: tuple[str, ...], admins: bool)
     from sqlalchemy import and_, or_, select
     from sqlalchemy.orm import aliased, lazyload
 
-    from .models import Role, user_roles
+    from ..database.models import Role, user_roles
 
     override = aliased(RolePermission)
     granting_role = or_(override.granted.is_(True), and_(Role.name.in_(defaults), override.id.is_(None)))

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response, current_app
 
-from .models import RecoveryCode, User, utcnow
+from ..database.models import RecoveryCode, User, utcnow
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both paths cost the same time.

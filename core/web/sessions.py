@@ -9,10 +9,10 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from .extensions import db, login_manager
-from .i18n import lazy_gettext as _l
-from .models import Role, User
-from .statements import built_once
+from ..database.models import Role, User
+from ..database.statements import built_once
+from ..extensions import db, login_manager
+from ..languages.i18n import lazy_gettext as _l
 
 # Endpoints a user who must still enrol in 2FA may reach.
 ENROLMENT_ENDPOINTS = {"account.two_factor", "account.two_factor_codes", "auth.logout", "core.set_language"}
@@ -37,7 +37,7 @@ def load_user(user_id: str) -> User | None:
 def _user_statement() -> Any:
     """One query for the user, their roles, the roles' permission overrides and the count of unread
     notifications the menu shows: read on every request, so built once."""
-    from .notifications.models import Notification
+    from ..notifications.models import Notification
 
     unread = select(func.count()).where(Notification.user_id == User.id, Notification.read_at.is_(None)) \
         .correlate(User).scalar_subquery()

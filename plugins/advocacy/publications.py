@@ -3,7 +3,7 @@ never restricted ones. An action's internal title may name people and its text i
 publications print the mechanism, the type, the country, the mechanism's reference, the results, and the
 defenders concerned under their publishable names (restricted defenders are left out).
 
-Items are :class:`~core.contributions.PublicationItem` entries, titled with the mechanism::
+Items are :class:`~core.plugin_host.contributions.PublicationItem` entries, titled with the mechanism::
 
     PublicationItem("advocacy:4", "Inter-American Commission...: precautionary measures", when=date(2026, 3, 4),
                     reference="MC-812-26", place="Colombia", group="americas",

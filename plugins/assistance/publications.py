@@ -2,7 +2,7 @@
 type and by region. Never a name, a place, a date or an amount per person. The monthly bulletin carries no
 counts (the core publishes figures once a year: month by month they would give withheld counts back).
 
-Items are two :class:`~core.contributions.PublicationItem` entries, the counts per type and per region, as
+Items are two :class:`~core.plugin_host.contributions.PublicationItem` entries, the counts per type and per region, as
 figures (the core withholds the small ones, "fewer than 5", as in every published figure)::
 
     PublicationItem("assistance:types", "Grants approved, per type",

@@ -77,7 +77,7 @@ def sees_submitted(user: Any) -> bool:
 
 
 def visible_requests_to_viewer(admin: bool, committee: bool) -> ColumnElement[bool]:
-    """:func:`visible_requests` for a statement built once (see ``core.statements``): the user is given at
+    """:func:`visible_requests` for a statement built once (see ``core.database.statements``): the user is given at
     execution by ``viewer(user)``; ``committee`` is :func:`sees_submitted`."""
     if admin:
         return GrantRequest.id.is_not(None)

@@ -2,7 +2,7 @@
 that are not restricted, with the texts' own (consent-checked) wording, in the requested language or,
 failing that, another one marked as such.
 
-Items are :class:`~core.contributions.PublicationItem` entries, one per public action in the bulletin, one per
+Items are :class:`~core.plugin_host.contributions.PublicationItem` entries, one per public action in the bulletin, one per
 case in the annual report (its first public action and the first paragraph of its text, with its follow-ups and
 outcomes as detail lines)::
 

@@ -91,7 +91,7 @@ def matching(column: Any, query: str) -> Any | None:
 
 
 def matching_to_bind(column: Any, postgresql: bool) -> Any:
-    """:func:`matching` for a statement built once (``core.statements``): the words are the bind parameter
+    """:func:`matching` for a statement built once (``core.database.statements``): the words are the bind parameter
     ``match``, given at execution by :func:`match_expression`."""
     return _matching(column, postgresql, sa.bindparam("match", type_=sa.String))
 

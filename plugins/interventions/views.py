@@ -69,7 +69,7 @@ def visible_case(case_id: int) -> Case:
 @permission_required(services.VIEW)
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    # a full-text search finds its matches before they are ordered: read their ids first (core.pagination)
+    # a full-text search finds its matches before they are ordered: read their ids first (core.web.pagination)
     pagination = paginate(services.cases_statement(current_user, filters), columns=LIST_COLUMNS,
                           deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
@@ -265,7 +265,7 @@ CASE_LINKS = ("show", "edit", "new_action", "link_defender", "outcome", "reopen"
 
 
 def _case_links(case_id: int) -> dict[str, str]:
-    """The addresses of the case's own pages (``core.navigation.id_url``: a dozen ``url_for`` calls took a
+    """The addresses of the case's own pages (``core.web.navigation.id_url``: a dozen ``url_for`` calls took a
     twentieth of the page's time)."""
     return {name: id_url(f"interventions.{name}", "case_id")(case_id) for name in CASE_LINKS}
 

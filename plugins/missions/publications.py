@@ -3,7 +3,7 @@ of missions that are not restricted. A mission's internal title may name people,
 type and countries, and the report's own (published) title and summary, in the requested language or, failing
 that, another one marked as such.
 
-Items are :class:`~core.contributions.PublicationItem` entries::
+Items are :class:`~core.plugin_host.contributions.PublicationItem` entries::
 
     PublicationItem("mission:7", "A trial without guarantees", "The hearing was closed...", when=date(2026, 3, 4),
                     place="Türkiye", group="europe_central_asia", kind="Trial observation",

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 TIMELINE = '''
 from datetime import date
-from core.contributions import TimelineEntry
-from core.hookspecs import hookimpl
+from core.plugin_host.contributions import TimelineEntry
+from core.plugin_host.hookspecs import hookimpl
 
 @hookimpl
 def observatory_defender_timeline(defender_id, user):

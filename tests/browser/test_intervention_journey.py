@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.interventions.models import Authority
 
 from ..conftest import PASSWORD

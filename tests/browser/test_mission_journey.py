@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 
 from ..conftest import PASSWORD
 from ..records_helpers import add_defender

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.interventions.models import Case
 
 from ..conftest import PASSWORD
@@ -62,7 +62,7 @@ def test_the_spanish_bulletin_then_the_statistics(page, live_server, app, make_u
     from datetime import datetime, timezone
 
     from core import publications
-    from core.models import utcnow
+    from core.database.models import utcnow
     from plugins.interventions.models import Action
 
     from ..conftest import require_service

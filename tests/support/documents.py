@@ -1,7 +1,7 @@
 """A document builder for the documents job test (importable by a worker)."""
 from __future__ import annotations
 
-from core import documents
+from core.documents import documents
 
 
 def long_report(pages: int) -> documents.Document:

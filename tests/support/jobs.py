@@ -1,7 +1,7 @@
 """Job functions used by the job tests; a real worker imports them by dotted path."""
 from __future__ import annotations
 
-from core.jobs import JobContext
+from core.jobs.jobs import JobContext
 
 
 def write_report(ctx: JobContext, *, words: list[str]) -> None:

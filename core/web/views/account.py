@@ -5,9 +5,9 @@ import segno
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from ..extensions import db
+from ...extensions import db
+from ...languages.i18n import gettext as _
 from ..forms import PasswordChangeForm, PasswordConfirmForm, TwoFactorSetupForm
-from ..i18n import gettext as _
 from ..permissions import login_only
 from ..security import (
     hash_password,

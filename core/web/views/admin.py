@@ -5,11 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import jobs as job_service
-from ..extensions import db
+from ...database.models import Role, RolePermission, User
+from ...extensions import db
+from ...jobs import jobs as job_service
+from ...languages.i18n import gettext as _
+from ...plugin_host.plugins import host
 from ..forms import ConfirmForm, RoleForm, UserForm
-from ..i18n import gettext as _
-from ..models import Role, RolePermission, User
 from ..navigation import page_argument, page_size
 from ..permissions import (
     ADMIN,
@@ -18,7 +19,6 @@ from ..permissions import (
     role_label,
     role_permissions,
 )
-from ..plugins import host
 from ..security import hash_password
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -125,7 +125,7 @@ def user_reset_two_factor(user_id: int):
 def users_export():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    job = job_service.enqueue("core.exports.export_users", title=_("Export of user accounts"), user=current_user)
+    job = job_service.enqueue("core.jobs.exports.export_users", title=_("Export of user accounts"), user=current_user)
     return redirect(url_for("jobs.show", job_id=job.id))
 
 

@@ -16,10 +16,10 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db, limiter
+from ...database.models import User
+from ...extensions import db, limiter
+from ...languages.i18n import gettext as _
 from ..forms import ConfirmForm, LoginForm, TwoFactorLoginForm
-from ..i18n import gettext as _
-from ..models import User
 from ..navigation import safe_next
 from ..permissions import login_only, public
 from ..security import (

@@ -15,9 +15,10 @@ from jinja2 import UndefinedError
 from markupsafe import Markup
 from sqlalchemy import text
 
-from .. import fragments, gather
-from ..contributions import Widget
-from ..extensions import db
+from ...extensions import db
+from ...plugin_host import gather
+from ...plugin_host.contributions import Widget
+from .. import fragments
 from ..forms import SEARCH_LENGTH, LanguageForm, SearchForm
 from ..navigation import safe_next
 from ..permissions import login_only, public
@@ -33,7 +34,7 @@ def dashboard():
 
 
 def _panel(widget: Widget) -> Markup:
-    """A widget's panel: a fragment (core.fragments) when its context holds plain values, as the core's and our
+    """A widget's panel: a fragment (core.web.fragments) when its context holds plain values, as the core's and our
     plugins' do; otherwise, or when its template uses the page's context (the user...), rendered with it."""
     try:
         return fragments.rendered(widget.template, fragments.frozen(widget.context), {"context": widget.context})

@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from core.records.models import Country
 from plugins.advocacy import services
 from plugins.advocacy.models import AdvocacyAction, Mechanism

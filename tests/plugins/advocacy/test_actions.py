@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.advocacy.models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer
 
 from ...conftest import login, post_form

@@ -22,11 +22,11 @@ from flask_login import login_user
 from sqlalchemy import select
 from weasyprint import HTML
 
-from core import gather
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
+from core.database.models import Job, User
 from core.extensions import db
-from core.models import Job, User
+from core.plugin_host import gather
 from plugins.advocacy.models import ActionRecordLink, Answer
 from plugins.interventions.models import Case
 
@@ -382,7 +382,7 @@ def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(a
 def test_a_job_whose_dossier_changed_since_the_preview_keeps_nothing(app, turkey):
     """The guard runs again in the job: a name that became ambiguous after the decisions stops it, with a message
     in the user's language, and no file is kept."""
-    from core import jobs
+    from core.jobs import jobs
 
     add_defender(app, "Rosa Blanco", publication_name="R. B.")
     with app.test_request_context():

@@ -9,10 +9,10 @@ from flask_login import login_user
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from core import gather
+from core.database.models import User
 from core.disclosure import Guard
 from core.extensions import db
-from core.models import User
+from core.plugin_host import gather
 from core.records.merging import merge, undo
 from core.records.models import Defender
 from plugins.advocacy.models import ActionDefender, ActionRecordLink, AdvocacyAction, Answer, MechanismSession

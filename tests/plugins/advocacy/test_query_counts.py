@@ -69,7 +69,7 @@ def test_pages_keep_their_statement_count_as_advocacy_grows(app, client, make_us
 def test_a_dossier_is_gathered_in_the_same_number_of_statements_for_few_or_many_cases(app, make_user, count_queries):
     from flask_login import login_user
 
-    from core.models import User
+    from core.database.models import User
     from plugins.advocacy import dossiers
 
     officer = make_user("coordinator")

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from core.records.models import Term
 from plugins.assistance import services
 from plugins.assistance.models import GrantRequest
@@ -16,7 +16,7 @@ from ...records_helpers import add_defender
 
 def set_budget(app, amount: str, grant_type: str | None = None) -> None:
     """This year's envelope for all grants (or one type)."""
-    from core.models import utcnow
+    from core.database.models import utcnow
 
     with app.app_context():
         term = db.session.scalar(select(Term.id).where(Term.vocabulary == "grant_types", Term.key == grant_type)) \

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.assistance import permissions, services
 from plugins.assistance.models import GrantRequest, Vote
 
@@ -193,7 +193,7 @@ def test_requests_are_seen_by_the_committee_and_assigned_staff_only(app, make_us
 
 
 def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_user):
-    from core.models import Role, RolePermission
+    from core.database.models import Role, RolePermission
 
     members = committee(make_user, 2)
     officer = make_user("case_officer", email="officer@example.org")

@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.assistance import services
 from plugins.assistance.models import Decision, Vote
 

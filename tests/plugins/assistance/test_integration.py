@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from core import gather
+from core.database.models import utcnow
 from core.extensions import db
-from core.models import utcnow
+from core.plugin_host import gather
 from core.publications.annual import report as annual_report
 from core.records.demo import load as load_core_demo
 from plugins.assistance.demo import load as load_requests

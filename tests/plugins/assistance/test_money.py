@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.database.models import utcnow
 from core.extensions import db
-from core.models import utcnow
 from plugins.assistance import services
 from plugins.assistance.models import GrantRequest, Payment
 

@@ -151,7 +151,7 @@ def test_committee_emails_go_through_a_real_worker(make_app, make_user, database
 
 
 def test_a_request_sent_outside_a_web_request_still_links_to_its_page(app, make_user):
-    from core.models import User
+    from core.database.models import User
     from plugins.assistance import services
     from plugins.assistance.models import GrantRequest
 

@@ -2,7 +2,7 @@
 and leaving the rest working when disabled."""
 from __future__ import annotations
 
-from core.plugins import host
+from core.plugin_host.plugins import host
 
 from ...conftest import login
 

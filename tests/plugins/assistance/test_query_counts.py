@@ -2,8 +2,8 @@
 votes, questions and budget lines grow."""
 from __future__ import annotations
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.assistance import services
 from plugins.assistance.models import GrantRequest
 

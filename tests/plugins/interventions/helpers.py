@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core.database.models import User, utcnow
 from core.extensions import db
-from core.models import User, utcnow
 from core.records.models import Country
 from plugins.interventions import search, services
 from plugins.interventions.models import Action, Case, Consultation

@@ -6,8 +6,8 @@ import html
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
+from core.database.models import utcnow
 from core.extensions import db
-from core.models import utcnow
 from core.records.models import Term
 from plugins.interventions.models import Case, CaseDefender
 
@@ -64,7 +64,7 @@ def test_bad_input_is_explained_in_the_users_language_and_nothing_is_saved(app, 
     missing_time = post_form(client, "/interventions/new", {**VALID, "received_at": ""}).get_data(as_text=True)
     assert "Give the date and time the report arrived." in missing_time
     with app.app_context():
-        from core.models import User
+        from core.database.models import User
 
         user = db.session.get(User, officer.id)
         user.locale = "fr"
@@ -361,7 +361,7 @@ def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language
     outcomes and closing events, read together in one statement, each in the order its list keeps."""
     from datetime import date, datetime, timezone
 
-    from core.models import User
+    from core.database.models import User
     from plugins.interventions.models import CaseEvent, Consultation, Outcome, Perpetrator, case_violations
 
     from ...records_helpers import add_partner
@@ -422,7 +422,7 @@ def test_the_case_page_shows_each_small_part_in_its_order_and_the_users_language
 
 
 def test_the_violation_filter_names_each_violation_in_the_users_language(app, make_user):
-    from core.models import User
+    from core.database.models import User
 
     with app.app_context():
         terms = db.session.execute(select(Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
@@ -444,8 +444,8 @@ def test_the_case_list_and_page_name_states_in_the_users_language(app, make_user
     """Verification, case and action states, priorities and sources: in each user's language, one after the other."""
     from flask_babel import force_locale
 
-    from core.i18n import gettext, pgettext
-    from core.models import User
+    from core.database.models import User
+    from core.languages.i18n import gettext, pgettext
 
     author = make_user("coordinator")
     case_id = add_case(app, author)
@@ -472,7 +472,7 @@ def test_the_case_list_and_page_name_states_in_the_users_language(app, make_user
 
 def test_the_filters_and_the_case_form_offer_active_violations_in_order_and_active_staff_by_name(app, make_user):
     """Both lists are read together; each keeps its own order and leaves out what is no longer active."""
-    from core.models import User
+    from core.database.models import User
 
     coordinator = make_user("coordinator", name="Mia Coordinator")
     make_user("case_officer", name="Zeki Officer", email="zeki@example.org")

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.interventions import codes, services
 from plugins.interventions.models import Action, Case
 

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.interventions import services
 from plugins.interventions.models import Action
 

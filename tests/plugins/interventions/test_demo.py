@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.interventions import services
 from plugins.interventions.models import Action, Case, CaseDefender, Outcome
 

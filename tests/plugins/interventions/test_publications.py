@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from core import gather
 from core.extensions import db
+from core.plugin_host import gather
 from plugins.interventions.models import Action, Case, Outcome
 
 from .helpers import add_action, add_case

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.audit.models import AuditEntry
+from core.database.models import utcnow
 from core.extensions import db
-from core.models import utcnow
 from plugins.interventions.models import Action, Case, CaseDefender
 
 from ...conftest import login, post_form
@@ -193,7 +193,7 @@ def test_merging_defenders_moves_their_cases_and_undo_puts_them_back(app, client
 
 
 def test_the_verification_delay_is_configurable(make_app, make_user, monkeypatch):
-    from core.plugins import host
+    from core.plugin_host.plugins import host
 
     monkeypatch.setenv("OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS", "72")
     app = make_app()

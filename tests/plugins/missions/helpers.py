@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from core.records.models import Country, Term
 from plugins.missions import services
 from plugins.missions.models import Mission

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.money import converted
+from core.languages.money import converted
 from plugins.missions import services
 from plugins.missions.models import BudgetLine, Mission
 

@@ -9,9 +9,9 @@ from flask_login import login_user
 from icalendar import Calendar
 from sqlalchemy import select
 
-from core import gather
+from core.database.models import User
 from core.extensions import db
-from core.models import User
+from core.plugin_host import gather
 from core.records.merging import merge, undo
 from core.records.models import Defender, Partner
 from plugins.missions import services

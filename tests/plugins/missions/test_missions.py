@@ -158,7 +158,7 @@ def test_hook_observatory_record_choices(app, client, make_user):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MissionRecordLink)) == 1
     with app.test_request_context():
-        from core.models import User
+        from core.database.models import User
 
         user = db.session.get(User, officer.id)
         assert [c.id for c in choices("case", user, ids=[case_id, hidden])] == [case_id]

@@ -7,8 +7,8 @@ import html
 import pytest
 from sqlalchemy import select
 
+from core.database.models import User
 from core.extensions import db
-from core.models import User
 from plugins.missions import services
 from plugins.missions.models import Mission, MissionStep
 
