@@ -372,7 +372,12 @@ def test_every_typed_form_of_a_generated_name_in_any_script_is_masked(app, rng):
         db.session.flush()
         texts = [f"Statement by {form}, reached on 0{canary.phone[:3]} {canary.phone[3:]} or at {canary.email}."
                  for canary in people for form in canary.forms()]
-        released = Guard(None, external=True).release(texts)
+        guard = Guard(None, external=True)
+        waiting = guard.undecided(hit for text in texts for hit in guard.hits(text))
+        # two generated people may share a surname: which one "M. Qartem" is waits for a person (tested
+        # elsewhere); here the person says "mask", and nothing else may wait
+        assert {hit.reason for hit in waiting} <= {"namesake"}, waiting
+        released = Guard(None, external=True, decisions={hit.key: "mask" for hit in waiting}).release(texts)
         db.session.rollback()
     found = [leak for canary in people for leak in leaks(released, canary)]
     assert not found, (found, released)

@@ -9,11 +9,9 @@ from .conftest import login
 from .plugin_factory import install_plugin
 
 THIRD_PARTY = '''
-from flask import Blueprint
-from core.languages.i18n import lazy_gettext as _l
-from core.plugin_host.contributions import NavItem, Permission
-from core.plugin_host.hookspecs import hookimpl
-from core.web.permissions import permission_required
+from flask import Blueprint, render_template_string
+from core.api import NavItem, Permission, hookimpl, permission_required
+from core.api import lazy_gettext as _l
 
 TITLE = "Weather alerts"
 blueprint = Blueprint("weather", __name__, url_prefix="/weather")
@@ -21,7 +19,7 @@ blueprint = Blueprint("weather", __name__, url_prefix="/weather")
 @blueprint.route("/")
 @permission_required("weather.view")
 def index():
-    return "Storm warning for the mission team"
+    return render_template_string("Storm warning for the mission team")
 
 @hookimpl
 def observatory_blueprints():
