@@ -179,6 +179,9 @@ def test_jobs_go_through_redis_to_a_real_worker(make_app, make_user, database_ur
         assert (ok.status, ok.result_data) == ("finished", b"via redis")
         assert failing.status == "failed" and "the seal is missing" in failing.error
         db.session.expire_all()
+    client = app.test_client()  # the worker's seal holds in the app that serves the download
+    login(client, user)
+    assert client.get(f"/jobs/{ok_id}/download").data == b"via redis"
     connection.delete(f"rq:queue:{queue_name}")
 
 
