@@ -10,7 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import select, update
 from werkzeug.http import http_date
 
-from core.database.models import CalendarVersion, Role, User
+from core.database.models import CalendarVersion, Role, User, user_roles
 from core.extensions import db
 from core.records.models import Defender
 
@@ -187,6 +187,29 @@ def test_a_change_of_role_changes_the_feed_at_once(feed_app, make_user):
         db.session.commit()
     after = calendar.get(address, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and not summaries(after)
+
+
+def test_a_role_removed_while_the_version_stood_still_changes_the_feed(feed_app, make_user):
+    """The race the version cannot see: a role change that lands between reading the version and loading the
+    owner. Here the role goes without raising the version at all; the roles are in the key, so the next answer is
+    built with the roles the user has now, never the kept body."""
+    user = make_user("coordinator")
+    add_mission(feed_app, user, title="Trial of the Ankara lawyers", start=SOON)
+    client = feed_app.test_client()
+    login(client, user)
+    address = feed_address(client)
+    calendar = feed_app.test_client()
+    before = calendar.get(address)
+    assert "Mission begins: Judicial observation (trial observation): Türkiye" in summaries(before)
+    with feed_app.app_context(), db.engine.begin() as connection:  # beside the ORM session: no version raised
+        version = connection.scalar(select(CalendarVersion.value))
+        connection.execute(user_roles.delete().where(user_roles.c.user_id == user.id))
+        connection.execute(user_roles.insert().values(
+            user_id=user.id, role_id=connection.scalar(select(Role.id).where(Role.name == "committee"))))
+    with feed_app.app_context():
+        assert db.session.scalar(select(CalendarVersion.value)) == version
+    after = calendar.get(address, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"] and not summaries(after)
 
 
 def test_signing_in_and_viewing_files_keep_the_feeds(feed_app, make_user):

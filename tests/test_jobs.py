@@ -1,6 +1,7 @@
 """Jobs run inline without Redis and in a real rq worker with it; the UI shows the same either way."""
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -105,6 +106,25 @@ def test_a_job_keeps_only_a_file_the_guard_wrote(app, client, make_user):
     assert client.get(f"/jobs/{job_id}/download").status_code == 404
 
 
+@pytest.mark.parametrize("function", ["set_bytes_on_the_row", "change_a_kept_result"])
+def test_a_result_not_sealed_by_save_result_is_never_sent(app, client, make_user, caplog, function):
+    """A job that sets its row's result itself (skipping ``save_result``), or changes it after, gets no download:
+    the door refuses it (409, the translated page) and logs it; a normal result still downloads."""
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, f"tests.support.jobs.{function}", text="Aylin Kaya, +90 555 123 45 67")
+    fine_id = _enqueue(app, user.id, "tests.support.jobs.write_report", words=["fine"])
+    with app.app_context():
+        assert db.session.get(Job, job_id).status == "finished"
+    login(client, user)
+    with caplog.at_level(logging.ERROR):
+        refused = client.get(f"/jobs/{job_id}/download")
+    assert refused.status_code == 409 and "Content-Disposition" not in refused.headers
+    page = refused.get_data(as_text=True)
+    assert "was not written through the disclosure guard" in page and "Aylin" not in page
+    assert any(f"job {job_id}'s result" in record.getMessage() for record in caplog.records)
+    assert client.get(f"/jobs/{fine_id}/download").data == b"fine"
+
+
 def test_a_guarded_file_is_made_only_by_the_core_writers_and_never_changed(app):
     import dataclasses
 
@@ -159,6 +179,9 @@ def test_jobs_go_through_redis_to_a_real_worker(make_app, make_user, database_ur
         assert (ok.status, ok.result_data) == ("finished", b"via redis")
         assert failing.status == "failed" and "the seal is missing" in failing.error
         db.session.expire_all()
+    client = app.test_client()  # the worker's seal holds in the app that serves the download
+    login(client, user)
+    assert client.get(f"/jobs/{ok_id}/download").data == b"via redis"
     connection.delete(f"rq:queue:{queue_name}")
 
 

@@ -99,6 +99,8 @@ def test_the_preflight_shows_the_hit_refuses_the_build_until_it_is_decided_and_a
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
         assert entry.changes["decision"] == "another person" and entry.changes["found"] == "Blanco"
         assert entry.changes["why"] == REASON and entry.user_id == officer.id
+    with client.session_transaction() as kept:  # the cookie is signed, not secret: the decision only, no reason
+        assert key in str(dict(kept)) and REASON not in str(dict(kept)) and "reason" not in str(dict(kept))
     text = html.unescape(client.get(step).get_data(as_text=True))
     assert "Your decisions were kept in the audit trail" in text and 'id="build-waits"' not in text
     button = re.search(r"<button[^>]*>" + re.escape(build_label) + "</button>", text)

@@ -218,3 +218,31 @@ def test_a_restricted_owner_stays_hidden_and_other_kinds_are_refused(app, client
     defender = add_defender(app, "Aylin Kaya")
     assert client.get(f"/links/defender/{defender}/find?record_type=case&words=arrest").status_code == 404
     assert client.get(f"/links/nothing/{mission_id}/find").status_code == 404
+
+
+def test_the_search_page_of_a_restricted_owner_is_audited_as_a_view(app, client, make_user):
+    """The link search names its owner: opening it for a restricted record writes a view row, as its own page
+    does; an internal record's does not."""
+    author = make_user("coordinator")
+    secret = add_mission(app, author, confidentiality="restricted")
+    internal = add_mission(app, author)
+    login(client, author)
+
+    def views(mission_id: int) -> int:
+        with app.app_context():
+            return len(
+                db.session.scalars(
+                    select(AuditEntry).where(
+                        AuditEntry.record_type == "mission",
+                        AuditEntry.record_id == mission_id,
+                        AuditEntry.action == "view",
+                    )
+                ).all()
+            )
+
+    assert client.get(f"/links/mission/{secret}/find?record_type=case&words=arrest").status_code == 200
+    assert client.get(f"/links/mission/{internal}/find?record_type=case&words=arrest").status_code == 200
+    assert (views(secret), views(internal)) == (1, 0)
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.record_id == secret, AuditEntry.action == "view"))
+        assert entry.user_id == author.id

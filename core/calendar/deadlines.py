@@ -18,7 +18,7 @@ from ..database.models import CalendarToken, CalendarVersion, User
 from ..disclosure import Guard
 from ..extensions import db
 from ..languages.i18n import gettext as _
-from ..plugin_host import gather
+from ..plugin_host import gather, plugins
 from ..plugin_host.contributions import RESTRICTED, DatedItem
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 365
@@ -177,20 +177,36 @@ def init_app(app: Flask) -> None:
             event.listen(Session, name, listener)
 
 
-def feed_validators(user: User, today: date | None = None, now: datetime | None = None) -> FeedVersion:
-    """The version of ``user``'s feed for today's window, in one statement, read before anything the feed holds.
+def feed_version() -> tuple[int, datetime]:
+    """The feeds' version and the moment it last changed: read before the feed's owner and records, so that a
+    change committed after this read is seen with a later version."""
+    row = db.session.execute(select(CalendarVersion.value, CalendarVersion.changed_at)
+                             .where(CalendarVersion.id == 1)).first()
+    return (row.value, row.changed_at) if row else (0, datetime.min.replace(tzinfo=timezone.utc))
+
+
+def _digest(names: Any) -> str:
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:16]
+
+
+def feed_validators(user: User, version: tuple[int, datetime], today: date | None = None,
+                    now: datetime | None = None) -> FeedVersion:
+    """The validators of ``user``'s feed for today's window, from ``version`` (:func:`feed_version`, read before
+    ``user`` was loaded). The key holds the user's roles and the active plugins too: a body built with roles or
+    plugins that changed after the version was read is never served under another set.
 
     ``Last-Modified`` is the second after the last change (the day's start when later: the window moves). It is
     sent only once that second is ``DATE_MARGIN`` past, so any later change falls in a later second: a client
     that asks "modified since" can never be told "no" about a change made in the same second as the last."""
     now = now or datetime.now(timezone.utc)
     today = today or now.date()
-    row = db.session.execute(select(CalendarVersion.value, CalendarVersion.changed_at)
-                             .where(CalendarVersion.id == 1)).first()
-    value, changed = (row.value, row.changed_at) if row else (0, datetime.min.replace(tzinfo=timezone.utc))
+    value, changed = version
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    roles = _digest(role.name for role in user.roles)
+    active_plugins = _digest(info.name for info in plugins.host().active)
     # the database and the change's moment too: two databases sharing one Redis never share a body
-    key = f"{current_app.config['SQLALCHEMY_DATABASE_URI']}|{value}|{changed.isoformat()}|{user.id}|{today}|{locale}"
+    key = (f"{current_app.config['SQLALCHEMY_DATABASE_URI']}|{value}|{changed.isoformat()}|{user.id}|{today}|{locale}"
+           f"|{roles}|{active_plugins}")
     etag = hmac.new(current_app.config["SECRET_KEY"].encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
     last_modified = max(changed.replace(microsecond=0) + timedelta(seconds=1),
                         datetime.combine(today, time.min, tzinfo=timezone.utc))

@@ -58,10 +58,13 @@ def revoke_feed():
 @blueprint.route("/calendar/<token>.ics")
 @public  # the secret in the address is the credential; it never reveals restricted details
 def feed(token: str):
+    # The version first, then the owner (with their roles) and the records: a change committed in between is seen
+    # with a later version, or (a role) changes the key itself.
+    stamp = deadlines.feed_version()
     owner = deadlines.feed_owner(token)
     if owner is None:
         abort(404)
-    version = deadlines.feed_validators(owner)  # read before the feed's records: a later change has a later one
+    version = deadlines.feed_validators(owner, stamp)
     headers = {"Cache-Control": "private, no-cache", "ETag": f'"{version.etag}"'}
     if version.last_modified is not None:
         headers["Last-Modified"] = http_date(version.last_modified)

@@ -157,6 +157,7 @@ class Job(db.Model):
     result_mimetype: Mapped[str | None] = mapped_column(String(100))
     result_size: Mapped[int | None] = mapped_column(Integer)
     result_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    result_seal: Mapped[str | None] = mapped_column(String(64))  # set by JobContext.save_result, checked by the door
     created_by: Mapped[User | None] = relationship()
 
     @property

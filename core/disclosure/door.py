@@ -19,7 +19,7 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 
 from ..languages.i18n import lazy_gettext as _l
 from ..web.errors import NOT_SENT
-from .files import GuardedFile, NotGuarded
+from .files import GuardedFile, NotGuarded, result_seal_matches
 
 
 class Mark:
@@ -66,7 +66,11 @@ def send(file: GuardedFile, as_attachment: bool = True) -> Response:
 
 
 def send_result(job: Any) -> Response:
-    """The file a job kept, as a download: ``JobContext.save_result`` keeps only a :class:`GuardedFile`."""
+    """The file a job kept, as a download: ``JobContext.save_result`` keeps only a :class:`GuardedFile` and seals
+    it. A result without that seal, or whose bytes, name or type changed since, is refused (409) and logged."""
+    if not result_seal_matches(job, current_app.config["SECRET_KEY"]):
+        return _refused(f"job {job.id}'s result ({job.result_mimetype}) carries no valid seal: it was not kept by "
+                        f"JobContext.save_result")
     return mark(Response(job.result_data, mimetype=job.result_mimetype or "application/octet-stream", headers={
         "Content-Disposition": f'attachment; filename="{job.result_filename}"'}))
 
@@ -118,9 +122,14 @@ def check(response: Response) -> Response:
     language) and logged."""
     if not needs_mark(response) or marked(response):
         return response
-    current_app.logger.error("refused a %s response from %s (%s): it was not written through the disclosure guard",
-                             response.mimetype, request.endpoint, request.url_rule.rule if request.url_rule else "")
     response.close()  # a file or a stream opened for it
+    return _refused(f"a {response.mimetype} response")
+
+
+def _refused(what: str) -> Response:
+    """The refusal: logged, and a 409 page in the user's language."""
+    current_app.logger.error("refused %s from %s (%s): it was not written through the disclosure guard",
+                             what, request.endpoint, request.url_rule.rule if request.url_rule else "")
     page = render_template("errors/error.html", code=409, title=NOT_SENT, message=REFUSED)
     return current_app.response_class(page, status=409)
 

@@ -3,7 +3,9 @@
 A :class:`GuardedFile` is what a guarded writer returns: the bytes of a file whose every text (its name too)
 went through an output's :class:`~.guard.Guard`. Only the core's writers make one (:func:`text_file`,
 :func:`json_file`, :class:`GuardedZip`, ``documents.render_file`` and ``spreadsheets.write_file``): a plugin
-cannot build one by hand, so a job can keep (``JobContext.save_result``) only what the guard wrote.
+cannot build one by hand, so a job can keep (``JobContext.save_result``) only what the guard wrote. What a job
+keeps carries :func:`result_seal` (an HMAC keyed by the app's ``SECRET_KEY``): bytes set on the job's row some
+other way have none, and the door refuses to send them.
 
 :class:`GuardedZip` is how a ZIP leaves: each member is a text or a JSON it releases, a file a guarded writer
 made (a document), or an attached file checked by :func:`annex_check` (a file leaves whole: one whose text holds
@@ -11,6 +13,8 @@ what the guard would mask, or that cannot be read, refuses the whole ZIP; a pict
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import re
@@ -47,9 +51,25 @@ class GuardedFile:
         return f"<GuardedFile {self.name!r} {self.mimetype} {len(self.data)} bytes>"
 
 
-def sealed(name: str, data: bytes, mimetype: str) -> GuardedFile:
+def _sealed(name: str, data: bytes, mimetype: str) -> GuardedFile:
     """For the core's writers only, once the guard released what ``data`` holds (and ``name``)."""
     return GuardedFile(name, data, mimetype, seal=_SEAL)
+
+
+def result_seal(name: str, data: bytes, mimetype: str, key: str | bytes) -> str:
+    """The seal a job's result carries: an HMAC (SHA-256, keyed by ``key``, the app's ``SECRET_KEY``) over its
+    name, mimetype and bytes, each part prefixed with its length so that no two files share one."""
+    key = key.encode("utf-8") if isinstance(key, str) else key
+    head = f"{len(name)}:{name}|{len(mimetype)}:{mimetype}|{len(data)}:".encode()
+    return hmac.new(key, head + bytes(data), hashlib.sha256).hexdigest()
+
+
+def result_seal_matches(job: Any, key: str | bytes) -> bool:
+    """Whether the result kept on ``job`` is the one ``JobContext.save_result`` sealed, byte for byte."""
+    if not job.result_seal or job.result_data is None:
+        return False
+    expected = result_seal(job.result_filename or "", job.result_data, job.result_mimetype or "", key)
+    return hmac.compare_digest(job.result_seal, expected)
 
 
 def safe_name(name: str, default: str = "file") -> str:
@@ -65,14 +85,14 @@ def safe_name(name: str, default: str = "file") -> str:
 def text_file(name: str, text: str, guard: Guard, mimetype: str = "text/plain") -> GuardedFile:
     """``text`` (and ``name``) released by ``guard``, as a UTF-8 file."""
     released_name, released_text = guard.release([name, text])
-    return sealed(safe_name(released_name), released_text.encode("utf-8"), mimetype)
+    return _sealed(safe_name(released_name), released_text.encode("utf-8"), mimetype)
 
 
 def json_file(name: str, content: Any, guard: Guard) -> GuardedFile:
     """``content`` (plain values: dicts, lists, strings, numbers) released by ``guard``, as a JSON file."""
     released_name, released = guard.release([name, content])
     data = json.dumps(released, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    return sealed(safe_name(released_name), data, "application/json")
+    return _sealed(safe_name(released_name), data, "application/json")
 
 
 def annex_check(attachment: Any, guard: Guard) -> str:
@@ -140,4 +160,4 @@ class GuardedZip:
     def finish(self, name: str) -> GuardedFile:
         """The ZIP, named ``name`` (released by the guard too)."""
         self._zip.close()
-        return sealed(safe_name(self.guard.release(name)), self._buffer.getvalue(), "application/zip")
+        return _sealed(safe_name(self.guard.release(name)), self._buffer.getvalue(), "application/zip")

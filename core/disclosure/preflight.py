@@ -136,7 +136,7 @@ def step_page(step: Step) -> Any:
     hits = step.guard.preflight(step.content)
     kept = session.get(KEPT, {}).get(step.address, {})
     decisions = {key: value for key, value in kept.get("decisions", {}).items() if value in DECISIONS}
-    reason, problem = kept.get("reason", ""), ""
+    reason, problem = "", ""
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -148,8 +148,7 @@ def step_page(step: Step) -> Any:
         if not problem:
             audit_decisions(hits, posted, reason, step.output)
             db.session.commit()
-            _keep(step.address, {key: value for key, value in {**decisions, **posted}.items() if key in known},
-                  reason)
+            _keep(step.address, {key: value for key, value in {**decisions, **posted}.items() if key in known})
             flash(gettext("Your decisions were kept in the audit trail: the build applies them."), "success")
             return redirect(step.address)
         decisions = {**decisions, **posted}
@@ -159,9 +158,11 @@ def step_page(step: Step) -> Any:
         422 if problem else 200
 
 
-def _keep(address: str, decisions: dict[str, str], reason: str) -> None:
+def _keep(address: str, decisions: dict[str, str]) -> None:
+    """Keep the decisions (their keys and values only) for the build at ``address``. The session cookie is signed
+    but readable, so the reason, which may name people, is never kept there: it is in the audit entry."""
     steps = {key: value for key, value in session.get(KEPT, {}).items() if key != address}
-    steps[address] = {"decisions": dict(list(decisions.items())[-DECISIONS_KEPT:]), "reason": reason[:300]}
+    steps[address] = {"decisions": dict(list(decisions.items())[-DECISIONS_KEPT:])}
     kept = list(steps.items())[-STEPS_KEPT:]
     while len(kept) > 1 and sum(len(step["decisions"]) for _address, step in kept) > DECISIONS_KEPT:
         kept.pop(0)

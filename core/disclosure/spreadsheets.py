@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from .files import GuardedFile, safe_name, sealed
+from .files import GuardedFile, _sealed, safe_name
 from .guard import Guard
 
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -93,4 +93,4 @@ def write_file(name: str, fmt: str, header: Iterable[Any], rows: Iterable[Iterab
                sheet_name: str = "") -> GuardedFile:
     """:func:`write` as a file named ``name`` (released by ``guard`` too), to keep on a job."""
     data = write(fmt, sheet_name or name.rsplit(".", 1)[0], header, rows, guard)
-    return sealed(safe_name(guard.release(name)), data, FORMATS[fmt])
+    return _sealed(safe_name(guard.release(name)), data, FORMATS[fmt])

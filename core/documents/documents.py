@@ -273,10 +273,10 @@ def render_file(document: Document, fmt: str, stem: str, guard: Any,
                 on_page: Callable[[int], None] | None = None) -> Any:
     """The document in ``fmt`` released by ``guard``, with its file name (``stem``, released too): a
     :class:`~core.disclosure.files.GuardedFile` to keep on a job (``ctx.save_result``) or put in a ZIP."""
-    from ..disclosure.files import sealed
+    from ..disclosure.files import _sealed
 
     data = render(document, fmt, guard, on_page)
-    return sealed(filename(guard.release(stem), fmt), data, FORMATS[fmt].split(";")[0])
+    return _sealed(filename(guard.release(stem), fmt), data, FORMATS[fmt].split(";")[0])
 
 
 def filename(stem: str, fmt: str) -> str:

@@ -4,7 +4,8 @@ Both ways go through :func:`execute`, which loads the :class:`~core.database.mod
 job function by its dotted path and calls it with a :class:`JobContext` and the stored
 parameters. Job functions take ids and plain values, never ORM objects, so they can run in a
 worker process on another machine. A job keeps a file only as the disclosure guard's writers made it
-(:meth:`JobContext.save_result` takes a :class:`~core.disclosure.files.GuardedFile`, nothing else).
+(:meth:`JobContext.save_result` takes a :class:`~core.disclosure.files.GuardedFile`, nothing else, and seals it:
+bytes set on ``ctx.job`` directly carry no seal, and the door will not send them).
 
 Example::
 
@@ -27,7 +28,7 @@ from redis import Redis
 from rq import Queue
 
 from ..database.models import Job, User, utcnow
-from ..disclosure.files import GuardedFile, NotGuarded
+from ..disclosure.files import GuardedFile, NotGuarded, result_seal
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class JobContext:
         self.job.result_mimetype = file.mimetype
         self.job.result_data = file.data
         self.job.result_size = len(file.data)
+        self.job.result_seal = result_seal(file.name, file.data, file.mimetype, current_app.config["SECRET_KEY"])
 
 
 def redis_connection() -> Redis | None:

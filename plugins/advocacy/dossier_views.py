@@ -122,11 +122,15 @@ def export_dossier():
     wanted = _wanted(form)
     if not wanted.country and not wanted.case_ids:
         abort(400)
-    decisions = preflight_decisions(request.form)
+    posted = preflight_decisions(request.form)
     reason = request.form.get(PREFLIGHT_REASON_FIELD, "").strip()[:1000]
     gathered = dossiers.gather_dossier(wanted, current_user)
-    guard = dossiers.guard_for(gathered, current_user, decisions)
+    guard = dossiers.guard_for(gathered, current_user, posted)
     hits = guard.preflight(dossiers.outgoing(gathered))
+    # Only decisions on this dossier's ambiguous hits count: what is audited is exactly what the job applies.
+    decisions = {key: value for key, value in posted.items() if key in {hit.key for hit in hits if hit.ambiguous}}
+    if decisions != posted:
+        guard = dossiers.guard_for(gathered, current_user, decisions)
     waiting = preflight_summary(hits, decisions).waiting
     if waiting:
         return _page(request.form, True, preflight_undecided_message(len(waiting)))

@@ -21,3 +21,16 @@ def explode(ctx: JobContext, *, marker: str) -> None:
 def keep_bytes(ctx: JobContext, *, text: str) -> None:
     """A job keeping bytes it wrote itself: refused, whatever they hold."""
     ctx.save_result(text.encode())  # type: ignore[arg-type]
+
+
+def set_bytes_on_the_row(ctx: JobContext, *, text: str) -> None:
+    """A job skipping ``save_result``: it sets the row's result itself, so nothing sealed it."""
+    ctx.job.result_filename, ctx.job.result_mimetype = "people.txt", "text/plain"
+    ctx.job.result_data = text.encode()
+    ctx.job.result_size = len(ctx.job.result_data)
+
+
+def change_a_kept_result(ctx: JobContext, *, text: str) -> None:
+    """A job keeping a guarded file, then swapping its bytes on the row: the seal no longer matches."""
+    ctx.save_result(text_file("report.txt", "nothing here", Guard(ctx.job.created_by, external=False)))
+    ctx.job.result_data = text.encode()

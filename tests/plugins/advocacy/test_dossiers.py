@@ -379,6 +379,27 @@ def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(a
     assert "The R. B. report describes the raid." in text
 
 
+def test_a_decision_on_no_hit_of_the_dossier_goes_neither_to_the_audit_nor_to_the_job(app, turkey):
+    """Decisions posted for keys that are not among the dossier's ambiguous hits are dropped before auditing and
+    before the job is queued: the job applies exactly what was audited."""
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    client = turkey["client"]
+    fields = {"mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR",
+              "fmt": "docx", "cover_note": "The Blanco report describes the raid."}
+    page = _page(post_form(client, "/advocacy/dossiers", fields))
+    key = page[page.index('id="preflight-waiting"'):].split('data-key="')[1].split('"')[0]
+    forged = "0123456789abcdef"
+    assert forged != key
+    response = post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "other",
+                                                       f"disclose-{forged}": "other", "disclose_reason": "A UN report."})
+    assert response.status_code == 302
+    with app.app_context():
+        job = db.session.scalar(select(Job))
+        assert job.params["request"]["decisions"] == {key: "other"}
+        audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "disclose")).all()
+        assert len(audited) == 1 and audited[0].changes["decision"] == "another person"
+
+
 def test_a_job_whose_dossier_changed_since_the_preview_keeps_nothing(app, turkey):
     """The guard runs again in the job: a name that became ambiguous after the decisions stops it, with a message
     in the user's language, and no file is kept."""
