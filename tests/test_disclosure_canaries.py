@@ -1,5 +1,6 @@
-"""The canary suite: protected people written into every free-text field of every plugin, then every declared
-output built for every role and searched, file by file, for their names, phones and e-mail addresses.
+"""The canary suite: protected people and restricted partner organisations written into every free-text field of
+every plugin, then every declared output built for every role and searched, file by file, for their names,
+aliases, acronyms, phones and e-mail addresses.
 
 Nothing here names a plugin: the fields come from ``observatory_free_text`` and the outputs from
 ``observatory_outputs``, so a new plugin's fields and outputs join the suite by declaring them. Outputs leaving
@@ -13,8 +14,10 @@ import os
 import random
 import re
 import time
+from html import unescape
 from itertools import count, cycle
 
+import pytest
 from anyascii import anyascii
 from sqlalchemy import String, func, select, update
 
@@ -28,8 +31,8 @@ from core.plugin_host.plugins import host
 from core.records.models import Defender
 from core.web.permissions import ADMIN, BUILTIN_ROLES
 from tests.conftest import csrf_token, login
-from tests.records_helpers import add_defender
-from tests.support.canaries import Canary, canaries, leaks, texts_of
+from tests.records_helpers import add_defender, add_partner
+from tests.support.canaries import Canary, CanaryPartner, canaries, in_a_row, leaks, partners, texts_of
 
 RECORDS_TRIED = 40  # records of a type looked at to find one an output can be built from
 
@@ -42,11 +45,15 @@ def _phone_forms(canary: Canary) -> list[str]:
             f"00{canary.calling_code}{national}"]
 
 
-def _sentences(people: list[Canary]):
-    """Sentences as staff write them, each naming one canary in one of the forms people use."""
-    forms = [(canary, form, phone) for canary in people for form, phone in zip(canary.forms(), cycle(_phone_forms(canary)))]
+def _sentences(people: list[Canary | CanaryPartner]):
+    """Sentences as staff write them, each naming one canary in one of the forms people use (an organisation by
+    its name, alias or acronym)."""
+    forms = [(canary, form, phone) for canary in people
+             for form, phone in zip(canary.forms(), cycle(_phone_forms(canary) if canary.phone else [""]))]
     for number, (canary, form, phone) in enumerate(cycle(forms)):
-        if number % 4 == 0:
+        if not phone:
+            yield canary, f"The {form} reported the arrest." if number % 2 else form
+        elif number % 4 == 0:
             yield canary, (f"On 3 May {form} was followed home to {canary.address} after the hearing "
                            f"(tel. {phone}, {canary.email}).")
         elif number % 4 == 1:
@@ -57,15 +64,18 @@ def _sentences(people: list[Canary]):
             yield canary, f"The contact asked to be called back on {phone} only."  # a number without its name
 
 
-def _seed(app, people: list[Canary], sentences=None) -> None:
+def _seed(app, people: list[Canary | CanaryPartner], sentences=None) -> None:
     with app.app_context():
         assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
     canary_ids = []
     for canary in people:
+        if isinstance(canary, CanaryPartner):
+            add_partner(app, canary.name, confidentiality="restricted", acronym=canary.acronym, aliases=canary.alias)
+            continue
         canary_ids.append(add_defender(app, canary.name, country=canary.country, confidentiality="restricted" if canary.restricted else "internal",
                      consent_to_publish=False, publication_name="a woman human rights defender",
                      phone=f"+{canary.calling_code} {canary.phone}", email=canary.email, address=canary.address,
-                     family=f"her brother {canary.given} {canary.surnames[-1]}son"))
+                     family=f"her brother {canary.given} {canary.surnames[-1]}son", aliases=canary.alias))
     with app.app_context():
         db.session.add(OutboxMessage(recipient="someone@example.org", subject="", body=""))
         db.session.commit()
@@ -126,6 +136,24 @@ def _fetch(client, request, token: str, typed: str):
     return response
 
 
+def _decide_on_step(client, refused, token: str):
+    """A build refused while a hit waits (422, with the way back to its preflight step): the person opens the step
+    and masks every hit waiting there, as the careful choice. Returns the step page as shown (it is read for
+    leaks too), or None when the refusal has no step."""
+    step = re.search(r'id="back-to-preflight"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*id="back-to-preflight"',
+                     refused.get_data(as_text=True)) if refused.status_code == 422 else None
+    if not step:
+        return None
+    address = unescape(step.group(1) or step.group(2))
+    page = client.get(address)
+    keys = set(re.findall(r'name="(disclose-[^"]+)"', page.get_data(as_text=True)))
+    if keys:
+        decided = client.post(address, data={**{key: "mask" for key in keys}, "csrf_token": token,
+                                             "disclose_reason": "Canary suite: every waiting hit masked"})
+        assert decided.status_code == 302, (address, decided.status_code)
+    return page
+
+
 def _leaks(people: list[Canary], output: Output, request, role: str, response, texts: list[str]) -> list[str]:
     """The canaries found in what ``role`` got: a file leaving the organisation may hold none of them, anything
     else (a file kept inside, a preflight page) none that ``role`` may not see."""
@@ -139,11 +167,13 @@ def _is_file(response) -> bool:
 
 
 def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BUILTIN_ROLES,
-                      check=None) -> tuple[dict[str, int], list[str], list[str]]:
+                      check=None, decide: bool = True) -> tuple[dict[str, int], list[str], list[str]]:
     """Build every declared output as each of ``roles``: each role its share of the requests (and at least one),
     an admin those its role could not build. Returns the files built per output, what
     ``check(output, request, role, response, texts)`` found in what each role got (by default, the canaries
-    their reader may not get), and the requests that built no file even for an admin."""
+    their reader may not get), and the requests that built no file even for an admin. With ``decide``, a build
+    refused while a hit waits is decided on its preflight step (every hit masked) and asked again; the step page
+    is checked like any page."""
     check = check or (lambda output, request, role, response, texts: _leaks(people, output, request, role, response,
                                                                              texts))
     built: dict[str, int] = {}
@@ -156,6 +186,10 @@ def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BU
     def build(client, token, user, role, output, request) -> bool:
         started = time.perf_counter()
         response = _fetch(client, request, token, typed)
+        step = _decide_on_step(client, response, token) if decide else None
+        if step is not None:
+            found.extend(check(output, request, role, step, texts_of(step.data, request.path)))
+            response = _fetch(client, request, token, typed)
         spent[output.key] = spent.get(output.key, 0) + time.perf_counter() - started
         assert response.status_code < 500, (output.key, request.path, response.status_code)
         if response.status_code != 200:
@@ -193,8 +227,10 @@ def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BU
 
 def test_no_protected_name_leaves_through_any_output(make_app, make_user):
     seed = int(os.environ.get("OBSERVATORY_CANARY_SEED", "2026"))
-    people = canaries(random.Random(seed))
-    print(f"canaries (OBSERVATORY_CANARY_SEED={seed}):", [canary.name for canary in people])
+    rng = random.Random(seed)
+    people = canaries(rng)
+    people += partners(rng, people)
+    print(f"canaries (OBSERVATORY_CANARY_SEED={seed}):", [(canary.name, canary.alias) for canary in people])
     app = make_app()
     _seed(app, people)
     typed = next(s for canary, s in _sentences(people[::-1]) if len(s) > 60)
@@ -210,26 +246,45 @@ def test_no_protected_name_leaves_through_any_output(make_app, make_user):
     print("files built per output:", built)
 
 
-def test_a_name_that_may_be_someone_else_stops_every_output_someone_decides_and_never_leaves(make_app, make_user):
-    """A protected defender whose surname is also a common word, named by the surname alone in every free-text
-    field and in text typed at export time: every output leaving the organisation that a person builds is
-    refused until someone decides (a preflight or a refusal instead of a file), and one built with nobody there
-    to decide (a calendar feed) masks it."""
-    canary = Canary("Zorvikdra", ("Bueno",), phone="5321234567", email="zorvikdra.bueno@example.org")
-    sentence = "Statement by Bueno: the police came at night."
+def _short_name_with_a_plain_form() -> tuple[Canary, str]:
+    """A generated name of short words with a form that may be plain text ("L. Na", "Plan B. Do")."""
+    rng = random.Random(int(os.environ.get("OBSERVATORY_CANARY_SEED", "2026")))
+    while True:
+        for canary in canaries(rng):
+            if canary.short and canary.ambiguous_forms():
+                return canary, rng.choice(canary.ambiguous_forms())
+
+
+def _surname_that_is_a_common_word() -> tuple[Canary, str]:
+    return Canary("Zorvikdra", ("Bueno",), phone="5321234567", email="zorvikdra.bueno@example.org"), "Bueno"
+
+
+@pytest.mark.parametrize("ambiguous", [_surname_that_is_a_common_word, _short_name_with_a_plain_form],
+                         ids=["surname alone", "initial beside a short name"])
+def test_a_name_that_may_be_someone_else_stops_every_output_someone_decides_and_never_leaves(make_app, make_user,
+                                                                                           ambiguous):
+    """A protected defender named, in every free-text field and in text typed at export time, in a form that may
+    be someone else or plain words: the surname alone that is also a common word ("Bueno"), or an initial beside
+    a name of short common words ("L. Na"). Every output leaving the organisation that a person builds is refused
+    until someone decides (a preflight or a refusal instead of a file), and one built with nobody there to
+    decide (a calendar feed) masks it."""
+    canary, form = ambiguous()
+    print("ambiguous form:", repr(form), "of", repr(canary.name))
+    sentence = f"Statement by {form}: the police came at night."
     app = make_app()
     _seed(app, [canary], sentences=((canary, f"Report {number}. {sentence}") for number in count()))
-    surname = re.compile(r"\bbueno\b", re.IGNORECASE)
+    surname = in_a_row(form)
 
     def check(output, request, role, response, texts):
         if not output.external:
             return []
         if _is_file(response) and not output.unattended:
             return [f"{output.key} {request.path} was built without a decision"]
-        return [f"{output.key} {request.path}: the surname left" for text in texts if _is_file(response)
+        return [f"{output.key} {request.path}: {form!r} left" for text in texts if _is_file(response)
                 and surname.search(anyascii(text))][:1]
 
-    built, found, _unbuilt = _build_everything(app, make_user, [canary], sentence, roles=(ADMIN,), check=check)
+    built, found, _unbuilt = _build_everything(app, make_user, [canary], sentence, roles=(ADMIN,), check=check,
+                                               decide=False)
     assert not found, "\n".join(found)
     with app.app_context():
         attended = [output.key for output in collected() if output.external and not output.unattended]

@@ -153,3 +153,25 @@ def test_the_preflight_speaks_the_users_language(app, client, make_user):
         assert words[0] in page
         refused = html.unescape(post_form(client, build, token_from=step).get_data(as_text=True))
         assert words[1] in refused
+
+
+def test_the_preflight_never_shows_its_reader_a_name_they_may_not_see(app, client, make_user):
+    """A mission report titled and written with a restricted partner's name, checked by a case officer who is not
+    assigned to that partner: the preflight shows what will be masked as its replacement (in the title, the
+    context and the place found), never the name; an admin sees it, to decide with all in view."""
+    from .records_helpers import add_partner
+
+    officer, admin = make_user("case_officer"), make_user("admin")
+    add_partner(app, "Kelpelqar Voshulvxan League", acronym="KELVOS", confidentiality="restricted")
+    login(client, officer)
+    mission_id = add_mission(app, officer)
+    post_form(client, f"/missions/{mission_id}/report", {
+        "title_en": "The Kelpelqar Voshulvxan League reported the arrest", "summary_en": "KELVOS was there.",
+        "findings_en": "The Kelpelqar Voshulvxan League was heard.", "published_on": "2027-02-01"})
+    step = f"/missions/{mission_id}/report/check?language=en"
+    text = html.unescape(client.get(step).get_data(as_text=True))
+    assert "Kelpelqar" not in text and "KELVOS" not in text
+    assert "<mark>[…]</mark>" in text and "The […] reported the arrest" in text
+    other = app.test_client()
+    login(other, admin)
+    assert "<mark>Kelpelqar Voshulvxan League</mark>" in html.unescape(other.get(step).get_data(as_text=True))

@@ -4,7 +4,8 @@ output while a person must decide.
 A hit is *certain* when its form can only be the protected person or thing (a full name, "KAYA, Aylin",
 "Ms. Kaya", "A. Kaya", an e-mail, a phone number, an address). It is *ambiguous* when it may be someone else: a
 surname (or an acronym) alone that is also a common word, that two protected people share, or that a person the
-output may name also bears. Certain hits are replaced by the protected thing's publishable wording; an
+output may name also bears; or an initial beside short words that are common words too ("L. Na", which a plain
+sentence may hold: "Plan B. Do not..."). Certain hits are replaced by the protected thing's publishable wording; an
 ambiguous hit blocks the output until someone decides it ("mask" it, or confirm it is "another" person), and
 that decision is kept in the audit trail by the caller (:func:`core.disclosure.preflight`).
 """
@@ -19,7 +20,7 @@ from flask_babel.speaklater import LazyString
 
 from ..languages.i18n import gettext
 from . import names
-from .register import EMAIL, NAME, PERSON, PERSON_EXACT, PERSONAL, PHONE, Protected, Register, build
+from .register import EMAIL, MANY_PEOPLE, NAME, PERSON, PERSON_EXACT, PERSONAL, PHONE, Protected, Register, build
 
 MASK, OTHER = "mask", "other"
 DECISIONS = (MASK, OTHER)
@@ -37,14 +38,21 @@ class Hit:
     form: str  # which form was found ("surname first", "e-mail"...)
     partial: bool = False  # a surname or a single word alone: may be someone else's
     by_surname: bool = False  # an honorific or an initial with the surname: may be another bearer of it
+    short: bool = False  # an initial with short words only ("L. Na"): they may be plain words
     ambiguous: bool = False
-    reason: str = ""  # why it is ambiguous: "common word", "shared", "namesake", "given name"
+    reason: str = ""  # why it is ambiguous: "many people", "common word", "shared", "namesake", "given name"
     known_key: str = ""  # the key, when the hit was kept as plain values (see preflight.from_data)
     shown: tuple[str, str] | None = None  # the context to show, other protected things in it masked
+    shown_found: str | None = None  # what was found as its reader may see it (see :meth:`Guard.as_seen`)
 
     @property
     def found(self) -> str:
         return self.text[self.start:self.end]
+
+    @property
+    def seen(self) -> str:
+        """What was found, as the person looking at the preflight may see it."""
+        return self.found if self.shown_found is None else self.shown_found
 
     @property
     def key(self) -> str:
@@ -188,7 +196,7 @@ class Guard:
                 tail = item.text.strip()[len(item.text.strip().rstrip(")]»”\"'.")):]
                 end += len(tail) if tail and text.startswith(tail, end) else 0
             found.append(Hit(text, span.start, end, item, span.form.label, span.form.partial,
-                             span.form.by_surname))
+                             span.form.by_surname, span.form.short))
         found += [Hit(text, s, e, item, "e-mail") for s, e, mail in names.emails(text)
                   for item in self._by_match.get(EMAIL, []) if item.text.lower() == mail]
         found += [Hit(text, s, e, item, "phone") for item, pattern in self._phones
@@ -262,7 +270,23 @@ class Guard:
         return shown
 
 
+    def as_seen(self, hits: list[Hit]) -> list[Hit]:
+        """Another guard's ``hits`` as this guard's audience may see them (this guard being internal, for the
+        person looking at a preflight): what that person may not see (a restricted record's name, for someone not
+        assigned to it) shows as its replacement, in the context and in the place found too."""
+        self.prepare([hit.text for hit in hits])
+        shown = []
+        for hit in hits:
+            masked_here = [other for other in self.hits(hit.text) if not other.ambiguous]
+            before, after = (self.clean(part, strict=False) for part in (hit.before, hit.after))
+            shown.append(replace(hit, shown=(before, after),
+                                 shown_found=_masked_slice(hit.text, hit.start, hit.end, masked_here)))
+        return shown
+
+
 def _forms(item: Protected) -> list[names.Form]:
+    if item.match == MANY_PEOPLE:
+        return list(item.forms)
     if item.match == PERSON:
         return names.person_forms(item.text)
     if item.match == PERSON_EXACT:
@@ -328,8 +352,9 @@ def _name_goes_on(text: str, end: int) -> bool:
 
 
 def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple[int, int]]) -> list[Hit]:
-    """Mark the hits that may be someone else as ambiguous: two protected people's, a name the output may also
-    print for someone else (the same full name, or a surname alone they share), a common word alone."""
+    """Mark the hits that may be someone else as ambiguous: a word or pair that many people bear, two protected
+    people's, a name the output may also print for someone else (the same full name, or a surname alone they
+    share), a common word alone."""
     places: dict[tuple[int, int], set[str]] = {}  # the replacements of the people's names found at a place
     for hit in found:
         replacements = places.setdefault((hit.start, hit.end), set())
@@ -340,15 +365,17 @@ def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple
         words = [token.word for token in names.tokens(hit.found)
                  if len(token.word) > 1 and token.word not in names.HONORIFICS]
         reason = ""
-        if hit.protected.kind == NAME and len(places[(hit.start, hit.end)]) > 1:
+        if hit.protected.match == MANY_PEOPLE:
+            reason = "many people"
+        elif hit.protected.kind == NAME and len(places[(hit.start, hit.end)]) > 1:
             reason = "namesake"
         elif hit.form == names.FAMILY_NAME_FIRST:
             reason = "given name"
         elif (hit.start, hit.end) in allowed_places or (hit.partial or hit.by_surname) and \
                 any(word in allowed_words for word in words):
             reason = "shared"
-        elif hit.partial and all(names.is_common_word(word) for word in words):
-            reason = "common word"
+        elif (hit.partial or hit.short) and all(names.is_common_word(word) for word in words):
+            reason = "common word"  # "Blanco" alone; "L. Na", which a sentence may hold ("Plan B. Do")
         judged.append(replace(hit, ambiguous=bool(reason), reason=reason) if reason else hit)
     return judged
 

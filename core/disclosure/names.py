@@ -64,6 +64,7 @@ class Form:
     label: str
     partial: bool = False
     by_surname: bool = False  # an honorific or an initial with the surname: another bearer of it may be meant
+    short: bool = False  # an initial with words of three letters at most ("L. Na"): they may be plain words
     phrase: bool = False  # a title or a text: its words may be separated by any punctuation on one line
 
 
@@ -78,6 +79,9 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     """Where the words of ``text`` are: runs of letters and digits, each letter of an unspaced script alone."""
     found = []
     for match in _WORD.finditer(text or ""):
+        if not _UNSPACED.search(text, match.start(), match.end()):  # a word of a spaced script, the usual one
+            found.append((match.start(), match.end()))
+            continue
         start = match.start()
         for at in range(match.start(), match.end()):
             if _UNSPACED.match(text[at]):
@@ -101,11 +105,42 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
-def after_honorifics(text: str) -> set[str]:
-    """The words written right after an honorific ("Ms. Li", "Mme Ba"): a surname, however short."""
-    found = tokens(text)
+def after_honorifics(text: str, found: list[Token] | None = None) -> set[str]:
+    """The words written right after an honorific ("Ms. Li", "Mme Ba"): a surname, however short (``found``: the
+    text's :func:`tokens`, when already known)."""
+    found = tokens(text) if found is None else found
     return {after.word for before, after in zip(found, found[1:])
             if before.word in HONORIFICS and text[before.end:after.start].strip() in ("", ".")}
+
+
+def neighbours(text: str, found: list[Token]) -> set[tuple[str, str]]:
+    """The pairs of words written next to each other as in a name (on one line, separated by a space, a comma, a
+    hyphen, an apostrophe or a full stop), each pair in alphabetical order: "Lê Văn Hà" gives ("le", "van")
+    and ("ha", "van")."""
+    pairs = set()
+    for before, after in zip(found, found[1:]):
+        gap = text[before.end:after.start]
+        if "\n" not in gap and gap.strip() in ("", ",", "-", "'", "’", ".") and before.word != after.word:
+            pairs.add((min(before.word, after.word), max(before.word, after.word)))
+    return pairs
+
+
+def initials_beside(text: str, found: list[Token] | None = None) -> set[tuple[str, str]]:
+    """Each initial written beside a word, as (letter, word): "L. Na", "Na, L.", "Li N." give ("l", "na"),
+    ("l", "na") and ("n", "li"), for the register to look up names of short words by them (``found``: the
+    text's :func:`tokens`, when already known)."""
+    found = tokens(text) if found is None else found
+    pairs = set()
+    for before, after in zip(found, found[1:]):
+        gap = text[before.end:after.start]
+        if "\n" in gap or gap.strip() not in ("", ".", ","):
+            continue
+        for initial, word in ((before, after), (after, before)):
+            written = text[initial.start:initial.end]
+            if len(written) == 1 and written.isupper() and text[initial.end:initial.end + 1] == "." \
+                    and len(word.word) > 1:
+                pairs.add((initial.word, word.word))
+    return pairs
 
 
 def unspaced(name: str) -> bool:
@@ -153,13 +188,15 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
             continue
         forms.append(Form((*surname, *given), "surname first"))
         forms.append(Form((HONORIFIC, *surname), "honorific and surname", by_surname=True))
-        forms.append(Form((INITIAL + w[0][0], *surname), "initial and surname", by_surname=True))
-        forms.append(Form((*given, INITIAL + surname[0][0]), "name and initial"))
+        forms.append(with_initial((INITIAL + w[0][0], *surname), "initial and surname", by_surname=True))
+        forms.append(with_initial((*surname, INITIAL + w[0][0]), "surname and initial", by_surname=True))
+        forms.append(with_initial((*given, INITIAL + surname[0][0]), "name and initial"))
         if partial and any(len(word) > 2 for word in surname):
             forms.append(Form(tuple(surname), "surname", partial=True))
         if w[k] not in PARTICLES and len(w[k]) > 1:  # "Ms. Li", "Sra. Ha"
             forms.append(Form((HONORIFIC, w[k]), "honorific and surname", by_surname=True))
-            forms.append(Form((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
+            forms.append(with_initial((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
+            forms.append(with_initial((w[k], INITIAL + w[0][0]), "surname and initial", by_surname=True))
             if partial and len(w[k]) > 2:  # a surname of two letters alone is any word of two letters
                 forms.append(Form((w[k],), "surname", partial=True))
     if w[0] not in PARTICLES and 1 < len(w[0]) <= 3:  # a short family name written first ("Li Na", "Kim Ji-woo")
@@ -171,6 +208,13 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
     for form in forms:
         unique.setdefault(form.words, form)
     return list(unique.values())
+
+
+def with_initial(words: tuple[str, ...], label: str, by_surname: bool = False) -> Form:
+    """A form with an initial; ``short`` when its other words have three letters at most ("L. Na", "Na, L.",
+    "Li N."): written so only with the initial's full stop, and a plain sentence may read so ("Plan B. Do")."""
+    short = all(len(word) <= 3 for word in words if not word.startswith(INITIAL))
+    return Form(words, label, by_surname=by_surname, short=short)
 
 
 def is_common_word(word: str) -> bool:
@@ -209,7 +253,7 @@ def _initials_written(text: str, form: Form, run: list[Token]) -> bool:
         written = text[token.start:token.end]
         if len(written) != 1 or not written.isupper():
             return False
-        if position < len(run) - 1 and text[token.end:token.end + 1] != ".":
+        if (position < len(run) - 1 or form.short) and text[token.end:token.end + 1] != ".":
             return False
     return True
 

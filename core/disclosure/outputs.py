@@ -64,6 +64,12 @@ def _bulletin(_record: None, _user: Any) -> list[OutputRequest]:
             for fmt in documents.FORMATS for code in LANGUAGES]
 
 
+def _bulletin_files(_record: None, _user: Any) -> list[OutputRequest]:
+    """Every language and format of last month's bulletin in one ZIP, as the scheduler builds it on the 1st."""
+    year, month = previous_month(utcnow().date())
+    return [OutputRequest(url_for("publications.build_bulletin_files", year=year, month=month), {})]
+
+
 def _annual_report(_record: None, _user: Any) -> list[OutputRequest]:
     year = utcnow().year
     return [OutputRequest(url_for("annual_report.build", year=year), {"language": code, "format": fmt})
@@ -97,5 +103,7 @@ def core_outputs() -> list[Output]:
         Output("core.statistics", _l("Statistics (CSV, SVG)"), False, _statistics),
         Output("core.calendar_feed", _l("Calendar feed of upcoming dates"), True, _calendar, unattended=True),
         Output("core.bulletin", _l("Monthly bulletin (PDF, DOCX, HTML)"), True, _bulletin),
+        Output("core.bulletin_files", _l("Monthly bulletin in every language and format (ZIP)"), True,
+               _bulletin_files),
         Output("core.annual_report", _l("Annual report (PDF, DOCX)"), True, _annual_report),
     ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from flask import abort, flash, redirect, render_template, request, session
+from flask_login import current_user
 
 from ..audit.capture import record as audit
 from ..extensions import db
@@ -35,6 +36,7 @@ KEPT = "disclosure_decisions"  # the session's decisions per preflight step (its
 # up to this many decisions in all; older steps are forgotten (their hits are asked again).
 STEPS_KEPT, DECISIONS_KEPT = 5, 100
 REASON_LABELS = {"common word": _l("it is also a common word"),
+                 "many people": _l("many people have this name, and one of them may not be named here"),
                  "shared": _l("someone this output may name has the same name"),
                  "namesake": _l("two protected people have this name"),
                  "given name": _l("it may be someone's given name rather than this family name")}
@@ -53,7 +55,15 @@ class Summary:
         return bool(self.waiting)
 
 
-def summary(hits: list[Hit], decisions: Mapping[str, str]) -> Summary:
+def reader_guard() -> Guard:
+    """The guard of what the person looking at a page may see (an internal output for them)."""
+    return Guard(current_user if current_user.is_authenticated else None, external=False)
+
+
+def summary(hits: list[Hit], decisions: Mapping[str, str], reader: Guard | None = None) -> Summary:
+    """The hits as a preflight shows them, to the person looking (``reader``: their :func:`reader_guard`): a
+    preflight shows each hit to decide it, never a name its reader may not see elsewhere either."""
+    hits = (reader or reader_guard()).as_seen(hits)
     first: dict[str, Hit] = {}
     for hit in hits:
         first.setdefault(hit.key, hit)
@@ -152,10 +162,12 @@ def step_page(step: Step) -> Any:
             flash(gettext("Your decisions were kept in the audit trail: the build applies them."), "success")
             return redirect(step.address)
         decisions = {**decisions, **posted}
-    check = summary(hits, decisions)
-    return render_template("core/preflight_step.html", step=step, check=check, decisions=decisions, reason=reason,
-                           problem=problem, kind_labels=KIND_LABELS, reason_labels=REASON_LABELS), \
-        422 if problem else 200
+    reader = reader_guard()
+    check = summary(hits, decisions, reader)
+    title, subtitle = (reader.clean(text, strict=False) for text in (step.title, step.subtitle))
+    return render_template("core/preflight_step.html", step=step, title=title, subtitle=subtitle, check=check,
+                           decisions=decisions, reason=reason, problem=problem, kind_labels=KIND_LABELS,
+                           reason_labels=REASON_LABELS), 422 if problem else 200
 
 
 def _keep(address: str, decisions: dict[str, str]) -> None:

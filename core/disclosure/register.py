@@ -21,16 +21,18 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..languages.i18n import gettext
 from ..plugin_host.contributions import RESTRICTED
-from ..records.matching import PARTICLES
 from ..records.models import Assignment, Defender, Partner
-from ..records.tokens import having_any_token, having_two_tokens
 from ..records.visibility import is_admin
 from . import names, phones
+from .lookup import Audience, look_up
 
 WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
 #: How each kind of protected text is looked for (see :class:`Protected`).
 PERSON, PERSON_EXACT, PHRASE, EMAIL, PHONE = "person", "person_exact", "phrase", "email", "phone"
+#: A word or pair held by many people, one of whom the output may not name (see :mod:`core.disclosure.lookup`):
+#: looked for in the forms it comes with, and always ambiguous.
+MANY_PEOPLE = "many_people"
 PEOPLE = ("defender", "partner")
 LOOKUP_BATCH = 500
 CONCERNED_STEPS = 3  # an advocacy action → its linked mission → the mission's linked case → that case's defenders
@@ -60,6 +62,7 @@ class Protected:
     match: str = PHRASE
     record: tuple[str, int] | None = None
     region: str = ""  # a phone's country (alpha-2), to read a number written without its country code
+    forms: tuple[names.Form, ...] = ()  # for ``many_people``: the forms to look for
 
 
 @dataclass
@@ -87,24 +90,22 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     records = list(dict.fromkeys(records))
     allowed = set(allowed_restricted)
     register = Register()
-    words = {token.word for text in texts for token in names.tokens(text)}
-    lookup = {word for word in words if len(word) > 2 and word not in PARTICLES and word not in names.HONORIFICS}
-    lookup |= {word for text in texts for word in names.after_honorifics(text)}
-    lookup |= {names.key_of(word) for word in lookup if names.comparable(word)}
-    # A name made only of short words and particles ("Li Na", "Lê Văn Hà") is found by two of its words.
-    short = {word for word in words if word not in lookup and word not in names.HONORIFICS}
-    lookup |= {run for text in texts if names.unspaced(text) for run in names.unspaced_runs(text)}
+    tokenized = [(text, names.tokens(text)) for text in texts]  # once: a long text takes milliseconds
+    seen = _visible_ids(audience)
+    looked = look_up(tokenized, Audience(audience, external, frozenset(allowed),
+                                         None if seen is None else frozenset(seen)))
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     people = concerned(records)
-    linked = {kind: {i for k, i in people if k == kind} for kind in PEOPLE}
+    linked = {kind: looked.ids[kind] | {i for k, i in people if k == kind} for kind in PEOPLE}
     for kind, ids in phones.holders(texts).items():  # a number typed without its holder's name
         linked[kind] |= ids
-    seen = _visible_ids(audience)
     details_out = external or no_personal_details
-    for defender in _defenders(lookup, short, mails, linked["defender"]):
+    for defender in _defenders(mails, linked["defender"]):
         _add_defender(register, defender, audience, external, allowed, seen, details_out)
-    for partner in _partners(lookup, short, linked["partner"]):
+    for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])]):
         _add_partner(register, partner, audience, external, allowed, seen, details_out)
+    # Words and pairs held by many people, one of whom this output may not name: each waits for a decision.
+    register.protected += [Protected(NAME, text, WITHHELD, MANY_PEOPLE, forms=forms) for text, forms in looked.many]
     failed: list[str] = []
     entries = host().collect("observatory_protected_terms", failed=failed, records=records, audience=audience,
                              external=external)
@@ -136,9 +137,9 @@ def concerned(records: list[tuple[str, int]]) -> set[tuple[str, int]]:
     return found
 
 
-def _chunks(values: set[Any]) -> list[list[Any]]:
+def _chunks(values: set[Any], size: int = LOOKUP_BATCH) -> list[list[Any]]:
     ordered = sorted(values)
-    return [ordered[i:i + LOOKUP_BATCH] for i in range(0, len(ordered), LOOKUP_BATCH)]
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 def _found(model: Any, conditions: list[Any]) -> list[Any]:
@@ -154,19 +155,10 @@ def _found(model: Any, conditions: list[Any]) -> list[Any]:
     return [found[key] for key in sorted(found)]
 
 
-def _defenders(lookup: set[str], short: set[str], mails: set[str], ids: set[int]) -> list[Defender]:
-    conditions = [having_any_token(Defender, set(chunk)) for chunk in _chunks(lookup)]
-    conditions += [having_two_tokens(Defender, short, PARTICLES)] if len(short) > 1 else []
-    conditions += [func.lower(Defender.email).in_(chunk) for chunk in _chunks(mails)]
+def _defenders(mails: set[str], ids: set[int]) -> list[Defender]:
+    conditions = [func.lower(Defender.email).in_(chunk) for chunk in _chunks(mails)]
     conditions += [Defender.id.in_(chunk) for chunk in _chunks(ids)]
     return _found(Defender, conditions)
-
-
-def _partners(lookup: set[str], short: set[str], ids: set[int]) -> list[Partner]:
-    conditions = [having_any_token(Partner, set(chunk)) for chunk in _chunks(lookup)]
-    conditions += [having_two_tokens(Partner, short, PARTICLES)] if len(short) > 1 else []
-    conditions += [Partner.id.in_(chunk) for chunk in _chunks(ids)]
-    return _found(Partner, conditions)
 
 
 def _visible_ids(audience: Any) -> set[tuple[str, int]] | None:
@@ -250,6 +242,8 @@ def protect_text(kind: str, text: str, record: tuple[str, int] | None = None, re
     register's entries: the e-mails, phone numbers and people's names written in it, and (``whole``) the text
     itself when it is short enough to be quoted as it is (twelve words or fewer). For plugins' hooks."""
     text = text or ""
+    if not text.strip():  # most personal fields are empty: nothing to look for
+        return []
     found = [Protected(kind, mail, WITHHELD, EMAIL, record) for _s, _e, mail in names.emails(text)]
     found += [Protected(kind, text[s:e], WITHHELD, PHONE, record, region)
               for s, e, digits in names.phones(text) if len(digits) >= 6]

@@ -6,17 +6,20 @@ from typing import Any, Callable, Iterable
 from sqlalchemy import (
     CompoundSelect,
     Select,
+    String,
+    and_,
     any_,
     bindparam,
-    case,
     delete,
-    distinct,
     func,
     insert,
+    literal,
     literal_column,
     select,
     union,
+    union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -110,16 +113,31 @@ def having_any_token(model: Any, tokens: set[str]) -> ColumnElement[bool]:
         SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))))
 
 
-def having_two_tokens(model: Any, tokens: set[str], particles: Iterable[str]) -> ColumnElement[bool]:
-    """The records with two or more of ``tokens`` among their name words, one at least not a particle: how a name
-    made only of short words ("Li Na", "Lê Văn Hà") is found, each of its words being too common alone."""
-    particles = sorted(set(particles))
-    matched = select(SearchToken.record_id).where(
-        SearchToken.record_type == model.__record_type__, SearchToken.token.in_(sorted(tokens))) \
-        .group_by(SearchToken.record_id) \
-        .having(func.count(distinct(SearchToken.token)) >= 2,
-                func.count(distinct(case((SearchToken.token.not_in(particles), SearchToken.token)))) >= 1)
-    return _id_among(model, matched)
+def holders(record_types: Iterable[str], tokens: Iterable[str]) -> Select:
+    """How many records of each of ``record_types`` hold each of ``tokens``: rows (record type, token, count), read
+    from the token index alone."""
+    return select(SearchToken.record_type, SearchToken.token, func.count()).where(
+        SearchToken.record_type.in_(sorted(record_types)), SearchToken.token.in_(sorted(tokens))).group_by(
+        SearchToken.record_type, SearchToken.token)
+
+
+def pair_holders(record_type: str, pairs: Iterable[tuple[str, str]], initials: bool = False) -> Select:
+    """The records of ``record_type`` holding both words of one of ``pairs``, as rows (first, second, record id).
+    With ``initials``, a pair's second word is a letter: the record holds the first word and another starting with
+    that letter ("L. Na": ("na", "l")).
+
+    The pairs are a small table the statement starts from: each pair's first word is read from the token index
+    (put the rarer first), and each of its holders is probed for the second by the same index, so a statement
+    costs what its pairs' holders are, whatever the number of records. Group the rows to count them.
+    """
+    wanted = union_all(*(select(literal(first, String).label("first"), literal(second, String).label("second"))
+                         for first, second in pairs)).cte("wanted")
+    other = aliased(SearchToken)
+    beside = and_(other.token >= wanted.c.second, other.token < wanted.c.second + PREFIX_END) if initials \
+        else other.token == wanted.c.second
+    return select(wanted.c.first, wanted.c.second, SearchToken.record_id).select_from(wanted).join(
+        SearchToken, and_(SearchToken.record_type == record_type, SearchToken.token == wanted.c.first)).join(
+        other, and_(other.record_type == record_type, other.record_id == SearchToken.record_id, beside))
 
 
 def _id_among(model: Any, record_ids: Select, postgresql: bool | None = None) -> ColumnElement[bool]:
