@@ -10,7 +10,7 @@ EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1
 	--project=Observatory --copyright-holder=Observatory --msgid-bugs-address=translations@observatory.invalid
 RUN_ENV := OBSERVATORY_ENV=development
 
-.PHONY: install run test bench bench-publications translations-extract translations-update \
+.PHONY: install run test bench bench-load bench-publications translations-extract translations-update \
 	translations-compile worker clean
 
 install: $(STAMP)
@@ -63,6 +63,11 @@ clean:
 # Requests per second and SQL statements per main page, at about 1,000 and 100,000 records.
 bench: install translations-compile
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Many users at once on PostgreSQL with gunicorn, Redis and rq workers (bench/load.py; needs both servers).
+bench-load: install translations-compile
+	$(BIN)/python -m pip install --quiet -e ".[load]"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 bench-publications: install translations-compile
 	$(BIN)/python bench/publications.py $(BENCH_ARGS)

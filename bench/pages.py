@@ -97,8 +97,19 @@ def build_app(database_url: str | None, folder: Path):
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app(config)
-    # Compiled once, as every page's template is: the bare page does the layout's work and nothing more.
+    app = add_bare_page(create_app(config))
+    logging.disable(logging.INFO)  # the migrations' progress, which would bury the figures
+    try:
+        with app.app_context():
+            upgrade(revision="heads")
+    finally:
+        logging.disable(logging.NOTSET)
+    return app
+
+
+def add_bare_page(app):
+    """The page every figure is compared with: the layout's work and nothing more, behind the same login."""
+    # Compiled once, as every page's template is.
     bare_page = app.jinja_env.from_string("{% extends 'base.html' %}{% block content %}<h1>Bare</h1>{% endblock %}")
 
     @login_only
@@ -106,12 +117,6 @@ def build_app(database_url: str | None, folder: Path):
         return render_template(bare_page)
 
     app.add_url_rule(BARE, "bench_bare", bare)
-    logging.disable(logging.INFO)  # the migrations' progress, which would bury the figures
-    try:
-        with app.app_context():
-            upgrade(revision="heads")
-    finally:
-        logging.disable(logging.NOTSET)
     return app
 
 
