@@ -86,6 +86,7 @@ from .plugin_host.contributions import (
     Chart,
     DatedItem,
     DatedLine,
+    DefenderLinks,
     FreeText,
     MergeResult,
     NavItem,
@@ -107,8 +108,8 @@ from .plugin_host.hookspecs import hookimpl
 from .plugin_host.plugins import API_VERSION
 from .records.countries import REGIONS, country_name
 from .records.exports import save_export
-from .records.forms import CONFIDENTIALITY_CHOICES
-from .records.links import RecordLink, linked_records, links_of
+from .records.forms import CONFIDENTIALITY_CHOICES, LinkDefenderForm
+from .records.links import RecordLink, defender_search, linked_defender, linked_records, links_of
 from .records.matching import words
 from .records.merging import relink
 from .records.models import Assignment, Country, Defender, Partner, SearchToken, Term
@@ -163,6 +164,8 @@ __all__ = [
     "can_see", "is_admin", "visible", "assignee_ids", "save_assigned",
     # Links to other plugins' records: the link table's columns, the "records concerned" panel, the guard's pairs
     "RecordLink", "links_of", "linked_records",
+    # Links to defenders: the declaration, the linking form a plugin may extend, the page's search, one link
+    "DefenderLinks", "LinkDefenderForm", "defender_search", "linked_defender",
     # Security: users, roles, permissions, the audit trail
     "db", "User", "Role", "user_roles", "UTCDateTime", "utcnow", "CASE_OFFICER", "COMMITTEE", "COORDINATOR",
     "READ_ONLY", "can", "holders", "permission_required", "the_user", "audit", "record_view", "AuditEntry",

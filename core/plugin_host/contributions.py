@@ -147,6 +147,27 @@ class RecordType:
     # :class:`~core.records.links.RecordLink` rows, and the record types it may be linked to.
     links: str = ""
     linkable: tuple[str, ...] = ()
+    # Links to defenders (:mod:`core.records.links`): a :class:`DefenderLinks`, when the record concerns defenders.
+    defenders: DefenderLinks | None = None
+
+
+@dataclass(frozen=True)
+class DefenderLinks:
+    """How a plugin's record links defenders, declared on its :class:`RecordType`
+    (``defenders=DefenderLinks("defender_links")``); the core serves the search, linking and unlinking.
+
+    ``relationship`` names the record's relationship to its link rows (each with a ``defender_id``). What the
+    plugin adds is its own rule:
+
+    - ``form``: a subclass of the core's ``LinkDefenderForm`` whose other fields are columns of the link row,
+      set when a defender is linked (and again when linked already): a mission's ``on_trial``;
+    - ``refuses_removal``: ``(record) -> message | None``, why the record's defenders may not be removed now
+      (a case whose published actions name them), shown to the user; None lets the removal happen.
+    """
+
+    relationship: str
+    form: Any = None
+    refuses_removal: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

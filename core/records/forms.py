@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host.contributions import INTERNAL, PUBLIC, RESTRICTED
@@ -115,3 +115,10 @@ class PartnerForm(FlaskForm):
 
     def without_personal_details(self) -> None:
         del self["contacts"]
+
+
+class LinkDefenderForm(FlaskForm):
+    """Link one defender to a plugin's record (:mod:`core.records.links`). A plugin whose link rows hold more
+    (a mission's ``on_trial``) subclasses it with those fields, named as the link's columns."""
+
+    defender_id = IntegerField(validators=[InputRequired(message=_l("Choose a defender."))])

@@ -1,7 +1,10 @@
 """Linking a plugin's record to records of other plugins, for every record type that declares links: the
 search of linkable records, link and unlink. Each view asks the record's type for its edit permission (403
 without it) and shows nothing of a record the user may not see (404); the owner's audit trail holds each
-change (:mod:`core.records.links`)."""
+change (:mod:`core.records.links`).
+
+Defenders are linked and unlinked here too, for every record type that declares ``defenders=DefenderLinks(...)``:
+a defender the user may not see is never linked (400: a forged form) nor unlinked (404, as if there were none)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 
 from ..audit.capture import record_view
+from ..extensions import db
 from ..languages.i18n import gettext as _
 from ..plugin_host.contributions import RESTRICTED
 from ..web.forms import ConfirmForm, required
 from ..web.permissions import login_only
 from . import links
+from .models import Defender
 from .registry import record_url, resolve
 
 blueprint = Blueprint("links", __name__, url_prefix="/links")
@@ -76,3 +81,40 @@ def unlink(owner_type: str, owner_id: int, link_id: int):
         abort(400)
     flash(_("The link was removed."), "success")
     return _back(owner_type, owner_id)
+
+
+def _defenders_owner(owner_type: str, owner_id: int):
+    """The record whose defenders change, if its type links defenders and the user may edit it."""
+    if links.defender_kind(owner_type) is None:
+        abort(404)
+    return resolve(owner_type, owner_id, edit=True)
+
+
+@blueprint.route("/<owner_type>/<int:owner_id>/defenders", methods=["POST"])
+@login_only
+def link_defender(owner_type: str, owner_id: int):
+    kind, record = _defenders_owner(owner_type, owner_id)
+    form = links.defender_form(kind)
+    defender = links.link_defender(kind, record, form) if form.validate_on_submit() else None
+    if defender is None:
+        abort(400)  # no such defender, or one the user may not see
+    flash(_("%(name)s is now linked.", name=defender.name), "success")
+    return redirect(record_url(owner_type, owner_id) + "#defenders")
+
+
+@blueprint.route("/<owner_type>/<int:owner_id>/defenders/<int:defender_id>/remove", methods=["POST"])
+@login_only
+def unlink_defender(owner_type: str, owner_id: int, defender_id: int):
+    kind, record = _defenders_owner(owner_type, owner_id)
+    row = links.linked_defender(record, defender_id)
+    if row is None:
+        abort(404)  # not linked, or a defender the user may not see: the same answer
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = db.session.get(Defender, defender_id).name
+    refusal = links.unlink_defender(kind, record, row)
+    if refusal:
+        flash(str(refusal), "danger")
+    else:
+        flash(_("%(name)s is no longer linked.", name=name), "success")
+    return redirect(record_url(owner_type, owner_id) + "#defenders")

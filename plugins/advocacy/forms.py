@@ -133,10 +133,6 @@ class ConsentForm(FlaskForm):
     consent_on = DateField(_l("Given or refused on"), validators=[Optional()])
 
 
-class LinkDefenderForm(FlaskForm):
-    defender_id = IntegerField(validators=[InputRequired()])
-
-
 class SessionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=list(SESSION_KINDS.items()), default=MechanismSession.SESSION)
     title = StringField(_l("Title"), validators=[required(), Length(max=200)],

@@ -29,6 +29,7 @@ from core.api import (
     PUBLIC,
     READ_ONLY,
     DatedItem,
+    DefenderLinks,
     FreeText,
     MergeResult,
     NavItem,
@@ -122,7 +123,8 @@ def observatory_free_text():
 @hookimpl
 def observatory_record_types():
     return [RecordType(AdvocacyAction.__record_type__, AdvocacyAction, _l("Advocacy action"), services.VIEW, services.EDIT,
-                       "advocacy.show", "action_id", links="record_links", linkable=("case", "mission")),
+                       "advocacy.show", "action_id", links="record_links", linkable=("case", "mission"),
+                       defenders=DefenderLinks("defender_links")),
             RecordType(Answer.__record_type__, Answer, _l("Answer from a mechanism"), services.VIEW,
                        services.EDIT, "advocacy.answer", "answer_id", may_see=_may_see_answer)]
 

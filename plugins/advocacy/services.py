@@ -200,12 +200,6 @@ def save_action(action: AdvocacyAction, data: dict[str, Any], details: dict[str,
     return action
 
 
-def link_defender(action: AdvocacyAction, defender_id: int) -> None:
-    if defender_id not in {link.defender_id for link in action.defender_links}:
-        action.defender_links.append(ActionDefender(defender_id=defender_id))
-    db.session.commit()
-
-
 def record_consent(action: AdvocacyAction, defender_id: int, consent: str, on: date | None) -> None:
     """The defender's answer to being named in this submission; the date defaults to today."""
     if consent not in ActionDefender.CONSENTS:

@@ -13,8 +13,6 @@ from core.api import (
     AttachmentForm,
     ConfirmForm,
     Country,
-    Defender,
-    DefenderFilters,
     RejectedFile,
     User,
     assignee_ids,
@@ -26,7 +24,8 @@ from core.api import (
     country_named,
     country_options,
     db,
-    defenders_query,
+    defender_search,
+    linked_defender,
     links_of,
     paginate,
     permission_required,
@@ -46,7 +45,6 @@ from .forms import (
     ActionForm,
     AnswerForm,
     ConsentForm,
-    LinkDefenderForm,
     SendForm,
     language_choices,
     language_name,
@@ -175,11 +173,11 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
         defender_links=[link for link in action.defender_links if link.defender_id in allowed],
         hidden_defenders=sum(1 for link in action.defender_links if link.defender_id not in allowed),
         consent_labels=CONSENT_LABELS, links=links_of(action),
-        found=_find_defenders(action) if can_edit else [],
+        defender_search=defender_search(action),
         answer_files=answer_files, assignees=assignee_names(action),
         send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
             formdata=None, received_on=utcnow().date()),
-        consent_form=ConsentForm(formdata=None), link_form=LinkDefenderForm(formdata=None),
+        consent_form=ConsentForm(formdata=None),
         attachments=attachments_of(action), attachment_form=AttachmentForm), status
 
 
@@ -187,15 +185,6 @@ def page_with_errors(action_id: int, **forms):
     """The action's page again with the submitted form and its errors (422); nothing was saved."""
     db.session.rollback()
     return render_action(load_action(action_id), 422, **forms)
-
-
-def _find_defenders(action: AdvocacyAction) -> list[Defender]:
-    words = request.args.get("find", "").strip()[:100]
-    if not words:
-        return []
-    linked = {link.defender_id for link in action.defender_links}
-    query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
-    return [d for d in db.session.scalars(query) if d.id not in linked][:10]
 
 
 def visible_action(action_id: int) -> AdvocacyAction:
@@ -220,33 +209,13 @@ def delete(action_id: int):
 
 
 @permission_required(services.EDIT)
-def link_defender(action_id: int):
-    action = visible_action(action_id)
-    form = LinkDefenderForm()
-    defender = db.session.get(Defender, form.defender_id.data) if form.validate_on_submit() else None
-    if defender is None or not can_see(defender, current_user):
-        abort(400)
-    services.link_defender(action, defender.id)
-    flash(_("%(name)s is now linked to this action.", name=defender.name), "success")
-    return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
-
-
-@permission_required(services.EDIT)
-def unlink_defender(action_id: int, defender_id: int):
-    action = visible_action(action_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    action.defender_links = [link for link in action.defender_links if link.defender_id != defender_id]
-    db.session.commit()
-    return redirect(url_for("advocacy.show", action_id=action.id) + "#defenders")
-
-
-@permission_required(services.EDIT)
 def consent(action_id: int):
     action = visible_action(action_id)
     form = ConsentForm()
     if not form.validate_on_submit():
         abort(400)
+    if linked_defender(action, form.defender_id.data) is None:
+        abort(404)  # not linked, or a defender the user may not see: the same answer
     try:
         services.record_consent(action, form.defender_id.data, form.consent.data, form.consent_on.data)
     except services.AdvocacyError as error:

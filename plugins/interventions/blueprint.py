@@ -11,9 +11,6 @@ blueprint.add_url_rule("/export", view_func=views.export, methods=["POST"])
 blueprint.add_url_rule("/new", view_func=views.create, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:case_id>/edit", view_func=views.edit, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:case_id>", view_func=views.show)
-blueprint.add_url_rule("/<int:case_id>/defenders", view_func=views.link_defender, methods=["POST"])
-blueprint.add_url_rule("/<int:case_id>/defenders/<int:defender_id>/remove",
-                       view_func=views.unlink_defender, methods=["POST"])
 
 # action_views.py
 blueprint.add_url_rule("/<int:case_id>/actions/new", view_func=action_views.new_action, methods=["GET", "POST"])

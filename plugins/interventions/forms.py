@@ -240,7 +240,3 @@ class CorrectionForm(ActionForm):
 
 class StepForm(FlaskForm):
     step = HiddenField(validators=[required()])
-
-
-class LinkDefenderForm(FlaskForm):
-    defender_id = IntegerField(validators=[InputRequired(message=_l("Choose a defender."))])

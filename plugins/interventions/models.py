@@ -152,6 +152,11 @@ class CaseDefender(db.Model):
     case: Mapped[Case] = relationship(back_populates="links")
     defender: Mapped[Defender] = relationship()
 
+    @property
+    def audit_label(self) -> str:
+        """How the case's audit trail names the link (``defender 12``)."""
+        return f"defender {self.defender_id}"
+
 
 class Perpetrator(db.Model):
     """An alleged perpetrator: state or non-state, of a given type."""

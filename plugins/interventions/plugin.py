@@ -13,6 +13,7 @@ from core.api import (
     COORDINATOR,
     READ_ONLY,
     Country,
+    DefenderLinks,
     FreeText,
     MergeResult,
     NavItem,
@@ -97,7 +98,7 @@ def observatory_nav_items():
 @hookimpl
 def observatory_record_types():
     return [RecordType("case", Case, _l("Intervention case"), services.VIEW, services.EDIT, "interventions.show",
-                       "case_id")]
+                       "case_id", defenders=DefenderLinks("links", refuses_removal=services.defenders_kept))]
 
 
 @hookimpl

@@ -188,6 +188,14 @@ def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violati
     return case
 
 
+def defenders_kept(case: Case) -> Any:
+    """Why the case's defenders may not be removed now (its published actions name them), or None: the rule
+    the core's unlinking asks (``DefenderLinks(refuses_removal=...)``)."""
+    if any(action.status == Action.PUBLISHED for action in case.actions):
+        return _l("Defenders of a case with published actions stay linked: the publications name them.")
+    return None
+
+
 def _link_defenders(case: Case, defender_ids: list[int]) -> None:
     wanted = set(defender_ids)
     current = {link.defender_id for link in case.links}

@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
-from sqlalchemy.orm import joinedload
 
 from core.api import (
     EXPORT_PERMISSION,
@@ -17,7 +16,6 @@ from core.api import (
     ConfirmForm,
     CountryChoice,
     Defender,
-    DefenderFilters,
     Partner,
     Term,
     User,
@@ -30,7 +28,7 @@ from core.api import (
     country_named,
     country_options,
     db,
-    defenders_query,
+    defender_search,
     enqueue_job,
     fragment,
     id_url,
@@ -60,9 +58,8 @@ from .forms import (
     VERIFICATION_DECISIONS,
     VERIFICATION_LABELS,
     CaseForm,
-    LinkDefenderForm,
 )
-from .models import Case, CaseDefender, reference_code
+from .models import Case, reference_code
 
 FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
            "confidentiality", "sort")
@@ -256,7 +253,7 @@ def _render_case(case: Case):
     return render_template(
         "interventions/show.html", case=case, parts=parts, can_edit=can_edit, defenders=defenders, shown=shown,
         actions=actions,
-        found=_find_defenders(case) if can_edit else [], added=_added_defender(case) if can_edit else None,
+        defender_search=defender_search(case),
         overdue=services.overdue(case, hours), hours=hours,
         timeline=timeline.case_timeline(case, parts, actions, shown),
         can_verify=can("interventions.verify"), can_override=can("interventions.override"),
@@ -275,7 +272,7 @@ def _seen(model: Any, rows: list, user: Any) -> set[int]:
 
 
 #: The case's own pages that its page links to, by endpoint (each takes the case's id).
-CASE_LINKS = ("show", "edit", "new_action", "link_defender", "outcome", "reopen", "close", "consult", "verify",
+CASE_LINKS = ("show", "edit", "new_action", "outcome", "reopen", "close", "consult", "verify",
               "override")
 
 
@@ -296,52 +293,6 @@ def _case_labels() -> dict[str, Mapping[str, str]]:
 def outcome_choices(defenders: list[Defender]) -> list[tuple[int, str]]:
     """The whole case, or one of its defenders the user may see."""
     return [(0, _("The whole case"))] + [(d.id, d.name) for d in defenders]
-
-
-def _find_defenders(case: Case) -> list[Defender]:
-    """Defenders matching ``?find=`` that the user may see and the case does not have yet."""
-    words = request.args.get("find", "").strip()[:100]
-    if not words:
-        return []
-    linked = {link.defender_id for link in case.links}
-    query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
-    return [d for d in db.session.scalars(query) if d.id not in linked][:10]
-
-
-def _added_defender(case: Case) -> Defender | None:
-    """A defender just registered from this case (``?added_defender=``), offered for linking."""
-    value = request.args.get("added_defender", "")
-    defender = db.session.get(Defender, int(value)) if value.isdigit() and len(value) < 10 else None
-    if defender is None or not can_see(defender, current_user) or defender.id in {l.defender_id for l in case.links}:
-        return None
-    return defender
-
-
-@permission_required(services.EDIT)
-def link_defender(case_id: int):
-    case = visible_case(case_id)
-    form = LinkDefenderForm()
-    defender = db.session.get(Defender, form.defender_id.data) if form.validate_on_submit() else None
-    if defender is None or not can_see(defender, current_user):
-        abort(400)
-    if defender.id not in {link.defender_id for link in case.links}:
-        case.links.append(CaseDefender(defender_id=defender.id))
-        db.session.commit()
-    flash(_("%(name)s is now linked to this case.", name=defender.name), "success")
-    return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
-
-
-@permission_required(services.EDIT)
-def unlink_defender(case_id: int, defender_id: int):
-    case = visible_case(case_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if any(action.status == "published" for action in case.actions):
-        flash(_("Defenders of a case with published actions stay linked: the publications name them."), "danger")
-    else:
-        case.links = [link for link in case.links if link.defender_id != defender_id]
-        db.session.commit()
-    return redirect(url_for("interventions.show", case_id=case.id) + "#defenders")
 
 
 def step_page(case: Case, form, heading: str, **context):

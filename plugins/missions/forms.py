@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.api import CONFIDENTIALITY_CHOICES, AmountField, MultiCheckboxField, required
+from core.api import CONFIDENTIALITY_CHOICES, AmountField, LinkDefenderForm, MultiCheckboxField, required
 from core.api import lazy_gettext as _l
 from core.api import lazy_pgettext as _lp
 
@@ -199,8 +199,9 @@ class FollowUpForm(FlaskForm):
     submit = SubmitField(_lp("verb", "Record"))
 
 
-class LinkDefenderForm(FlaskForm):
-    defender_id = IntegerField(validators=[InputRequired()])
+class MissionDefenderForm(LinkDefenderForm):
+    """The core links the defender; a mission's link also says whether they are on trial."""
+
     on_trial = BooleanField(_l("On trial"))
 
 

@@ -15,6 +15,7 @@ from core.api import (
     COORDINATOR,
     READ_ONLY,
     DatedItem,
+    DefenderLinks,
     FreeText,
     MergeResult,
     NavItem,
@@ -45,6 +46,7 @@ from core.api import lazy_gettext as _l
 
 from . import demo, publications, services, statistics, summaries
 from .blueprint import blueprint
+from .forms import MissionDefenderForm
 from .models import (
     BudgetLine,
     ChecklistAnswer,
@@ -116,7 +118,8 @@ def observatory_free_text():
 @hookimpl
 def observatory_record_types():
     return [RecordType(Mission.__record_type__, Mission, _l("Mission"), services.VIEW, services.EDIT,
-                       "missions.show", "mission_id", links="record_links", linkable=("case",))]
+                       "missions.show", "mission_id", links="record_links", linkable=("case",),
+                       defenders=DefenderLinks("defender_links", form=MissionDefenderForm))]
 
 
 @hookimpl

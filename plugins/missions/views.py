@@ -11,8 +11,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.api import (
     REGIONS,
     ConfirmForm,
-    Defender,
-    DefenderFilters,
     Partner,
     PartnerFilters,
     User,
@@ -26,7 +24,7 @@ from core.api import (
     country_options,
     currency_choices,
     db,
-    defenders_query,
+    defender_search,
     links_of,
     paginate,
     partners_query,
@@ -40,7 +38,6 @@ from . import services
 from .forms import (
     DELEGATE_KINDS,
     STATUS_LABELS,
-    LinkDefenderForm,
     LinkPartnerForm,
     MissionForm,
     SecurityForm,
@@ -163,7 +160,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
         steps=services.available_steps(mission, current_user),
         step_form=forms.get("step_form") or StepForm(formdata=None),
         links=links_of(mission),
-        found=_find_defenders(mission) if can_edit else [], link_form=LinkDefenderForm(formdata=None),
+        defender_search=defender_search(mission),
         found_partners=_find_partners(mission) if can_edit else [],
         partner_form=forms.get("partner_form") or LinkPartnerForm(formdata=None),
         assignees=assignees, assigned_ids={row.id for row in assignees}), status
@@ -179,15 +176,6 @@ def page_with_errors(mission_id: int, **forms):
     """The overview again with the submitted form and its errors (422); nothing was saved."""
     db.session.rollback()
     return render_overview(load_mission(mission_id, _overview_options), 422, **forms)
-
-
-def _find_defenders(mission: Mission) -> list[Defender]:
-    words = request.args.get("find", "").strip()[:100]
-    if not words:
-        return []
-    linked = {link.defender_id for link in mission.defender_links}
-    query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country)).limit(20)
-    return [d for d in db.session.scalars(query) if d.id not in linked][:10]
 
 
 def _find_partners(mission: Mission) -> list[Partner]:
@@ -213,33 +201,6 @@ def step(mission_id: int):
             flash(_("The mission is now: %(status)s.", status=STATUS_LABELS[mission.status]), "success")
             return redirect(url_for("missions.show", mission_id=mission.id))
     return page_with_errors(mission_id, step_form=form)
-
-
-@permission_required(services.EDIT)
-def link_defender(mission_id: int):
-    mission = visible_mission(mission_id)
-    form = LinkDefenderForm()
-    defender = db.session.get(Defender, form.defender_id.data) if form.validate_on_submit() else None
-    if defender is None or not can_see(defender, current_user):
-        abort(400)
-    link = next((l for l in mission.defender_links if l.defender_id == defender.id), None)
-    if link is None:
-        mission.defender_links.append(MissionDefender(defender_id=defender.id, on_trial=form.on_trial.data))
-    else:
-        link.on_trial = form.on_trial.data
-    db.session.commit()
-    flash(_("%(name)s is now linked to this mission.", name=defender.name), "success")
-    return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
-
-
-@permission_required(services.EDIT)
-def unlink_defender(mission_id: int, defender_id: int):
-    mission = visible_mission(mission_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    mission.defender_links = [link for link in mission.defender_links if link.defender_id != defender_id]
-    db.session.commit()
-    return redirect(url_for("missions.show", mission_id=mission.id) + "#defenders")
 
 
 @permission_required(services.EDIT)

@@ -9,7 +9,7 @@ from core.database.models import User
 from core.extensions import db
 from core.records.models import Country
 from plugins.advocacy import services
-from plugins.advocacy.models import AdvocacyAction, Mechanism
+from plugins.advocacy.models import ActionDefender, AdvocacyAction, Mechanism
 
 COMMUNICATION_DETAILS = {"perpetrators": "Police of Izmir", "source": "Confidential partner in Izmir",
                          "facts": "Arrested on 3 March in Izmir.", "national_steps": "Complaint to the prosecutor."}
@@ -32,7 +32,8 @@ def add_action(app, author: User, *, title: str = "Urgent appeal on the Izmir la
                 if country else None}
         action = services.save_action(AdvocacyAction(), data, details or {}, set(assignees), author)
         for defender_id in defenders:
-            services.link_defender(action, defender_id)
+            action.defender_links.append(ActionDefender(defender_id=defender_id))
+            db.session.commit()
             if consent:
                 services.record_consent(action, defender_id, consent, date(2026, 3, 1))
         if sent_on:

@@ -93,7 +93,7 @@ def test_a_request_is_sent_only_once_complete_then_answers_are_recorded(app, cli
     assert "Still missing before it can be sent: Proposed beneficiaries, Measures requested" in page
     assert _action(app, action_id).sent_on is None
 
-    assert post_form(client, f"/advocacy/{action_id}/defenders", {"defender_id": defender}).status_code == 302
+    assert post_form(client, f"/links/advocacy_action/{action_id}/defenders", {"defender_id": defender}).status_code == 302
     post_form(client, f"/advocacy/{action_id}/consent", {"defender_id": defender, "consent": "given",
                                                          "consent_on": "2026-10-30"})
     edit = {"mechanism": mechanism_id_in(app, "oas_iachr_pm"), "type": "precautionary_measures",

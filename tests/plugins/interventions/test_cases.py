@@ -82,7 +82,7 @@ def test_defenders_are_found_linked_and_registered_from_the_case(app, client, ma
     aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.")
     page = client.get(f"/interventions/{case_id}?find=kaya").get_data(as_text=True)
     assert "Aylin Kaya" in page
-    assert post_form(client, f"/interventions/{case_id}/defenders", {"defender_id": aylin}).status_code == 302
+    assert post_form(client, f"/links/case/{case_id}/defenders", {"defender_id": aylin}).status_code == 302
     page = html.unescape(client.get(f"/interventions/{case_id}").get_data(as_text=True))
     assert "publish as “A. K.”" in page
     # A new defender, registered from the case with the duplicate warning, comes back to be linked.
@@ -98,7 +98,7 @@ def test_defenders_are_found_linked_and_registered_from_the_case(app, client, ma
     assert response.status_code == 302 and response.location.startswith(f"/interventions/{case_id}?added_defender=")
     new_id = int(response.location.split("=")[-1])
     assert "just registered" in client.get(response.location).get_data(as_text=True)
-    post_form(client, f"/interventions/{case_id}/defenders", {"defender_id": new_id})
+    post_form(client, f"/links/case/{case_id}/defenders", {"defender_id": new_id})
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CaseDefender)) == 2
 

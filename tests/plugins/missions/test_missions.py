@@ -91,7 +91,7 @@ def test_defenders_partners_and_delegates_are_linked_from_the_overview(app, clie
     login(client, officer)
     page = html.unescape(client.get(f"/missions/{mission_id}?find=ayse").get_data(as_text=True))
     assert "Ayşe Yılmaz" in page and 'id="found-defenders"' in page
-    assert post_form(client, f"/missions/{mission_id}/defenders",
+    assert post_form(client, f"/links/mission/{mission_id}/defenders",
                      {"defender_id": defender_id, "on_trial": "y"}).status_code == 302
     page = html.unescape(client.get(f"/missions/{mission_id}?find_partner=izmir+bar").get_data(as_text=True))
     assert 'id="found-partners"' in page and "Izmir Bar Association" in page

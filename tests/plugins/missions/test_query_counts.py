@@ -23,7 +23,7 @@ def test_pages_keep_their_statement_count_as_missions_and_hearings_grow(app, cli
     defender = add_defender(app, "Aylin Kaya")
     mission_id = add_mission(app, officer, start=date.today() + timedelta(days=3), status="in_field")
     post_form(client, f"/missions/{mission_id}/report", {"title_en": "Report", "summary_en": "Summary"})
-    post_form(client, f"/missions/{mission_id}/defenders", {"defender_id": defender, "on_trial": "y"})
+    post_form(client, f"/links/mission/{mission_id}/defenders", {"defender_id": defender, "on_trial": "y"})
     post_form(client, f"/missions/{mission_id}/delegates", {"user": officer.id, "kind": "staff"})
     post_form(client, f"/missions/{mission_id}/step", {"target": "report_drafting"})  # a step, by a user
     post_form(client, f"/missions/{mission_id}/recommendations", {"text": "Release them", "addressee_kind": "state"})

@@ -115,7 +115,7 @@ def test_the_report_in_three_languages_and_its_documents(app, client, make_user)
                              security_measures="Safe house in Konak")
     login(client, officer)
     for defender in (defender_id, hidden_id):
-        post_form(client, f"/missions/{mission_id}/defenders", {"defender_id": defender, "on_trial": "y"})
+        post_form(client, f"/links/mission/{mission_id}/defenders", {"defender_id": defender, "on_trial": "y"})
     terms = _guarantees(app)
     _hearing(client, mission_id, "2026-12-08", {terms["public_hearing"]: "not_respected"})
     response = post_form(client, f"/missions/{mission_id}/report", {
@@ -224,7 +224,7 @@ def test_a_report_keeps_out_the_personal_details_of_the_defenders_observed(app, 
                                family="Mehmet Yilmaz (husband)")
     mission_id = add_mission(app, officer)
     login(client, officer)
-    post_form(client, f"/missions/{mission_id}/defenders", {"defender_id": defender_id, "on_trial": "y"})
+    post_form(client, f"/links/mission/{mission_id}/defenders", {"defender_id": defender_id, "on_trial": "y"})
     assert post_form(client, f"/missions/{mission_id}/report", {
         "title_en": "A trial without guarantees", "summary_en": "The trial of A. K. was unfair.",
         "findings_en": "Her home at Atatürk Caddesi 12 was raided at dawn, and her husband Mehmet Yilmaz was "
