@@ -21,8 +21,12 @@ DEMO_ADMIN_EMAIL = "admin@example.org"
 
 def _create_app():
     from . import create_app
+    from .config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # one line naming the setting, not a traceback
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, help="Observatory: manage and serve the application.")
