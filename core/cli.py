@@ -14,7 +14,7 @@ from .extensions import db
 from .kit import new_plugin_command, translations_group
 from .plugin_host.plugins import host
 from .web.permissions import ADMIN, BUILTIN_ROLES
-from .web.security import hash_password
+from .web.security import hash_password, password_problem
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 
@@ -106,6 +106,9 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], password:
     email = email.strip().lower()
     if len(password) < 12:
         raise click.BadParameter("at least 12 characters", param_hint="--password")
+    problem = password_problem(password, [email, name])
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise click.ClickException(f"an account already uses {email}")
     user = User(email=email, name=name, password_hash=hash_password(password), roles=_roles_named(list(roles)))

@@ -56,12 +56,15 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCK_DURATION": timedelta(minutes=15),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Login throttling (no account is ever locked): every attempt from one address; failed attempts on one
+        # account from one address, with growing waits; failed attempts on one account from everywhere.
         "LOGIN_RATE_LIMIT": "20 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute; 10 per hour; 20 per day",
+        "LOGIN_ACCOUNT_TOTAL_RATE_LIMIT": "30 per hour; 100 per day",
+        "LOGIN_ALERT_FAILURES": 10,  # admins are told at every 10 failed logins in a row on an account
         "PAGE_SIZE": 25,
         "BASE_URL": "http://127.0.0.1:5000",
         "ATTACHMENTS_DIR": None,  # default: instance/attachments
