@@ -7,6 +7,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select, text
 
 from .database.models import Role, User
@@ -106,7 +107,8 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], password:
     email = email.strip().lower()
     if len(password) < 12:
         raise click.BadParameter("at least 12 characters", param_hint="--password")
-    problem = password_problem(password, [email, name])
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # no request to take a language from
+        problem = password_problem(password, [email, name])
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):

@@ -161,6 +161,20 @@ def test_failures_on_one_account_from_many_addresses_are_throttled(make_app, mak
     assert codes == [422, 422, 422, 422, 429]
 
 
+def test_wrong_codes_at_the_two_factor_step_are_throttled_per_account(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="2 per minute")
+    user = make_user("case_officer", totp=True)
+    codes = []
+    for address in ("203.0.113.1", "203.0.113.2"):  # a new address does not start the count again
+        client = app.test_client()
+        client.post("/login", data={"csrf_token": csrf_token(client), "email": user.email, "password": PASSWORD},
+                    environ_base=_from(address))
+        for _ in range(2 if address.endswith("1") else 1):
+            codes.append(client.post("/login/two-factor", environ_base=_from(address), data={
+                "csrf_token": csrf_token(client, "/login/two-factor"), "code": "000000"}).status_code)
+    assert codes == [422, 422, 429]
+
+
 def test_admins_are_told_of_repeated_failures_on_an_account(make_app, make_user):
     from core.notifications.models import Notification
 
