@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import re
 import time
 
 import pyotp
+import pytest
 from sqlalchemy import func, select
 
 from core.database.models import User
 from core.extensions import db
 
-from .conftest import PASSWORD, csrf_token, login, post_form
+from .conftest import PASSWORD, REDIS_URL, csrf_token, login, post_form, require_service
 
 
 def _post_login(client, email, password):
@@ -159,6 +161,18 @@ def test_failures_on_one_account_from_many_addresses_are_throttled(make_app, mak
                                          "password": "wrong password!!"}, environ_base=_from(f"203.0.113.{n}")).status_code
              for n in range(1, 6)]
     assert codes == [422, 422, 422, 422, 429]
+
+
+@pytest.mark.redis
+def test_throttling_is_shared_by_processes_through_redis(make_app):
+    """Each app here starts the limiter's storage anew, as another process would: only Redis carries the count."""
+    require_service(bool(REDIS_URL), "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL, "LOGIN_ACCOUNT_RATE_LIMIT": "2 per minute"}
+    email = f"someone-{os.urandom(4).hex()}@example.org"
+    first = make_app(**settings).test_client()
+    assert [_post_login(first, email, "wrong password!!").status_code for _ in range(2)] == [422, 422]
+    second = make_app(**settings).test_client()
+    assert _post_login(second, email, "wrong password!!").status_code == 429
 
 
 def test_wrong_codes_at_the_two_factor_step_are_throttled_per_account(make_app, make_user):
