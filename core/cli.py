@@ -7,6 +7,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select, text
 
 from .database.models import Role, User
@@ -14,15 +15,19 @@ from .extensions import db
 from .kit import new_plugin_command, translations_group
 from .plugin_host.plugins import host
 from .web.permissions import ADMIN, BUILTIN_ROLES
-from .web.security import hash_password
+from .web.security import hash_password, password_problem
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 
 
 def _create_app():
     from . import create_app
+    from .config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # one line naming the setting, not a traceback
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, help="Observatory: manage and serve the application.")
@@ -102,6 +107,10 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], password:
     email = email.strip().lower()
     if len(password) < 12:
         raise click.BadParameter("at least 12 characters", param_hint="--password")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # no request to take a language from
+        problem = password_problem(password, [email, name])
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise click.ClickException(f"an account already uses {email}")
     user = User(email=email, name=name, password_hash=hash_password(password), roles=_roles_named(list(roles)))

@@ -11,8 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 #: Environment names: "production" (default), "development" and "testing".
 DEVELOPMENT_ENVS = {"development", "testing"}
+ENVIRONMENTS = DEVELOPMENT_ENVS | {"production"}
+MIN_SECRET_LENGTH = 32  # characters of a production OBSERVATORY_SECRET_KEY
 TESTING_SECRET = "the tests' own secret key, public, never for a real database"
 
 
@@ -51,12 +56,15 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCK_DURATION": timedelta(minutes=15),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Login throttling (no account is ever locked): every attempt from one address; failed attempts on one
+        # account from one address, with growing waits; failed attempts on one account from everywhere.
         "LOGIN_RATE_LIMIT": "20 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute; 10 per hour; 20 per day",
+        "LOGIN_ACCOUNT_TOTAL_RATE_LIMIT": "30 per hour; 100 per day",
+        "LOGIN_ALERT_FAILURES": 10,  # admins are told at every 10 failed logins in a row on an account
         "PAGE_SIZE": 25,
         "BASE_URL": "http://127.0.0.1:5000",
         "ATTACHMENTS_DIR": None,  # default: instance/attachments
@@ -109,6 +117,22 @@ def _development_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _refuse_weak_production_settings(config: Mapping[str, Any]) -> None:
+    """Production starts only with settings that protect its data; the error names the setting to fix."""
+    key = config.get("SECRET_KEY") or ""
+    if not key:
+        raise ConfigError("OBSERVATORY_SECRET_KEY must be set in production "
+                          "(or set OBSERVATORY_ENV=development on a workstation).")
+    if len(key) < MIN_SECRET_LENGTH or len(set(key)) < 8 or key == TESTING_SECRET:
+        raise ConfigError(f"OBSERVATORY_SECRET_KEY is too weak: use at least {MIN_SECRET_LENGTH} random characters, "
+                          "e.g. python -c 'import secrets; print(secrets.token_hex(32))'.")
+    try:
+        make_url(config["SQLALCHEMY_DATABASE_URI"])
+    except ArgumentError:
+        raise ConfigError("OBSERVATORY_DATABASE_URL is not a database address, "
+                          "e.g. postgresql+psycopg://user:password@host/observatory.") from None
+
+
 def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
     """Merge defaults, environment and overrides, then refuse unsafe combinations."""
     config = defaults(instance_path)
@@ -117,6 +141,8 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
     if isinstance(config.get("PLUGINS_DISABLED"), str):
         config["PLUGINS_DISABLED"] = _env_list(config["PLUGINS_DISABLED"])
     env = config["OBSERVATORY_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"OBSERVATORY_ENV must be one of {', '.join(sorted(ENVIRONMENTS))}, not {env!r}.")
     if env in DEVELOPMENT_ENVS:
         if "SESSION_COOKIE_SECURE" not in (overrides or {}):
             config["SESSION_COOKIE_SECURE"] = False
@@ -124,11 +150,8 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
             # Tests share one fixed key (their workers and apps read each other's keyed data: sessions, the
             # phone index); a workstation keeps a key of its own in its instance folder.
             config["SECRET_KEY"] = TESTING_SECRET if env == "testing" else _development_secret(instance_path)
-    elif not config.get("SECRET_KEY"):
-        raise ConfigError(
-            "OBSERVATORY_SECRET_KEY must be set in production "
-            "(or set OBSERVATORY_ENV=development on a workstation)."
-        )
+    else:
+        _refuse_weak_production_settings(config)
     if env == "testing":
         config.setdefault("TESTING", True)
     return config

@@ -91,22 +91,26 @@ def test_deactivated_user_is_logged_out_at_the_next_request(app, client, make_us
     assert client.get("/").status_code == 302
 
 
-def test_admin_unlocks_an_account_and_resets_two_factor(app, client, make_user):
-    from datetime import timedelta
-
-    from core.database.models import utcnow
-
+def test_admin_resets_two_factor_and_sees_failed_logins(app, client, make_user):
     login(client, make_user("admin"))
     user = make_user("committee")
     with app.app_context():
-        db.session.get(User, user.id).locked_until = utcnow() + timedelta(minutes=10)
+        db.session.get(User, user.id).failed_logins = 4
         db.session.commit()
-    assert "Locked" in client.get("/admin/users").get_data(as_text=True)
-    post_form(client, f"/admin/users/{user.id}/unlock")
+    assert "Failed logins in a row: 4." in client.get(f"/admin/users/{user.id}").get_data(as_text=True)
     post_form(client, f"/admin/users/{user.id}/reset-two-factor")
     with app.app_context():
         reloaded = db.session.get(User, user.id)
-        assert reloaded.locked_until is None and not reloaded.totp_enabled and reloaded.totp_secret is None
+        assert not reloaded.totp_enabled and reloaded.totp_secret is None
+
+
+def test_admin_cannot_give_an_easy_password(app, client, make_user):
+    login(client, make_user("admin"))
+    response = post_form(client, "/admin/users/new", {"email": "new.person@example.org", "name": "New Person",
+                                                      "password": "new.person@example.org"})
+    assert response.status_code == 422
+    assert "the name or the email address of the account" in html.unescape(response.get_data(as_text=True))
+    assert _count_users(app) == 1
 
 
 def test_admin_changes_what_a_role_may_do(app, client, make_user):

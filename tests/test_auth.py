@@ -1,15 +1,20 @@
 """Logging in and out, lock-out, throttling, session expiry and two-factor authentication."""
 from __future__ import annotations
 
+import difflib
+import html
+import os
 import re
-from datetime import timedelta
+import time
 
 import pyotp
+import pytest
+from sqlalchemy import func, select
 
 from core.database.models import User
 from core.extensions import db
 
-from .conftest import PASSWORD, csrf_token, login, post_form
+from .conftest import PASSWORD, REDIS_URL, csrf_token, login, post_form, require_service
 
 
 def _post_login(client, email, password):
@@ -56,19 +61,55 @@ def test_empty_form_shows_field_errors(client):
     assert page.count("This field is required.") == 2
 
 
-def test_account_locks_after_repeated_failures_even_for_the_right_password(app, client, make_user):
-    user = make_user("case_officer")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        _post_login(client, user.email, "wrong password!!")
-    response = _post_login(client, user.email, PASSWORD)
-    assert response.status_code == 422
-    assert "locked for 15 minutes" in response.get_data(as_text=True)
+def _answer(response, email: str) -> tuple[int, str]:
+    """What a visitor sees, without the session's own CSRF token and the email they typed."""
+    page = re.sub(r'(name="csrf-token" content|name="csrf_token" type="hidden" value)="[^"]*"', r'\1=""',
+                  response.get_data(as_text=True))
+    return response.status_code, page.replace(email, "EMAIL")
+
+
+def test_unknown_inactive_and_known_accounts_get_the_same_answer(app, make_user):
+    known, inactive = make_user("case_officer"), make_user("case_officer")
     with app.app_context():
-        locked = db.session.get(User, user.id)
-        assert locked.locked_until is not None
-        locked.locked_until = locked.locked_until - timedelta(minutes=16)  # time passes
+        db.session.get(User, inactive.id).active = False
         db.session.commit()
+    attempts = {"unknown": ("nobody@example.org", "wrong password!!"), "known, wrong password": (known.email,
+                "wrong password!!"), "inactive, right password": (inactive.email, PASSWORD)}
+    answers = {case: _answer(_post_login(app.test_client(), email, password), email)
+               for case, (email, password) in attempts.items()}
+    assert answers["unknown"][0] == 422 and "Invalid email or password." in answers["unknown"][1]
+    for case, answer in answers.items():
+        assert answer == answers["unknown"], (case, list(difflib.unified_diff(answers["unknown"][1].splitlines(),
+                                                                               answer[1].splitlines())))
+
+
+def test_unknown_and_known_accounts_take_the_same_time(app, make_user):
+    """Roughly: an unknown email is checked against a dummy hash, so the answer does not come back faster."""
+    known = make_user("case_officer")
+    client = app.test_client()
+    _post_login(client, known.email, "warm-up attempt")
+
+    def median(email: str) -> float:
+        times = []
+        for _ in range(7):
+            data = {"csrf_token": csrf_token(client), "email": email, "password": "wrong password!!"}
+            started = time.perf_counter()
+            client.post("/login", data=data)
+            times.append(time.perf_counter() - started)
+        return sorted(times)[3]
+
+    unknown, existing = median("nobody@example.org"), median(known.email)
+    assert 0.5 < unknown / existing < 2, (unknown, existing)
+
+
+def test_failures_lock_nothing(app, client, make_user):
+    """Without the throttle (off in this app), many failures do not shut the owner out: no hard lock."""
+    user = make_user("case_officer")
+    for _ in range(12):
+        assert _post_login(client, user.email, "wrong password!!").status_code == 422
     assert _post_login(client, user.email, PASSWORD).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user.id).failed_logins == 0  # a success starts the count again
 
 
 def test_inactive_account_cannot_log_in(app, client, make_user):
@@ -82,10 +123,93 @@ def test_inactive_account_cannot_log_in(app, client, make_user):
 def test_repeated_login_posts_are_throttled(make_app, make_user):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
-    codes = [_post_login(client, "x@example.org", "wrong password!!").status_code for _ in range(4)]
+    codes = [_post_login(client, f"x{n}@example.org", "wrong password!!").status_code for n in range(4)]
     assert codes[:3] == [422, 422, 422]
     assert codes[3] == 429
     assert "Too many attempts" in _post_login(client, "x@example.org", "again").get_data(as_text=True)
+
+
+def _from(address: str):
+    return {"REMOTE_ADDR": address}
+
+
+def test_failures_on_one_account_are_throttled_with_growing_waits(make_app, make_user):
+    """Failed attempts on one account from one address: after 2, a few seconds' wait; after 3, a minute's (the
+    tests' short windows stand for the real "5 per minute; 10 per hour; 20 per day")."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="2 per 4 seconds; 3 per minute")
+    user, other = make_user("readonly"), make_user("readonly")
+    client = app.test_client()
+    assert [_post_login(client, user.email, "wrong password!!").status_code for _ in range(3)] == [422, 422, 429]
+    assert _post_login(client, user.email, PASSWORD).status_code == 429  # even the right password waits
+    assert _post_login(client, other.email, PASSWORD).status_code == 302  # the address is not blocked
+    unknown = app.test_client()  # an unknown account is throttled the same way
+    assert [_post_login(unknown, "nobody@example.org", "wrong!").status_code for _ in range(3)] == [422, 422, 429]
+    time.sleep(4.1)
+    assert _post_login(app.test_client(), user.email, "wrong password!!").status_code == 422  # seconds later
+    assert _post_login(app.test_client(), user.email, PASSWORD).status_code == 429  # now a minute's wait
+    owner = app.test_client()
+    response = owner.post("/login", data={"csrf_token": csrf_token(owner), "email": user.email, "password": PASSWORD},
+                          environ_base=_from("198.51.100.7"))
+    assert response.status_code == 302  # the owner, elsewhere, still logs in: a stranger cannot lock them out
+
+
+def test_failures_on_one_account_from_many_addresses_are_throttled(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_TOTAL_RATE_LIMIT="4 per hour")
+    user = make_user("readonly")
+    client = app.test_client()
+    codes = []
+    for n in range(1, 6):
+        data = {"csrf_token": csrf_token(client), "email": user.email, "password": "wrong password!!"}
+        codes.append(client.post("/login", data=data, environ_base=_from(f"203.0.113.{n}")).status_code)
+    assert codes == [422, 422, 422, 422, 429]
+
+
+@pytest.mark.redis
+def test_throttling_is_shared_by_processes_through_redis(make_app):
+    """Each app here starts the limiter's storage anew, as another process would: only Redis carries the count."""
+    require_service(bool(REDIS_URL), "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL,
+                "LOGIN_ACCOUNT_RATE_LIMIT": "2 per minute"}
+    email = f"someone-{os.urandom(4).hex()}@example.org"
+    first = make_app(**settings).test_client()
+    assert [_post_login(first, email, "wrong password!!").status_code for _ in range(2)] == [422, 422]
+    second = make_app(**settings).test_client()
+    assert _post_login(second, email, "wrong password!!").status_code == 429
+
+
+def test_wrong_codes_at_the_two_factor_step_are_throttled_per_account(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="2 per minute")
+    user = make_user("case_officer", totp=True)
+    codes = []
+    for address in ("203.0.113.1", "203.0.113.2"):  # a new address does not start the count again
+        client = app.test_client()
+        client.post("/login", data={"csrf_token": csrf_token(client), "email": user.email, "password": PASSWORD},
+                    environ_base=_from(address))
+        for _ in range(2 if address.endswith("1") else 1):
+            codes.append(client.post("/login/two-factor", environ_base=_from(address), data={
+                "csrf_token": csrf_token(client, "/login/two-factor"), "code": "000000"}).status_code)
+    assert codes == [422, 422, 429]
+
+
+def test_admins_are_told_of_repeated_failures_on_an_account(make_app, make_user):
+    from core.notifications.models import Notification
+
+    app = make_app(LOGIN_ALERT_FAILURES=3)
+    admin, target = make_user("admin", totp=True), make_user("case_officer", name="Ana Target")
+    client = app.test_client()
+    for _ in range(3):
+        _post_login(client, "nobody@example.org", "wrong password!!")  # unknown accounts alert no one
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    for _ in range(3):
+        _post_login(client, target.email, "wrong password!!")
+    with app.app_context():
+        alerts = db.session.scalars(select(Notification).where(Notification.kind == "login_failures")).all()
+        assert [(a.user_id, a.url) for a in alerts] == [(admin.id, f"/admin/users/{target.id}")]
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    page = admin_client.get("/notifications").get_data(as_text=True)
+    assert "Failed logins in a row on the account of Ana Target: 3." in page
 
 
 def test_logout_needs_a_post_with_csrf(client, make_user):
@@ -192,6 +316,29 @@ def test_password_change_checks_the_current_password(app, client, make_user):
     assert response.status_code == 302
     post_form(client, "/logout")
     login(client, user, password="a much longer one")
+
+
+def test_easy_passwords_are_refused_with_the_reason(client, make_user):
+    user = make_user("readonly", name="Maria Lopez", email="maria.lopez@example.org")
+    login(client, user)
+    for password, reason in (("password1234", "one of the most commonly used passwords"),
+                             ("zxcvbnm,./zxcv", "a pattern of the keyboard"),
+                             ("abcdefghijklmnop", "a sequence"),
+                             ("maria.lopez@example.org", "the name or the email address of the account")):
+        response = post_form(client, "/account/", {"current_password": PASSWORD, "new_password": password,
+                                                   "confirm": password})
+        page = html.unescape(response.get_data(as_text=True))
+        assert response.status_code == 422, password
+        assert "This password is too easy to guess." in page and reason in page, password
+    post_form(client, "/logout")
+    login(client, user)  # nothing changed
+
+
+def test_the_password_reason_is_translated(client, make_user):
+    login(client, make_user("readonly", locale="es"))
+    response = post_form(client, "/account/", {"current_password": PASSWORD, "new_password": "password1234",
+                                               "confirm": "password1234"})
+    assert "Esta contraseña es demasiado fácil de adivinar." in html.unescape(response.get_data(as_text=True))
 
 
 def test_a_two_factor_code_cannot_be_replayed(client, make_user):

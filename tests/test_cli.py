@@ -36,6 +36,9 @@ def test_create_user_refuses_short_passwords_and_unknown_roles(app):
                                "short"]).exit_code != 0
     assert runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A", "--role", "king",
                                "--password", "a sufficiently long one"]).exit_code != 0
+    result = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A",
+                                 "--password", "qwertyuiop123"])
+    assert result.exit_code != 0 and "one of the most commonly used passwords" in result.output
     with app.app_context():
         assert db.session.scalar(select(User)) is None
 

@@ -1,6 +1,12 @@
 """Headers, cookies, CSRF, and hostile requests that must never produce a 500."""
 from __future__ import annotations
 
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from core.config import ConfigError
@@ -34,7 +40,7 @@ def test_bootstrap_is_served_by_the_app(client):
 
 
 def test_session_cookie_flags_in_production(make_app, monkeypatch, tmp_path):
-    app = make_app(OBSERVATORY_ENV="production", SECRET_KEY="x" * 32)
+    app = make_app(OBSERVATORY_ENV="production", SECRET_KEY=secrets.token_hex(32))
     response = app.test_client().get("/login")  # the CSRF token starts a session
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("observatory_session="))
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
@@ -49,16 +55,41 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
         create_app({"OBSERVATORY_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
 
 
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = secrets.token_hex(32)
+
+
+@pytest.mark.parametrize("settings, named", [
+    ({}, "OBSERVATORY_SECRET_KEY must be set"),
+    ({"OBSERVATORY_SECRET_KEY": "short-secret"}, "OBSERVATORY_SECRET_KEY is too weak"),
+    ({"OBSERVATORY_SECRET_KEY": "x" * 64}, "OBSERVATORY_SECRET_KEY is too weak"),
+    ({"OBSERVATORY_SECRET_KEY": GOOD_KEY, "OBSERVATORY_DATABASE_URL": "db.example.org"}, "OBSERVATORY_DATABASE_URL"),
+    ({"OBSERVATORY_ENV": "prod", "OBSERVATORY_SECRET_KEY": GOOD_KEY}, "OBSERVATORY_ENV must be one of"),
+])
+@pytest.mark.parametrize("command", [["-c", "import core.wsgi"], ["-m", "core.cli", "plugins"]],
+                         ids=["wsgi", "cli"])
+def test_production_with_a_missing_or_weak_setting_stops_with_one_line(tmp_path, settings, named, command):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OBSERVATORY_")}
+    env.update({"OBSERVATORY_ENV": "production", "OBSERVATORY_INSTANCE_PATH": str(tmp_path),
+                "PYTHONPATH": str(ROOT), **settings})
+    result = subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True, timeout=120,
+                            cwd=ROOT)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
 def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
     from core import create_app
 
     monkeypatch.setenv("OBSERVATORY_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
     monkeypatch.setenv("OBSERVATORY_REDIS_URL", "redis://127.0.0.1:1/0")
-    monkeypatch.setenv("OBSERVATORY_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("OBSERVATORY_SECRET_KEY", "from-the-environment, long and varied enough")
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/x.db"
     assert app.config["REDIS_URL"] == "redis://127.0.0.1:1/0"
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SECRET_KEY"] == "from-the-environment, long and varied enough"
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -106,8 +106,9 @@ def _uid(item: DatedItem) -> str:
 # viewing a file or a running job does not empty every user's cache.
 
 UNCHANGING = frozenset({"core_audit", "core_jobs", "core_notifications", "core_notification_preferences",
-                        "core_outbox", "core_calendar_tokens", "core_calendar_version", "core_recovery_codes"})
-SIGN_IN_FIELDS = frozenset({"last_login_at", "failed_logins", "locked_until", "totp_last_step", "totp_secret",
+                        "core_outbox", "core_calendar_tokens", "core_calendar_version", "core_recovery_codes",
+                        "core_sessions"})
+SIGN_IN_FIELDS = frozenset({"last_login_at", "failed_logins", "totp_last_step", "totp_secret",
                             "totp_enabled", "password_hash"})  # a user's row changes at each sign-in
 CHANGED = "observatory.calendar_changed"
 MAX_BODIES = 512  # per process, without Redis: emptied when full

@@ -36,6 +36,9 @@ CORE_KINDS = (
     NotificationKind("publication", _l("When a scheduled publication is ready to review"),
                      _l("The monthly bulletin of %(month)s/%(year)s is ready to review."),
                      _l("A publication is ready to review")),
+    NotificationKind("login_failures", _l("Repeated failed logins on an account (administrators)"),
+                     _l("Failed logins in a row on the account of %(name)s: %(count)d. Someone may be guessing its "
+                        "password."), _l("Repeated failed logins on an account"), email=True),
 )
 _CACHE_KEY = "observatory.notification_kinds"
 

@@ -16,7 +16,7 @@ MESSAGES = {
     404: (_l("Page not found"), _l("There is nothing at this address.")),
     405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("What you sent is too large. Files must be smaller than the limit.")),
-    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait and try again later.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; nothing was saved.")),
 }
 NOT_SENT = _l("Not sent")

@@ -1,6 +1,7 @@
 """Core forms. Every validator carries its own translated message, so errors follow the user's language."""
 from __future__ import annotations
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,9 +14,10 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..languages.i18n import lazy_gettext as _l
+from .security import password_problem
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -34,6 +36,23 @@ def password_length() -> Length:
         max=200,
         message=_l("The password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH),
     )
+
+
+class StrongPassword:
+    """Refuses a password that is easy to guess, saying why (:func:`~core.web.security.password_problem`). The
+    account's own name and email count as easy: from the form's ``email`` and ``name`` fields when it has them
+    (an admin's user form), else the logged-in user's (their own password)."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        if not field.data or len(field.data) < MIN_PASSWORD_LENGTH:
+            return  # the length rule speaks
+        if hasattr(form, "email") and hasattr(form, "name"):
+            personal = [form.email.data or "", form.name.data or ""]
+        else:
+            personal = [current_user.email, current_user.name]
+        problem = password_problem(field.data, personal)
+        if problem:
+            raise ValidationError(problem)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -74,7 +93,7 @@ class PasswordConfirmForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[required(), Length(max=200)])
-    new_password = PasswordField(_l("New password"), validators=[required(), password_length()])
+    new_password = PasswordField(_l("New password"), validators=[required(), password_length(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[required(), EqualTo("new_password", message=_l("The two passwords do not match."))],
@@ -108,7 +127,7 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Active (may log in)"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), password_length()],
+        validators=[Optional(), password_length(), StrongPassword()],
         description=_l("Leave empty to keep the current password."),
     )
     submit = SubmitField(_l("Save"))
@@ -116,7 +135,7 @@ class UserForm(FlaskForm):
     def __init__(self, *args, creating: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if creating:
-            self.password.validators = [required(), password_length()]
+            self.password.validators = [required(), password_length(), StrongPassword()]
             self.password.flags.required = True
             self.password.description = _l("At least %(min)d characters. Give it to the person safely.",
                                            min=MIN_PASSWORD_LENGTH)

@@ -1,21 +1,29 @@
-"""Passwords, login lock-out, two-factor codes and HTTP security headers."""
+"""Passwords (hashing, strength), failed logins, two-factor codes and HTTP security headers.
+
+Failed logins lock nothing: they are throttled (``core.web.views.auth``) and counted per account, and admins
+are told when an account gets many in a row.
+"""
 from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response, current_app
+from zxcvbn import zxcvbn
 
 from ..database.models import RecoveryCode, User, utcnow
+from ..languages.i18n import gettext as _
+from ..languages.i18n import lazy_gettext as _l
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
+USERS_PERMISSION = "core.users.manage"  # who is told of repeated failed logins
 RECOVERY_CODE_COUNT = 10
 TOTP_ISSUER = "Observatory"
 
@@ -43,22 +51,56 @@ def verify_password(user: User | None, password: str) -> bool:
     return True
 
 
-def is_locked(user: User, now: datetime | None = None) -> bool:
-    return user.locked_until is not None and user.locked_until > (now or utcnow())
-
-
 def register_failure(user: User) -> None:
-    """Count a failed login; too many in a row lock the account for a while."""
+    """Count a failed login on a real account; every ``LOGIN_ALERT_FAILURES`` in a row, tell the admins (who
+    see the account's page). The caller commits."""
+    from ..notifications.services import notify
+    from .permissions import holders
+
     user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + current_app.config["LOGIN_LOCK_DURATION"]
-        user.failed_logins = 0
+    if user.failed_logins % current_app.config["LOGIN_ALERT_FAILURES"] == 0:
+        notify([admin.id for admin in holders(USERS_PERMISSION, admins=True)], "login_failures",
+               {"name": user.name, "count": user.failed_logins}, f"/admin/users/{user.id}",
+               dedup_key=f"login_failures:{user.id}:{user.failed_logins}")
 
 
 def register_success(user: User) -> None:
     user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = utcnow()
+
+
+# -- password strength ------------------------------------------------------------------------------
+
+MIN_PASSWORD_SCORE = 3  # zxcvbn: "safely unguessable", about 10^10 guesses
+WEAKNESSES = {
+    "user_inputs": _l("It contains the name or the email address of the account."),
+    "passwords": _l("It is one of the most commonly used passwords."),
+    "dictionary": _l("It is made of common words or names."),
+    "spatial": _l("It follows a pattern of the keyboard, such as qwerty."),
+    "repeat": _l("It repeats characters or words, such as aaaa or abcabc."),
+    "sequence": _l("It is a sequence, such as abcdef or 123456."),
+    "date": _l("It holds a date or a year."),
+}
+ADVICE = _l("Choose a longer password: a few unrelated words, or one made by a password manager.")
+
+
+def password_problem(password: str, personal: list[str] | tuple[str, ...] = ()) -> str | None:
+    """Why ``password`` is too easy to guess (common, trivial, or made of the account's own name or email), in
+    the user's language; None when it is strong enough. zxcvbn runs offline, on the first 100 characters."""
+    result = zxcvbn(password[:100], user_inputs=[item for item in personal if item])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    parts = [match for match in result["sequence"] if match["pattern"] != "bruteforce"]
+    longest = max(parts, key=lambda match: len(match["token"]), default=None)
+    reason = WEAKNESSES.get(_weakness(longest)) if longest else None
+    return " ".join(str(part) for part in (_("This password is too easy to guess."), reason, ADVICE) if part)
+
+
+def _weakness(match: dict) -> str:
+    """The key in WEAKNESSES of one part zxcvbn found."""
+    if match["pattern"] == "dictionary":
+        return match["dictionary_name"] if match["dictionary_name"] in ("user_inputs", "passwords") else "dictionary"
+    return "date" if match["pattern"] == "regex" else match["pattern"]  # zxcvbn's one regex: a recent year
 
 
 # -- two-factor authentication ---------------------------------------------------------------
@@ -139,8 +181,3 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
-
-
-def lock_duration_minutes() -> int:
-    duration: timedelta = current_app.config["LOGIN_LOCK_DURATION"]
-    return int(duration.total_seconds() // 60)

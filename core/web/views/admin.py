@@ -20,6 +20,7 @@ from ..permissions import (
     role_permissions,
 )
 from ..security import hash_password
+from ..sessions import active_sessions, end_all_sessions, start_session
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,7 +63,11 @@ def _save_user(form: UserForm, user: User | None) -> User | None:
     user.active = form.active.data or (user.id == current_user.id)
     if form.password.data:
         user.password_hash = hash_password(form.password.data)
+    if user.id is not None and (form.password.data or not user.active):  # every browser of theirs logs in again
+        end_all_sessions(user.id)
     db.session.commit()
+    if user.id == current_user.id and form.password.data:
+        start_session(user)  # the admin's own browser goes on, on a new session
     return user
 
 
@@ -93,18 +98,21 @@ def user_edit(user_id: int):
         flash(_("The account of %(name)s was saved.", name=user.name), "success")
         return redirect(url_for("admin.users"))
     return render_template(
-        "core/admin/user_form.html", form=form, user=user
+        "core/admin/user_form.html", form=form, user=user, sessions=active_sessions(user.id)
     ), 200 if not form.errors else 422
 
 
-@blueprint.route("/users/<int:user_id>/unlock", methods=["POST"])
+@blueprint.route("/users/<int:user_id>/end-sessions", methods=["POST"])
 @permission_required(USERS)
-def user_unlock(user_id: int):
+def user_end_sessions(user_id: int):
+    """Log the user out of every browser at once (a lost laptop, a stolen cookie)."""
     user = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        user.locked_until, user.failed_logins = None, 0
+        ended = end_all_sessions(user.id)
         db.session.commit()
-        flash(_("The account of %(name)s is unlocked.", name=user.name), "success")
+        flash(_("Sessions of %(name)s logged out: %(count)d.", name=user.name, count=ended), "success")
+        if user.id == current_user.id:
+            return redirect(url_for("auth.login"))
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -115,6 +123,7 @@ def user_reset_two_factor(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         user.totp_enabled, user.totp_secret, user.recovery_codes = False, None, []
+        end_all_sessions(user.id)
         db.session.commit()
         flash(_("Two-factor authentication of %(name)s was reset.", name=user.name), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -1,4 +1,11 @@
-"""Logging in (password, then the second factor when enabled) and out."""
+"""Logging in (password, then the second factor when enabled) and out.
+
+Nothing tells whether an account exists: an unknown email, a wrong password and a deactivated account get the
+same page, after the same password hashing. Nothing locks an account either: attempts are throttled by address
+(every attempt) and by account (failed ones, from one address with growing waits, and from everywhere), so a
+stranger can slow the guessing of a password down but cannot shut its owner out for long; admins are told of
+repeated failures (:func:`~core.web.security.register_failure`).
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,12 +14,14 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,8 +32,6 @@ from ..forms import ConfirmForm, LoginForm, TwoFactorLoginForm
 from ..navigation import safe_next
 from ..permissions import login_only, public
 from ..security import (
-    is_locked,
-    lock_duration_minutes,
     register_failure,
     register_success,
     use_recovery_code,
@@ -43,33 +50,58 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _locked_message() -> str:
-    return _("Too many failed attempts. This account is locked for %(minutes)d minutes.",
-             minutes=lock_duration_minutes())
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_total_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_TOTAL_RATE_LIMIT"]
+
+
+def _typed_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _account() -> str:
+    """The account a login attempt names, known or not (an unknown one is throttled the same way)."""
+    email = _typed_email()
+    return f"account:{email}" if email else ""  # empty: no limit (the form is refused anyway)
+
+
+def _account_from_address() -> str:
+    email = _typed_email()
+    return f"account:{email}|{get_remote_address()}" if email else ""
+
+
+def _pending_account() -> str:
+    pending = session.get(PENDING_KEY) or {}
+    return f"user:{pending['user_id']}" if pending.get("user_id") else ""
+
+
+def _failed(_response) -> bool:
+    """Only failed attempts count against an account's limits."""
+    return g.get("login_failed", False)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_account_from_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_total_limit, key_func=_account, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None and is_locked(user):
-            verify_password(None, form.password.data)  # same cost as any other attempt
-            form.form_errors.append(_locked_message())
-        elif verify_password(user, form.password.data) and user.active:
+        if verify_password(user, form.password.data) and user.active:  # an unknown email costs the same hashing
             return _password_accepted(user)
-        else:
-            if user is not None:
-                register_failure(user)
-                db.session.commit()
-                current_app.logger.warning("failed login for user %s", user.id)
-            form.form_errors.append(
-                _locked_message() if user is not None and is_locked(user) else _("Invalid email or password.")
-            )
+        g.login_failed = True
+        if user is not None:
+            register_failure(user)
+            db.session.commit()
+            current_app.logger.warning("failed login for user %s", user.id)
+        form.form_errors.append(_("Invalid email or password."))
     return render_template("core/login.html", form=form), 200 if not form.errors else 422
 
 
@@ -88,6 +120,7 @@ def _password_accepted(user: User):
 @blueprint.route("/login/two-factor", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_pending_account, methods=["POST"], deduct_when=_failed)
 def two_factor():
     pending = session.get(PENDING_KEY) or {}
     user = db.session.get(User, pending.get("user_id", 0)) if pending else None
@@ -99,9 +132,7 @@ def two_factor():
     form = TwoFactorLoginForm()
     if form.validate_on_submit():
         code = form.code.data.strip()
-        if is_locked(user):
-            form.form_errors.append(_locked_message())
-        elif verify_totp(user, code) or use_recovery_code(user, code):
+        if verify_totp(user, code) or use_recovery_code(user, code):
             register_success(user)
             db.session.commit()
             session.pop(PENDING_KEY, None)
@@ -112,6 +143,7 @@ def two_factor():
                         count=remaining), "warning")
             return redirect(safe_next(pending.get("next")))
         else:
+            g.login_failed = True
             register_failure(user)
             db.session.commit()
             form.code.errors.append(_("This code is not valid. Try the current code from your app."))
