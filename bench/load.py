@@ -18,6 +18,7 @@ import argparse
 import csv
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -179,13 +180,14 @@ def main() -> None:
     if not (options.database_url or "").startswith("postgresql") or not options.redis_url:
         raise SystemExit("bench/load.py needs --database-url postgresql+psycopg://... and --redis-url redis://...")
     folder = Path(tempfile.mkdtemp(prefix="observatory-load-"))
-    app = build_app(options.database_url, folder)
+    secret_key = secrets.token_hex(32)  # production refuses the tests' key
+    app = build_app(options.database_url, folder, secret_key)
     print(f"loading scale {options.scale} into {options.database_url.rsplit('@', 1)[-1]}", flush=True)
     plan = prepare(app, options.scale)
     (folder / "plan.json").write_text(json.dumps(plan))
     url = f"http://127.0.0.1:{options.port}"
     # The key the data was loaded with: the phone index is keyed with it (another key would make it outdated).
-    env = {**os.environ, "OBSERVATORY_ENV": "production", "OBSERVATORY_SECRET_KEY": app.config["SECRET_KEY"],
+    env = {**os.environ, "OBSERVATORY_ENV": "production", "OBSERVATORY_SECRET_KEY": secret_key,
            "OBSERVATORY_DATABASE_URL": options.database_url, "OBSERVATORY_REDIS_URL": options.redis_url,
            "OBSERVATORY_RQ_QUEUE": f"load-{os.getpid()}", "OBSERVATORY_ATTACHMENTS_DIR": str(folder / "files"),
            "OBSERVATORY_BASE_URL": url, "OBSERVATORY_LOAD_PLAN": str(folder / "plan.json")}

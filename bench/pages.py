@@ -89,9 +89,13 @@ def pages(defender_id: int, case_id: int | None = None, mission_id: int | None =
     }
 
 
-def build_app(database_url: str | None, folder: Path):
+def build_app(database_url: str | None, folder: Path, secret_key: str | None = None):
+    """A fresh database with the schema, and the app on it (``secret_key``: the one the data is kept under, for
+    an app served from it afterwards; the phone index is keyed with it)."""
     config = {"OBSERVATORY_ENV": "testing", "INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": False,
               "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder / 'bench.sqlite3'}"}
+    if secret_key:
+        config["SECRET_KEY"] = secret_key
     if database_url:
         engine = create_engine(database_url)
         with engine.begin() as connection:
