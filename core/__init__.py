@@ -39,9 +39,25 @@ class BoundedIntegerConverter(IntegerConverter):
 
 __version__ = "0.1.0"
 
+#: The core's own parts, registered as plugins through the same hooks as any other (Datasette's ``DEFAULT_PLUGINS``):
+#: ``core`` (accounts, roles, jobs, publications, the dashboard) and ``records`` (defenders, partners, attachments,
+#: audit, notifications, links). Hooks are called in registration order, so these answer first, before the
+#: plugins of the ``observatory.plugins`` entry points, and cannot be disabled.
+DEFAULT_PLUGINS = (("core", builtin), ("records", records_plugin))
+
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build an application: configuration, extensions, plugins, then their blueprints."""
+    """Build an application. The order of the steps matters, and all of it is here:
+
+    1. configuration, from the mapping given and the environment;
+    2. the plugin host: :data:`DEFAULT_PLUGINS`, then the installed plugins (before the extensions: Babel needs
+       every active plugin's catalog folder);
+    3. the extensions (:func:`_init_extensions`);
+    4. the request checks (:func:`_install_request_checks`), before any plugin's pages: no code of a plugin runs
+       for a request before the core's checks let it through, nor changes an answer after the disclosure door;
+    5. every plugin's blueprints and command-line commands (the core's first);
+    6. the template helpers, then the ``observatory_startup`` hook, once everything is in place.
+    """
     chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("OBSERVATORY_INSTANCE_PATH") \
         or (REPOSITORY / "instance" if FROM_CHECKOUT else None)  # installed: Flask's <prefix>/var/core-instance
     app = Flask(
@@ -56,27 +72,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     plugins = PluginHost(disabled=app.config["PLUGINS_DISABLED"], trace=app.config["PLUGINS_TRACE"])
-    plugins.register(builtin, "core", __version__, builtin=True)
-    plugins.register(records_plugin, "records", __version__, builtin=True)
+    for name, module in DEFAULT_PLUGINS:
+        plugins.register(module, name, __version__, builtin=True)
     plugins.load_entry_points()
     app.extensions["observatory.plugins"] = plugins
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.translation_directories(
         app, [info.path for info in plugins.active if info.path and info.name != "core"]
     )
 
-    db.init_app(app)
-    migrations_setup.init_app(app)
-    deadlines.init_app(app)  # the calendar feeds' version, raised with every change they may depend on
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    app.request_class = i18n.ObservatoryRequest
-    i18n.install_template_gettext(app)
-    csrf.init_app(app)
-    bootstrap.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    security.init_app(app)
-    door.init_app(app)  # runs before the security headers (a refusal gets them) and after the plugins' own
-    errors.init_app(app)
+    _init_extensions(app)
+    _install_request_checks(app)
 
     with app.app_context():
         for plugin_name, blueprints in plugins.call("observatory_blueprints"):
@@ -85,15 +90,47 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                     app.register_blueprint(blueprint)
                 except Exception as exc:  # noqa: BLE001 - e.g. a name clash with another plugin
                     plugins.record_failure(plugin_name, "observatory_blueprints", exc)
-
     for command in plugins.collect("observatory_cli_commands"):
         app.cli.add_command(command)
 
-    sessions.init_app(app)
-    app.before_request(enforce_access_rule)
-    sessions.init_2fa_enforcement(app)
     builtin.init_templates(app)
-
     with app.app_context():
         plugins.call("observatory_startup", app=app)
     return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """The database (and its migrations and the calendar's change watch), languages, page helpers and what an
+    error looks like. The extensions that check requests are installed with the other checks."""
+    db.init_app(app)
+    migrations_setup.init_app(app)
+    deadlines.init_app(app)  # the calendar feeds' version, raised with every change they may depend on
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.request_class = i18n.ObservatoryRequest
+    i18n.install_template_gettext(app)
+    bootstrap.init_app(app)
+    errors.init_app(app)
+
+
+def _install_request_checks(app: Flask) -> None:
+    """Every check around a request, in one place. Flask runs the functions installed with ``before_request`` in
+    the order installed, and those installed with ``after_request`` in the reverse order (a blueprint's own
+    first), so, before each view:
+
+    1. CSRF: a form without its token is refused (400);
+    2. rate limits (429);
+    3. an idle or too old session is logged out (so the next checks see who is really logged in);
+    4. the endpoint's access rule: to the login page (401), or 403 (``core.web.permissions``);
+    5. a user whose role requires two-factor authentication sets it up first;
+
+    and after it: the disclosure door checks the answer (:mod:`core.disclosure.door`; a refusal replaces it),
+    then the security headers are added (to a refusal too), the remember-me cookie and the rate-limit headers.
+    """
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    sessions.init_app(app)
+    app.before_request(enforce_access_rule)
+    sessions.init_2fa_enforcement(app)
+    security.init_app(app)
+    door.init_app(app)

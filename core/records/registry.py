@@ -1,16 +1,24 @@
-"""The record types plugins declare, so attachments and links can point at any record."""
+"""The record types plugins declare, so attachments and links can point at any record; and the one way a page
+opens a record: :func:`visible_record` (the record, or 404 for one the user may not see; a view of a restricted
+record is audited)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from flask import abort, current_app, has_request_context, url_for
+from flask import abort, current_app, g, has_request_context, url_for
 from flask_login import current_user
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
+from ..audit.capture import record_view
+from ..database.statements import built_once
 from ..extensions import db
-from ..plugin_host.contributions import RecordChoice, RecordType
+from ..plugin_host.contributions import RESTRICTED, RecordChoice, RecordType
 from ..plugin_host.plugins import host
 from ..web.permissions import can
 from .visibility import can_see
+
+AUDITED_VIEWS = "observatory_audited_views"  # on flask.g: the restricted records this request's audit rows name
 
 
 def record_types() -> dict[str, RecordType]:
@@ -34,16 +42,63 @@ def record_url(record_type: str, record_id: int) -> str | None:
 
 
 def resolve(record_type: str, record_id: int, *, edit: bool = False) -> tuple[RecordType, Any]:
-    """The record, if the current user may see it (and edit it, when asked); 404 or 403 otherwise."""
+    """The record, if the current user may see it (and edit it, when asked); 404 or 403 otherwise. Read through
+    :func:`visible_record`: a restricted one's view is audited."""
     kind = record_types().get(record_type)
     if kind is None:
         abort(404)
     if not can(kind.edit_permission if edit else kind.view_permission):
         abort(403)
-    record = db.session.get(kind.model, record_id)
-    if record is None or not (kind.may_see or can_see)(record, current_user):
+    return kind, visible_record(kind.model, record_id, load=lambda found_id: db.session.get(kind.model, found_id))
+
+
+def may_see(record: Any, user: Any) -> bool:
+    """Whether ``user`` may see ``record``: the rule its record type declares when wider than the core's
+    (``RecordType(..., may_see=...)``: the grants committee sees every submitted request), else :func:`can_see`."""
+    kind = record_types().get(record.__record_type__)
+    return bool((kind.may_see if kind is not None and kind.may_see else can_see)(record, user))
+
+
+def visible_record(model: Any, record_id: int, *options: Any, load: Callable[[int], Any] | None = None) -> Any:
+    """The record of ``model`` numbered ``record_id`` if the current user may see it (:func:`may_see`); 404 for a
+    missing one and for one they may not see, with no hint that it exists. Opening a restricted record is a view
+    the audit trail keeps, written here (once per record and request), so no page can forget it.
+
+    The record is read with its country, or with the loader ``options`` given
+    (``visible_record(Mission, mission_id, selectinload(Mission.delegates))``), or by ``load(record_id)`` for a
+    page with a statement of its own (None when there is no such record); a child's page (an action of a case)
+    checks its parent with ``load=lambda _id: action.case``.
+    """
+    if load is not None:
+        record = load(record_id)
+    elif options:
+        record = db.session.get(model, record_id, options=list(options))
+    else:
+        record = db.session.scalar(_record_statement(model), {"record_id": record_id})
+    if record is None or not may_see(record, current_user):
         abort(404)
-    return kind, record
+    _audit_view(record)
+    return record
+
+
+@built_once
+def _record_statement(model: Any) -> Select:
+    """A record by id, with its country if it has one: built once per model (``session.get`` builds its
+    statement, and the statement's cache key, anew on every call)."""
+    statement = select(model).where(model.id == bindparam("record_id"))
+    return statement.options(joinedload(model.country)) if hasattr(model, "country") else statement
+
+
+def _audit_view(record: Any) -> None:
+    """One audit row for a view of a restricted record, however many times the request opens it (a form that
+    failed reads its record again to show it with its errors)."""
+    if getattr(record, "confidentiality", None) != RESTRICTED:
+        return
+    key = (record.__record_type__, record.id)
+    audited = g.setdefault(AUDITED_VIEWS, set())
+    if key not in audited:
+        audited.add(key)
+        record_view(record.__record_type__, record.id, record.name)
 
 
 def choices(kind: str, user: Any, query: str = "", ids: list[int] | tuple[int, ...] = (),

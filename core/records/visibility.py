@@ -3,11 +3,14 @@ record by everyone who may open its pages.
 
 That rule is written once, as :func:`visible`, a WHERE clause: every list, count, search, export and timeline
 asks the database for ``select(Model).where(visible(Model, user), ...)``, so a restricted record is invisible
-everywhere, not only on its own page. :func:`can_see` applies the same clause to one record already loaded.
+everywhere, not only on its own page. :func:`can_see` applies the same clause to one record already loaded, and
+:func:`visible_ids` to many (the defenders named on a case's page), in one query. A page opens one record with
+:func:`core.records.registry.visible_record` (404 for one the user may not see, and the view of a restricted
+one audited).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Select, bindparam, delete, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -40,6 +43,20 @@ def can_see(record: Any, user: Any) -> bool:
         return True
     model = type(record)
     return db.session.scalar(select(model.id).where(model.id == record.id, visible(model, user))) is not None
+
+
+def visible_ids(model: Any, records: Iterable[Any], user: Any) -> set[int]:
+    """The ids of ``records`` (records of ``model`` already loaded, or rows with their ``id`` and
+    ``confidentiality``) that ``user`` may see: :func:`visible` asked once for all the restricted ones, and not
+    at all when none is restricted."""
+    records = list(records)
+    seen = {record.id for record in records if record.confidentiality != RESTRICTED}
+    restricted = {record.id for record in records if record.confidentiality == RESTRICTED}
+    if restricted and is_admin(user):
+        return seen | restricted
+    if restricted:
+        seen |= set(db.session.scalars(select(model.id).where(model.id.in_(restricted), visible(model, user))))
+    return seen
 
 
 def assignee_ids(record: Any) -> set[int]:

@@ -8,18 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
-    RESTRICTED,
     Attachment,
     AttachmentForm,
     ConfirmForm,
     Country,
+    Defender,
     RejectedFile,
     User,
     assignee_ids,
     assignee_names,
     attachments_of,
     can,
-    can_see,
     country_choices,
     country_named,
     country_options,
@@ -29,10 +28,10 @@ from core.api import (
     links_of,
     paginate,
     permission_required,
-    record_view,
     remove_file,
     store_file,
     utcnow,
+    visible_ids,
     visible_record,
 )
 from core.api import gettext as _
@@ -139,16 +138,12 @@ def edit(action_id: int):
 # --- The action's page ---------------------------------------------------------------------------
 
 def load_action(action_id: int) -> AdvocacyAction:
-    """The action with what its page shows, if the user may see it; viewing a restricted one is audited."""
-    action = db.session.scalars(select(AdvocacyAction).where(AdvocacyAction.id == action_id).options(
-        joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country),
+    """The action with what its page shows, if the user may see it (``visible_record``: 404 otherwise, and a
+    restricted action's view audited)."""
+    return visible_record(
+        AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country),
         selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender),
-        selectinload(AdvocacyAction.record_links), selectinload(AdvocacyAction.answers))).first()
-    if action is None or not can_see(action, current_user):
-        abort(404)
-    if action.confidentiality == RESTRICTED:
-        record_view(AdvocacyAction.__record_type__, action.id, action.title)
-    return action
+        selectinload(AdvocacyAction.record_links), selectinload(AdvocacyAction.answers))
 
 
 @permission_required(services.VIEW)
@@ -164,7 +159,7 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
                 Attachment.record_type == Answer.__record_type__,
                 Attachment.record_id.in_([r.id for r in action.answers])).order_by(Attachment.id)):
             answer_files.setdefault(file.record_id, []).append(file)
-    allowed = {link.defender_id for link in action.defender_links if can_see(link.defender, current_user)}
+    allowed = visible_ids(Defender, [link.defender for link in action.defender_links], current_user)
     send_form = forms.get("send_form") or SendForm(formdata=None, reference=action.reference,
                                                    sent_on=action.sent_on or utcnow().date())
     return render_template(

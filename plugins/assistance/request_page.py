@@ -3,15 +3,12 @@ forms, blank or as they failed. Every view of a request (its file, the committee
 answers with it."""
 from __future__ import annotations
 
-from typing import Any
-
-from flask import abort, flash, render_template
+from flask import flash, render_template
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
-    RESTRICTED,
     AttachmentForm,
     Defender,
     assignee_names,
@@ -21,9 +18,8 @@ from core.api import (
     converted,
     currency_choices,
     db,
-    record_view,
-    the_user,
     utcnow,
+    visible_record,
 )
 
 from . import permissions, services
@@ -46,30 +42,15 @@ from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vo
 
 
 def visible_request(request_id: int, *options) -> GrantRequest:
-    """The request if the user may see it (404 otherwise, with no hint it exists)."""
-    grant = db.session.scalar(select(GrantRequest).where(GrantRequest.id == request_id,
-                                                         services.visible_requests(current_user)).options(*options))
-    if grant is None:
-        abort(404)
-    return grant
+    """The request if the user may see it (``visible_record``: 404 otherwise, with no hint it exists; a view
+    of a restricted request is audited)."""
+    return visible_record(GrantRequest, request_id, *options)
 
 
 def load_request(request_id: int) -> GrantRequest:
     """The request with everything its page shows, if the user may see it (each view is audited)."""
-    user = the_user()
-    grant = db.session.scalar(_request_page_statement(user),
-                              {"request_id": request_id})
-    if grant is None:
-        abort(404)
-    if grant.confidentiality == RESTRICTED:
-        record_view(GrantRequest.__record_type__, grant.id, grant.name)
-    return grant
-
-
-def _request_page_statement(user: Any) -> Select:
-    """The request and everything its page shows, if the user may see it."""
-    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id"),
-                                      services.visible_requests(user)).options(
+    return visible_record(
+        GrantRequest, request_id,
         joinedload(GrantRequest.defender).joinedload(Defender.country),
         joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
         selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),

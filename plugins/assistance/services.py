@@ -19,6 +19,7 @@ from core.api import (
     Protected,
     Term,
     can,
+    can_see,
     converted,
     db,
     is_admin,
@@ -76,8 +77,10 @@ def sees_submitted(user: Any) -> bool:
 
 
 def may_see(request: GrantRequest, user: Any) -> bool:
-    return db.session.scalar(select(GrantRequest.id).where(GrantRequest.id == request.id,
-                                                           visible_requests(user))) is not None
+    """:func:`visible_requests` asked of one request already loaded (the record type's ``may_see``)."""
+    if request.status != GrantRequest.DRAFT and sees_submitted(user):
+        return True
+    return can_see(request, user)
 
 
 def requests_query(user: Any, status: str = "", urgency: str = "") -> Select:

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from core.api import can, can_see, db, in_language, permission_required, utcnow
+from core.api import can, can_see, db, in_language, permission_required, utcnow, visible_record
 from core.api import gettext as _
 
 from . import search, services
@@ -30,9 +30,12 @@ FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "html": "HTML"}
 
 
 def visible_action(action_id: int) -> Action:
+    """The action, if the user may see its case (404 otherwise); it shows its case, so a restricted case's view
+    is audited."""
     action = db.session.get(Action, action_id, options=[joinedload(Action.case).joinedload(Case.country)])
-    if action is None or not can_see(action.case, current_user):
+    if action is None:
         abort(404)
+    visible_record(Case, action.case_id, load=lambda _case_id: action.case)
     return action
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from core.api import can_see, db, permission_required, utcnow
+from core.api import Defender, db, permission_required, utcnow, visible_ids
 from core.api import gettext as _
 
 from . import services
@@ -70,7 +70,8 @@ def correct(action_id: int):
 def outcome(case_id: int):
     case = visible_case(case_id)
     form = OutcomeForm()
-    form.defender.choices = outcome_choices([defender for defender in case.defenders if can_see(defender, current_user)])
+    seen = visible_ids(Defender, case.defenders, current_user)
+    form.defender.choices = outcome_choices([defender for defender in case.defenders if defender.id in seen])
     if not form.is_submitted():
         form.occurred_on.data = utcnow().date()
     if form.validate_on_submit():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from core.api import can_see, permission_required, utcnow
+from core.api import Partner, permission_required, utcnow, visible_ids
 from core.api import gettext as _
 
 from . import services
@@ -50,7 +50,7 @@ def verify(case_id: int):
         else:
             flash(_("The verification decision was recorded."), "success")
             return _back_to_verification(case.id)
-    shown = {c.partner.id for c in case.consultations if can_see(c.partner, current_user)}
+    shown = visible_ids(Partner, [c.partner for c in case.consultations], current_user)
     return step_page(case, form, _("Record the decision"), consultations=case.consultations, shown_partners=shown,
                      answers=ANSWERS)
 

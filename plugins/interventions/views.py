@@ -12,7 +12,6 @@ from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_
 from core.api import (
     EXPORT_PERMISSION,
     REGIONS,
-    RESTRICTED,
     ConfirmForm,
     CountryChoice,
     Defender,
@@ -22,7 +21,6 @@ from core.api import (
     assignee_ids,
     built_once,
     can,
-    can_see,
     countries_by_id,
     country_choices,
     country_named,
@@ -37,10 +35,10 @@ from core.api import (
     paginate,
     permission_required,
     read_rows,
-    record_view,
     the_user,
     utcnow,
     visible,
+    visible_ids,
     visible_record,
 )
 from core.api import gettext as _
@@ -231,12 +229,7 @@ def edit(case_id: int):
 
 @permission_required(services.VIEW)
 def show(case_id: int):
-    case = case_file.case(case_id)
-    if case is None or not can_see(case, current_user):
-        abort(404)
-    if case.confidentiality == "restricted":
-        record_view(Case.__record_type__, case.id, case.title)
-    return _render_case(case)
+    return _render_case(visible_record(Case, case_id, load=case_file.case))
 
 
 def _render_case(case: Case):
@@ -247,7 +240,7 @@ def _render_case(case: Case):
     user = the_user(current_user)
     parts = case_file.parts(case.id)
     partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
-    shown = {"defenders": _seen(Defender, parts.defenders, user), "partners": _seen(Partner, partners, user)}
+    shown = {"defenders": visible_ids(Defender, parts.defenders, user), "partners": visible_ids(Partner, partners, user)}
     defenders = [defender for defender in parts.defenders if defender.id in shown["defenders"]]
     actions = case_file.actions(case.id)
     return render_template(
@@ -259,16 +252,6 @@ def _render_case(case: Case):
         can_verify=can("interventions.verify"), can_override=can("interventions.override"),
         assignees=parts.assignees, links=_case_links(case.id), defender_url=id_url("defenders.show", "defender_id"),
         action_url=id_url("interventions.action", "action_id"), **_case_labels())
-
-
-def _seen(model: Any, rows: list, user: Any) -> set[int]:
-    """The ids of ``rows`` (``model`` records read as rows, with ``id`` and ``confidentiality``) that ``user``
-    may see: the restricted ones are asked of the database, with ``visible``."""
-    seen = {row.id for row in rows if row.confidentiality != RESTRICTED}
-    restricted = [row.id for row in rows if row.confidentiality == RESTRICTED]
-    if restricted:
-        seen |= set(db.session.scalars(select(model.id).where(model.id.in_(restricted), visible(model, user))))
-    return seen
 
 
 #: The case's own pages that its page links to, by endpoint (each takes the case's id).

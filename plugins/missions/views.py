@@ -29,7 +29,7 @@ from core.api import (
     paginate,
     partners_query,
     permission_required,
-    record_view,
+    visible_ids,
     visible_record,
 )
 from core.api import gettext as _
@@ -118,13 +118,9 @@ def _no_options() -> tuple:
 
 def load_mission(mission_id: int, options: Callable[[], tuple] = _no_options) -> Mission:
     """The mission with its type and countries joined (and the loader ``options()`` of the page), if the user
-    may see it; a restricted mission's view is audited."""
-    mission = db.session.scalars(_mission_statement(options), {"mission_id": mission_id}).unique().first()
-    if mission is None or not can_see(mission, current_user):
-        abort(404)
-    if mission.confidentiality == "restricted":
-        record_view(Mission.__record_type__, mission.id, mission.title)
-    return mission
+    may see it (``visible_record``: 404 otherwise, and a restricted mission's view audited)."""
+    return visible_record(Mission, mission_id, load=lambda found_id: db.session.scalars(
+        _mission_statement(options), {"mission_id": found_id}).unique().first())
 
 
 @built_once
@@ -169,7 +165,9 @@ def render_overview(mission: Mission, status: int = 200, **forms):
 def shown_links(links: list, attribute: str) -> list:
     """The links to defenders (or partners) the user may see: a restricted one linked to the mission stays
     unnamed for staff not assigned to it."""
-    return [link for link in links if can_see(getattr(link, attribute), current_user)]
+    records = [getattr(link, attribute) for link in links]
+    seen = visible_ids(type(records[0]), records, current_user) if records else set()
+    return [link for link, record in zip(links, records) if record.id in seen]
 
 
 def page_with_errors(mission_id: int, **forms):
