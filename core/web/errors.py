@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
@@ -25,9 +26,10 @@ INCOMPLETE = (NOT_SENT, _l("Nothing was sent: a plugin could not say what this o
 CSRF_MESSAGE = _l("Your form expired or was sent from elsewhere. Please reload the page and try again.")
 
 
-def render_error(error: HTTPException) -> Any:
+def render_error(error: HTTPException, message: Any = None) -> Any:
     code = error.code or 500
-    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    title, standard = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    message = message or standard
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
     if request.accept_mimetypes.best == "application/json":
@@ -42,6 +44,19 @@ def handle_http_error(error: HTTPException) -> Any:
     if error.code and error.code >= 500:
         db.session.rollback()
     return render_error(error)
+
+
+def handle_too_large(error: RequestEntityTooLarge) -> Any:
+    """A request over ``MAX_CONTENT_LENGTH`` (an upload of any size, refused before it is read, so nothing of it is
+    kept): back to the form it was sent from, with the message a file refused by the upload itself gets."""
+    from ..attachments.storage import too_large
+
+    back = urlsplit(request.referrer or "")
+    if request.method == "POST" and back.netloc == request.host and back.path.startswith("/") \
+            and request.accept_mimetypes.best != "application/json":
+        flash(too_large(), "danger")
+        return redirect(back.path + (f"?{back.query}" if back.query else ""), 303)
+    return render_error(error, too_large())
 
 
 def handle_unexpected(error: Exception) -> Any:
@@ -80,5 +95,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FileRefused, handle_refused_file)
     app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
     app.register_error_handler(IndexOutdated, handle_incomplete_register)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
