@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
+from . import outage
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -37,10 +38,16 @@ def render_error(error: HTTPException, message: Any = None) -> Any:
 
         return door.fixed_json(code, error=title, message=message)
     headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
-    return render_template("errors/error.html", code=code, title=title, message=message), code, headers
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message), code, headers
+    except outage.UNREACHABLE as unreachable:  # the layout reads the user's menu: the database is down too
+        return outage.handle(unreachable)
 
 
 def handle_http_error(error: HTTPException) -> Any:
+    unreachable = getattr(error, "original_exception", None)
+    if unreachable is not None and outage.service_of(unreachable):
+        return outage.handle(unreachable)  # raised where Flask finds no handler for it (after the request...)
     if error.code and error.code >= 500:
         db.session.rollback()
     return render_error(error)
@@ -95,6 +102,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FileRefused, handle_refused_file)
     app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
     app.register_error_handler(IndexOutdated, handle_incomplete_register)
+    outage.init_app(app)
     app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
