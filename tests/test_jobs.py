@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,31 @@ def test_an_inline_job_cut_by_a_process_restart_is_failed_and_can_be_tried_again
     assert status["status"] == "failed" and status["error"].startswith("This job stopped before it finished")
     assert post_form(client, f"/jobs/{job_id}/retry").status_code == 302
     assert client.get(f"/jobs/{job_id}/download").data == b"all 100 steps"
+
+
+def test_a_run_that_was_given_up_writes_nothing(app, make_user):
+    """An orphaned run (its worker stopped, the job was failed and started again under another run) that still goes
+    on cannot report progress nor keep a result; a queued run of a job given up meanwhile does not start."""
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.write_report", words=["first"])
+    with app.test_request_context():
+        job = db.session.get(Job, job_id)
+        job.status, job.runner, job.progress = Job.RUNNING, "rq:the-new-run", 5
+        db.session.commit()
+        orphan = jobs.JobContext(job, "rq:the-old-run")
+        with pytest.raises(jobs.GivenUp):
+            orphan.progress(80, "still going")
+        assert (db.session.get(Job, job_id).progress, db.session.get(Job, job_id).message) == (5, "half way")
+        job = db.session.get(Job, job_id)
+        job.status = Job.FAILED
+        db.session.commit()
+        assert jobs.execute(job_id, runner="rq:a-late-delivery") == "failed"
+        assert db.session.get(Job, job_id).attempts == 1
+
+
+def test_the_scheduler_checks_for_stopped_jobs_every_minute(app):
+    from core.jobs.schedule import next_runs
+
+    with app.app_context():
+        when = next_runs(app, datetime(2026, 12, 7, 15, 30, 20, tzinfo=timezone.utc))
+    assert when["core.jobs.jobs.check_stopped_jobs"] == datetime(2026, 12, 7, 15, 31, tzinfo=timezone.utc)

@@ -67,6 +67,8 @@ def test_a_redis_out_of_reach_is_named_on_health_and_gets_the_503_where_it_is_ne
     assert (health.status_code, health.json) == (
         503, {"status": "unavailable", "database": "ok", "redis": "unreachable"})
     _assert_unavailable_page(post_form(client, "/admin/users/export"), "cannot reach its job queue")
+    page = client.get("/jobs/1").get_data(as_text=True)  # the job is kept, failed, for *Try again*
+    assert "The job queue could not be reached, so this job was not started." in page and "Try again" in page
     assert client.get("/").status_code == 200  # what needs no queue still works
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import force_locale
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -28,8 +28,7 @@ TITLE = _l("Temporarily unavailable")
 MESSAGES = {
     DATABASE: _l("The Observatory cannot reach its database right now. Please try again in a few minutes; if you "
                  "were saving something, check afterwards that it was saved."),
-    REDIS: _l("The Observatory cannot reach its job queue right now, so nothing could be started. Please try again "
-              "in a few minutes."),
+    REDIS: _l("The Observatory cannot reach its job queue right now. Please try again in a few minutes."),
 }
 
 
@@ -57,6 +56,7 @@ def answer(service: str) -> Response:
 
     if request.endpoint == "core.health":  # a session's check failed before it: the health check still says which
         return current_app.view_functions["core.health"]()
+    g.observatory_outage = service  # flask-babel's force_locale does nothing while flask.g is empty
     with force_locale(_language()):
         title, message = str(TITLE), str(MESSAGES[service])
         if request.accept_mimetypes.best == "application/json":
