@@ -54,7 +54,7 @@ def answer(service: str) -> Response:
     """The 503 for ``service``: JSON to a script that asks for it, else the page."""
     from ..disclosure import door  # late: the door imports the error pages, which import this module
 
-    if request.endpoint == "core.health":  # a session's check failed before it: the health check still says which
+    if request.endpoint == "core.health":  # a check before the view (the session's user) failed: answer anyway
         return current_app.view_functions["core.health"]()
     g.observatory_outage = service  # flask-babel's force_locale does nothing while flask.g is empty
     with force_locale(_language()):
