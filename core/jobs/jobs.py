@@ -185,8 +185,7 @@ def dispatch(job_id: int) -> None:
     the job's lock file. A queue out of reach fails the job (it can be tried again) and raises to the caller."""
     rq_queue = queue()
     if rq_queue is None:
-        with _inline_lock(job_id):
-            execute(job_id, runner=f"inline:{socket.gethostname()}:{secrets.token_hex(8)}")
+        execute(job_id)
         return
     rq_id = f"observatory-{rq_queue.name}-{job_id}-{secrets.token_hex(8)}"
     try:
@@ -220,7 +219,10 @@ def execute(job_id: int, runner: str | None = None) -> str:
     """
     if runner is None:
         rq_job = get_current_job()
-        runner = f"rq:{rq_job.id}" if rq_job else f"inline:{socket.gethostname()}:{secrets.token_hex(8)}"
+        if rq_job is None:  # inline: the run holds the job's lock file for as long as it runs
+            with _inline_lock(job_id):
+                return execute(job_id, runner=f"inline:{socket.gethostname()}:{secrets.token_hex(8)}")
+        runner = f"rq:{rq_job.id}"
     if has_app_context():
         try:
             return _execute(job_id, runner)
