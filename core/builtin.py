@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, or_, select
 from .database.models import Job, User, utcnow
 from .database.statements import built_once, read_rows
 from .extensions import db
+from .jobs import jobs as job_runs
 from .languages.i18n import lazy_gettext as _l
 from .plugin_host.contributions import NavItem, Permission, SearchHit, Widget
 from .plugin_host.hookspecs import hookimpl
@@ -77,6 +78,8 @@ def observatory_nav_items():
 @hookimpl
 def observatory_dashboard_widgets(user):
     recent = read_rows(_recent_jobs_statement(), {"user_id": user.id}).all()
+    if job_runs.refresh(recent):  # a job whose worker stopped shows as failed, not as running for good
+        recent = read_rows(_recent_jobs_statement(), {"user_id": user.id}).all()
     from .calendar.deadlines import upcoming
 
     return [
@@ -89,7 +92,7 @@ def observatory_dashboard_widgets(user):
 @built_once
 def _recent_jobs_statement() -> Select:
     """The user's five latest jobs, as the dashboard lists them."""
-    return select(Job.id, Job.title, Job.status, Job.created_at).where(Job.created_by_id == bindparam("user_id")) \
+    return select(Job.id, Job.title, Job.status, Job.created_at, Job.runner).where(Job.created_by_id == bindparam("user_id")) \
         .order_by(Job.created_at.desc(), Job.id.desc()).limit(5)
 
 

@@ -52,16 +52,28 @@ def plugins_command() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run an rq worker for the application's queue (needs OBSERVATORY_REDIS_URL)."""
-    from rq import SimpleWorker
+    """Run an rq worker for the application's queue (needs OBSERVATORY_REDIS_URL). Each job runs in a process of
+    its own (rq's work-horse) while this one sends rq its heartbeats: when the worker stops, however it stops, the
+    heartbeat lapses and the job is marked failed (see core.jobs.jobs.fail_stopped_jobs, run here first)."""
+    from redis.exceptions import RedisError
+    from rq import Worker
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from .jobs.jobs import queue
+    from .jobs.jobs import check_stopped_jobs, queue
 
     job_queue = queue()
     if job_queue is None:
         raise click.ClickException("OBSERVATORY_REDIS_URL is not set: jobs run inline, no worker is needed.")
-    # SimpleWorker runs jobs in this process, inside the application context built once here.
-    SimpleWorker([job_queue], connection=job_queue.connection).work(burst=burst)
+    try:
+        stopped = check_stopped_jobs()
+    except (SQLAlchemyError, RedisError) as error:  # left to the next check (the scheduler's, a page's)
+        click.echo(f"the stopped jobs were not checked: {str(error).splitlines()[0]}", err=True)
+    else:
+        if stopped:
+            click.echo(f"{stopped} job(s) whose worker had stopped marked failed")
+    db.session.remove()
+    db.engine.dispose()  # each work-horse is forked from this process: none may share its database connections
+    Worker([job_queue], connection=job_queue.connection).work(burst=burst)
 
 
 @click.command("scheduler")

@@ -40,6 +40,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # cron expressions (UTC) of `observatory scheduler`: the bulletin on the 1st, reminders each morning
         "BULLETIN_SCHEDULE": "0 6 1 * *",
         "REMINDERS_SCHEDULE": "0 7 * * *",
+        "JOBS_CHECK_SCHEDULE": "* * * * *",  # marks failed the jobs whose worker or process stopped
         "PLUGINS_DISABLED": [],
         "PLUGINS_TRACE": False,
         "LANGUAGES": ["en", "fr", "es"],
@@ -85,6 +86,7 @@ ENVIRONMENT_STRINGS = {
     "OBSERVATORY_RQ_QUEUE": ("RQ_QUEUE",),
     "OBSERVATORY_BULLETIN_SCHEDULE": ("BULLETIN_SCHEDULE",),
     "OBSERVATORY_REMINDERS_SCHEDULE": ("REMINDERS_SCHEDULE",),
+    "OBSERVATORY_JOBS_CHECK_SCHEDULE": ("JOBS_CHECK_SCHEDULE",),
     "OBSERVATORY_BASE_URL": ("BASE_URL",),
     "OBSERVATORY_SECRET_KEY": ("SECRET_KEY",),
     "OBSERVATORY_ATTACHMENTS_DIR": ("ATTACHMENTS_DIR",),
@@ -154,4 +156,9 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
         _refuse_weak_production_settings(config)
     if env == "testing":
         config.setdefault("TESTING", True)
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # a database server out of reach is an error page within seconds, not a request hanging for minutes
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"connect_timeout": 10, **options.get("connect_args", {})}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config

@@ -218,3 +218,63 @@ def test_hook_observatory_record_types(tmp_path, monkeypatch, make_app, make_use
         with app.app_context():
             note_table.drop(db.engine)
         db.metadata.remove(note_table)
+
+
+MARKUP_FILES = [
+    (b"<!DOCTYPE html><html><body><script>fetch('/defenders')</script></body></html>", "photo.png"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'><circle r='4'/></svg>", "logo.png"),
+    (b"\xef\xbb\xbf  \n<?xml version='1.0'?><note><script>alert(1)</script></note>", "notes.txt"),
+    (b"Minutes of the meeting\n" * 2000 + b"<ScRipt>alert(1)</script>\n", "minutes.txt"),  # far past 8 KiB
+]
+
+
+def test_markup_is_refused_whatever_its_name_and_wherever_it_is(app, make_user):
+    """HTML, SVG and XML are refused as markup, named as a picture or a text, at the start or deep in a text."""
+    defender_id = add_defender(app, "Aylin Kaya")
+    client = app.test_client()
+    login(client, make_user("case_officer"))
+    for content, name in MARKUP_FILES:
+        page = _upload(client, defender_id, content, name).get_data(as_text=True)
+        assert "holds web page markup (HTML, SVG or XML), which is never accepted" in page, name
+    assert _stored(app) == [] and _files_on_disk(app) == []
+
+
+def test_a_text_must_be_text_throughout(app, make_user):
+    """The whole file is read, not its first 8 KiB: a NUL or a byte that is not UTF-8 further on refuses it; a
+    character cut between two reads is still text."""
+    defender_id = add_defender(app, "Aylin Kaya")
+    client = app.test_client()
+    login(client, make_user("case_officer"))
+    for tail in (b"\x00\x01\x02binary", b"caf\xe9 in Latin-1"):
+        page = _upload(client, defender_id, b"a" * 20_000 + tail, "notes.txt").get_data(as_text=True)
+        assert "This file is not plain text throughout" in page
+    assert _stored(app) == [] and _files_on_disk(app) == []
+    accents = b"a" * 8191 + "é".encode() + b" Aylin parle de l\xe2\x80\x99appel\n" * 40_000  # 'é' across the cut
+    page = _upload(client, defender_id, accents, "notes.txt").get_data(as_text=True)
+    assert "notes.txt was attached." in page
+    [attachment] = _stored(app)
+    assert attachment.size == len(accents) and attachment.mimetype == "text/plain"
+
+
+def test_an_upload_over_the_request_limit_gets_the_same_message_on_its_form(app, make_user):
+    """Over ``MAX_CONTENT_LENGTH`` (20 MB) the request is refused before it is read (413): the user is back on the
+    form with the same "larger than 15 MB" as a 16 MB file gets, in their language; nothing is kept."""
+    defender_id = add_defender(app, "Aylin Kaya")
+    client = app.test_client()
+    login(client, make_user("case_officer", locale="fr"))
+    token = csrf_token(client, f"/defenders/{defender_id}")
+    big = b"%PDF-1.4\n" + b"0" * (16 * 2**20)
+    page = _upload(client, defender_id, big, "dossier.pdf").get_data(as_text=True)
+    assert "Le fichier dépasse 15 Mo." in page
+    for size, claimed in ((21 * 2**20, None), (1024, str(200 * 2**20))):  # 21 MB sent; 200 MB announced
+        response = client.post(f"/attachments/defender/{defender_id}", data={
+            "csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4\n" + b"0" * size), "dossier.pdf")},
+            content_type="multipart/form-data", headers={"Referer": f"http://localhost/defenders/{defender_id}"},
+            environ_overrides={"CONTENT_LENGTH": claimed} if claimed else None)
+        assert (response.status_code, response.location) == (303, f"/defenders/{defender_id}")
+        page = client.get(response.location).get_data(as_text=True)
+        assert "Le fichier dépasse 15 Mo." in page and "Error 413" not in page
+    without_form = client.post(f"/attachments/defender/{defender_id}", data=b"0" * (21 * 2**20),
+                               content_type="application/octet-stream")
+    assert without_form.status_code == 413 and "Le fichier dépasse 15 Mo." in without_form.get_data(as_text=True)
+    assert _stored(app) == [] and _files_on_disk(app) == []

@@ -28,7 +28,7 @@ def test_pages_require_login_and_redirect_to_it(client):
 
 
 def test_health_and_login_page_are_public(client):
-    assert client.get("/health").json == {"status": "ok"}
+    assert client.get("/health").json == {"status": "ok", "database": "ok"}
     assert "Log in" in client.get("/login").get_data(as_text=True)
 
 

@@ -189,7 +189,7 @@ def test_json_and_text_sent_through_the_guard_leave_released_for_their_reader(le
 
 
 def test_the_cores_own_json_words_leave_the_health_check_and_an_error(leaky):
-    assert (leaky.get("/health").status_code, leaky.get("/health").json) == (200, {"status": "ok"})
+    assert (leaky.get("/health").status_code, leaky.get("/health").json) == (200, {"status": "ok", "database": "ok"})
     missing = leaky.get("/nowhere", headers={"Accept": "application/json"})
     assert missing.status_code == 404 and missing.json["error"] == "Page not found"
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import redis as redis_client
+from sqlalchemy import select
 
 from core.database.models import Job, User
 from core.extensions import db
@@ -20,8 +23,8 @@ from .conftest import REDIS_URL, login, post_form, require_service
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _enqueue(app, user_id, function, **params):
-    with app.test_request_context():
+def _enqueue(app, user_id, function, language="en", **params):
+    with app.test_request_context(headers={"Accept-Language": language}):
         user = db.session.get(User, user_id)
         return jobs.enqueue(function, title="Test job", user=user, **params).id
 
@@ -212,3 +215,194 @@ def test_jobs_list_and_dashboard_keep_a_constant_number_of_queries(app, client, 
     large, _page = counts()
     assert "Job 39" not in client.get("/jobs/").get_data(as_text=True)  # paginated
     assert large == small and max(small.values()) <= 10, small
+
+
+JSON = {"Accept": "application/json"}
+
+
+def _worker_env(database_url, queue_name):
+    return {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
+            "OBSERVATORY_REDIS_URL": REDIS_URL, "OBSERVATORY_RQ_QUEUE": queue_name, "PYTHONPATH": str(ROOT)}
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (an rq worker's work-horse)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _wait_for_progress(client, job_id, percent, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = client.get(f"/jobs/{job_id}/status", headers=JSON).json
+        if status["status"] == "running" and status["progress"] >= percent:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not reach {percent} %: {status}")
+
+
+@pytest.mark.redis
+def test_a_job_whose_worker_is_killed_fails_and_try_again_builds_it_whole(make_app, make_user, database_url,
+                                                                          tmp_path):
+    """A real worker is killed (SIGKILL, work-horse included) half way through a real job: once rq's heartbeat for
+    it has lapsed, the job is failed with a plain reason, nothing can be downloaded meanwhile, and *Try again* with
+    a new worker builds the whole file."""
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    user = make_user("case_officer", locale="fr")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.slow_report", language="fr", steps=20, pause=0.3)
+    client = app.test_client()
+    login(client, user)
+    env = _worker_env(database_url, queue_name)
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "core.cli", "worker"], cwd=tmp_path, env=env,
+                                  stdout=log, stderr=log, start_new_session=True)
+    try:
+        _wait_for_progress(client, job_id, 10)
+        horses = _children(worker.pid)
+        assert horses, "the worker runs its job in a work-horse"
+    finally:
+        worker.kill()
+        for horse in _children(worker.pid):
+            os.kill(horse, signal.SIGKILL)
+        worker.wait(timeout=10)
+    for horse in horses:
+        os.kill(horse, signal.SIGKILL)
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    status = client.get(f"/jobs/{job_id}/status", headers=JSON).json
+    assert status["status"] == "running" and 10 <= status["progress"] < 100  # rq's heartbeat has not lapsed yet
+
+    # rq keeps a job in its started registry until the worker's heartbeat lapses (job_monitoring_interval, 30 s,
+    # + 60 s); the check is made as rq sees it two minutes on rather than by waiting for them.
+    with app.app_context():
+        assert jobs.fail_stopped_jobs(at=time.time() + 120) == [job_id]
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Cette tâche s’est arrêtée avant la fin" in page and "Réessayer" in page and "job-download" not in page
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    assert "Échec" in client.get("/").get_data(as_text=True).split("Mes tâches récentes")[1]
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.result_data is None and job.finished_at is not None
+
+    assert post_form(client, f"/jobs/{job_id}/retry").status_code == 302
+    again = subprocess.run([sys.executable, "-m", "core.cli", "worker", "--burst"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert client.get(f"/jobs/{job_id}/status", headers=JSON).json["status"] == "finished"
+    assert client.get(f"/jobs/{job_id}/download").data == b"all 20 steps"
+    with app.app_context():
+        assert db.session.get(Job, job_id).attempts == 2
+    redis_client.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue_name}")
+
+
+@pytest.mark.redis
+def test_a_killed_work_horse_fails_its_job_at_once(make_app, make_user, database_url, tmp_path):
+    """The work-horse alone is killed (what the kernel's out-of-memory killer picks): its worker sees it at once,
+    and so does the job's page."""
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.slow_report", steps=20, pause=0.3)
+    client = app.test_client()
+    login(client, user)
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "core.cli", "worker", "--burst"], cwd=tmp_path,
+                                  env=_worker_env(database_url, queue_name), stdout=log, stderr=log)
+    try:
+        _wait_for_progress(client, job_id, 10)
+        for horse in _children(worker.pid):
+            os.kill(horse, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while (status := client.get(f"/jobs/{job_id}/status", headers=JSON).json)["status"] == "running":
+            assert time.monotonic() < deadline, status
+            time.sleep(0.1)
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    assert status["status"] == "failed" and status["error"].startswith("This job stopped before it finished")
+    assert status["download"] is None
+
+
+INLINE_RUN = """
+import os
+from core import create_app
+from core.database.models import User
+from core.extensions import db
+from core.jobs import jobs
+
+app = create_app()
+with app.test_request_context():
+    user = db.session.get(User, int(os.environ["JOB_OWNER"]))
+    jobs.enqueue("tests.support.jobs.slow_report", title="Long export", user=user, steps=100, pause=0.3)
+"""
+
+
+def test_an_inline_job_cut_by_a_process_restart_is_failed_and_can_be_tried_again(make_app, make_user,
+                                                                                   database_url, tmp_path):
+    """Without Redis a job runs in the app's process; killed (SIGKILL) mid-run, the process leaves the job
+    running: the next look at it finds its run over (the run's lock file is free) and fails it, and *Try again*
+    runs it whole."""
+    app = make_app()
+    user = make_user("case_officer")
+    client = app.test_client()
+    login(client, user)
+    env = {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
+           "OBSERVATORY_INSTANCE_PATH": app.instance_path, "JOB_OWNER": str(user.id), "PYTHONPATH": str(ROOT)}
+    env.pop("OBSERVATORY_REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-c", INLINE_RUN], cwd=tmp_path, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with app.app_context():
+                job = db.session.scalar(select(Job).where(Job.title == "Long export"))
+                if job is not None and job.progress >= 3:
+                    job_id = job.id
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the inline job did not start")
+        assert client.get(f"/jobs/{job_id}/status", headers=JSON).json["status"] == "running"  # its process lives
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    status = client.get(f"/jobs/{job_id}/status", headers=JSON).json
+    assert status["status"] == "failed" and status["error"].startswith("This job stopped before it finished")
+    assert post_form(client, f"/jobs/{job_id}/retry").status_code == 302
+    assert client.get(f"/jobs/{job_id}/download").data == b"all 100 steps"
+
+
+def test_a_run_that_was_given_up_writes_nothing(app, make_user):
+    """An orphaned run (its worker stopped, the job was failed and started again under another run) that still goes
+    on cannot report progress nor keep a result; a queued run of a job given up meanwhile does not start."""
+    user = make_user("case_officer")
+    job_id = _enqueue(app, user.id, "tests.support.jobs.write_report", words=["first"])
+    with app.test_request_context():
+        job = db.session.get(Job, job_id)
+        job.status, job.runner, job.progress = Job.RUNNING, "rq:the-new-run", 5
+        db.session.commit()
+        orphan = jobs.JobContext(job, "rq:the-old-run")
+        with pytest.raises(jobs.GivenUp):
+            orphan.progress(80, "still going")
+        assert (db.session.get(Job, job_id).progress, db.session.get(Job, job_id).message) == (5, "half way")
+        job = db.session.get(Job, job_id)
+        job.status = Job.FAILED
+        db.session.commit()
+        assert jobs.execute(job_id, runner="rq:a-late-delivery") == "failed"
+        assert db.session.get(Job, job_id).attempts == 1
+
+
+def test_the_scheduler_checks_for_stopped_jobs_every_minute(app):
+    from core.jobs.schedule import next_runs
+
+    with app.app_context():
+        when = next_runs(app, datetime(2026, 12, 7, 15, 30, 20, tzinfo=timezone.utc))
+    assert when["core.jobs.jobs.check_stopped_jobs"] == datetime(2026, 12, 7, 15, 31, tzinfo=timezone.utc)

@@ -169,7 +169,7 @@ def test_the_scheduler_puts_the_bulletin_on_the_queue_and_a_real_worker_builds_i
     require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
     connection = redis_client.Redis.from_url(REDIS_URL)
     queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
-    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name, JOBS_CHECK_SCHEDULE="")  # only the bulletin comes due
     editor = make_user("coordinator")
     year, month = publications.previous_month(utcnow().date())
     _appeal_published_on(app, editor, datetime(year, month, 2, tzinfo=timezone.utc))

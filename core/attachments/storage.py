@@ -1,12 +1,14 @@
 """Checking and storing uploaded files.
 
 The type is decided by the file's content (magic numbers via ``filetype``), never by its name; only
-the types on the allow-list are kept. Files are written under random names in a folder outside
-the static folder (``ATTACHMENTS_DIR``, default ``instance/attachments``), which several app
-servers must share.
+the types on the allow-list are kept. A text is read whole as it is written: UTF-8 throughout, no NUL byte, and no
+markup a browser would run (HTML, SVG, XML: :data:`MARKUP`), whatever the file is called. Files are written under
+random names in a folder outside the static folder (``ATTACHMENTS_DIR``, default ``instance/attachments``), which
+several app servers must share; a refused file leaves nothing behind.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -31,6 +33,13 @@ ALLOWED_TYPES = {
     "text/plain": "txt",
 }
 CHUNK = 1024 * 1024
+#: A text starting with "<" is a markup document; these, anywhere in a text, are markup a browser would run.
+MARKUP = ("<script", "<svg", "<html", "<body", "<iframe", "<object", "<embed", "<?xml", "<!doctype", "<math",
+          "<foreignobject", "<meta", "<link", "<base", "<form", "<img")
+NOT_TEXT = _l("This file is not plain text throughout (a text must be UTF-8, without binary parts). Send it as a "
+              "PDF or an office document.")
+MARKUP_REFUSED = _l("This file holds web page markup (HTML, SVG or XML), which is never accepted, whatever its "
+                    "name. Send it as a PDF.")
 
 
 class RejectedFile(ValueError):
@@ -66,6 +75,36 @@ def _detect(head: bytes) -> str | None:
     return "text/plain"
 
 
+class TextCheck:
+    """Reads a text upload chunk by chunk as it is written: :meth:`feed` each chunk, then :meth:`end`; both raise
+    :class:`RejectedFile` on the first byte that is not UTF-8 text, or on markup (a word of :data:`MARKUP` may
+    straddle two chunks: the end of the one before is read again)."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.before = ""
+        self.started = False
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        if b"\x00" in chunk:
+            raise RejectedFile(NOT_TEXT)
+        try:
+            text = self.decoder.decode(chunk, final=final).lower()
+        except UnicodeDecodeError:
+            raise RejectedFile(NOT_TEXT) from None
+        if not self.started and text.lstrip("\ufeff \t\r\n"):
+            self.started = True
+            if text.lstrip("\ufeff \t\r\n").startswith("<"):
+                raise RejectedFile(MARKUP_REFUSED)
+        window = self.before + text
+        if any(word in window for word in MARKUP):
+            raise RejectedFile(MARKUP_REFUSED)
+        self.before = window[-20:]
+
+    def end(self) -> None:
+        self.feed(b"", final=True)  # a character cut at the very end is not text
+
+
 def display_name(filename: str, mimetype: str) -> str:
     """A safe name for the download (no path, no control characters) with the extension of its real type."""
     stem = Path(secure_filename(filename) or "file").stem[:200] or "file"
@@ -81,6 +120,7 @@ def store(stream: IO[bytes], filename: str) -> StoredFile:
     mimetype = _detect(head)
     if mimetype not in ALLOWED_TYPES:
         raise RejectedFile(_l("This type of file is not accepted. Send a PDF, an image, a text or office document."))
+    text = TextCheck() if mimetype == "text/plain" else None
     stored_name = secrets.token_hex(16)
     target = folder() / stored_name
     digest, size = hashlib.sha256(), 0
@@ -90,14 +130,24 @@ def store(stream: IO[bytes], filename: str) -> StoredFile:
             while chunk:
                 size += len(chunk)
                 if size > limit:
-                    raise RejectedFile(_l("The file is larger than %(megabytes)d MB.", megabytes=limit // 2**20))
+                    raise RejectedFile(too_large())
+                if text:
+                    text.feed(chunk)
                 digest.update(chunk)
                 out.write(chunk)
                 chunk = stream.read(CHUNK)
+            if text:
+                text.end()
     except BaseException:
         target.unlink(missing_ok=True)
         raise
     return StoredFile(display_name(filename, mimetype), stored_name, mimetype, size, digest.hexdigest())
+
+
+def too_large() -> str:
+    """The refusal of a file over the limit, the same whether the app or the request's size limit stops it."""
+    return _l("The file is larger than %(megabytes)d MB.",
+              megabytes=current_app.config["ATTACHMENT_MAX_BYTES"] // 2**20)
 
 
 def path_of(stored_name: str) -> Path:

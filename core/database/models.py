@@ -171,6 +171,8 @@ class Job(db.Model):
     result_size: Mapped[int | None] = mapped_column(Integer)
     result_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     result_seal: Mapped[str | None] = mapped_column(String(64))  # set by JobContext.save_result, checked by the door
+    # where the current attempt runs: "rq:<rq job id>" or "inline:<host>:<token>" (core.jobs.jobs.fail_stopped_jobs)
+    runner: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[User | None] = relationship()
 
     @property

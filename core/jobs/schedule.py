@@ -1,5 +1,6 @@
 """What runs by the calendar: ``observatory scheduler`` is rq's cron scheduler, which puts each task on the job
-queue when its cron expression (UTC, from the configuration) comes due; the rq worker runs it.
+queue when its cron expression (UTC, from the configuration) comes due; the rq worker runs it. Every minute, the
+check for jobs whose worker or process stopped (:func:`core.jobs.jobs.check_stopped_jobs`).
 
 Tasks are plain functions the worker can import; they build an application when they run without one.
 """
@@ -34,8 +35,10 @@ def send_reminders() -> int:
 def tasks() -> list[tuple[Callable[..., Any], str]]:
     """(function, configuration key of its cron expression)."""
     from ..publications.jobs import scheduled_bulletin
+    from .jobs import check_stopped_jobs
 
-    return [(scheduled_bulletin, "BULLETIN_SCHEDULE"), (send_reminders, "REMINDERS_SCHEDULE")]
+    return [(scheduled_bulletin, "BULLETIN_SCHEDULE"), (send_reminders, "REMINDERS_SCHEDULE"),
+            (check_stopped_jobs, "JOBS_CHECK_SCHEDULE")]
 
 
 def invalid_expressions(app: Flask) -> list[str]:

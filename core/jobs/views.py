@@ -35,13 +35,16 @@ def index():
     if not can(MANAGE):
         query = query.where(Job.created_by_id == current_user.id)
     pagination = db.paginate(query, page=page_argument(), per_page=page_size(), error_out=False)
+    job_service.refresh(pagination.items)
     return render_template("core/jobs.html", pagination=pagination)
 
 
 @blueprint.route("/<int:job_id>")
 @login_only
 def show(job_id: int):
-    return render_template("core/job.html", job=_visible_job(job_id), form=ConfirmForm())
+    job = _visible_job(job_id)
+    job_service.refresh([job])
+    return render_template("core/job.html", job=job, form=ConfirmForm())
 
 
 @blueprint.route("/<int:job_id>/status")
@@ -50,6 +53,7 @@ def status(job_id: int):
     """What the job's page shows while it waits, for its script: released for the reader like the page's data
     (internal, nobody there to decide: a name the reader may not see, in an error, is masked)."""
     job = _visible_job(job_id)
+    job_service.refresh([job])
     return door.json_answer({
         "status": job.status,
         "progress": job.progress,

@@ -34,6 +34,8 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        if session.get("locale") != current_user.locale:
+            session["locale"] = current_user.locale  # for a page made without the database (core.web.outage)
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]

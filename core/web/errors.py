@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
+from . import outage
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -25,9 +27,10 @@ INCOMPLETE = (NOT_SENT, _l("Nothing was sent: a plugin could not say what this o
 CSRF_MESSAGE = _l("Your form expired or was sent from elsewhere. Please reload the page and try again.")
 
 
-def render_error(error: HTTPException) -> Any:
+def render_error(error: HTTPException, message: Any = None) -> Any:
     code = error.code or 500
-    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    title, standard = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    message = message or standard
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
     if request.accept_mimetypes.best == "application/json":
@@ -35,13 +38,32 @@ def render_error(error: HTTPException) -> Any:
 
         return door.fixed_json(code, error=title, message=message)
     headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
-    return render_template("errors/error.html", code=code, title=title, message=message), code, headers
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message), code, headers
+    except outage.UNREACHABLE as unreachable:  # the layout reads the user's menu: the database is down too
+        return outage.handle(unreachable)
 
 
 def handle_http_error(error: HTTPException) -> Any:
+    unreachable = getattr(error, "original_exception", None)
+    if unreachable is not None and outage.service_of(unreachable):
+        return outage.handle(unreachable)  # raised where Flask finds no handler for it (after the request...)
     if error.code and error.code >= 500:
         db.session.rollback()
     return render_error(error)
+
+
+def handle_too_large(error: RequestEntityTooLarge) -> Any:
+    """A request over ``MAX_CONTENT_LENGTH`` (an upload of any size, refused before it is read, so nothing of it is
+    kept): back to the form it was sent from, with the message a file refused by the upload itself gets."""
+    from ..attachments.storage import too_large
+
+    back = urlsplit(request.referrer or "")
+    if request.method == "POST" and back.netloc == request.host and back.path.startswith("/") \
+            and request.accept_mimetypes.best != "application/json":
+        flash(too_large(), "danger")
+        return redirect(back.path + (f"?{back.query}" if back.query else ""), 303)
+    return render_error(error, too_large())
 
 
 def handle_unexpected(error: Exception) -> Any:
@@ -80,5 +102,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FileRefused, handle_refused_file)
     app.register_error_handler(RegisterIncomplete, handle_incomplete_register)
     app.register_error_handler(IndexOutdated, handle_incomplete_register)
+    outage.init_app(app)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

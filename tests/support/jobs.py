@@ -34,3 +34,14 @@ def change_a_kept_result(ctx: JobContext, *, text: str) -> None:
     """A job keeping a guarded file, then swapping its bytes on the row: the seal no longer matches."""
     ctx.save_result(text_file("report.txt", "nothing here", Guard(ctx.job.created_by, external=False)))
     ctx.job.result_data = text.encode()
+
+
+def slow_report(ctx: JobContext, *, steps: int, pause: float) -> None:
+    """A job that takes its time on its first attempt, reporting each step: a test stops its worker or its process
+    half way, then tries again without waiting."""
+    import time
+
+    for step in range(steps):
+        ctx.progress(step * 100 // steps, f"step {step + 1} of {steps}")
+        time.sleep(pause if ctx.job.attempts < 2 else 0)
+    ctx.save_result(text_file("report.txt", f"all {steps} steps", Guard(ctx.job.created_by, external=False)))

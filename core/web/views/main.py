@@ -16,11 +16,13 @@ from sqlalchemy import text
 
 from ...disclosure import door
 from ...extensions import db
+from ...jobs.jobs import redis_connection
 from ...plugin_host import gather
 from ...plugin_host.contributions import Widget
 from .. import fragments
 from ..forms import SEARCH_LENGTH, LanguageForm, SearchForm
 from ..navigation import safe_next
+from ..outage import DATABASE, REDIS, UNREACHABLE
 from ..permissions import login_only, public
 
 blueprint = Blueprint("core", __name__)
@@ -71,10 +73,20 @@ def set_language():
 @blueprint.route("/health")
 @public
 def health():
-    """For load balancers: answers 200 when the database answers, 503 otherwise; shows no detail."""
+    """For load balancers and operators: whether each service the app needs answers (the database; Redis when jobs
+    use it), ``ok`` or ``unreachable``; 200 when all do, 503 otherwise. Names no host, no error text."""
+    services = {DATABASE: _answers(lambda: db.session.execute(text("SELECT 1")))}
+    connection = redis_connection()
+    if connection is not None:
+        services[REDIS] = _answers(connection.ping)
+    healthy = all(state == "ok" for state in services.values())
+    return door.fixed_json(200 if healthy else 503, status="ok" if healthy else "unavailable", **services)
+
+
+def _answers(probe) -> str:
     try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        probe()
+    except UNREACHABLE:
         db.session.rollback()
-        return door.fixed_json(503, status="unavailable")
-    return door.fixed_json(status="ok")
+        return "unreachable"
+    return "ok"

@@ -1,0 +1,95 @@
+"""A clean outage: with the database or Redis out of reach, every request gets the app's own 503 (a page in the
+user's language, made without the database, or JSON), /health names the service that is down, and the app
+recovers by itself when the service is back, the session cookie still holding its user."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from .conftest import POSTGRES_URL, csrf_token, login, post_form
+from .support.switch import Switch
+
+
+def _closed_port() -> int:
+    """A port nothing listens on: connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _same_session(source, target) -> None:
+    """Give ``target`` (a client of another app on the same secret key) the session cookie of ``source``."""
+    cookie = source.get_cookie("observatory_session")
+    target.set_cookie("observatory_session", cookie.value)
+
+
+def _assert_unavailable_page(response, *words):
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.mimetype == "text/html", page[:500]
+    assert "Traceback" not in page and "OperationalError" not in page and "127.0.0.1" not in page
+    for word in words:
+        assert word in page, page
+
+
+def test_a_database_that_refuses_connections_gets_the_apps_503_in_the_users_language(make_app, make_user):
+    up = make_app()
+    user = make_user("case_officer", locale="fr")
+    client = up.test_client()
+    login(client, user)
+    assert client.get("/").status_code == 200
+    down = make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://observatory@127.0.0.1:{_closed_port()}/gone")
+    outage = down.test_client()
+    _same_session(client, outage)
+    for path in ("/", "/defenders/", "/jobs/", "/no-such-page"):
+        _assert_unavailable_page(outage.get(path), "Temporairement indisponible", "ne peut pas joindre sa base",
+                                 'lang="fr"')
+    _assert_unavailable_page(outage.post("/jobs/1/retry", data={}), "Temporairement indisponible")
+    answer = outage.get("/jobs/1/status", headers={"Accept": "application/json"})
+    assert answer.status_code == 503 and answer.json["service"] == "database"
+    assert answer.json["error"] == "Temporairement indisponible"
+    anonymous = down.test_client()
+    token = csrf_token(anonymous, "/login")  # the login page itself needs no database
+    _assert_unavailable_page(anonymous.post("/login", data={"csrf_token": token, "email": "a@example.org",
+                                                            "password": "x"}, headers={"Accept-Language": "es"}),
+                             "Temporalmente no disponible")
+    health = anonymous.get("/health")
+    assert (health.status_code, health.json) == (503, {"status": "unavailable", "database": "unreachable"})
+    assert client.get("/health").json == {"status": "ok", "database": "ok"}
+
+
+def test_a_redis_out_of_reach_is_named_on_health_and_gets_the_503_where_it_is_needed(make_app, make_user):
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
+    client = app.test_client()
+    login(client, make_user("admin"))
+    health = client.get("/health")
+    assert (health.status_code, health.json) == (
+        503, {"status": "unavailable", "database": "ok", "redis": "unreachable"})
+    _assert_unavailable_page(post_form(client, "/admin/users/export"), "cannot reach its job queue")
+    page = client.get("/jobs/1").get_data(as_text=True)  # the job is kept, failed, for *Try again*
+    assert "The job queue could not be reached, so this job was not started." in page and "Try again" in page
+    assert client.get("/").status_code == 200  # what needs no queue still works
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="the PostgreSQL run stops a database server; SQLite has none")
+def test_the_app_recovers_by_itself_when_the_database_is_back(make_app, make_user):
+    url = make_url(POSTGRES_URL)
+    switch = Switch(url.host or "127.0.0.1", url.port or 5432)
+    switch.on()
+    try:
+        app = make_app(SQLALCHEMY_DATABASE_URI=url.set(host="127.0.0.1", port=switch.port)
+                       .render_as_string(hide_password=False))
+        user = make_user("case_officer", name="Olga Officer", locale="es")
+        client = app.test_client()
+        login(client, user)
+        assert "Olga Officer" in client.get("/").get_data(as_text=True)  # the pool now holds a connection
+        switch.off()
+        _assert_unavailable_page(client.get("/"), "Temporalmente no disponible", "no puede conectar con su base")
+        assert client.get("/health").json["database"] == "unreachable"
+        switch.on()
+        back = client.get("/")  # no restart: the pool checks its connections; the cookie still holds the user
+        assert back.status_code == 200 and "Olga Officer" in back.get_data(as_text=True)
+        assert client.get("/health").json == {"status": "ok", "database": "ok"}
+    finally:
+        switch.off()
