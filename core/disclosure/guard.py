@@ -286,7 +286,7 @@ class Guard:
         """Another guard's ``hits`` as this guard's audience may see them (this guard being internal, for the
         person looking at a preflight): what that person may not see (a restricted record's name, for someone not
         assigned to it) shows as its replacement, in the context and in the place found too."""
-        self.prepare([hit.text for hit in hits])
+        self.prepare([text for hit in hits for text in (hit.text, hit.before, hit.after)])  # once, not per part
         shown = []
         for hit in hits:
             masked_here = [other for other in self.hits(hit.text) if not other.ambiguous]
