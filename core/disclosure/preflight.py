@@ -207,9 +207,8 @@ def step_page(step: Step) -> Any:
     title, subtitle = (reader.clean(text, strict=False) for text in (step.title, step.subtitle))
     left_out = [reader.clean(str(line), strict=False) for line in step.left_out]  # a file's name may hold a name
     return render_template("core/preflight_step.html", step=step, title=title, subtitle=subtitle, check=check,
-                           left_out=left_out,
-                           decisions=decisions, reason=reason, problem=problem, kind_labels=KIND_LABELS,
-                           reason_labels=REASON_LABELS), 422 if problem else 200
+                           left_out=left_out, decisions=decisions, reason=reason, problem=problem,
+                           kind_labels=KIND_LABELS, reason_labels=REASON_LABELS), 422 if problem else 200
 
 
 def keep_decisions(target: Any, form: Mapping[str, str], hits: list[Hit] | list[dict[str, Any]], output: str) -> str:
