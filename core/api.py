@@ -62,6 +62,7 @@ from .disclosure.preflight import REASON_FIELD as PREFLIGHT_REASON_FIELD
 from .disclosure.preflight import REASON_LABELS as PREFLIGHT_REASON_LABELS
 from .disclosure.preflight import REASON_MISSING as PREFLIGHT_REASON_MISSING
 from .disclosure.preflight import Step as PreflightStep
+from .disclosure.preflight import audit_build as audit_preflight_build
 from .disclosure.preflight import audit_decisions as audit_preflight_decisions
 from .disclosure.preflight import decisions_from as preflight_decisions
 from .disclosure.preflight import request_guard
@@ -176,7 +177,7 @@ __all__ = [
     # Outputs: the disclosure guard, documents, exports, jobs
     "Guard", "Protected", "protect_text", "named_without_leave", "PERSONAL", "PHRASE", "SOURCE", "INTERNAL_TITLE",
     "WITHHELD", "FileRefused", "request_guard", "PreflightStep", "preflight_step_page", "preflight_decisions", "preflight_summary",
-    "preflight_undecided_message", "audit_preflight_decisions", "PREFLIGHT_REASON_FIELD", "PREFLIGHT_REASON_MISSING",
+    "preflight_undecided_message", "audit_preflight_decisions", "audit_preflight_build", "PREFLIGHT_REASON_FIELD", "PREFLIGHT_REASON_MISSING",
     "PREFLIGHT_KIND_LABELS", "PREFLIGHT_REASON_LABELS", "Document", "render_document", "download_document",
     "document_filename", "DOCUMENT_FORMATS", "BulletList", "Heading", "PageBreak", "Paragraph", "Table",
     "save_export", "enqueue_job", "JobContext", "GuardedFile", "GuardedZip", "NotGuarded", "text_file", "json_file",

@@ -1,16 +1,18 @@
 """The preflight before a letter, a mission report or a defender's file is built: the page shows a protected name
 typed in the text highlighted in context, what will be masked and what is left out; the build is refused (and
 its button disabled) while a name that may be someone else's waits; deciding it, with a reason, writes an audit
-row and lets the build through, applying the decision."""
+row, keeps the decision in the core's table (per person, step and hit: no cap, kept after a log-out) and lets
+the build through, applying the decision; the build is audited with the decisions it applied."""
 from __future__ import annotations
 
 import html
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
+from core.database.models import PreflightDecision
 from core.extensions import db
 from plugins.interventions.models import Authority
 
@@ -98,9 +100,12 @@ def test_the_preflight_shows_the_hit_refuses_the_build_until_it_is_decided_and_a
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
         assert entry.changes["decision"] == "another person" and entry.changes["found"] == "Blanco"
-        assert entry.changes["why"] == REASON and entry.user_id == officer.id
-    with client.session_transaction() as kept:  # the cookie is signed, not secret: the decision only, no reason
-        assert key in str(dict(kept)) and REASON not in str(dict(kept)) and "reason" not in str(dict(kept))
+        assert entry.changes["why"] == REASON and entry.user_id == officer.id and entry.changes["key"] == key
+        kept = db.session.scalars(select(PreflightDecision)).all()  # in the core's table, not in the cookie
+        assert [(row.user_id, row.step, row.hit_key, row.decision, row.reason) for row in kept] == [
+            (officer.id, step, key, "other", REASON)]
+    with client.session_transaction() as cookie:
+        assert key not in str(dict(cookie))
     text = html.unescape(client.get(step).get_data(as_text=True))
     assert "Your decisions were kept in the audit trail" in text and 'id="build-waits"' not in text
     button = re.search(r"<button[^>]*>" + re.escape(build_label) + "</button>", text)
@@ -113,6 +118,9 @@ def test_the_preflight_shows_the_hit_refuses_the_build_until_it_is_decided_and_a
         assert "at the Blanco building" in body and "Rosa" not in body
     with app.app_context():  # the build used the decision; it was audited once, when it was taken
         assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "disclose")).all()) == 1
+        built = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "build")).all()
+        assert len(built) == 1 and built[0].user_id == officer.id and built[0].record_type == "output"
+        assert built[0].changes == {"step": step.split("?")[0], "decisions": {key: "kept"}}
 
 
 def test_a_decision_to_mask_is_applied_and_kept_only_for_its_output(app, client, make_user):
@@ -175,3 +183,87 @@ def test_the_preflight_never_shows_its_reader_a_name_they_may_not_see(app, clien
     other = app.test_client()
     login(other, admin)
     assert "<mark>Kelpelqar Voshulvxan League</mark>" in html.unescape(other.get(step).get_data(as_text=True))
+
+
+def _decide_all(client, step: str, decision: str, reason: str) -> list[str]:
+    """Decide every hit waiting on the step as a person does, with one reason; returns their keys."""
+    keys = re.findall(r'data-key="([0-9a-f]+)"', client.get(step).get_data(as_text=True))
+    assert keys
+    response = post_form(client, step, {**{f"disclose-{key}": decision for key in keys}, "disclose_reason": reason},
+                         token_from=step)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return keys
+
+
+def test_well_over_a_hundred_decisions_are_kept_and_the_build_applies_every_one(app, client, make_user):
+    """A report naming "Blanco" (a common word, and a protected defender's surname) in 150 places: each is a
+    decision of its own; all are kept, the report is built with every one masked, and the build's audit row
+    lists every decision it applied, by key, without the name."""
+    officer = make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    login(client, officer)
+    mission_id = add_mission(app, officer)
+    findings = " ".join(f"Witness {number} met observers at the Blanco building on day {number}."
+                        for number in range(1, 151))
+    post_form(client, f"/missions/{mission_id}/report", {
+        "title_en": "A hearing observed", "summary_en": "A closed hearing.", "findings_en": findings,
+        "published_on": "2027-02-01"})
+    step = f"/missions/{mission_id}/report/check?language=en"
+    build = f"/missions/{mission_id}/report/download?language=en&format=html"
+    assert post_form(client, build, token_from=step).status_code == 422
+
+    keys = _decide_all(client, step, "mask", "Her family's building, in every witness statement")
+    assert len(set(keys)) == 150
+    page = client.get(step).get_data(as_text=True)
+    assert 'id="build-waits"' not in page
+    done = post_form(client, build, token_from=step)
+    assert done.status_code == 200 and "attachment" in done.headers["Content-Disposition"]
+    body = html.unescape(done.get_data(as_text=True))
+    assert body.count("met observers at the R. B. building") == 150 and "Blanco" not in body
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PreflightDecision.id))) == 150
+        built = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "build"))
+        assert built.changes["decisions"] == {key: "masked" for key in keys}
+        assert "Blanco" not in str(built.changes) and "Rosa" not in built.record_label + str(built.changes)
+
+
+def test_decisions_outlive_a_log_out_and_never_apply_to_another_person(app, client, make_user):
+    officer, colleague = make_user("case_officer"), make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    login(client, officer)
+    step, build = _report(app, client, officer)
+    _decide_all(client, step, "other", REASON)
+    assert post_form(client, "/logout", token_from=step).status_code == 302
+    assert client.get(step).status_code == 302, "logged out"
+    login(client, officer)
+    assert post_form(client, build, token_from=step).status_code == 200  # the decision was kept
+
+    other = app.test_client()
+    login(other, colleague)
+    page = other.get(step).get_data(as_text=True)
+    assert 'id="build-waits"' in page and "Blanco" in page  # the colleague decides for themselves
+    assert post_form(other, build, token_from=step).status_code == 422
+
+
+def test_a_decision_on_a_hit_no_longer_there_is_unused(app, client, make_user):
+    """The text around a decided hit changed: the decision covers the place the person saw, not the new one,
+    which waits; once it is decided, the build applies (and its audit lists) that decision only."""
+    officer = make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    login(client, officer)
+    step, build = _report(app, client, officer)
+    [old] = _decide_all(client, step, "other", REASON)
+    mission_id = int(step.split("/")[2])
+    post_form(client, f"/missions/{mission_id}/report", {
+        "title_en": "A hearing observed", "summary_en": "Observers waited outside the Blanco tower.",
+        "findings_en": "Rosa Blanco was not heard.", "published_on": "2027-02-01"})
+    page = client.get(step).get_data(as_text=True)
+    assert 'id="build-waits"' in page and old not in page
+    assert post_form(client, build, token_from=step).status_code == 422
+    [new] = _decide_all(client, step, "mask", "Her family's tower")
+    body = html.unescape(post_form(client, build, token_from=step).get_data(as_text=True))
+    assert "waited outside the R. B. tower" in body
+    with app.app_context():
+        assert {row.hit_key for row in db.session.scalars(select(PreflightDecision))} == {old, new}
+        built = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "build"))
+        assert built.changes["decisions"] == {new: "masked"}

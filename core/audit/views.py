@@ -19,7 +19,7 @@ from .models import AuditEntry
 
 blueprint = Blueprint("audit", __name__, url_prefix="/admin/audit")
 VIEW = "core.audit.view"
-ACTIONS = ("create", "update", "delete", "view", "reveal", "export", "merge", "unmerge", "disclose")
+ACTIONS = ("create", "update", "delete", "view", "reveal", "export", "merge", "unmerge", "disclose", "build")
 EXPORT_BATCH = 1000
 
 

@@ -1,4 +1,4 @@
-"""Core tables of the platform: users, roles and their permissions, recovery codes, jobs."""
+"""Core tables of the platform: users, roles and their permissions, recovery codes, jobs, preflight decisions."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -180,6 +180,26 @@ class Job(db.Model):
         return self.status in (self.FINISHED, self.FAILED)
 
 
+
+
+class PreflightDecision(db.Model):
+    """A person's decision on one ambiguous hit of an output's preflight step (:mod:`core.disclosure.preflight`):
+    "mask" it, or keep it ("other": another person, or a plain word), why, and when. A build through that step
+    applies its author's decisions only; a decision on a hit the output no longer holds is simply unused. Each
+    decision is audited when it is taken (the audit trail keeps who, what was found and why)."""
+
+    __tablename__ = "core_preflight_decisions"
+    __table_args__ = (UniqueConstraint("user_id", "step_key", "hit_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(Text)  # the step's address (a dossier's holds its cover paragraph)
+    # The address's SHA-256, which the lookup uses: an address may be longer than an index entry may be.
+    step_key: Mapped[str] = mapped_column(String(64))
+    hit_key: Mapped[str] = mapped_column(String(32))  # core.disclosure.Hit.key
+    decision: Mapped[str] = mapped_column(String(10))  # "mask" or "other"
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CalendarToken(db.Model):

@@ -111,17 +111,20 @@ class Guard:
 
     def __init__(self, audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
                  allowed_restricted: Iterable[tuple[str, int]] = (), decisions: dict[str, str] | None = None,
-                 unattended: bool = False, no_personal_details: bool = False):
+                 unattended: bool = False, no_personal_details: bool = False, step: str = ""):
         """``unattended``: nobody is there to decide (a calendar feed polled by an app, an e-mail sent by the
         scheduler), so an undecided ambiguous hit is masked instead of stopping the output.
         ``no_personal_details``: an internal output that may be printed or sent on (a defender's file) keeps the
-        names its reader may see but nobody's personal details, whatever the reader may see."""
+        names its reader may see but nobody's personal details, whatever the reader may see.
+        ``step``: the address of the output's preflight step, whose ``decisions`` it applies (taken and audited
+        there: :mod:`core.disclosure.preflight`); its build is audited with those it applied (:attr:`applied`)."""
         self.audience, self.external, self.unattended = audience, external, unattended
         self.no_personal_details = no_personal_details
         self.records, self.allowed_restricted = list(records), list(allowed_restricted)
         self.decisions = {key: value for key, value in (decisions or {}).items() if value in DECISIONS}
         self.register: Register | None = None
-        self.step = ""  # the address of the output's preflight step, whose decisions it applies (audited there)
+        self.step = step
+        self.applied: dict[str, str] = {}  # the decisions released text used: hit key -> "mask" or "other"
         self._read: set[str] = set()
         self._index: dict[str, list[tuple[names.Form, Protected]]] = {}
         self._allowed: dict[str, list[tuple[names.Form, None]]] = {}
@@ -135,7 +138,7 @@ class Guard:
         decisions, its own register."""
         return Guard(self.audience, external=self.external, records=self.records,
                      allowed_restricted=self.allowed_restricted, decisions=self.decisions, unattended=self.unattended,
-                     no_personal_details=self.no_personal_details)
+                     no_personal_details=self.no_personal_details, step=self.step)
 
     # --- Preparing -------------------------------------------------------------------------------
 
@@ -223,6 +226,8 @@ class Guard:
         waiting = self.undecided(hits)
         if waiting and strict:
             raise Blocked(waiting, self)
+        if strict:
+            self._apply(hits)
         masked = [hit for hit in hits
                   if not hit.ambiguous or self.unattended or self.decisions.get(hit.key) == MASK]
         for start, end, replacement in reversed(_merged(masked)):
@@ -243,7 +248,14 @@ class Guard:
     def file_hits(self, text: str) -> list[Hit]:
         """What in the text of a file leaving whole would have to be masked: every hit but those decided to be
         someone else ("other")."""
-        return [hit for hit in self.hits(text) if not (hit.ambiguous and self.decisions.get(hit.key) == OTHER)]
+        hits = self.hits(text)
+        self._apply(hits)
+        return [hit for hit in hits if not (hit.ambiguous and self.decisions.get(hit.key) == OTHER)]
+
+    def _apply(self, hits: list[Hit]) -> None:
+        """Note the decisions these hits of released text use (:attr:`applied`)."""
+        self.applied.update({hit.key: self.decisions[hit.key] for hit in hits
+                             if hit.ambiguous and hit.key in self.decisions})
 
     def masked(self, content: Any) -> Any:
         """``content`` as it would leave, for a preview: certain hits masked, undecided ones left in place."""
@@ -274,7 +286,7 @@ class Guard:
         """Another guard's ``hits`` as this guard's audience may see them (this guard being internal, for the
         person looking at a preflight): what that person may not see (a restricted record's name, for someone not
         assigned to it) shows as its replacement, in the context and in the place found too."""
-        self.prepare([hit.text for hit in hits])
+        self.prepare([text for hit in hits for text in (hit.text, hit.before, hit.after)])  # once, not per part
         shown = []
         for hit in hits:
             masked_here = [other for other in self.hits(hit.text) if not other.ambiguous]

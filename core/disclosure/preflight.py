@@ -2,23 +2,31 @@
 will be masked and what waits for their decision; their decisions are audited, and the build applies them.
 
 Every preflight shows :func:`summary` with the macro of ``core/_preflight.html``. An output built from one
-record (a letter, a mission report, a defender's file) uses the whole step: :func:`step_page` answers its
-preflight address (the hits in context, what is masked, what was left out and why, the decisions to take and
-the build buttons, usable only when nothing waits); a decision taken there is audited (who, what, why) and kept
-in the user's session for that output, and the build view asks :func:`request_guard` with ``step=`` that
-address, so the build applies those decisions and nothing else. A build refused all the same (a forced request)
-answers :func:`blocked_page`: nothing was built, and a link back to the step. The dossier and the publications
-show the same macro in their own pages (their decisions travel with the build, or are kept on the edition).
+record (a letter, a mission report, a defender's file) or from a choice (an advocacy dossier) uses the whole
+step: :func:`step_page` answers its preflight address (the hits in context, what is masked, what was left out
+and why, the decisions to take and the build buttons, usable only when nothing waits); a decision taken there is
+audited (who, what, why) and kept in the core's table of preflight decisions
+(:class:`~core.database.models.PreflightDecision`: per person, step address and hit, with the reason and when),
+and the build view asks :func:`request_guard` with ``step=`` that address, so the build applies that person's
+decisions on that step and nothing else. There is no cap on their number, and they outlive a log-out; a decision
+on a hit the output no longer holds is simply unused. Every build through a step is audited in turn
+(:func:`audit_build`: the hit keys of the decisions it applied, masked or kept). A build refused all the same (a
+forced request) answers :func:`blocked_page`: nothing was built, and a link back to the step. The publications
+show the same macro in their own pages (their decisions are kept on the edition: :func:`keep_decisions`).
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..audit.capture import record as audit
+from ..database.models import PreflightDecision, utcnow
 from ..extensions import db
 from ..languages.i18n import gettext
 from ..languages.i18n import lazy_gettext as _l
@@ -30,11 +38,8 @@ FIELD_PREFIX = "disclose-"
 REASON_FIELD = "disclose_reason"
 KIND_LABELS = {NAME: _l("A name that may not be published"), PERSONAL: _l("A personal detail"),
                SOURCE: _l("A confidential source"), INTERNAL_TITLE: _l("An internal title")}
+BUILD = "build"  # the audit action of a build through a preflight step (:func:`audit_build`)
 REASON_MISSING = _l("Say why you decided as you did: it is kept in the audit trail.")
-KEPT = "disclosure_decisions"  # the session's decisions per preflight step (its address)
-# The session is a cookie (4 KB at most in browsers): it keeps the decisions of the last steps a person resolved,
-# up to this many decisions in all; older steps are forgotten (their hits are asked again).
-STEPS_KEPT, DECISIONS_KEPT = 5, 100
 REASON_LABELS = {"common word": _l("it is also a common word"),
                  "many people": _l("many people have this name, and one of them may not be named here"),
                  "shared": _l("someone this output may name has the same name"),
@@ -96,7 +101,46 @@ def audit_decisions(hits: list[Hit] | list[dict[str, Any]], decisions: Mapping[s
         kind, record_id = hit["record"] or ("", None)
         audit("disclose", kind or "output", record_id, output[:200],
               {"decision": "masked" if decisions[hit["key"]] == MASK else "another person", "form": hit["form"],
-               "found": hit["found"], "why": reason, "ambiguous_because": hit["reason"]}, actor=actor)
+               "found": hit["found"], "why": reason, "ambiguous_because": hit["reason"], "key": hit["key"]},
+              actor=actor)
+
+
+def audit_build(guard: Guard, output: str, actor: Any = None) -> None:
+    """After a build through a preflight step (a guard with ``step``): one audit row, on the output (its file
+    name), with the decisions the build applied by hit key, "masked" or "kept" (what was found and why is on the
+    decision's own row, which holds the same key). The step is named by its path: a dossier's address holds
+    the text typed for it."""
+    if not guard.step:
+        return
+    audit(BUILD, "output", None, output[:200],
+          {"step": urlsplit(guard.step).path, "decisions": {key: "masked" if decision == MASK else "kept"
+                                                            for key, decision in sorted(guard.applied.items())}},
+          actor=actor)
+
+
+def step_key(address: str) -> str:
+    return hashlib.sha256(address.encode("utf-8")).hexdigest()
+
+
+def kept_decisions(user: Any, address: str) -> dict[str, str]:
+    """The decisions ``user`` took on the step at ``address`` (hit key -> "mask" or "other")."""
+    if not address or user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.execute(select(PreflightDecision.hit_key, PreflightDecision.decision).where(
+        PreflightDecision.user_id == user.id, PreflightDecision.step_key == step_key(address)))
+    return {hit_key: decision for hit_key, decision in rows if decision in DECISIONS}
+
+
+def keep_step_decisions(user: Any, address: str, decisions: Mapping[str, str], reason: str) -> None:
+    """Keep ``user``'s ``decisions`` on the step at ``address``, with their reason (a decision taken again
+    replaces the one before); the caller commits."""
+    key = step_key(address)
+    rows = {row.hit_key: row for row in db.session.scalars(select(PreflightDecision).where(
+        PreflightDecision.user_id == user.id, PreflightDecision.step_key == key))}
+    for hit_key, decision in decisions.items():
+        row = rows.get(hit_key) or PreflightDecision(user_id=user.id, step=address, step_key=key, hit_key=hit_key)
+        row.decision, row.reason, row.decided_at = decision, reason, utcnow()
+        db.session.add(row)
 
 
 def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str, int]] = (),
@@ -104,13 +148,10 @@ def request_guard(audience: Any, *, external: bool, records: Iterable[tuple[str,
                   step: str = "") -> Guard:
     """The guard of a download answered at once. ``step``: the address of the page where the person decides what
     the guard finds ambiguous in it (the output's :func:`step_page`, or a publication's page); the guard applies
-    the decisions taken and audited there (kept in the person's session by :func:`step_page`), and nothing in
-    the download's own request can add one. A refused download links back to that page (:func:`blocked_page`)."""
-    kept = session.get(KEPT, {}).get(step, {}) if step else {}
-    guard = Guard(audience, external=external, records=records, allowed_restricted=allowed_restricted,
-                  decisions=dict(kept.get("decisions", {})), no_personal_details=no_personal_details)
-    guard.step = step
-    return guard
+    the decisions the person asking took and audited there (:func:`kept_decisions`), and nothing in the
+    download's own request can add one. A refused download links back to that page (:func:`blocked_page`)."""
+    return Guard(audience, external=external, records=records, allowed_restricted=allowed_restricted,
+                 decisions=kept_decisions(current_user, step), no_personal_details=no_personal_details, step=step)
 
 
 def blocked_page(blocked: Blocked) -> Any:
@@ -142,10 +183,9 @@ class Step:
 
 def step_page(step: Step) -> Any:
     """Answer an output's preflight address: GET shows it; POST keeps the decisions posted on the hits waiting
-    or decided (one audit row each, with who and why) in the session, then shows it again."""
+    or decided (one audit row each, with who and why) in the table of preflight decisions, then shows it again."""
     hits = step.guard.preflight(step.content)
-    kept = session.get(KEPT, {}).get(step.address, {})
-    decisions = {key: value for key, value in kept.get("decisions", {}).items() if value in DECISIONS}
+    decisions = kept_decisions(current_user, step.address)
     reason, problem = "", ""
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -157,28 +197,18 @@ def step_page(step: Step) -> Any:
             else str(REASON_MISSING)
         if not problem:
             audit_decisions(hits, posted, reason, step.output)
+            keep_step_decisions(current_user, step.address, posted, reason)
             db.session.commit()
-            _keep(step.address, {key: value for key, value in {**decisions, **posted}.items() if key in known})
             flash(gettext("Your decisions were kept in the audit trail: the build applies them."), "success")
             return redirect(step.address)
         decisions = {**decisions, **posted}
     reader = reader_guard()
     check = summary(hits, decisions, reader)
     title, subtitle = (reader.clean(text, strict=False) for text in (step.title, step.subtitle))
+    left_out = [reader.clean(str(line), strict=False) for line in step.left_out]  # a file's name may hold a name
     return render_template("core/preflight_step.html", step=step, title=title, subtitle=subtitle, check=check,
-                           decisions=decisions, reason=reason, problem=problem, kind_labels=KIND_LABELS,
-                           reason_labels=REASON_LABELS), 422 if problem else 200
-
-
-def _keep(address: str, decisions: dict[str, str]) -> None:
-    """Keep the decisions (their keys and values only) for the build at ``address``. The session cookie is signed
-    but readable, so the reason, which may name people, is never kept there: it is in the audit entry."""
-    steps = {key: value for key, value in session.get(KEPT, {}).items() if key != address}
-    steps[address] = {"decisions": dict(list(decisions.items())[-DECISIONS_KEPT:])}
-    kept = list(steps.items())[-STEPS_KEPT:]
-    while len(kept) > 1 and sum(len(step["decisions"]) for _address, step in kept) > DECISIONS_KEPT:
-        kept.pop(0)
-    session[KEPT] = dict(kept)
+                           left_out=left_out, decisions=decisions, reason=reason, problem=problem,
+                           kind_labels=KIND_LABELS, reason_labels=REASON_LABELS), 422 if problem else 200
 
 
 def keep_decisions(target: Any, form: Mapping[str, str], hits: list[Hit] | list[dict[str, Any]], output: str) -> str:

@@ -289,10 +289,15 @@ def filename(stem: str, fmt: str) -> str:
 
 def download(document: Document, fmt: str, stem: str, guard: Any) -> Response:
     """Answer with the document as a download (HTML too: it is a file to send, not a page), released by
-    ``guard`` (with the decisions taken on its preflight: :func:`core.disclosure.preflight.request_guard`)."""
-    from ..disclosure import door
+    ``guard`` (with the decisions taken on its preflight: :func:`core.disclosure.preflight.request_guard`). A
+    build through a preflight step is audited with the decisions it applied."""
+    from ..disclosure import door, preflight
+    from ..extensions import db
 
     file = render_file(document, fmt, stem, guard)
+    if guard.step:
+        preflight.audit_build(guard, file.name)
+        db.session.commit()
     return door.send(file)
 
 

@@ -190,7 +190,8 @@ def observatory_startup(app):
 
     actions = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "view": _l("Viewed"),
                "reveal": _l("Revealed personal details"), "export": _l("Exported"), "merge": _l("Merged"),
-               "unmerge": _l("Merge undone"), "disclose": _l("Decided what leaves in an output")}
+               "unmerge": _l("Merge undone"), "disclose": _l("Decided what leaves in an output"),
+               "build": _l("Built an output, applying the decisions taken on it")}
 
     app.jinja_env.globals["_labels"] = labels  # for documents built outside templates
 

@@ -32,4 +32,5 @@ blueprint.add_url_rule("/mechanisms/<int:mechanism_id>/sessions/<int:session_id>
 
 # dossier_views.py
 blueprint.add_url_rule("/dossiers/new", view_func=dossier_views.dossier)
+blueprint.add_url_rule("/dossiers/check", view_func=dossier_views.dossier_check, methods=["GET", "POST"])
 blueprint.add_url_rule("/dossiers", view_func=dossier_views.export_dossier, methods=["POST"])

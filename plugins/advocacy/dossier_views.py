@@ -1,5 +1,7 @@
 """Exporting a dossier for a body: choose the mechanism and a country or cases, preview what it will hold and
-what was left out, pick the annexes and the format; the file is built as a job, kept on the job's page."""
+what was left out, pick the annexes; then its preflight step (the core's, as for a letter or a mission report)
+shows what the disclosure guard found, takes the decisions on what may be someone else's, and offers the builds.
+The file is built as a job, kept on the job's page."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -9,28 +11,23 @@ from core.api import (
     ANNEX_IMAGE,
     ANNEX_PROTECTED,
     ANNEX_UNREADABLE,
-    PREFLIGHT_KIND_LABELS,
-    PREFLIGHT_REASON_FIELD,
-    PREFLIGHT_REASON_LABELS,
-    PREFLIGHT_REASON_MISSING,
     FileRefused,
+    PreflightStep,
     audit,
-    audit_preflight_decisions,
     choices,
     country_choices,
     db,
     enqueue_job,
     permission_required,
-    preflight_decisions,
-    preflight_summary,
-    preflight_undecided_message,
+    preflight_step_page,
     record_types,
+    request_guard,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
 from . import dossiers, services
-from .forms import DOSSIER_FORMATS, DossierForm, ExportForm, language_name
+from .forms import DOSSIER_FORMATS, DossierForm, language_name
 from .models import Mechanism
 
 #: What the preview says of an annex the disclosure guard read (a file leaves whole: it cannot be masked).
@@ -60,14 +57,54 @@ def _language_names() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in dossiers.LANGUAGES]
 
 
-def _wanted(form) -> dossiers.DossierRequest:
+def _wanted(form, annex_ids: tuple[int, ...] = ()) -> dossiers.DossierRequest:
     by_cases = form.scope.data == "cases"
     return dossiers.DossierRequest(
         mechanism_id=form.mechanism.data, language=form.language.data,
         country="" if by_cases or not (form.country.data or "").isalpha() else form.country.data.upper()[:3],
         case_ids=tuple(sorted(set(form.case_ids.data or ()))) if by_cases else (),
         include_restricted=bool("include_restricted" in form and form.include_restricted.data),
-        cover_note=(form.cover_note.data or "").strip())
+        cover_note=(form.cover_note.data or "").strip(), annex_ids=annex_ids)
+
+
+def _choice(wanted: dossiers.DossierRequest) -> dict:
+    """The dossier asked for, as the arguments of its preflight step's address and of its builds' (always the
+    same, in the same order: the address names the step whose decisions a build applies)."""
+    arguments = {"mechanism": wanted.mechanism_id, "language": wanted.language,
+                 "scope": "cases" if wanted.case_ids else "country", "country": wanted.country,
+                 "case_ids": list(wanted.case_ids), "include_restricted": "y" if wanted.include_restricted else "",
+                 "cover_note": wanted.cover_note, "annex_ids": list(wanted.annex_ids)}
+    return {key: value for key, value in arguments.items() if value not in ("", [])}
+
+
+def _asked(data) -> tuple[dossiers.DossierRequest | None, Mechanism | None]:
+    """The dossier a preflight step or a build is asked for (in its address, or posted), checked as the preview
+    checks the choice; ``None`` when the choice is not complete. Restricted records asked for without the
+    permission are refused (403)."""
+    if data.get("include_restricted") and not dossiers.may_include_restricted(current_user):
+        abort(403)
+    form, mechanism = _form(data)
+    if not form.validate() or mechanism is None:
+        return None, mechanism
+    annex_ids = tuple(sorted({int(value) for value in data.getlist("annex_ids") if value.isdigit()}))
+    return _wanted(form, annex_ids), mechanism
+
+
+def _gather(wanted: dossiers.DossierRequest, mechanism: Mechanism, shown_on: str) -> dossiers.Dossier:
+    """The dossier as ``current_user`` may send it; every restricted record it holds is a view to audit."""
+    gathered = dossiers.gather_dossier(wanted, current_user)
+    if gathered.restricted_included:
+        for kind, record_id in gathered.restricted_included:
+            audit("view", kind, record_id, shown_on, {"dossier": mechanism.key})
+        db.session.commit()
+    return gathered
+
+
+def _guard(gathered: dossiers.Dossier, wanted: dossiers.DossierRequest):
+    """The dossier's guard, with the decisions taken on its preflight step (the same for every format)."""
+    return request_guard(current_user, external=True, records=gathered.records,
+                         allowed_restricted=gathered.restricted_included,
+                         step=url_for("advocacy.dossier_check", **_choice(wanted)))
 
 
 @permission_required(services.VIEW)
@@ -76,82 +113,78 @@ def dossier():
     return _page(request.args, bool(request.args.get("preview")))
 
 
-def _page(data, previewing: bool, refused: str = ""):
+def _page(data, previewing: bool):
     """The choice and, when ``previewing``, the preview: the dossier as it will leave (the disclosure guard's
-    certain masks applied) with the guard's preflight; ``refused`` says why a build was refused (422)."""
+    certain masks applied; what may be someone else's is decided on the preflight step) and the annexes to
+    choose."""
     form, mechanism = _form(data)
     cases_enabled = "case" in record_types()
     chosen = choices("case", current_user, ids=form.case_ids.data or [], limit=200) if form.case_ids.data else []
     words = data.get("find_case", "").strip()[:100]
     found = [c for c in choices("case", current_user, query=words, limit=20)
              if c.id not in {choice.id for choice in chosen}] if words and cases_enabled else []
-    preview = check = None
+    preview = None
     annexes_found: dict[int, str] = {}
-    decisions = preflight_decisions(data)
     if previewing and form.validate():
-        gathered = dossiers.gather_dossier(_wanted(form), current_user)
-        if gathered.restricted_included:  # shown on this page: every restricted record is a view to audit
-            for kind, record_id in gathered.restricted_included:
-                audit("view", kind, record_id, "Dossier preview", {"dossier": mechanism.key})
-            db.session.commit()
-        guard = dossiers.guard_for(gathered, current_user, decisions)
-        check = preflight_summary(guard.preflight(dossiers.outgoing(gathered)), decisions)
+        gathered = _gather(_wanted(form), mechanism, "Dossier preview")
+        guard = dossiers.guard_for(gathered, current_user)
         preview = guard.masked(gathered)
         annexes_found = dossiers.annex_checks(gathered, guard)
-    export = ExportForm(formdata=None)
-    status = 422 if form.errors or refused else 200
-    return render_template("advocacy/dossier.html", form=form, mechanism=mechanism, preview=preview, export=export,
-                           chosen=chosen, found=found, cases_enabled=cases_enabled, formats=DOSSIER_FORMATS,
-                           wanted=_wanted(form) if preview else None, check=check, decisions=decisions,
-                           reason=data.get(PREFLIGHT_REASON_FIELD, ""), refused=refused,
-                           kind_labels=PREFLIGHT_KIND_LABELS, reason_labels=PREFLIGHT_REASON_LABELS,
-                           annexes_found=annexes_found, annex_notes=ANNEX_NOTES), status
+    status = 422 if form.errors else 200
+    return render_template("advocacy/dossier.html", form=form, mechanism=mechanism, preview=preview,
+                           chosen=chosen, found=found, cases_enabled=cases_enabled,
+                           wanted=_wanted(form) if preview else None, annexes_found=annexes_found,
+                           annex_notes=ANNEX_NOTES), status
+
+
+@permission_required(services.VIEW)
+def dossier_check():
+    """The dossier's preflight step (the address holds the choice, the cover paragraph and the annexes): what
+    the disclosure guard found, the decisions it waits for, what is left out, and a build for each format."""
+    wanted, mechanism = _asked(request.args)
+    if wanted is None:
+        return _page(request.args, True)
+    gathered = _gather(wanted, mechanism, "Dossier check")
+    guard = _guard(gathered, wanted)
+    choice = _choice(wanted)
+    builds = [(_("Build the dossier (%(format)s)", format=str(label)),
+               url_for("advocacy.export_dossier", **choice, fmt=fmt)) for fmt, label in DOSSIER_FORMATS.items()]
+    notes = dossiers.annex_checks(gathered, guard, list(wanted.annex_ids))
+    left_out = gathered.left_out + [f"{annex['name']}: {ANNEX_NOTES[notes[annex['id']]]}"
+                                    for annex in gathered.annexes if annex["id"] in notes]
+    preview = {key: value for key, value in choice.items() if key != "annex_ids"}
+    return preflight_step_page(PreflightStep(
+        address=guard.step, title=_("Dossier for %(mechanism)s", mechanism=gathered.mechanism),
+        subtitle=f"{gathered.subject} · {language_name(gathered.language)}", guard=guard,
+        content=dossiers.outgoing(gathered), output=f"Dossier for {mechanism.key}", builds=builds,
+        back=(_("Back to the preview"), url_for("advocacy.dossier", **preview, preview="1")), left_out=left_out))
 
 
 @permission_required(services.VIEW)
 def export_dossier():
-    """Start the job that builds the previewed dossier; its page shows the progress and keeps the file."""
-    form = ExportForm()
-    if not form.validate_on_submit():
+    """Start the job that builds the dossier checked on its preflight step, in the format asked for, applying the
+    decisions taken there (the step's build buttons carry the choice in their address; a form may post it):
+    refused while a hit waits (422, with the way back to the step), or when a chosen annex may not leave whole.
+    The job's page shows the progress and keeps the file."""
+    fmt = request.values.get("fmt", "")
+    wanted, mechanism = _asked(request.values)
+    if fmt not in DOSSIER_FORMATS or wanted is None:
         abort(400)
-    mechanism = db.session.get(Mechanism, form.mechanism.data)
-    if mechanism is None or form.language.data not in dossiers.languages_for(mechanism):
-        abort(400)
-    if form.include_restricted.data and not dossiers.may_include_restricted(current_user):
-        abort(403)
-    wanted = _wanted(form)
-    if not wanted.country and not wanted.case_ids:
-        abort(400)
-    posted = preflight_decisions(request.form)
-    reason = request.form.get(PREFLIGHT_REASON_FIELD, "").strip()[:1000]
     gathered = dossiers.gather_dossier(wanted, current_user)
-    guard = dossiers.guard_for(gathered, current_user, posted)
-    hits = guard.preflight(dossiers.outgoing(gathered))
-    # Only decisions on this dossier's ambiguous hits count: what is audited is exactly what the job applies.
-    decisions = {key: value for key, value in posted.items() if key in {hit.key for hit in hits if hit.ambiguous}}
-    if decisions != posted:
-        guard = dossiers.guard_for(gathered, current_user, decisions)
-    waiting = preflight_summary(hits, decisions).waiting
-    if waiting:
-        return _page(request.form, True, preflight_undecided_message(len(waiting)))
-    if form.fmt.data == "zip":  # the annexes leave whole: none may hold what the guard would mask
-        found = dossiers.annex_checks(gathered, guard, list(form.annex_ids.data or ()))
-        refused = [(annex["name"], found[annex["id"]]) for annex in gathered.annex_choices
-                   if found.get(annex["id"]) in (ANNEX_PROTECTED, ANNEX_UNREADABLE)]
-        if refused:
-            name, check = refused[0]
-            return _page(request.form, True, FileRefused(guard.release(name),
-                                                         unreadable=check == ANNEX_UNREADABLE).user_message)
-    if decisions and not reason:
-        return _page(request.form, True, str(PREFLIGHT_REASON_MISSING))
-    audit_preflight_decisions(hits, decisions, reason, f"Dossier for {mechanism.key}")
-    db.session.commit()
+    guard = _guard(gathered, wanted)
+    guard.release(dossiers.outgoing(gathered))  # refused (Blocked) while a hit waits on the step
+    if fmt == "zip":  # the annexes leave whole: none may hold what the guard would mask
+        found = dossiers.annex_checks(gathered, guard, list(wanted.annex_ids))
+        for annex in gathered.annexes:
+            if found.get(annex["id"]) in (ANNEX_PROTECTED, ANNEX_UNREADABLE):
+                raise FileRefused(guard.release(annex["name"]), unreadable=found[annex["id"]] == ANNEX_UNREADABLE)
+    # The job applies exactly the decisions this dossier's hits use, taken (and audited) on its step.
     params = {"mechanism_id": wanted.mechanism_id, "language": wanted.language, "country": wanted.country,
               "case_ids": list(wanted.case_ids), "include_restricted": wanted.include_restricted,
-              "cover_note": wanted.cover_note, "annex_ids": sorted(set(form.annex_ids.data or ())),
-              "decisions": decisions}
+              "cover_note": wanted.cover_note, "annex_ids": list(wanted.annex_ids),
+              "decisions": dict(guard.applied), "step": guard.step}
     job = enqueue_job("plugins.advocacy.dossiers.build_dossier",
-                       title=_("Dossier for %(mechanism)s (%(format)s)", mechanism=mechanism.name,
-                               format=str(DOSSIER_FORMATS[form.fmt.data])),
-                       user=current_user, user_id=current_user.id, request=params, fmt=form.fmt.data)
+                      title=_("Dossier for %(mechanism)s (%(format)s)", mechanism=mechanism.name,
+                              format=str(DOSSIER_FORMATS[fmt])),
+                      user=current_user, user_id=current_user.id, request=params, fmt=fmt)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -35,6 +35,7 @@ from core.api import (
     User,
     annex_check,
     audit,
+    audit_preflight_build,
     can,
     country_name,
     db,
@@ -391,11 +392,12 @@ def file_stem(dossier: Dossier) -> str:
     return f"dossier-{dossier.mechanism_key}-{scope}-{dossier.language}-{dossier.made_on.isoformat()}"
 
 
-def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = None) -> Guard:
+def guard_for(dossier: Dossier, user: Any, decisions: dict[str, str] | None = None, step: str = "") -> Guard:
     """The disclosure guard of this dossier: it leaves the organisation, for ``user``, about its records, with
-    the restricted records the exporter included named, and the decisions taken on its ambiguous names."""
-    return Guard(user, external=True, records=dossier.records,
-                            allowed_restricted=dossier.restricted_included, decisions=decisions)
+    the restricted records the exporter included named, and the decisions taken on its ambiguous names on its
+    preflight step (at ``step``)."""
+    return Guard(user, external=True, records=dossier.records, allowed_restricted=dossier.restricted_included,
+                 decisions=decisions, step=step)
 
 
 def outgoing(dossier: Dossier) -> list[Any]:
@@ -425,14 +427,17 @@ def audit_export(dossier: Dossier, request: DossierRequest, mechanism_id: int, f
 
 
 def build_dossier(ctx: JobContext, *, user_id: int, request: dict[str, Any], fmt: str) -> None:
-    """Job: gather the dossier as its requester sees it, write it, keep the file on the job."""
+    """Job: gather the dossier as its requester sees it, write it applying the decisions taken on its preflight
+    step (``request["decisions"]``, those its hits used when the build was asked for), keep the file on the job;
+    the build is audited with the decisions it applied."""
     user = db.session.get(User, user_id)
     if user is None or not user.active or not can(services.VIEW, user):
         raise PermissionError("the requester may no longer see advocacy")
     wanted = DossierRequest.from_params(request)
     dossier = gather_dossier(wanted, user, progress=ctx.progress)
-    guard = guard_for(dossier, user, request.get("decisions"))
+    guard = guard_for(dossier, user, request.get("decisions"), request.get("step", ""))
     ctx.progress(60, _("Writing the dossier"))
     file = render(dossier, fmt, guard)  # the guard refuses (Blocked, FileRefused): nothing is kept
     audit_export(dossier, wanted, wanted.mechanism_id, fmt, actor=user)
+    audit_preflight_build(guard, file.name, actor=user)
     ctx.save_result(file)

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -190,17 +189,3 @@ class DossierForm(FlaskForm):
             raise ValidationError(_l("Choose the country."))
         if field.data == "cases" and not self.case_ids.data:
             raise ValidationError(_l("Choose at least one case."))
-
-
-class ExportForm(FlaskForm):
-    """Export the previewed dossier: the same choices (hidden) plus annexes and the format."""
-
-    mechanism = IntegerField(validators=[InputRequired()])
-    scope = HiddenField()
-    country = HiddenField()
-    case_ids = SelectMultipleField(coerce=int, validate_choice=False)
-    language = HiddenField(validators=[required()])
-    include_restricted = BooleanField()
-    cover_note = TextAreaField(validators=[Length(max=5000)])
-    annex_ids = SelectMultipleField(_l("Annexes"), coerce=int, validate_choice=False)
-    fmt = SelectField(_l("Format"), choices=list(DOSSIER_FORMATS.items()), default="pdf")

@@ -78,13 +78,13 @@ def test_a_request_for_precautionary_measures_and_the_spanish_dossier(page, live
     page.click("button:has-text('Vista previa')")
     preview = page.locator("#preview .col-lg-6").first.inner_text()  # the dossier's parts, as they will leave
     assert "A. P. R." in preview and "Ana Pérez" not in preview
-    page.click("#preflight-masked summary")  # the places the guard masks, in context
-    assert "Ana Pérez Restrepo" in page.locator("#preflight-masked").inner_text()
     # The action's title is internal: the dossier names it by the Commission's reference.
     history = page.locator("#dossier-history").inner_text()
     assert "MC-812-26" in history and "Medidas cautelares para" not in history
-    page.check("#fmt-zip")
-    page.click("#export-dossier")
+    page.click("#check-dossier")  # its preflight step
+    page.click("#preflight-masked summary")  # the places the guard masks, in context
+    assert "Ana Pérez Restrepo" in page.locator("#preflight-masked").inner_text()
+    page.click("#preflight-build button:has-text('ZIP')")
     page.wait_for_selector("#job-download")
     with page.expect_download() as download:
         page.click("#job-download")

@@ -1,6 +1,6 @@
 """In a real browser: a dossier whose cover paragraph names a protected defender in a form that may be someone
-else's shows the hit in the guard's preflight; the build is refused until it is decided and justified, then
-the dossier is built with the name masked. Looked at on a phone (390 px) too."""
+else's shows the hit on the dossier's preflight step; the builds wait until it is decided and justified, then
+the dossier is built with the decision applied. Looked at on a phone (390 px) too."""
 from __future__ import annotations
 
 import io
@@ -29,26 +29,30 @@ def test_the_preflight_refuses_the_build_until_the_ambiguous_name_is_decided(pag
     page.select_option("select[name=country]", "COL")
     page.fill("textarea[name=cover_note]", "We met Luis Castro. Castro asked us to write to you about CASTRO RUIZ, Ana.")
     page.click("button:has-text('Preview')")
+    page.click("#check-dossier")  # the dossier's preflight step
     preflight = page.locator("#preflight")
     waiting = preflight.locator("#preflight-waiting")
     assert "Castro" in waiting.locator("mark").first.inner_text()
     assert "someone this output may name has the same name" in waiting.inner_text()
     page.click("#preflight-masked summary")
     assert "CASTRO RUIZ, Ana" in page.locator("#preflight-masked").inner_text()  # certain: masked, no question
+    build = page.locator("#preflight-build button:has-text('DOCX')")
+    assert build.is_disabled()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(tmp_path / "preflight-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.click("#export-dossier")
-    assert "Decide each highlighted name or detail before building" in page.locator("#build-refused").inner_text()
+    page.click("#keep-decisions")
+    assert "Decide each highlighted name or detail" in page.locator("#build-refused").inner_text()
     page.check("#preflight-waiting input[value=other]")
-    page.click("#export-dossier")
+    page.click("#keep-decisions")
     assert "Say why you decided as you did" in page.locator("#build-refused").inner_text()
     page.check("#preflight-waiting input[value=other]")
     page.fill("#disclose_reason", "Castro alone here is Luis, who consented.")
-    page.check("#fmt-docx")
-    page.click("#export-dossier")
+    page.click("#keep-decisions")
+    assert "Your decisions were kept in the audit trail" in page.locator(".alert-success").inner_text()
+    page.click("#preflight-build button:has-text('DOCX')")
     page.wait_for_selector("#job-download")
     with page.expect_download() as download:
         page.click("#job-download")

@@ -2,7 +2,7 @@
 logins are throttled instead, so ``core_users.locked_until`` goes.
 
 Revision ID: core_0021
-Revises: core_0018
+Revises: core_0019
 Create Date: 2026-12-07 15:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_0021'
-down_revision = 'core_0018'
+down_revision = 'core_0019'
 branch_labels = None
 depends_on = None
 

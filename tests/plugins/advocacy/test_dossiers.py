@@ -1,12 +1,14 @@
-"""Advocacy dossiers: the preview and what it leaves out, consent and confidentiality in every part, the PDF
-(text extracted), the DOCX, the ZIP with its JSON and annexes, the audit of restricted exports, bad input, the
-job through a real rq worker, and the hook other plugins answer with their records' summaries."""
+"""Advocacy dossiers: the preview and what it leaves out, its preflight step (what the guard found, the
+decisions, the builds), consent and confidentiality in every part, the PDF (text extracted), the DOCX, the ZIP
+with its JSON and annexes, the audit of restricted exports, bad input, the job through a real rq worker, and the
+hook other plugins answer with their records' summaries."""
 from __future__ import annotations
 
 import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +26,7 @@ from weasyprint import HTML
 
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
-from core.database.models import Job, User
+from core.database.models import Job, PreflightDecision, User
 from core.extensions import db
 from core.plugin_host import gather
 from plugins.advocacy.models import ActionRecordLink, Answer
@@ -108,14 +110,42 @@ def _preview(client, mechanism: int, **arguments) -> str:
 
 
 def _shown(page: str) -> str:
-    """The preview's lists, as the dossier will print them (before the preflight, which quotes the texts)."""
+    """The preview's lists, as the dossier will print them (before the annexes to choose)."""
     preview = page[page.index('id="preview"'):]
-    return preview[:preview.index('id="preflight"')]
+    return preview[:preview.index('id="check-form"')]
+
+
+def _check(client, mechanism: int, language: str = "en", **fields) -> tuple[str, str]:
+    """The dossier's preflight step, opened from the preview (*Check and build*, which carries the choice, the
+    cover paragraph and the annexes): its address and the page."""
+    query = {"mechanism": mechanism, "language": language, "scope": "country", "country": "TUR", **fields}
+    response = client.get("/advocacy/dossiers/check", query_string=query)
+    assert response.status_code == 200, _page(response)[:2000]
+    page = _page(response)
+    return re.search(r'<form method="post" action="([^"]+)" id="preflight-decide"', page).group(1), page
+
+
+def _build_address(page: str, fmt: str) -> str:
+    """The address of the step's build button for ``fmt``."""
+    return next(address for address in re.findall(r'<form method="post" action="([^"]+)">', page)
+                if address.startswith("/advocacy/dossiers?") and f"fmt={fmt}" in address)
+
+
+def _decide(client, step: str, decision: str, reason: str = "", **extra: str):
+    """Decide every hit waiting (or decided) on the step, as a person does."""
+    keys = re.findall(r'data-key="([0-9a-f]+)"', _page(client.get(step)))
+    return post_form(client, step, {**{f"disclose-{key}": decision for key in keys}, **extra,
+                                    **({"disclose_reason": reason} if reason else {})}, token_from=step)
+
+
+def _build(client, mechanism: int, fmt: str, language: str = "en", **fields):
+    """Open the step, press the build button of ``fmt``: the answer (a redirect to the job's page, or a refusal)."""
+    step, page = _check(client, mechanism, language, **fields)
+    return post_form(client, _build_address(page, fmt), token_from=step)
 
 
 def _export(client, mechanism: int, fmt: str, language: str = "en", **fields):
-    data = {"mechanism": mechanism, "language": language, "scope": "country", "country": "TUR", "fmt": fmt, **fields}
-    response = post_form(client, "/advocacy/dossiers", data)
+    response = _build(client, mechanism, fmt, language, **fields)
     assert response.status_code == 302, _page(response)[:2000]
     job_page = client.get(response.location)
     assert "job-download" in job_page.get_data(as_text=True), _page(job_page)[:3000]
@@ -131,11 +161,13 @@ def test_the_preview_says_what_the_dossier_holds_and_what_was_left_out(app, turk
     assert f'{turkey["reference"]} — Arbitrary detention of M. D. and Aylin Kaya' in preview
     assert "Arrest of" not in preview
     assert "A trial without guarantees" in preview and "Selin" not in page
-    # The preflight shows the staff member each place masked, in context, and nothing waits for a decision.
-    check = page[page.index('id="preflight"'):]
+    assert 'id="preflight"' not in page  # decisions are taken on the dossier's step only
+    # Its preflight step shows the staff member each place masked, in context, and nothing waits for a decision.
+    check = _check(turkey["client"], turkey["mechanism"])[1]
     assert '<mark>Mehmet Demir</mark><span class="text-body-secondary"> was detained' in check and "→ M. D." in check
     assert "<mark>Appeal on Mehmet Demir</mark>" in check  # an internal title
-    assert 'id="preflight-waiting"' not in check
+    assert 'id="preflight-waiting"' not in check and "Selin" not in check
+    assert "The real names of 1 defender(s) who did not consent" in check[check.index('id="left-out"'):]
     left_out = preview[preview.index('id="left-out"'):preview.index("</ul>", preview.index('id="left-out"'))]
     assert "The real names of 1 defender(s) who did not consent: they appear as M. D." in left_out
     assert "The confidential sources of 1 communication(s)" in left_out
@@ -225,10 +257,13 @@ def test_the_zip_bundles_the_pdf_the_json_and_the_annexes(app, turkey):
 def test_restricted_records_go_out_only_with_the_permission_and_are_audited(app, turkey):
     officer = turkey["client"]
     assert "include_restricted" not in _page(officer.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}"))
-    refused = post_form(officer, "/advocacy/dossiers", {"mechanism": turkey["mechanism"], "language": "en",
-                                                        "scope": "country", "country": "TUR", "fmt": "pdf",
-                                                        "include_restricted": "y"})
+    refused = post_form(officer, "/advocacy/dossiers?" + "&".join(f"{key}={value}" for key, value in {
+        "mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR",
+        "include_restricted": "y", "fmt": "pdf"}.items()))
     assert refused.status_code == 403
+    assert officer.get("/advocacy/dossiers/check", query_string={
+        "mechanism": turkey["mechanism"], "scope": "country", "country": "TUR", "include_restricted": "y"}
+    ).status_code == 403
     coordinator = app.test_client()
     login(coordinator, turkey["coordinator"])
     response = _export(coordinator, turkey["mechanism"], "docx", include_restricted="y")
@@ -304,8 +339,7 @@ def test_the_dossier_job_runs_in_a_real_worker(make_app, make_user, database_url
     app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
     client = app.test_client()
     login(client, turkey["officer"])
-    response = post_form(client, "/advocacy/dossiers", {"mechanism": turkey["mechanism"], "language": "fr",
-                                                        "scope": "country", "country": "TUR", "fmt": "docx"})
+    response = _build(client, turkey["mechanism"], "docx", language="fr")
     job_url = response.location
     assert "job-download" not in client.get(job_url).get_data(as_text=True)  # waits for the worker
     env = {**os.environ, "OBSERVATORY_ENV": "testing", "OBSERVATORY_DATABASE_URL": database_url,
@@ -328,21 +362,20 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 
 def test_text_typed_at_export_time_and_names_in_other_records_pass_the_guard(app, turkey, tmp_path):
     """The cover note names the protected defender in another order, and a public case mentions a restricted
-    defender it is not linked to: neither name leaves, and the preview's preflight shows both hits (the restricted
-    one as the officer building the dossier may see it: masked)."""
+    defender it is not linked to: neither name leaves, and the dossier's step shows both places (the restricted
+    defender's name as its replacement: the officer may not see it)."""
     require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     with app.app_context():
         case = db.session.get(Case, turkey["case"])
         case.description += " Selin Gizli, a lawyer, witnessed the arrest."
         db.session.commit()
     note = "We draw your attention to DEMIR, Mehmet, and to Mr Demir's family at 12 Secret Street."
-    page = _preview(turkey["client"], turkey["mechanism"], cover_note=note.replace(" ", "+").replace(",", "%2C"))
+    page = _check(turkey["client"], turkey["mechanism"], cover_note=note)[1]
     check = page[page.index('id="preflight"'):]
     for found in ("DEMIR, Mehmet", "Mr Demir", "12 Secret Street"):
         assert f"<mark>{found}</mark>" in check, found
-    # the restricted defender is found and masked, but her name is not shown to an officer who may not see her
-    assert '<mark>[…]</mark><span class="text-body-secondary">, a lawyer, witnessed' in check
-    assert "Selin" not in check and "Gizli" not in check
+    assert "<mark>[…]</mark><span class=\"text-body-secondary\">, a lawyer, witnessed" in check
+    assert "Selin" not in page and "Gizli" not in page
     text = _pdf_text(_export(turkey["client"], turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
     assert "We draw your attention to M. D., and to M. D.'s family at […]." in text
     assert "[…], a lawyer, witnessed the arrest." in text
@@ -351,25 +384,32 @@ def test_text_typed_at_export_time_and_names_in_other_records_pass_the_guard(app
 
 
 def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(app, turkey, tmp_path):
+    """The cover paragraph holds "Blanco" (a protected defender's surname, and a common word): the dossier's
+    step shows it waiting and its builds are refused (422, with the way back to the step, no job); a decision
+    without a reason is refused too; decided with a reason, it is audited and kept, and the build applies it
+    (the job's build is audited with it); decided again the other way, the next build masks it."""
     add_defender(app, "Rosa Blanco", publication_name="R. B.")  # "Blanco" is also a common word
     client = turkey["client"]
     note = "The Blanco report describes the raid."
-    fields = {"mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR",
-              "fmt": "docx", "cover_note": note}
-    refused = post_form(client, "/advocacy/dossiers", fields)
-    page = _page(refused)
-    assert refused.status_code == 422 and "Decide each highlighted name or detail before building" in page
+    step, page = _check(client, turkey["mechanism"], cover_note=note)
     waiting = page[page.index('id="preflight-waiting"'):]
     assert "<mark>Blanco</mark>" in waiting and "it is also a common word" in waiting
+    build = _build_address(page, "docx")
+    assert re.search(r"<button[^>]*disabled[^>]*>Build the dossier \(DOCX\)</button>", page)
+    refused = post_form(client, build, token_from=step)  # forced all the same
+    assert refused.status_code == 422 and "Nothing was built" in _page(refused)
+    assert f'href="{step}"'.replace("&", "&amp;") in refused.get_data(as_text=True)
     key = waiting.split('data-key="')[1].split('"')[0]
-    # A decision without a reason is refused too; nothing was queued either time.
-    page = _page(post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "other"}))
+    forged = post_form(client, build, {f"disclose-{key}": "other", "disclose_reason": "forged"}, token_from=step)
+    assert forged.status_code == 422, "a decision is taken on the step only, where it is audited"
+    page = _page(_decide(client, step, "other"))
     assert "Say why you decided as you did" in page and 'value="other" checked' in page.replace(
         f'id="disclose-{key}-other" ', "")
     with app.app_context():
         assert db.session.scalar(select(Job.id)) is None
-    response = post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "other",
-                                                       "disclose_reason": "The Blanco report is a UN report."})
+        assert db.session.scalar(select(PreflightDecision.id)) is None
+    assert _decide(client, step, "other", "The Blanco report is a UN report.").status_code == 302
+    response = post_form(client, build, token_from=step)
     assert response.status_code == 302
     text = "\n".join(p.text for p in ReadDocx(io.BytesIO(client.get(response.location + "/download").data)).paragraphs)
     assert "The Blanco report describes the raid." in text
@@ -377,31 +417,54 @@ def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(a
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "disclose"))
         assert entry.user_id == turkey["officer"].id and entry.record_type == "defender"
         assert entry.changes["decision"] == "another person" and entry.changes["why"] == \
-            "The Blanco report is a UN report."
-    masked = post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "mask", "disclose_reason": "Her"})
-    text = "\n".join(p.text for p in ReadDocx(io.BytesIO(client.get(masked.location + "/download").data)).paragraphs)
-    assert "The R. B. report describes the raid." in text
+            "The Blanco report is a UN report." and entry.changes["key"] == key
+        built = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "build"))
+        assert built.user_id == turkey["officer"].id and built.record_label.endswith(".docx")
+        assert built.changes == {"step": "/advocacy/dossiers/check", "decisions": {key: "kept"}}
+    assert _decide(client, step, "mask", "Her").status_code == 302
+    masked = post_form(client, _build_address(_check(client, turkey["mechanism"], cover_note=note)[1], "pdf"),
+                       token_from=step)
+    assert masked.status_code == 302
+    assert "The R. B. report describes the raid." in _pdf_text(client.get(masked.location + "/download").data,
+                                                               tmp_path)
+    with app.app_context():
+        builds = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "build")
+                                    .order_by(AuditEntry.id)).all()
+        assert [row.changes["decisions"] for row in builds] == [{key: "kept"}, {key: "masked"}]
 
 
 def test_a_decision_on_no_hit_of_the_dossier_goes_neither_to_the_audit_nor_to_the_job(app, turkey):
-    """Decisions posted for keys that are not among the dossier's ambiguous hits are dropped before auditing and
-    before the job is queued: the job applies exactly what was audited."""
+    """Decisions posted on the step for keys that are not among the dossier's ambiguous hits are dropped before
+    auditing and keeping; the job applies exactly the decisions the dossier's hits use."""
     add_defender(app, "Rosa Blanco", publication_name="R. B.")
     client = turkey["client"]
-    fields = {"mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR",
-              "fmt": "docx", "cover_note": "The Blanco report describes the raid."}
-    page = _page(post_form(client, "/advocacy/dossiers", fields))
+    step, page = _check(client, turkey["mechanism"], cover_note="The Blanco report describes the raid.")
     key = page[page.index('id="preflight-waiting"'):].split('data-key="')[1].split('"')[0]
     forged = "0123456789abcdef"
     assert forged != key
-    response = post_form(client, "/advocacy/dossiers", {**fields, f"disclose-{key}": "other",
-                                                       f"disclose-{forged}": "other", "disclose_reason": "A UN report."})
-    assert response.status_code == 302
+    assert _decide(client, step, "other", "A UN report.", **{f"disclose-{forged}": "other"}).status_code == 302
+    assert post_form(client, _build_address(page, "docx"), token_from=step).status_code == 302
     with app.app_context():
         job = db.session.scalar(select(Job))
         assert job.params["request"]["decisions"] == {key: "other"}
         audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "disclose")).all()
         assert len(audited) == 1 and audited[0].changes["decision"] == "another person"
+        assert [row.hit_key for row in db.session.scalars(select(PreflightDecision))] == [key]
+
+
+def test_the_dossier_s_decisions_belong_to_its_choice_and_to_the_person_who_took_them(app, turkey, make_user):
+    """A decision taken on one dossier's step does not decide the same words in another dossier (another
+    language), nor for a colleague building the same dossier."""
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    client = turkey["client"]
+    note = "The Blanco report describes the raid."
+    step = _check(client, turkey["mechanism"], cover_note=note)[0]
+    assert _decide(client, step, "other", "A UN report.").status_code == 302
+    assert _build(client, turkey["mechanism"], "pdf", cover_note=note).status_code == 302
+    assert _build(client, turkey["mechanism"], "pdf", language="fr", cover_note=note).status_code == 422
+    colleague = app.test_client()
+    login(colleague, make_user("case_officer"))
+    assert _build(colleague, turkey["mechanism"], "pdf", cover_note=note).status_code == 422
 
 
 def test_a_job_whose_dossier_changed_since_the_preview_keeps_nothing(app, turkey):
@@ -462,10 +525,11 @@ def test_an_annex_naming_a_protected_person_cannot_leave_and_an_image_is_flagged
     assert "disabled" not in photo.split(">")[0] and "Look at it before sending it" in photo
     clear = page[page.index(f'id="annex-{ids["letter-to-the-rapporteur.pdf"]}"'):][:600]
     assert "cannot" not in clear.split("</div>")[0]
-    refused = post_form(client, "/advocacy/dossiers", {
-        "mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR", "fmt": "zip",
-        "annex_ids": [ids["statement.docx"]]})
-    assert refused.status_code == 422 and "statement.docx holds a protected name" in _page(refused)
+    # Asked for all the same (an address made by hand): the step says so, and the ZIP is refused.
+    step, page = _check(client, turkey["mechanism"], annex_ids=[ids["statement.docx"]])
+    assert "statement.docx: Holds a protected name or detail" in page[page.index('id="left-out"'):]
+    refused = post_form(client, _build_address(page, "zip"), token_from=step)
+    assert refused.status_code == 409 and "statement.docx holds a protected name" in _page(refused)
     with app.app_context():
         assert not db.session.scalar(select(Job.id).where(Job.function.like("%build_dossier")))
     bundle = zipfile.ZipFile(io.BytesIO(_export(client, turkey["mechanism"], "zip", annex_ids=[ids["photo.png"]]).data))
