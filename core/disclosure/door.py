@@ -132,7 +132,8 @@ def check(response: Response) -> Response:
     language) and logged."""
     if not needs_mark(response) or marked(response):
         return response
-    if response.is_streamed and response.mimetype == "text/html" and "Content-Disposition" not in response.headers:
+    if response.is_streamed and not response.direct_passthrough and response.mimetype == "text/html" \
+            and "Content-Disposition" not in response.headers:  # maybe a template's stream (a file never is)
         response.response = PageStream(response.response, _rendered().streamed)  # checked as it is sent
         return response
     response.close()  # a file or a stream opened for it
