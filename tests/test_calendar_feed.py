@@ -256,3 +256,74 @@ def test_statements_per_feed_request_stay_few_and_flat(app, make_user, count_que
     large = counts()
     assert large == small
     assert small[1] <= 4  # the token, its user, the user's roles, the feed's version
+
+
+RELEASED = '''
+from datetime import date, timedelta
+from core.api import gettext
+from core.plugin_host.contributions import DatedItem
+from core.plugin_host.hookspecs import hookimpl
+
+@hookimpl
+def observatory_deadlines(start, end, user):
+    return [DatedItem(date.today() + timedelta(days=3), gettext("Hearing in Izmir") + " ({code})", "hearing")]
+'''
+
+
+def _catalog(folder, hearing: str) -> None:
+    """Compile the plugin's English catalog, translating its deadline's title as ``hearing``."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="en")
+    catalog.add("Hearing in Izmir", hearing)
+    (folder / "translations" / "en" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+    with open(folder / "translations" / "en" / "LC_MESSAGES" / "messages.mo", "wb") as handle:
+        write_mo(handle, catalog)
+
+
+@pytest.mark.parametrize("deploy", ["a plugin's code and version", "a catalog"])
+def test_a_new_release_never_serves_a_body_the_old_one_built(tmp_path, monkeypatch, make_app, make_user, deploy):
+    """Old and new processes share Redis and the database while a release rolls out: the body the old code (or
+    the old translations) built is never served by the new release, although nothing in the database changed."""
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    import sys
+
+    from core.calendar import deadlines
+    from core.extensions import babel
+
+    install_plugin(tmp_path / "site", monkeypatch, RELEASED.replace("{code}", "code of release 1"),
+                   entry_name="hearings")
+    (folder,) = [path for path in (tmp_path / "site").glob("obs_test_plugin_*") if path.is_dir()
+                 and not path.name.endswith("dist-info")]
+    (metadata,) = (tmp_path / "site").glob("*.dist-info/METADATA")
+    _catalog(folder, "Hearing in Izmir, catalog 1")
+    old = make_app(REDIS_URL=REDIS_URL)
+    # Each app here stands for a process that starts and reads its catalogs (one Babel serves every app of the tests)
+    monkeypatch.setattr(babel.domain_instance, "cache", {})
+    client = old.test_client()
+    login(client, make_user("case_officer"))
+    address = feed_address(client)
+    before = old.test_client().get(address)
+    assert summaries(before) == {"Hearing in Izmir, catalog 1 (code of release 1)"}
+    with old.app_context():
+        was = deadlines.release(old)
+        monkeypatch.setattr(deadlines, "DISTRIBUTION", metadata.parent.name.split("-")[0])
+        assert deadlines.release(old) != was  # the application's own distribution and version are in it
+
+    if deploy == "a catalog":  # the same code and versions, translations compiled anew
+        _catalog(folder, "Hearing in Izmir, catalog 2")
+        babel.domain_instance.cache.clear()
+        expected = "Hearing in Izmir, catalog 2 (code of release 1)"
+    else:
+        (folder / "plugin.py").write_text((folder / "plugin.py").read_text().replace("release 1", "release two"))
+        metadata.write_text(metadata.read_text().replace("Version: 1.2.3", "Version: 1.3.0"))
+        for name in [name for name in sys.modules if name.startswith(folder.name)]:
+            del sys.modules[name]  # a new process imports the new code
+        expected = "Hearing in Izmir, catalog 1 (code of release two)"
+    new = make_app(REDIS_URL=REDIS_URL)
+    after = new.test_client().get(address, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert summaries(after) == {expected}
+    with new.app_context():
+        assert deadlines.release(new) != was or deploy != "a catalog"

@@ -484,3 +484,49 @@ def test_words_held_by_many_people_find_them_by_pairs_and_otherwise_ask(app, mak
         assert Guard(db.session.get(User, assigned.id), external=False).release(text) == text
         with pytest.raises(Blocked):
             Guard(db.session.get(User, officer.id), external=False).release(text)
+
+
+def test_the_family_name_written_first_with_the_initial_of_the_other_word(app, protected_person):
+    """"N. Li" and "Li, N." (the family name written first: Li Na, Orbán Viktor), like "Li N.": beside short
+    common words they wait for a person; beside rarer ones ("A. Ng" for Ng Ai, "V. Orbán") they are masked at
+    once. The same words without the person's initial pass."""
+    release = protected_person("Li Na")
+    protected_person("Ng Ai")
+    protected_person("Orbán Viktor")
+    assert release("A. Ng and Ng, A. spoke; V. Orbán, Orban, V. and ORBÁN V. wrote.") == \
+        ["H.R.D. and H.R.D. spoke; H.R.D., H.R.D. and H.R.D. wrote."]
+    for text, found in (("N. Li was detained.", "N. Li"), ("Statement by Li, N.: the police came.", "Li, N."),
+                        ("Li N. was detained.", "Li N.")):
+        with app.test_request_context():
+            hits = Guard(None, external=True).preflight(text)
+            assert [(hit.found, hit.ambiguous, hit.reason) for hit in hits] == [(found, True, "common word")], hits
+            assert "H.R.D." in Guard(None, external=True, unattended=True).release(text)
+        assert release(text, decisions={hits[0].key: "mask"})[0] == text.replace(found, "H.R.D.")
+    ordinary = "B. Li said no; Li, B. and A. Orbán; N. Lin; Li Nuo."
+    assert release(ordinary) == [ordinary]
+
+
+def test_the_family_name_first_with_an_initial_when_many_bear_it(app, monkeypatch):
+    """With the family name held by many (here more than 3), "N. Li" and "Li, N." find Li Na by the name and the
+    letter together; when that pair too is held by many, they wait for a person (masked with nobody to decide),
+    without anyone being loaded."""
+    from core.disclosure import lookup
+    from core.disclosure.register import MANY_PEOPLE, build
+
+    monkeypatch.setattr(lookup, "MANY", 3)
+    add_defender(app, "Li Na", publication_name="H.R.D.")
+    for name in ("Li Wei", "Li Ming", "Li Hua", "Li Jun"):
+        add_defender(app, name, consent_to_publish=True)
+    texts = ("N. Li was detained.", "Statement by Li, N.: the police came.")
+    with app.test_request_context():
+        for text in texts:
+            (hit,) = Guard(None, external=True).preflight(text)
+            assert hit.protected.record and hit.reason == "common word", (text, hit)
+    for name in ("Li Nuo", "Li Ning", "Li Nan"):
+        add_defender(app, name, consent_to_publish=True)
+    with app.test_request_context():
+        for text in texts:
+            (hit,) = Guard(None, external=True).preflight(text)
+            assert (hit.ambiguous, hit.reason) == (True, "many people"), (text, hit)
+            assert Guard(None, external=True, unattended=True).release(text) == text.replace(hit.found, "[…]")
+            assert {item.match for item in build([text], None, external=True).protected} == {MANY_PEOPLE}

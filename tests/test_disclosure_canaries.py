@@ -133,6 +133,8 @@ def _fetch(client, request, token: str, typed: str):
     job = re.search(r"/jobs/(\d+)$", response.location or "") if response.status_code == 302 else None
     if job:
         response = client.get(f"/jobs/{job.group(1)}/download")
+    if request.then:  # a publication's edition, kept when it was published (by this request or an earlier one)
+        response = client.get(request.then)
     return response
 
 

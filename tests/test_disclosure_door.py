@@ -29,13 +29,14 @@ from .records_helpers import add_defender
 LEAKY = '''
 import io
 
-from flask import Blueprint, Response, jsonify, render_template_string, send_file
+from flask import (Blueprint, Response, jsonify, make_response, render_template, render_template_string, send_file,
+                   stream_template, stream_with_context)
 from flask_login import current_user
 
 from core.api import (Document, Guard, Paragraph, Permission, download_document, hookimpl, json_answer,
                       permission_required, request_guard, send_guarded, text_file)
 
-blueprint = Blueprint("leaky", __name__, url_prefix="/leaky")
+blueprint = Blueprint("leaky", __name__, url_prefix="/leaky", template_folder="templates")
 ROW = "Aylin Kaya,+90 555 123 45 67,Kızılay Sokak 12"
 
 
@@ -63,6 +64,77 @@ def note():
 @permission_required("leaky.view")
 def page():
     return render_template_string("<p>A page, not a file.</p>")
+
+
+@blueprint.route("/rendered")
+@permission_required("leaky.view")
+def rendered():
+    return render_template("leaky/page.html", words="A page, not a file.")
+
+
+@blueprint.route("/made")
+@permission_required("leaky.view")
+def made():
+    response = make_response(render_template("leaky/page.html", words="A page, not a file."))
+    response.headers["X-Leaky"] = "made"
+    return response
+
+
+@blueprint.route("/streamed")
+@permission_required("leaky.view")
+def streamed():
+    return stream_template("leaky/page.html", words="A page, streamed.")
+
+
+@blueprint.route("/swapped")
+@permission_required("leaky.view")
+def swapped():
+    render_template("leaky/page.html", words="A page, not a file.")  # a template rendered...
+    return "<p>" + ROW + "</p>"  # ...and another HTML string sent
+
+
+@blueprint.route("/appended")
+@permission_required("leaky.view")
+def appended():
+    return render_template("leaky/page.html", words="A page") + ROW
+
+
+@blueprint.route("/streamed-raw")
+@permission_required("leaky.view")
+def streamed_raw():
+    render_template("leaky/page.html", words="A page, not a file.")
+    return Response(stream_with_context(iter(["<p>", ROW, "</p>"])), mimetype="text/html")
+
+
+@blueprint.route("/streamed-tail")
+@permission_required("leaky.view")
+def streamed_tail():
+    def chunks():
+        yield from stream_template("leaky/page.html", words="A page, streamed.")
+        yield ROW
+    return Response(stream_with_context(chunks()), mimetype="text/html")
+
+
+@blueprint.route("/file.html")
+@permission_required("leaky.view")
+def file_html():
+    render_template("leaky/page.html", words="A page, not a file.")
+    return send_file(io.BytesIO(("<p>" + ROW + "</p>").encode()), mimetype="text/html")
+
+
+@blueprint.route("/inline.html")
+@permission_required("leaky.view")
+def inline_html():
+    response = make_response(render_template("leaky/page.html", words=ROW))
+    response.headers["Content-Disposition"] = 'inline; filename="people.html"'
+    return response
+
+
+@blueprint.route("/attached.html")
+@permission_required("leaky.view")
+def attached_html():
+    return Response(render_template("leaky/page.html", words=ROW), mimetype="text/html",
+                    headers={"Content-Disposition": "attachment"})
 
 
 @blueprint.route("/raw")
@@ -122,7 +194,9 @@ def observatory_permissions():
 
 @pytest.fixture
 def app_of_leaky(tmp_path, monkeypatch, make_app):
-    install_plugin(tmp_path / "site", monkeypatch, LEAKY, entry_name="leaky")
+    install_plugin(tmp_path / "site", monkeypatch, LEAKY, entry_name="leaky", files={
+        "templates/leaky/page.html": "<!doctype html><title>Leaky</title>{% for n in range(3) %}<p>{{ words }}</p>"
+                                     "{% endfor %}"})
     app = make_app()
     assert host(app).plugins["leaky"].status == "active", host(app).plugins["leaky"].errors
     return app
@@ -194,6 +268,57 @@ def test_the_cores_own_json_words_leave_the_health_check_and_an_error(leaky):
     assert missing.status_code == 404 and missing.json["error"] == "Page not found"
 
 
+@pytest.mark.parametrize("path", ["/leaky/", "/leaky/rendered", "/leaky/made"])
+def test_a_page_our_template_rendered_in_the_request_leaves(leaky, path):
+    page = leaky.get(path)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "A page, not a file." in page.get_data(as_text=True)
+
+
+def test_a_page_streamed_from_a_template_leaves_whole(leaky, caplog):
+    with caplog.at_level(logging.ERROR):
+        page = leaky.get("/leaky/streamed")
+        assert page.status_code == 200 and page.is_streamed
+        assert page.get_data(as_text=True) == "<!doctype html><title>Leaky</title>" + "<p>A page, streamed.</p>" * 3
+    assert not [record for record in caplog.records if "disclosure guard" in record.getMessage()]
+
+
+@pytest.mark.parametrize("path, endpoint", [("/leaky/swapped", "leaky.swapped"), ("/leaky/appended", "leaky.appended"),
+                                            ("/leaky/file.html", "leaky.file_html")])
+def test_html_other_than_what_a_template_rendered_is_refused_although_one_rendered(leaky, caplog, path, endpoint):
+    """A view that rendered a template and sends another HTML string (the page with something added, a file) is
+    refused: only a page our templates rendered, whole, leaves unmarked."""
+    with caplog.at_level(logging.ERROR):
+        refused = leaky.get(path)
+    assert refused.status_code == 409 and refused.mimetype == "text/html"
+    assert b"Aylin" not in refused.data and b"555" not in refused.data
+    assert "Not sent" in refused.get_data(as_text=True)
+    assert any(endpoint in record.getMessage() and "text/html" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("path", ["/leaky/streamed-raw", "/leaky/streamed-tail"])
+def test_a_stream_lets_out_only_what_our_templates_produced(leaky, caplog, path):
+    """Chunks a view streams itself never leave, before or after a template's: the page ends there, logged."""
+    with caplog.at_level(logging.ERROR):
+        body = leaky.get(path).get_data(as_text=True)
+    assert "Aylin" not in body and "555" not in body
+    if path.endswith("tail"):
+        assert body == "<!doctype html><title>Leaky</title>" + "<p>A page, streamed.</p>" * 3
+    assert any("streamed page" in record.getMessage() and path.replace("/leaky/", "leaky.").replace("-", "_")
+               in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("path", ["/leaky/inline.html", "/leaky/attached.html"])
+def test_html_sent_as_a_file_needs_a_mark_even_rendered_by_a_template(leaky, caplog, path):
+    """HTML with a Content-Disposition (inline with a file name, or an attachment) is a file: saved, sent on,
+    opened outside the app. It leaves only written through the guard (download_document, send_guarded)."""
+    with caplog.at_level(logging.ERROR):
+        refused = leaky.get(path)
+    assert refused.status_code == 409 and "Content-Disposition" not in refused.headers
+    assert b"Aylin" not in refused.data
+    assert any("text/html" in record.getMessage() for record in caplog.records)
+
+
 # --- Every URL of the app, with demo data ------------------------------------------------------------------
 
 LINK = re.compile(r'(?:href|src|action|data-[a-z-]*url)="(/[^"#]*)')
@@ -220,6 +345,7 @@ def _walk(app, client, email: str) -> set[str]:
                         queue.append(response.location.split("localhost", 1)[-1])
                     else:
                         queue.append(request.path)
+                    queue += [request.then] if request.then else []
     queue.append("/jobs/")
     while queue:
         url = html.unescape(queue.pop(0))

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.metadata
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -114,6 +116,8 @@ CHANGED = "observatory.calendar_changed"
 MAX_BODIES = 512  # per process, without Redis: emptied when full
 BODY_SECONDS = 3600  # in Redis: each body is kept an hour at most
 DATE_MARGIN = timedelta(seconds=2)  # see feed_validators
+DISTRIBUTION = "observatory"  # the application's distribution (setup.cfg), whose version a release raises
+RELEASE = "observatory.feed_release"  # in app.extensions: see release()
 
 
 @dataclass(frozen=True)
@@ -171,11 +175,29 @@ def _forget(session: Session, *_args: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Watch every session's writes for the calendar version (once per process: the listeners are global)."""
+    """Watch every session's writes for the calendar version (once per process: the listeners are global), and
+    note the release the app runs (after its plugins and catalogs are known)."""
+    app.extensions[RELEASE] = release(app)
     for name, listener in (("after_flush", _note_flush), ("do_orm_execute", _note_statement),
                            ("before_commit", _raise_version), ("after_rollback", _forget)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def release(app: Flask) -> str:
+    """What a deploy changes, as a digest, read when the app is made (what this process runs): the version of the
+    application's distribution and the bytes of every compiled catalog Babel reads. With the active plugins'
+    versions (see :func:`feed_validators`), a feed's body is kept under it, so a new release (even one sharing
+    Redis with the old processes while they drain) never serves a body the old code or translations built."""
+    try:
+        version = importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = "unknown"
+    catalogs = []
+    for folder in app.config.get("BABEL_TRANSLATION_DIRECTORIES", "").split(";"):
+        for catalog in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")) if folder else ():
+            catalogs.append(f"{catalog} {hashlib.sha256(catalog.read_bytes()).hexdigest()}")
+    return _digest([f"{DISTRIBUTION} {version}", *catalogs])
 
 
 def feed_version() -> tuple[int, datetime]:
@@ -193,8 +215,9 @@ def _digest(names: Any) -> str:
 def feed_validators(user: User, version: tuple[int, datetime], today: date | None = None,
                     now: datetime | None = None) -> FeedVersion:
     """The validators of ``user``'s feed for today's window, from ``version`` (:func:`feed_version`, read before
-    ``user`` was loaded). The key holds the user's roles and the active plugins too: a body built with roles or
-    plugins that changed after the version was read is never served under another set.
+    ``user`` was loaded). The key holds the user's roles, the active plugins with their versions and the
+    :func:`release` too: a body built with roles or plugins that changed after the version was read, or by another
+    release (the application's or a plugin's version, a catalog), is never served under another.
 
     ``Last-Modified`` is the second after the last change (the day's start when later: the window moves). It is
     sent only once that second is ``DATE_MARGIN`` past, so any later change falls in a later second: a client
@@ -204,10 +227,12 @@ def feed_validators(user: User, version: tuple[int, datetime], today: date | Non
     value, changed = version
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     roles = _digest(role.name for role in user.roles)
-    active_plugins = _digest(info.name for info in plugins.host().active)
+    # the plugins active now, each with its distribution's version (a plugin upgraded alone is a release too)
+    running = _digest([current_app.extensions[RELEASE], *(f"{info.name} {info.version}"
+                                                          for info in plugins.host().active)])
     # the database and the change's moment too: two databases sharing one Redis never share a body
     key = (f"{current_app.config['SQLALCHEMY_DATABASE_URI']}|{value}|{changed.isoformat()}|{user.id}|{today}|{locale}"
-           f"|{roles}|{active_plugins}")
+           f"|{roles}|{running}")
     etag = hmac.new(current_app.config["SECRET_KEY"].encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
     last_modified = max(changed.replace(microsecond=0) + timedelta(seconds=1),
                         datetime.combine(today, time.min, tzinfo=timezone.utc))

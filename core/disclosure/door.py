@@ -1,10 +1,15 @@
 """The check at the door: nothing but our own pages and static assets leaves unless the disclosure guard's writers
 made it, or it is a stored file served to a reader allowed to see it.
 
-After every request, a response passes unchecked only when it is an HTML page rendered by our templates (not an
-attachment), a static asset (Flask's ``static`` route and the blueprints' own), a redirect, or empty. Anything
-else (an attachment, and any other body: a PDF, a CSV, a ZIP, a calendar, an SVG drawing, JSON, plain text, an
-HTML string no template rendered) must carry one of this module's marks, set by the core where it writes it:
+After every request, a response passes unchecked only when it is a page one of our templates rendered during that
+request (sent without a ``Content-Disposition``), a static asset (Flask's ``static`` route and the blueprints'
+own), a redirect, or empty. A page is known by its bytes: every template the application renders (its
+environment's ``template_class`` is :class:`PageTemplate`) records a digest of what it rendered on ``flask.g``,
+and an HTML body passes only when it is one of them, whole; a page streamed from a template
+(``stream_template``) leaves chunk by chunk, each only when it is the next one our templates produced (any other
+ends the page there, logged). Anything else (an attachment, HTML with a file name, and any other body: a PDF, a
+CSV, a ZIP, a calendar, an SVG drawing, JSON, plain text, an HTML string no template rendered, or a rendered page
+changed after) must carry one of this module's marks, set by the core where it writes it:
 :func:`send` (a :class:`~.files.GuardedFile`: documents, job results), :func:`json_answer` (JSON released by a
 guard), the exports, the calendar feed, the statistics, the attachments (:data:`STORED`) and the core's fixed
 answers (:func:`fixed_json`: the health check, an error's JSON). A plugin answers with ``download_document``,
@@ -13,9 +18,12 @@ answers (:func:`fixed_json`: the health check, an error's JSON). A plugin answer
 """
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from collections import deque
+from typing import Any, Iterable, Iterator
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, template_rendered
+from flask import Flask, Response, current_app, g, has_request_context, jsonify, render_template, request
+from jinja2 import Template
 
 from ..languages.i18n import lazy_gettext as _l
 from ..web.errors import NOT_SENT
@@ -39,7 +47,7 @@ STORED = Mark("a stored file served to a reader allowed to see it")  # an upload
 FIXED = Mark("the core's own words, holding no record's data")  # the health check, an error's JSON
 MARKS = (GUARDED, STORED, FIXED)
 _ATTRIBUTE = "observatory_disclosure"
-_PAGE = "observatory_page_rendered"  # on flask.g: a template rendered this request's page
+_RENDERED = "observatory_rendered"  # on flask.g: what our templates rendered during the request (Rendered)
 
 REFUSED = _l("Nothing was sent: this file was not written through the disclosure guard, so nothing checked what "
              "it holds. The plugin that offers it must build it with the core's documents or exports. The refusal "
@@ -102,13 +110,15 @@ def _redirect(response: Response) -> bool:
     return 300 <= response.status_code < 400 and "Location" in response.headers
 
 
-def attachment(response: Response) -> bool:
-    return response.headers.get("Content-Disposition", "").split(";", 1)[0].strip().lower() == "attachment"
-
-
 def our_page(response: Response) -> bool:
-    """An HTML page a template of ours rendered during this request, shown on screen (not a download)."""
-    return response.mimetype == "text/html" and not attachment(response) and g.get(_PAGE, False)
+    """A page one of our templates rendered during this request, shown on screen: HTML without a
+    ``Content-Disposition`` (a file name makes it a file, inline or not) whose body is, whole, what a template
+    rendered, or a stream the door lets out only chunk by chunk as our templates produce it (:class:`PageStream`)."""
+    if response.mimetype != "text/html" or "Content-Disposition" in response.headers:
+        return False
+    if response.is_streamed:
+        return isinstance(response.response, PageStream)
+    return _digest(response.get_data()) in _rendered().pages
 
 
 def needs_mark(response: Response) -> bool:
@@ -122,6 +132,10 @@ def check(response: Response) -> Response:
     language) and logged."""
     if not needs_mark(response) or marked(response):
         return response
+    if response.is_streamed and not response.direct_passthrough and response.mimetype == "text/html" \
+            and "Content-Disposition" not in response.headers:  # maybe a template's stream (a file never is)
+        response.response = PageStream(response.response, _rendered().streamed)  # checked as it is sent
+        return response
     response.close()  # a file or a stream opened for it
     return _refused(f"a {response.mimetype} response")
 
@@ -134,11 +148,71 @@ def _refused(what: str) -> Response:
     return current_app.response_class(page, status=409)
 
 
-def _page_rendered(sender: Flask, **_extra: Any) -> None:
-    g.setdefault(_PAGE, True)
+# --- What our templates rendered ------------------------------------------------------------------------
+
+
+class Rendered:
+    """What our templates rendered during one request: the digest of each page rendered whole, and the chunks of
+    the pages being generated (``stream_template``), in the order they were produced."""
+
+    def __init__(self) -> None:
+        self.pages: set[str] = set()
+        self.streamed: deque[str] = deque()
+
+
+def _rendered() -> Rendered:
+    return g.setdefault(_RENDERED, Rendered())
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class PageTemplate(Template):
+    """Every template of the application (``app.jinja_env.template_class``): what it renders during a request is
+    recorded for the door, so that only that leaves as a page."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        page = super().render(*args, **kwargs)
+        if has_request_context():
+            _rendered().pages.add(_digest(page.encode()))
+        return page
+
+    def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+        chunks = super().generate(*args, **kwargs)
+        return _recorded(chunks, _rendered().streamed) if has_request_context() else chunks
+
+
+def _recorded(chunks: Iterator[str], streamed: deque[str]) -> Iterator[str]:
+    for chunk in chunks:
+        streamed.append(chunk)
+        yield chunk
+
+
+class PageStream:
+    """A streamed HTML body, let out chunk by chunk: each only when it is the next chunk our templates produced
+    during the request; any other (a string the view added, the bytes of a file) ends the page there, and the
+    refusal is logged. Its status and headers have left by then: what left is only our templates' output."""
+
+    def __init__(self, chunks: Iterable[Any], streamed: deque[str]) -> None:
+        self.chunks, self.streamed = chunks, streamed
+        self.logger, self.endpoint = current_app.logger, request.endpoint  # iterated after the request's end
+
+    def __iter__(self) -> Iterator[Any]:
+        for chunk in self.chunks:
+            if not self.streamed or self.streamed.popleft() != chunk:
+                self.logger.error("refused the rest of a streamed page from %s: it was not written through the "
+                                  "disclosure guard (not what our templates produced)", self.endpoint)
+                return
+            yield chunk
+
+    def close(self) -> None:
+        if hasattr(self.chunks, "close"):
+            self.chunks.close()
 
 
 def init_app(app: Flask) -> None:
-    """Installed before the plugins' blueprints: their own after-request functions run before this check."""
-    template_rendered.connect(_page_rendered, app)
+    """Installed before the plugins' blueprints: their own after-request functions run before this check. Every
+    template the application loads from now on is a :class:`PageTemplate`."""
+    app.jinja_env.template_class = PageTemplate
     app.after_request(check)

@@ -5,8 +5,9 @@ Texts and names are compared word by word after the duplicate check's normalisat
 case, hyphens, commas and non-Latin scripts do not hide a name. In a name of several words, two words also
 meet when their consonant skeletons do ("Mohammed", "Muhammad"). A person's name is looked for in the forms
 people write it: in order, surname first ("KAYA, Aylin"), with an honorific ("Ms. Kaya", "Sra. Kaya"), with an
-initial ("A. Kaya", "Aylin K."), and the surname alone. The surname alone is a *partial* form: the guard
-masks it only when it cannot be someone else (see :mod:`core.disclosure.guard`).
+initial ("A. Kaya", "Aylin K."; a family name written first, as in "Li Na", also "N. Li" and "Li, N."), and the
+surname alone. The surname alone is a *partial* form: the guard masks it only when it cannot be someone else
+(see :mod:`core.disclosure.guard`).
 """
 from __future__ import annotations
 
@@ -191,6 +192,9 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
         forms.append(with_initial((INITIAL + w[0][0], *surname), "initial and surname", by_surname=True))
         forms.append(with_initial((*surname, INITIAL + w[0][0]), "surname and initial", by_surname=True))
         forms.append(with_initial((*given, INITIAL + surname[0][0]), "name and initial"))
+        # the family name written first ("Li Na", "Orbán Viktor"): its initial before it ("N. Li"), as after it
+        # ("Li, N.", "Li N.", the form above)
+        forms.append(with_initial((INITIAL + surname[0][0], *given), "initial and family name", by_surname=True))
         if partial and any(len(word) > 2 for word in surname):
             forms.append(Form(tuple(surname), "surname", partial=True))
         if w[k] not in PARTICLES and len(w[k]) > 1:  # "Ms. Li", "Sra. Ha"

@@ -76,6 +76,14 @@ def _annual_report(_record: None, _user: Any) -> list[OutputRequest]:
             for code in LANGUAGES for fmt in ("pdf", "docx")]
 
 
+def _annual_report_files(_record: None, _user: Any) -> list[OutputRequest]:
+    """The published edition of this year's report (every language as PDF and DOCX in one ZIP): published by an
+    editor, then downloaded as readers get it."""
+    year = utcnow().year
+    return [OutputRequest(url_for("annual_report.publish", year=year), {},
+                          then=url_for("annual_report.files", year=year))]
+
+
 def _statistics(_record: None, user: Any) -> list[OutputRequest]:
     year = utcnow().year
     return [OutputRequest(url_for(endpoint, key=chart.key, year=year))
@@ -106,4 +114,6 @@ def core_outputs() -> list[Output]:
         Output("core.bulletin_files", _l("Monthly bulletin in every language and format (ZIP)"), True,
                _bulletin_files),
         Output("core.annual_report", _l("Annual report (PDF, DOCX)"), True, _annual_report),
+        Output("core.annual_report_files", _l("Annual report's published edition in every language and format (ZIP)"),
+               True, _annual_report_files),
     ]

@@ -324,11 +324,13 @@ class FreeText:
 class OutputRequest:
     """One request that builds an output: a GET of ``path``, or a POST of ``form`` to it. ``typed`` names the
     form fields holding text typed at export time (a cover note, an introduction). A POST answered by a job's
-    page leaves as the job's file."""
+    page leaves as the job's file. ``then``: the address whose GET, after that request, gives the file (a
+    publication's edition, built when it is published and kept)."""
 
     path: str
     form: dict[str, Any] | None = None
     typed: tuple[str, ...] = ()
+    then: str | None = None
 
 
 @dataclass(frozen=True)

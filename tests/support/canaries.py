@@ -81,8 +81,8 @@ class Canary:
         return f"{self.surname}{self.given}" if self.script == "han" else f"{self.given} {self.surname}"
 
     def forms(self) -> list[str]:
-        """How people type this name: in order, surname first, with an honorific or an initial, the surname
-        alone, without accents, in capitals, in Latin letters."""
+        """How people type this name: in order, surname first, with an honorific or an initial (of either word:
+        "A. Kaya", "Aylin K.", "K. Aylin"), the surname alone, without accents, in capitals, in Latin letters."""
         if self.script == "han":  # one run of characters: the name, alone or inside a sentence
             return [self.name, f"据报道，{self.name}于三月被捕。"]
         first = self.surnames[0]
@@ -96,7 +96,7 @@ class Canary:
         given, initials_of = (latin(self.given), latin) if self.script == "arabic" else (self.given, str)
         forms = [self.name, f"{self.surname.upper()}, {self.given}", f"{_honorific(self)} {self.surname}",
                  f"{initials_of(self.given)[0]}. {initials_of(self.surname)}", f"{given} {initials_of(first)[0]}.",
-                 self.surnames[-1], self.name.upper()]
+                 f"{initials_of(first)[0]}. {given}", self.surnames[-1], self.name.upper()]
         if len(self.surnames) > 1:
             forms.append(f"{self.given} {'-'.join(self.surnames)}")
         if self.script == "latin":
@@ -109,13 +109,16 @@ class Canary:
 
     def ambiguous_forms(self) -> list[str]:
         """Forms that may be plain text, which wait for a person's decision: an initial beside short words that
-        are common words too ("L. Na", "Na, L.", "Li N."; "Plan B. Do"). Those beside rarer words ("A. Ng") are
-        among :meth:`forms`, masked at once."""
+        are common words too ("L. Na", "Na, L.", "Li N.", "N. Li"; "Plan B. Do"). Those beside rarer words
+        ("A. Ng") are among :meth:`forms`, masked at once."""
         return [form for form in self._initialled() if _plain_words(form)] if self.short else []
 
     def _initialled(self) -> list[str]:
+        """With an initial: of the given name ("L. Na", "Na, L."), or of the surname, the family name being
+        written first ("Li N.", "Li, N.", "N. Li")."""
         return [f"{self.given[0]}. {self.surname}", f"{self.surname}, {self.given[0]}.",
-                f"{self.given} {self.surnames[0][0]}."]
+                f"{self.given} {self.surnames[0][0]}.", f"{self.given}, {self.surnames[0][0]}.",
+                f"{self.surnames[0][0]}. {self.given}"]
 
     def typed(self) -> list[str]:
         """The forms of a short name found in a text as its words in a row, in any case and spacing."""
