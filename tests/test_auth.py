@@ -164,6 +164,32 @@ def test_failures_on_one_account_from_many_addresses_are_throttled(make_app, mak
     assert codes == [422, 422, 422, 422, 429]
 
 
+def test_strangers_failures_from_everywhere_do_not_keep_the_owner_out_of_a_browser_they_used(make_app, make_user):
+    """The cap on an account's failures from all addresses is not a lock a stranger can put on the owner: the
+    browser the owner logged in with before (its signed device cookie) still logs in; a new browser waits."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_TOTAL_RATE_LIMIT="4 per hour")
+    user = make_user("readonly")
+    owner = app.test_client()
+    login = {"email": user.email, "password": PASSWORD}
+    assert owner.post("/login", data={"csrf_token": csrf_token(owner), **login},
+                      environ_base=_from("198.51.100.7")).status_code == 302
+    assert owner.get_cookie("observatory_device") is not None
+    assert post_form(owner, "/logout", token_from="/").status_code == 302
+    stranger = app.test_client()
+    for n in range(1, 6):
+        data = {"csrf_token": csrf_token(stranger), "email": user.email, "password": "wrong password!!"}
+        stranger.post("/login", data=data, environ_base=_from(f"203.0.113.{n}"))
+    new_browser = app.test_client()
+    assert new_browser.post("/login", data={"csrf_token": csrf_token(new_browser), **login},
+                            environ_base=_from("198.51.100.8")).status_code == 429
+    assert owner.post("/login", data={"csrf_token": csrf_token(owner), **login},
+                      environ_base=_from("198.51.100.9")).status_code == 302
+    forged = app.test_client()
+    forged.set_cookie("observatory_device", "a-forged-value")
+    assert forged.post("/login", data={"csrf_token": csrf_token(forged), **login},
+                       environ_base=_from("198.51.100.10")).status_code == 429
+
+
 @pytest.mark.redis
 def test_throttling_is_shared_by_processes_through_redis(make_app):
     """Each app here starts the limiter's storage anew, as another process would: only Redis carries the count."""

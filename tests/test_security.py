@@ -115,6 +115,11 @@ def test_oversized_body_is_refused_politely(make_app, make_user):
     response = client.post("/login", data={"email": "a" * 5000, "password": "x"})
     assert response.status_code == 413  # no form page to go back to (no referrer): the page, with the upload limit
     assert "Too large" in response.get_data(as_text=True) and "larger than 15 MB" in response.get_data(as_text=True)
+    # sent back to the form it came from, on this site only: a referrer whose path leaves the site is not followed
+    for referrer, back in (("http://localhost/defenders/new?x=1", "/defenders/new?x=1"),
+                           ("http://localhost//evil.example/x", "/"), ("http://localhost/\\evil.example/x", "/")):
+        response = client.post("/login", data={"email": "a" * 5000}, headers={"Referer": referrer})
+        assert response.status_code == 303 and response.location == back, (referrer, response.location)
 
 
 def test_json_clients_get_json_errors(client, make_user):

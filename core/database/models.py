@@ -193,8 +193,9 @@ class PreflightDecision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"))
-    step: Mapped[str] = mapped_column(Text)  # the step's address (a dossier's holds its cover paragraph)
-    # The address's SHA-256, which the lookup uses: an address may be longer than an index entry may be.
+    # The step's path only: its query may hold typed text (a dossier's cover paragraph), names included, which
+    # has no reason to be kept here. The whole address's SHA-256 is what the lookup uses.
+    step: Mapped[str] = mapped_column(Text)
     step_key: Mapped[str] = mapped_column(String(64))
     hit_key: Mapped[str] = mapped_column(String(32))  # core.disclosure.Hit.key
     decision: Mapped[str] = mapped_column(String(10))  # "mask" or "other"

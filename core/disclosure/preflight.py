@@ -138,7 +138,8 @@ def keep_step_decisions(user: Any, address: str, decisions: Mapping[str, str], r
     rows = {row.hit_key: row for row in db.session.scalars(select(PreflightDecision).where(
         PreflightDecision.user_id == user.id, PreflightDecision.step_key == key))}
     for hit_key, decision in decisions.items():
-        row = rows.get(hit_key) or PreflightDecision(user_id=user.id, step=address, step_key=key, hit_key=hit_key)
+        row = rows.get(hit_key) or PreflightDecision(user_id=user.id, step=urlsplit(address).path, step_key=key,
+                                                        hit_key=hit_key)
         row.decision, row.reason, row.decided_at = decision, reason, utcnow()
         db.session.add(row)
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
 from . import outage
+from .navigation import safe_next
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -62,7 +63,7 @@ def handle_too_large(error: RequestEntityTooLarge) -> Any:
     if request.method == "POST" and back.netloc == request.host and back.path.startswith("/") \
             and request.accept_mimetypes.best != "application/json":
         flash(too_large(), "danger")
-        return redirect(back.path + (f"?{back.query}" if back.query else ""), 303)
+        return redirect(safe_next(back.path + (f"?{back.query}" if back.query else "")), 303)
     return render_error(error, too_large())
 
 

@@ -11,7 +11,7 @@ def safe_next(target: str | None, default_endpoint: str = "core.dashboard") -> s
     """Only same-site paths may be redirect targets (no open redirect to another host)."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith(("//", "/\\")):
             return target
     return url_for(default_endpoint)
 

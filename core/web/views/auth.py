@@ -3,15 +3,19 @@
 Nothing tells whether an account exists: an unknown email, a wrong password and a deactivated account get the
 same page, after the same password hashing. Nothing locks an account either: attempts are throttled by address
 (every attempt) and by account (failed ones, from one address with growing waits, and from everywhere), so a
-stranger can slow the guessing of a password down but cannot shut its owner out for long; admins are told of
-repeated failures (:func:`~core.web.security.register_failure`).
+stranger can slow the guessing of a password down but cannot shut its owner out: the cap on an account's failures
+from everywhere does not apply to a browser that has logged in to that account before (a signed device cookie,
+:func:`_known_device`); admins are told of repeated failures (:func:`~core.web.security.register_failure`).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timezone
 
 from flask import (
     Blueprint,
+    after_this_request,
     current_app,
     flash,
     g,
@@ -23,6 +27,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ...database.models import User
@@ -44,6 +49,9 @@ blueprint = Blueprint("auth", __name__)
 
 PENDING_KEY = "pending_2fa"
 PENDING_SECONDS = 300
+DEVICE_COOKIE = "observatory_device"
+DEVICE_DAYS = 180
+DEVICE_ACCOUNTS = 5  # accounts one browser is remembered for
 
 
 def _login_limit() -> str:
@@ -73,6 +81,43 @@ def _account_from_address() -> str:
     return f"account:{email}|{get_remote_address()}" if email else ""
 
 
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="observatory.login-device")
+
+
+def _account_digest(email: str) -> str:
+    """The account as the device cookie names it: a keyed digest, not the address itself."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _remembered_accounts() -> list[str]:
+    try:
+        accounts = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return []
+    return accounts if isinstance(accounts, list) else []
+
+
+def _known_device() -> bool:
+    """This browser logged in to the account it names before: the cap on the account's failures from everywhere
+    does not apply to it, so that a stranger's guesses from other addresses cannot keep the owner out."""
+    email = _typed_email()
+    return bool(email) and _account_digest(email) in _remembered_accounts()
+
+
+def _remember_device(user: User) -> None:
+    """After a complete log-in: this browser is remembered for the account (signed, no address in clear)."""
+    accounts = [digest for digest in _remembered_accounts() if digest != _account_digest(user.email)]
+    token = _device_signer().dumps([_account_digest(user.email), *accounts][:DEVICE_ACCOUNTS])
+
+    @after_this_request
+    def set_cookie(response):
+        response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return response
+
+
 def _pending_account() -> str:
     pending = session.get(PENDING_KEY) or {}
     return f"user:{pending['user_id']}" if pending.get("user_id") else ""
@@ -87,7 +132,8 @@ def _failed(_response) -> bool:
 @public
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_account_limit, key_func=_account_from_address, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_total_limit, key_func=_account, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_total_limit, key_func=_account, methods=["POST"], deduct_when=_failed,
+               exempt_when=_known_device)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -114,6 +160,7 @@ def _password_accepted(user: User):
     register_success(user)
     db.session.commit()
     start_session(user)
+    _remember_device(user)
     return redirect(next_url)
 
 
@@ -137,6 +184,7 @@ def two_factor():
             db.session.commit()
             session.pop(PENDING_KEY, None)
             start_session(user)
+            _remember_device(user)
             remaining = sum(1 for c in user.recovery_codes if c.used_at is None)
             if remaining < 3:
                 flash(_("You have %(count)d unused recovery codes left. Create new ones on your account page.",
