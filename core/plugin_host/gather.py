@@ -185,6 +185,11 @@ def merge_records(kind: str, source_id: int, target_id: int,
     return moved
 
 
+def merge_hook_plugins() -> set[str]:
+    """The plugins that implement ``observatory_merge_records`` (the others' rows move by their foreign keys)."""
+    return {impl.plugin_name for impl in host().pm.hook.observatory_merge_records.get_hookimpls()}
+
+
 def load_demo_data(scale: int = 1) -> list[str]:
     """Every plugin's demo records; a failure propagates (half-loaded demo data helps nobody)."""
     return [str(message) for _plugin, message in host().call("observatory_demo_data", isolate=False, scale=scale)]

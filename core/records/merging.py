@@ -1,9 +1,10 @@
 """Merging two duplicate records into one, and undoing it from the audit trail.
 
 A merge keeps the target, gives it the source's names as aliases and any detail it lacked, moves
-everything linked to the source (attachments, assignments, and every plugin's rows through
-``observatory_merge_records``), deletes the source, and writes one ``merge`` audit row holding the
-complete before/after: enough to put everything back exactly.
+everything linked to the source (attachments, assignments, what plugins with rules of their own move through
+``observatory_merge_records``, then every row of any table whose foreign key points at the source:
+:mod:`.references`), deletes the source, and writes one ``merge`` audit row holding the complete before/after:
+enough to put everything back exactly. A row that cannot be moved refuses the merge, which changes nothing.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..attachments.models import Attachment
 from ..audit.capture import record as audit
@@ -21,6 +23,7 @@ from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host import gather
 from ..plugin_host.contributions import CONFIDENTIALITY_LEVELS
+from . import references
 from .matching import name_key, search_text
 from .models import Assignment, Defender, Partner, Term
 from .tokens import forget_tokens, index_tokens
@@ -33,7 +36,12 @@ UNMERGE = "unmerge"
 
 
 class MergeRefused(ValueError):
-    """The merge (or its undoing) cannot go ahead; the message says why."""
+    """The merge (or its undoing) cannot go ahead; the message says why, and ``blocked`` lists the rows that
+    could not be moved (:class:`.references.Blocked`). Nothing was changed."""
+
+    def __init__(self, message: Any, blocked: list[references.Blocked] | None = None):
+        super().__init__(message)
+        self.blocked = blocked or []
 
 
 def _columns(model: Any) -> list[Any]:
@@ -67,7 +75,8 @@ def _merged_aliases(target: Any, source: Any) -> str:
 
 
 def merge(kind: str, source: Any, target: Any) -> AuditEntry:
-    """Merge ``source`` into ``target`` (same kind) and commit; returns the audit row."""
+    """Merge ``source`` into ``target`` (same kind) and commit; returns the audit row. Raises
+    :class:`MergeRefused`, the session rolled back, when a linked row cannot be moved."""
     if source.id == target.id:
         raise MergeRefused(_l("a record cannot be merged into itself"))
     before, source_values = snapshot(target), snapshot(source)
@@ -87,14 +96,21 @@ def merge(kind: str, source: Any, target: Any) -> AuditEntry:
     for attr in _columns(type(target)):
         if attr.key not in NOT_FILLED and not getattr(target, attr.key) and getattr(source, attr.key):
             setattr(target, attr.key, getattr(source, attr.key))
-    if isinstance(target, Defender):
-        target.rights = list(db.session.scalars(select(Term).where(Term.id.in_(set(source_rights + target_rights)))))
     target.name_key = name_key(target.name)
     target.search_text = search_text(target.name, f"{target.aliases} {getattr(target, 'acronym', '')}")
     db.session.flush()
     index_tokens(target)
     phones.index(target)
     moved = gather.merge_records(kind, source.id, target.id)
+    try:
+        # Rights are rows of a table pointing at the defender too: they move with the rest.
+        moved_rows = references.move(MODELS[kind].__table__, source.id, target.id)
+    except references.CannotMove as refusal:
+        db.session.rollback()
+        raise MergeRefused(_l("some linked rows could not be moved"), refusal.blocked) from refusal
+    if isinstance(target, Defender):
+        db.session.expire(target, ["rights"])
+        db.session.expire(source, ["rights"])
     forget_tokens(kind, source.id)
     phones.forget(kind, source.id)
     db.session.delete(source)
@@ -102,9 +118,19 @@ def merge(kind: str, source: Any, target: Any) -> AuditEntry:
         "source": source_values, "source_rights": source_rights, "source_assignees": sorted(source_assignees),
         "target_before": before, "target_after": snapshot(target), "target_rights_before": target_rights,
         "attachments": attachments, "assignments_added": added_assignees, "plugins": moved,
+        "references": moved_rows,
     })
-    db.session.commit()
+    _commit()
     return entry
+
+
+def _commit() -> None:
+    """Commit, or refuse with the session rolled back when the database finds a link the plan missed."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise MergeRefused(_l("the database refused to move a linked row; nothing was changed")) from error
 
 
 def undo(entry: AuditEntry) -> Any:
@@ -117,17 +143,18 @@ def undo(entry: AuditEntry) -> Any:
     target = db.session.get(model, entry.record_id)
     if target is None:
         raise MergeRefused(_l("the record kept by the merge no longer exists"))
+    by_references = "references" in data  # merges recorded before rows were moved by their foreign keys lack it
 
     source = model()
     _restore(source, data["source"])
-    if model is Defender:
+    if model is Defender and not by_references:
         source.rights = list(db.session.scalars(select(Term).where(Term.id.in_(data["source_rights"]))))
     db.session.add(source)
     current = snapshot(target)
     changed_by_merge = {key for key, value in data["target_after"].items()
                         if data["target_before"].get(key) != value and current.get(key) == value}
     _restore(target, data["target_before"], changed_by_merge - {"updated_at"})
-    if model is Defender:
+    if model is Defender and not by_references:
         target.rights = list(db.session.scalars(select(Term).where(Term.id.in_(data["target_rights_before"]))))
     db.session.flush()
 
@@ -137,12 +164,20 @@ def undo(entry: AuditEntry) -> Any:
                                                 Assignment.user_id.in_(data["assignments_added"])))
     db.session.add_all(Assignment(record_type=entry.record_type, record_id=source.id, user_id=uid)
                        for uid in data["source_assignees"])
+    if by_references:
+        references.restore(data["references"], source.id, target.id)
+        if model is Defender:
+            db.session.expire(target, ["rights"])
+    else:
+        hooked = gather.merge_hook_plugins()
+        references.restore_legacy({plugin: tables for plugin, tables in data["plugins"].items() if plugin not in hooked},
+                                  model.__table__, source.id, target.id)
     gather.merge_records(entry.record_type, target.id, source.id, only=data["plugins"])
     for record in (source, target):
         index_tokens(record)
         phones.index(record)
     audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
-    db.session.commit()
+    _commit()
     return source
 
 

@@ -117,7 +117,7 @@ class Assignment(db.Model):
 defender_rights = Table(
     "core_defender_rights",
     db.metadata,
-    Column("defender_id", ForeignKey("core_defenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("defender_id", ForeignKey("core_defenders.id", ondelete="RESTRICT"), primary_key=True),
     Column("term_id", ForeignKey("core_terms.id", ondelete="RESTRICT"), primary_key=True),
 )
 

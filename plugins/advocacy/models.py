@@ -171,7 +171,7 @@ class ActionDefender(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("advocacy_actions.id", ondelete="CASCADE"))
-    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="CASCADE"), index=True)
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="RESTRICT"), index=True)
     consent: Mapped[str] = mapped_column(String(10), default=NOT_ASKED)
     consent_on: Mapped[date | None] = mapped_column(Date)
 

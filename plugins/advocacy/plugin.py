@@ -31,7 +31,6 @@ from core.api import (
     DatedItem,
     DefenderLinks,
     FreeText,
-    MergeResult,
     NavItem,
     Output,
     OutputRequest,
@@ -51,7 +50,6 @@ from core.api import (
     prefix_conditions_to_bind,
     prefix_params,
     read_rows,
-    relink,
     utcnow,
     visible,
 )
@@ -285,14 +283,6 @@ def _search_statement(user: Any, words: int, postgresql: bool) -> CompoundSelect
         .where(Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
         .order_by(Mechanism.position).limit(bindparam("limit")).subquery()
     return union_all(select(actions), select(mechanisms))
-
-
-@hookimpl
-def observatory_merge_records(kind, source_id, target_id, only):
-    if kind == "defender":
-        return MergeResult("advocacy", relink(ActionDefender, ActionDefender.defender_id, ActionDefender.action_id,
-                                              "advocacy_action_defenders", source_id, target_id, only))
-    return None
 
 
 @click.command("advocacy-catalogue")

@@ -147,7 +147,7 @@ class CaseDefender(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"))
-    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="CASCADE"), index=True)
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="RESTRICT"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="links")
     defender: Mapped[Defender] = relationship()
@@ -192,7 +192,7 @@ class Consultation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("core_partners.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("core_partners.id", ondelete="RESTRICT"), index=True)
     consulted_on: Mapped[date] = mapped_column(Date)
     answer: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str] = mapped_column(Text, default="")

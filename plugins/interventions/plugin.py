@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, and_, bindparam, select, update
+from sqlalchemy import Select, and_, bindparam, select
 
 from core.api import (
     CASE_OFFICER,
@@ -15,7 +15,6 @@ from core.api import (
     Country,
     DefenderLinks,
     FreeText,
-    MergeResult,
     NavItem,
     Output,
     OutputRequest,
@@ -31,7 +30,6 @@ from core.api import (
     id_url,
     list_url_when_full,
     read_rows,
-    relink,
     utcnow,
     visible,
 )
@@ -230,24 +228,6 @@ def _search_statement(user: Any, postgresql: bool) -> Select:
                   Country.alpha3).join(Country, Country.id == Case.country_id) \
         .where(visible(Case, user), search.matching_to_bind(Case.id, postgresql)) \
         .order_by(Case.id.desc()).limit(bindparam("limit"))
-
-
-@hookimpl
-def observatory_merge_records(kind, source_id, target_id, only):
-    if kind == "defender":
-        return MergeResult("interventions", relink(CaseDefender, CaseDefender.defender_id, CaseDefender.case_id,
-                                                   "interventions_case_defenders", source_id, target_id, only))
-    if kind == "partner":
-        moved = {}
-        for table, model, column in (("interventions_consultations", Consultation, Consultation.partner_id),
-                                     ("interventions_cases", Case, Case.source_partner_id)):
-            ids = list(db.session.scalars(select(model.id).where(column == source_id))) if only is None \
-                else only.get(table, [])
-            if ids:
-                db.session.execute(update(model).where(model.id.in_(ids)).values({column.key: target_id}))
-            moved[table] = ids
-        return MergeResult("interventions", moved)
-    return None
 
 
 @hookimpl

@@ -149,7 +149,7 @@ class MissionDefender(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions_missions.id", ondelete="CASCADE"))
-    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="CASCADE"), index=True)
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="RESTRICT"), index=True)
     on_trial: Mapped[bool] = mapped_column(Boolean, default=False)
 
     mission: Mapped[Mission] = relationship(back_populates="defender_links")
@@ -166,7 +166,7 @@ class MissionPartner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions_missions.id", ondelete="CASCADE"))
-    partner_id: Mapped[int] = mapped_column(ForeignKey("core_partners.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("core_partners.id", ondelete="RESTRICT"), index=True)
     role: Mapped[str] = mapped_column(String(200), default="")
 
     partner: Mapped[Partner] = relationship()

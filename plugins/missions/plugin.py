@@ -17,7 +17,6 @@ from core.api import (
     DatedItem,
     DefenderLinks,
     FreeText,
-    MergeResult,
     NavItem,
     Output,
     OutputRequest,
@@ -37,7 +36,6 @@ from core.api import (
     prefix_conditions_to_bind,
     prefix_params,
     read_rows,
-    relink,
     utcnow,
     visible,
 )
@@ -268,19 +266,6 @@ def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
                   Term.label_en, Term.label_fr, Term.label_es).join(Term, Term.id == Mission.type_id) \
         .where(visible(Mission, user), *prefix_conditions_to_bind(Mission, words, postgresql)) \
         .order_by(Mission.id.desc()).limit(bindparam("limit"))
-
-
-@hookimpl
-def observatory_merge_records(kind, source_id, target_id, only):
-    if kind == "defender":
-        return MergeResult("missions", relink(MissionDefender, MissionDefender.defender_id, MissionDefender.mission_id,
-                                              "missions_mission_defenders",
-                                               source_id, target_id, only))
-    if kind == "partner":
-        return MergeResult("missions", relink(MissionPartner, MissionPartner.partner_id, MissionPartner.mission_id,
-                                              "missions_mission_partners",
-                                               source_id, target_id, only))
-    return None
 
 
 @hookimpl
