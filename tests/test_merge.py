@@ -8,7 +8,8 @@ from sqlalchemy import select
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.records.models import Assignment, Defender, Partner
+from core.plugin_host.plugins import host
+from core.records.models import Assignment, Defender, Partner, Term
 
 from .conftest import csrf_token, login, post_form
 from .plugin_factory import install_plugin
@@ -103,3 +104,182 @@ def test_only_admins_merge(app, make_user):
     assert client.get(f"/merge/defender/{a}").status_code == 403
     assert post_form(client, f"/merge/defender/{a}", {"target": str(b), "confirm": "1"}).status_code == 403
     assert "Merge…" not in client.get(f"/defenders/{a}").get_data(as_text=True)
+
+
+def _pointing_at(app, table_name: str) -> dict[str, set[tuple]]:
+    """Every row, of every table whose foreign key points at ``table_name``, as sets of value tuples (but for
+    the columns set at each update: moving a row is one)."""
+    with app.app_context():
+        found = {}
+        for table in db.metadata.sorted_tables:
+            if any(fk.column.table.name == table_name for fk in table.foreign_keys):
+                columns = [column for column in table.columns if column.onupdate is None]
+                found[table.name] = set(db.session.execute(select(*columns)).all())
+        return found
+
+
+def _last_merge(app) -> AuditEntry:
+    with app.app_context():
+        return db.session.scalar(select(AuditEntry).where(AuditEntry.action == "merge").order_by(AuditEntry.id.desc()))
+
+
+def test_defenders_and_partners_linked_in_every_plugin_keep_every_link_and_undo_restores_them(app, make_user):
+    """No built-in plugin implements the merge hook: their rows move by their foreign keys. A link the kept
+    record already has is dropped whole into the audit row, and undoing brings it back as it was."""
+    from datetime import date
+
+    from plugins.advocacy.models import ActionDefender
+    from plugins.assistance.models import GrantRequest
+    from plugins.interventions.models import Case, CaseDefender, Consultation, Outcome
+    from plugins.missions.models import MissionDefender, MissionPartner
+
+    from .plugins.advocacy.helpers import add_action as add_advocacy_action
+    from .plugins.assistance.helpers import add_request
+    from .plugins.interventions.helpers import add_case
+    from .plugins.missions.helpers import add_mission
+
+    admin, officer = make_user("admin"), make_user("case_officer")
+    keep, dup = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
+    old, new = add_partner(app, "Izmir Bar"), add_partner(app, "Izmir Bar Association")
+    shared_case, own_case = add_case(app, officer, defenders=(keep, dup)), add_case(app, officer, defenders=(dup,))
+    first, second = add_mission(app, officer), add_mission(app, officer, title="Second trial")
+    shared_action = add_advocacy_action(app, officer, defenders=(keep, dup), consent="given")
+    grant = add_request(app, officer, defender=dup)
+    with app.app_context():
+        rights = list(db.session.scalars(select(Term).where(Term.vocabulary == "rights").order_by(Term.id).limit(2)))
+        db.session.get(Defender, keep).rights = rights[:1]
+        db.session.get(Defender, dup).rights = rights
+        rights = [term.id for term in rights]
+        db.session.add_all([MissionDefender(mission_id=first, defender_id=dup, on_trial=True),
+                            MissionDefender(mission_id=second, defender_id=dup, on_trial=True),
+                            MissionDefender(mission_id=second, defender_id=keep),
+                            MissionPartner(mission_id=first, partner_id=old, role="host"),
+                            MissionPartner(mission_id=first, partner_id=new),
+                            Outcome(case_id=own_case, defender_id=dup, kind="released", occurred_on=date(2026, 6, 2)),
+                            Consultation(case_id=own_case, partner_id=old, consulted_on=date(2026, 6, 1),
+                                         answer="confirmed")])
+        db.session.get(Case, own_case).source_partner_id = old
+        db.session.get(GrantRequest, grant).partner_id = old
+        db.session.commit()
+    before = {**_pointing_at(app, "core_defenders"), **_pointing_at(app, "core_partners")}
+    client = app.test_client()
+    login(client, admin)
+
+    assert post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"}).status_code == 302
+    assert post_form(client, f"/merge/partner/{old}", {"target": str(new), "confirm": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Defender, dup) is None and db.session.get(Partner, old) is None
+        links = lambda model, *columns: set(db.session.execute(select(*columns)).all())  # noqa: E731
+        assert links(CaseDefender, CaseDefender.case_id, CaseDefender.defender_id) == {(shared_case, keep),
+                                                                                       (own_case, keep)}
+        assert links(MissionDefender, MissionDefender.mission_id, MissionDefender.defender_id,
+                     MissionDefender.on_trial) == {(first, keep, True), (second, keep, False)}
+        assert links(ActionDefender, ActionDefender.action_id, ActionDefender.defender_id) == {(shared_action, keep)}
+        assert db.session.scalar(select(Outcome.defender_id)) == keep
+        assert db.session.get(GrantRequest, grant).defender_id == keep
+        assert sorted(t.id for t in db.session.get(Defender, keep).rights) == rights
+        assert links(MissionPartner, MissionPartner.partner_id, MissionPartner.role) == {(new, "")}
+        assert db.session.scalar(select(Consultation.partner_id)) == new
+        assert db.session.get(Case, own_case).source_partner_id == new
+        assert db.session.get(GrantRequest, grant).partner_id == new
+        merges = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "merge")
+                                         .order_by(AuditEntry.id)))
+        dropped = {done["table"]: [row.get("on_trial", row.get("consent", row.get("role"))) for row in done["dropped"]]
+                   for entry in merges for done in entry.changes["references"] if done["dropped"]}
+        assert dropped == {"core_defender_rights": [None], "interventions_case_defenders": [None],
+                           "missions_mission_defenders": [True],
+                           "advocacy_action_defenders": ["given"], "missions_mission_partners": ["host"]}
+        entry_ids = [entry.id for entry in merges]
+
+    for entry_id in reversed(entry_ids):
+        assert post_form(client, f"/merge/undo/{entry_id}").status_code == 302
+    assert {**_pointing_at(app, "core_defenders"), **_pointing_at(app, "core_partners")} == before
+
+
+NO_HOOK_PLUGIN = '''
+from core.plugin_host.hookspecs import hookimpl
+from . import models
+
+@hookimpl
+def observatory_startup(app):
+    pass
+'''
+NO_HOOK_MODELS = '''
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+from core.extensions import db
+
+class WatchEntry(db.Model):
+    """A defender on a watch list, once per topic; its key to defenders still says CASCADE."""
+    __tablename__ = "watch_entries"
+    __table_args__ = (UniqueConstraint("topic", "defender_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(50))
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="CASCADE"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+class WatchProfile(db.Model):
+    """At most one per defender."""
+    __tablename__ = "watch_profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id", ondelete="CASCADE"), unique=True)
+    summary: Mapped[str] = mapped_column(String(200), default="")
+'''
+
+
+def test_an_outside_plugin_without_the_merge_hook_loses_no_row(tmp_path, monkeypatch, make_app, make_user):
+    """A plugin that knows nothing of merges: its rows follow the kept record, a duplicate is kept whole in the
+    audit row, undoing restores everything, and a row that cannot move refuses the merge with nothing changed."""
+    install_plugin(tmp_path / "site", monkeypatch, NO_HOOK_PLUGIN, entry_name="watch",
+                   files={"models.py": NO_HOOK_MODELS})
+    app = make_app()
+    entries, profiles = db.metadata.tables["watch_entries"], db.metadata.tables["watch_profiles"]
+    with app.app_context():
+        for table in (entries, profiles):
+            table.create(db.engine)
+    try:
+        assert "observatory_merge_records" not in host(app).plugins["watch"].hooks
+        keep, dup = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
+        with app.app_context():
+            db.session.execute(entries.insert(), [
+                {"id": 1, "topic": "detention", "defender_id": dup, "note": "held since May"},
+                {"id": 2, "topic": "threats", "defender_id": dup, "note": "calls at night"},
+                {"id": 3, "topic": "threats", "defender_id": keep, "note": ""},
+            ])
+            db.session.execute(profiles.insert(), [{"id": 1, "defender_id": dup, "summary": "lawyer"}])
+            db.session.commit()
+        client = app.test_client()
+        login(client, make_user("admin"))
+        rows = lambda table: set(db.session.execute(select(table)).all())  # noqa: E731
+
+        assert post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"}).status_code == 302
+        with app.app_context():
+            assert rows(entries) == {(1, "detention", keep, "held since May"), (3, "threats", keep, "")}
+            assert rows(profiles) == {(1, keep, "lawyer")}
+            entry = _last_merge(app)
+            kept = {done["table"]: done for done in entry.changes["references"]}
+            assert kept["watch_entries"]["dropped"] == [{"id": 2, "topic": "threats", "defender_id": dup,
+                                                        "note": "calls at night"}]
+        assert post_form(client, f"/merge/undo/{entry.id}").status_code == 302
+        with app.app_context():
+            assert rows(entries) == {(1, "detention", dup, "held since May"), (2, "threats", dup, "calls at night"),
+                                     (3, "threats", keep, "")}
+            assert rows(profiles) == {(1, dup, "lawyer")}
+            db.session.execute(profiles.insert().values(id=2, defender_id=keep, summary="journalist"))
+            db.session.commit()
+
+        refused = post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"})
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 409 and "nothing was changed" in page
+        assert "<code>watch_profiles</code> — 1 row: each record may have only one, and both records have one" in page
+        with app.app_context():
+            assert db.session.get(Defender, dup) is not None
+            assert rows(entries) == {(1, "detention", dup, "held since May"), (2, "threats", dup, "calls at night"),
+                                     (3, "threats", keep, "")}
+            assert rows(profiles) == {(1, dup, "lawyer"), (2, keep, "journalist")}
+            assert _last_merge(app).id == entry.id
+    finally:
+        with app.app_context():
+            for table in (profiles, entries):
+                table.drop(db.engine)
+                db.metadata.remove(table)

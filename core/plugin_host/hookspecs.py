@@ -265,6 +265,11 @@ def observatory_deadlines(start, end, user, limit):
 def observatory_merge_records(kind, source_id, target_id, only):
     """Called while two records of ``kind`` ("defender" or "partner") are merged, and when a merge is undone.
 
+    Optional: without it, every row of the plugin's tables whose foreign key points at the source is moved to
+    the target anyway (a row the target already has, by a unique key, is dropped and kept whole in the audit
+    row), and moved back on undo; a row that cannot be moved refuses the merge. Implement it only for rules of
+    your own (combining two rows into one, say): it runs first, and the core moves whatever it leaves.
+
     Move the plugin's rows that point to ``source_id`` so they point to ``target_id``, inside the
     caller's transaction (never commit). ``only`` is ``None`` for a merge (move every row), or,
     when undoing one, ``{"table": [row ids]}``: move back exactly those rows. Returns a

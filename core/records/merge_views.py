@@ -31,7 +31,7 @@ def choose(kind: str, record_id: int):
     model = _model(kind)
     source = pages.visible_record(model, record_id)
     form = ConfirmForm()
-    target, error = None, None
+    target, error, refusal = None, None, None
     target_id = request.values.get("target", "")
     if target_id:
         if not target_id.isdigit() or int(target_id) >= 2**31:
@@ -44,12 +44,17 @@ def choose(kind: str, record_id: int):
     if target is not None and request.method == "POST" and request.form.get("confirm") == "1":
         if not form.validate_on_submit():
             abort(400)
-        merging.merge(kind, source, target)
-        flash(_("%(source)s was merged into %(target)s.", source=source.name, target=target.name), "success")
-        return redirect(record_url(kind, target.id))
+        try:
+            merging.merge(kind, source, target)
+        except merging.MergeRefused as refused:  # rolled back: nothing changed
+            refusal = refused
+        else:
+            flash(_("%(source)s was merged into %(target)s.", source=source.name, target=target.name), "success")
+            return redirect(record_url(kind, target.id))
     suggestions = similar_records(model, source.name, getattr(source, "aliases", ""), current_user, source.id)
     return render_template("core/merge/choose.html", kind=kind, source=source, target=target, error=error,
-                           suggestions=suggestions, form=form), 200 if not error else 422
+                           refusal=refusal, suggestions=suggestions, form=form), \
+        409 if refusal else 422 if error else 200
 
 
 @blueprint.route("/undo/<int:entry_id>", methods=["POST"])

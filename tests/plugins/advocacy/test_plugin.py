@@ -13,7 +13,7 @@ def test_loads_from_its_entry_point_with_its_hooks(app):
     assert {"observatory_blueprints", "observatory_permissions", "observatory_nav_items",
             "observatory_record_types", "observatory_record_choices", "observatory_dashboard_widgets",
             "observatory_deadlines", "observatory_defender_timeline", "observatory_search",
-            "observatory_merge_records", "observatory_cli_commands", "observatory_demo_data"} <= set(info.hooks)
+            "observatory_cli_commands", "observatory_demo_data"} <= set(info.hooks)
 
 
 def test_menu_entry_for_those_who_may_see_advocacy(app, make_user):

@@ -11,7 +11,7 @@ def test_loads_from_its_entry_point_with_its_hooks(app):
     info = host(app).plugins["interventions"]
     assert (info.status, info.module, info.errors) == ("active", "plugins.interventions.plugin", [])
     assert {"observatory_blueprints", "observatory_permissions", "observatory_defender_timeline",
-            "observatory_merge_records", "observatory_dashboard_widgets"} <= set(info.hooks)
+            "observatory_dashboard_widgets"} <= set(info.hooks)
 
 
 def test_menu_entry_for_those_who_may_see_cases(app, make_user):

@@ -11,7 +11,7 @@ def test_loads_from_its_entry_point_with_its_hooks(app):
     info = host(app).plugins["missions"]
     assert (info.status, info.module, info.errors) == ("active", "plugins.missions.plugin", [])
     assert {"observatory_blueprints", "observatory_permissions", "observatory_defender_timeline",
-            "observatory_merge_records", "observatory_dashboard_widgets", "observatory_deadlines",
+            "observatory_dashboard_widgets", "observatory_deadlines",
             "observatory_search", "observatory_bulletin_sections", "observatory_annual_report_sections",
             "observatory_demo_data", "observatory_record_choices"} <= set(info.hooks)
 
