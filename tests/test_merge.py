@@ -283,3 +283,39 @@ def test_an_outside_plugin_without_the_merge_hook_loses_no_row(tmp_path, monkeyp
             for table in (profiles, entries):
                 table.drop(db.engine)
                 db.metadata.remove(table)
+
+
+def test_a_merge_recorded_when_plugins_moved_their_rows_through_the_hook_is_still_undone(app, make_user):
+    """Before rows moved by their foreign keys, the built-in plugins moved theirs through the hook and the audit
+    row kept ``{plugin: {table: [ids], "<table>_dropped": [owner ids]}}``: undoing such a merge still works."""
+    from sqlalchemy import delete, update
+
+    from core.records.merging import snapshot
+    from plugins.interventions.models import CaseDefender
+
+    from .plugins.interventions.helpers import add_case
+
+    officer = make_user("case_officer")
+    keep, dup = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
+    shared, own = add_case(app, officer, defenders=(keep, dup)), add_case(app, officer, defenders=(dup,))
+    with app.app_context():  # what a merge did then
+        source, target = db.session.get(Defender, dup), db.session.get(Defender, keep)
+        moved = db.session.scalar(select(CaseDefender.id).where(CaseDefender.case_id == own))
+        db.session.execute(delete(CaseDefender).where(CaseDefender.case_id == shared, CaseDefender.defender_id == dup))
+        db.session.execute(update(CaseDefender).where(CaseDefender.id == moved).values(defender_id=keep))
+        entry = AuditEntry(action="merge", record_type="defender", record_id=keep, record_label=target.name, changes={
+            "source": snapshot(source), "source_rights": [], "source_assignees": [], "target_before": snapshot(target),
+            "target_after": snapshot(target), "target_rights_before": [], "attachments": [], "assignments_added": [],
+            "plugins": {"interventions": {"interventions_case_defenders": [moved],
+                                          "interventions_case_defenders_dropped": [shared]}}})
+        db.session.add(entry)
+        db.session.delete(source)
+        db.session.commit()
+        entry_id = entry.id
+    client = app.test_client()
+    login(client, make_user("admin"))
+    assert post_form(client, f"/merge/undo/{entry_id}").status_code == 302
+    with app.app_context():
+        links = set(db.session.execute(select(CaseDefender.case_id, CaseDefender.defender_id)).all())
+        assert db.session.get(Defender, dup).name == "Aylin Kaya Demir"
+    assert links == {(shared, keep), (shared, dup), (own, dup)}

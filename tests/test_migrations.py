@@ -135,3 +135,17 @@ def test_a_disabled_plugins_tables_are_never_proposed_for_dropping(app):
             connection.exec_driver_sql("DROP TABLE gone_plugin_data")
     assert ("remove_table", "gone_plugin_data") in [(d[0], getattr(d[1], "name", None)) for d in unfiltered]
     assert filtered == []
+
+
+def test_nothing_is_deleted_with_a_defender_or_a_partner(app):
+    """The migrated database's keys to defenders and partners never cascade: a merge moves the rows first, and
+    a deletion that would take rows with it is refused rather than silently done."""
+    with app.app_context(), db.engine.connect() as connection:
+        inspector = inspect(connection)
+        keys = {(table, fk["constrained_columns"][0]): (fk["options"].get("ondelete") or "").upper()
+                for table in inspector.get_table_names() for fk in inspector.get_foreign_keys(table)
+                if fk["referred_table"] in ("core_defenders", "core_partners")}
+    assert keys[("core_defender_rights", "defender_id")] == "RESTRICT"
+    assert keys[("interventions_case_defenders", "defender_id")] == "RESTRICT"
+    assert keys[("missions_mission_partners", "partner_id")] == "RESTRICT"
+    assert [key for key, ondelete in keys.items() if ondelete == "CASCADE"] == []

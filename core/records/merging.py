@@ -130,7 +130,7 @@ def _commit() -> None:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise MergeRefused(_l("the database refused to move a linked row; nothing was changed")) from error
+        raise MergeRefused(_l("the database refused to move a linked row")) from error
 
 
 def undo(entry: AuditEntry) -> Any:
