@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core.attachments.models import Attachment
 from core.audit.models import AuditEntry
@@ -319,3 +319,49 @@ def test_a_merge_recorded_when_plugins_moved_their_rows_through_the_hook_is_stil
         links = set(db.session.execute(select(CaseDefender.case_id, CaseDefender.defender_id)).all())
         assert db.session.get(Defender, dup).name == "Aylin Kaya Demir"
     assert links == {(shared, keep), (shared, dup), (own, dup)}
+
+
+def test_a_table_the_app_does_not_declare_keeps_its_rows_too(app, make_user):
+    """A disabled plugin's table is still in the database, unknown to the models: read by reflection, its rows
+    move (and come back) like the others, and its cascading key deletes nothing."""
+    keep, dup = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
+    with app.app_context(), db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE gone_notes (id INTEGER PRIMARY KEY, topic VARCHAR(20) NOT NULL, text VARCHAR(50), "
+            "defender_id INTEGER NOT NULL REFERENCES core_defenders (id) ON DELETE CASCADE, UNIQUE (topic, defender_id))")
+        connection.exec_driver_sql(f"INSERT INTO gone_notes VALUES (1, 'visit', 'May', {dup}), (2, 'call', 'June', {dup}),"
+                                   f" (3, 'call', 'July', {keep})")
+    notes = lambda: set(db.session.execute(text("SELECT * FROM gone_notes")).all())  # noqa: E731
+    try:
+        client = app.test_client()
+        login(client, make_user("admin"))
+        assert post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"}).status_code == 302
+        with app.app_context():
+            assert notes() == {(1, "visit", "May", keep), (3, "call", "July", keep)}
+        assert post_form(client, f"/merge/undo/{_last_merge(app).id}").status_code == 302
+        with app.app_context():
+            assert notes() == {(1, "visit", "May", dup), (2, "call", "June", dup), (3, "call", "July", keep)}
+    finally:
+        with app.app_context(), db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE gone_notes")
+
+
+def test_undo_skips_a_dropped_link_whose_case_was_deleted_since(app, make_user):
+    from sqlalchemy import delete
+
+    from plugins.interventions.models import Case, CaseDefender
+
+    from .plugins.interventions.helpers import add_case
+
+    officer = make_user("case_officer")
+    keep, dup = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
+    shared, own = add_case(app, officer, defenders=(keep, dup)), add_case(app, officer, defenders=(dup,))
+    client = app.test_client()
+    login(client, make_user("admin"))
+    assert post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"}).status_code == 302
+    with app.app_context():
+        db.session.execute(delete(Case).where(Case.id == shared))
+        db.session.commit()
+    assert post_form(client, f"/merge/undo/{_last_merge(app).id}").location == f"/defenders/{dup}"
+    with app.app_context():
+        assert set(db.session.execute(select(CaseDefender.case_id, CaseDefender.defender_id)).all()) == {(own, dup)}

@@ -8,6 +8,8 @@ enough to put everything back exactly. A row that cannot be moved refuses the me
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +79,29 @@ def _merged_aliases(target: Any, source: Any) -> str:
 def merge(kind: str, source: Any, target: Any) -> AuditEntry:
     """Merge ``source`` into ``target`` (same kind) and commit; returns the audit row. Raises
     :class:`MergeRefused`, the session rolled back, when a linked row cannot be moved."""
+    with _database_refusals():
+        return _merge(kind, source, target)
+
+
+def undo(entry: AuditEntry) -> Any:
+    """Put back the source record and everything that moved, and commit; returns the restored record. Raises
+    :class:`MergeRefused`, the session rolled back, when that cannot be done."""
+    with _database_refusals():
+        return _undo(entry)
+
+
+@contextmanager
+def _database_refusals() -> Iterator[None]:
+    """The database's refusal of a change (a key the plan could not foresee, a link whose other end is gone
+    since the merge) refuses the whole operation, rolled back, instead of failing the request."""
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        raise MergeRefused(_l("the database refused to move a linked row")) from error
+
+
+def _merge(kind: str, source: Any, target: Any) -> AuditEntry:
     if source.id == target.id:
         raise MergeRefused(_l("a record cannot be merged into itself"))
     before, source_values = snapshot(target), snapshot(source)
@@ -120,21 +145,11 @@ def merge(kind: str, source: Any, target: Any) -> AuditEntry:
         "attachments": attachments, "assignments_added": added_assignees, "plugins": moved,
         "references": moved_rows,
     })
-    _commit()
+    db.session.commit()
     return entry
 
 
-def _commit() -> None:
-    """Commit, or refuse with the session rolled back when the database finds a link the plan missed."""
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise MergeRefused(_l("the database refused to move a linked row")) from error
-
-
-def undo(entry: AuditEntry) -> Any:
-    """Put back the source record and everything that moved; returns the restored record."""
+def _undo(entry: AuditEntry) -> Any:
     if entry.action != AuditEntry.MERGE:
         raise MergeRefused(_l("this is not a merge"))
     model, data = MODELS[entry.record_type], entry.changes
@@ -177,7 +192,7 @@ def undo(entry: AuditEntry) -> Any:
         index_tokens(record)
         phones.index(record)
     audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
-    _commit()
+    db.session.commit()
     return source
 
 

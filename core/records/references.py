@@ -24,9 +24,12 @@ from sqlalchemy import (
     delete,
     insert,
     inspect,
+    literal_column,
     select,
     update,
 )
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
@@ -154,6 +157,19 @@ def _table(connection: Connection, name: str) -> Table | None:
     return declared if declared is not None else Table(name, MetaData(), autoload_with=connection, resolve_fks=False)
 
 
+def _points_at_a_gone_row(connection: Connection, table: Table, row: dict[str, Any]) -> bool:
+    """Whether one of the row's other foreign keys names a row deleted since the merge."""
+    for fk in table.foreign_key_constraints:
+        values = [row.get(c.name) for c in fk.columns]
+        if len(fk.elements) != 1 or values[0] is None:
+            continue
+        referred, key = fk.elements[0].target_fullname.rsplit(".", 1)
+        if connection.scalar(select(literal_column("1")).select_from(sql_table(referred, sql_column(key)))
+                             .where(sql_column(key) == values[0])) is None:
+            return True
+    return False
+
+
 def restore(moves: list[dict[str, Any]], source_id: int, target_id: int) -> None:
     """Undo :func:`move`: the moved rows point at ``source_id`` again and the dropped ones come back whole (an
     id since taken by another row is left to the database to choose)."""
@@ -172,6 +188,8 @@ def restore(moves: list[dict[str, Any]], source_id: int, target_id: int) -> None
         for kept in done["dropped"]:
             row = {name: _decode(value) for name, value in kept.items() if name in table.c}
             row[column.name] = source_id
+            if _points_at_a_gone_row(connection, table, row):
+                continue  # its case (mission, action...) was deleted since, with the links the merge moved
             serial = table.autoincrement_column
             if serial is not None and connection.scalar(select(serial).where(serial == row.get(serial.name))):
                 del row[serial.name]
