@@ -158,15 +158,18 @@ def _table(connection: Connection, name: str) -> Table | None:
 
 
 def _points_at_a_gone_row(connection: Connection, table: Table, row: dict[str, Any]) -> bool:
-    """Whether one of the row's other foreign keys names a row deleted since the merge."""
+    """Whether one of the row's other foreign keys names a row deleted since the merge (one whose key says
+    ``SET NULL`` is emptied instead, as the deletion would have done had the row been there)."""
     for fk in table.foreign_key_constraints:
-        values = [row.get(c.name) for c in fk.columns]
-        if len(fk.elements) != 1 or values[0] is None:
+        name = fk.columns[0].name
+        if len(fk.elements) != 1 or row.get(name) is None:
             continue
         referred, key = fk.elements[0].target_fullname.rsplit(".", 1)
         if connection.scalar(select(literal_column("1")).select_from(sql_table(referred, sql_column(key)))
-                             .where(sql_column(key) == values[0])) is None:
-            return True
+                             .where(sql_column(key) == row[name])) is None:
+            if (fk.ondelete or "").upper() != "SET NULL":
+                return True
+            row[name] = None
     return False
 
 
@@ -180,9 +183,10 @@ def restore(moves: list[dict[str, Any]], source_id: int, target_id: int) -> None
             continue  # the table was dropped since (its plugin uninstalled): nothing of it left to restore
         column, key = table.c[done["column"]], [table.c[name] for name in done["key"]]
         back = update(table).where(column == target_id).values({column.name: source_id})
-        if len(key) == 1 and key[0] is not column:
+        by_id = len(key) == 1 and key[0] is not column  # one statement for all the rows
+        if by_id and done["moved"]:
             connection.execute(back.where(key[0].in_([_decode(values[0]) for values in done["moved"]])))
-        else:
+        elif not by_id:
             for values in done["moved"]:
                 connection.execute(back.where(*[c == _decode(v) for c, v in zip(key, values) if c is not column]))
         for kept in done["dropped"]:
