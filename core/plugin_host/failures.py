@@ -94,6 +94,8 @@ class FailureLog:
             self.pending.append((plugin, hook, message))
             return
         if _recording.get():  # a failure while writing one: never loop
+            log.warning("the failure of plugin %s in %s was not recorded (it happened while recording another): %s",
+                        plugin, hook, message)
             return
         token = _recording.set(True)
         try:
