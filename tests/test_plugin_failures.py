@@ -315,3 +315,11 @@ def test_with_the_database_out_of_reach_a_failure_is_only_logged(weather, make_a
     assert result.exit_code == 0
     assert "the errors recorded by other processes could not be read" in result.output
     assert "error: observatory_nav_items: RuntimeError: nav exploded" in result.output
+
+
+def test_the_scheduler_records_its_failures_under_its_own_kind(weather, make_app, make_user, database_url, tmp_path):
+    app = make_app()
+    _observatory(["scheduler", "--show"], _environment(database_url, weather, tmp_path, WEATHER_BREAK_STARTUP="1"),
+                 tmp_path)
+    assert [row[:3] for row in _failures(app)] == [("scheduler", "weather", "observatory_startup")]
+    assert "Scheduler" in _plugins_page(app, make_user("admin"))
