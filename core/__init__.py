@@ -52,7 +52,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     1. configuration, from the mapping given and the environment;
     2. the plugin host: :data:`DEFAULT_PLUGINS`, then the installed plugins (before the extensions: Babel needs
        every active plugin's catalog folder);
-    3. the extensions (:func:`_init_extensions`);
+    3. the extensions (:func:`_init_extensions`), then the plugin failures seen so far are written to the database
+       (:mod:`core.plugin_host.failures`; ``PROCESS_KIND`` says which kind of process this is);
     4. the request checks (:func:`_install_request_checks`), before any plugin's pages: no code of a plugin runs
        for a request before the core's checks let it through, nor changes an answer after the disclosure door;
     5. every plugin's blueprints and command-line commands (the core's first);
@@ -71,7 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config_module.build(instance_path, config))
     logging.basicConfig(level=logging.INFO)
 
-    plugins = PluginHost(disabled=app.config["PLUGINS_DISABLED"], trace=app.config["PLUGINS_TRACE"])
+    plugins = PluginHost(disabled=app.config["PLUGINS_DISABLED"], trace=app.config["PLUGINS_TRACE"],
+                         process_kind=app.config["PROCESS_KIND"])
     for name, module in DEFAULT_PLUGINS:
         plugins.register(module, name, __version__, builtin=True)
     plugins.load_entry_points()
@@ -81,6 +83,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     _init_extensions(app)
+    with app.app_context():  # what failed while loading, for every process to see; what this kind has recorded
+        plugins.failures.start(db.engine, [info.name for info in plugins.active])
     _install_request_checks(app)
 
     with app.app_context():

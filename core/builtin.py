@@ -29,6 +29,9 @@ JOB_STATUS = {Job.QUEUED: _l("Waiting"), Job.RUNNING: _l("Running"), Job.FINISHE
 #: Items per dashboard list: the most pressing few, each widget linking to the whole list.
 WIDGET_ROWS = 5
 PLUGIN_STATUS = {"active": _l("Active"), "disabled": _l("Disabled"), "failed": _l("Failed")}
+#: The kinds of process a plugin failure is recorded by (core.plugin_host.failures).
+PROCESS_KINDS = {"web": _l("Web application"), "worker": _l("Job worker"), "scheduler": _l("Scheduler"),
+                 "cli": _l("Command line")}
 
 
 @hookimpl
@@ -50,6 +53,8 @@ def observatory_permissions():
         Permission("core.users.manage", _l("Manage user accounts"), _l("Create, edit and lock accounts."), (ADMIN,)),
         Permission("core.roles.manage", _l("Manage roles"), _l("Choose what each role may do."), (ADMIN,)),
         Permission("core.plugins.view", _l("See plugins"), _l("See loaded plugins and their errors."), (ADMIN,)),
+        Permission("core.plugins.manage", _l("Clear plugin errors"),
+                   _l("Clear an error a plugin raised once it is fixed or the plugin is gone."), (ADMIN,)),
         Permission("core.jobs.manage", _l("Manage all jobs"), _l("See and retry everyone's jobs."), (ADMIN,)),
         Permission("core.publications.view", _l("See and download publications"),
                    _l("The monthly bulletin and the annual report, built from every feature's public records."),
@@ -148,6 +153,7 @@ def init_templates(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "role_label": role_label,
             "plugin_status": lambda status: PLUGIN_STATUS.get(status, status),
+            "process_kind": lambda kind: PROCESS_KINDS.get(kind, kind),
             "now": utcnow(),
             "unread_notifications": _unread(current_user),
         }

@@ -9,10 +9,12 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from .database.models import Role, User
 from .extensions import db
 from .kit import new_plugin_command, translations_group
+from .plugin_host.failures import CLI, LOADING, SCHEDULER, WEB, WORKER, recorded
 from .plugin_host.plugins import host
 from .web.permissions import ADMIN, BUILTIN_ROLES
 from .web.security import hash_password, password_problem
@@ -20,12 +22,20 @@ from .web.security import hash_password, password_problem
 DEMO_ADMIN_EMAIL = "admin@example.org"
 
 
+#: The kind of process a command runs in, named with the plugin failures it records (any other command: "cli").
+PROCESS_OF_COMMAND = {"worker": WORKER, "scheduler": SCHEDULER, "run": WEB}
+
+
 def _create_app():
     from . import create_app
     from .config import ConfigError
 
+    # The worker, the scheduler and Flask's run are commands of this group itself, so the app is built once the
+    # command is known (inside its context): their start-up failures are recorded under their own kind.
+    context = click.get_current_context(silent=True)
+    kind = PROCESS_OF_COMMAND.get(context.info_name if context else "", CLI)
     try:
-        return create_app()
+        return create_app({"PROCESS_KIND": kind})
     except ConfigError as error:  # one line naming the setting, not a traceback
         raise click.ClickException(str(error)) from None
 
@@ -41,11 +51,31 @@ main.add_command(new_plugin_command)  # needs no application: an author runs it 
 @click.command("plugins")
 @with_appcontext
 def plugins_command() -> None:
-    """List plugins with their version, status and the hooks they implement."""
-    for info in sorted(host().plugins.values(), key=lambda p: p.name):
-        click.echo(f"{info.name:<16} {info.version or '-':<10} {info.status:<9} {', '.join(info.hooks) or '-'}")
-        for error in info.errors:
-            click.echo(f"    error: {error.splitlines()[-1] if error else ''}")
+    """List plugins with their version, status (in this process) and the hooks they implement, and the errors
+    recorded by every process (web, worker, scheduler, cli) until they are fixed or cleared."""
+    plugins = host().plugins
+    try:
+        failures = recorded(db.session)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        click.echo("the errors recorded by other processes could not be read: "
+                   f"{str(error).splitlines()[0]}; this process's own follow", err=True)
+        failures = None
+    for name in sorted(set(plugins) | {failure.plugin for failure in failures or ()}):
+        info = plugins.get(name)
+        if info is None:
+            click.echo(f"{name:<16} {'-':<10} {'-':<9} (not installed for this process)")
+        else:
+            click.echo(f"{info.name:<16} {info.version or '-':<10} {info.status:<9} {', '.join(info.hooks) or '-'}")
+        if failures is None:
+            for error in info.errors if info else ():
+                click.echo(f"    error: {error.splitlines()[-1] if error else ''}")
+            continue
+        for failure in (failure for failure in failures if failure.plugin == name):
+            where = "loading" if failure.hook == LOADING else failure.hook
+            click.echo(f"    error in {where} ({failure.process_kind} on {failure.host}, pid {failure.pid}; "
+                       f"{failure.count}x, first {failure.first_seen:%Y-%m-%d %H:%M}, "
+                       f"last {failure.last_seen:%Y-%m-%d %H:%M} UTC): {failure.message}")
 
 
 @click.command("worker")
@@ -57,7 +87,6 @@ def worker_command(burst: bool) -> None:
     heartbeat lapses and the job is marked failed (see core.jobs.jobs.fail_stopped_jobs, run here first)."""
     from redis.exceptions import RedisError
     from rq import Worker
-    from sqlalchemy.exc import SQLAlchemyError
 
     from .jobs.jobs import check_stopped_jobs, queue
 
@@ -203,6 +232,9 @@ def reindex_phones_command() -> None:
 
     click.echo(f"Phone index rebuilt: {phones.reindex_all()} defenders and partners hold a number.")
 
+
+for _command in (worker_command, scheduler_command):  # on the group itself: see _create_app
+    main.add_command(_command)
 
 CORE_COMMANDS = [plugins_command, worker_command, scheduler_command, create_user_command, demo_command, demo_data_command,
                  reindex_phones_command, translations_group]

@@ -42,6 +42,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "REMINDERS_SCHEDULE": "0 7 * * *",
         "JOBS_CHECK_SCHEDULE": "* * * * *",  # marks failed the jobs whose worker or process stopped
         "PLUGINS_DISABLED": [],
+        # which kind of process this app runs in, named with the plugin failures it records: web, worker,
+        # scheduler or cli (the observatory command sets it; core.plugin_host.failures)
+        "PROCESS_KIND": "web",
         "PLUGINS_TRACE": False,
         "LANGUAGES": ["en", "fr", "es"],
         "BABEL_DEFAULT_LOCALE": "en",

@@ -1,4 +1,5 @@
-"""Core tables of the platform: users, roles and their permissions, recovery codes, jobs, preflight decisions."""
+"""Core tables of the platform: users, roles and their permissions, recovery codes, jobs, preflight decisions,
+plugin failures."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -180,6 +181,28 @@ class Job(db.Model):
         return self.status in (self.FINISHED, self.FAILED)
 
 
+
+
+class PluginFailure(db.Model):
+    """A plugin's failure (to load, or in a hook) as processes of one kind saw it, so that every process and
+    ``observatory plugins`` show it, not only the process it happened in. One row per process kind, plugin and
+    hook: a repeat raises ``count`` and ``last_seen`` (and keeps the latest message and process) instead of
+    adding rows. It holds the exception's type and the first line of its message, never a traceback
+    (:mod:`core.plugin_host.failures`, which also deletes the row once the same call succeeds)."""
+
+    __tablename__ = "core_plugin_failures"
+    __table_args__ = (UniqueConstraint("process_kind", "plugin", "hook"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_kind: Mapped[str] = mapped_column(String(20))  # web, worker, scheduler or cli
+    plugin: Mapped[str] = mapped_column(String(100))
+    hook: Mapped[str] = mapped_column(String(100))  # a hook's name, or "(loading)"
+    message: Mapped[str] = mapped_column(String(500))
+    host: Mapped[str] = mapped_column(String(255))  # of the latest occurrence
+    pid: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class PreflightDecision(db.Model):

@@ -233,7 +233,7 @@ def execute(job_id: int, runner: str | None = None) -> str:
         create_app,  # late: the worker process builds the app only when a job arrives
     )
 
-    with create_app().app_context():
+    with create_app({"PROCESS_KIND": "worker"}).app_context():  # a worker started by other means than ours
         return _execute(job_id, runner)
 
 
@@ -350,6 +350,6 @@ def check_stopped_jobs() -> int:
     if not has_app_context():
         from .. import create_app
 
-        with create_app().app_context():
+        with create_app({"PROCESS_KIND": "worker"}).app_context():  # run by a worker, for the scheduler
             return check_stopped_jobs()
     return len(fail_stopped_jobs())

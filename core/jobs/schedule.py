@@ -21,7 +21,7 @@ def send_reminders() -> int:
     if not has_app_context():
         from .. import create_app
 
-        with create_app().app_context():
+        with create_app({"PROCESS_KIND": "worker"}).app_context():  # run by a worker, for the scheduler
             return send_reminders()
     from ..notifications.services import send_queued_mail
     from ..notifications.services import send_reminders as remind

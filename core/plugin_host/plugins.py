@@ -2,8 +2,8 @@
 
 Plugins come from the ``observatory.plugins`` entry-point group (our own four are declared
 there exactly as a third-party package would declare its own). A plugin that fails to import,
-implements a hook that does not exist, or raises from a hook is recorded here and shown to
-admins; the application and the other plugins carry on.
+implements a hook that does not exist, or raises from a hook is logged, recorded for every process to see
+(:mod:`.failures`) and shown to admins; the application and the other plugins carry on.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pluggy
 from flask import Flask, current_app
 
 from . import hookspecs
+from .failures import LOADING, WEB, FailureLog, describe
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class PluginInfo:
     title: Any = None
     description: Any = ""
     hooks: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # this process's own, tracebacks included (the log's too)
     path: Path | None = None
 
     def record_error(self, message: str) -> None:
@@ -60,12 +61,13 @@ class PluginInfo:
 class PluginHost:
     """Owns the app's :class:`pluggy.PluginManager` and calls hooks one implementation at a time."""
 
-    def __init__(self, disabled: Iterable[str] = (), trace: bool = False) -> None:
+    def __init__(self, disabled: Iterable[str] = (), trace: bool = False, process_kind: str = WEB) -> None:
         self.pm = pluggy.PluginManager("observatory")
         self.pm.add_hookspecs(hookspecs)
         self.disabled = set(disabled)
         self.trace = trace
         self.plugins: dict[str, PluginInfo] = {}
+        self.failures = FailureLog(process_kind)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -108,10 +110,11 @@ class PluginHost:
                 continue
             try:
                 module = entry_point.load()
-            except Exception:  # noqa: BLE001 - any import error must not stop the app
+            except Exception as exc:  # noqa: BLE001 - any import error must not stop the app
                 info = PluginInfo(entry_point.name, entry_point.value, version, title=entry_point.name)
                 self.plugins[entry_point.name] = info
-                self._fail(info, "could not be imported:\n" + traceback.format_exc(limit=5))
+                self._fail(info, "could not be imported:\n" + traceback.format_exc(limit=5),
+                           recorded=f"could not be imported: {describe(exc)}")
                 continue
             self.register(module, entry_point.name, version)
 
@@ -124,10 +127,12 @@ class PluginHost:
     def _has_spec(self, impl: pluggy.HookImpl) -> bool:
         return getattr(self.pm.hook, impl.function.__name__).has_spec()
 
-    def _fail(self, info: PluginInfo, message: str) -> PluginInfo:
+    def _fail(self, info: PluginInfo, message: str, recorded: str | None = None) -> PluginInfo:
+        """Refuse ``info``'s plugin; ``recorded``: what the database keeps, when ``message`` holds a traceback."""
         info.status = FAILED
         info.record_error(message)
         log.error("plugin %s disabled: %s", info.name, message)
+        self.failures.record(info.name, LOADING, recorded or message)
         return info
 
     # -- calling -----------------------------------------------------------------------------
@@ -140,9 +145,10 @@ class PluginHost:
              **kwargs: Any) -> list[tuple[str, Any]]:
         """Call each implementation of ``hook_name``; returns ``(plugin name, result)`` pairs.
 
-        With ``isolate`` (the default) an implementation that raises is logged, recorded on its
-        plugin, named in ``failed`` when given (publications say which part is missing) and skipped.
-        Without it the exception propagates (used where a partial result would be wrong, such as a merge).
+        With ``isolate`` (the default) an implementation that raises is logged, recorded (:meth:`record_failure`),
+        named in ``failed`` when given (publications say which part is missing) and skipped. Without it the
+        exception is recorded and propagates (used where a partial result would be wrong, such as demo data).
+        An implementation that answers clears its failure recorded by this kind of process, if any.
         """
         caller = getattr(self.pm.hook, hook_name)
         results = []
@@ -153,12 +159,13 @@ class PluginHost:
             try:
                 result = impl.function(**arguments)
             except Exception as exc:
+                self.record_failure(impl.plugin_name, hook_name, exc)
                 if not isolate:
                     raise
-                self.record_failure(impl.plugin_name, hook_name, exc)
                 if failed is not None:
                     failed.append(impl.plugin_name)
                 continue
+            self.failures.succeeded(impl.plugin_name, hook_name)
             if self.trace:
                 log.info("hook %s <- %s: %s", hook_name, impl.plugin_name, _summary(result))
             if result is not None:
@@ -173,10 +180,13 @@ class PluginHost:
         return items
 
     def record_failure(self, plugin_name: str, hook_name: str, exc: Exception) -> None:
+        """Log ``exc`` with its traceback, keep it on the plugin for this process, and record it in the database
+        for every process (type and first line only)."""
         log.exception("plugin %s failed in %s", plugin_name, hook_name)
         info = self.plugins.get(plugin_name)
         if info is not None:
             info.record_error(f"{hook_name}: {type(exc).__name__}: {exc}")
+        self.failures.record(plugin_name, hook_name, describe(exc))
 
 
 def api_refusal(module: ModuleType) -> str | None:

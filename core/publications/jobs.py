@@ -190,7 +190,7 @@ def scheduled_bulletin(today: str | None = None) -> int | None:
     if not has_app_context():
         from .. import create_app  # a worker without an application builds one
 
-        with create_app().app_context():
+        with create_app({"PROCESS_KIND": "worker"}).app_context():
             return scheduled_bulletin(today)
     year, month = previous_month(date.fromisoformat(today) if today else utcnow().date())
     shaped = edition(year, month)

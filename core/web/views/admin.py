@@ -1,14 +1,19 @@
-"""Administration: users and their roles, what each role may do, and the plugins."""
+"""Administration: users and their roles, what each role may do, and the plugins and their errors."""
 from __future__ import annotations
+
+from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ...database.models import Role, RolePermission, User
+from ...audit.capture import record as audit
+from ...audit.models import AuditEntry
+from ...database.models import PluginFailure, Role, RolePermission, User
 from ...extensions import db
 from ...jobs import jobs as job_service
 from ...languages.i18n import gettext as _
+from ...plugin_host.failures import LOADING, recorded
 from ...plugin_host.plugins import host
 from ..forms import ConfirmForm, RoleForm, UserForm
 from ..navigation import page_argument, page_size
@@ -25,6 +30,7 @@ from ..sessions import active_sessions, end_all_sessions, start_session
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS, ROLES, PLUGINS = "core.users.manage", "core.roles.manage", "core.plugins.view"
+PLUGIN_ERRORS = "core.plugins.manage"
 
 
 def _roles() -> list[Role]:
@@ -190,4 +196,26 @@ def plugins():
     titles = {plugin.name: plugin.title for plugin in plugins}
     outputs = [(titles.get(name, name), output) for name, declared in host().call("observatory_outputs")
                for output in declared]
-    return render_template("core/admin/plugins.html", plugins=plugins, outputs=outputs)
+    failures = recorded(db.session)  # every process's, not only this one's
+    failed = Counter(failure.plugin for failure in failures)
+    return render_template("core/admin/plugins.html", plugins=plugins, outputs=outputs, failures=failures,
+                           failed=failed, titles=titles, loading=LOADING)
+
+
+@blueprint.route("/plugins/errors/<int:failure_id>/clear", methods=["POST"])
+@permission_required(PLUGIN_ERRORS)
+def plugin_error_clear(failure_id: int):
+    """An admin clears an error that will not clear itself (a plugin removed or disabled, a failure that came from
+    one record): audited, with what the row said."""
+    failure = db.session.get(PluginFailure, failure_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    kept = {name: [getattr(failure, name), None] for name in
+            ("process_kind", "plugin", "hook", "message", "host", "pid", "count")}
+    kept.update(first_seen=[failure.first_seen.isoformat(), None], last_seen=[failure.last_seen.isoformat(), None])
+    audit(AuditEntry.DELETE, "plugin_failure", failure.id, f"{failure.plugin} {failure.hook}", kept)
+    db.session.delete(failure)
+    db.session.commit()
+    flash(_("The error of %(plugin)s was cleared. It shows again if it happens again.", plugin=failure.plugin),
+          "success")
+    return redirect(url_for("admin.plugins", _anchor="errors"))
