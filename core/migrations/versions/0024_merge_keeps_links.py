@@ -3,7 +3,7 @@
 deletion that would take rows with it is a mistake the database now refuses.
 
 Revision ID: core_0024
-Revises: core_0022
+Revises: core_0023
 Create Date: 2026-12-07 19:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_0024'
-down_revision = 'core_0022'
+down_revision = 'core_0023'
 branch_labels = None
 depends_on = None
 
