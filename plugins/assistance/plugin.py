@@ -55,19 +55,23 @@ TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
 WIDGET_ROWS = 5
 DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
-            "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR"}
+            "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR",
+            "ASSISTANCE_DEADLOCK_RULE": services.LOWER_QUORUM, "ASSISTANCE_QUORUM_MINIMUM": 2}
 
 
 @hookimpl
 def observatory_startup(app):
     """The committee's rules: configuration, else the environment (``OBSERVATORY_ASSISTANCE_QUORUM``,
-    ``..._MAJORITY``, ``..._EMERGENCY_HOURS``, ``..._INSTALMENTS_ABOVE``), else the defaults (3 votes, simple
-    majority, 48 hours, instalments above 5,000 in the reporting currency)."""
+    ``..._MAJORITY``, ``..._EMERGENCY_HOURS``, ``..._INSTALMENTS_ABOVE``, ``..._DEADLOCK_RULE``,
+    ``..._QUORUM_MINIMUM``), else the defaults (3 votes, simple majority, 48 hours, instalments above 5,000 in
+    the reporting currency; when fewer may vote than the quorum, it falls to them, down to 2)."""
     problems = []
     for key, default in DEFAULTS.items():
         value = app.config.get(key, os.environ.get(f"OBSERVATORY_{key}", default))
         if key == "ASSISTANCE_MAJORITY":
             valid = value in services.MAJORITIES
+        elif key == "ASSISTANCE_DEADLOCK_RULE":
+            valid = value in services.DEADLOCK_RULES
         elif key == "ASSISTANCE_CURRENCY":
             from babel.numbers import list_currencies
 
@@ -227,7 +231,8 @@ def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
+    """What waits for the user's vote, votes the chair must settle, grants whose report is overdue, the year's
+    budget used."""
     widgets = []
     votes, reports = permissions.is_member(user), can(permissions.EDIT, user)
     if votes or reports:  # both lists in one statement
@@ -239,6 +244,11 @@ def observatory_dashboard_widgets(user):
     if reports:
         widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html",
                               {"overdue": [row for row in rows if row.part == "report"]}, permissions.EDIT, order=36))
+    if can(permissions.CHAIR, user):  # the chair and admins: votes stuck (too few may vote) or past their deadline
+        stuck = services.stuck_votes(WIDGET_ROWS)
+        if stuck:
+            widgets.append(Widget(_l("Committee votes that need the chair"), "assistance/_widget_chair.html",
+                                  {"stuck": stuck}, permissions.CHAIR, order=34))
     if can(permissions.BUDGET, user):
         envelope, allocated = services.overall_use(utcnow().year)
         widgets.append(Widget(_l("Grant budget used"), "assistance/_widget_budget.html",

@@ -81,15 +81,21 @@ def test_nobody_votes_twice_nor_without_declaring(app, make_user):
 
 @pytest.mark.parametrize("approve, reject, abstain, eligible, majority, expected", [
     (2, 0, 0, 5, "simple", None),            # below the quorum
-    (2, 1, 0, 5, "simple", "approved"),
+    (2, 1, 0, 5, "simple", None),            # two members left could still reject it: 2-3
+    (3, 1, 0, 5, "simple", "approved"),      # ...not any more: decided without the last vote
+    (3, 0, 0, 5, "simple", "approved"),      # the majority of the five who may vote is reached
     (1, 2, 0, 5, "simple", None),            # two members may still vote for it
     (1, 3, 0, 5, "simple", "rejected"),      # ...not any more
     (1, 1, 1, 5, "simple", None),            # a tie waits for more votes
     (1, 1, 1, 3, "simple", "rejected"),      # ...until everyone has voted
     (0, 0, 3, 5, "simple", None),            # all abstain: no majority yet
+    (0, 0, 3, 3, "simple", "rejected"),      # everyone abstained: no majority for it
     (2, 1, 0, 5, "two_thirds", None),        # two thirds exactly is not more than two thirds
-    (3, 1, 0, 5, "two_thirds", "approved"),
+    (3, 1, 0, 5, "two_thirds", None),        # 3-2 would not pass the bar
+    (4, 1, 0, 5, "two_thirds", "approved"),
     (2, 2, 0, 5, "two_thirds", "rejected"),  # approval can no longer pass the bar
+    (2, 0, 0, 2, "simple", "approved"),      # two may vote: the quorum falls to them (the default rule)
+    (1, 0, 0, 1, "simple", None),            # one may vote: below the minimum of two, the chair decides
 ])
 def test_quorum_and_majority(approve, reject, abstain, eligible, majority, expected):
     rule = services.Rules(3, services.MAJORITIES[majority])
@@ -127,11 +133,12 @@ def test_the_committee_can_overturn_the_chairs_decision(app, make_user):
 
 def test_only_emergencies_are_decided_alone_and_decisions_change_only_by_a_reasoned_revision(app, make_user):
     request_id = add_request(app, make_user("case_officer"))
+    members = committee(make_user)  # a committee that can decide: the chair may not
     lead = _clients(app, [make_user("coordinator")])[0]
     response = post_form(lead, f"/assistance/{request_id}/decision", {"outcome": "approved", "amount": "100"})
     assert response.status_code == 422
     assert "Only emergencies may be decided by the chair alone." in response.get_data(as_text=True)
-    for client in _clients(app, committee(make_user)):
+    for client in _clients(app, members):
         _vote(client, request_id, "approve")
     response = post_form(lead, f"/assistance/{request_id}/decision", {"outcome": "approved", "amount": "1000"})
     assert response.status_code == 422 and "Give the reason." in response.get_data(as_text=True)
