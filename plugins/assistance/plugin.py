@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Select, String, bindparam, cast, literal, null, select, union, union_all
+from sqlalchemy import Date, Integer, Select, String, bindparam, cast, literal, null, select, union, union_all
 
 from core.api import (
     CASE_OFFICER,
@@ -234,21 +234,22 @@ def observatory_dashboard_widgets(user):
     """What waits for the user's vote, votes the chair must settle, grants whose report is overdue, the year's
     budget used."""
     widgets = []
-    votes, reports = permissions.is_member(user), can(permissions.EDIT, user)
-    if votes or reports:  # both lists in one statement
-        rows = read_rows(_widgets_statement(votes, reports, user),
-                         {"member": user.id, "today": utcnow().date()}).all()
+    votes, reports, chair = permissions.is_member(user), can(permissions.EDIT, user), can(permissions.CHAIR, user)
+    today = utcnow().date()
+    if votes or reports or chair:  # the lists in one statement
+        rows = read_rows(_widgets_statement(votes, reports, chair, user), {
+            "member": user.id, "today": today, "quorum": services.rules().quorum, "limit": WIDGET_ROWS}).all()
+    if chair:  # the chair and admins: votes stuck (too few may vote) or past their deadline
+        stuck = services.stuck_of([row for row in rows if row.part == "chair"], today)
+        if stuck:
+            widgets.append(Widget(_l("Committee votes that need the chair"), "assistance/_widget_chair.html",
+                                  {"stuck": stuck}, permissions.CHAIR, order=34))
     if votes:
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
                               {"waiting": [row for row in rows if row.part == "vote"]}, permissions.VOTE, order=35))
     if reports:
         widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html",
                               {"overdue": [row for row in rows if row.part == "report"]}, permissions.EDIT, order=36))
-    if can(permissions.CHAIR, user):  # the chair and admins: votes stuck (too few may vote) or past their deadline
-        stuck = services.stuck_votes(WIDGET_ROWS)
-        if stuck:
-            widgets.append(Widget(_l("Committee votes that need the chair"), "assistance/_widget_chair.html",
-                                  {"stuck": stuck}, permissions.CHAIR, order=34))
     if can(permissions.BUDGET, user):
         envelope, allocated = services.overall_use(utcnow().year)
         widgets.append(Widget(_l("Grant budget used"), "assistance/_widget_budget.html",
@@ -267,20 +268,29 @@ def _deadlines_statement(user: Any, limited: bool) -> Select:
     return statement.limit(bindparam("limit")) if limited else statement
 
 
-def _widgets_statement(votes: bool, reports: bool, user: Any) -> Any:
-    """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on)`` rows: with ``votes``, the
-    first requests waiting for the vote of the member (the bind parameter ``member``), oldest first (part
-    ``vote``); with ``reports``, the first reports overdue on requests the viewer may see (part ``report``)."""
+def _widgets_statement(votes: bool, reports: bool, chair: bool, user: Any) -> Any:
+    """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on, vote_deadline, conflicted,
+    members)`` rows: with ``votes``, the first requests waiting for the vote of the member (the bind parameter
+    ``member``), oldest first (part ``vote``); with ``reports``, the first reports overdue on requests the viewer
+    may see (part ``report``); with ``chair``, the first votes too few may vote on or past their deadline (part
+    ``chair``, :func:`services.stuck_statement`)."""
+    nothing = (cast(null(), Date).label("vote_deadline"), cast(null(), Integer).label("conflicted"),
+               cast(null(), Integer).label("members"))
     parts = []
     if votes:
         waiting = _waiting_statement().subquery()
         parts.append(select(literal("vote").label("part"), waiting.c.id, waiting.c.urgency,
-                            waiting.c.submitted_at, cast(null(), Date).label("report_due_on")))
+                            waiting.c.submitted_at, cast(null(), Date).label("report_due_on"), *nothing))
     if reports:
         overdue = _overdue_statement(user).subquery()
         parts.append(select(literal("report").label("part"), overdue.c.id,
                             cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
-                            overdue.c.report_due_on))
+                            overdue.c.report_due_on, *nothing))
+    if chair:
+        stuck = services.stuck_statement().subquery()
+        parts.append(select(literal("chair").label("part"), stuck.c.id, stuck.c.urgency, stuck.c.submitted_at,
+                            cast(null(), Date).label("report_due_on"), stuck.c.vote_deadline, stuck.c.conflicted,
+                            stuck.c.members))
     return union_all(*parts) if len(parts) > 1 else parts[0]
 
 

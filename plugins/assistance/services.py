@@ -18,12 +18,12 @@ from core.api import (
     PERSONAL,
     Protected,
     Term,
-    among_ids,
     built_once,
     can,
     can_see,
     converted,
     db,
+    holder_ids,
     is_admin,
     protect_text,
     read_rows,
@@ -514,16 +514,17 @@ class Stuck:
 
 def stuck_votes(limit: int, today: Any = None) -> list[Stuck]:
     """The first ``limit`` requests before the committee on which fewer members may vote than the quorum, or
-    whose vote's deadline passed, oldest first: two statements (the committee, then the requests with their
-    conflicts counted), whatever their number."""
-    members, rule = committee_members(), rules()
+    whose vote's deadline passed, oldest first, in one statement whatever their number."""
     today = today or utcnow().date()
-    rows = read_rows(_stuck_statement(db.engine.dialect.name == "postgresql"), {
-        "members": [m.id for m in members], "member_count": len(members), "quorum": rule.quorum,
-        "today": today, "limit": limit})
+    return stuck_of(read_rows(stuck_statement(), {"quorum": rules().quorum, "today": today, "limit": limit}), today)
+
+
+def stuck_of(rows: Any, today: Any) -> list[Stuck]:
+    """:class:`Stuck` requests from rows of :func:`stuck_statement`."""
+    rule = rules()
     found = []
     for row in rows:
-        eligible = max(len(members) - row.conflicted, 0)
+        eligible = max(row.members - row.conflicted, 0)
         found.append(Stuck(row.id, row.urgency, row.submitted_at, row.vote_deadline, Standing(
             Tally(0, 0, 0, eligible), rule, rule.quorum_for(eligible),
             row.vote_deadline is not None and row.vote_deadline < today)))
@@ -531,15 +532,20 @@ def stuck_votes(limit: int, today: Any = None) -> list[Stuck]:
 
 
 @built_once
-def _stuck_statement(postgresql: bool) -> Select:
+def stuck_statement() -> Select:
+    """Requests before the committee with fewer members who may vote (the committee, counted in the same
+    statement, less those in conflict) than the bind parameter ``quorum``, or whose deadline is before ``today``:
+    the ``limit`` oldest, as rows (id, urgency, submitted_at, vote_deadline, conflicted, members)."""
+    members = holder_ids(VOTE).subquery()
+    member_count = select(func.count()).select_from(members).scalar_subquery()
     conflicted = func.count(Conflict.id)
     return select(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at, GrantRequest.vote_deadline,
-                  conflicted.label("conflicted")) \
+                  conflicted.label("conflicted"), member_count.label("members")) \
         .outerjoin(Conflict, (Conflict.request_id == GrantRequest.id) & Conflict.has_conflict.is_(True)
-                   & among_ids(Conflict.member_id, "members", postgresql)) \
+                   & Conflict.member_id.in_(select(members.c.id))) \
         .where(or_(*BEFORE_THE_COMMITTEE)) \
         .group_by(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at, GrantRequest.vote_deadline) \
-        .having((bindparam("member_count", type_=Integer) - conflicted < bindparam("quorum", type_=Integer))
+        .having((member_count - conflicted < bindparam("quorum", type_=Integer))
                 | (GrantRequest.vote_deadline < bindparam("today", type_=Date))) \
         .order_by(GrantRequest.submitted_at, GrantRequest.id).limit(bindparam("limit"))
 
