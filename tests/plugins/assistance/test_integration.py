@@ -12,6 +12,7 @@ from core.extensions import db
 from core.plugin_host import gather
 from core.publications.annual import report as annual_report
 from core.records.demo import load as load_core_demo
+from plugins.assistance import permissions, services
 from plugins.assistance.demo import load as load_requests
 from plugins.assistance.models import GrantRequest, Vote
 
@@ -179,3 +180,10 @@ def test_demo_data_adds_requests_at_every_step(app):
         assert {"draft", "submitted", "approved", "closed"} <= statuses
         assert db.session.scalar(select(func.count()).select_from(Vote)) > 0
         assert set(db.session.scalars(select(GrantRequest.confidentiality))) == {"restricted"}
+        assert max(db.session.scalars(select(GrantRequest.created_at))) < utcnow() - timedelta(days=3)
+    with app.test_request_context():  # a committee that can decide with the default rules, votes under way
+        assert services.rules().quorum == 3 and len(permissions.committee_members()) >= 3
+        submitted = db.session.scalars(select(GrantRequest).where(GrantRequest.status == "submitted")).all()
+        states = [services.standing(grant) for grant in submitted]
+        assert states and all(state.quorum is not None and state.tally.cast == 1 for state in states)
+        assert {state.tally.eligible for state in states} == {2, 3}  # with and without a conflict
