@@ -135,10 +135,8 @@ def decide(request_id: int):
         return page_again(request_id, decision_form=form)
     arguments = (form.outcome.data, form.amount.data, form.conditions.data or "", form.reason.data or "",
                  current_user)
-    state = services.standing(grant)
-    emergency = grant.urgency == GrantRequest.EMERGENCY and not grant.decisions
     try:
-        if state is not None and state.chair_asked and not emergency:
+        if services.chair_in_place(grant, services.standing(grant)):
             services.chair_settles(grant.id, *arguments)
         elif grant.decisions:
             services.revise(grant, *arguments)

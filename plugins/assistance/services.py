@@ -1,6 +1,8 @@
 """The rules of a grant request, testable without HTTP: who may see it, its life from draft to decision,
 the committee's conflicts of interest and votes (counted under a lock, so none is lost or counted twice),
-the decision rules (quorum and majority; an emergency decided by the chair, then ratified), and revisions."""
+the decision rules (quorum of the members who may vote, majority, decided once the result cannot change; when
+too few may vote or the deadline passed, the configured rule or the chair; an emergency decided by the chair,
+then ratified), and revisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -337,6 +339,13 @@ class Standing:
     @property
     def chair_asked(self) -> bool:
         return self.quorum is None or self.overdue
+
+
+def chair_in_place(request: GrantRequest, state: Standing | None) -> bool:
+    """Whether the chair's decision now takes the committee's place (:func:`chair_settles`): the chair is asked
+    to decide, and this is not an emergency not yet decided (that one the chair decides alone, to be ratified)."""
+    emergency = request.urgency == GrantRequest.EMERGENCY and not request.decisions
+    return state is not None and state.chair_asked and not emergency
 
 
 def standing(request: GrantRequest, today: Any = None) -> Standing | None:

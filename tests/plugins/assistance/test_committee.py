@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from core.api import holder_ids
 from core.audit.models import AuditEntry
 from core.database.models import User
 from core.extensions import db
@@ -207,6 +208,8 @@ def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_use
     make_user("admin", email="boss@example.org")
     with app.test_request_context():
         assert {m.id for m in permissions.committee_members()} == {m.id for m in members}  # not the admin
+        # the same committee as a statement, counted inside the dashboard's (core.api.holder_ids)
+        assert set(db.session.scalars(holder_ids(permissions.VOTE))) == {m.id for m in members}
     with app.app_context():
         roles = {r.name: r.id for r in db.session.scalars(select(Role))}
         db.session.add_all([RolePermission(role_id=roles["committee"], permission=permissions.VOTE, granted=False),
@@ -214,3 +217,4 @@ def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_use
         db.session.commit()
     with app.test_request_context():
         assert [m.id for m in permissions.committee_members()] == [officer.id]
+        assert list(db.session.scalars(holder_ids(permissions.VOTE))) == [officer.id]
