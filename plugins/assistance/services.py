@@ -232,10 +232,14 @@ def declare(request_id: int, member: Any, has_conflict: bool, note: str = "") ->
 
 
 def _closed_message(request: GrantRequest) -> Any:
-    """Why a vote or a declaration is refused once the vote is over: decided, or not before the committee."""
-    if request.status in (GrantRequest.APPROVED, GrantRequest.REJECTED, GrantRequest.CLOSED):
-        return _l("The vote on this request is over: its result could no longer change, so it was decided "
-                  "without the remaining votes.")
+    """Why a vote or a declaration is refused once the vote is over: decided by the committee, decided by the
+    chair, or not before the committee."""
+    decision = request.decision
+    if request.status in (GrantRequest.APPROVED, GrantRequest.REJECTED, GrantRequest.CLOSED) and decision:
+        if decision.kind in (Decision.COMMITTEE, Decision.RATIFICATION):
+            return _l("The vote on this request is over: its result could no longer change, so it was decided "
+                      "without the remaining votes.")
+        return _l("This request has already been decided.")
     return _l("The committee is not voting on this request now.")
 
 

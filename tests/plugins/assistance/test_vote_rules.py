@@ -186,7 +186,7 @@ def test_past_its_deadline_the_chair_is_asked_to_decide(app, make_user):
         "outcome": "approved", "amount": "1200", "reason": "Deadline passed"}).status_code == 302
     assert _state(app, request_id) == ("approved", [("casting", "approved", 0, 0)])
     response = _vote(_client(app, members[1]), request_id, "approve")
-    assert response.status_code == 422 and "The vote on this request is over" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "This request has already been decided." in response.get_data(as_text=True)
 
 
 def test_the_deadline_is_set_on_the_request_form(app, make_user):
