@@ -145,6 +145,7 @@ from .web.permissions import (
     COORDINATOR,
     READ_ONLY,
     can,
+    holder_ids,
     holders,
     permission_required,
     the_user,
@@ -168,7 +169,7 @@ __all__ = [
     "DefenderLinks", "LinkDefenderForm", "defender_search", "linked_defender",
     # Security: users, roles, permissions, the audit trail
     "db", "User", "Role", "user_roles", "UTCDateTime", "utcnow", "CASE_OFFICER", "COMMITTEE", "COORDINATOR",
-    "READ_ONLY", "can", "holders", "permission_required", "the_user", "audit", "record_view", "AuditEntry",
+    "READ_ONLY", "can", "holders", "holder_ids", "permission_required", "the_user", "audit", "record_view", "AuditEntry",
     # Web pages: forms, navigation, lists, fragments, attachments
     "ConfirmForm", "MultiCheckboxField", "required", "valid_email", "AmountField", "currency_choices", "converted",
     "id_url", "list_url_when_full", "page_argument", "page_size", "paginate", "fragment", "inputs_of",

@@ -57,8 +57,10 @@ PROFESSIONS = ["Lawyer", "Journalist", "Trade unionist", "Environmental activist
 def _staff() -> list[int]:
     """Demo colleagues to assign records to (random passwords nobody knows: an admin resets them to use them)."""
     roles = {role.name: role for role in db.session.scalars(select(Role))}
+    # Three committee members: the grants committee's default quorum, so its votes can decide.
     people = [("Carmen Coordinator", "coordinator"), ("Omar Officer", "case_officer"),
-              ("Chloé Officer", "case_officer"), ("Kofi Committee", "committee"), ("Rita Reader", "readonly")]
+              ("Chloé Officer", "case_officer"), ("Kofi Committee", "committee"), ("Lina Committee", "committee"),
+              ("Mateo Committee", "committee"), ("Rita Reader", "readonly")]
     users = []
     for name, role in people:
         email = f"{name.split()[0].lower()}@example.org"

@@ -127,7 +127,8 @@ def vote(request_id: int):
 
 @permission_required(permissions.CHAIR)
 def decide(request_id: int):
-    """The chair's emergency decision, or a revision of the decision in force (with its reason)."""
+    """The chair's emergency decision (to be ratified), the chair's decision when the committee cannot reach
+    one (too few may vote, or past the deadline), or a revision of the decision in force (with its reason)."""
     grant = visible_request(request_id)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -135,7 +136,9 @@ def decide(request_id: int):
     arguments = (form.outcome.data, form.amount.data, form.conditions.data or "", form.reason.data or "",
                  current_user)
     try:
-        if grant.decisions:
+        if services.chair_in_place(grant, services.standing(grant)):
+            services.chair_settles(grant.id, *arguments)
+        elif grant.decisions:
             services.revise(grant, *arguments)
         else:
             services.chair_decides(grant, *arguments)
@@ -145,9 +148,13 @@ def decide(request_id: int):
     return redirect(url_for("assistance.show", request_id=grant.id) + "#decisions")
 
 
+STUCK_ROWS = 50
+
+
 @permission_required(permissions.VOTE)
 def committee():
-    """What waits for the member, oldest first, with emergencies pending too long flagged."""
+    """What waits for the member, oldest first, with emergencies pending too long flagged; for the chair and
+    admins, first the votes the committee cannot carry on as usual (too few may vote, or past the deadline)."""
     hours = current_app.config["ASSISTANCE_EMERGENCY_HOURS"]
     now = utcnow()
     pagination = db.paginate(services.waiting_query(current_user), page=page_argument(), per_page=page_size(),
@@ -155,4 +162,6 @@ def committee():
     waiting = [(grant, now - (grant.submitted_at or grant.created_at),
                 grant.urgency == GrantRequest.EMERGENCY and now - (grant.submitted_at or now) > timedelta(hours=hours))
                for grant in pagination.items]
-    return render_template("assistance/committee.html", waiting=waiting, hours=hours, pagination=pagination)
+    stuck = services.stuck_votes(STUCK_ROWS) if can(permissions.CHAIR) else []
+    return render_template("assistance/committee.html", waiting=waiting, hours=hours, pagination=pagination,
+                           stuck=stuck)

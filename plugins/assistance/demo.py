@@ -40,14 +40,15 @@ def load(scale: int = 1, seed: int = 31) -> int:
         return 0
     staff = list(db.session.scalars(select(User.id).order_by(User.id)))
     members = list(db.session.scalars(select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id)
-                                      .where(Role.name == "committee")))
+                                      .where(Role.name == "committee").order_by(user_roles.c.user_id)))
     now = utcnow()
     total = scale * REQUESTS_PER_SCALE
     for start in range(0, total, BATCH):
         plans = []
         for _ in range(min(BATCH, total - start)):
             key = rng.choice(list(NEEDS))
-            created = now - timedelta(days=rng.randint(0, 700), hours=rng.randint(0, 23))
+            # At least four days ago: every step after it (votes, decision, payment) is in the past too.
+            created = now - timedelta(days=rng.randint(4, 700), hours=rng.randint(0, 23))
             status = rng.choice(("draft", "submitted", "approved", "approved", "rejected", "closed", "withdrawn"))
             plans.append({"key": key, "status": status, "row": {
                 "defender_id": rng.choice(defenders), "grant_type_id": types[key],
@@ -70,6 +71,7 @@ def load(scale: int = 1, seed: int = 31) -> int:
 
 def _children(rng, ids, plans, staff, members) -> None:
     rows: dict = defaultdict(list)
+    under_way = 0  # votes under way so far
     for request_id, plan in zip(ids, plans):
         description, amount = NEEDS[plan["key"]]
         created, status = plan["row"]["created_at"], plan["status"]
@@ -89,6 +91,18 @@ def _children(rng, ids, plans, staff, members) -> None:
                                    "question": "Is the quote recent? (fictional)", "asked_at": created + timedelta(hours=12),
                                    "answer": "Yes, from last week (fictional).", "answered_by_id": staff[0] if staff else None,
                                    "answered_at": created + timedelta(hours=20)})
+        if status == "submitted" and len(members) >= 2:
+            # A vote under way: the first member approved; on one request in two the second declared a conflict,
+            # so the quorum falls to the members who may vote and the last one's vote decides.
+            rows[Conflict].append({"request_id": request_id, "member_id": members[0], "has_conflict": False,
+                                   "note": "", "declared_at": created + timedelta(hours=22)})
+            rows[Vote].append({"request_id": request_id, "member_id": members[0], "comment": "",
+                               "choice": "approve", "cast_at": created + timedelta(hours=23)})
+            under_way += 1
+            if under_way % 2:
+                rows[Conflict].append({"request_id": request_id, "member_id": members[1], "has_conflict": True,
+                                       "note": "Knows the family (fictional).",
+                                       "declared_at": created + timedelta(hours=22)})
         if status in ("approved", "rejected", "closed"):
             outcome = "rejected" if status == "rejected" else "approved"
             for member_id in members:

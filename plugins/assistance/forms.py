@@ -32,7 +32,8 @@ URGENCIES = {"normal": _l("Normal"), "emergency": _l("Emergency")}
 VOTE_CHOICES = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
 OUTCOMES = {"approved": _l("Approved"), "rejected": _l("Rejected")}
 DECISION_KINDS = {"committee": _l("Committee vote"), "chair": _l("Emergency decision of the chair"),
-                  "ratification": _l("Ratification by the committee"), "revision": _l("Revised decision")}
+                  "ratification": _l("Ratification by the committee"), "revision": _l("Revised decision"),
+                  "casting": _l("Decision of the chair (the committee could not decide)")}
 FUNDING_STATUSES = {"pending": _l("Waiting for an answer"), "granted": _l("Granted"), "refused": _l("Refused")}
 assert set(STATUS_LABELS) == set(GrantRequest.STATUSES) and set(VOTE_CHOICES) == set(Vote.CHOICES)
 assert set(OUTCOMES) == {Decision.APPROVED, Decision.REJECTED}
@@ -72,6 +73,8 @@ class RequestForm(FlaskForm):
     partner = SelectField(_l("Referring partner organisation"), coerce=int)
     grant_type = SelectField(_l("Type of grant"), coerce=int, validators=[InputRequired(_l("Choose the type."))])
     urgency = SelectField(_l("Urgency"), choices=list(URGENCIES.items()), default="normal")
+    vote_deadline = DateField(_l("Committee's vote by"), validators=[Optional()],
+                              description=_l("Optional. Past this day without a decision, the chair is asked to decide."))
     situation = TextAreaField(_l("Situation and threat"), validators=[required(), Length(max=50000)])
     justification = TextAreaField(_l("Why this support"), validators=[required(), Length(max=50000)])
     risk_assessment = TextAreaField(_l("Risk assessment"), validators=[Length(max=50000)])

@@ -60,6 +60,8 @@ class GrantRequest(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # An emergency decided by the chair alone, in force, that the committee has still to vote on.
     awaiting_ratification: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The day by which the committee should have voted; past it, with no decision, the chair is asked to decide.
+    vote_deadline: Mapped[date | None] = mapped_column(Date)
     # The beneficiary's report on the use of the grant: due on a date, then received (receipts attached).
     report_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     report_received_on: Mapped[date | None] = mapped_column(Date)
@@ -198,12 +200,14 @@ class Question(db.Model):
 
 class Decision(db.Model):
     """A decision on a request: by the committee's vote, by the chair alone in an emergency (to be ratified),
-    a ratification, or a revision with its reason. Never edited: a new one supersedes it."""
+    a ratification, the chair's when the committee cannot decide, or a revision with its reason. Never edited:
+    a new one supersedes it."""
 
     __tablename__ = "assistance_decisions"
     __audited__ = True
     __record_type__ = "grant_decision"
     COMMITTEE, CHAIR, RATIFICATION, REVISION = "committee", "chair", "ratification", "revision"
+    CASTING = "casting"  # the chair's, when the committee cannot decide (too few may vote, or the deadline passed)
     APPROVED, REJECTED = "approved", "rejected"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,8 +239,12 @@ class RequestEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # The decision that made this change, if any: the history then credits whoever took it (the committee, with
+    # its tally, or the chair), not the member whose vote happened to complete the count.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("assistance_decisions.id", ondelete="SET NULL"))
 
     by: Mapped[User | None] = relationship()
+    decision: Mapped[Decision | None] = relationship()  # written; pages read decision_id
 
 
 class Payment(db.Model):

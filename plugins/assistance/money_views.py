@@ -96,7 +96,7 @@ def recount(request_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        services.recount(request_id, current_user)
+        services.recount(request_id)
     except services.RuleError as error:
         return page_refused(request_id, error)
     return redirect(url_for("assistance.show", request_id=request_id) + "#decisions")

@@ -36,8 +36,8 @@ KINDS = [
 
 
 def _tell(user_ids: Iterable[int], kind: str, request: GrantRequest, actor: Any) -> None:
-    """Everyone in ``user_ids`` but the person who acted (the caller commits)."""
-    notify(set(user_ids) - {actor.id}, kind, {"number": request.id},
+    """Everyone in ``user_ids`` but the person who acted (``None``: the committee; the caller commits)."""
+    notify(set(user_ids) - ({actor.id} if actor is not None else set()), kind, {"number": request.id},
            record_url(GrantRequest.__record_type__, request.id) or "/")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Select, String, bindparam, cast, literal, null, select, union, union_all
+from sqlalchemy import Date, Integer, Select, String, bindparam, cast, literal, null, select, union, union_all
 
 from core.api import (
     CASE_OFFICER,
@@ -55,19 +55,23 @@ TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
 WIDGET_ROWS = 5
 DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
-            "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR"}
+            "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR",
+            "ASSISTANCE_DEADLOCK_RULE": services.LOWER_QUORUM, "ASSISTANCE_QUORUM_MINIMUM": 2}
 
 
 @hookimpl
 def observatory_startup(app):
     """The committee's rules: configuration, else the environment (``OBSERVATORY_ASSISTANCE_QUORUM``,
-    ``..._MAJORITY``, ``..._EMERGENCY_HOURS``, ``..._INSTALMENTS_ABOVE``), else the defaults (3 votes, simple
-    majority, 48 hours, instalments above 5,000 in the reporting currency)."""
+    ``..._MAJORITY``, ``..._EMERGENCY_HOURS``, ``..._INSTALMENTS_ABOVE``, ``..._DEADLOCK_RULE``,
+    ``..._QUORUM_MINIMUM``), else the defaults (3 votes, simple majority, 48 hours, instalments above 5,000 in
+    the reporting currency; when fewer may vote than the quorum, it falls to them, down to 2)."""
     problems = []
     for key, default in DEFAULTS.items():
         value = app.config.get(key, os.environ.get(f"OBSERVATORY_{key}", default))
         if key == "ASSISTANCE_MAJORITY":
             valid = value in services.MAJORITIES
+        elif key == "ASSISTANCE_DEADLOCK_RULE":
+            valid = value in services.DEADLOCK_RULES
         elif key == "ASSISTANCE_CURRENCY":
             from babel.numbers import list_currencies
 
@@ -227,12 +231,19 @@ def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    """What waits for the user's vote, grants whose report is overdue, the year's budget used."""
+    """What waits for the user's vote, votes the chair must settle, grants whose report is overdue, the year's
+    budget used."""
     widgets = []
-    votes, reports = permissions.is_member(user), can(permissions.EDIT, user)
-    if votes or reports:  # both lists in one statement
-        rows = read_rows(_widgets_statement(votes, reports, user),
-                         {"member": user.id, "today": utcnow().date()}).all()
+    votes, reports, chair = permissions.is_member(user), can(permissions.EDIT, user), can(permissions.CHAIR, user)
+    today = utcnow().date()
+    if votes or reports or chair:  # the lists in one statement
+        rows = read_rows(_widgets_statement(votes, reports, chair, user), {
+            "member": user.id, "today": today, "quorum": services.rules().quorum, "limit": WIDGET_ROWS}).all()
+    if chair:  # the chair and admins: votes stuck (too few may vote) or past their deadline
+        stuck = services.stuck_of([row for row in rows if row.part == "chair"], today)
+        if stuck:
+            widgets.append(Widget(_l("Committee votes that need the chair"), "assistance/_widget_chair.html",
+                                  {"stuck": stuck}, permissions.CHAIR, order=34))
     if votes:
         widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
                               {"waiting": [row for row in rows if row.part == "vote"]}, permissions.VOTE, order=35))
@@ -257,20 +268,29 @@ def _deadlines_statement(user: Any, limited: bool) -> Select:
     return statement.limit(bindparam("limit")) if limited else statement
 
 
-def _widgets_statement(votes: bool, reports: bool, user: Any) -> Any:
-    """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on)`` rows: with ``votes``, the
-    first requests waiting for the vote of the member (the bind parameter ``member``), oldest first (part
-    ``vote``); with ``reports``, the first reports overdue on requests the viewer may see (part ``report``)."""
+def _widgets_statement(votes: bool, reports: bool, chair: bool, user: Any) -> Any:
+    """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on, vote_deadline, conflicted,
+    members)`` rows: with ``votes``, the first requests waiting for the vote of the member (the bind parameter
+    ``member``), oldest first (part ``vote``); with ``reports``, the first reports overdue on requests the viewer
+    may see (part ``report``); with ``chair``, the first votes too few may vote on or past their deadline (part
+    ``chair``, :func:`services.stuck_statement`)."""
+    nothing = (cast(null(), Date).label("vote_deadline"), cast(null(), Integer).label("conflicted"),
+               cast(null(), Integer).label("members"))
     parts = []
     if votes:
         waiting = _waiting_statement().subquery()
         parts.append(select(literal("vote").label("part"), waiting.c.id, waiting.c.urgency,
-                            waiting.c.submitted_at, cast(null(), Date).label("report_due_on")))
+                            waiting.c.submitted_at, cast(null(), Date).label("report_due_on"), *nothing))
     if reports:
         overdue = _overdue_statement(user).subquery()
         parts.append(select(literal("report").label("part"), overdue.c.id,
                             cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
-                            overdue.c.report_due_on))
+                            overdue.c.report_due_on, *nothing))
+    if chair:
+        stuck = services.stuck_statement().subquery()
+        parts.append(select(literal("chair").label("part"), stuck.c.id, stuck.c.urgency, stuck.c.submitted_at,
+                            cast(null(), Date).label("report_due_on"), stuck.c.vote_deadline, stuck.c.conflicted,
+                            stuck.c.members))
     return union_all(*parts) if len(parts) > 1 else parts[0]
 
 

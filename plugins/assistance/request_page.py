@@ -66,10 +66,12 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
     member = permissions.is_member(current_user)
     mine = next((c for c in grant.conflicts if c.member_id == current_user.id), None)
     voted = next((v for v in grant.votes if v.member_id == current_user.id), None)
+    state = services.standing(grant)
     return render_template(
         "assistance/show.html", grant=grant, total=services.requested_total(grant),
-        converted=converted, earlier=earlier_grants(grant.defender, grant),
-        tally=services.tally(grant) if grant.status != GrantRequest.DRAFT else None,
+        converted=converted, earlier=earlier_grants(grant.defender, grant), standing=state,
+        tally=(state.tally if state else services.tally(grant)) if grant.status != GrantRequest.DRAFT else None,
+        decisions_by_id={d.id: d for d in grant.decisions}, chair_in_place=services.chair_in_place(grant, state),
         rules=services.rules(), member=member, my_conflict=mine, my_vote=voted,
         voting_open=services.voting_open(grant), can_edit=can(permissions.EDIT), can_chair=can(permissions.CHAIR),
         conflict_form=forms.get("conflict_form") or ConflictForm(formdata=None),

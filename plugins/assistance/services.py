@@ -1,6 +1,8 @@
 """The rules of a grant request, testable without HTTP: who may see it, its life from draft to decision,
 the committee's conflicts of interest and votes (counted under a lock, so none is lost or counted twice),
-the decision rules (quorum and majority; an emergency decided by the chair, then ratified), and revisions."""
+the decision rules (quorum of the members who may vote, majority, decided once the result cannot change; when
+too few may vote or the deadline passed, the configured rule or the chair; an emergency decided by the chair,
+then ratified), and revisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Date, Integer, Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -18,12 +20,15 @@ from core.api import (
     PERSONAL,
     Protected,
     Term,
+    built_once,
     can,
     can_see,
     converted,
     db,
+    holder_ids,
     is_admin,
     protect_text,
+    read_rows,
     save_assigned,
     utcnow,
     visible,
@@ -124,9 +129,11 @@ def save_request(request: GrantRequest, data: dict[str, Any], lines: list[dict[s
     return request
 
 
-def _event(request: GrantRequest, status: str, user: Any, reason: str = "") -> None:
+def _event(request: GrantRequest, status: str, user: Any, reason: str = "", decision: Any = None) -> None:
+    """A change of status, by ``user`` (``None``: the committee) or by the ``decision`` it follows."""
     request.status = status
-    request.events.append(RequestEvent(status=status, reason=reason.strip(), by_id=user.id))
+    request.events.append(RequestEvent(status=status, reason=reason.strip(), by_id=user.id if user else None,
+                                       decision=decision))
 
 
 def submit(request: GrantRequest, user: Any) -> None:
@@ -171,15 +178,34 @@ def close_without_decision(request: GrantRequest, status: str, reason: str, user
 
 # --- The committee -------------------------------------------------------------------------------
 
+#: What applies when fewer members may vote on a request than the quorum: the quorum falls to the members who
+#: may vote (not below ``ASSISTANCE_QUORUM_MINIMUM``; below it, the chair decides), or the chair decides.
+LOWER_QUORUM, CHAIR_DECIDES = "lower_quorum", "chair"
+DEADLOCK_RULES = (LOWER_QUORUM, CHAIR_DECIDES)
+
+
 @dataclass(frozen=True)
 class Rules:
     quorum: int
     majority: Fraction
+    deadlock: str = LOWER_QUORUM
+    minimum: int = 2
+
+    def quorum_for(self, eligible: int) -> int | None:
+        """The quorum when ``eligible`` members may vote: the configured one; when fewer may vote, under
+        ``lower_quorum`` all of them if they are at least the minimum; ``None`` when the committee cannot
+        decide and the chair does."""
+        if eligible >= self.quorum:
+            return self.quorum
+        if self.deadlock == LOWER_QUORUM and eligible >= max(min(self.minimum, self.quorum), 1):
+            return eligible
+        return None
 
 
 def rules() -> Rules:
     config = current_app.config
-    return Rules(config["ASSISTANCE_QUORUM"], MAJORITIES[config["ASSISTANCE_MAJORITY"]])
+    return Rules(config["ASSISTANCE_QUORUM"], MAJORITIES[config["ASSISTANCE_MAJORITY"]],
+                 config["ASSISTANCE_DEADLOCK_RULE"], config["ASSISTANCE_QUORUM_MINIMUM"])
 
 
 def _locked(request_id: int) -> GrantRequest:
@@ -190,22 +216,38 @@ def _locked(request_id: int) -> GrantRequest:
 
 
 def declare(request_id: int, member: Any, has_conflict: bool, note: str = "") -> GrantRequest:
-    """A member's declaration of interest, once per request."""
+    """A member's declaration of interest, once per request. A conflict leaves one member fewer who may vote,
+    which may settle the vote (or lower the quorum): the decision due is taken at once."""
     request = _locked(request_id)
     if not voting_open(request) and request.status != GrantRequest.AWAITING:
-        raise RuleError(_l("The committee is not deciding on this request."))
+        raise RuleError(_closed_message(request))
     if any(c.member_id == member.id for c in request.conflicts):
         raise RuleError(_l("You have already declared your interests on this request."))
     request.conflicts.append(Conflict(member_id=member.id, has_conflict=has_conflict, note=note.strip()))
+    if has_conflict and voting_open(request):
+        db.session.flush()
+        _decide_if_due(request)
     db.session.commit()
     return request
+
+
+def _closed_message(request: GrantRequest) -> Any:
+    """Why a vote or a declaration is refused once the vote is over: decided by the committee, decided by the
+    chair, or not before the committee."""
+    decision = request.decision
+    if request.status in (GrantRequest.APPROVED, GrantRequest.REJECTED, GrantRequest.CLOSED) and decision:
+        if decision.kind in (Decision.COMMITTEE, Decision.RATIFICATION):
+            return _l("The vote on this request is over: its result could no longer change, so it was decided "
+                      "without the remaining votes.")
+        return _l("This request has already been decided.")
+    return _l("The committee is not voting on this request now.")
 
 
 def vote(request_id: int, member: Any, choice: str, comment: str = "") -> GrantRequest:
     """Record the member's vote and, under the same lock, take the committee's decision if the rules allow."""
     request = _locked(request_id)
     if not voting_open(request):
-        raise RuleError(_l("The committee is not voting on this request now."))
+        raise RuleError(_closed_message(request))
     if not is_member(member):
         raise RuleError(_l("Only committee members vote."))
     declaration = next((c for c in request.conflicts if c.member_id == member.id), None)
@@ -223,7 +265,7 @@ def vote(request_id: int, member: Any, choice: str, comment: str = "") -> GrantR
     except IntegrityError:  # the same member voting twice at the same moment: the second one is refused
         db.session.rollback()
         raise RuleError(_l("You have already voted on this request.")) from None
-    _decide_if_due(request, member)
+    _decide_if_due(request)
     db.session.commit()
     return request
 
@@ -251,6 +293,8 @@ class Tally:
 
 
 def tally(request: GrantRequest) -> Tally:
+    """The votes of the members who may vote on the request: active committee members (``committee_members``)
+    who have not declared a conflict; a vote of someone who has since left the committee no longer counts."""
     conflicted = {c.member_id for c in request.conflicts if c.has_conflict}
     eligible = [m for m in committee_members() if m.id not in conflicted]
     eligible_ids = {m.id for m in eligible}
@@ -262,25 +306,66 @@ def tally(request: GrantRequest) -> Tally:
 def outcome_of(count: Tally, rule: Rules) -> str | None:
     """The committee's outcome, or ``None`` while the vote goes on.
 
-    Once the quorum of votes is cast, the request is approved when more than the majority share of the votes
-    for or against (abstentions aside) are for it. It is rejected when that can no longer happen, even if
-    every member who has not voted yet voted for it, and when everyone has voted without that majority.
-    In doubt the vote goes on: a request for someone in danger is not turned down by the first votes."""
-    if count.cast < rule.quorum:
+    The result is the one everyone's votes would give: approved when more than the majority share of the votes
+    for or against (abstentions aside) are for it, rejected otherwise. It is decided as soon as it can no longer
+    change, whatever the members who have not voted yet choose, and once the quorum that applies is cast
+    (:meth:`Rules.quorum_for`); not when the first votes arrive."""
+    quorum = rule.quorum_for(count.eligible)
+    if quorum is None or count.cast < quorum:
         return None
-    expressed = count.approve + count.reject
-    if expressed and Fraction(count.approve, expressed) > rule.majority:
-        return Decision.APPROVED
     remaining = max(count.eligible - count.cast, 0)
-    best_case = Fraction(count.approve + remaining, expressed + remaining) if expressed + remaining else Fraction(0)
-    if best_case <= rule.majority or count.cast >= count.eligible:
+    expressed = count.approve + count.reject
+    if expressed + remaining == 0:  # everyone abstained: no majority for it
+        return Decision.REJECTED
+    if Fraction(count.approve, expressed + remaining) > rule.majority:  # even if all the others vote against
+        return Decision.APPROVED
+    if Fraction(count.approve + remaining, expressed + remaining) <= rule.majority:  # even if all vote for it
         return Decision.REJECTED
     return None
 
 
-def _decide_if_due(request: GrantRequest, member: Any, strict: bool = False) -> None:
+@dataclass(frozen=True)
+class Standing:
+    """Where an open vote stands, computed on display: the tally, the quorum that applies (``None``: the
+    committee cannot decide), whether fewer may vote than the configured quorum, and whether its deadline
+    passed; in either case the chair or admins are warned and, when the committee cannot decide, the chair
+    is asked to."""
+
+    tally: Tally
+    rules: Rules
+    quorum: int | None
+    overdue: bool
+
+    @property
+    def short(self) -> bool:
+        return self.tally.eligible < self.rules.quorum
+
+    @property
+    def chair_asked(self) -> bool:
+        return self.quorum is None or self.overdue
+
+
+def chair_in_place(request: GrantRequest, state: Standing | None) -> bool:
+    """Whether the chair's decision now takes the committee's place (:func:`chair_settles`): the chair is asked
+    to decide, and this is not an emergency not yet decided (that one the chair decides alone, to be ratified)."""
+    emergency = request.urgency == GrantRequest.EMERGENCY and not request.decisions
+    return state is not None and state.chair_asked and not emergency
+
+
+def standing(request: GrantRequest, today: Any = None) -> Standing | None:
+    """How the vote stands while the committee votes, else ``None``."""
+    if not voting_open(request):
+        return None
+    count, rule = tally(request), rules()
+    today = today or utcnow().date()
+    return Standing(count, rule, rule.quorum_for(count.eligible),
+                    request.vote_deadline is not None and request.vote_deadline < today)
+
+
+def _decide_if_due(request: GrantRequest, strict: bool = False) -> None:
     """Record the committee's outcome once due. An approval the year's budget cannot cover waits (the vote
-    stays) until a coordinator raises the envelope and the chair counts again (``strict`` says why it waits)."""
+    stays) until a coordinator raises the envelope, which counts again (``strict`` says why it waits). The
+    decision is the committee's: nobody is credited with it but the committee, its tally recorded."""
     count = tally(request)
     outcome = outcome_of(count, rules())
     if outcome is None:
@@ -298,11 +383,48 @@ def _decide_if_due(request: GrantRequest, member: Any, strict: bool = False) -> 
         amount, conditions, kind = chair.amount, chair.conditions, Decision.RATIFICATION
     else:
         amount, conditions, kind = requested_total(request), "", Decision.COMMITTEE
-    request.decisions.append(Decision(
-        kind=kind, outcome=outcome, amount=amount if outcome == Decision.APPROVED else None, conditions=conditions,
-        votes_for=count.approve, votes_against=count.reject, abstentions=count.abstain))
-    _event(request, _status_of(outcome), member)
-    notices.decided(request, member)
+    decision = Decision(kind=kind, outcome=outcome, amount=amount if outcome == Decision.APPROVED else None,
+                        conditions=conditions, votes_for=count.approve, votes_against=count.reject,
+                        abstentions=count.abstain)
+    request.decisions.append(decision)
+    _event(request, _status_of(outcome), None, decision=decision)
+    notices.decided(request, None)
+
+
+def decision_due(request: GrantRequest) -> bool:
+    """Whether the committee's decision is due on a request nobody voted on since (a member left the committee,
+    was deactivated, or lost the vote): what the request's page asks before it is shown."""
+    state = standing(request)
+    outcome = outcome_of(state.tally, state.rules) if state is not None else None
+    if outcome is None:
+        return False
+    if outcome == Decision.APPROVED and pending_ratification(request) is None:
+        try:
+            check_budget(request, requested_total(request), utcnow().year)
+        except BudgetExceeded:
+            return False  # it waits for the budget, as the page says
+    return True
+
+
+def settle(request_id: int) -> bool:
+    """Take the committee's decision if it has become due without a vote (a member left the committee or was
+    deactivated): under the same lock as votes. Whether a decision was taken."""
+    request = _locked(request_id)
+    decided = False
+    if voting_open(request):
+        before = len(request.decisions)
+        _decide_if_due(request)
+        decided = len(request.decisions) > before
+    db.session.commit()
+    return decided
+
+
+def settle_all() -> int:
+    """:func:`settle` every request before the committee (after a budget was raised, for instance), locked one
+    after the other in the order of their ids; how many were decided."""
+    ids = list(db.session.scalars(select(GrantRequest.id).where(or_(*BEFORE_THE_COMMITTEE))
+                                  .order_by(GrantRequest.id)))
+    return sum(settle(request_id) for request_id in ids)
 
 
 def _status_of(outcome: str) -> str:
@@ -321,10 +443,11 @@ def _new_decision(request: GrantRequest, kind: str, outcome: str, amount: Decima
         current = granted_amount(request) if request.decision and request.decision.decided_at.year == utcnow().year \
             else None
         check_budget(request, amount - (current or Decimal(0)), utcnow().year)
-    request.decisions.append(Decision(kind=kind, outcome=outcome, conditions=conditions.strip(),
-                                      amount=amount if outcome == Decision.APPROVED else None,
-                                      reason=reason.strip(), decided_by_id=user.id))
-    _event(request, _status_of(outcome), user, reason)
+    decision = Decision(kind=kind, outcome=outcome, conditions=conditions.strip(),
+                        amount=amount if outcome == Decision.APPROVED else None, reason=reason.strip(),
+                        decided_by_id=user.id)
+    request.decisions.append(decision)
+    _event(request, _status_of(outcome), user, reason, decision=decision)
     notices.decided(request, user)
     if request.awaiting_ratification:
         notices.put_to_ratification(request, user)
@@ -341,6 +464,22 @@ def chair_decides(request: GrantRequest, outcome: str, amount: Decimal | None, c
         raise RuleError(_l("This request has already been decided."))
     request.awaiting_ratification = True
     _new_decision(request, Decision.CHAIR, outcome, amount, conditions, reason, chair)
+
+
+def chair_settles(request_id: int, outcome: str, amount: Decimal | None, conditions: str, reason: str,
+                  chair: Any) -> GrantRequest:
+    """The chair's decision when the committee cannot reach one: too few may vote under the rule that applies,
+    or the vote's deadline passed. Under the votes' lock, so it never crosses the committee's own decision."""
+    request = _locked(request_id)
+    state = standing(request)
+    if state is None:
+        raise RuleError(_closed_message(request))
+    if not state.chair_asked:
+        raise RuleError(_l("The committee can still decide this request: the chair decides only when too few "
+                           "members may vote, or once the vote's deadline has passed."))
+    request.awaiting_ratification = False
+    _new_decision(request, Decision.CASTING, outcome, amount, conditions, reason, chair)
+    return request
 
 
 def revise(request: GrantRequest, outcome: str, amount: Decimal | None, conditions: str, reason: str,
@@ -372,6 +511,56 @@ def undecided_by(member_id: Any) -> tuple[ColumnElement[bool], ...]:
     voted = select(Vote.request_id).where(Vote.member_id == member_id)
     conflicted = select(Conflict.request_id).where(Conflict.member_id == member_id, Conflict.has_conflict.is_(True))
     return GrantRequest.id.not_in(voted), GrantRequest.id.not_in(conflicted)
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """A request before the committee that cannot go on as usual: fewer may vote than the quorum, or its
+    deadline passed; ``standing`` says which rule applies (its tally holds only the members who may vote)."""
+
+    id: int
+    urgency: str
+    submitted_at: Any
+    deadline: Any
+    standing: Standing
+
+
+def stuck_votes(limit: int, today: Any = None) -> list[Stuck]:
+    """The first ``limit`` requests before the committee on which fewer members may vote than the quorum, or
+    whose vote's deadline passed, oldest first, in one statement whatever their number."""
+    today = today or utcnow().date()
+    return stuck_of(read_rows(stuck_statement(), {"quorum": rules().quorum, "today": today, "limit": limit}), today)
+
+
+def stuck_of(rows: Any, today: Any) -> list[Stuck]:
+    """:class:`Stuck` requests from rows of :func:`stuck_statement`."""
+    rule = rules()
+    found = []
+    for row in rows:
+        eligible = max(row.members - row.conflicted, 0)
+        found.append(Stuck(row.id, row.urgency, row.submitted_at, row.vote_deadline, Standing(
+            Tally(0, 0, 0, eligible), rule, rule.quorum_for(eligible),
+            row.vote_deadline is not None and row.vote_deadline < today)))
+    return found
+
+
+@built_once
+def stuck_statement() -> Select:
+    """Requests before the committee with fewer members who may vote (the committee, counted in the same
+    statement, less those in conflict) than the bind parameter ``quorum``, or whose deadline is before ``today``:
+    the ``limit`` oldest, as rows (id, urgency, submitted_at, vote_deadline, conflicted, members)."""
+    members = holder_ids(VOTE).subquery()
+    member_count = select(func.count()).select_from(members).scalar_subquery()
+    conflicted = func.count(Conflict.id)
+    return select(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at, GrantRequest.vote_deadline,
+                  conflicted.label("conflicted"), member_count.label("members")) \
+        .outerjoin(Conflict, (Conflict.request_id == GrantRequest.id) & Conflict.has_conflict.is_(True)
+                   & Conflict.member_id.in_(select(members.c.id))) \
+        .where(or_(*BEFORE_THE_COMMITTEE)) \
+        .group_by(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at, GrantRequest.vote_deadline) \
+        .having((member_count - conflicted < bindparam("quorum", type_=Integer))
+                | (GrantRequest.vote_deadline < bindparam("today", type_=Date))) \
+        .order_by(GrantRequest.submitted_at, GrantRequest.id).limit(bindparam("limit"))
 
 
 def waiting_for(member: Any, limit: int | None = None) -> list[GrantRequest]:
@@ -498,14 +687,17 @@ def set_envelope(year: int, term_id: int | None, amount: Decimal) -> None:
     else:
         envelope.amount = amount
     db.session.commit()
+    settle_all()  # an approval that waited for the budget goes through now
 
 
-def recount(request_id: int, chair: Any) -> GrantRequest:
-    """Take the committee's decision again (after an envelope was raised), under the same lock as votes."""
+def recount(request_id: int) -> GrantRequest:
+    """Take the committee's decision again, under the same lock as votes; says why it still waits, if it does.
+    Envelopes set, conflicts declared and views of the request count again by themselves: this is the
+    chair's button for the rest."""
     request = _locked(request_id)
     if not voting_open(request):
-        raise RuleError(_l("The committee is not voting on this request now."))
-    _decide_if_due(request, chair, strict=True)
+        raise RuleError(_closed_message(request))
+    _decide_if_due(request, strict=True)
     db.session.commit()
     return request
 

@@ -88,7 +88,8 @@ def _save(form: RequestForm, grant: GrantRequest | None, defender: Defender):
         data = {name: (form[name].data or "").strip() for name in (
             "situation", "justification", "risk_assessment", "destination", "duration", "visa_and_security",
             "family_members", "return_plan")}
-        data.update(urgency=form.urgency.data, reporting_currency=current_app.config["ASSISTANCE_CURRENCY"],
+        data.update(urgency=form.urgency.data, vote_deadline=form.vote_deadline.data,
+                    reporting_currency=current_app.config["ASSISTANCE_CURRENCY"],
                     confidentiality=form.confidentiality.data, grant_type_id=form.grant_type.data,
                     partner_id=form.partner.data or None, defender_id=defender.id)
         lines = [{**row, "rate": row["rate"] if row["currency"] != data["reporting_currency"] else 1}
@@ -132,6 +133,11 @@ def edit(request_id: int):
 
 @permission_required(permissions.VIEW)
 def show(request_id: int):
-    return render_request(load_request(request_id))
+    """The request's page; a committee decision that became due without a vote (a member left the committee,
+    or was deactivated) is taken first, under the votes' lock."""
+    grant = load_request(request_id)
+    if services.decision_due(grant):
+        services.settle(grant.id)
+    return render_request(grant)
 
 

@@ -71,3 +71,40 @@ def test_a_request_is_submitted_and_voted_through_by_three_members(page, live_se
     decisions = page.locator("#decisions").inner_text()
     assert "Committee vote: Approved" in decisions and "€2,214.00" in decisions and "3 for, 0 against" in decisions
     assert page.outside_requests == [] and page.console_errors == []
+
+
+def test_a_committee_of_three_with_one_conflict_decides_with_the_default_rules(page, live_server, app, make_user):
+    """Quorum 3 by default, one member in conflict: the quorum falls to the two who may vote, and their two
+    approvals decide, credited to the committee."""
+    from ..plugins.assistance.helpers import add_request
+
+    officer = make_user("case_officer", name="Olga Officer")
+    members = [make_user("committee", email=f"member{i}@example.org", name=f"Member {i}") for i in range(3)]
+    request_id = add_request(app, officer, assignees=(officer.id,), amount="1200.00")
+    request_url = f"{live_server}/assistance/{request_id}"
+
+    _log_in(page, live_server, members[0])
+    page.goto(request_url)
+    page.check("#declare-form input[name=has_conflict]")
+    page.fill("#declare-form textarea[name=note]", "She is my cousin.")
+    page.click("#declare-form input[type=submit]")
+    page.wait_for_selector("text=You declared a conflict of interest: you do not vote on this request.")
+    assert "of 2 members who may vote (quorum: 2)" in page.locator("#tally").inner_text()
+    assert "the quorum falls to the members who may vote" in page.locator("#vote-rule").inner_text()
+
+    for number, member in enumerate(members[1:]):
+        _log_in(page, live_server, member)
+        page.goto(request_url)
+        page.click("#declare-form input[type=submit]")
+        page.select_option("#vote-form select[name=choice]", "approve")
+        page.click("#vote-form input[type=submit]")
+        page.wait_for_selector(".alert-success >> text=Your vote was recorded")
+        if number == 0:
+            assert page.locator("#request-status").inner_text() == "Before the committee"
+    assert page.locator("#request-status").inner_text() == "Approved"
+    decisions = page.locator("#decisions").inner_text()
+    assert "Committee vote: Approved" in decisions and "by the committee" in decisions
+    assert "2 for, 0 against, 0 abstaining" in decisions
+    history = page.locator("#history").inner_text()
+    assert "Approved · the committee (2 for, 0 against, 0 abstaining)" in history and "Member 2" not in history
+    assert page.outside_requests == [] and page.console_errors == []

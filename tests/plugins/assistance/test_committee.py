@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from core.api import holder_ids
 from core.audit.models import AuditEntry
 from core.database.models import User
 from core.extensions import db
@@ -81,15 +82,21 @@ def test_nobody_votes_twice_nor_without_declaring(app, make_user):
 
 @pytest.mark.parametrize("approve, reject, abstain, eligible, majority, expected", [
     (2, 0, 0, 5, "simple", None),            # below the quorum
-    (2, 1, 0, 5, "simple", "approved"),
+    (2, 1, 0, 5, "simple", None),            # two members left could still reject it: 2-3
+    (3, 1, 0, 5, "simple", "approved"),      # ...not any more: decided without the last vote
+    (3, 0, 0, 5, "simple", "approved"),      # the majority of the five who may vote is reached
     (1, 2, 0, 5, "simple", None),            # two members may still vote for it
     (1, 3, 0, 5, "simple", "rejected"),      # ...not any more
     (1, 1, 1, 5, "simple", None),            # a tie waits for more votes
     (1, 1, 1, 3, "simple", "rejected"),      # ...until everyone has voted
     (0, 0, 3, 5, "simple", None),            # all abstain: no majority yet
+    (0, 0, 3, 3, "simple", "rejected"),      # everyone abstained: no majority for it
     (2, 1, 0, 5, "two_thirds", None),        # two thirds exactly is not more than two thirds
-    (3, 1, 0, 5, "two_thirds", "approved"),
+    (3, 1, 0, 5, "two_thirds", None),        # 3-2 would not pass the bar
+    (4, 1, 0, 5, "two_thirds", "approved"),
     (2, 2, 0, 5, "two_thirds", "rejected"),  # approval can no longer pass the bar
+    (2, 0, 0, 2, "simple", "approved"),      # two may vote: the quorum falls to them (the default rule)
+    (1, 0, 0, 1, "simple", None),            # one may vote: below the minimum of two, the chair decides
 ])
 def test_quorum_and_majority(approve, reject, abstain, eligible, majority, expected):
     rule = services.Rules(3, services.MAJORITIES[majority])
@@ -127,11 +134,12 @@ def test_the_committee_can_overturn_the_chairs_decision(app, make_user):
 
 def test_only_emergencies_are_decided_alone_and_decisions_change_only_by_a_reasoned_revision(app, make_user):
     request_id = add_request(app, make_user("case_officer"))
+    members = committee(make_user)  # a committee that can decide: the chair may not
     lead = _clients(app, [make_user("coordinator")])[0]
     response = post_form(lead, f"/assistance/{request_id}/decision", {"outcome": "approved", "amount": "100"})
     assert response.status_code == 422
     assert "Only emergencies may be decided by the chair alone." in response.get_data(as_text=True)
-    for client in _clients(app, committee(make_user)):
+    for client in _clients(app, members):
         _vote(client, request_id, "approve")
     response = post_form(lead, f"/assistance/{request_id}/decision", {"outcome": "approved", "amount": "1000"})
     assert response.status_code == 422 and "Give the reason." in response.get_data(as_text=True)
@@ -200,6 +208,8 @@ def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_use
     make_user("admin", email="boss@example.org")
     with app.test_request_context():
         assert {m.id for m in permissions.committee_members()} == {m.id for m in members}  # not the admin
+        # the same committee as a statement, counted inside the dashboard's (core.api.holder_ids)
+        assert set(db.session.scalars(holder_ids(permissions.VOTE))) == {m.id for m in members}
     with app.app_context():
         roles = {r.name: r.id for r in db.session.scalars(select(Role))}
         db.session.add_all([RolePermission(role_id=roles["committee"], permission=permissions.VOTE, granted=False),
@@ -207,3 +217,4 @@ def test_the_committee_follows_the_roles_permissions_set_by_admins(app, make_use
         db.session.commit()
     with app.test_request_context():
         assert [m.id for m in permissions.committee_members()] == [officer.id]
+        assert list(db.session.scalars(holder_ids(permissions.VOTE))) == [officer.id]

@@ -13,7 +13,7 @@ from plugins.assistance.models import Decision, Vote
 
 from .helpers import add_request, committee
 
-MEMBERS = 6
+MEMBERS = 11
 
 
 @pytest.fixture
@@ -61,12 +61,34 @@ def test_simultaneous_votes_are_each_counted_once_and_decide_once(postgresql_app
     outcomes = _run_at_once(app, [(request_id, member.id, "approve") for member in members])
     assert not [o for o in outcomes if o.startswith("ERROR")], outcomes
     voted = outcomes.count("voted")
-    assert voted == 3  # the quorum decides; the later votes find the vote closed
-    assert outcomes.count("The committee is not voting on this request now.") == MEMBERS - 3
+    # Six approvals of eleven decide, whatever the other five would say (not the first three to commit); the
+    # later votes are refused, saying why.
+    assert voted == 6
+    assert outcomes.count("The vote on this request is over: its result could no longer change, so it was "
+                          "decided without the remaining votes.") == MEMBERS - 6
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Vote)) == voted
         decisions = db.session.scalars(select(Decision)).all()
-        assert [(d.kind, d.outcome, d.votes_for) for d in decisions] == [("committee", "approved", 3)]
+        assert [(d.kind, d.outcome, d.votes_for) for d in decisions] == [("committee", "approved", 6)]
+
+
+def test_split_votes_at_once_wait_for_the_deciding_one(postgresql_app, make_user):
+    """Eleven members at once, five for and six against: the result is known only at the sixth vote against
+    (or never before the last votes): one decision, every vote before it counted once."""
+    app = postgresql_app
+    request_id = add_request(app, make_user("case_officer"))
+    members = committee(make_user, MEMBERS)
+    with app.app_context():
+        for member in members:
+            services.declare(request_id, db.session.get(User, member.id), False)
+    choices = ["approve"] * 5 + ["reject"] * 6
+    outcomes = _run_at_once(app, [(request_id, member.id, choice) for member, choice in zip(members, choices)])
+    assert not [o for o in outcomes if o.startswith("ERROR")], outcomes
+    with app.app_context():
+        decisions = db.session.scalars(select(Decision)).all()
+        assert len(decisions) == 1 and decisions[0].outcome == "rejected"
+        assert decisions[0].votes_against == 6
+        assert db.session.scalar(select(func.count()).select_from(Vote)) == outcomes.count("voted")
 
 
 def test_one_member_voting_twice_at_once_is_counted_once(postgresql_app, make_user):

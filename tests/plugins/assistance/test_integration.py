@@ -12,6 +12,7 @@ from core.extensions import db
 from core.plugin_host import gather
 from core.publications.annual import report as annual_report
 from core.records.demo import load as load_core_demo
+from plugins.assistance import permissions, services
 from plugins.assistance.demo import load as load_requests
 from plugins.assistance.models import GrantRequest, Vote
 
@@ -20,8 +21,8 @@ from ...records_helpers import add_defender
 from .helpers import add_request, committee
 
 
-def _approve(app, make_user, request_id: int) -> None:
-    for member in committee(make_user, 3):
+def _approve(app, make_user, request_id: int, members=None) -> None:
+    for member in members or committee(make_user, 3):
         client = app.test_client()
         login(client, member)
         post_form(client, f"/assistance/{request_id}/conflict", {})
@@ -149,12 +150,9 @@ def test_publications_give_anonymised_counts_only(app, make_user):
     second = add_request(app, officer, defender=add_defender(app, "Juan Pérez", country="COL"), grant_type="legal_fees",
                          amount="2500")
     add_request(app, officer, defender=add_defender(app, "Never Approved", country="KEN"))
-    _approve(app, make_user, first)
-    for i, member in enumerate([make_user("committee", email=f"c{i}@example.org") for i in range(3)]):
-        client = app.test_client()
-        login(client, member)
-        post_form(client, f"/assistance/{second}/conflict", {})
-        post_form(client, f"/assistance/{second}/vote", {"choice": "approve"})
+    members = committee(make_user, 3)
+    _approve(app, make_user, first, members)
+    _approve(app, make_user, second, members)  # the same committee of three: its majority decides
     now = utcnow()
     with app.app_context():
         sections = gather.annual_report_sections(now.year, "fr")
@@ -182,3 +180,10 @@ def test_demo_data_adds_requests_at_every_step(app):
         assert {"draft", "submitted", "approved", "closed"} <= statuses
         assert db.session.scalar(select(func.count()).select_from(Vote)) > 0
         assert set(db.session.scalars(select(GrantRequest.confidentiality))) == {"restricted"}
+        assert max(db.session.scalars(select(GrantRequest.created_at))) < utcnow() - timedelta(days=3)
+    with app.test_request_context():  # a committee that can decide with the default rules, votes under way
+        assert services.rules().quorum == 3 and len(permissions.committee_members()) >= 3
+        submitted = db.session.scalars(select(GrantRequest).where(GrantRequest.status == "submitted")).all()
+        states = [services.standing(grant) for grant in submitted]
+        assert states and all(state.quorum is not None and state.tally.cast == 1 for state in states)
+        assert {state.tally.eligible for state in states} == {2, 3}  # with and without a conflict
