@@ -21,6 +21,7 @@ from core.api import (
     NavItem,
     Output,
     OutputRequest,
+    PartnerLinks,
     Permission,
     RecordChoice,
     RecordType,
@@ -46,7 +47,7 @@ from core.api import lazy_gettext as _l
 
 from . import demo, publications, services, statistics, summaries
 from .blueprint import blueprint
-from .forms import MissionDefenderForm
+from .forms import MissionDefenderForm, MissionPartnerForm
 from .models import (
     BudgetLine,
     ChecklistAnswer,
@@ -119,7 +120,8 @@ def observatory_free_text():
 def observatory_record_types():
     return [RecordType(Mission.__record_type__, Mission, _l("Mission"), services.VIEW, services.EDIT,
                        "missions.show", "mission_id", links="record_links", linkable=("case",),
-                       defenders=DefenderLinks("defender_links", form=MissionDefenderForm))]
+                       defenders=DefenderLinks("defender_links", form=MissionDefenderForm),
+                       partners=PartnerLinks("partner_links", form=MissionPartnerForm))]
 
 
 @hookimpl
