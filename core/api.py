@@ -124,8 +124,15 @@ from .records.pages import (
     country_options,
 )
 from .records.pages import countries as country_choices
-from .records.registry import choices, record_types, record_url, visible_record
-from .records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query, save_assigned
+from .records.registry import choices, record_types, record_url, visible_record, who_may_see
+from .records.services import (
+    DefenderFilters,
+    PartnerFilters,
+    defenders_query,
+    partners_query,
+    save_assigned,
+    tell_followers,
+)
 from .records.tokens import (
     bulk_rows,
     forget_tokens,
@@ -162,7 +169,7 @@ __all__ = [
     "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "country_choices", "countries_by_id", "country_named",
     "country_options", "CountryChoice", "visible_record", "assignee_names", "EXPORT_PERMISSION", "record_types", "record_url", "choices",
     "DefenderFilters", "PartnerFilters", "defenders_query", "partners_query", "relink", "words",
-    "can_see", "visible_ids", "is_admin", "visible", "assignee_ids", "save_assigned",
+    "can_see", "visible_ids", "is_admin", "visible", "assignee_ids", "save_assigned", "tell_followers", "who_may_see",
     # Links to other plugins' records: the link table's columns, the "records concerned" panel, the guard's pairs
     "RecordLink", "links_of", "linked_records",
     # Links to defenders and partners: the declarations, the linking forms a plugin may extend, the page's

@@ -23,15 +23,12 @@ from core.api import (
     Protected,
     Term,
     can,
-    can_see,
     db,
-    followers_of,
     named_without_leave,
-    notify,
     protect_text,
     read_rows,
-    record_url,
     save_assigned,
+    tell_followers,
     utcnow,
     visible,
     words,
@@ -176,14 +173,8 @@ def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violati
         case.perpetrators = [Perpetrator(state=s, type=t, details=d) for s, t, d in wanted]
     save_assigned(case, assignees, author, case.title)
     search.index_case(case)
-    url = record_url(Case.__record_type__, case.id)
     if created:
-        followers = [uid for uid in followers_of(case.country_id) if uid != author.id]
-        from core.api import User
-
-        visible_to = [u.id for u in db.session.scalars(select(User).where(User.id.in_(followers)))
-                      if can_see(case, u) and can(VIEW, u)]
-        notify(visible_to, "country", {"country": case.country.alpha2, "record": case.title}, url)
+        tell_followers(case, author, case.title)
     db.session.commit()
     return case
 
