@@ -77,7 +77,7 @@ def who_may_see(record: Any, user_ids: Iterable[int]) -> set[int]:
         return {user.id for user in allowed}
     assigned = assignee_ids(record)
     seen = {user.id for user in allowed if user.id in assigned or is_admin(user)}
-    if kind.may_see:
+    if kind is not None and kind.may_see:
         seen |= {user.id for user in allowed if user.id not in seen and kind.may_see(record, user)}
     return seen
 
