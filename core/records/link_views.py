@@ -97,7 +97,8 @@ def _refused_fields(form, target: str) -> bool:
     return bool(errors)
 
 
-@blueprint.route("/<owner_type>/<int:owner_id>/<any(defenders, partners):target>", methods=["POST"])
+@blueprint.route("/<owner_type>/<int:owner_id>/defenders", methods=["POST"], defaults={"target": "defenders"})
+@blueprint.route("/<owner_type>/<int:owner_id>/partners", methods=["POST"], defaults={"target": "partners"})
 @login_only
 def link_core(owner_type: str, owner_id: int, target: str):
     """Link a defender (partner) the user may see; 400 for one they may not see, as for a forged form."""
@@ -114,8 +115,10 @@ def link_core(owner_type: str, owner_id: int, target: str):
     return redirect(record_url(owner_type, owner_id) + f"#{target}")
 
 
-@blueprint.route("/<owner_type>/<int:owner_id>/<any(defenders, partners):target>/<int:linked_id>/remove",
-                 methods=["POST"])
+@blueprint.route("/<owner_type>/<int:owner_id>/defenders/<int:linked_id>/remove", methods=["POST"],
+                 defaults={"target": "defenders"})
+@blueprint.route("/<owner_type>/<int:owner_id>/partners/<int:linked_id>/remove", methods=["POST"],
+                 defaults={"target": "partners"})
 @login_only
 def unlink_core(owner_type: str, owner_id: int, target: str, linked_id: int):
     """Unlink a defender (partner); 404 for one not linked or that the user may not see: the same answer."""

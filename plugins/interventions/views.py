@@ -5,7 +5,7 @@ from datetime import timezone
 from typing import Mapping, NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -16,8 +16,6 @@ from core.api import (
     CountryChoice,
     Defender,
     Partner,
-    Term,
-    User,
     assignee_ids,
     can,
     countries_by_id,
@@ -72,7 +70,7 @@ def index():
     pagination = paginate(queries.cases_query(current_user, filters), columns=LIST_COLUMNS,
                           deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
-    violations, staff = _choices()
+    violations, staff = queries.filter_choices()
     filter_form = fragment("interventions/_filters.html", FILTER_CONSTANTS, filters=filters,
                            violations=tuple((term.key, term.label) for term in violations),
                            officers=inputs_of(staff))
@@ -125,30 +123,6 @@ def export():
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-class TermChoice(NamedTuple):
-    id: int
-    key: str
-    label: str
-
-
-class StaffChoice(NamedTuple):
-    id: int
-    name: str
-
-
-def _choices() -> tuple[list[TermChoice], list[StaffChoice]]:
-    """The active violation terms, in order, labelled in the user's language; and the active staff by name
-    (without loading their roles): what the list's filters and the case form offer."""
-    language = str(get_locale() or "en")
-    terms = db.session.execute(select(Term.id, Term.key, Term.label_en, Term.label_fr, Term.label_es).where(
-        Term.vocabulary == services.VIOLATIONS, Term.active.is_(True)).order_by(Term.position, Term.key, Term.id))
-    violations = [TermChoice(row.id, row.key, getattr(row, f"label_{language}", None) or row.label_en)
-                  for row in terms]
-    staff = [StaffChoice(row.id, row.name) for row in db.session.execute(
-        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name, User.id))]
-    return violations, staff
-
-
 def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
     """Partners of the case's country and those with no country (international networks), as the user sees them."""
     if country_id is None:
@@ -162,7 +136,7 @@ def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
 def _case_form(case: Case | None) -> CaseForm:
     form = CaseForm(obj=case)
     form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
-    violations, staff = _choices()
+    violations, staff = queries.filter_choices()
     form.violations.choices = [(t.id, t.label) for t in violations]
     form.assignees.choices = [(u.id, u.name) for u in staff]
     chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
