@@ -94,6 +94,7 @@ from .plugin_host.contributions import (
     NotificationKind,
     Output,
     OutputRequest,
+    PartnerLinks,
     Permission,
     PublicationItem,
     RecordChoice,
@@ -109,8 +110,8 @@ from .plugin_host.hookspecs import hookimpl
 from .plugin_host.plugins import API_VERSION
 from .records.countries import REGIONS, country_name
 from .records.exports import save_export
-from .records.forms import CONFIDENTIALITY_CHOICES, LinkDefenderForm
-from .records.links import RecordLink, defender_search, linked_defender, linked_records, links_of
+from .records.forms import CONFIDENTIALITY_CHOICES, LinkDefenderForm, LinkPartnerForm
+from .records.links import RecordLink, defender_search, linked_defender, linked_records, links_of, partner_search
 from .records.matching import words
 from .records.merging import relink
 from .records.models import Assignment, Country, Defender, Partner, SearchToken, Term
@@ -123,8 +124,15 @@ from .records.pages import (
     country_options,
 )
 from .records.pages import countries as country_choices
-from .records.registry import choices, record_types, record_url, visible_record
-from .records.services import DefenderFilters, PartnerFilters, defenders_query, partners_query, save_assigned
+from .records.registry import choices, record_types, record_url, visible_record, who_may_see
+from .records.services import (
+    DefenderFilters,
+    PartnerFilters,
+    defenders_query,
+    partners_query,
+    save_assigned,
+    tell_followers,
+)
 from .records.tokens import (
     bulk_rows,
     forget_tokens,
@@ -162,11 +170,13 @@ __all__ = [
     "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "country_choices", "countries_by_id", "country_named",
     "country_options", "CountryChoice", "visible_record", "assignee_names", "EXPORT_PERMISSION", "record_types", "record_url", "choices",
     "DefenderFilters", "PartnerFilters", "defenders_query", "partners_query", "relink", "words",
-    "can_see", "visible_ids", "is_admin", "visible", "assignee_ids", "save_assigned",
+    "can_see", "visible_ids", "is_admin", "visible", "assignee_ids", "save_assigned", "tell_followers", "who_may_see",
     # Links to other plugins' records: the link table's columns, the "records concerned" panel, the guard's pairs
     "RecordLink", "links_of", "linked_records",
-    # Links to defenders: the declaration, the linking form a plugin may extend, the page's search, one link
+    # Links to defenders and partners: the declarations, the linking forms a plugin may extend, the page's
+    # searches, one link to a defender
     "DefenderLinks", "LinkDefenderForm", "defender_search", "linked_defender",
+    "PartnerLinks", "LinkPartnerForm", "partner_search",
     # Security: users, roles, permissions, the audit trail
     "db", "User", "Role", "user_roles", "UTCDateTime", "utcnow", "CASE_OFFICER", "COMMITTEE", "COORDINATOR",
     "READ_ONLY", "can", "holders", "holder_ids", "permission_required", "the_user", "audit", "record_view", "AuditEntry",

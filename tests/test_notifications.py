@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, insert, select
 
 from core.extensions import db
-from core.notifications.models import Notification, OutboxMessage
+from core.notifications.models import Notification, OutboxMessage, followed_countries
 from core.records.models import Country
 
 from .conftest import login, post_form
 from .plugin_factory import install_plugin
+from .plugins.interventions.test_cases import VALID as CASE
 from .test_defenders import VALID
 
 
@@ -67,6 +69,40 @@ def test_followers_of_a_country_hear_of_new_records_they_may_see(app, make_user)
     assert [n.params["record"] for n in _notes(app, follower.id)] == ["Aylin Kaya"]
     post_form(follower_client, "/language", {"locale": "fr"})
     assert "Nouveau en Turquie : Aylin Kaya" in follower_client.get("/notifications").get_data(as_text=True)
+
+
+def _follow(app, user_ids, alpha3="TUR"):
+    """These users follow the country, and they alone."""
+    with app.app_context():
+        country = db.session.scalar(select(Country.id).where(Country.alpha3 == alpha3))
+        db.session.execute(delete(followed_countries))
+        db.session.execute(insert(followed_countries), [{"user_id": i, "country_id": country} for i in user_ids])
+        db.session.commit()
+
+
+@pytest.mark.parametrize("path, form", [("/defenders/new", VALID), ("/interventions/new", CASE)])
+def test_who_hears_of_a_new_restricted_record_is_worked_out_in_the_same_statements_for_any_number(
+        app, client, make_user, count_queries, path, form):
+    """Followers of the country hear of a new restricted record only when they may see it (an admin, the author's
+    assigned colleague), and working that out costs the same statements for 1 follower of each kind as for 6."""
+    author, colleague = make_user("case_officer"), make_user("case_officer")
+    login(client, author)
+    counts = []
+    for number, name in ((1, "Aylin Kaya"), (1, "Omar Haddad"), (6, "Chen Wei")):  # the first warms the caches
+        admins = [make_user("admin").id for _ in range(number)]
+        others = [make_user("case_officer").id for _ in range(number)] + [make_user("readonly").id
+                                                                           for _ in range(number)]
+        _follow(app, [author.id, colleague.id, *admins, *others])
+        with count_queries() as statements:
+            response = post_form(client, path, {**form, "name": name, "title": f"Arrest of {name}",
+                                                "confidentiality": "restricted", "assignees": [colleague.id]})
+        assert response.status_code == 302
+        counts.append(len(statements))
+        for user_id in admins:
+            assert [n.kind for n in _notes(app, user_id)] == ["country"]
+        assert not any(_notes(app, user_id) for user_id in others) and _notes(app, author.id) == []
+    assert [n.kind for n in _notes(app, colleague.id)].count("country") == 3
+    assert counts[1] == counts[2], counts
 
 
 def test_choices_turn_kinds_off_and_email_on(app, make_user):

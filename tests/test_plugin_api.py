@@ -43,6 +43,24 @@ def test_plugins_import_the_core_only_through_its_api():
     assert wrong == []
 
 
+# The speed vocabulary (see the README's "Speed measures"): a plugin uses it only in its queries.py.
+SPEED_NAMES = {"built_once", "read_rows", "among_ids", "fill_collection", "prefix_conditions_to_bind",
+               "prefix_matches_to_bind", "union", "union_all", "literal_column", "lambda_stmt"}
+
+
+def test_speed_measures_live_only_in_each_plugins_queries_module():
+    wrong = []
+    for path in sorted((ROOT / "plugins").rglob("*.py")):
+        if path.name == "queries.py" or "migrations" in path.parts:
+            continue
+        for module, names, line in _imports(path):
+            if module in ("core.api", "sqlalchemy"):
+                wrong += [f"{path.relative_to(ROOT)}:{line} {name}" for name in names if name in SPEED_NAMES]
+    assert wrong == []
+    assert sorted(path.parent.name for path in (ROOT / "plugins").glob("*/queries.py")) == [
+        "advocacy", "assistance", "interventions", "missions"]
+
+
 def test_plugins_never_import_each_other():
     wrong = []
     for path in sorted((ROOT / "plugins").rglob("*.py")):

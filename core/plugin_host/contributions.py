@@ -147,27 +147,41 @@ class RecordType:
     # :class:`~core.records.links.RecordLink` rows, and the record types it may be linked to.
     links: str = ""
     linkable: tuple[str, ...] = ()
-    # Links to defenders (:mod:`core.records.links`): a :class:`DefenderLinks`, when the record concerns defenders.
+    # Links to defenders and to partner organisations (:mod:`core.records.links`): a :class:`DefenderLinks`
+    # (a :class:`PartnerLinks`), when the record concerns defenders (partners).
     defenders: DefenderLinks | None = None
+    partners: PartnerLinks | None = None
 
 
 @dataclass(frozen=True)
-class DefenderLinks:
-    """How a plugin's record links defenders, declared on its :class:`RecordType`
-    (``defenders=DefenderLinks("defender_links")``); the core serves the search, linking and unlinking.
+class CoreRecordLinks:
+    """How a plugin's record links the core's defenders or partner organisations, declared on its
+    :class:`RecordType` as a :class:`DefenderLinks` or a :class:`PartnerLinks`; the core serves the search,
+    linking and unlinking, with the user's visibility, and the owner's audit trail holds each change.
 
-    ``relationship`` names the record's relationship to its link rows (each with a ``defender_id``). What the
-    plugin adds is its own rule:
+    ``relationship`` names the record's relationship to its link rows (each with a ``defender_id``, or a
+    ``partner_id``). What the plugin adds is its own rule:
 
-    - ``form``: a subclass of the core's ``LinkDefenderForm`` whose other fields are columns of the link row,
-      set when a defender is linked (and again when linked already): a mission's ``on_trial``;
-    - ``refuses_removal``: ``(record) -> message | None``, why the record's defenders may not be removed now
-      (a case whose published actions name them), shown to the user; None lets the removal happen.
+    - ``form``: a subclass of the core's ``LinkDefenderForm`` (``LinkPartnerForm``) whose other fields are columns
+      of the link row, set when the link is made (and again when it exists): a mission's ``on_trial``, a mission
+      partner's ``role``;
+    - ``refuses_removal``: ``(record) -> message | None``, why the record's links may not be removed now (a case
+      whose published actions name its defenders), shown to the user; None lets the removal happen.
     """
 
     relationship: str
     form: Any = None
     refuses_removal: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class DefenderLinks(CoreRecordLinks):
+    """A record's links to defenders: ``RecordType(..., defenders=DefenderLinks("defender_links"))``."""
+
+
+@dataclass(frozen=True)
+class PartnerLinks(CoreRecordLinks):
+    """A record's links to partner organisations: ``RecordType(..., partners=PartnerLinks("partner_links"))``."""
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,9 @@ def observatory_record_types():
     ``confidentiality`` and ``name``), the permissions to see and to edit it, and its page; for a record
     linked to other plugins' records, its relationship to its link rows and the types it may link
     (``links="record_links", linkable=("case",)``: the core serves the panel and the link views,
-    :mod:`core.records.links`); for a record concerning defenders, its link rows to them and the plugin's rule
-    (``defenders=DefenderLinks("defender_links")``: the core serves the search, linking and unlinking).
+    :mod:`core.records.links`); for a record concerning defenders or partner organisations, its link rows to
+    them and the plugin's rule (``defenders=DefenderLinks("defender_links")``,
+    ``partners=PartnerLinks("partner_links")``: the core serves the search, linking and unlinking).
 
     Example::
 

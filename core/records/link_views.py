@@ -3,8 +3,9 @@ search of linkable records, link and unlink. Each view asks the record's type fo
 without it) and shows nothing of a record the user may not see (404); the owner's audit trail holds each
 change (:mod:`core.records.links`).
 
-Defenders are linked and unlinked here too, for every record type that declares ``defenders=DefenderLinks(...)``:
-a defender the user may not see is never linked (400: a forged form) nor unlinked (404, as if there were none)."""
+Defenders and partner organisations are linked and unlinked here too, for every record type that declares
+``defenders=DefenderLinks(...)`` or ``partners=PartnerLinks(...)``: one the user may not see is never linked (400:
+a forged form) nor unlinked (404, as if there were none)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from ..languages.i18n import gettext as _
 from ..web.forms import ConfirmForm, required
 from ..web.permissions import login_only
 from . import links
-from .models import Defender
 from .registry import record_url, resolve
 
 blueprint = Blueprint("links", __name__, url_prefix="/links")
@@ -79,38 +79,59 @@ def unlink(owner_type: str, owner_id: int, link_id: int):
     return _back(owner_type, owner_id)
 
 
-def _defenders_owner(owner_type: str, owner_id: int):
-    """The record whose defenders change, if its type links defenders and the user may edit it."""
-    if links.defender_kind(owner_type) is None:
+def _target_owner(owner_type: str, owner_id: int, target: str):
+    """The record whose defenders (partners) change, if its type links them and the user may edit it."""
+    if links.target_kind(owner_type, target) is None:
         abort(404)
     return resolve(owner_type, owner_id, edit=True)
 
 
-@blueprint.route("/<owner_type>/<int:owner_id>/defenders", methods=["POST"])
-@login_only
-def link_defender(owner_type: str, owner_id: int):
-    kind, record = _defenders_owner(owner_type, owner_id)
-    form = links.defender_form(kind)
-    defender = links.link_defender(kind, record, form) if form.validate_on_submit() else None
-    if defender is None:
-        abort(400)  # no such defender, or one the user may not see
-    flash(_("%(name)s is now linked.", name=defender.name), "success")
-    return redirect(record_url(owner_type, owner_id) + "#defenders")
+def _refused_fields(form, target: str) -> bool:
+    """Flash the errors of the fields the user filled in (a role too long), so the page says what was wrong;
+    False when the form is only forged (no record named: a 400)."""
+    errors = {name: messages for name, messages in form.errors.items()
+              if name not in (links.TARGETS[target].column, "csrf_token")}
+    for name, messages in errors.items():
+        for message in messages:
+            flash(_("%(field)s: %(message)s", field=form[name].label.text, message=message), "danger")
+    return bool(errors)
 
 
-@blueprint.route("/<owner_type>/<int:owner_id>/defenders/<int:defender_id>/remove", methods=["POST"])
+@blueprint.route("/<owner_type>/<int:owner_id>/defenders", methods=["POST"], defaults={"target": "defenders"})
+@blueprint.route("/<owner_type>/<int:owner_id>/partners", methods=["POST"], defaults={"target": "partners"})
 @login_only
-def unlink_defender(owner_type: str, owner_id: int, defender_id: int):
-    kind, record = _defenders_owner(owner_type, owner_id)
-    row = links.linked_defender(record, defender_id)
+def link_core(owner_type: str, owner_id: int, target: str):
+    """Link a defender (partner) the user may see; 400 for one they may not see, as for a forged form."""
+    kind, record = _target_owner(owner_type, owner_id, target)
+    form = links.link_form(kind, target)
+    if not form.validate_on_submit():
+        if _refused_fields(form, target):
+            return redirect(record_url(owner_type, owner_id) + f"#{target}")
+        abort(400)
+    linked = links.link_target(kind, target, record, form)
+    if linked is None:
+        abort(400)  # no such record, or one the user may not see
+    flash(_("%(name)s is now linked.", name=linked.name), "success")
+    return redirect(record_url(owner_type, owner_id) + f"#{target}")
+
+
+@blueprint.route("/<owner_type>/<int:owner_id>/defenders/<int:linked_id>/remove", methods=["POST"],
+                 defaults={"target": "defenders"})
+@blueprint.route("/<owner_type>/<int:owner_id>/partners/<int:linked_id>/remove", methods=["POST"],
+                 defaults={"target": "partners"})
+@login_only
+def unlink_core(owner_type: str, owner_id: int, target: str, linked_id: int):
+    """Unlink a defender (partner); 404 for one not linked or that the user may not see: the same answer."""
+    kind, record = _target_owner(owner_type, owner_id, target)
+    row = links.linked_row(record, target, linked_id)
     if row is None:
-        abort(404)  # not linked, or a defender the user may not see: the same answer
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = db.session.get(Defender, defender_id).name
-    refusal = links.unlink_defender(kind, record, row)
+    name = db.session.get(links.TARGETS[target].model, linked_id).name
+    refusal = links.unlink_target(kind, target, record, row)
     if refusal:
         flash(str(refusal), "danger")
     else:
         flash(_("%(name)s is no longer linked.", name=name), "success")
-    return redirect(record_url(owner_type, owner_id) + "#defenders")
+    return redirect(record_url(owner_type, owner_id) + f"#{target}")

@@ -9,12 +9,13 @@ and declares both on its :class:`~core.plugin_host.contributions.RecordType` (``
 Linked records are named through ``observatory_record_choices``, so a user is never shown, nor offered, a
 record they may not see, and no plugin imports another.
 
-Links to defenders are the core's too. A record type declares its link rows to defenders with
-``defenders=DefenderLinks("defender_links")`` (:class:`~core.plugin_host.contributions.DefenderLinks`, with the
-plugin's own rule: the link's own columns, or a reason its defenders stay); the core then owns the search of
-defenders to link (:func:`defender_search`, only those the user may see), linking and unlinking
-(:mod:`core.records.link_views`: the record type's edit permission, 404 for a defender the user may not see)
-and the owner's audit trail of each change. The plugin keeps the list of linked defenders on its page.
+Links to defenders and to partner organisations are the core's too. A record type declares its link rows with
+``defenders=DefenderLinks("defender_links")`` or ``partners=PartnerLinks("partner_links")``
+(:class:`~core.plugin_host.contributions.CoreRecordLinks`, with the plugin's own rule: the link's own columns,
+or a reason its links stay); the core then owns the search of records to link (:func:`defender_search`,
+:func:`partner_search`: only those the user may see), linking and unlinking (:mod:`core.records.link_views`: the
+record type's edit permission, 400 for linking and 404 for unlinking one the user may not see, nothing changed)
+and the owner's audit trail of each change. The plugin keeps the list of linked defenders (partners) on its page.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from sqlalchemy.orm import Mapped, declared_attr, joinedload, mapped_column
 from ..extensions import db
 from ..plugin_host.contributions import RecordChoice, RecordType
 from ..web.permissions import can
-from .forms import LinkDefenderForm
-from .models import Defender
+from .forms import LinkDefenderForm, LinkPartnerForm
+from .models import Defender, Partner
 from .registry import choices, record_types, record_url
-from .services import DefenderFilters, defenders_query
+from .services import DefenderFilters, PartnerFilters, defenders_query, partners_query
 from .visibility import can_see
 
 
@@ -174,101 +175,153 @@ def linked_records(model: type, owner_ids: list[int]) -> list[tuple[str, int]]:
     ]
 
 
-# --- Links to defenders ---------------------------------------------------------------------------------------
+# --- Links to defenders and partner organisations --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class DefenderSearch:
-    """The "find a defender to link" part of a record's page: the words typed (``?find=``), the defenders
-    matching them that the user may see and the record is not linked to yet, and a defender just registered
-    from the page (``?added_defender=``), offered for linking. Nothing is found for a user who may not edit."""
+class Target:
+    """A kind of core record that plugins' records link to: ``key`` is the :class:`RecordType` field that
+    declares the links (and the part of their address), ``column`` the link row's column naming the record,
+    ``find`` and ``added`` the page's arguments (the words searched, a record just registered from the page)."""
+
+    key: str
+    model: type
+    column: str
+    form: type
+    find: str
+    added: str = ""
+
+    def query(self, user: Any, words: str) -> Any:
+        """The records matching ``words`` that ``user`` may see (the core's own list query)."""
+        if self.model is Defender:
+            return defenders_query(user, DefenderFilters(q=words)).options(joinedload(Defender.country))
+        return partners_query(user, PartnerFilters(q=words)).options(joinedload(Partner.country))
+
+
+TARGETS = {
+    "defenders": Target("defenders", Defender, "defender_id", LinkDefenderForm, "find", "added_defender"),
+    "partners": Target("partners", Partner, "partner_id", LinkPartnerForm, "find_partner"),
+}
+
+
+@dataclass(frozen=True)
+class LinkSearch:
+    """The "find a defender (partner) to link" part of a record's page: the words typed (``?find=``,
+    ``?find_partner=``), the records matching them that the user may see and the record is not linked to yet, and
+    a defender just registered from the page (``?added_defender=``), offered for linking. Nothing is found for a
+    user who may not edit."""
 
     record_type: str
     record_id: int
+    target: str
     page_url: str
     link_url: str
     words: str = ""
-    found: tuple[Defender, ...] = ()
-    added: Defender | None = None
+    found: tuple[Any, ...] = ()
+    added: Any = None
 
-    def remove_url(self, defender_id: int) -> str:
-        return url_for("links.unlink_defender", owner_type=self.record_type, owner_id=self.record_id,
-                       defender_id=defender_id)
+    def remove_url(self, linked_id: int) -> str:
+        return url_for("links.unlink_core", owner_type=self.record_type, owner_id=self.record_id,
+                       target=self.target, linked_id=linked_id)
+
+
+def target_kind(record_type: str, target: str) -> RecordType | None:
+    """The declared record type, if it links records of ``target`` (``"defenders"``, ``"partners"``)."""
+    kind = record_types().get(record_type)
+    return kind if kind is not None and target in TARGETS and getattr(kind, target) is not None else None
 
 
 def defender_kind(record_type: str) -> RecordType | None:
     """The declared record type, if it links defenders."""
-    kind = record_types().get(record_type)
-    return kind if kind is not None and kind.defenders is not None else None
+    return target_kind(record_type, "defenders")
 
 
-def defender_rows(kind: RecordType, record: Any) -> list:
-    """The record's link rows to defenders (the relationship its type declares)."""
-    return getattr(record, kind.defenders.relationship)
+def target_rows(kind: RecordType, target: str, record: Any) -> list:
+    """The record's link rows to ``target`` records (the relationship its type declares)."""
+    return getattr(record, getattr(kind, target).relationship)
 
 
-def defender_search(record: Any) -> DefenderSearch:
-    """What the record's page offers for linking defenders (:class:`DefenderSearch`), for the current user."""
+def _search(record: Any, target: Target) -> LinkSearch:
     record_type = record.__record_type__
-    kind = defender_kind(record_type)
-    search = DefenderSearch(record_type, record.id, record_url(record_type, record.id) or "",
-                            url_for("links.link_defender", owner_type=record_type, owner_id=record.id))
-    words, added = request.args.get("find", "").strip()[:100], request.args.get("added_defender", "")
+    kind = target_kind(record_type, target.key)
+    search = LinkSearch(record_type, record.id, target.key, record_url(record_type, record.id) or "",
+                        url_for("links.link_core", owner_type=record_type, owner_id=record.id, target=target.key))
+    words = request.args.get(target.find, "").strip()[:100]
+    added = request.args.get(target.added, "") if target.added else ""
     if kind is None or not can(kind.edit_permission) or not (words or added):
         return search
-    linked = {row.defender_id for row in defender_rows(kind, record)}
-    found: tuple[Defender, ...] = ()
+    linked = {getattr(row, target.column) for row in target_rows(kind, target.key, record)}
+    found: tuple[Any, ...] = ()
     if words:
-        query = defenders_query(current_user, DefenderFilters(q=words)).options(joinedload(Defender.country))
-        found = tuple(d for d in db.session.scalars(query.limit(20)) if d.id not in linked)[:10]
-    defender = db.session.get(Defender, int(added)) if added.isdigit() and len(added) < 10 else None
-    if defender is None or defender.id in linked or not can_see(defender, current_user):
-        defender = None
-    return DefenderSearch(search.record_type, search.record_id, search.page_url, search.link_url, words, found,
-                          defender)
+        found = tuple(r for r in db.session.scalars(target.query(current_user, words).limit(20))
+                      if r.id not in linked)[:10]
+    one = db.session.get(target.model, int(added)) if added.isdigit() and len(added) < 10 else None
+    if one is None or one.id in linked or not can_see(one, current_user):
+        one = None
+    return LinkSearch(search.record_type, search.record_id, target.key, search.page_url, search.link_url, words,
+                      found, one)
 
 
-def defender_form(kind: RecordType) -> LinkDefenderForm:
-    """The form that links a defender to a record of ``kind``: the plugin's own, or the core's."""
-    return (kind.defenders.form or LinkDefenderForm)()
+def defender_search(record: Any) -> LinkSearch:
+    """What the record's page offers for linking defenders (:class:`LinkSearch`), for the current user."""
+    return _search(record, TARGETS["defenders"])
 
 
-def link_defender(kind: RecordType, record: Any, form: LinkDefenderForm) -> Defender | None:
-    """Link the defender ``form`` names, if the user may see them, through the owner's relationship (so the
-    owner's audit trail holds the change); the form's other fields are set on the link row, also when the
-    defender is linked already. None when that defender may not be linked (nothing changes)."""
-    defender = db.session.get(Defender, form.defender_id.data)
-    if defender is None or not can_see(defender, current_user):
+def partner_search(record: Any) -> LinkSearch:
+    """What the record's page offers for linking partner organisations (:class:`LinkSearch`)."""
+    return _search(record, TARGETS["partners"])
+
+
+def link_form(kind: RecordType, target: str) -> Any:
+    """The form that links a ``target`` record to a record of ``kind``: the plugin's own, or the core's."""
+    return (getattr(kind, target).form or TARGETS[target].form)()
+
+
+def link_target(kind: RecordType, target: str, record: Any, form: Any) -> Any | None:
+    """Link the defender (partner) ``form`` names, if the user may see them, through the owner's relationship
+    (so the owner's audit trail holds the change); the form's other fields are set on the link row, also when
+    it exists already. None when that record may not be linked (nothing changes)."""
+    about = TARGETS[target]
+    linked = db.session.get(about.model, form[about.column].data)
+    if linked is None or not can_see(linked, current_user):
         return None
-    values = {name: value for name, value in form.data.items() if name not in ("defender_id", "csrf_token")}
-    rows = defender_rows(kind, record)
-    row = next((row for row in rows if row.defender_id == defender.id), None)
+    values = {name: value.strip() if isinstance(value, str) else value
+              for name, value in form.data.items() if name not in (about.column, "csrf_token")}
+    rows = target_rows(kind, target, record)
+    row = next((row for row in rows if getattr(row, about.column) == linked.id), None)
     if row is None:
-        rows.append(inspect(kind.model).relationships[kind.defenders.relationship].mapper.class_(
-            defender_id=defender.id, **values))
+        model = inspect(kind.model).relationships[getattr(kind, target).relationship].mapper.class_
+        rows.append(model(**{about.column: linked.id}, **values))
     else:
         for name, value in values.items():
             setattr(row, name, value)
     db.session.commit()
-    return defender
+    return linked
+
+
+def linked_row(record: Any, target: str, linked_id: int) -> Any | None:
+    """The record's link row to that defender (partner), if there is one and the user may see them; None
+    otherwise, so that one the user may not see answers as one that does not exist (a view says 404)."""
+    kind = target_kind(record.__record_type__, target)
+    about = TARGETS[target]
+    rows = target_rows(kind, target, record) if kind else []
+    row = next((row for row in rows if getattr(row, about.column) == linked_id), None)
+    linked = db.session.get(about.model, linked_id) if row is not None else None
+    return row if linked is not None and can_see(linked, current_user) else None
 
 
 def linked_defender(record: Any, defender_id: int) -> Any | None:
-    """The record's link row to that defender, if there is one and the user may see the defender; None
-    otherwise, so that a defender the user may not see answers as one that does not exist (a view says 404)."""
-    kind = defender_kind(record.__record_type__)
-    rows = defender_rows(kind, record) if kind else []
-    row = next((row for row in rows if row.defender_id == defender_id), None)
-    defender = db.session.get(Defender, defender_id) if row is not None else None
-    return row if defender is not None and can_see(defender, current_user) else None
+    """The record's link row to that defender, if the user may see them (:func:`linked_row`)."""
+    return linked_row(record, "defenders", defender_id)
 
 
-def unlink_defender(kind: RecordType, record: Any, row: Any) -> Any | None:
-    """Remove a link row (from :func:`linked_defender`) unless the plugin's rule refuses: then its reason is
+def unlink_target(kind: RecordType, target: str, record: Any, row: Any) -> Any | None:
+    """Remove a link row (from :func:`linked_row`) unless the plugin's rule refuses: then its reason is
     returned and nothing changes."""
-    refusal = kind.defenders.refuses_removal(record) if kind.defenders.refuses_removal else None
+    rule = getattr(kind, target).refuses_removal
+    refusal = rule(record) if rule else None
     if refusal:
         return refusal
-    defender_rows(kind, record).remove(row)
+    target_rows(kind, target, record).remove(row)
     db.session.commit()
     return None

@@ -6,16 +6,15 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 
-from ..database.models import User
 from ..database.statements import read_rows
 from ..disclosure import phones
 from ..extensions import db
 from ..notifications.services import followers_of, notify
 from .matching import name_key, search_text
 from .models import Country, Defender, Partner, Term, risk_rank
-from .registry import record_url
+from .registry import record_url, who_may_see
 from .tokens import index_tokens, prefix_conditions_to_bind, prefix_params
-from .visibility import can_see, set_assignees, visible
+from .visibility import set_assignees, visible
 
 # Each sort matches an index of ``list_indexes`` (models.py); "country" sorts by id, which follows the code.
 SORTS = {
@@ -122,7 +121,8 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
     save_assigned(record, assignees, author, record.name)
     index_tokens(record)
     phones.index(record)  # the disclosure guard finds the holder of a number typed without a name
-    _tell_followers(record, created, author)
+    if created:
+        tell_followers(record, author, record.name)
     if commit:
         db.session.commit()
     return record
@@ -145,10 +145,12 @@ def save_assigned(record: Any, assignees: set[int], author: Any, title: str | No
     return newly_assigned
 
 
-def _tell_followers(record: Any, created: bool, author: Any) -> None:
-    """Followers of the country hear of a new record they may see."""
-    url = record_url(record.__record_type__, record.id)
-    if created and record.country is not None:
-        followers = [u for u in db.session.scalars(select(User).where(User.id.in_(followers_of(record.country_id))))
-                     if u.id != author.id and can_see(record, u)]
-        notify([u.id for u in followers], "country", {"country": record.country.alpha2, "record": record.name}, url)
+def tell_followers(record: Any, author: Any, title: str) -> None:
+    """Followers of the country of ``record``, just created by ``author``, hear of it if they may see it
+    (:func:`~core.records.registry.who_may_see`: a constant number of queries however many follow it); the
+    notice names it ``title``. Call it once the record has its id (after :func:`save_assigned`)."""
+    if record.country is None:
+        return
+    followers = who_may_see(record, set(followers_of(record.country_id)) - {author.id})
+    notify(sorted(followers), "country", {"country": record.country.alpha2, "record": title},
+           record_url(record.__record_type__, record.id))

@@ -3,24 +3,11 @@ is due next. The hook implementations below are everything the plugin gives the 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import click
 from flask import url_for
-from flask_babel import get_locale
 from sqlalchemy import (
-    CompoundSelect,
-    Date,
-    Select,
-    String,
-    bindparam,
-    cast,
-    func,
-    literal,
-    null,
-    or_,
     select,
-    union_all,
 )
 
 from core.api import (
@@ -47,16 +34,13 @@ from core.api import (
     id_url,
     list_url_when_full,
     matching_word_prefixes,
-    prefix_conditions_to_bind,
-    prefix_params,
-    read_rows,
     utcnow,
     visible,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import demo, dossiers, publications, requirements, services, statistics
+from . import demo, dossiers, publications, queries, requirements, services, statistics
 from .blueprint import blueprint
 from .forms import ANSWER_KINDS, DOSSIER_FORMATS
 from .models import ActionDefender, AdvocacyAction, Answer, Mechanism, MechanismSession
@@ -65,7 +49,6 @@ OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is writt
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
 WIDGET_DAYS, WIDGET_ROWS = 60, 5
-BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en).label("abbreviation")
 
 
 @hookimpl
@@ -148,29 +131,11 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = read_rows(_widget_statement(user), {
-        "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
+    rows = db.session.execute(queries.widget_statement(user, today, today + timedelta(days=WIDGET_DAYS),
+                                                       WIDGET_ROWS)).all()
     return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
         "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
         "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50)]
-
-
-def _widget_statement(user: Any) -> Select:
-    today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
-    dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
-                   MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
-                   Mechanism.id.label("mechanism_id"), BODY, literal(0).label("action_id")) \
-        .join(Mechanism).where(MechanismSession.starts_on <= horizon,
-                               func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today) \
-        .order_by(MechanismSession.starts_on, MechanismSession.id).limit(WIDGET_ROWS)
-    overdue = select(literal("overdue").label("part"), literal("").label("kind"), AdvocacyAction.title,
-                     AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
-                     Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
-        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
-        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today) \
-        .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(WIDGET_ROWS)
-    both = union_all(select(dates.subquery()), select(overdue.subquery())).subquery()
-    return select(both).order_by(both.c.part, both.c.day)
 
 
 @hookimpl
@@ -181,7 +146,7 @@ def observatory_deadlines(start, end, user):
         return []
     items, action_url, mechanism_url = [], id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism",
                                                                                           "mechanism_id")
-    for row in read_rows(_deadlines_statement(user), {"start": start, "end": end}):
+    for row in db.session.execute(queries.deadlines_statement(user, start, end)):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
                                    action_url(row.id), services.VIEW, row.confidentiality,
@@ -201,26 +166,21 @@ def observatory_deadlines(start, end, user):
     return items
 
 
-def _deadlines_statement(user: Any) -> CompoundSelect:
-    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
-    sessions = select(MechanismSession.kind, MechanismSession.title, MechanismSession.starts_on.label("day"),
-                      MechanismSession.ends_on.label("until"), Mechanism.id, BODY,
-                      literal(PUBLIC).label("confidentiality")).join(Mechanism).where(
-        or_(MechanismSession.starts_on.between(start, end), MechanismSession.ends_on.between(start, end)))
-    replies = select(literal("reply").label("kind"), AdvocacyAction.title, AdvocacyAction.reply_expected_by,
-                     cast(null(), Date).label("until"), AdvocacyAction.id, literal("").label("abbreviation"),
-                     AdvocacyAction.confidentiality).where(visible(AdvocacyAction, user),
-                                                           AdvocacyAction.reply_expected_by.between(start, end))
-    return union_all(sessions, replies)
-
-
 @hookimpl
 def observatory_defender_timeline(defender_id, user):
     """The actions concerning the defender (when sent, or drafted) and the answers to them, in one query."""
     if not can(services.VIEW, user):
         return []
     entries, seen, show = [], set(), id_url("advocacy.show", "action_id")
-    for row in read_rows(_timeline_statement(user), {"defender_id": defender_id}):
+    rows = db.session.execute(select(
+        AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on,
+        AdvocacyAction.created_at, AdvocacyAction.confidentiality, Mechanism.abbreviation, Mechanism.name_en,
+        Answer.id.label("answer_id"), Answer.kind.label("answer_kind"), Answer.received_on)
+        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id)
+        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id)
+        .outerjoin(Answer, Answer.action_id == AdvocacyAction.id)
+        .where(ActionDefender.defender_id == defender_id, visible(AdvocacyAction, user)))
+    for row in rows:
         url = show(row.id)
         if row.id not in seen:
             seen.add(row.id)
@@ -236,53 +196,29 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-def _timeline_statement(user: Any) -> Select:
-    return select(AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.sent_on,
-                  AdvocacyAction.created_at, AdvocacyAction.confidentiality, Mechanism.abbreviation, Mechanism.name_en,
-                  Answer.id.label("answer_id"), Answer.kind.label("answer_kind"), Answer.received_on) \
-        .join(ActionDefender, ActionDefender.action_id == AdvocacyAction.id) \
-        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
-        .outerjoin(Answer, Answer.action_id == AdvocacyAction.id) \
-        .where(ActionDefender.defender_id == bindparam("defender_id"), visible(AdvocacyAction, user))
-
-
 @hookimpl
 def observatory_search(query, user, limit):
     """Actions holding every word (as word prefixes) in their title, reference and text; active mechanisms
-    holding them in their abbreviation or names. Both read in one statement."""
-    words = prefix_params(query)
-    if not can(services.VIEW, user) or not words:
+    holding them in their abbreviation or names."""
+    conditions = matching_word_prefixes(AdvocacyAction, query)
+    if not can(services.VIEW, user) or not conditions:
         return []
-    postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(user, len(words) // 2, postgresql),
-                     {**words, "limit": limit}).all()
-    actions = [row for row in rows if row.part == "action"]
+    actions = db.session.execute(select(
+        AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.confidentiality,
+        AdvocacyAction.reference).where(visible(AdvocacyAction, user), *conditions)
+        .order_by(AdvocacyAction.id.desc()).limit(limit)).all()
+    mechanisms = db.session.scalars(select(Mechanism).where(
+        Mechanism.active.is_(True), *matching_word_prefixes(Mechanism, query))
+        .order_by(Mechanism.position).limit(limit)).all()
     show_action, show_mechanism = id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism", "mechanism_id")
     more = list_url_when_full(len(actions), limit, "advocacy.index", q=query)
-    action_kind, mechanism_kind, language = _("Advocacy action"), _("Mechanism"), str(get_locale() or "en")
-    hits = [SearchHit(row.name, show_action(row.id), action_kind,
-                      " · ".join(filter(None, (str(requirements.type_label(row.kind)), row.reference))),
+    action_kind, mechanism_kind = _("Advocacy action"), _("Mechanism")
+    hits = [SearchHit(row.title, show_action(row.id), action_kind,
+                      " · ".join(filter(None, (str(requirements.type_label(row.type)), row.reference))),
                       services.VIEW, row.confidentiality, score=1.1, more_url=more) for row in actions]
-    return hits + [SearchHit(getattr(row, f"name_{language}", None) or row.name, show_mechanism(row.id),
-                             mechanism_kind, services.SYSTEM_LABELS.get(row.kind, row.kind), services.VIEW, PUBLIC,
-                             score=1.0) for row in rows if row.part == "mechanism"]
-
-
-def _search_statement(user: Any, words: int, postgresql: bool) -> CompoundSelect:
-    """The newest matching actions the viewer may see, then the active mechanisms in catalogue order, each at
-    most the bind parameter ``limit``: ``(part, id, name, kind, confidentiality, reference, name_fr, name_es)``
-    (an action's title and type; a mechanism's English name and system)."""
-    text = String()
-    actions = select(literal("action").label("part"), AdvocacyAction.id, AdvocacyAction.title.label("name"),
-                     AdvocacyAction.type.label("kind"), AdvocacyAction.confidentiality, AdvocacyAction.reference,
-                     cast(null(), text).label("name_fr"), cast(null(), text).label("name_es")) \
-        .where(visible(AdvocacyAction, user), *prefix_conditions_to_bind(AdvocacyAction, words, postgresql)) \
-        .order_by(AdvocacyAction.id.desc()).limit(bindparam("limit")).subquery()
-    mechanisms = select(literal("mechanism").label("part"), Mechanism.id, Mechanism.name_en, Mechanism.system,
-                        literal(PUBLIC).label("confidentiality"), cast(null(), text), Mechanism.name_fr, Mechanism.name_es) \
-        .where(Mechanism.active.is_(True), *prefix_conditions_to_bind(Mechanism, words, postgresql)) \
-        .order_by(Mechanism.position).limit(bindparam("limit")).subquery()
-    return union_all(select(actions), select(mechanisms))
+    return hits + [SearchHit(mechanism.name, show_mechanism(mechanism.id), mechanism_kind,
+                             services.SYSTEM_LABELS.get(mechanism.system, mechanism.system), services.VIEW, PUBLIC,
+                             score=1.0) for mechanism in mechanisms]
 
 
 @click.command("advocacy-catalogue")

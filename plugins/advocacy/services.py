@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, literal, select, union_all
+from sqlalchemy import Select, delete, extract, func, select
 
 from core.api import (
     INTERNAL_TITLE,
@@ -19,15 +19,12 @@ from core.api import (
     Attachment,
     Country,
     Protected,
-    among_ids,
-    built_once,
     db,
     forget_tokens,
     index_tokens,
     linked_records,
     matching_word_prefixes,
     protect_text,
-    read_rows,
     save_assigned,
     utcnow,
     visible,
@@ -84,7 +81,6 @@ def mechanisms(active_only: bool = True) -> list[Mechanism]:
     return sorted(rows, key=lambda m: (SYSTEMS.index(m.system) if m.system in SYSTEMS else len(SYSTEMS)))
 
 
-@built_once
 def _mechanisms_statement(active_only: bool) -> Select:
     query = select(Mechanism)
     if active_only:
@@ -150,38 +146,32 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    rows = read_rows(_latest_outcomes_statement(db.engine.dialect.name == "postgresql"), {"ids": list(action_ids)})
+    rows = db.session.execute(select(Answer.action_id, Answer.kind, Answer.received_on).where(
+        Answer.action_id.in_(action_ids), Answer.kind.in_(Answer.OUTCOMES)).order_by(Answer.received_on, Answer.id))
     return {row.action_id: row for row in rows}
 
 
-@built_once
-def _latest_outcomes_statement(postgresql: bool) -> Select:
-    return select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        among_ids(Answer.action_id, "ids", postgresql), Answer.kind.in_(Answer.OUTCOMES)) \
-        .order_by(Answer.received_on, Answer.id)
-
-
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
-    """How many visible actions matching ``condition`` were sent, and how many got each kind of result: one
-    query (the count of those sent, and the answers' counts by kind, read together)."""
+    """How many visible actions matching ``condition`` were sent (``"sent"``), and how many got each kind of
+    result."""
     actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
                                               AdvocacyAction.sent_on.is_not(None))
-    sent = select(literal("sent").label("kind"), func.count().label("n")).select_from(actions.subquery())
-    results = select(Answer.kind.label("kind"), func.count(func.distinct(Answer.action_id)).label("n")).where(
-        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
-    return {row.kind: row.n for row in db.session.execute(union_all(sent, results))}
+    counts = {"sent": db.session.scalar(select(func.count()).select_from(actions.subquery()))}
+    for kind, number in db.session.execute(select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
+            Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)):
+        counts[kind] = number
+    return counts
 
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
-    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones: one query."""
+    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones."""
     current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today
     mine = MechanismSession.mechanism_id == mechanism_id
-    coming = select(MechanismSession.id).where(mine, current)
-    gone = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()).limit(past)
-    rows = db.session.scalars(select(MechanismSession).where(MechanismSession.id.in_(
-        union_all(coming, select(gone.subquery().c.id)))).order_by(MechanismSession.starts_on)).all()
-    return ([row for row in rows if (row.ends_on or row.starts_on) >= today],
-            [row for row in reversed(rows) if (row.ends_on or row.starts_on) < today])
+    coming = db.session.scalars(select(MechanismSession).where(mine, current)
+                                .order_by(MechanismSession.starts_on)).all()
+    gone = db.session.scalars(select(MechanismSession).where(mine, ~current)
+                              .order_by(MechanismSession.starts_on.desc()).limit(past)).all()
+    return list(coming), list(gone)
 
 
 # --- Saving --------------------------------------------------------------------------------------

@@ -3,18 +3,16 @@ implementations below are everything the plugin gives the platform."""
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Date, Integer, Select, String, bindparam, cast, literal, null, select, union, union_all
+from sqlalchemy import select
 
 from core.api import (
     CASE_OFFICER,
     COMMITTEE,
     COORDINATOR,
     DatedItem,
-    Defender,
     FreeText,
     NavItem,
     Permission,
@@ -22,21 +20,18 @@ from core.api import (
     SearchHit,
     Term,
     TimelineEntry,
-    UTCDateTime,
     Widget,
     can,
     db,
     hookimpl,
     id_url,
-    prefix_matches_to_bind,
     prefix_params,
-    read_rows,
     utcnow,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import demo, notices, permissions, publications, services
+from . import demo, notices, permissions, publications, queries, services
 from .blueprint import blueprint
 from .models import (
     Conflict,
@@ -53,7 +48,6 @@ from .models import (
 OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is written for
 TITLE = _l("Material assistance")
 DESCRIPTION = _l("Grant requests for defenders in danger, decided by a committee.")
-WIDGET_ROWS = 5
 DEFAULTS = {"ASSISTANCE_QUORUM": 3, "ASSISTANCE_MAJORITY": "simple", "ASSISTANCE_EMERGENCY_HOURS": 48,
             "ASSISTANCE_INSTALMENTS_ABOVE": 5000, "ASSISTANCE_CURRENCY": "EUR",
             "ASSISTANCE_DEADLOCK_RULE": services.LOWER_QUORUM, "ASSISTANCE_QUORUM_MINIMUM": 2}
@@ -154,8 +148,12 @@ def observatory_defender_timeline(defender_id, user):
     entries: the core shows them only with the permission)."""
     if not can(permissions.VIEW, user):
         return []
-    rows = read_rows(_timeline_statement(user),
-                              {"defender_id": defender_id})
+    rows = db.session.execute(select(
+        GrantRequest.id, GrantRequest.created_at, GrantRequest.confidentiality, Term.label_en, Term.label_fr,
+        Term.label_es, Decision.decided_at, Decision.outcome, Decision.kind)
+        .join(Term, Term.id == GrantRequest.grant_type_id)
+        .outerjoin(Decision, Decision.request_id == GrantRequest.id)
+        .where(GrantRequest.defender_id == defender_id, services.visible_requests(user)))
     language, entries, seen, show = str(get_locale() or "en"), [], set(), id_url("assistance.show", "request_id")
     for row in rows:
         kind = getattr(row, f"label_{language}", None) or row.label_en
@@ -173,15 +171,6 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-def _timeline_statement(user: Any) -> Select:
-    return select(GrantRequest.id, GrantRequest.created_at, GrantRequest.confidentiality, Term.label_en,
-                  Term.label_fr, Term.label_es, Decision.decided_at, Decision.outcome, Decision.kind) \
-        .join(Term, Term.id == GrantRequest.grant_type_id) \
-        .outerjoin(Decision, Decision.request_id == GrantRequest.id) \
-        .where(GrantRequest.defender_id == bindparam("defender_id"),
-               services.visible_requests(user))
-
-
 @hookimpl
 def observatory_deadlines(start, end, user, limit):
     """Beneficiaries' reports due (not yet received) between ``start`` and ``end``, the ``limit`` earliest or
@@ -189,8 +178,11 @@ def observatory_deadlines(start, end, user, limit):
     "confidential" entries."""
     if not can(permissions.VIEW, user):
         return []
-    rows = read_rows(_deadlines_statement(user, limit is not None),
-                     {"start": start, "end": end, "limit": limit})
+    statement = select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
+        services.visible_requests(user), GrantRequest.status == GrantRequest.APPROVED,
+        GrantRequest.report_received_on.is_(None), GrantRequest.report_due_on.between(start, end)) \
+        .order_by(GrantRequest.report_due_on, GrantRequest.id)
+    rows = db.session.execute(statement if limit is None else statement.limit(limit))
     show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", show(row.id), permissions.VIEW,
@@ -204,29 +196,10 @@ def observatory_search(query, user, limit):
     if not can(permissions.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(user, len(words) // 2, postgresql),
-                     {**words, "limit": limit})
+    rows = db.session.execute(queries.search_statement(user, len(words) // 2, postgresql), {**words, "limit": limit})
     show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
     return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, permissions.VIEW, row.confidentiality,
                       score=1.0) for row in rows]
-
-
-def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
-    columns = (GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name)
-    visible_requests = services.visible_requests(user)
-    if postgresql:
-        # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
-        # planner from starting at the matching defenders, who may be thousands for a common name, each to be
-        # sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the scan.
-        beneficiary = GrantRequest.defender_id + 0
-        return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
-            .where(visible_requests, *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
-            .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
-    # SQLite: the requests of the defenders holding the words (its planner then reads the matching name tokens
-    # first and each defender's requests by index, rather than every request and its beneficiary's tokens).
-    return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
-        .where(visible_requests, *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
-        .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl
@@ -237,8 +210,8 @@ def observatory_dashboard_widgets(user):
     votes, reports, chair = permissions.is_member(user), can(permissions.EDIT, user), can(permissions.CHAIR, user)
     today = utcnow().date()
     if votes or reports or chair:  # the lists in one statement
-        rows = read_rows(_widgets_statement(votes, reports, chair, user), {
-            "member": user.id, "today": today, "quorum": services.rules().quorum, "limit": WIDGET_ROWS}).all()
+        rows = db.session.execute(queries.widgets_statement(votes, reports, chair, user), {
+            "member": user.id, "today": today, "quorum": services.rules().quorum, "limit": queries.WIDGET_ROWS}).all()
     if chair:  # the chair and admins: votes stuck (too few may vote) or past their deadline
         stuck = services.stuck_of([row for row in rows if row.part == "chair"], today)
         if stuck:
@@ -256,59 +229,6 @@ def observatory_dashboard_widgets(user):
                               {"envelope": envelope, "allocated": allocated,
                                "currency": current_app.config["ASSISTANCE_CURRENCY"]}, permissions.BUDGET, order=37))
     return widgets
-
-
-def _deadlines_statement(user: Any, limited: bool) -> Select:
-    """Reports due, earliest first; ``limited``: only the bind parameter ``limit`` earliest."""
-    statement = select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
-        services.visible_requests(user), GrantRequest.status == GrantRequest.APPROVED,
-        GrantRequest.report_received_on.is_(None),
-        GrantRequest.report_due_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date))) \
-        .order_by(GrantRequest.report_due_on, GrantRequest.id)
-    return statement.limit(bindparam("limit")) if limited else statement
-
-
-def _widgets_statement(votes: bool, reports: bool, chair: bool, user: Any) -> Any:
-    """The dashboard's lists, as ``(part, id, urgency, submitted_at, report_due_on, vote_deadline, conflicted,
-    members)`` rows: with ``votes``, the first requests waiting for the vote of the member (the bind parameter
-    ``member``), oldest first (part ``vote``); with ``reports``, the first reports overdue on requests the viewer
-    may see (part ``report``); with ``chair``, the first votes too few may vote on or past their deadline (part
-    ``chair``, :func:`services.stuck_statement`)."""
-    nothing = (cast(null(), Date).label("vote_deadline"), cast(null(), Integer).label("conflicted"),
-               cast(null(), Integer).label("members"))
-    parts = []
-    if votes:
-        waiting = _waiting_statement().subquery()
-        parts.append(select(literal("vote").label("part"), waiting.c.id, waiting.c.urgency,
-                            waiting.c.submitted_at, cast(null(), Date).label("report_due_on"), *nothing))
-    if reports:
-        overdue = _overdue_statement(user).subquery()
-        parts.append(select(literal("report").label("part"), overdue.c.id,
-                            cast(null(), String).label("urgency"), cast(null(), UTCDateTime).label("submitted_at"),
-                            overdue.c.report_due_on, *nothing))
-    if chair:
-        stuck = services.stuck_statement().subquery()
-        parts.append(select(literal("chair").label("part"), stuck.c.id, stuck.c.urgency, stuck.c.submitted_at,
-                            cast(null(), Date).label("report_due_on"), stuck.c.vote_deadline, stuck.c.conflicted,
-                            stuck.c.members))
-    return union_all(*parts) if len(parts) > 1 else parts[0]
-
-
-def _waiting_statement() -> Select:
-    """Each way before the committee read in order from its own index, then merged (an ``OR`` would read
-    them all)."""
-    undecided = services.undecided_by(bindparam("member"))
-    firsts = [select(GrantRequest.id, GrantRequest.urgency, GrantRequest.submitted_at)
-              .where(condition, *undecided).order_by(GrantRequest.submitted_at, GrantRequest.id).limit(WIDGET_ROWS)
-              .subquery() for condition in services.BEFORE_THE_COMMITTEE]
-    both = union(*(select(first) for first in firsts)).subquery()
-    return select(both).order_by(both.c.submitted_at, both.c.id).limit(WIDGET_ROWS)
-
-
-def _overdue_statement(user: Any) -> Select:
-    return select(GrantRequest.id, GrantRequest.report_due_on).where(
-        services.visible_requests(user), services.report_overdue(bindparam("today", type_=Date))) \
-        .order_by(GrantRequest.report_due_on, GrantRequest.id).limit(WIDGET_ROWS)
 
 
 @hookimpl

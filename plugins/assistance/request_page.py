@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash, render_template
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
@@ -13,7 +13,6 @@ from core.api import (
     Defender,
     assignee_names,
     attachments_of,
-    built_once,
     can,
     converted,
     currency_choices,
@@ -125,12 +124,8 @@ def _budget_blocked(grant: GrantRequest):
 def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:
     """The beneficiary's other approved or open requests: a possible double funding, shown on the form."""
     other = grant is not None and grant.id is not None
-    return list(db.session.scalars(_earlier_grants_statement(other), {
-        "defender_id": defender.id, "request_id": grant.id if other else None}))
-
-
-@built_once
-def _earlier_grants_statement(other: bool) -> Select:
-    query = select(GrantRequest).where(GrantRequest.defender_id == bindparam("defender_id"), GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
+    query = select(GrantRequest).where(
+        GrantRequest.defender_id == defender.id,
+        GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
         joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
-    return query.where(GrantRequest.id != bindparam("request_id")) if other else query
+    return list(db.session.scalars(query.where(GrantRequest.id != grant.id) if other else query))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import JobContext, User, db, save_export
 
-from . import services
+from . import queries, services
 from .models import Case, CaseDefender
 
 BATCH = 1000
@@ -28,7 +28,7 @@ def _row(case: Case, defenders: int) -> list[Any]:
 
 def _rows(user: User, filters: dict[str, str], ctx: JobContext) -> Iterator[list[Any]]:
     """In batches of ids (the list's own order), each batch with its collections in three more queries."""
-    query = services.cases_query(user, services.CaseFilters(**filters))
+    query = queries.cases_query(user, services.CaseFilters(**filters))
     ids = list(db.session.scalars(query.with_only_columns(Case.id, maintain_column_froms=True)))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]

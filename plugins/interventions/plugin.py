@@ -3,10 +3,9 @@ reference codes. The hook implementations below are everything the plugin gives 
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import and_, select
 
 from core.api import (
     CASE_OFFICER,
@@ -29,7 +28,6 @@ from core.api import (
     hookimpl,
     id_url,
     list_url_when_full,
-    read_rows,
     utcnow,
     visible,
 )
@@ -180,7 +178,12 @@ def observatory_defender_timeline(defender_id, user):
     """The defender's cases and their published actions, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = read_rows(_timeline_statement(user), {"defender_id": defender_id})
+    rows = db.session.execute(select(
+        Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
+        Action.reference, Action.type, Action.published_at)
+        .join(CaseDefender, CaseDefender.case_id == Case.id)
+        .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED))
+        .where(CaseDefender.defender_id == defender_id, visible(Case, user)))
     entries, seen = [], set()
     case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
     for row in rows:
@@ -196,14 +199,6 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-def _timeline_statement(user: Any) -> Select:
-    return select(Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
-                  Action.reference, Action.type, Action.published_at) \
-        .join(CaseDefender, CaseDefender.case_id == Case.id) \
-        .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED)) \
-        .where(CaseDefender.defender_id == bindparam("defender_id"), visible(Case, user))
-
-
 @hookimpl
 def observatory_search(query, user, limit):
     """Cases whose title, description or action texts (any language) hold the words, newest first."""
@@ -213,21 +208,17 @@ def observatory_search(query, user, limit):
     expression = search.match_expression(query, postgresql)
     if expression is None:
         return []
-    rows = read_rows(_search_statement(user, postgresql),
-                     {"match": expression, "limit": limit}).all()
+    rows = db.session.execute(select(
+        Case.id, Case.title, Case.confidentiality, Case.country_number, Case.obs_number, Case.first_issued,
+        Country.alpha3).join(Country, Country.id == Case.country_id)
+        .where(visible(Case, user), search.matching_to_bind(Case.id, postgresql))
+        .order_by(Case.id.desc()).limit(limit), {"match": expression}).all()
     show, kind = id_url("interventions.show", "case_id"), _("Intervention case")
     more = list_url_when_full(len(rows), limit, "interventions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,
                       format_code(row.alpha3, row.country_number, row.first_issued, row.obs_number)
                       if row.obs_number else "", services.VIEW, row.confidentiality, score=1.5,
                       more_url=more) for row in rows]
-
-
-def _search_statement(user: Any, postgresql: bool) -> Select:
-    return select(Case.id, Case.title, Case.confidentiality, Case.country_number, Case.obs_number, Case.first_issued,
-                  Country.alpha3).join(Country, Country.id == Case.country_id) \
-        .where(visible(Case, user), search.matching_to_bind(Case.id, postgresql)) \
-        .order_by(Case.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.api import (
@@ -16,22 +16,16 @@ from core.api import (
     RESTRICTED,
     SOURCE,
     WITHHELD,
-    Assignment,
-    Country,
     Defender,
     Partner,
     Protected,
     Term,
     can,
-    can_see,
     db,
-    followers_of,
     named_without_leave,
-    notify,
     protect_text,
-    read_rows,
-    record_url,
     save_assigned,
+    tell_followers,
     utcnow,
     visible,
     words,
@@ -51,7 +45,6 @@ from .models import (
     Outcome,
     Perpetrator,
     Response,
-    case_violations,
 )
 
 VIEW, EDIT, VERIFY, OVERRIDE, PUBLISH = ("interventions.view", "interventions.edit", "interventions.verify",
@@ -93,67 +86,11 @@ SORTS = {
 }
 
 
-def cases_query(user: Any, filters: CaseFilters) -> Select:
-    """The cases ``user`` may see, filtered and sorted in the database."""
-    postgresql = db.engine.dialect.name == "postgresql"
-    sort = filters.sort if filters.sort in SORTS else "-created"
-    match = search.match_expression(filters.q, postgresql)
-    year = int(filters.year) if filters.year.isdigit() and 0 < int(filters.year[:5]) < 9999 else None
-    officer = int(filters.officer) if filters.officer.isdigit() and len(filters.officer) < 10 else None
-    query = select(Case).where(visible(Case, user))
-    order = SORTS[sort]
-    if match is not None:
-        query = search.restrict_to_matches_to_bind(query, sort == "-created", postgresql)
-    if filters.country:
-        query = query.where(Case.country_id == select(Country.id).where(Country.alpha3 == bindparam("country"))
-                            .scalar_subquery())
-    if filters.region:
-        query = query.where(Case.country_id.in_(select(Country.id).where(Country.region == bindparam("region"))))
-    if filters.status in (Case.OPEN, Case.CLOSED):
-        query = query.where(Case.status == bindparam("status"))
-    if filters.verification:
-        query = query.where(Case.verification == bindparam("verification"))
-    if filters.violation:
-        # The term's id found once. Newest first, the violation's cases drive, read newest first from their
-        # index (term, case): the page stops after its rows. Otherwise one index seek per case (its link to
-        # the violation), rather than reading each case's violations and their terms.
-        term = select(Term.id).where(Term.vocabulary == VIOLATIONS, Term.key == bindparam("violation")) \
-            .scalar_subquery()
-        if sort == "-created" and match is None:
-            query = query.join(case_violations, and_(case_violations.c.case_id == Case.id,
-                                                     case_violations.c.term_id == term))
-            order = (case_violations.c.case_id.desc(),)  # the same order as Case.id, the index's own
-        else:
-            query = query.where(exists().where(case_violations.c.case_id == Case.id,
-                                               case_violations.c.term_id == term))
-    if filters.action_type:
-        query = query.where(Case.actions.any(Action.type == bindparam("action_type")))
-    if year is not None:
-        query = query.where(Case.received_at >= bindparam("year_from", type_=Date),
-                            Case.received_at < bindparam("year_to", type_=Date))
-    if officer is not None:
-        query = query.where(Case.id.in_(select(Assignment.record_id).where(
-            Assignment.record_type == Case.__record_type__, Assignment.user_id == bindparam("officer"))))
-    if filters.confidentiality:
-        query = query.where(Case.confidentiality == bindparam("level"))
-    if not (match is not None and sort == "-created"):
-        query = query.order_by(*order)
-    return query.params(
-        match=match, country=filters.country, region=filters.region, status=filters.status,
-        verification=filters.verification, violation=filters.violation, action_type=filters.action_type,
-        officer=officer, level=filters.confidentiality, year_from=date(year, 1, 1) if year else None,
-        year_to=date(year + 1, 1, 1) if year else None)
-
-
 def awaiting_verification(user: Any, limit: int = 5) -> list[Row]:
     """Open cases not yet verified, oldest report first: (id, title, received_at, verification) rows."""
-    return list(read_rows(_awaiting_statement(user), {"limit": limit}))
-
-
-def _awaiting_statement(user: Any) -> Select:
-    return select(Case.id, Case.title, Case.received_at, Case.verification).where(
-        visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING) \
-        .order_by(Case.received_at, Case.id).limit(bindparam("limit"))
+    return list(db.session.execute(select(Case.id, Case.title, Case.received_at, Case.verification).where(
+        visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING)
+        .order_by(Case.received_at, Case.id).limit(limit)))
 
 
 def overdue(case: Any, hours: int) -> bool:
@@ -176,14 +113,8 @@ def save_case(case: Case, data: dict[str, Any], defender_ids: list[int], violati
         case.perpetrators = [Perpetrator(state=s, type=t, details=d) for s, t, d in wanted]
     save_assigned(case, assignees, author, case.title)
     search.index_case(case)
-    url = record_url(Case.__record_type__, case.id)
     if created:
-        followers = [uid for uid in followers_of(case.country_id) if uid != author.id]
-        from core.api import User
-
-        visible_to = [u.id for u in db.session.scalars(select(User).where(User.id.in_(followers)))
-                      if can_see(case, u) and can(VIEW, u)]
-        notify(visible_to, "country", {"country": case.country.alpha2, "record": case.title}, url)
+        tell_followers(case, author, case.title)
     db.session.commit()
     return case
 

@@ -10,9 +10,9 @@ from flask import url_for
 
 from core.api import lazy_gettext as _l
 
-from .case_file import ActionRow, CaseParts
 from .forms import ACTION_TYPES, OUTCOMES, RESPONSES, VERIFICATION_DECISIONS
 from .models import Action, Case
+from .queries import ActionRow, CaseParts
 
 
 @dataclass(frozen=True)

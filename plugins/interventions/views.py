@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import timezone
-from typing import Any, Mapping, NamedTuple
+from typing import Mapping, NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_login import current_user
-from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
+from sqlalchemy import or_, select
 
 from core.api import (
     EXPORT_PERMISSION,
@@ -16,10 +16,7 @@ from core.api import (
     CountryChoice,
     Defender,
     Partner,
-    Term,
-    User,
     assignee_ids,
-    built_once,
     can,
     countries_by_id,
     country_choices,
@@ -34,7 +31,6 @@ from core.api import (
     inputs_of,
     paginate,
     permission_required,
-    read_rows,
     the_user,
     utcnow,
     visible,
@@ -43,7 +39,7 @@ from core.api import (
 )
 from core.api import gettext as _
 
-from . import case_file, services, timeline
+from . import queries, services, timeline
 from .forms import (
     ACTION_STATUS_LABELS,
     ACTION_TYPES,
@@ -71,10 +67,10 @@ def visible_case(case_id: int) -> Case:
 def index():
     filters = services.CaseFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
     # a full-text search finds its matches before they are ordered: read their ids first (core.web.pagination)
-    pagination = paginate(services.cases_query(current_user, filters), columns=LIST_COLUMNS,
+    pagination = paginate(queries.cases_query(current_user, filters), columns=LIST_COLUMNS,
                           deferred=bool(filters.q.strip()))
     pagination.items = _case_rows(pagination.items)
-    violations, staff = _choices()
+    violations, staff = queries.filter_choices()
     filter_form = fragment("interventions/_filters.html", FILTER_CONSTANTS, filters=filters,
                            violations=tuple((term.key, term.label) for term in violations),
                            officers=inputs_of(staff))
@@ -127,45 +123,6 @@ def export():
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-class TermChoice(NamedTuple):
-    id: int
-    key: str
-    label: str
-
-
-class StaffChoice(NamedTuple):
-    id: int
-    name: str
-
-
-def _choices() -> tuple[list[TermChoice], list[StaffChoice]]:
-    """The active violation terms, in order, labelled in the user's language; and the active staff by name
-    (without loading their roles): what the list's filters and the case form offer, read in one statement."""
-    column = {"fr": 3, "es": 4}.get(str(get_locale() or "en"), 2)  # label_en, label_fr, label_es
-    violations, staff = [], []
-    for row in read_rows(_choices_statement(), {}):
-        if row[0] == "violation":
-            violations.append(TermChoice(row[1], row[2], row[column + 1] or row[3]))
-        else:
-            staff.append(StaffChoice(row[1], row[3]))
-    return violations, staff
-
-
-@built_once
-def _choices_statement() -> Any:
-    """``(part, id, key, label_en or name, label_fr, label_es)`` rows: the violations by their position, then the
-    staff by name (the database's order of names, as the lists' own). A union keeps no order of its own: it is
-    sorted by ``part``, then each part's own columns (ranking each part apart with a window cost twice as much)."""
-    text = String()
-    violations = select(literal("violation").label("part"), Term.id, Term.key, Term.label_en, Term.label_fr,
-                        Term.label_es, Term.position.label("place"), Term.key.label("tie")) \
-        .where(Term.vocabulary == services.VIOLATIONS, Term.active.is_(True))
-    staff = select(literal("staff").label("part"), User.id, cast(null(), text), User.name, cast(null(), text),
-                   cast(null(), text), cast(null(), Integer), User.name).where(User.active.is_(True))
-    both = union_all(violations, staff).subquery()
-    return select(both).order_by(both.c.part.desc(), both.c.place, both.c.tie, both.c.id)
-
-
 def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
     """Partners of the case's country and those with no country (international networks), as the user sees them."""
     if country_id is None:
@@ -179,7 +136,7 @@ def partner_choices(country_id: int | None) -> list[tuple[int, str]]:
 def _case_form(case: Case | None) -> CaseForm:
     form = CaseForm(obj=case)
     form.country.choices = [("", _("Choose a country"))] + [(c.alpha3, c.name) for c in country_choices()]
-    violations, staff = _choices()
+    violations, staff = queries.filter_choices()
     form.violations.choices = [(t.id, t.label) for t in violations]
     form.assignees.choices = [(u.id, u.name) for u in staff]
     chosen = form.country.data if form.is_submitted() else (case.country.alpha3 if case else request.args.get("country"))
@@ -229,7 +186,7 @@ def edit(case_id: int):
 
 @permission_required(services.VIEW)
 def show(case_id: int):
-    return _render_case(visible_record(Case, case_id, load=case_file.case))
+    return _render_case(visible_record(Case, case_id, load=queries.case))
 
 
 def _render_case(case: Case):
@@ -238,11 +195,11 @@ def _render_case(case: Case):
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
     user = the_user(current_user)
-    parts = case_file.parts(case.id)
+    parts = queries.parts(case.id)
     partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
     shown = {"defenders": visible_ids(Defender, parts.defenders, user), "partners": visible_ids(Partner, partners, user)}
     defenders = [defender for defender in parts.defenders if defender.id in shown["defenders"]]
-    actions = case_file.actions(case.id)
+    actions = queries.actions(case.id)
     return render_template(
         "interventions/show.html", case=case, parts=parts, can_edit=can_edit, defenders=defenders, shown=shown,
         actions=actions,

@@ -12,9 +12,6 @@ blueprint.add_url_rule("/new", view_func=views.create, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:mission_id>/edit", view_func=views.edit, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:mission_id>", view_func=views.show)
 blueprint.add_url_rule("/<int:mission_id>/step", view_func=views.step, methods=["POST"])
-blueprint.add_url_rule("/<int:mission_id>/partners", view_func=views.link_partner, methods=["POST"])
-blueprint.add_url_rule("/<int:mission_id>/partners/<int:partner_id>/remove",
-                       view_func=views.unlink_partner, methods=["POST"])
 blueprint.add_url_rule("/<int:mission_id>/security", view_func=views.security, methods=["GET", "POST"])
 
 # report_views.py

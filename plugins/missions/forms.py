@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,7 +14,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.api import CONFIDENTIALITY_CHOICES, AmountField, LinkDefenderForm, MultiCheckboxField, required
+from core.api import (
+    CONFIDENTIALITY_CHOICES,
+    AmountField,
+    LinkDefenderForm,
+    LinkPartnerForm,
+    MultiCheckboxField,
+    required,
+)
 from core.api import lazy_gettext as _l
 from core.api import lazy_pgettext as _lp
 
@@ -205,7 +211,8 @@ class MissionDefenderForm(LinkDefenderForm):
     on_trial = BooleanField(_l("On trial"))
 
 
-class LinkPartnerForm(FlaskForm):
-    partner_id = IntegerField(validators=[InputRequired()])
+class MissionPartnerForm(LinkPartnerForm):
+    """The core links the partner organisation; a mission's link also says what role they play."""
+
     role = StringField(_l("Their role"), validators=[Length(max=200)],
                        description=_l("E.g. host, interpreter, co-organiser."))

@@ -4,11 +4,10 @@ the platform."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from flask import url_for
 from flask_babel import get_locale
-from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, literal, null, or_, select, union_all
+from sqlalchemy import select
 
 from core.api import (
     CASE_OFFICER,
@@ -20,6 +19,7 @@ from core.api import (
     NavItem,
     Output,
     OutputRequest,
+    PartnerLinks,
     Permission,
     RecordChoice,
     RecordType,
@@ -33,18 +33,15 @@ from core.api import (
     id_url,
     list_url_when_full,
     matching_word_prefixes,
-    prefix_conditions_to_bind,
-    prefix_params,
-    read_rows,
     utcnow,
     visible,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import demo, publications, services, statistics, summaries
+from . import demo, publications, queries, services, statistics, summaries
 from .blueprint import blueprint
-from .forms import MissionDefenderForm
+from .forms import MissionDefenderForm, MissionPartnerForm
 from .models import (
     BudgetLine,
     ChecklistAnswer,
@@ -117,7 +114,8 @@ def observatory_free_text():
 def observatory_record_types():
     return [RecordType(Mission.__record_type__, Mission, _l("Mission"), services.VIEW, services.EDIT,
                        "missions.show", "mission_id", links="record_links", linkable=("case",),
-                       defenders=DefenderLinks("defender_links", form=MissionDefenderForm))]
+                       defenders=DefenderLinks("defender_links", form=MissionDefenderForm),
+                       partners=PartnerLinks("partner_links", form=MissionPartnerForm))]
 
 
 @hookimpl
@@ -160,24 +158,12 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = read_rows(_widget_statement(user), {
-        "today": today, "horizon": today + timedelta(days=WIDGET_DAYS)}).all()
+    rows = db.session.execute(queries.widget_statement(user, today, today + timedelta(days=WIDGET_DAYS),
+                                                       WIDGET_ROWS)).all()
     return [Widget(_l("Missions"), "missions/_widget.html", {
         "in_field": [row for row in rows if row.kind == "field"][:WIDGET_ROWS],
         "hearings": [row for row in rows if row.kind == "hearing"][:WIDGET_ROWS], "days": WIDGET_DAYS},
         services.VIEW, order=30)]
-
-
-def _widget_statement(user: Any) -> Select:
-    today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
-    in_field = select(literal("field").label("kind"), Mission.end_date.label("day"), Mission.id, Mission.title).where(
-        visible(Mission, user), Mission.status == Mission.IN_FIELD)
-    hearings = select(literal("hearing").label("kind"), Hearing.held_on.label("day"), Mission.id, Mission.title) \
-        .join(Mission, Mission.id == Hearing.mission_id).where(
-        visible(Mission, user), Hearing.held_on >= today, Hearing.held_on <= horizon,
-        Mission.status.not_in((Mission.CANCELLED, Mission.CLOSED)))
-    both = union_all(in_field, hearings).subquery()
-    return select(both).order_by(both.c.kind, both.c.day, both.c.id).limit(WIDGET_ROWS * 8)
 
 
 @hookimpl
@@ -187,7 +173,7 @@ def observatory_deadlines(start, end, user):
     if not can(services.VIEW, user):
         return []
     items, trial_url, mission_url = [], id_url("missions.trial", "mission_id"), id_url("missions.show", "mission_id")
-    for row in read_rows(_deadlines_statement(user), {"start": start, "end": end}):
+    for row in db.session.execute(queries.deadlines_statement(user, start, end)):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
                                    trial_url(row.id), services.VIEW, row.confidentiality, ("mission", row.id)))
@@ -202,26 +188,16 @@ def observatory_deadlines(start, end, user):
     return items
 
 
-def _deadlines_statement(user: Any) -> CompoundSelect:
-    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
-    live = Mission.status.not_in((Mission.CANCELLED, Mission.POSTPONED))
-    dates = select(literal("mission").label("kind"), Mission.id, Mission.title, Mission.start_date.label("day"),
-                   Mission.end_date.label("until"), Mission.confidentiality).where(
-        visible(Mission, user), live,
-        or_(Mission.start_date.between(start, end), Mission.end_date.between(start, end)))
-    hearings = select(literal("hearing").label("kind"), Mission.id, Mission.title, Hearing.held_on.label("day"),
-                      cast(null(), Date).label("until"), Mission.confidentiality).join(
-        Mission, Mission.id == Hearing.mission_id).where(visible(Mission, user), live,
-                                                         Hearing.held_on.between(start, end))
-    return union_all(dates, hearings)
-
-
 @hookimpl
 def observatory_defender_timeline(defender_id, user):
     """The missions concerning the defender, and their published reports, in one query."""
     if not can(services.VIEW, user):
         return []
-    rows = read_rows(_timeline_statement(user), {"defender_id": defender_id})
+    rows = db.session.execute(select(
+        Mission.id, Mission.title, Mission.start_date, Mission.created_at, Mission.confidentiality,
+        Mission.report_published_on, Mission.status, MissionDefender.on_trial)
+        .join(MissionDefender, MissionDefender.mission_id == Mission.id)
+        .where(MissionDefender.defender_id == defender_id, visible(Mission, user)))
     entries, show, report = [], id_url("missions.show", "mission_id"), id_url("missions.report", "mission_id")
     for row in rows:
         url = show(row.id)
@@ -237,35 +213,22 @@ def observatory_defender_timeline(defender_id, user):
     return entries
 
 
-def _timeline_statement(user: Any) -> Select:
-    return select(Mission.id, Mission.title, Mission.start_date, Mission.created_at, Mission.confidentiality,
-                  Mission.report_published_on, Mission.status, MissionDefender.on_trial) \
-        .join(MissionDefender, MissionDefender.mission_id == Mission.id) \
-        .where(MissionDefender.defender_id == bindparam("defender_id"), visible(Mission, user))
-
-
 @hookimpl
 def observatory_search(query, user, limit):
     """Missions holding every word (as word prefixes) in their titles, objectives, report and findings."""
-    words = prefix_params(query)
-    if not can(services.VIEW, user) or not words:
+    conditions = matching_word_prefixes(Mission, query)
+    if not can(services.VIEW, user) or not conditions:
         return []
-    postgresql = db.engine.dialect.name == "postgresql"
-    rows = read_rows(_search_statement(user, len(words) // 2, postgresql),
-                     {**words, "limit": limit}).all()
+    rows = db.session.execute(select(
+        Mission.id, Mission.title, Mission.confidentiality, Mission.start_date, Term.label_en, Term.label_fr,
+        Term.label_es).join(Term, Term.id == Mission.type_id).where(visible(Mission, user), *conditions)
+        .order_by(Mission.id.desc()).limit(limit)).all()
     language = str(get_locale() or "en")
     show, kind = id_url("missions.show", "mission_id"), _("Mission")
     more = list_url_when_full(len(rows), limit, "missions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,
                       getattr(row, f"label_{language}", None) or row.label_en, services.VIEW, row.confidentiality,
                       score=1.2, more_url=more) for row in rows]
-
-
-def _search_statement(user: Any, words: int, postgresql: bool) -> Select:
-    return select(Mission.id, Mission.title, Mission.confidentiality, Mission.start_date,
-                  Term.label_en, Term.label_fr, Term.label_es).join(Term, Term.id == Mission.type_id) \
-        .where(visible(Mission, user), *prefix_conditions_to_bind(Mission, words, postgresql)) \
-        .order_by(Mission.id.desc()).limit(bindparam("limit"))
 
 
 @hookimpl

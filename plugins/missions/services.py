@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import Select, bindparam, extract, select
+from sqlalchemy import Select, extract, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
@@ -22,7 +22,6 @@ from core.api import (
     Term,
     assignee_ids,
     audit,
-    built_once,
     can,
     converted,
     country_name,
@@ -30,8 +29,7 @@ from core.api import (
     index_tokens,
     is_admin,
     linked_records,
-    prefix_conditions_to_bind,
-    prefix_params,
+    matching_word_prefixes,
     protect_text,
     record_view,
     save_assigned,
@@ -92,26 +90,21 @@ SORTS = {
 
 def missions_query(user: Any, filters: MissionFilters) -> Select:
     """The missions ``user`` may see, filtered and sorted in the database."""
-    postgresql = db.engine.dialect.name == "postgresql"
-    words = prefix_params(filters.q)
     sort = filters.sort if filters.sort in SORTS else "-start"
-    year = int(filters.year) if filters.year.isdigit() and len(filters.year) == 4 else None
-    query = select(Mission).where(visible(Mission, user),
-                                  *prefix_conditions_to_bind(Mission, len(words) // 2, postgresql))
+    query = select(Mission).where(visible(Mission, user), *matching_word_prefixes(Mission, filters.q))
     if filters.type:
         query = query.where(Mission.type_id.in_(select(Term.id).where(
-            Term.vocabulary == MISSION_TYPES, Term.key == bindparam("type"))))
+            Term.vocabulary == MISSION_TYPES, Term.key == filters.type)))
     if filters.status in Mission.STATUSES:
-        query = query.where(Mission.status == bindparam("status"))
+        query = query.where(Mission.status == filters.status)
     if filters.country or filters.region:
-        countries = select(Country.id).where(Country.alpha3 == bindparam("country")) if filters.country \
-            else select(Country.id).where(Country.region == bindparam("region"))
+        countries = select(Country.id).where(Country.alpha3 == filters.country.upper()) if filters.country \
+            else select(Country.id).where(Country.region == filters.region)
         query = query.where(Mission.id.in_(select(MissionCountry.mission_id).where(
             MissionCountry.country_id.in_(countries))))
-    if year is not None:
-        query = query.where(extract("year", Mission.start_date) == bindparam("year"))
-    return query.order_by(*SORTS[sort]).params(**words, type=filters.type, status=filters.status,
-                                                country=filters.country.upper(), region=filters.region, year=year)
+    if filters.year.isdigit() and len(filters.year) == 4:
+        query = query.where(extract("year", Mission.start_date) == int(filters.year))
+    return query.order_by(*SORTS[sort])
 
 
 def mission_types(active_only: bool = True) -> list[Term]:
@@ -123,9 +116,8 @@ def guarantees() -> list[Term]:
     return list(db.session.scalars(_terms_statement(FAIR_TRIAL, True)))
 
 
-@built_once
 def _terms_statement(vocabulary: str, active_only: bool) -> Select:
-    """A vocabulary's terms in their order (built once: the mission pages read them on every request)."""
+    """A vocabulary's terms in their order."""
     query = select(Term).where(Term.vocabulary == vocabulary)
     if active_only:
         query = query.where(Term.active.is_(True))

@@ -5,20 +5,15 @@ from typing import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
     REGIONS,
-    ConfirmForm,
-    Partner,
-    PartnerFilters,
     User,
     assignee_ids,
     assignee_names,
-    built_once,
     can,
-    can_see,
     country_choices,
     country_named,
     country_options,
@@ -27,7 +22,7 @@ from core.api import (
     defender_search,
     links_of,
     paginate,
-    partners_query,
+    partner_search,
     permission_required,
     visible_ids,
     visible_record,
@@ -38,7 +33,6 @@ from . import services
 from .forms import (
     DELEGATE_KINDS,
     STATUS_LABELS,
-    LinkPartnerForm,
     MissionForm,
     SecurityForm,
     StepForm,
@@ -120,15 +114,8 @@ def load_mission(mission_id: int, options: Callable[[], tuple] = _no_options) ->
     """The mission with its type and countries joined (and the loader ``options()`` of the page), if the user
     may see it (``visible_record``: 404 otherwise, and a restricted mission's view audited)."""
     return visible_record(Mission, mission_id, load=lambda found_id: db.session.scalars(
-        _mission_statement(options), {"mission_id": found_id}).unique().first())
-
-
-@built_once
-def _mission_statement(options: Callable[[], tuple]) -> Select:
-    """Built once per page's loader options (a module-level function): building it, with its cache key, cost
-    a mission page 0.3 ms a view."""
-    return select(Mission).where(Mission.id == bindparam("mission_id")).options(
-        joinedload(Mission.type), joinedload(Mission.country_links), *options())
+        select(Mission).where(Mission.id == found_id).options(
+            joinedload(Mission.type), joinedload(Mission.country_links), *options())).unique().first())
 
 
 @permission_required(services.VIEW)
@@ -157,8 +144,7 @@ def render_overview(mission: Mission, status: int = 200, **forms):
         step_form=forms.get("step_form") or StepForm(formdata=None),
         links=links_of(mission),
         defender_search=defender_search(mission),
-        found_partners=_find_partners(mission) if can_edit else [],
-        partner_form=forms.get("partner_form") or LinkPartnerForm(formdata=None),
+        partner_search=partner_search(mission),
         assignees=assignees, assigned_ids={row.id for row in assignees}), status
 
 
@@ -176,16 +162,6 @@ def page_with_errors(mission_id: int, **forms):
     return render_overview(load_mission(mission_id, _overview_options), 422, **forms)
 
 
-def _find_partners(mission: Mission) -> list[Partner]:
-    """Partners matching ``?find_partner=`` that the user may see and the mission does not involve yet."""
-    words = request.args.get("find_partner", "").strip()[:100]
-    if not words:
-        return []
-    linked = {link.partner_id for link in mission.partner_links}
-    query = partners_query(current_user, PartnerFilters(q=words)).options(joinedload(Partner.country)).limit(20)
-    return [p for p in db.session.scalars(query) if p.id not in linked][:10]
-
-
 @permission_required(services.VIEW)  # each step checks its own permission (approve, edit) in services.move
 def step(mission_id: int):
     mission = visible_mission(mission_id)
@@ -199,31 +175,6 @@ def step(mission_id: int):
             flash(_("The mission is now: %(status)s.", status=STATUS_LABELS[mission.status]), "success")
             return redirect(url_for("missions.show", mission_id=mission.id))
     return page_with_errors(mission_id, step_form=form)
-
-
-@permission_required(services.EDIT)
-def link_partner(mission_id: int):
-    mission = visible_mission(mission_id)
-    form = LinkPartnerForm()
-    partner = db.session.get(Partner, form.partner_id.data) if form.validate_on_submit() else None
-    if partner is None or not can_see(partner, current_user):
-        if form.errors:
-            return page_with_errors(mission_id, partner_form=form)
-        abort(400)
-    if partner.id not in {link.partner_id for link in mission.partner_links}:
-        mission.partner_links.append(MissionPartner(partner_id=partner.id, role=(form.role.data or "").strip()))
-        db.session.commit()
-    return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
-
-
-@permission_required(services.EDIT)
-def unlink_partner(mission_id: int, partner_id: int):
-    mission = visible_mission(mission_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    mission.partner_links = [link for link in mission.partner_links if link.partner_id != partner_id]
-    db.session.commit()
-    return redirect(url_for("missions.show", mission_id=mission.id) + "#partners")
 
 
 @permission_required(services.VIEW)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
 from core.extensions import db
-from plugins.missions.models import Delegate, Mission, MissionDefender, MissionRecordLink
+from plugins.missions.models import Delegate, Mission, MissionDefender, MissionPartner, MissionRecordLink
 
 from ...conftest import login, post_form
 from ...records_helpers import add_defender, add_partner
@@ -95,10 +95,14 @@ def test_defenders_partners_and_delegates_are_linked_from_the_overview(app, clie
                      {"defender_id": defender_id, "on_trial": "y"}).status_code == 302
     page = html.unescape(client.get(f"/missions/{mission_id}?find_partner=izmir+bar").get_data(as_text=True))
     assert 'id="found-partners"' in page and "Izmir Bar Association" in page
-    response = post_form(client, f"/missions/{mission_id}/partners", {"partner_id": partner_id, "role": "x" * 201})
-    assert response.status_code == 422 and "Field cannot be longer than 200 characters." in response.get_data(as_text=True)
-    assert post_form(client, f"/missions/{mission_id}/partners",
-                     {"partner_id": partner_id, "role": "Host"}).status_code == 302
+    response = post_form(client, f"/links/mission/{mission_id}/partners", {"partner_id": partner_id, "role": "x" * 201})
+    assert response.status_code == 302 and response.location.endswith(f"/missions/{mission_id}#partners")
+    assert "Their role: Field cannot be longer than 200 characters." in client.get(response.location).get_data(
+        as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MissionPartner)) == 0  # nothing saved
+    assert post_form(client, f"/links/mission/{mission_id}/partners",
+                     {"partner_id": partner_id, "role": " Host "}).status_code == 302
     assert post_form(client, f"/missions/{mission_id}/delegates",
                      {"user": officer.id, "kind": "staff", "role": "Head of delegation"}).status_code == 302
     assert post_form(client, f"/missions/{mission_id}/delegates",
@@ -109,6 +113,7 @@ def test_defenders_partners_and_delegates_are_linked_from_the_overview(app, clie
     assert "Maître Dupont" in page and "Paris Bar" in page and "+33 1 00 00 00 00" in page
     with app.app_context():
         assert db.session.scalar(select(MissionDefender.on_trial)) is True
+        assert db.session.scalar(select(MissionPartner.role)) == "Host"
         assert db.session.scalar(select(func.count()).select_from(Delegate)) == 2
 
 
