@@ -19,6 +19,9 @@ DEVELOPMENT_ENVS = {"development", "testing"}
 ENVIRONMENTS = DEVELOPMENT_ENVS | {"production"}
 MIN_SECRET_LENGTH = 32  # characters of a production OBSERVATORY_SECRET_KEY
 TESTING_SECRET = "the tests' own secret key, public, never for a real database"
+# argon2's profiles (argon2.profiles) a production server may hash passwords with; the tests' default is "CHEAPEST"
+PRODUCTION_PASSWORD_HASHING = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY")
+DEFAULT_PASSWORD_HASHING = PRODUCTION_PASSWORD_HASHING[0]
 
 
 class ConfigError(RuntimeError):
@@ -131,6 +134,8 @@ def _refuse_weak_production_settings(config: Mapping[str, Any]) -> None:
     if len(key) < MIN_SECRET_LENGTH or len(set(key)) < 8 or key == TESTING_SECRET:
         raise ConfigError(f"OBSERVATORY_SECRET_KEY is too weak: use at least {MIN_SECRET_LENGTH} random characters, "
                           "e.g. python -c 'import secrets; print(secrets.token_hex(32))'.")
+    if config.get("PASSWORD_HASHING") not in PRODUCTION_PASSWORD_HASHING:
+        raise ConfigError(f"PASSWORD_HASHING must be one of {', '.join(PRODUCTION_PASSWORD_HASHING)} in production.")
     try:
         make_url(config["SQLALCHEMY_DATABASE_URI"])
     except ArgumentError:
@@ -146,6 +151,8 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
     if isinstance(config.get("PLUGINS_DISABLED"), str):
         config["PLUGINS_DISABLED"] = _env_list(config["PLUGINS_DISABLED"])
     env = config["OBSERVATORY_ENV"]
+    # argon2 all the same in the tests, with parameters that cost microseconds instead of a tenth of a second
+    config.setdefault("PASSWORD_HASHING", "CHEAPEST" if env == "testing" else DEFAULT_PASSWORD_HASHING)
     if env not in ENVIRONMENTS:
         raise ConfigError(f"OBSERVATORY_ENV must be one of {', '.join(sorted(ENVIRONMENTS))}, not {env!r}.")
     if env in DEVELOPMENT_ENVS:

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from core.config import ConfigError
+from core.database.models import User
+from core.extensions import db
 from core.web.permissions import access_rule
 
-from .conftest import csrf_token, login, post_form
+from .conftest import PASSWORD, csrf_token, login, post_form
 
 
 def test_security_headers_allow_only_our_own_origin(client):
@@ -78,6 +80,28 @@ def test_production_with_a_missing_or_weak_setting_stops_with_one_line(tmp_path,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0], result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_production_refuses_the_tests_cheap_password_hashing(tmp_path):
+    from core import create_app
+
+    with pytest.raises(ConfigError, match="PASSWORD_HASHING must be one of"):
+        create_app({"OBSERVATORY_ENV": "production", "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": GOOD_KEY,
+                    "PASSWORD_HASHING": "CHEAPEST"})
+
+
+def test_passwords_are_hashed_with_the_configured_argon2_profile(make_app, make_user):
+    """Production's hashes carry RFC 9106's parameters; the tests' cheap ones are upgraded at the next log-in."""
+    from core.web.security import hash_password, verify_password
+
+    standard = make_app(PASSWORD_HASHING="RFC_9106_LOW_MEMORY")
+    with standard.app_context():
+        stored = hash_password("a long pass phrase")
+        assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        user = db.session.get(User, make_user("case_officer").id)
+        assert user.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")  # made by the tests' own app
+        assert verify_password(user, PASSWORD)
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):

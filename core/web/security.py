@@ -10,18 +10,18 @@ import secrets
 from datetime import datetime, timezone
 
 import pyotp
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, has_app_context
 from zxcvbn import zxcvbn
 
+from ..config import DEFAULT_PASSWORD_HASHING
 from ..database.models import RecoveryCode, User, utcnow
 from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_HASHERS: dict[str, PasswordHasher] = {}
+_DUMMY_HASHES: dict[str, str] = {}
 
 USERS_PERMISSION = "core.users.manage"  # who is told of repeated failed logins
 RECOVERY_CODE_COUNT = 10
@@ -34,20 +34,38 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _hasher() -> PasswordHasher:
+    """argon2id with the parameters of the ``PASSWORD_HASHING`` profile (one of :mod:`argon2.profiles`): RFC
+    9106's low-memory one by default; the tests' configuration names the cheapest, which production refuses."""
+    name = current_app.config["PASSWORD_HASHING"] if has_app_context() else DEFAULT_PASSWORD_HASHING
+    if name not in _HASHERS:
+        _HASHERS[name] = PasswordHasher.from_parameters(getattr(profiles, name))
+    return _HASHERS[name]
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the email is unknown, so both paths cost the same time (made once per profile)."""
+    key = repr(hasher)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_hex(16))
+    return _DUMMY_HASHES[key]
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User | None, password: str) -> bool:
     """Check a password (argon2id), upgrading the stored hash when its parameters are outdated."""
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         return False
     if user is None:
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return True
 
 
@@ -143,18 +161,19 @@ def verify_totp(user_or_secret: User | str | None, code: str) -> bool:
 def new_recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes; returns the plain codes, shown once."""
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
-    user.recovery_codes = [RecoveryCode(code_hash=_hasher.hash(code)) for code in codes]
+    user.recovery_codes = [RecoveryCode(code_hash=_hasher().hash(code)) for code in codes]
     return codes
 
 
 def use_recovery_code(user: User, code: str) -> bool:
     """Spend one unused recovery code matching ``code``."""
     code = (code or "").strip().lower()
+    hasher = _hasher()
     for stored in user.recovery_codes:
         if stored.used_at is not None:
             continue
         try:
-            _hasher.verify(stored.code_hash, code)
+            hasher.verify(stored.code_hash, code)
         except (VerificationError, InvalidHashError):
             continue
         stored.used_at = utcnow()
