@@ -20,7 +20,6 @@ from core.api import (
     PERSONAL,
     Protected,
     Term,
-    built_once,
     can,
     can_see,
     converted,
@@ -28,7 +27,6 @@ from core.api import (
     holder_ids,
     is_admin,
     protect_text,
-    read_rows,
     save_assigned,
     utcnow,
     visible,
@@ -529,7 +527,8 @@ def stuck_votes(limit: int, today: Any = None) -> list[Stuck]:
     """The first ``limit`` requests before the committee on which fewer members may vote than the quorum, or
     whose vote's deadline passed, oldest first, in one statement whatever their number."""
     today = today or utcnow().date()
-    return stuck_of(read_rows(stuck_statement(), {"quorum": rules().quorum, "today": today, "limit": limit}), today)
+    rows = db.session.execute(stuck_statement(), {"quorum": rules().quorum, "today": today, "limit": limit})
+    return stuck_of(rows, today)
 
 
 def stuck_of(rows: Any, today: Any) -> list[Stuck]:
@@ -544,7 +543,6 @@ def stuck_of(rows: Any, today: Any) -> list[Stuck]:
     return found
 
 
-@built_once
 def stuck_statement() -> Select:
     """Requests before the committee with fewer members who may vote (the committee, counted in the same
     statement, less those in conflict) than the bind parameter ``quorum``, or whose deadline is before ``today``:
