@@ -9,6 +9,8 @@ EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1
 	--no-location --sort-output \
 	--project=Observatory --copyright-holder=Observatory --msgid-bugs-address=translations@observatory.invalid
 RUN_ENV := OBSERVATORY_ENV=development
+# Python keeps compiled modules (__pycache__): the suite starts many interpreters (CLI, workers, imports alone)
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run test bench bench-load bench-publications translations-extract translations-update \
 	translations-compile worker clean

@@ -381,7 +381,7 @@ def test_every_typed_form_of_a_generated_name_in_any_script_is_masked(app, rng):
         assert {hit.reason for hit in waiting} <= {"namesake"}, waiting
         released = Guard(None, external=True, decisions={hit.key: "mask" for hit in waiting}).release(texts)
         db.session.rollback()
-    found = [leak for canary in people for leak in leaks(released, canary)]
+    found = leaks(released, *people)
     assert not found, (found, released)
 
 

@@ -161,7 +161,11 @@ def _leaks(people: list[Canary], output: Output, request, role: str, response, t
     else (a file kept inside, a preflight page) none that ``role`` may not see."""
     external = output.external and _is_file(response)
     return [f"{output.key} {request.path} as {role}: {leak}"
-            for canary in _forbidden(people, external, role) for leak in leaks(texts, canary)]
+            for leak in leaks(texts, *_forbidden(people, external, role))]
+
+
+def _same(request) -> tuple:
+    return request.path, tuple(sorted((request.form or {}).items()))
 
 
 def _is_file(response) -> bool:
@@ -179,6 +183,8 @@ def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BU
     check = check or (lambda output, request, role, response, texts: _leaks(people, output, request, role, response,
                                                                              texts))
     built: dict[str, int] = {}
+    shared: set[tuple] = set()  # the requests that built a file leaving the organisation (a calendar address is
+    # each user's own; an edition, a bulletin or an annual report is everyone's)
     spent: dict[str, float] = {}
     found: list[str] = []
     left: list[tuple] = []  # (output, request) a role could not build: an admin builds them
@@ -186,6 +192,8 @@ def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BU
         outputs = collected()
 
     def build(client, token, user, role, output, request) -> bool:
+        if output.external and _same(request) in shared:
+            return True  # a file leaving the organisation is the same whoever built it: built once
         started = time.perf_counter()
         response = _fetch(client, request, token, typed)
         step = _decide_on_step(client, response, token) if decide else None
@@ -198,6 +206,8 @@ def _build_everything(app, make_user, people: list[Canary], typed: str, roles=BU
             return False
         built[output.key] += _is_file(response)
         found.extend(check(output, request, role, response, texts_of(response.data, request.path)))
+        if output.external and _is_file(response):
+            shared.add(_same(request))
         return _is_file(response)
 
     sessions = {}
@@ -240,8 +250,7 @@ def test_no_protected_name_leaves_through_any_output(make_app, make_user):
     with app.app_context():
         for message in db.session.scalars(select(OutboxMessage)):
             email = compose(message).as_bytes()
-            for canary in people:
-                found += [f"e-mail: {leak}" for leak in leaks(texts_of(email), canary)]
+            found += [f"e-mail: {leak}" for leak in leaks(texts_of(email), *people)]
     assert not found, "\n".join(found[:40]) + f"\n({len(found)} in all)"
     assert all(built.values()), f"outputs never built by any role: {[k for k, v in built.items() if not v]}"
     assert not unbuilt, f"requests that built no file, even for an admin: {unbuilt}"

@@ -339,6 +339,9 @@ def _walk(app, client, email: str) -> set[str]:
         for output in collected():
             if output.record_type is None:
                 for request in output.requests(None, user)[:1]:
+                    if request.form is not None:  # a build (a publication's whole edition): asked once
+                        endpoint = adapter.match(request.path.split("?", 1)[0], method="POST")[0]
+                        requested[endpoint] = requested.get(endpoint, 0) + 1
                     response = client.post(request.path, data={**request.form, "csrf_token": token}) \
                         if request.form is not None else client.get(request.path, buffered=True)
                     if response.status_code == 302 and "/jobs/" in (response.location or ""):

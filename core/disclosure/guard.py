@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Iterable
 
@@ -273,9 +274,11 @@ class Guard:
     def with_context_shown(self, hits: list[Hit]) -> list[Hit]:
         """The hits with the words around them masked where they hold other protected things, so a preflight
         shows the one thing to decide, never a name or a number its reader may not see."""
+        certain = {text: _Places([other for other in self.hits(text) if not other.ambiguous])
+                   for text in {hit.text for hit in hits}}  # once per text: a long text may hold many hits
         shown = []
         for hit in hits:
-            others = [other for other in self.hits(hit.text) if other is not hit and not other.ambiguous]
+            others = certain[hit.text].without(hit)
             before = _masked_slice(hit.text, max(0, hit.start - CONTEXT), hit.start, others)
             after = _masked_slice(hit.text, hit.end, hit.end + CONTEXT, others)
             shown.append(replace(hit, shown=(before, after)))
@@ -289,7 +292,7 @@ class Guard:
         self.prepare([text for hit in hits for text in (hit.text, hit.before, hit.after)])  # once, not per part
         shown = []
         for hit in hits:
-            masked_here = [other for other in self.hits(hit.text) if not other.ambiguous]
+            masked_here = _Places([other for other in self.hits(hit.text) if not other.ambiguous])
             before, after = (self.clean(part, strict=False) for part in (hit.before, hit.after))
             shown.append(replace(hit, shown=(before, after),
                                  shown_found=_masked_slice(hit.text, hit.start, hit.end, masked_here)))
@@ -321,10 +324,10 @@ def _without_overlaps(found: list[Hit]) -> list[Hit]:
     """One hit per place and protected thing; a hit inside a longer one is dropped when that one covers it (the
     longer is certain, or both wait for the same decision), kept when it is certain inside an ambiguous one (it
     is masked whatever is decided). Hits that only overlap are both kept: their union is masked."""
-    unique = list({(hit.start, hit.end, hit.protected): hit for hit in found}.values())
+    unique = _Places(list({(hit.start, hit.end, hit.protected): hit for hit in found}.values()))
     kept = []
-    for hit in unique:
-        containers = [other for other in unique if other is not hit and other.start <= hit.start
+    for hit in unique.hits:
+        containers = [other for other in unique.starting_before(hit) if other is not hit
                       and hit.end <= other.end and (other.start, other.end) != (hit.start, hit.end)]
         if any(not other.ambiguous or hit.ambiguous for other in containers):
             continue
@@ -347,9 +350,33 @@ def _merged(hits: list[Hit]) -> list[tuple[int, int, str]]:
     return [(start, end, replacement) for start, end, replacement, _size in spans]
 
 
-def _masked_slice(text: str, start: int, end: int, hits: list[Hit]) -> str:
+class _Places:
+    """Hits of one text in order of place, to find those near a place without reading them all (a long text may
+    hold thousands)."""
+
+    def __init__(self, hits: list[Hit], left_out: Hit | None = None) -> None:
+        self.hits = sorted(hits, key=lambda hit: (hit.start, hit.end))
+        self.starts = [hit.start for hit in self.hits]
+        self.longest = max((hit.end - hit.start for hit in self.hits), default=0)
+        self.left_out = left_out
+
+    def without(self, hit: Hit) -> _Places:
+        view = _Places([])
+        view.hits, view.starts, view.longest, view.left_out = self.hits, self.starts, self.longest, hit
+        return view
+
+    def overlapping(self, start: int, end: int) -> list[Hit]:
+        near = self.hits[bisect_left(self.starts, start - self.longest):bisect_left(self.starts, end)]
+        return [hit for hit in near if hit.end > start and hit is not self.left_out]
+
+    def starting_before(self, hit: Hit) -> list[Hit]:
+        """The hits that start where ``hit`` starts or before, and may reach its end."""
+        return self.hits[bisect_left(self.starts, hit.start - self.longest):bisect_right(self.starts, hit.start)]
+
+
+def _masked_slice(text: str, start: int, end: int, hits: _Places) -> str:
     """``text[start:end]`` with the hits falling in it replaced (a hit cut by the edge hides what it touches)."""
-    inside = [hit for hit in hits if hit.start < end and start < hit.end]
+    inside = hits.overlapping(start, end)
     part, offset = text[start:end], start
     for hit_start, hit_end, replacement in reversed(_merged(inside)):
         a, b = max(hit_start, start) - offset, min(hit_end, end) - offset

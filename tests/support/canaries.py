@@ -291,25 +291,27 @@ def _pdf(data: bytes) -> list[str]:
     return [words, info]
 
 
-def leaks(texts: list[str], canary: Canary | CanaryPartner) -> list[str]:
-    """Where the canary's name words (for a name of short words: a form typed, its words in a row), phone or
-    e-mail appear in ``texts``: a few characters around each."""
+def leaks(texts: list[str], *people: Canary | CanaryPartner) -> list[str]:
+    """Where any of ``people``'s name words (for a name of short words: a form typed, its words in a row), phone
+    or e-mail appear in ``texts``: a few characters around each. Each text is folded once for all of them."""
     found = []
-    typed = [in_a_row(form) for form in canary.typed()] if canary.short else []
+    sought = [(canary, canary.words() + ([fold(canary.email)] if canary.email else []),
+               [in_a_row(form) for form in canary.typed()] if canary.short else []) for canary in people]
     for text in texts:
         folded = fold(text)
-        for needle in canary.words() + ([fold(canary.email)] if canary.email else []):
-            at = folded.find(needle)
-            if at >= 0:
-                found.append(f"{needle!r} in …{folded[max(0, at - 30):at + len(needle) + 30]}…")
         plain = anyascii(unicodedata.normalize("NFKC", text))
-        for pattern in typed:
-            match = pattern.search(plain)
-            if match:
-                found.append(f"{match.group()!r} in …{plain[max(0, match.start() - 30):match.end() + 30]}…")
         digits = re.sub(r"\D", "", text)
-        if canary.phone and canary.phone in digits:
-            found.append(f"phone {canary.phone}")
+        for canary, needles, typed in sought:
+            for needle in needles:
+                at = folded.find(needle)
+                if at >= 0:
+                    found.append(f"{needle!r} in …{folded[max(0, at - 30):at + len(needle) + 30]}…")
+            for pattern in typed:
+                match = pattern.search(plain)
+                if match:
+                    found.append(f"{match.group()!r} in …{plain[max(0, match.start() - 30):match.end() + 30]}…")
+            if canary.phone and canary.phone in digits:
+                found.append(f"phone {canary.phone}")
     return found
 
 
