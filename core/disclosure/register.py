@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -24,7 +24,7 @@ from ..plugin_host.contributions import RESTRICTED
 from ..records.models import Assignment, Defender, Partner
 from ..records.visibility import is_admin
 from . import names, phones
-from .lookup import Audience, look_up
+from .lookup import Audience, look_up, unnamed
 
 WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
@@ -92,8 +92,8 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     register = Register()
     tokenized = [(text, names.tokens(text)) for text in texts]  # once: a long text takes milliseconds
     seen = _visible_ids(audience)
-    looked = look_up(tokenized, Audience(audience, external, frozenset(allowed),
-                                         None if seen is None else frozenset(seen)))
+    reader = Audience(audience, external, frozenset(allowed), None if seen is None else frozenset(seen))
+    looked = look_up(tokenized, reader)
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     people = concerned(records)
     linked = {kind: looked.ids[kind] | {i for k, i in people if k == kind} for kind in PEOPLE}
@@ -104,6 +104,7 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
         _add_defender(register, defender, audience, external, allowed, seen, details_out)
     for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])]):
         _add_partner(register, partner, audience, external, allowed, seen, details_out)
+    _add_details_of_namesakes(register, looked.details - linked["defender"], tokenized, reader, details_out)
     # Words and pairs held by many people, one of whom this output may not name: each waits for a decision.
     register.protected += [Protected(NAME, text, WITHHELD, MANY_PEOPLE, forms=forms) for text, forms in looked.many]
     failed: list[str] = []
@@ -115,6 +116,28 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
         if isinstance(entry, Protected):
             register.protected.append(entry)
     return register
+
+
+def _add_details_of_namesakes(register: Register, ids: set[int], tokenized: list[tuple[str, list[names.Token]]],
+                              audience: Audience, details_out: bool) -> None:
+    """The details written in the text of the people holding a full name it holds that many records hold (see
+    :attr:`~.lookup.Looked.details`): not loaded as records (their name waits for a decision as many people's),
+    but the addresses, exact locations and family members of those whose details this output keeps out (every
+    one in an external output or a printed file, otherwise those its reader may not see), each part only when
+    its words are all in the text: the register stays small however many hold the name. (Organisations are
+    found by their whole name, and then loaded.)"""
+    words = {token.word for _text, found in tokenized for token in found}
+    keep_out = true() if details_out else unnamed(Defender, audience)
+    for chunk in _chunks(ids, STATEMENT_VALUES):
+        rows = db.session.execute(select(Defender.id, Defender.address, Defender.exact_location, Defender.family).where(
+            Defender.id.in_(chunk), Defender.kind == Defender.PERSON, keep_out,
+            or_(Defender.address != "", Defender.exact_location != "", Defender.family != "")))
+        for record_id, address, exact_location, family in rows:
+            register.protected.extend(
+                entry for entry in _personal_details(("defender", record_id), "", address=address,
+                                                     exact_location=exact_location, family=family)
+                if entry.match not in (PHRASE, PERSON_EXACT) or all(word in words for word in
+                                                                    names.name_words(entry.text)))
 
 
 def concerned(records: list[tuple[str, int]]) -> set[tuple[str, int]]:
