@@ -16,6 +16,7 @@ from datetime import timedelta
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from core.api import (
@@ -111,11 +112,16 @@ def _keep_draft(wanted: dossiers.DossierRequest) -> str:
     now = utcnow()
     db.session.execute(delete(DossierDraft).where(
         DossierDraft.used_at < now - timedelta(days=current_app.config["PREFLIGHT_DECISIONS_DAYS"])))
-    draft = db.session.scalar(select(DossierDraft).where(DossierDraft.token == token)) \
-        or DossierDraft(token=token, user_id=current_user.id, choice=choice)
-    draft.used_at = now
-    db.session.add(draft)
-    db.session.commit()
+    for _attempt in range(2):  # the same choice kept at the same moment by another request (a double click)
+        draft = db.session.scalar(select(DossierDraft).where(DossierDraft.token == token)) \
+            or DossierDraft(token=token, user_id=current_user.id, choice=choice)
+        draft.used_at = now
+        db.session.add(draft)
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:
+            db.session.rollback()
     return token
 
 
