@@ -12,7 +12,7 @@ in organisations' names) is no key to load records one by one:
   masked when nobody is there to decide) when a person protected for this output holds it: one statement says
   whether one does, without loading anyone;
 - a full name written in the text (two words together) that more than :data:`MANY` records hold ("Maria
-  Garcia") loads none of them as a name, but its holders' ids are kept (:attr:`Looked.details`): the register
+  Garcia") loads none of them as a name, but it is kept (:attr:`Looked.details_pairs`): the register
   reads the addresses, exact locations and families of the people among them (phones and e-mails are found by
   their own indexes), so that a protected holder's details written beside that name are masked all the same;
 - an organisation is named only by its whole name, alias or acronym. A partner the output may not name (a
@@ -61,8 +61,10 @@ class Looked:
 
     ids: dict[str, set[int]] = field(default_factory=lambda: {kind: set() for kind in MODELS})
     many: list[tuple[str, tuple[names.Form, ...]]] = field(default_factory=list)
-    #: defenders holding a full name of the text held by more than MANY records: their details are registered
-    details: set[int] = field(default_factory=set)
+    #: the full names of the text held by more than MANY records: the register reads their holders' details,
+    #: from the pairs (as the index spells them) and from the holders already read (ids)
+    details_pairs: set[tuple[str, str]] = field(default_factory=set)
+    details_ids: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def look_up(tokenized: list[tuple[str, list[names.Token]]], audience: Audience) 
     met = _met("defender", set(written) - probed)
     looked.ids["defender"] |= {record_id for both in met.values() if len(both) <= MANY for record_id in both}
     crowded = {pair: both for pair, both in met.items() if len(both) > MANY}
-    looked.details = set().union(*crowded.values()) | _pair_ids("defender", many_pairs, False)
+    looked.details_pairs, looked.details_ids = many_pairs, set().union(*crowded.values())
     frequent = {word for word in alone - runs if count(word) > MANY}
     looked.many += _people_holding(frequent, after_honorifics, {pair: written[pair] for pair in many_pairs},
                                    many_initials, audience)
