@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from datetime import timedelta
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -102,6 +103,9 @@ def _asked(data) -> tuple[dossiers.DossierRequest | None, Mechanism | None]:
     return _wanted(form, annex_ids), mechanism
 
 
+TOKEN = re.compile(r"[0-9a-f]{40}")  # a draft's key (anything else names none: not looked up)
+
+
 def _keep_draft(wanted: dossiers.DossierRequest) -> str:
     """Keep the dossier ``current_user`` chose (typed text included) and return its token: a keyed hash of its
     author and choice, so the same choice comes back to the same step and its decisions. Drafts unused for
@@ -129,7 +133,8 @@ def _draft(token: str, annex_ids: list[str] = ()) -> MultiDict:
     """The choice kept under ``token`` by ``current_user`` (anyone else's, or one deleted: 404), as form data, with
     the annexes chosen since."""
     draft = db.session.scalar(select(DossierDraft).where(DossierDraft.token == token,
-                                                         DossierDraft.user_id == current_user.id))
+                                                         DossierDraft.user_id == current_user.id)) \
+        if TOKEN.fullmatch(token) else None
     if draft is None:
         abort(404)
     fields = [(key, str(value)) for key, values in draft.choice.items()
