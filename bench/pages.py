@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pyotp
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, select, text
 
@@ -112,15 +112,17 @@ def build_app(database_url: str | None, folder: Path, secret_key: str | None = N
 
 
 def add_bare_page(app):
-    """The page every figure is compared with: the layout's work and nothing more, behind the same login."""
-    # Compiled once, as every page's template is.
-    bare_page = app.jinja_env.from_string("{% extends 'base.html' %}{% block content %}<h1>Bare</h1>{% endblock %}")
+    """The page every figure is compared with: the layout's work and nothing more, behind the same login. Its
+    template is a file (``bench/templates``), as every page's is: the door lets out only what a template loaded by
+    name rendered."""
+    blueprint = Blueprint("bench", __name__, template_folder="templates")
 
     @login_only
     def bare():
-        return render_template(bare_page)
+        return render_template("bench/bare.html")
 
-    app.add_url_rule(BARE, "bench_bare", bare)
+    blueprint.add_url_rule(BARE, "bare", bare)
+    app.register_blueprint(blueprint)
     return app
 
 

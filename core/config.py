@@ -81,6 +81,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # counts from 1 to this minus one are withheld ("fewer than 5") in figures for the public and for all but
         # admins, so that a small number next to a visible record cannot point at a person
         "STATISTICS_SMALL_COUNT": 5,
+        # a decision taken on a preflight step is applied, and kept, this many days (then asked again)
+        "PREFLIGHT_DECISIONS_DAYS": 30,
     }
 
 
@@ -111,6 +113,8 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         found["PLUGINS_DISABLED"] = _env_list(environ["OBSERVATORY_PLUGINS_DISABLED"])
     if environ.get("OBSERVATORY_STATISTICS_SMALL_COUNT", "").isdigit():
         found["STATISTICS_SMALL_COUNT"] = int(environ["OBSERVATORY_STATISTICS_SMALL_COUNT"])
+    if environ.get("OBSERVATORY_PREFLIGHT_DECISIONS_DAYS", "").isdigit():
+        found["PREFLIGHT_DECISIONS_DAYS"] = int(environ["OBSERVATORY_PREFLIGHT_DECISIONS_DAYS"])
     if environ.get("OBSERVATORY_TRACE_PLUGINS"):
         found["PLUGINS_TRACE"] = environ["OBSERVATORY_TRACE_PLUGINS"] not in ("0", "false", "")
     return found

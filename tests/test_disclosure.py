@@ -530,3 +530,41 @@ def test_the_family_name_first_with_an_initial_when_many_bear_it(app, monkeypatc
             assert (hit.ambiguous, hit.reason) == (True, "many people"), (text, hit)
             assert Guard(None, external=True, unattended=True).release(text) == text.replace(hit.found, "[…]")
             assert {item.match for item in build([text], None, external=True).protected} == {MANY_PEOPLE}
+
+
+@pytest.mark.parametrize("probed", [True, False])
+def test_details_written_beside_a_full_name_held_by_more_than_many_records_are_masked(app, make_user, monkeypatch,
+                                                                                       probed):
+    """"Maria Garcia" held by 61 records (more than lookup.MANY): nobody is loaded by that name, which waits for a
+    decision as many people's; but the address, exact location and family of the restricted Maria Garcia written
+    beside it are masked all the same (her phone and e-mail would be found by their own indexes), for the public
+    and for a reader who may not see her, even once the name is decided to be someone else's or with nobody
+    there to decide. A visible holder's address leaves an internal output, not an external one. Both ways a pair
+    is counted: probed in the index (its rarer word held by few), or met from its words' holders."""
+    from core.database.models import User
+    from core.disclosure import lookup
+    from core.extensions import db
+
+    if not probed:
+        monkeypatch.setattr(lookup, "PROBED", 10)
+    assert lookup.MANY == 50
+    for number in range(59):
+        add_defender(app, "Maria Garcia", country="ESP", consent_to_publish=True)
+    add_defender(app, "Maria Garcia", country="ESP", consent_to_publish=True, address="Avenida del Sol 5")
+    add_defender(app, "Maria Garcia", country="ESP", confidentiality="restricted", publication_name="M. G.",
+                 address="Calle del Olmo 12, Madrid", exact_location="Portal 3, piso 2",
+                 family="Husband: Pedro Sanchez")
+    text = "Maria Garcia lives at Calle del Olmo 12 (Portal 3, piso 2) with Pedro Sanchez, near Avenida del Sol 5."
+    officer = make_user("case_officer")
+    with app.test_request_context():
+        [hit] = [hit for hit in Guard(None, external=True).preflight(text) if hit.protected.kind == "name"]
+        assert (hit.found, hit.ambiguous, hit.reason) == ("Maria Garcia", True, "many people")
+        masked = "[…] lives at […] ([…], […]) with […], near […]."
+        assert Guard(None, external=True, unattended=True).release(text) == masked
+        assert Guard(None, external=True, decisions={hit.key: "other"}).release(text) == \
+            masked.replace("[…] lives", "Maria Garcia lives")
+        reader = Guard(db.session.get(User, officer.id), external=False, unattended=True)
+        assert reader.release(text) == "[…] lives at […] ([…], […]) with […], near Avenida del Sol 5."
+        ordinary = "Maria Garcia spoke. The Calle del Olmo runs to Avenida del Sol; Pedro was there."
+        assert Guard(None, external=True, unattended=True).release(ordinary) == \
+            ordinary.replace("Maria Garcia", "[…]")

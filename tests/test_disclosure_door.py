@@ -29,8 +29,8 @@ from .records_helpers import add_defender
 LEAKY = '''
 import io
 
-from flask import (Blueprint, Response, jsonify, make_response, render_template, render_template_string, send_file,
-                   stream_template, stream_with_context)
+from flask import (Blueprint, Response, current_app, jsonify, make_response, render_template, render_template_string,
+                   send_file, stream_template, stream_template_string, stream_with_context)
 from flask_login import current_user
 
 from core.api import (Document, Guard, Paragraph, Permission, download_document, hookimpl, json_answer,
@@ -63,7 +63,25 @@ def note():
 @blueprint.route("/")
 @permission_required("leaky.view")
 def page():
-    return render_template_string("<p>A page, not a file.</p>")
+    return render_template("leaky/plain.html")
+
+
+@blueprint.route("/string")
+@permission_required("leaky.view")
+def string():
+    return render_template_string("<p>{{ row }}</p>", row=ROW)  # a template made of a string: the view's text
+
+
+@blueprint.route("/from-string")
+@permission_required("leaky.view")
+def from_string():
+    return current_app.jinja_env.from_string("<p>" + ROW + "</p>").render()
+
+
+@blueprint.route("/string-streamed")
+@permission_required("leaky.view")
+def string_streamed():
+    return stream_template_string("<p>{{ row }}</p>", row=ROW)
 
 
 @blueprint.route("/rendered")
@@ -195,6 +213,7 @@ def observatory_permissions():
 @pytest.fixture
 def app_of_leaky(tmp_path, monkeypatch, make_app):
     install_plugin(tmp_path / "site", monkeypatch, LEAKY, entry_name="leaky", files={
+        "templates/leaky/plain.html": "<p>A page, not a file.</p>",
         "templates/leaky/page.html": "<!doctype html><title>Leaky</title>{% for n in range(3) %}<p>{{ words }}</p>"
                                      "{% endfor %}"})
     app = make_app()
@@ -240,6 +259,24 @@ def test_the_same_plugin_sends_its_document_through_the_guard_and_its_pages_as_b
     assert "The mission went well." in note.get_data(as_text=True)
     assert leaky.get("/leaky/").status_code == 200
 
+
+
+@pytest.mark.parametrize("path", ["/leaky/string", "/leaky/from-string"])
+def test_a_page_rendered_from_a_string_is_refused(leaky, caplog, path):
+    """A template made from a string (``render_template_string``, ``from_string``) is the view's own text: what it
+    renders is no page of ours, so it needs a mark like any other body."""
+    with caplog.at_level(logging.ERROR):
+        refused = leaky.get(path)
+    assert refused.status_code == 409 and refused.mimetype == "text/html"
+    assert b"Aylin" not in refused.data and b"555" not in refused.data
+    assert any("text/html" in record.getMessage() for record in caplog.records)
+
+
+def test_a_page_streamed_from_a_string_ends_before_its_first_chunk(leaky, caplog):
+    with caplog.at_level(logging.ERROR):
+        body = leaky.get("/leaky/string-streamed").get_data(as_text=True)
+    assert "Aylin" not in body and "555" not in body
+    assert any("streamed page" in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.parametrize("path", ["/leaky/raw", "/leaky/people.json", "/leaky/people.txt", "/leaky/chart.svg",

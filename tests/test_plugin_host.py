@@ -9,17 +9,17 @@ from .conftest import login
 from .plugin_factory import install_plugin
 
 THIRD_PARTY = '''
-from flask import Blueprint, render_template_string
+from flask import Blueprint, render_template
 from core.api import NavItem, Permission, hookimpl, permission_required
 from core.api import lazy_gettext as _l
 
 TITLE = "Weather alerts"
-blueprint = Blueprint("weather", __name__, url_prefix="/weather")
+blueprint = Blueprint("weather", __name__, url_prefix="/weather", template_folder="templates")
 
 @blueprint.route("/")
 @permission_required("weather.view")
 def index():
-    return render_template_string("Storm warning for the mission team")
+    return render_template("weather/index.html")
 
 @hookimpl
 def observatory_blueprints():
@@ -33,6 +33,7 @@ def observatory_permissions():
 def observatory_nav_items():
     return [NavItem("Weather", "weather.index", "weather.view", order=50)]
 '''
+WEATHER_FILES = {"templates/weather/index.html": "Storm warning for the mission team"}
 
 
 def test_bundled_plugins_are_discovered_through_entry_points(app):
@@ -51,7 +52,7 @@ def test_each_bundled_plugin_registers_its_pages_under_its_own_name(app):
 
 
 def test_third_party_package_adds_a_plugin_without_touching_the_repository(tmp_path, monkeypatch, make_app, make_user):
-    install_plugin(tmp_path / "site", monkeypatch, THIRD_PARTY, entry_name="weather")
+    install_plugin(tmp_path / "site", monkeypatch, THIRD_PARTY, entry_name="weather", files=WEATHER_FILES)
     app = make_app()
     info = host(app).plugins["weather"]
     assert info.status == ACTIVE and info.version == "1.2.3"
@@ -78,7 +79,7 @@ def test_a_plugin_can_be_disabled_by_configuration(make_app, monkeypatch):
 
 def test_each_app_has_its_own_plugin_manager(tmp_path, monkeypatch, make_app):
     first = make_app()
-    install_plugin(tmp_path / "site", monkeypatch, THIRD_PARTY, entry_name="weather")
+    install_plugin(tmp_path / "site", monkeypatch, THIRD_PARTY, entry_name="weather", files=WEATHER_FILES)
     second = make_app()
     assert host(first).pm is not host(second).pm
     assert "weather" not in host(first).plugins and "weather" in host(second).plugins
@@ -133,7 +134,7 @@ def test_a_hook_that_raises_costs_only_its_own_answer(tmp_path, monkeypatch, mak
         def observatory_nav_items():
             raise RuntimeError("nav exploded")
     ''', entry_name="exploding")
-    install_plugin(tmp_path / "b", monkeypatch, THIRD_PARTY, entry_name="weather")
+    install_plugin(tmp_path / "b", monkeypatch, THIRD_PARTY, entry_name="weather", files=WEATHER_FILES)
     app = make_app()
     client = app.test_client()
     login(client, make_user("admin"))

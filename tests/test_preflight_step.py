@@ -267,3 +267,39 @@ def test_a_decision_on_a_hit_no_longer_there_is_unused(app, client, make_user):
         assert {row.hit_key for row in db.session.scalars(select(PreflightDecision))} == {old, new}
         built = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "build"))
         assert built.changes["decisions"] == {new: "masked"}
+
+
+def test_decisions_older_than_the_configured_age_are_no_longer_applied_and_are_deleted(app, client, make_user):
+    """A decision is kept PREFLIGHT_DECISIONS_DAYS (30 by default): an older one no longer lets a build through,
+    and the next decision anyone keeps deletes every row that old, the colleague's as much as one's own."""
+    from datetime import timedelta
+
+    from core.database.models import utcnow
+
+    assert app.config["PREFLIGHT_DECISIONS_DAYS"] == 30
+    officer, colleague = make_user("case_officer"), make_user("case_officer")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    login(client, officer)
+    step, build = _report(app, client, officer)
+    _decide_all(client, step, "other", REASON)
+    assert post_form(client, build, token_from=step).status_code == 200
+    with app.app_context():
+        db.session.execute(PreflightDecision.__table__.update().values(decided_at=utcnow() - timedelta(days=31)))
+        db.session.commit()
+    assert post_form(client, build, token_from=step).status_code == 422, "too old: asked again"
+    assert 'id="build-waits"' in client.get(step).get_data(as_text=True)
+    other = app.test_client()
+    login(other, colleague)
+    with app.app_context():
+        recent = db.session.scalar(select(PreflightDecision.decided_at))
+    _decide_all(other, step, "mask", "Her family's building")
+    with app.app_context():
+        kept = db.session.execute(select(PreflightDecision.user_id, PreflightDecision.decided_at)).all()
+        assert [user_id for user_id, _when in kept] == [colleague.id] and recent < kept[0][1]
+    app.config["PREFLIGHT_DECISIONS_DAYS"] = 40  # the age is a setting
+    _decide_all(client, step, "other", REASON)
+    with app.app_context():
+        db.session.execute(PreflightDecision.__table__.update().where(PreflightDecision.user_id == officer.id)
+                           .values(decided_at=utcnow() - timedelta(days=35)))
+        db.session.commit()
+    assert post_form(client, build, token_from=step).status_code == 200

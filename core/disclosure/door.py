@@ -2,19 +2,20 @@
 made it, or it is a stored file served to a reader allowed to see it.
 
 After every request, a response passes unchecked only when it is a page one of our templates rendered during that
-request (sent without a ``Content-Disposition``), a static asset (Flask's ``static`` route and the blueprints'
-own), a redirect, or empty. A page is known by its bytes: every template the application renders (its
-environment's ``template_class`` is :class:`PageTemplate`) records a digest of what it rendered on ``flask.g``,
-and an HTML body passes only when it is one of them, whole; a page streamed from a template
-(``stream_template``) leaves chunk by chunk, each only when it is the next one our templates produced (any other
-ends the page there, logged). Anything else (an attachment, HTML with a file name, and any other body: a PDF, a
-CSV, a ZIP, a calendar, an SVG drawing, JSON, plain text, an HTML string no template rendered, or a rendered page
-changed after) must carry one of this module's marks, set by the core where it writes it:
-:func:`send` (a :class:`~.files.GuardedFile`: documents, job results), :func:`json_answer` (JSON released by a
-guard), the exports, the calendar feed, the statistics, the attachments (:data:`STORED`) and the core's fixed
-answers (:func:`fixed_json`: the health check, an error's JSON). A plugin answers with ``download_document``,
-``send_guarded`` or ``json_answer`` from ``core.api``, or keeps a file on a job; a view that writes a body itself
-(``send_file``, ``jsonify``, ``Response(...)``) is refused (a 409 page in the user's language) and logged.
+request (sent without a ``Content-Disposition``; a template loaded by name, never one made from a string), a static
+asset (Flask's ``static`` route and the blueprints' own), a redirect, or empty. A page is known by its bytes: every
+template the application loads (its environment's ``template_class`` is :class:`PageTemplate`) records a digest of
+what it rendered on ``flask.g``, and an HTML body passes only when it is one of them, whole; a page streamed from a
+template (``stream_template``) leaves chunk by chunk, each only when it is the next one our templates produced (any
+other ends the page there, logged). Anything else (an attachment, HTML with a file name, and any other body: a PDF,
+a CSV, a ZIP, a calendar, an SVG drawing, JSON, plain text, an HTML string no template file rendered
+(``render_template_string`` included), or a rendered page changed after) must carry one of this module's marks, set
+by the core where it writes it: :func:`send` (a :class:`~.files.GuardedFile`: documents, job results),
+:func:`json_answer` (JSON released by a guard), the exports, the calendar feed, the statistics, the attachments
+(:data:`STORED`) and the core's fixed answers (:func:`fixed_json`: the health check, an error's JSON). A plugin
+answers with ``download_document``, ``send_guarded`` or ``json_answer`` from ``core.api``, or keeps a file on a job;
+a view that writes a body itself (``send_file``, ``jsonify``, ``Response(...)``) is refused (a 409 page in the
+user's language) and logged.
 """
 from __future__ import annotations
 
@@ -169,18 +170,21 @@ def _digest(body: bytes) -> str:
 
 
 class PageTemplate(Template):
-    """Every template of the application (``app.jinja_env.template_class``): what it renders during a request is
-    recorded for the door, so that only that leaves as a page."""
+    """Every template of the application (``app.jinja_env.template_class``): what a template loaded by name (a
+    file of ours or of a plugin's package) renders during a request is recorded for the door, so that only that
+    leaves as a page. A template made from a string (``render_template_string``, ``from_string``) has no name
+    and records nothing: its source may be the very text a view wants out."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         page = super().render(*args, **kwargs)
-        if has_request_context():
+        if self.name is not None and has_request_context():
             _rendered().pages.add(_digest(page.encode()))
         return page
 
     def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
         chunks = super().generate(*args, **kwargs)
-        return _recorded(chunks, _rendered().streamed) if has_request_context() else chunks
+        return _recorded(chunks, _rendered().streamed) if self.name is not None and has_request_context() \
+            else chunks
 
 
 def _recorded(chunks: Iterator[str], streamed: deque[str]) -> Iterator[str]:

@@ -11,11 +11,22 @@ in organisations' names) is no key to load records one by one:
   still held by more than :data:`MANY` records, is an *ambiguous* hit (it waits for a person's decision, and is
   masked when nobody is there to decide) when a person protected for this output holds it: one statement says
   whether one does, without loading anyone;
+- a full name written in the text (two words together) that more than :data:`MANY` records hold ("Maria
+  Garcia") loads none of them as a name, but it is kept (:attr:`Looked.details_pairs`): the register
+  reads the addresses, exact locations and families of the people among them (phones and e-mails are found by
+  their own indexes), so that a protected holder's details written beside that name are masked all the same;
 - an organisation is named only by its whole name, alias or acronym. A partner the output may not name (a
   restricted one) is found among the restricted partners, read by name (not as records) from the index on
   confidentiality, when all the words of one of its names are in the text: no pair of "Centre for Human Rights"
   is looked up. A defender that is an organisation is found by its rare words or pairs, and, when every word and
   pair of its name is frequent, among those holding a pair that the output may not name, by their names.
+
+The pairs of an organisation's words ("Centre for", "Human Rights") are looked up among the defenders on purpose,
+not needlessly: a defender may be an organisation, found by those pairs. It is not wrong either: a pair held by
+few loads at most :data:`MANY` records, each adding only its own names and details (a consenting one's words may
+make a protected surname written alone wait for a decision as "shared", never let it out); a pair held by many
+adds a form to decide only when a protected *person* holds it, and its organisations are kept only when their
+whole name is in the text; a partner's name is never looked up through them (see ``_partners_named``).
 
 A handful of statements per text, whatever the number of records and words (see bench/register_lookup.py).
 """
@@ -50,6 +61,10 @@ class Looked:
 
     ids: dict[str, set[int]] = field(default_factory=lambda: {kind: set() for kind in MODELS})
     many: list[tuple[str, tuple[names.Form, ...]]] = field(default_factory=list)
+    #: the full names of the text held by more than MANY records: the register reads their holders' details,
+    #: from the pairs (as the index spells them) and from the holders already read (ids)
+    details_pairs: set[tuple[str, str]] = field(default_factory=set)
+    details_ids: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,7 @@ def look_up(tokenized: list[tuple[str, list[names.Token]]], audience: Audience) 
     met = _met("defender", set(written) - probed)
     looked.ids["defender"] |= {record_id for both in met.values() if len(both) <= MANY for record_id in both}
     crowded = {pair: both for pair, both in met.items() if len(both) > MANY}
+    looked.details_pairs, looked.details_ids = many_pairs, set().union(*crowded.values())
     frequent = {word for word in alone - runs if count(word) > MANY}
     looked.many += _people_holding(frequent, after_honorifics, {pair: written[pair] for pair in many_pairs},
                                    many_initials, audience)

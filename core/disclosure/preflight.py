@@ -9,7 +9,9 @@ audited (who, what, why) and kept in the core's table of preflight decisions
 (:class:`~core.database.models.PreflightDecision`: per person, step address and hit, with the reason and when),
 and the build view asks :func:`request_guard` with ``step=`` that address, so the build applies that person's
 decisions on that step and nothing else. There is no cap on their number, and they outlive a log-out; a decision
-on a hit the output no longer holds is simply unused. Every build through a step is audited in turn
+on a hit the output no longer holds is simply unused. A decision is kept ``PREFLIGHT_DECISIONS_DAYS`` (30 by
+default): an older one is no longer applied, and is deleted when anyone next keeps a decision
+(:func:`forget_old_decisions`). Every build through a step is audited in turn
 (:func:`audit_build`: the hit keys of the decisions it applied, masked or kept). A build refused all the same (a
 forced request) answers :func:`blocked_page`: nothing was built, and a link back to the step. The publications
 show the same macro in their own pages (their decisions are kept on the edition: :func:`keep_decisions`).
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..audit.capture import record as audit
 from ..database.models import PreflightDecision, utcnow
@@ -122,18 +125,33 @@ def step_key(address: str) -> str:
     return hashlib.sha256(address.encode("utf-8")).hexdigest()
 
 
+def decisions_cutoff() -> datetime:
+    """When the oldest decision still applied was taken: ``PREFLIGHT_DECISIONS_DAYS`` ago."""
+    return utcnow() - timedelta(days=current_app.config["PREFLIGHT_DECISIONS_DAYS"])
+
+
 def kept_decisions(user: Any, address: str) -> dict[str, str]:
-    """The decisions ``user`` took on the step at ``address`` (hit key -> "mask" or "other")."""
+    """The decisions ``user`` took on the step at ``address`` (hit key -> "mask" or "other") in the last
+    ``PREFLIGHT_DECISIONS_DAYS``."""
     if not address or user is None or not getattr(user, "is_authenticated", False):
         return {}
     rows = db.session.execute(select(PreflightDecision.hit_key, PreflightDecision.decision).where(
-        PreflightDecision.user_id == user.id, PreflightDecision.step_key == step_key(address)))
+        PreflightDecision.user_id == user.id, PreflightDecision.step_key == step_key(address),
+        PreflightDecision.decided_at >= decisions_cutoff()))
     return {hit_key: decision for hit_key, decision in rows if decision in DECISIONS}
+
+
+def forget_old_decisions() -> int:
+    """Delete every decision older than ``PREFLIGHT_DECISIONS_DAYS`` (no longer applied): the table keeps no more
+    than what builds may use. Returns how many; the caller commits."""
+    return db.session.execute(delete(PreflightDecision).where(
+        PreflightDecision.decided_at < decisions_cutoff())).rowcount or 0
 
 
 def keep_step_decisions(user: Any, address: str, decisions: Mapping[str, str], reason: str) -> None:
     """Keep ``user``'s ``decisions`` on the step at ``address``, with their reason (a decision taken again
-    replaces the one before); the caller commits."""
+    replaces the one before), and delete the decisions too old to be applied; the caller commits."""
+    forget_old_decisions()
     key = step_key(address)
     rows = {row.hit_key: row for row in db.session.scalars(select(PreflightDecision).where(
         PreflightDecision.user_id == user.id, PreflightDecision.step_key == key))}

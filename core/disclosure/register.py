@@ -15,16 +15,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..languages.i18n import gettext
 from ..plugin_host.contributions import RESTRICTED
 from ..records.models import Assignment, Defender, Partner
+from ..records.tokens import pair_holders
 from ..records.visibility import is_admin
 from . import names, phones
-from .lookup import Audience, look_up
+from .lookup import PAIRS_BATCH, Audience, Looked, look_up, unnamed
 
 WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
@@ -92,8 +93,8 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     register = Register()
     tokenized = [(text, names.tokens(text)) for text in texts]  # once: a long text takes milliseconds
     seen = _visible_ids(audience)
-    looked = look_up(tokenized, Audience(audience, external, frozenset(allowed),
-                                         None if seen is None else frozenset(seen)))
+    reader = Audience(audience, external, frozenset(allowed), None if seen is None else frozenset(seen))
+    looked = look_up(tokenized, reader)
     mails = {found for text in texts for _s, _e, found in names.emails(text)}
     people = concerned(records)
     linked = {kind: looked.ids[kind] | {i for k, i in people if k == kind} for kind in PEOPLE}
@@ -104,6 +105,7 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
         _add_defender(register, defender, audience, external, allowed, seen, details_out)
     for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])]):
         _add_partner(register, partner, audience, external, allowed, seen, details_out)
+    _add_details_of_namesakes(register, looked, linked["defender"], tokenized, reader, details_out)
     # Words and pairs held by many people, one of whom this output may not name: each waits for a decision.
     register.protected += [Protected(NAME, text, WITHHELD, MANY_PEOPLE, forms=forms) for text, forms in looked.many]
     failed: list[str] = []
@@ -115,6 +117,36 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
         if isinstance(entry, Protected):
             register.protected.append(entry)
     return register
+
+
+def _add_details_of_namesakes(register: Register, looked: Looked, loaded: set[int],
+                              tokenized: list[tuple[str, list[names.Token]]], audience: Audience,
+                              details_out: bool) -> None:
+    """The details written in the text of the people holding a full name it holds that many records hold (see
+    :mod:`~.lookup`): not loaded as records (their name waits for a decision as many people's), but the
+    addresses, exact locations and family members of those whose details this output keeps out (every one in an
+    external output or a printed file, otherwise those its reader may not see), each part only when its words
+    are all in the text: the register stays small however many hold the name. (Organisations are found by their
+    whole name, and then loaded.)"""
+    holding = [Defender.id.in_(chunk) for chunk in _chunks(looked.details_ids - loaded, STATEMENT_VALUES)]
+    holding += [Defender.id.in_(select(pair_holders("defender", chunk).subquery().c.record_id))
+                for chunk in _chunks(looked.details_pairs, PAIRS_BATCH)]
+    words = {token.word for _text, text_tokens in tokenized for token in text_tokens}
+    keep_out = true() if details_out else unnamed(Defender, audience)
+    found: dict[int, tuple[str, str, str]] = {}
+    for among in holding:  # one statement for the usual text (a chunk of pairs, or of ids)
+        found.update((row[0], tuple(row[1:])) for row in db.session.execute(select(
+            Defender.id, Defender.address, Defender.exact_location, Defender.family).where(
+            among, Defender.kind == Defender.PERSON, keep_out,
+            or_(Defender.address != "", Defender.exact_location != "", Defender.family != ""))))
+    for record_id, (address, exact_location, family) in sorted(found.items()):
+        if record_id in loaded:  # registered whole already
+            continue
+        register.protected.extend(
+            entry for entry in _personal_details(("defender", record_id), "", address=address,
+                                                 exact_location=exact_location, family=family)
+            if entry.match not in (PHRASE, PERSON_EXACT) or all(word in words for word in
+                                                                names.name_words(entry.text)))
 
 
 def concerned(records: list[tuple[str, int]]) -> set[tuple[str, int]]:

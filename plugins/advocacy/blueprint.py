@@ -31,6 +31,6 @@ blueprint.add_url_rule("/mechanisms/<int:mechanism_id>/sessions/<int:session_id>
                        view_func=catalogue_views.remove_session, methods=["POST"])
 
 # dossier_views.py
-blueprint.add_url_rule("/dossiers/new", view_func=dossier_views.dossier)
-blueprint.add_url_rule("/dossiers/check", view_func=dossier_views.dossier_check, methods=["GET", "POST"])
+blueprint.add_url_rule("/dossiers/new", view_func=dossier_views.dossier, methods=["GET", "POST"])
+blueprint.add_url_rule("/dossiers/check/<token>", view_func=dossier_views.dossier_check, methods=["GET", "POST"])
 blueprint.add_url_rule("/dossiers", view_func=dossier_views.export_dossier, methods=["POST"])

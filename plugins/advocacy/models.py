@@ -223,3 +223,20 @@ class Answer(db.Model):
     @property
     def name(self) -> str:
         return f"{self.action.title}: {self.kind}"
+
+
+
+class DossierDraft(db.Model):
+    """A dossier as its author chose it (mechanism, language, country or cases, restricted records, and the cover
+    paragraph they typed), kept on the server so that no address carries the typed text (access logs, proxies,
+    browser history): the preview, the preflight step and the builds name it by ``token``, an opaque key of its
+    author and choice (the same choice keeps the same step, and its decisions). Only its author reads it; one
+    unused for ``PREFLIGHT_DECISIONS_DAYS`` is deleted when another is kept."""
+
+    __tablename__ = "advocacy_dossier_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[dict[str, Any]] = mapped_column(JSON)  # the choice form's fields, as posted
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

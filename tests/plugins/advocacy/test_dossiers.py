@@ -101,10 +101,16 @@ def mechanism_id_in(app, key: str) -> int:
         return mechanism_id(key)
 
 
+def _choose(client, mechanism: int, **arguments):
+    """Post the choice form asking for its preview: a complete choice is kept as a draft (a redirect to it)."""
+    return post_form(client, "/advocacy/dossiers/new", {"mechanism": mechanism, "scope": "country", "country": "TUR",
+                                                       "preview": "1", **arguments}, token_from="/advocacy/")
+
+
 def _preview(client, mechanism: int, **arguments) -> str:
-    query = "&".join(f"{key}={value}" for key, value in {"mechanism": mechanism, "scope": "country",
-                                                         "country": "TUR", "preview": "1", **arguments}.items())
-    response = client.get(f"/advocacy/dossiers/new?{query}")
+    response = _choose(client, mechanism, **arguments)
+    assert response.status_code == 302, _page(response)[:2000]
+    response = client.get(response.location)
     assert response.status_code == 200, _page(response)[:2000]
     return _page(response)
 
@@ -116,10 +122,12 @@ def _shown(page: str) -> str:
 
 
 def _check(client, mechanism: int, language: str = "en", **fields) -> tuple[str, str]:
-    """The dossier's preflight step, opened from the preview (*Check and build*, which carries the choice, the
-    cover paragraph and the annexes): its address and the page."""
-    query = {"mechanism": mechanism, "language": language, "scope": "country", "country": "TUR", **fields}
-    response = client.get("/advocacy/dossiers/check", query_string=query)
+    """The dossier's preflight step, opened from the preview (*Check and build*: the draft of the choice and
+    cover paragraph, with the annexes ticked): its address and the page."""
+    annexes = fields.pop("annex_ids", [])
+    preview = _preview(client, mechanism, language=language, **fields)
+    action = re.search(r'<form method="get" action="([^"]+)" id="check-form"', preview).group(1)
+    response = client.get(action, query_string={"annex_ids": annexes})
     assert response.status_code == 200, _page(response)[:2000]
     page = _page(response)
     return re.search(r'<form method="post" action="([^"]+)" id="preflight-decide"', page).group(1), page
@@ -261,9 +269,7 @@ def test_restricted_records_go_out_only_with_the_permission_and_are_audited(app,
         "mechanism": turkey["mechanism"], "language": "en", "scope": "country", "country": "TUR",
         "include_restricted": "y", "fmt": "pdf"}.items()))
     assert refused.status_code == 403
-    assert officer.get("/advocacy/dossiers/check", query_string={
-        "mechanism": turkey["mechanism"], "scope": "country", "country": "TUR", "include_restricted": "y"}
-    ).status_code == 403
+    assert "restricted records are included" not in _preview(officer, turkey["mechanism"], include_restricted="y")
     coordinator = app.test_client()
     login(coordinator, turkey["coordinator"])
     response = _export(coordinator, turkey["mechanism"], "docx", include_restricted="y")
@@ -278,7 +284,8 @@ def test_restricted_records_go_out_only_with_the_permission_and_are_audited(app,
 
 def test_a_dossier_of_chosen_cases(app, turkey):
     client = turkey["client"]
-    page = _page(client.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}&scope=cases&find_case=arrest"))
+    page = _page(post_form(client, "/advocacy/dossiers/new", {"mechanism": turkey["mechanism"], "scope": "cases",
+                                                              "find_case": "arrest"}))
     assert "Arrest of Mehmet Demir" in page[page.index('id="found-cases"'):]  # staff see their own titles
     page = _preview(client, turkey["mechanism"], scope="cases", case_ids=turkey["case"], country="")
     preview = page[page.index('id="preview"'):]
@@ -289,9 +296,9 @@ def test_a_dossier_of_chosen_cases(app, turkey):
 
 def test_bad_choices_are_explained_and_nothing_is_built(app, turkey):
     client = turkey["client"]
-    response = client.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}&scope=country&country=&preview=1")
+    response = _choose(client, turkey["mechanism"], country="")
     assert response.status_code == 422 and "Choose the country." in _page(response)
-    response = client.get(f"/advocacy/dossiers/new?mechanism={turkey['mechanism']}&scope=cases&preview=1")
+    response = _choose(client, turkey["mechanism"], scope="cases")
     assert response.status_code == 422 and "Choose at least one case." in _page(response)
     with app.app_context():
         odihr = mechanism_id("osce_odihr")
@@ -420,7 +427,7 @@ def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(a
             "The Blanco report is a UN report." and entry.changes["key"] == key
         built = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "build"))
         assert built.user_id == turkey["officer"].id and built.record_label.endswith(".docx")
-        assert built.changes == {"step": "/advocacy/dossiers/check", "decisions": {key: "kept"}}
+        assert built.changes == {"step": step, "decisions": {key: "kept"}} and step.startswith("/advocacy/dossiers/check/")
     assert _decide(client, step, "mask", "Her").status_code == 302
     masked = post_form(client, _build_address(_check(client, turkey["mechanism"], cover_note=note)[1], "pdf"),
                        token_from=step)
@@ -431,6 +438,54 @@ def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(a
         builds = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "build")
                                     .order_by(AuditEntry.id)).all()
         assert [row.changes["decisions"] for row in builds] == [{key: "kept"}, {key: "masked"}]
+
+
+def test_the_typed_cover_paragraph_is_in_no_address_and_its_draft_is_its_authors(app, turkey, make_user):
+    """The cover paragraph is typed text, names included: it is posted and kept on the server, so no address the
+    flow requests, links to or redirects to holds it (server logs, proxies, browser history), from the choice
+    to the job, and no form sends it by GET. The kept choice is read by its author only."""
+    from urllib.parse import unquote_plus
+
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    client = turkey["client"]
+    note = "The Blanco report describes the raid on Kuzeyli Sokak."
+    typed = ("Blanco", "Kuzeyli", "raid", "cover_note")
+    addresses: list[str] = []
+
+    def followed(response) -> str:
+        """The page, with every address it names (links, forms, sources) and its redirect kept."""
+        text = _page(response)
+        addresses.extend([response.location or ""] + re.findall(r'(?:href|src|action)="([^"]*)"', text))
+        for form in re.findall(r'<form[^>]*method="get".*?</form>', text, flags=re.S):
+            assert not any(word in form for word in typed), form
+        return text
+
+    chosen = _choose(client, turkey["mechanism"], cover_note=note)
+    followed(chosen)
+    assert chosen.status_code == 302
+    preview = followed(client.get(chosen.location))
+    assert note in preview  # shown in its field, sent back only by POST
+    step = re.search(r'<form method="get" action="([^"]+)" id="check-form"', preview).group(1)
+    addresses.append(step)
+    page = followed(client.get(step))
+    assert "<mark>Blanco</mark>" in page[page.index('id="preflight-waiting"'):]
+    followed(_decide(client, step, "other", "The Blanco report is a UN report."))
+    page = followed(client.get(step))
+    built = post_form(client, _build_address(page, "pdf"), token_from=step)
+    followed(built)
+    assert built.status_code == 302
+    followed(client.get(built.location))
+    assert len(addresses) > 20 and all(not any(word in unquote_plus(address) for word in typed)
+                                       for address in addresses), [a for a in addresses if "Blanco" in a]
+    with app.app_context():
+        job = db.session.scalar(select(Job))
+        assert job.params["request"]["cover_note"] == note  # the job reads it from the server, as the step did
+
+    colleague = app.test_client()
+    login(colleague, make_user("case_officer"))
+    assert colleague.get(chosen.location).status_code == 404
+    assert colleague.get(step).status_code == 404
+    assert post_form(colleague, _build_address(page, "pdf"), token_from=step).status_code == 404
 
 
 def test_a_decision_on_no_hit_of_the_dossier_goes_neither_to_the_audit_nor_to_the_job(app, turkey):
