@@ -1,8 +1,8 @@
 """A dossier's choice and the cover paragraph typed for it, kept on the server under an opaque key: the preview,
 the preflight step and the builds no longer carry the typed text in their addresses.
 
-Revision ID: advocacy_0003
-Revises: advocacy_0002
+Revision ID: advocacy_0004
+Revises: advocacy_0003
 Create Date: 2026-12-07 19:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'advocacy_0003'
-down_revision = 'advocacy_0002'
+revision = 'advocacy_0004'
+down_revision = 'advocacy_0003'
 branch_labels = None
 depends_on = None
 
