@@ -47,12 +47,14 @@ def visible_request(request_id: int, *options) -> GrantRequest:
 
 
 def load_request(request_id: int) -> GrantRequest:
-    """The request with everything its page shows, if the user may see it (each view is audited)."""
+    """The request with everything its page shows, if the user may see it (each view is audited): its creator
+    and budget lines joined to it (a single list joined multiplies no rows), the other lists one query each."""
     return visible_record(
         GrantRequest, request_id,
         joinedload(GrantRequest.defender).joinedload(Defender.country),
         joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-        selectinload(GrantRequest.budget_lines), selectinload(GrantRequest.fundings),
+        joinedload(GrantRequest.created_by).lazyload("*"), joinedload(GrantRequest.budget_lines),
+        selectinload(GrantRequest.fundings),
         selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
         selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
         selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
