@@ -12,7 +12,7 @@ from core.plugin_host import gather
 from core.plugin_host.hookspecs import hookimpl
 from core.plugin_host.plugins import host
 
-from .conftest import login
+from .conftest import login, post_form
 from .plugin_factory import install_plugin
 
 SAMPLE = '''
@@ -266,3 +266,27 @@ def test_hooks_receive_the_user_not_the_login_proxy(as_user):
         finally:
             host().pm.unregister(name="spy")
     assert seen == [User]
+
+
+def test_hook_observatory_people_changed(app, make_user):
+    """An admin's change to a user's roles or state, or to a role's permissions, is told to the plugins once
+    committed (a committee applies its quorum again then)."""
+    calls = []
+
+    class Counter:
+        @hookimpl
+        def observatory_people_changed(self):
+            calls.append(db.session.get(User, member.id).active)  # the change is already there
+
+    member = make_user("committee")
+    with app.app_context():
+        host().pm.register(Counter(), name="people-counter")
+        roles = [role.id for role in db.session.get(User, member.id).roles]
+    admin = app.test_client()
+    login(admin, make_user("admin"))
+    form = {"email": member.email, "name": member.name, "roles": roles}
+    assert post_form(admin, f"/admin/users/{member.id}", form).status_code == 302  # "active" unticked
+    assert calls == [False]
+    role_id = roles[0]
+    assert post_form(admin, f"/admin/roles/{role_id}", {"permissions": []}).status_code == 302
+    assert calls == [False, False]

@@ -287,6 +287,22 @@ def observatory_merge_records(kind, source_id, target_id, only):
 
 
 @hookspec
+def observatory_people_changed():
+    """Called after an administrator changed who holds which permission (a user's roles or active state, a role's
+    permissions), once the change is committed.
+
+    Returns nothing. For rules that count people: a committee whose members changed applies its quorum again now,
+    rather than when someone next opens a request (a page view never writes).
+
+    Example::
+
+        @hookimpl
+        def observatory_people_changed():
+            services.settle_all()
+    """
+
+
+@hookspec
 def observatory_notification_kinds():
     """Called once per application to learn the kinds of notification a plugin sends.
 

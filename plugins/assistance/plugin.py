@@ -102,6 +102,12 @@ def observatory_permissions():
 
 
 @hookimpl
+def observatory_people_changed():
+    """A member left the committee or was deactivated: votes that are now decided are settled."""
+    services.settle_all()
+
+
+@hookimpl
 def observatory_notification_kinds():
     return notices.KINDS
 

@@ -133,11 +133,8 @@ def edit(request_id: int):
 
 @permission_required(permissions.VIEW)
 def show(request_id: int):
-    """The request's page; a committee decision that became due without a vote (a member left the committee,
-    or was deactivated) is taken first, under the votes' lock."""
-    grant = load_request(request_id)
-    if services.decision_due(grant):
-        services.settle(grant.id)
-    return render_request(grant)
+    """The request's page (it only reads: a decision that became due because the committee changed is taken
+    when it changed, through ``observatory_people_changed``)."""
+    return render_request(load_request(request_id))
 
 

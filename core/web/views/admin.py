@@ -72,6 +72,7 @@ def _save_user(form: UserForm, user: User | None) -> User | None:
     if user.id is not None and (form.password.data or not user.active):  # every browser of theirs logs in again
         end_all_sessions(user.id)
     db.session.commit()
+    host().call("observatory_people_changed")
     if user.id == current_user.id and form.password.data:
         start_session(user)  # the admin's own browser goes on, on a new session
     return user
@@ -170,6 +171,7 @@ def role_edit(role_id: int):
         if role.name != ADMIN:  # administrators always hold every permission
             _apply_permissions(role, set(form.permissions.data or []))
         db.session.commit()
+        host().call("observatory_people_changed")
         flash(_("The role %(name)s was saved.", name=role_label(role.name)), "success")
         return redirect(url_for("admin.roles"))
     return render_template("core/admin/role_form.html", form=form, role=role, role_label=role_label,

@@ -84,12 +84,20 @@ def test_conflicts_and_inactive_members_reduce_the_members_who_may_vote(app, mak
     assert _state(app, request_id)[0] == "submitted"
     _vote(clients[3], request_id, "approve")  # 2 of 3 for it, but below the quorum of 3
     assert _state(app, request_id)[0] == "submitted"
-    with app.app_context():  # a member leaves the committee: two may vote, both approved
+    with app.app_context():  # a member leaves the committee behind the app's back: a page view changes nothing
         db.session.get(User, members[4].id).active = False
         db.session.commit()
-    page = _page(clients[2], f"/assistance/{request_id}")  # looking at the request counts again
-    assert _state(app, request_id) == ("approved", [("committee", "approved", 2, 0)])
-    assert "Committee vote: Approved" in page
+    _page(clients[2], f"/assistance/{request_id}")
+    assert _state(app, request_id)[0] == "submitted"
+    with app.app_context():
+        db.session.get(User, members[4].id).active = True
+        db.session.commit()
+        leaving = db.session.get(User, members[4].id)
+        form = {"email": leaving.email, "name": leaving.name, "roles": [role.id for role in leaving.roles]}
+    admin = _client(app, make_user("admin", email="admin@example.org"))  # an admin deactivates them (the box
+    assert post_form(admin, f"/admin/users/{members[4].id}", form).status_code == 302  # "active" left empty):
+    assert _state(app, request_id) == ("approved", [("committee", "approved", 2, 0)])  # both who may vote approved
+    assert "Committee vote: Approved" in _page(clients[2], f"/assistance/{request_id}")
 
 
 def test_a_vote_is_decided_as_soon_as_its_result_cannot_change(app, make_user):
