@@ -2,7 +2,9 @@
 session is ended, by each of the five events; *Your sessions* shows each browser and logs the others out."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select, update
 
 from core.database.models import User, UserSession
 from core.extensions import db
@@ -148,3 +150,22 @@ def test_the_session_page_is_translated(app, make_user):
     login(client, make_user("readonly", locale="fr"))
     page = client.get("/account/sessions").get_data(as_text=True)
     assert "Vos sessions" in page and "Ce navigateur" in page
+
+
+def test_ended_session_records_are_deleted_at_anyones_next_log_in(app, make_user):
+    """A record past the idle timeout or the lifetime (with its browser's description) does not wait for its own
+    user to come back: the next log-in of anyone deletes it."""
+    gone, other = make_user("case_officer"), make_user("case_officer")
+    login(app.test_client(), gone)
+    login(app.test_client(), gone)
+    with app.app_context():
+        long_ago = datetime.now(timezone.utc) - app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(minutes=1)
+        db.session.execute(update(UserSession).where(UserSession.user_id == gone.id)
+                           .values(created_at=long_ago, last_seen_at=long_ago))
+        db.session.commit()
+    login(app.test_client(), other)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UserSession)
+                                 .where(UserSession.user_id == gone.id)) == 0
+        assert db.session.scalar(select(func.count()).select_from(UserSession)
+                                 .where(UserSession.user_id == other.id)) == 1

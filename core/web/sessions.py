@@ -86,7 +86,7 @@ def start_session(user: User) -> None:
     if locale:
         session["locale"] = locale
     token = secrets.token_urlsafe(32)
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, _expired()))  # the user's old ones
+    db.session.execute(delete(UserSession).where(_expired()))  # everyone's ended ones: nobody's browser lingers
     db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token),
                                user_agent=(request.user_agent.string or "")[:300]))
     db.session.commit()
