@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
+from argon2 import Parameters, profiles
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -159,6 +160,8 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
     config.setdefault("PASSWORD_HASHING", "CHEAPEST" if env == "testing" else DEFAULT_PASSWORD_HASHING)
     if env not in ENVIRONMENTS:
         raise ConfigError(f"OBSERVATORY_ENV must be one of {', '.join(sorted(ENVIRONMENTS))}, not {env!r}.")
+    if not isinstance(getattr(profiles, str(config["PASSWORD_HASHING"]), None), Parameters):
+        raise ConfigError(f"PASSWORD_HASHING must name one of argon2's profiles, such as {DEFAULT_PASSWORD_HASHING}.")
     if env in DEVELOPMENT_ENVS:
         if "SESSION_COOKIE_SECURE" not in (overrides or {}):
             config["SESSION_COOKIE_SECURE"] = False

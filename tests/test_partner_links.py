@@ -144,3 +144,13 @@ def test_who_may_link_and_unlink_partners(app, make_user):
     assert post_form(editor, f"/links/case/{mission_id}/partners", {"partner_id": ngo}).status_code == 404
     assert editor.post(f"/links/mission/{mission_id}/partners",
                        data={"csrf_token": token, "partner_id": ngo}).status_code == 302
+
+
+def test_a_forged_number_too_large_for_the_database_is_a_bad_request(app, client, make_user):
+    officer = make_user("case_officer")
+    login(client, officer)
+    mission_id = add_mission(app, officer)
+    for target, field in (("partners", "partner_id"), ("defenders", "defender_id")):
+        response = post_form(client, f"/links/mission/{mission_id}/{target}", {field: str(10**20)})
+        assert response.status_code == 400, target
+    assert _links(app, mission_id) == []

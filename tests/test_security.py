@@ -190,6 +190,29 @@ def test_hostile_requests_never_cause_a_server_error(app, make_user):
     assert access_rule(app, "auth.logout") == "login"
 
 
+NUMBER_ARGUMENTS = ("page", "year", "month", "days", "record_id", "mechanism", "officer", "target", "defender",
+                    "partner", "annex_ids")
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 5000], ids=["a digit int() refuses", "an Arabic-Indic digit",
+                                                                "a number of 5000 digits"])
+def test_numbers_in_any_script_or_length_never_cause_a_server_error(app, make_user, value):
+    """Every page read with its numeric arguments set to what ``str.isdigit`` accepts but ``int`` refuses (a
+    superscript), to another script's digits, or to more digits than ``int`` reads."""
+    client = app.test_client()
+    login(client, make_user("admin"))
+    query = {name: value for name in NUMBER_ARGUMENTS}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.arguments or rule.endpoint.endswith("static") \
+                or rule.endpoint == "auth.logout":
+            continue
+        response = client.get(rule.rule, query_string=query, buffered=True)
+        assert response.status_code < 500, (rule.rule, response.status_code)
+    two_factor = app.test_client()
+    assert two_factor.post("/login/two-factor", data={"csrf_token": csrf_token(two_factor, "/login"),
+                                                      "code": value[:8]}).status_code < 500
+
+
 def test_wrong_method_is_405_not_500(client, make_user):
     login(client, make_user("readonly"))
     assert client.delete("/").status_code == 405
@@ -239,3 +262,10 @@ def test_every_lazy_message_is_ours():
              for path in (root / folder).rglob("*") if path.suffix in (".py", ".html")
              and theirs.search(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_an_unknown_password_hashing_profile_stops_any_environment(tmp_path):
+    from core import create_app
+
+    with pytest.raises(ConfigError, match="PASSWORD_HASHING must name one of argon2's profiles"):
+        create_app({"OBSERVATORY_ENV": "development", "INSTANCE_PATH": str(tmp_path), "PASSWORD_HASHING": "CHEAPST"})

@@ -41,7 +41,7 @@ def _query(filters: dict[str, str]) -> Select:
         query = query.where(AuditEntry.action == filters["action"])
     if filters["record_type"]:
         query = query.where(AuditEntry.record_type == filters["record_type"])
-    if filters["record_id"].isdigit() and int(filters["record_id"]) < 2**31:
+    if filters["record_id"].isdecimal() and len(filters["record_id"]) < 10:
         query = query.where(AuditEntry.record_id == int(filters["record_id"]))
     if filters["user"]:
         query = query.where(AuditEntry.user_email.contains(filters["user"].lower(), autoescape=True))

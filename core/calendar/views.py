@@ -30,7 +30,7 @@ RANGES = (7, 30, 90, 365)
 @login_only
 def upcoming():
     days = request.args.get("days", "30")
-    days = int(days) if days.isdigit() and int(days) in RANGES else 30
+    days = int(days) if days.isdecimal() and len(days) <= 3 and int(days) in RANGES else 30
     return render_template("core/upcoming.html", items=deadlines.upcoming(current_user, days), days=days,
                            ranges=RANGES, has_feed=deadlines.has_feed(current_user), form=ConfirmForm())
 

@@ -62,7 +62,7 @@ def _year(year: int) -> int:
 
 def _chosen_year() -> int:
     raw = request.args.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= utcnow().year + 1:
+    if raw.isdecimal() and len(raw) == 4 and 2000 <= int(raw) <= utcnow().year + 1:
         return int(raw)
     today = utcnow().date()
     return today.year if today.month == 12 else today.year - 1  # the year being reported on

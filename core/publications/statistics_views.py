@@ -21,7 +21,7 @@ def _filters() -> tuple[int | None, str]:
     """The year (default: this one; ``all``: every year) and the region asked for, when they are valid."""
     this_year = utcnow().year
     raw = request.args.get("year", str(this_year))
-    year = int(raw) if raw.isdigit() and FIRST_YEAR <= int(raw) <= this_year + 1 else None
+    year = int(raw) if raw.isdecimal() and len(raw) == 4 and FIRST_YEAR <= int(raw) <= this_year + 1 else None
     if raw != "all" and year is None:
         year = this_year
     region = request.args.get("region", "")

@@ -40,7 +40,7 @@ def _choice() -> tuple[int, int, str]:
     """The month, year and language asked for, when valid; else the previous month, in the reader's language."""
     year, month = publications.previous_month(utcnow().date())
     raw_year, raw_month = request.args.get("year", ""), request.args.get("month", "")
-    if raw_year.isdigit() and raw_month.isdigit() and 2000 <= int(raw_year) <= utcnow().year + 1 \
+    if raw_year.isdecimal() and len(raw_year) == 4 and raw_month.isdecimal() and len(raw_month) <= 2 and 2000 <= int(raw_year) <= utcnow().year + 1 \
             and 1 <= int(raw_month) <= 12:
         year, month = int(raw_year), int(raw_month)
     language = request.args.get("language", "")
@@ -101,7 +101,7 @@ def edit_bulletin(year: int, month: int):
     positions, errors = {}, []
     for key in keys:
         raw = request.form.get(f"position:{key}", "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= 9999:
+        if not (raw.isdecimal() and len(raw) <= 4) or not 1 <= int(raw) <= 9999:
             errors.append(_("Give each item a position from 1 to 9999 (not “%(value)s”).", value=raw[:20]))
         else:
             positions[key] = int(raw)

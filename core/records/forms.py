@@ -121,11 +121,12 @@ class LinkDefenderForm(FlaskForm):
     """Link one defender to a plugin's record (:mod:`core.records.links`). A plugin whose link rows hold more
     (a mission's ``on_trial``) subclasses it with those fields, named as the link's columns."""
 
-    defender_id = IntegerField(validators=[InputRequired(message=_l("Choose a defender."))])
+    defender_id = IntegerField(validators=[InputRequired(message=_l("Choose a defender.")), NumberRange(1, 2**31 - 1)])
 
 
 class LinkPartnerForm(FlaskForm):
     """Link one partner organisation to a plugin's record (:mod:`core.records.links`). A plugin whose link rows
     hold more (a mission partner's ``role``) subclasses it with those fields, named as the link's columns."""
 
-    partner_id = IntegerField(validators=[InputRequired(message=_l("Choose a partner organisation."))])
+    partner_id = IntegerField(validators=[InputRequired(message=_l("Choose a partner organisation.")),
+                                          NumberRange(1, 2**31 - 1)])

@@ -255,7 +255,7 @@ def _search(record: Any, target: Target) -> LinkSearch:
     if words:
         found = tuple(r for r in db.session.scalars(target.query(current_user, words).limit(20))
                       if r.id not in linked)[:10]
-    one = db.session.get(target.model, int(added)) if added.isdigit() and len(added) < 10 else None
+    one = db.session.get(target.model, int(added)) if added.isdecimal() and len(added) < 10 else None
     if one is None or one.id in linked or not can_see(one, current_user):
         one = None
     return LinkSearch(search.record_type, search.record_id, target.key, search.page_url, search.link_url, words,

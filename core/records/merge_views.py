@@ -34,7 +34,7 @@ def choose(kind: str, record_id: int):
     target, error, refusal = None, None, None
     target_id = request.values.get("target", "")
     if target_id:
-        if not target_id.isdigit() or int(target_id) >= 2**31:
+        if not (target_id.isdecimal() and len(target_id) < 10):
             error = _("Give the number of an existing record.")
         else:
             target = db.session.get(model, int(target_id))

@@ -19,7 +19,7 @@ def safe_next(target: str | None, default_endpoint: str = "core.dashboard") -> s
 def page_argument() -> int:
     """The ``page`` query argument, falling back to 1 on anything that is not a small positive int."""
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return int(value) if value.isdecimal() and len(value) <= 5 and 0 < int(value) < 100_000 else 1
 
 
 def page_size() -> int:

@@ -34,21 +34,25 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _profile() -> str:
+    """The ``PASSWORD_HASHING`` profile (one of :mod:`argon2.profiles`): RFC 9106's low-memory one by default; the
+    tests' configuration names the cheapest, which production refuses."""
+    return current_app.config["PASSWORD_HASHING"] if has_app_context() else DEFAULT_PASSWORD_HASHING
+
+
 def _hasher() -> PasswordHasher:
-    """argon2id with the parameters of the ``PASSWORD_HASHING`` profile (one of :mod:`argon2.profiles`): RFC
-    9106's low-memory one by default; the tests' configuration names the cheapest, which production refuses."""
-    name = current_app.config["PASSWORD_HASHING"] if has_app_context() else DEFAULT_PASSWORD_HASHING
+    name = _profile()
     if name not in _HASHERS:
         _HASHERS[name] = PasswordHasher.from_parameters(getattr(profiles, name))
     return _HASHERS[name]
 
 
-def _dummy_hash(hasher: PasswordHasher) -> str:
+def _dummy_hash() -> str:
     """Verified against when the email is unknown, so both paths cost the same time (made once per profile)."""
-    key = repr(hasher)
-    if key not in _DUMMY_HASHES:
-        _DUMMY_HASHES[key] = hasher.hash(secrets.token_hex(16))
-    return _DUMMY_HASHES[key]
+    name = _profile()
+    if name not in _DUMMY_HASHES:
+        _DUMMY_HASHES[name] = _hasher().hash(secrets.token_hex(16))
+    return _DUMMY_HASHES[name]
 
 
 def hash_password(password: str) -> str:
@@ -59,7 +63,7 @@ def verify_password(user: User | None, password: str) -> bool:
     """Check a password (argon2id), upgrading the stored hash when its parameters are outdated."""
     hasher = _hasher()
     try:
-        hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
+        hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     if user is None:
@@ -138,7 +142,7 @@ def totp_step(secret: str | None, code: str, after_step: int | None = None) -> i
     before ``after_step``: a code seen once cannot be replayed.
     """
     code = (code or "").replace(" ", "")
-    if not secret or not code.isdigit():
+    if not secret or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(datetime.now(timezone.utc))

@@ -46,7 +46,7 @@ def current_token_hash() -> str | None:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     token_hash = current_token_hash()
-    if not user_id.isdigit() or token_hash is None:
+    if not user_id.isdecimal() or token_hash is None:
         return None
     row = db.session.execute(_user_statement(), {"user_id": int(user_id), "token_hash": token_hash}).unique().first()
     if row is None:

@@ -99,7 +99,8 @@ def _asked(data) -> tuple[dossiers.DossierRequest | None, Mechanism | None]:
     form, mechanism = _form(data)
     if not form.validate() or mechanism is None:
         return None, mechanism
-    annex_ids = tuple(sorted({int(value) for value in data.getlist("annex_ids") if value.isdigit()}))
+    annex_ids = tuple(sorted({int(value) for value in data.getlist("annex_ids")
+                               if value.isdecimal() and len(value) < 10}))
     return _wanted(form, annex_ids), mechanism
 
 

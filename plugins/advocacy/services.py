@@ -118,7 +118,7 @@ SORTS = {
 def actions_query(user: Any, filters: ActionFilters, today: date | None = None) -> Select:
     """The actions ``user`` may see, filtered and sorted in the database."""
     query = select(AdvocacyAction).where(visible(AdvocacyAction, user), *matching_word_prefixes(AdvocacyAction, filters.q))
-    if filters.mechanism.isdigit():
+    if filters.mechanism.isdecimal() and len(filters.mechanism) < 10:
         query = query.where(AdvocacyAction.mechanism_id == int(filters.mechanism))
     if filters.system in SYSTEMS:
         query = query.where(AdvocacyAction.mechanism_id.in_(select(Mechanism.id).where(Mechanism.system == filters.system)))
@@ -136,7 +136,7 @@ def actions_query(user: Any, filters: ActionFilters, today: date | None = None) 
         query = query.where(AdvocacyAction.reply_expected_by >= today)
     elif filters.state == "overdue":
         query = query.where(AdvocacyAction.reply_expected_by < today)
-    if filters.year.isdigit() and len(filters.year) == 4:
+    if filters.year.isdecimal() and len(filters.year) == 4:
         query = query.where(extract("year", AdvocacyAction.sent_on) == int(filters.year))
     return query.order_by(*SORTS.get(filters.sort, SORTS["-sent"]))
 

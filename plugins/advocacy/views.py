@@ -102,7 +102,7 @@ def _action_form(action: AdvocacyAction | None) -> ActionForm:
             form.assignees.data = sorted(assignee_ids(action))
             for name in ActionForm.DETAIL_FIELDS:
                 form[name].data = action.detail(name)
-        elif request.args.get("mechanism", "").isdigit():
+        elif request.args.get("mechanism", "").isdecimal() and len(request.args["mechanism"]) < 10:
             form.mechanism.data = int(request.args["mechanism"])
     return form
 

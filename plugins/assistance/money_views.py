@@ -22,7 +22,7 @@ from .request_page import (
 def budget():
     """The year's envelopes, with what is allocated (approved) and paid against each."""
     year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else utcnow().year
+    year = int(year) if year.isdecimal() and len(year) == 4 and 2000 <= int(year) <= 2100 else utcnow().year
     form = EnvelopeForm() if request.method == "POST" else EnvelopeForm(formdata=None, year=year)
     form.grant_type.choices = [(0, _("All grants"))] + [(t.id, t.label) for t in services.grant_types()]
     if request.method == "POST" and request.form.get("form") == "ceiling":

@@ -79,7 +79,7 @@ def _request_form(grant: GrantRequest | None, defender: Defender) -> RequestForm
 
 def _beneficiary(value: str | int | None) -> Defender | None:
     value = str(value or "")
-    defender = db.session.get(Defender, int(value)) if value.isdigit() and len(value) < 10 else None
+    defender = db.session.get(Defender, int(value)) if value.isdecimal() and len(value) < 10 else None
     return defender if defender is not None and can_see(defender, current_user) else None
 
 

@@ -282,8 +282,8 @@ def cases_query(user: Any, filters: CaseFilters) -> Select:
     postgresql = db.engine.dialect.name == "postgresql"
     sort = filters.sort if filters.sort in SORTS else "-created"
     match = search.match_expression(filters.q, postgresql)
-    year = int(filters.year) if filters.year.isdigit() and 0 < int(filters.year[:5]) < 9999 else None
-    officer = int(filters.officer) if filters.officer.isdigit() and len(filters.officer) < 10 else None
+    year = int(filters.year) if filters.year.isdecimal() and len(filters.year) == 4 else None
+    officer = int(filters.officer) if filters.officer.isdecimal() and len(filters.officer) < 10 else None
     query = select(Case).where(visible(Case, user))
     order = SORTS[sort]
     if match is not None:

@@ -102,7 +102,7 @@ def missions_query(user: Any, filters: MissionFilters) -> Select:
             else select(Country.id).where(Country.region == filters.region)
         query = query.where(Mission.id.in_(select(MissionCountry.mission_id).where(
             MissionCountry.country_id.in_(countries))))
-    if filters.year.isdigit() and len(filters.year) == 4:
+    if filters.year.isdecimal() and len(filters.year) == 4:
         query = query.where(extract("year", Mission.start_date) == int(filters.year))
     return query.order_by(*SORTS[sort])
 
