@@ -22,6 +22,7 @@ from core.api import lazy_gettext as _l
 from core.api import lazy_pgettext as _lp
 
 from .models import Decision, GrantRequest, Vote
+from .services import DEADLINE_TOO_SOON, deadline_too_soon
 
 STATUS_LABELS = {
     "draft": _l("Draft"), "submitted": _l("Before the committee"), "awaiting_information": _l("Awaiting information"),
@@ -76,6 +77,7 @@ class RequestForm(FlaskForm):
     vote_deadline = DateField(_l("Committee's vote by"), validators=[Optional()],
                               description=_l("Optional. Past this day without a decision, the chair is asked to decide."))
     situation = TextAreaField(_l("Situation and threat"), validators=[required(), Length(max=50000)])
+
     justification = TextAreaField(_l("Why this support"), validators=[required(), Length(max=50000)])
     risk_assessment = TextAreaField(_l("Risk assessment"), validators=[Length(max=50000)])
     lines = FieldList(FormField(LineForm), min_entries=4, max_entries=30)
@@ -115,6 +117,10 @@ class RequestForm(FlaskForm):
                                                           currency=line.currency.data, reporting=reporting)]
                 valid = False
         return valid
+
+    def validate_vote_deadline(self, field: DateField) -> None:
+        if deadline_too_soon(field.data):
+            raise ValidationError(DEADLINE_TOO_SOON)
 
 
 class ReasonForm(FlaskForm):

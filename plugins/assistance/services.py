@@ -6,6 +6,7 @@ then ratified), and revisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -134,12 +135,23 @@ def _event(request: GrantRequest, status: str, user: Any, reason: str = "", deci
                                        decision=decision))
 
 
+VOTE_DAYS = 2  # a vote's deadline leaves the committee at least these days: never a way round its vote
+DEADLINE_TOO_SOON = _l("The committee's vote deadline must be at least two days from today: set a later one, or "
+                       "none.")
+
+
+def deadline_too_soon(deadline: date | None, today: date | None = None) -> bool:
+    return deadline is not None and deadline < (today or utcnow().date()) + timedelta(days=VOTE_DAYS)
+
+
 def submit(request: GrantRequest, user: Any) -> None:
     """Send a draft (or an answered request awaiting information) to the committee."""
     if request.status not in (GrantRequest.DRAFT, GrantRequest.AWAITING):
         raise RuleError(_l("Only a draft, or a request awaiting information, can be sent to the committee."))
     if not request.budget_lines:
         raise RuleError(_l("Add at least one budget line before sending the request."))
+    if deadline_too_soon(request.vote_deadline):  # set long ago, or in the past: the chair would decide at once
+        raise RuleError(DEADLINE_TOO_SOON)
     request.submitted_at = request.submitted_at or utcnow()
     _event(request, GrantRequest.SUBMITTED, user)
     notices.submitted(request, user)
@@ -345,9 +357,10 @@ class Standing:
 
 def chair_in_place(request: GrantRequest, state: Standing | None) -> bool:
     """Whether the chair's decision now takes the committee's place (:func:`chair_settles`): the chair is asked
-    to decide, and this is not an emergency not yet decided (that one the chair decides alone, to be ratified)."""
+    to decide, and this is not an emergency not yet decided (that one the chair decides alone, to be ratified),
+    nor the chair's own emergency decision waiting for the committee's ratification."""
     emergency = request.urgency == GrantRequest.EMERGENCY and not request.decisions
-    return state is not None and state.chair_asked and not emergency
+    return state is not None and state.chair_asked and not emergency and not request.awaiting_ratification
 
 
 def standing(request: GrantRequest, today: Any = None) -> Standing | None:

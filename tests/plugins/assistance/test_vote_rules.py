@@ -212,7 +212,42 @@ def test_the_deadline_is_set_on_the_request_form(app, make_user):
     deadline = utcnow().date() + timedelta(days=10)
     response = post_form(client, f"/assistance/{request_id}/edit", {**form, "vote_deadline": "someday"})
     assert response.status_code == 422  # told on the form, nothing saved
+    for too_soon in (utcnow().date() - timedelta(days=30), utcnow().date() + timedelta(days=1)):
+        response = post_form(client, f"/assistance/{request_id}/edit", {**form, "vote_deadline": too_soon.isoformat()})
+        assert response.status_code == 422 and "must be at least two days from today" in html.unescape(
+            response.get_data(as_text=True))  # a deadline already passed would let the chair decide alone
     assert post_form(client, f"/assistance/{request_id}/edit",
                      {**form, "vote_deadline": deadline.isoformat()}).status_code == 302
     with app.app_context():
         assert db.session.get(GrantRequest, request_id).vote_deadline == deadline
+
+
+def test_a_deadline_that_came_too_close_is_refused_when_the_request_is_sent(app, make_user):
+    """Set long ago (or in the past behind the form's back), a deadline would hand the vote to the chair the day
+    the request reaches the committee: sending it is refused until a later one (or none) is set."""
+    officer = make_user("case_officer")
+    request_id = add_request(app, officer, submitted=False, assignees=(officer.id,))
+    with app.app_context():
+        db.session.get(GrantRequest, request_id).vote_deadline = utcnow().date()
+        db.session.commit()
+    response = post_form(_client(app, officer), f"/assistance/{request_id}/submit")
+    assert "must be at least two days from today" in html.unescape(response.get_data(as_text=True)) or \
+        "must be at least two days from today" in html.unescape(
+            _client(app, officer).get(f"/assistance/{request_id}").get_data(as_text=True))
+    assert _state(app, request_id)[0] == "draft"
+
+
+def test_past_its_deadline_the_chair_does_not_replace_the_ratification_of_an_emergency(app, make_user):
+    officer = make_user("case_officer")
+    request_id = add_request(app, officer, urgency="emergency")
+    committee(make_user, 3)
+    chair = _client(app, make_user("coordinator"))
+    assert post_form(chair, f"/assistance/{request_id}/decision", {
+        "outcome": "approved", "amount": "900", "reason": "Evacuation tonight"}).status_code == 302
+    with app.app_context():
+        grant = db.session.get(GrantRequest, request_id)
+        assert grant.awaiting_ratification
+        grant.vote_deadline = utcnow().date() - timedelta(days=1)
+        db.session.commit()
+    assert "Decide in the committee’s place" not in _page(chair, f"/assistance/{request_id}")  # the committee's
+    # to ratify still (a reasoned revision stays the chair's, as for any decision)
