@@ -39,15 +39,6 @@ LOADING = "(loading)"
 MESSAGE_LENGTH = 500
 
 _recording: ContextVar[bool] = ContextVar("observatory_recording_plugin_failure", default=False)
-_forks = 0  # raised in every forked child: what a parent knew of the table, its child reads again
-
-
-def _forked() -> None:
-    global _forks
-    _forks += 1
-
-
-os.register_at_fork(after_in_child=_forked)
 
 
 def describe(exc: BaseException) -> str:
@@ -74,7 +65,7 @@ class FailureLog:
         self.engine: Engine | None = None
         self.pending: list[tuple[str, str, str]] = []
         self.failing: set[tuple[str, str]] | None = None  # rows of this kind known to exist; None: not known
-        self._read_at_fork = _forks
+        self._read_in = os.getpid()  # a forked child reads the table again
 
     def start(self, engine: Engine, loaded: list[str]) -> None:
         """The database is set up: write the failures seen while loading, delete the loading failures of the
@@ -113,7 +104,7 @@ class FailureLog:
 
     def succeeded(self, plugin: str, hook: str) -> None:
         """``plugin``'s ``hook`` answered: delete its row of this kind, if there is one (no query otherwise)."""
-        if self._read_at_fork != _forks and self.engine is not None:
+        if self._read_in != os.getpid() and self.engine is not None:
             self._read()
         if self.failing and (plugin, hook) in self.failing:
             self._delete([(plugin, hook)])
@@ -132,7 +123,7 @@ class FailureLog:
         return statement.on_conflict_do_update(index_elements=["process_kind", "plugin", "hook"], set_=changes)
 
     def _read(self) -> None:
-        self._read_at_fork = _forks
+        self._read_in = os.getpid()  # a forked child reads the table again
         try:
             with self.engine.connect() as connection:
                 rows = connection.execute(select(PluginFailure.plugin, PluginFailure.hook)

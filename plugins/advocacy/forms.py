@@ -170,7 +170,8 @@ DOSSIER_FORMATS = {"pdf": "PDF", "docx": "DOCX", "zip": _l("ZIP: PDF, JSON and a
 
 
 class DossierForm(FlaskForm):
-    """What the dossier is about (read from the address: choosing and previewing changes nothing)."""
+    """What the dossier is about: posted, then kept as the user's draft (so the typed cover paragraph is never in
+    an address), from which it is previewed, checked and built."""
 
     class Meta:
         csrf = False
