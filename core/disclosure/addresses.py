@@ -62,9 +62,15 @@ class Found:
     parts: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _key(kind: str, words: Iterable[str]) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"address {kind}\x00{' '.join(words)}".encode(), hashlib.sha256).hexdigest()[:40]
+def _key(kind: str, words: Iterable[str], keyed: Any = None) -> str:
+    """The keyed hash of ``words`` as a pair or a part (``keyed``: :func:`_keyed`, to hash many at once)."""
+    hashed = (keyed or _keyed()).copy()
+    hashed.update(f"address {kind}\x00{' '.join(words)}".encode())
+    return hashed.hexdigest()[:40]
+
+
+def _keyed() -> Any:
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), digestmod=hashlib.sha256)
 
 
 def _canonical(word: str) -> str:
@@ -74,12 +80,12 @@ def _canonical(word: str) -> str:
 
 def keys_of(values: Iterable[str | None]) -> set[str]:
     """The keys of every part of the addresses ``values``: its consecutive pairs, and itself."""
-    found = set()
+    found, keyed = set(), _keyed()
     for value in values:
         for part in names.address_parts(value or ""):
             words = [_canonical(word) for word in names.name_words(part)]
-            found |= {_key("pair", words[i:i + 2]) for i in range(len(words) - 1)}
-            found.add(_key("part", words[:PART_WORDS]))
+            found |= {_key("pair", words[i:i + 2], keyed) for i in range(len(words) - 1)}
+            found.add(_key("part", words[:PART_WORDS], keyed))
     return found
 
 
@@ -133,8 +139,9 @@ def look_up(tokenized: list[tuple[str, list[names.Token]]], keep_out: Any) -> Fo
     ``ids`` to load for the pairs held by few; and, for the runs of pairs held by many, the runs that are whole
     parts of the address of a defender meeting ``keep_out`` (a condition on :class:`Defender`; ``None``:
     anyone). Two statements for the usual text, three when it holds a street many live on."""
+    keyed = _keyed()
     runs = [(text, run, [_canonical(token.word) for token in run]) for text, run in _runs(tokenized)]
-    pair_keys = {_key("pair", words[i:i + 2]) for _text, _run, words in runs for i in range(len(words) - 1)}
+    pair_keys = {_key("pair", words[i:i + 2], keyed) for _text, _run, words in runs for i in range(len(words) - 1)}
     held: dict[str, int] = {}
     signed = False
     for chunk in _chunks(pair_keys):
@@ -155,12 +162,12 @@ def look_up(tokenized: list[tuple[str, list[names.Token]]], keep_out: Any) -> Fo
     # Runs of pairs each held by many: their stretches of two words or more, looked up as whole parts.
     stretches: dict[str, list[str]] = {}
     for text, run, words in runs:
-        crowded = [held.get(_key("pair", words[i:i + 2]), 0) > MANY for i in range(len(words) - 1)]
+        crowded = [held.get(_key("pair", words[i:i + 2], keyed), 0) > MANY for i in range(len(words) - 1)]
         for start in range(len(crowded)):
             end = start
             while end < len(crowded) and crowded[end] and end - start < PART_WORDS - 1:
                 end += 1
-                stretches.setdefault(_key("part", words[start:end + 1]), []).append(
+                stretches.setdefault(_key("part", words[start:end + 1], keyed), []).append(
                     text[run[start].start:run[end].end])
     for chunk in _chunks(set(stretches)):
         statement = select(SearchToken.token, func.min(SearchToken.record_id)).where(
