@@ -233,11 +233,20 @@ def reindex_phones_command() -> None:
     click.echo(f"Phone index rebuilt: {phones.reindex_all()} defenders and partners hold a number.")
 
 
+@click.command("reindex-addresses")
+@with_appcontext
+def reindex_addresses_command() -> None:
+    """Rebuild the disclosure guard's address index (keyed by the secret key: run it after changing the key)."""
+    from .disclosure import addresses
+
+    click.echo(f"Address index rebuilt: {addresses.reindex_all()} defenders hold an address or exact location.")
+
+
 for _command in (worker_command, scheduler_command):  # on the group itself: see _create_app
     main.add_command(_command)
 
 CORE_COMMANDS = [plugins_command, worker_command, scheduler_command, create_user_command, demo_command, demo_data_command,
-                 reindex_phones_command, translations_group]
+                 reindex_phones_command, reindex_addresses_command, translations_group]
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.disclosure import phones
+from core.disclosure import addresses, phones
 from core.extensions import db
 from core.records.matching import name_key, search_text
 from core.records.models import Country, Defender
@@ -22,6 +22,7 @@ def add_defender(app, name: str, *, country: str = "TUR", confidentiality: str =
         db.session.flush()
         index_tokens(defender)
         phones.index(defender)
+        addresses.index(defender)
         set_assignees(defender, set(assignees))
         db.session.commit()
         return defender.id

@@ -118,6 +118,7 @@ def test_the_phone_index_is_rebuilt_after_the_secret_key_changed(make_app):
 
     add_defender(make_app(), "Aylin Kaya", phone="0532 123 45 67")
     renewed = make_app(SECRET_KEY="another secret key, long enough for the tests")
+    assert renewed.test_cli_runner().invoke(args=["reindex-addresses"]).exit_code == 0  # its own index, below
     with renewed.test_request_context(), pytest.raises(IndexOutdated):  # refused rather than let a number out
         Guard(None, external=True).release("Call 0532 123 45 67")
     with renewed.test_request_context():
@@ -126,3 +127,23 @@ def test_the_phone_index_is_rebuilt_after_the_secret_key_changed(make_app):
     assert result.exit_code == 0 and "rebuilt: 1 defenders and partners" in result.output
     with renewed.test_request_context():
         assert Guard(None, external=True).release("Call 0532 123 45 67") == "Call […]"
+
+
+def test_the_address_index_is_rebuilt_after_the_secret_key_changed(make_app):
+    """Its keys depend on the secret key too: outputs are refused until ``observatory reindex-addresses`` rebuilt
+    it, then an address typed alone is found again."""
+    from core.disclosure import Guard
+    from core.disclosure.addresses import AddressIndexOutdated
+
+    from .records_helpers import add_defender
+
+    add_defender(make_app(), "Aylin Kaya", publication_name="A. K.", address="Rue des Lilas 7, Lyon")
+    renewed = make_app(SECRET_KEY="another secret key, long enough for the tests")
+    assert renewed.test_cli_runner().invoke(args=["reindex-phones"]).exit_code == 0
+    with renewed.test_request_context(), pytest.raises(AddressIndexOutdated) as refused:
+        Guard(None, external=True).release("She lives at Rue des Lilas 7.")
+    assert "observatory reindex-addresses" in refused.value.user_message
+    result = renewed.test_cli_runner().invoke(args=["reindex-addresses"])
+    assert result.exit_code == 0 and "rebuilt: 1 defenders hold" in result.output
+    with renewed.test_request_context():
+        assert Guard(None, external=True).release("She lives at Rue des Lilas 7.") == "She lives at […]."

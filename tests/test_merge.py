@@ -365,3 +365,31 @@ def test_undo_skips_a_dropped_link_whose_case_was_deleted_since(app, make_user):
     assert post_form(client, f"/merge/undo/{_last_merge(app).id}").location == f"/defenders/{dup}"
     with app.app_context():
         assert set(db.session.execute(select(CaseDefender.case_id, CaseDefender.defender_id)).all()) == {(own, dup)}
+
+
+def test_the_address_index_follows_a_merge_and_its_undo(app, make_user):
+    """The kept record takes the merged one's exact location (it had none): the guard finds its holder from the
+    words alone, under the kept record; undone, under the restored one again."""
+    from core.disclosure import Guard
+    from core.disclosure.addresses import RECORD_TYPE
+    from core.records.models import SearchToken
+
+    admin = make_user("admin")
+    keep = add_defender(app, "José Núñez", publication_name="J. N.")
+    dup = add_defender(app, "Jose Nunez", publication_name="J. N.", exact_location="Finca Los Pinos, km 14")
+    text = "The meeting is at Finca Los Pinos, km 14."
+
+    def holders() -> set[int]:
+        with app.test_request_context():
+            assert Guard(None, external=True).release(text) == "The meeting is at […], […]."
+            return set(db.session.scalars(select(SearchToken.record_id).where(SearchToken.record_type == RECORD_TYPE)))
+
+    assert holders() == {dup}
+    client = app.test_client()
+    login(client, admin)
+    assert post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"}).status_code == 302
+    assert holders() == {keep}
+    with app.app_context():
+        entry_id = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "merge"))
+    assert post_form(client, f"/merge/undo/{entry_id}", {}).status_code == 302
+    assert holders() == {dup}

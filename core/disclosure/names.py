@@ -43,6 +43,7 @@ _WORD = re.compile("(?:[^\\W_]|[\u00ad\u200b-\u200d\u2060\ufeff])+", re.UNICODE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+", re.UNICODE)
 _PHONE = re.compile(r"\+?\d(?:[ .\-()/]{0,2}\d){5,}")  # one number: separated by spaces, dots, dashes, brackets, slashes
 _PHONE_GAP = r"[\s().\-/]{0,3}"
+_ADDRESS_PARTS = re.compile(r"[\n;,]+")
 #: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana, Chinese characters):
 #: there each letter is a word of its own, and a name is found as the run of its letters.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -171,6 +172,12 @@ def name_words(name: str) -> list[str]:
     while len(found) > 1 and found[0] in HONORIFICS:
         found = found[1:]
     return found
+
+
+def address_parts(value: str) -> list[str]:
+    """The parts of an address or a location the register protects, and the address index holds: each piece
+    between commas, semicolons or lines, of two words or more ("12 Calle Olmo 3B, 28004 Madrid")."""
+    return [part.strip() for part in _ADDRESS_PARTS.split(value or "") if len(name_words(part)) >= 2]
 
 
 def person_forms(name: str, partial: bool = True) -> list[Form]:

@@ -7,7 +7,8 @@ members, partners' contacts). Plugins add their own protected fields (confidenti
 through ``observatory_protected_terms``, and say whom their records concern through
 ``observatory_records_concerned`` (a letter's case concerns its defenders, whose address must stay out even when
 the letter names them only by their publishable name). Defenders are also found by the words of the output
-itself, through the names' search index, so a name typed in a text that is not linked to them is found too.
+itself, through the names' search index, so a name typed in a text that is not linked to them is found too, and
+by the numbers and addresses it holds, through their own indexes (:mod:`.phones`, :mod:`.addresses`).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..plugin_host.contributions import RESTRICTED
 from ..records.models import Assignment, Defender, Partner
 from ..records.tokens import pair_holders
 from ..records.visibility import is_admin
-from . import names, phones
+from . import addresses, names, phones
 from .lookup import PAIRS_BATCH, Audience, Looked, look_up, unnamed
 
 WITHHELD = "[…]"
@@ -101,6 +102,12 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
     for kind, ids in phones.holders(texts).items():  # a number typed without its holder's name
         linked[kind] |= ids
     details_out = external or no_personal_details
+    # An address typed without its holder's name: its holders loaded, or, on a street many live on, the part
+    # written whole registered when someone whose details this output keeps out lives there.
+    at_address = addresses.look_up(tokenized, None if details_out else unnamed(Defender, reader))
+    linked["defender"] |= at_address.ids
+    register.protected += [Protected(PERSONAL, written, WITHHELD, PHRASE, ("defender", record_id))
+                           for written, record_id in at_address.parts]
     for defender in _defenders(mails, linked["defender"]):
         _add_defender(register, defender, audience, external, allowed, seen, details_out)
     for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])]):
@@ -263,8 +270,7 @@ def _personal_details(key: tuple[str, int], region: str, **fields: str) -> list[
                          for part in _SEGMENTS.split(value or "")
                          if 2 <= len(names.name_words(part)) <= 6 and part.strip() == part.strip().lower())
         if name in ("address", "exact_location"):
-            found.extend(Protected(PERSONAL, part.strip(), WITHHELD, PHRASE, key)
-                         for part in _SEGMENTS.split(value or "") if len(names.name_words(part)) >= 2)
+            found.extend(Protected(PERSONAL, part, WITHHELD, PHRASE, key) for part in names.address_parts(value))
     return found
 
 

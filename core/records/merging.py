@@ -20,7 +20,7 @@ from ..attachments.models import Attachment
 from ..audit.capture import record as audit
 from ..audit.models import AuditEntry
 from ..database.models import UTCDateTime
-from ..disclosure import phones
+from ..disclosure import addresses, phones
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host import gather
@@ -126,6 +126,7 @@ def _merge(kind: str, source: Any, target: Any) -> AuditEntry:
     db.session.flush()
     index_tokens(target)
     phones.index(target)
+    addresses.index(target)
     moved = gather.merge_records(kind, source.id, target.id)
     try:
         # Rights are rows of a table pointing at the defender too: they move with the rest.
@@ -138,6 +139,7 @@ def _merge(kind: str, source: Any, target: Any) -> AuditEntry:
         db.session.expire(source, ["rights"])
     forget_tokens(kind, source.id)
     phones.forget(kind, source.id)
+    addresses.forget(kind, source.id)
     db.session.delete(source)
     entry = audit(AuditEntry.MERGE, kind, target.id, target.name, {
         "source": source_values, "source_rights": source_rights, "source_assignees": sorted(source_assignees),
@@ -191,6 +193,7 @@ def _undo(entry: AuditEntry) -> Any:
     for record in (source, target):
         index_tokens(record)
         phones.index(record)
+        addresses.index(record)
     audit(UNMERGE, entry.record_type, source.id, source.name, {"undo_of": entry.id, "target": target.id})
     db.session.commit()
     return source

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 
 from ..database.statements import read_rows
-from ..disclosure import phones
+from ..disclosure import addresses, phones
 from ..extensions import db
 from ..notifications.services import followers_of, notify
 from .matching import name_key, search_text
@@ -121,6 +121,7 @@ def save_record(record: Any, data: dict[str, Any], assignees: set[int], author: 
     save_assigned(record, assignees, author, record.name)
     index_tokens(record)
     phones.index(record)  # the disclosure guard finds the holder of a number typed without a name
+    addresses.index(record)  # and of an address
     if created:
         tell_followers(record, author, record.name)
     if commit:

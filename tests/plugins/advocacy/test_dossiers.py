@@ -390,6 +390,37 @@ def test_text_typed_at_export_time_and_names_in_other_records_pass_the_guard(app
         assert secret not in text, secret
 
 
+def test_an_address_typed_without_a_name_does_not_leave_in_the_dossier(app, turkey, tmp_path):
+    """A restricted defender's address in a public case's description, a non-consenting defender's exact location
+    in the cover paragraph, neither linked to the dossier nor named: the address index finds them and the PDF
+    carries neither; nor does it beside a surname 60 records hold ("Ms. Garcia"). A street nobody protected
+    lives on passes."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    add_defender(app, "Deniz Saklı", confidentiality="restricted", address="Kavaklı Sokak 9, Bornova")
+    add_defender(app, "Ayşe Yıldız", publication_name="A. Y.", exact_location="Çamlık Evleri Blok C")
+    for _number in range(59):
+        add_defender(app, "Maria Garcia", country="ESP", consent_to_publish=True)
+    add_defender(app, "Maria Garcia", country="ESP", publication_name="M. G.", address="12 Calle Olmo 3B")
+    with app.app_context():
+        case = db.session.get(Case, turkey["case"])
+        case.description += " The police raided the flat at Kavaklı Sokak 9 the same night."
+        db.session.commit()
+    note = "Her shelter at Çamlık Evleri Blok C was searched; Ms. Garcia, 12 Calle Olmo 3B, too. We met at Kordon 4."
+    client = turkey["client"]
+    step, page = _check(client, turkey["mechanism"], cover_note=note)
+    waiting = page[page.index('id="preflight-waiting"'):]
+    assert "<mark>Ms. Garcia</mark>" in waiting  # the name waits for a person; the address does not
+    assert _decide(client, step, "other", "Another Ms. Garcia.").status_code == 302
+    built = post_form(client, _build_address(_check(client, turkey["mechanism"], cover_note=note)[1], "pdf"),
+                      token_from=step)
+    assert built.status_code == 302, _page(built)[:2000]
+    text = _pdf_text(client.get(built.location + "/download").data, tmp_path)
+    assert "The police raided the flat at […] the same night." in text
+    assert "Her shelter at […] was searched; Ms. Garcia, […], too. We met at Kordon 4." in text
+    for secret in ("Kavaklı", "Sokak", "Çamlık", "Blok C", "Olmo"):
+        assert secret not in text, secret
+
+
 def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(app, turkey, tmp_path):
     """The cover paragraph holds "Blanco" (a protected defender's surname, and a common word): the dossier's
     step shows it waiting and its builds are refused (422, with the way back to the step, no job); a decision
