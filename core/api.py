@@ -145,7 +145,7 @@ from .records.tokens import (
 from .records.visibility import assignee_ids, can_see, is_admin, visible, visible_ids
 from .web.forms import ConfirmForm, MultiCheckboxField, required, valid_email
 from .web.fragments import fragment, inputs_of
-from .web.navigation import id_url, list_url_when_full, page_argument, page_size
+from .web.navigation import id_url, list_url_when_full, page_argument, page_size, safe_next
 from .web.pagination import paginate
 from .web.permissions import (
     CASE_OFFICER,
@@ -182,7 +182,7 @@ __all__ = [
     "READ_ONLY", "can", "holders", "holder_ids", "permission_required", "the_user", "audit", "record_view", "AuditEntry",
     # Web pages: forms, navigation, lists, fragments, attachments
     "ConfirmForm", "MultiCheckboxField", "required", "valid_email", "AmountField", "currency_choices", "converted",
-    "id_url", "list_url_when_full", "page_argument", "page_size", "paginate", "fragment", "inputs_of",
+    "id_url", "list_url_when_full", "page_argument", "page_size", "safe_next", "paginate", "fragment", "inputs_of",
     "Attachment", "AttachmentForm", "attachments_of", "store_file", "remove_file", "stored_file_path", "RejectedFile",
     "text_of_attachment", "NoText", "Unreadable", "picture_without_metadata",
     # Outputs: the disclosure guard, documents, exports, jobs

@@ -21,8 +21,8 @@ from .plugins.interventions.helpers import add_action, add_case
 from .plugins.missions.helpers import add_mission
 from .records_helpers import add_defender
 
-MINISTER = {"country": "TUR", "title": "Minister of Justice", "person": "", "salutation": "Your Excellency,",
-            "address": "Adalet Bakanlığı\n06659 Ankara", "email": "", "fax": "", "position": "10", "active": "y"}
+MINISTER = {"country": "TUR", "office_en": "Minister of Justice", "person": "", "salutation_en": "Your Excellency,",
+            "address_en": "Adalet Bakanlığı\n06659 Ankara", "email": "", "fax": "", "position": "10", "active": "y"}
 REASON = "The building is named after a poet"
 
 

@@ -22,6 +22,7 @@ from .forms import (
     ImpactForm,
     ResponseForm,
     StepForm,
+    parts_text,
 )
 from .models import LANGUAGES, Action, Case
 from .views import visible_case
@@ -95,6 +96,11 @@ def _named(defender) -> str:
     return _("a defender whose record you may not see → %(name)s", name=replacement)
 
 
+def dispatch_languages(action: Action) -> list[tuple[str, str]]:
+    """A letter is sent in a language the action is written in (its letter is built in that language)."""
+    return [(lang, LANGUAGE_NAMES[lang]) for lang in action.languages() or LANGUAGES]
+
+
 def action_page(action: Action, status: int = 200, error: str | None = None, **forms):
     """The action's page; ``forms`` replace blank ones (a form that failed, shown with its errors)."""
     missing = [LANGUAGE_NAMES[lang] for lang in LANGUAGES if lang not in action.languages()]
@@ -105,8 +111,10 @@ def action_page(action: Action, status: int = 200, error: str | None = None, **f
     addressees_form = AddresseesForm(formdata=None)
     addressees_form.authorities.choices = [(a.id, a.name) for a in candidates.values()]
     addressees_form.authorities.data = [a.id for a in action.authorities]
-    dispatch_form = forms.get("dispatch_form") or DispatchForm(formdata=None, sent_on=utcnow().date())
+    dispatch_form = forms.get("dispatch_form") or DispatchForm(formdata=None, sent_on=utcnow().date(),
+                                                               language=(action.languages() or ["en"])[0])
     dispatch_form.authority.choices = [(a.id, a.name) for a in action.authorities]
+    dispatch_form.language.choices = dispatch_languages(action)
     return render_template("interventions/action.html", action=action, case=action.case, languages=LANGUAGES,
                            language_names=LANGUAGE_NAMES, missing=missing, named=named, error=error,
                            steps=services.allowed_steps(action, current_user), step_form=StepForm(formdata=None),
@@ -117,7 +125,7 @@ def action_page(action: Action, status: int = 200, error: str | None = None, **f
                                formdata=None, received_on=utcnow().date()),
                            impact_form=forms.get("impact_form") or ImpactForm(formdata=None, impact=action.impact),
                            can_edit=can(services.EDIT) and services.editable(action),
-                           can_send=can(services.EDIT)), status
+                           can_send=can(services.EDIT), parts_text=parts_text), status
 
 
 @permission_required(services.EDIT)  # approving and publishing also need the publish permission

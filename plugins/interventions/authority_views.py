@@ -18,13 +18,14 @@ from core.api import (
     permission_required,
     preflight_step_page,
     request_guard,
+    safe_next,
 )
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
 from . import letters, services
-from .action_views import FORMAT_NAMES, LANGUAGE_NAMES, action_page, visible_action
-from .forms import AddresseesForm, AuthorityForm, DispatchForm
+from .action_views import FORMAT_NAMES, LANGUAGE_NAMES, action_page, dispatch_languages, visible_action
+from .forms import AddresseesForm, AuthorityForm, DispatchForm, parts_text
 from .models import LANGUAGES, Authority, Dispatch
 
 #: What a letter never carries, said on its preflight.
@@ -39,12 +40,13 @@ LETTER_LEFT_OUT = (
 @permission_required(services.VIEW)
 def authorities():
     code = request.args.get("country", "")[:3]
-    query = select(Authority).order_by(Authority.country_id, Authority.position, Authority.title)
+    query = select(Authority).order_by(Authority.country_id, Authority.position, Authority.id)
     country = country_named(code) if code else None
     if country is not None:
         query = query.where(Authority.country_id == country.id)
     return render_template("interventions/authorities.html", pagination=paginate(query), country=code,
-                           country_options=country_options)
+                           country_options=country_options, languages=LANGUAGES, language_names=LANGUAGE_NAMES,
+                           parts_text=parts_text)
 
 
 def _authority_form(authority: Authority | None) -> AuthorityForm:
@@ -58,7 +60,9 @@ def _authority_form(authority: Authority | None) -> AuthorityForm:
 def _save_authority(form: AuthorityForm, authority: Authority | None):
     if form.validate_on_submit():
         authority = authority or Authority()
-        for name in ("title", "person", "salutation", "address", "email", "fax"):
+        for name, value in form.text_data().items():
+            setattr(authority, name, value)
+        for name in ("person", "email", "fax"):
             setattr(authority, name, (form[name].data or "").strip())
         authority.position = form.position.data if form.position.data is not None else 100
         authority.active = form.active.data
@@ -66,9 +70,13 @@ def _save_authority(form: AuthorityForm, authority: Authority | None):
         db.session.add(authority)
         db.session.commit()
         flash(_("The authority was saved."), "success")
+        # added from an action's letters: back to that action (a path of this site only, never another site)
+        back = request.args.get("next")
+        if back and safe_next(back) == back:
+            return redirect(back)
         return redirect(url_for("interventions.authorities", country=authority.country.alpha3))
-    return render_template("interventions/authority_form.html", form=form, authority=authority), \
-        422 if form.errors else 200
+    return render_template("interventions/authority_form.html", form=form, authority=authority,
+                           languages=LANGUAGES, language_names=LANGUAGE_NAMES), 422 if form.errors else 200
 
 
 @permission_required(services.EDIT)
@@ -122,9 +130,20 @@ def letter_check(action_id: int, authority_id: int, lang: str):
     return preflight_step_page(PreflightStep(
         address=guard.step, title=_("Letter to %(authority)s", authority=authority.name),
         subtitle=f"{action.reference or action.title(lang)} · {LANGUAGE_NAMES[lang]}", guard=guard,
-        content=letters.letter(action, authority, lang), output=f"Letter {action.id} to {authority.title} ({lang})",
+        content=letters.letter(action, authority, lang), output=f"Letter {action.id} to {authority.office} ({lang})",
         builds=builds, back=(_("Back to the action"), url_for("interventions.action", action_id=action.id) + "#letters"),
-        left_out=[str(line) for line in LETTER_LEFT_OUT]))
+        left_out=missing_parts(authority, lang) + [str(line) for line in LETTER_LEFT_OUT]))
+
+
+def missing_parts(authority: Authority, lang: str) -> list[str]:
+    """What the directory lacks in the letter's language, said on its page: the letter shows the gap, it does
+    not borrow another language's words."""
+    gaps = authority.missing(lang)
+    if not gaps:
+        return []
+    return [_("Missing from the directory for this authority in the letter's language (%(language)s): %(parts)s. "
+              "The letter says so in their place; add them in the directory.",
+              parts=parts_text(gaps), language=LANGUAGE_NAMES[lang])]
 
 
 @permission_required(services.VIEW)
@@ -133,7 +152,7 @@ def letter(action_id: int, authority_id: int, lang: str, fmt: str):
     action, authority = _letter_of(action_id, authority_id, lang)
     if fmt not in DOCUMENT_FORMATS:
         abort(404)
-    stem = f"{action.reference or action.type}-{authority.title}-{lang}"
+    stem = f"{action.reference or action.type}-{authority.text('office', lang) or authority.office}-{lang}"
     return download_document(letters.letter(action, authority, lang), fmt, stem, _letter_guard(action, authority, lang))
 
 
@@ -142,6 +161,7 @@ def dispatch(action_id: int):
     action = visible_action(action_id)
     form = DispatchForm()
     form.authority.choices = [(a.id, a.name) for a in action.authorities]
+    form.language.choices = dispatch_languages(action)
     if form.validate_on_submit():
         action.dispatches.append(Dispatch(authority_id=form.authority.data, channel=form.channel.data,
                                           language=form.language.data, sent_on=form.sent_on.data,

@@ -19,6 +19,7 @@ from core.api import Assignment, Country, Defender, Partner, Term, User, db, utc
 from . import search
 from .codes import format_code, month_year
 from .models import (
+    LANGUAGES,
     Action,
     Authority,
     Case,
@@ -37,7 +38,11 @@ from .models import (
 
 CASES_PER_SCALE = 400  # 400 for the demo, 100,000 at the benchmark's scale 250
 BATCH = 2000
-OFFICES = [("Head of State", "Your Excellency,"), ("Minister of Justice", "Dear Minister,")]
+#: each office in English, French and Spanish, with its salutation in each
+OFFICES = [(("Head of State", "Your Excellency,"), ("Chef de l’État", "Excellence,"),
+            ("Jefe del Estado", "Excelentísimo Señor:")),
+           (("Minister of Justice", "Dear Minister,"), ("Ministre de la Justice", "Monsieur le Ministre,"),
+            ("Ministro de Justicia", "Señor Ministro:"))]
 EVENTS = [("Arbitrary detention of {name}", "arbitrary_detention", "police"),
           ("Judicial harassment of {name}", "judicial_harassment", "judiciary"),
           ("Death threats against {name}", "threats", "unknown"),
@@ -112,9 +117,12 @@ def load(scale: int = 1, seed: int = 11) -> int:
 def _authorities(countries: list[int]) -> None:
     """Each country's offices, and every urgent appeal of its cases addressed to them."""
     db.session.execute(insert(Authority), [
-        {"country_id": country_id, "title": title, "salutation": salutation, "position": position,
-         "address": "Fictional address (demo)"}
-        for country_id in countries for position, (title, salutation) in enumerate(OFFICES)])
+        {"country_id": country_id, "position": position,
+         **{f"{part}_{lang}": value for lang, (office, salutation) in zip(LANGUAGES, texts)
+            for part, value in (("office", office), ("salutation", salutation))},
+         "address_en": "Fictional address (demo)", "address_fr": "Adresse fictive (démo)",
+         "address_es": "Dirección ficticia (demo)"}
+        for country_id in countries for position, texts in enumerate(OFFICES)])
     db.session.execute(insert(action_authorities).from_select(
         ["action_id", "authority_id"],
         select(Action.id, Authority.id).join(Case, Case.id == Action.case_id)

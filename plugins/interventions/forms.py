@@ -159,20 +159,51 @@ class OverrideForm(FlaskForm):
     submit = SubmitField(_l("Allow publication without verification"))
 
 
+#: The parts of an authority's entry written per language, as the directory and a letter's page name them.
+PART_NAMES = {"office": _l("office"), "address": _l("postal address"), "salutation": _l("salutation")}
+
+
+def parts_text(parts: list[str]) -> str:
+    """Parts of an authority's entry, named in the user's language ("office, salutation")."""
+    return ", ".join(str(PART_NAMES[part]) for part in parts)
+
+
 class AuthorityForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[required()])
-    title = StringField(_l("Office"), validators=[required(), Length(max=200)],
-                        description=_l("For instance “Minister of Justice” or “Embassy in Brussels”."))
+    office_en = StringField(_l("Office"), validators=[Length(max=200)],
+                            description=_l("For instance “Minister of Justice” or “Embassy in Brussels”."))
+    office_fr = StringField(_l("Office"), validators=[Length(max=200)],
+                            description=_l("For instance “Ministre de la Justice”."))
+    office_es = StringField(_l("Office"), validators=[Length(max=200)],
+                            description=_l("For instance “Ministro de Justicia”."))
+    salutation_en = StringField(_l("Salutation"), validators=[Length(max=200)],
+                                description=_l("As the letter should open, e.g. “Your Excellency,”."))
+    salutation_fr = StringField(_l("Salutation"), validators=[Length(max=200)],
+                                description=_l("As the letter should open, e.g. “Monsieur le Ministre,”."))
+    salutation_es = StringField(_l("Salutation"), validators=[Length(max=200)],
+                                description=_l("As the letter should open, e.g. “Excelentísimo Señor Ministro:”."))
+    address_en = TextAreaField(_l("Postal address"), validators=[Length(max=2000)])
+    address_fr = TextAreaField(_l("Postal address"), validators=[Length(max=2000)])
+    address_es = TextAreaField(_l("Postal address"), validators=[Length(max=2000)])
     person = StringField(_l("Holder"), validators=[Length(max=200)])
-    salutation = StringField(_l("Salutation"), validators=[Length(max=200)],
-                             description=_l("As the letter should open, e.g. “Your Excellency,”."))
-    address = TextAreaField(_l("Postal address"), validators=[Length(max=2000)])
     email = EmailField(_l("Email"), validators=[Optional(), valid_email(), Length(max=254)])
     fax = StringField(_l("Fax"), validators=[Length(max=50)])
     position = IntegerField(_l("Order in lists"), default=100, validators=[
         Optional(), NumberRange(min=0, max=10000, message=_l("Give a number from 0 to 10,000."))])
     active = BooleanField(_l("Still in office"), default=True)
     submit = SubmitField(_l("Save"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The office in at least one language: the other languages may come later, and show as missing."""
+        valid = super().validate(extra_validators)
+        if not any((self[f"office_{lang}"].data or "").strip() for lang in LANGUAGES):
+            self.office_en.errors = [*self.office_en.errors, _l("Give the office in at least one language.")]
+            valid = False
+        return valid
+
+    def text_data(self) -> dict:
+        return {f"{part}_{lang}": (self[f"{part}_{lang}"].data or "").strip()
+                for part in ("office", "salutation", "address") for lang in LANGUAGES}
 
 
 class AddresseesForm(FlaskForm):

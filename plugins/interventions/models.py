@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context
+from flask_babel import get_locale
 from sqlalchemy import (
     Boolean,
     Column,
@@ -300,19 +302,32 @@ action_authorities = Table(
 
 
 class Authority(db.Model):
-    """An authority letters are addressed to (head of state, minister, prosecutor, embassy...), per country."""
+    """An authority letters are addressed to (head of state, minister, prosecutor, embassy...), per country.
+
+    Its office, salutation and postal address are written in each language a letter may be in (a French letter
+    opens "Monsieur le Ministre," at the French address): one column each, like an action's texts, so the
+    directory and a letter read one row. A language left empty stays empty: pages and letters say it is missing
+    rather than borrowing another language's words."""
 
     __tablename__ = "interventions_authorities"
     __table_args__ = (Index("ix_interventions_authorities_country_position", "country_id", "position"),)
     __audited__ = True
     __record_type__ = "authority"
 
+    PARTS = ("office", "address", "salutation")
+
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("core_countries.id"))
-    title: Mapped[str] = mapped_column(String(200))  # the office: "Minister of Justice"
+    office_en: Mapped[str] = mapped_column(String(200), default="")  # the office: "Minister of Justice"
+    office_fr: Mapped[str] = mapped_column(String(200), default="")
+    office_es: Mapped[str] = mapped_column(String(200), default="")
+    salutation_en: Mapped[str] = mapped_column(String(200), default="")  # "Your Excellency," ...
+    salutation_fr: Mapped[str] = mapped_column(String(200), default="")
+    salutation_es: Mapped[str] = mapped_column(String(200), default="")
+    address_en: Mapped[str] = mapped_column(Text, default="")  # the postal address, one line each
+    address_fr: Mapped[str] = mapped_column(Text, default="")
+    address_es: Mapped[str] = mapped_column(Text, default="")
     person: Mapped[str] = mapped_column(String(200), default="")  # who holds it now
-    salutation: Mapped[str] = mapped_column(String(200), default="")  # "Your Excellency," ...
-    address: Mapped[str] = mapped_column(Text, default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     fax: Mapped[str] = mapped_column(String(50), default="")
     position: Mapped[int] = mapped_column(Integer, default=100)
@@ -320,9 +335,28 @@ class Authority(db.Model):
 
     country: Mapped[Country] = relationship()
 
+    def text(self, part: str, language: str) -> str:
+        """The office, address or salutation in ``language``, "" when the directory has none in it."""
+        return (getattr(self, f"{part}_{language}") or "").strip()
+
+    def address_lines(self, language: str) -> list[str]:
+        return [line.strip() for line in self.text("address", language).splitlines() if line.strip()]
+
+    def missing(self, language: str) -> list[str]:
+        """The parts (office, address, salutation) written in another language but not in ``language``."""
+        return [part for part in self.PARTS if not self.text(part, language)
+                and any(self.text(part, other) for other in LANGUAGES)]
+
+    @property
+    def office(self) -> str:
+        """The office in the reader's language, else in the first language it is written in (lists of names)."""
+        language = str(get_locale() or "en") if has_request_context() else "en"
+        return self.text("office", language) if language in LANGUAGES and self.text("office", language) \
+            else next((self.text("office", lang) for lang in LANGUAGES if self.text("office", lang)), "")
+
     @property
     def name(self) -> str:
-        return f"{self.title} ({self.person})" if self.person else self.title
+        return f"{self.office} ({self.person})" if self.person else self.office
 
 
 class Dispatch(db.Model):

@@ -171,7 +171,7 @@ def country_authorities(country_id: int) -> list[Authority]:
     """The authorities in office in a country, in the directory's order."""
     return list(db.session.scalars(select(Authority).where(Authority.country_id == country_id,
                                                            Authority.active.is_(True))
-                                   .order_by(Authority.position, Authority.title)))
+                                   .order_by(Authority.position, Authority.id)))
 
 
 # --- Actions -------------------------------------------------------------------------------------

@@ -29,8 +29,8 @@ def _setup(app, make_user):
         from core.records.models import Country
 
         turkey = db.session.scalar(select(Country).where(Country.alpha3 == "TUR"))
-        db.session.add(Authority(country=turkey, title="Ministre de la Justice", salutation="Monsieur le Ministre,",
-                                 address="06659 Ankara"))
+        db.session.add(Authority(country=turkey, office_fr="Ministre de la Justice",
+                                 salutation_fr="Monsieur le Ministre,", address_fr="06659 Ankara"))
         db.session.commit()
     return coordinator
 

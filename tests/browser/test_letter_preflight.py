@@ -33,8 +33,8 @@ def _letter(app, make_user) -> tuple[User, int]:
         "to her client."))
     with app.app_context():
         turkey = db.session.scalar(select(Country).where(Country.alpha3 == "TUR"))
-        minister = Authority(country=turkey, title="Minister of Justice", salutation="Your Excellency,",
-                             address="06659 Ankara")
+        minister = Authority(country=turkey, office_en="Minister of Justice", salutation_en="Your Excellency,",
+                             address_en="06659 Ankara")
         action = db.session.get(Action, action_id)
         action.authorities.append(minister)
         db.session.commit()

@@ -13,21 +13,23 @@ from ...records_helpers import add_defender
 from ...support.canaries import texts_of
 from .helpers import add_action, add_case
 
-MINISTER = {"country": "TUR", "title": "Ministre de la Justice", "person": "M. Exemple",
-            "salutation": "Monsieur le Ministre,", "address": "Adalet Bakanlığı\n06659 Ankara", "email": "",
+MINISTER = {"country": "TUR", "office_fr": "Ministre de la Justice", "person": "M. Exemple",
+            "salutation_fr": "Monsieur le Ministre,", "address_fr": "Adalet Bakanlığı\n06659 Ankara",
+            "office_en": "Minister of Justice", "salutation_en": "Dear Minister,",
+            "address_en": "Adalet Bakanlığı\n06659 Ankara, Türkiye", "email": "",
             "fax": "+90 312 000 00 00", "position": "10", "active": "y"}
 
 
 def test_the_directory_refuses_bad_input_and_lists_per_country(app, client, make_user):
     login(client, make_user("case_officer"))
-    bad = post_form(client, "/interventions/authorities/new", {**MINISTER, "title": "", "email": "not-an-email",
+    bad = post_form(client, "/interventions/authorities/new", {**MINISTER, "office_fr": "", "office_en": "", "email": "not-an-email",
                                                                "position": "-5", "country": "ZZZ"})
     page = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "This field is required." in page
+    assert bad.status_code == 422 and "Give the office in at least one language." in page
     assert "Enter a valid email address" in page and "Give a number from 0 to 10,000." in page
     assert post_form(client, "/interventions/authorities/new", MINISTER).status_code == 302
     assert post_form(client, "/interventions/authorities/new", {**MINISTER, "country": "EGY",
-                                                                "title": "Public Prosecutor"}).status_code == 302
+                                                                "office_fr": "", "office_en": "Public Prosecutor"}).status_code == 302
     page = html.unescape(client.get("/interventions/authorities/?country=TUR").get_data(as_text=True))
     assert "Ministre de la Justice" in page and "Public Prosecutor" not in page
     reader = app.test_client()
@@ -47,7 +49,7 @@ def test_letters_in_french_to_each_addressee_and_the_dispatch_log(app, client, m
                            body_fr="L'Observatoire a été informé de la détention arbitraire de Mᵉ A. K., avocate.",
                            requested_fr="Libérer immédiatement Mᵉ A. K.")
     page = client.get(f"/interventions/actions/{action_id}").get_data(as_text=True)
-    assert "Ministre de la Justice" in html.unescape(page)
+    assert "Minister of Justice" in html.unescape(page)  # in the reader's language
     assert post_form(client, f"/interventions/actions/{action_id}/authorities",
                      {"authorities": [minister]}).status_code == 302
     letter = client.get(f"/interventions/actions/{action_id}/letter/{minister}/fr.html")
