@@ -1,14 +1,14 @@
 """Action pages: write an appeal or letter in up to three languages, then take it through the workflow."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.api import can, can_see, db, in_language, permission_required, utcnow, visible_record
 from core.api import gettext as _
 
-from . import search, services
+from . import drafts, search, services
 from .forms import (
     ACTION_STATUS_LABELS,
     ACTION_TYPES,
@@ -55,7 +55,14 @@ def new_action(case_id: int):
     if not form.is_submitted():
         form.type.data = "follow_up" if any(a.public and a.status == Action.PUBLISHED for a in case.actions) \
             else "urgent_appeal"
-    return _form_page(form, case, None)
+        template, languages = request.args.get("template", ""), request.args.getlist("lang")
+        if template in drafts.TEMPLATES and languages:
+            form.type.data = template
+            for name, text in drafts.draft(case, template, languages, current_user).items():
+                form[name].data = text
+        elif "template" in request.args:
+            flash(_("Choose the type of action and at least one language of the template."), "danger")
+    return _form_page(form, case, None, template_form=True)
 
 
 @permission_required(services.EDIT)
@@ -76,9 +83,13 @@ def edit_action(action_id: int):
     return _form_page(form, action.case, action)
 
 
-def _form_page(form: ActionForm, case: Case, action: Action | None):
+def _form_page(form: ActionForm, case: Case, action: Action | None, template_form: bool = False):
+    """The action's form; a new one offers to start from the template of a type, in chosen languages."""
     return render_template("interventions/action_form.html", form=form, case=case, action=action,
-                           languages=LANGUAGES, language_names=LANGUAGE_NAMES), 422 if form.errors else 200
+                           languages=LANGUAGES, language_names=LANGUAGE_NAMES, template_form=template_form,
+                           action_types=in_language(ACTION_TYPES),
+                           template_languages=request.args.getlist("lang") if template_form else []), \
+        422 if form.errors else 200
 
 
 @permission_required(services.VIEW)

@@ -9,6 +9,7 @@ blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", te
 blueprint.add_url_rule("/", view_func=views.index)
 blueprint.add_url_rule("/export", view_func=views.export, methods=["POST"])
 blueprint.add_url_rule("/new", view_func=views.create, methods=["GET", "POST"])
+blueprint.add_url_rule("/source-partners", view_func=views.source_partners)
 blueprint.add_url_rule("/<int:case_id>/edit", view_func=views.edit, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:case_id>", view_func=views.show)
 

@@ -15,6 +15,7 @@ from core.api import (
     ConfirmForm,
     CountryChoice,
     Defender,
+    Guard,
     Partner,
     assignee_ids,
     can,
@@ -29,6 +30,7 @@ from core.api import (
     id_url,
     in_language,
     inputs_of,
+    json_answer,
     paginate,
     permission_required,
     the_user,
@@ -154,7 +156,23 @@ def _case_form(case: Case | None) -> CaseForm:
     return form
 
 
+@permission_required(services.EDIT)
+def source_partners():
+    """The source partners a report of the chosen country may name (``?country=TUR``), for the registration
+    form's script: the same list, by the same visibility rule, as the form offers; released by the disclosure
+    guard as the reader's own data."""
+    code = request.args.get("country", "")[:3]
+    country = country_named(code) if code else None
+    choices = [(0, _("— none or not listed —"))] + partner_choices(country.id if country else None)
+    return json_answer({"country": country.alpha3 if country else "",
+                        "choices": [{"value": str(value), "label": label} for value, label in choices]},
+                       Guard(current_user, external=False, unattended=True))
+
+
 def _save(form: CaseForm, case: Case | None):
+    if form.is_submitted() and SHOW_PARTNERS in request.form:
+        # without JavaScript: the partners of the country just chosen, and nothing saved yet
+        return render_template("interventions/form.html", form=form, case=case, partners_url=_partners_url())
     if form.validate_on_submit():
         data = {name: form[name].data for name in ("title", "events_date", "source_kind", "received_via", "priority",
                                                    "confidentiality")}
@@ -170,7 +188,16 @@ def _save(form: CaseForm, case: Case | None):
         flash(_("The case was saved.") if case else _("The case was registered. Add the defenders it concerns."),
               "success")
         return redirect(url_for("interventions.show", case_id=saved.id))
-    return render_template("interventions/form.html", form=form, case=case), 422 if form.errors else 200
+    return render_template("interventions/form.html", form=form, case=case, partners_url=_partners_url()), \
+        422 if form.errors else 200
+
+
+#: The form's button that asks for the partners of the chosen country (a script does it as the country changes).
+SHOW_PARTNERS = "show_partners"
+
+
+def _partners_url() -> str:
+    return url_for("interventions.source_partners")
 
 
 @permission_required(services.EDIT)
