@@ -77,11 +77,16 @@ def _texts(case: Case, template: str, language: str, defenders: list, authoritie
     if case.description.strip():
         body.append(_("Description of the facts:") + "\n" + case.description.strip())
     if template in ("appeal", "follow_up"):
-        body.append(_("The Observatory condemns these acts, which seem to aim only at sanctioning the legitimate "
-                      "human rights activities of %(names)s.", names=names))
+        body.append(_sentence(_("The Observatory condemns these acts, which seem to aim only at sanctioning the "
+                                "legitimate human rights activities of %(names)s.", names=names)))
         body.append(_addresses(authorities, language))
     requested = "" if template == "closing" else _requested(case, template, names)
     return {f"title_{language}": title, f"body_{language}": "\n\n".join(body), f"requested_{language}": requested}
+
+
+def _sentence(text: str) -> str:
+    """A sentence ending with a name that ends with its initial's full stop ("A. K.") ends there."""
+    return text[:-1] if text.endswith("..") else text
 
 
 def _facts(case: Case, names: str, violations: str) -> str:
