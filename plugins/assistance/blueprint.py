@@ -11,6 +11,7 @@ blueprint.add_url_rule("/", view_func=views.index)
 blueprint.add_url_rule("/new", view_func=views.create, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:request_id>/edit", view_func=views.edit, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:request_id>", view_func=views.show)
+blueprint.add_url_rule("/<int:request_id>/history", view_func=views.history)
 
 # decision_views.py
 blueprint.add_url_rule("/<int:request_id>/submit", view_func=decision_views.submit, methods=["POST"])

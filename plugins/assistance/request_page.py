@@ -47,18 +47,29 @@ def visible_request(request_id: int, *options) -> GrantRequest:
 
 
 def load_request(request_id: int) -> GrantRequest:
-    """The request with everything its page shows, if the user may see it (each view is audited): its creator
-    and budget lines joined to it (a single list joined multiplies no rows), the other lists one query each."""
+    """The request with everything its page shows, if the user may see it (each view is audited).
+
+    Its creator and its three short lists (budget lines, other funders and decisions, each bounded by its form or
+    by the few steps of a decision) are joined to it: at most a few hundred rows, in one statement; the
+    committee's lists (votes, declarations, questions) one query each. The history has its own page."""
     return visible_record(
         GrantRequest, request_id,
         joinedload(GrantRequest.defender).joinedload(Defender.country),
         joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
         joinedload(GrantRequest.created_by).lazyload("*"), joinedload(GrantRequest.budget_lines),
-        selectinload(GrantRequest.fundings),
+        joinedload(GrantRequest.fundings),
+        joinedload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
         selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
         selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"),
-        selectinload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
+        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"))
+
+
+def load_history(request_id: int) -> GrantRequest:
+    """The request with its history (each change of status, who made it, the decision behind it), if the user
+    may see it (each view is audited)."""
+    return visible_record(
+        GrantRequest, request_id, joinedload(GrantRequest.created_by).lazyload("*"),
+        selectinload(GrantRequest.decisions),
         selectinload(GrantRequest.events).joinedload(RequestEvent.by).lazyload("*"))
 
 

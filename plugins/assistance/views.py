@@ -23,10 +23,11 @@ from core.api import (
 from core.api import gettext as _
 
 from . import permissions, services
-from .forms import STATUS_LABELS, URGENCIES, RequestForm
+from .forms import DECISION_KINDS, STATUS_LABELS, URGENCIES, RequestForm
 from .models import GrantRequest
 from .request_page import (
     earlier_grants,
+    load_history,
     load_request,
     render_request,
     visible_request,
@@ -136,5 +137,14 @@ def show(request_id: int):
     """The request's page (it only reads: a decision that became due because the committee changed is taken
     when it changed, through ``observatory_people_changed``)."""
     return render_request(load_request(request_id))
+
+
+@permission_required(permissions.VIEW)
+def history(request_id: int):
+    """Every change of the request's status, who made it and the decision behind it: its own page, so that the
+    request's page reads less."""
+    grant = load_history(request_id)
+    return render_template("assistance/history.html", grant=grant,
+                           decisions_by_id={d.id: d for d in grant.decisions}, decision_kinds=DECISION_KINDS)
 
 

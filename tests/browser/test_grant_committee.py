@@ -105,6 +105,7 @@ def test_a_committee_of_three_with_one_conflict_decides_with_the_default_rules(p
     decisions = page.locator("#decisions").inner_text()
     assert "Committee vote: Approved" in decisions and "by the committee" in decisions
     assert "2 for, 0 against, 0 abstaining" in decisions
+    page.click("#history-link")
     history = page.locator("#history").inner_text()
     assert "Approved · the committee (2 for, 0 against, 0 abstaining)" in history and "Member 2" not in history
     assert page.outside_requests == [] and page.console_errors == []
