@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 import redis as redis_client
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 from core.audit.models import AuditEntry
 from core.database.models import PluginFailure, Role, RolePermission, User, utcnow
 from core.extensions import db
 from core.jobs import jobs
+from core.plugin_host.hookspecs import hookimpl
 from core.plugin_host.plugins import host
 
 from .conftest import POSTGRES_URL, REDIS_URL, login, post_form, require_service
@@ -323,3 +324,34 @@ def test_the_scheduler_records_its_failures_under_its_own_kind(weather, make_app
                  tmp_path)
     assert [row[:3] for row in _failures(app)] == [("scheduler", "weather", "observatory_startup")]
     assert "Scheduler" in _plugins_page(app, make_user("admin"))
+
+
+def test_a_hook_that_fails_during_a_writing_request_is_recorded_after_the_request(app, make_user, caplog):
+    """The hook writes, then raises, inside the admin's request: on SQLite that request's session holds the only
+    write lock, so the failure is written once the session has ended (not at once, where it would wait for the lock
+    and be lost); a later request whose hook answers clears it the same way."""
+    broken = {"now": True}
+    member = make_user("committee")
+
+    class HalfDone:
+        @hookimpl
+        def observatory_people_changed(self):
+            db.session.execute(update(User).where(User.id == member.id).values(name="Half done"))
+            if broken["now"]:
+                raise RuntimeError("the quorum could not be applied")
+
+    with app.app_context():
+        host().pm.register(HalfDone(), name="half-done")
+        roles = [role.id for role in db.session.get(User, member.id).roles]
+    admin = app.test_client()
+    login(admin, make_user("admin"))
+    form = {"email": member.email, "name": member.name, "roles": roles, "active": "y"}
+    with caplog.at_level(logging.WARNING):
+        assert post_form(admin, f"/admin/users/{member.id}", form).status_code == 302
+    assert "was not recorded" not in caplog.text
+    assert _failures(app) == [("web", "half-done", "observatory_people_changed",
+                               "RuntimeError: the quorum could not be applied", 1)]
+
+    broken["now"] = False
+    assert post_form(admin, f"/admin/users/{member.id}", form).status_code == 302
+    assert _failures(app) == []
