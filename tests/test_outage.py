@@ -8,7 +8,7 @@ import socket
 import pytest
 from sqlalchemy.engine import make_url
 
-from .conftest import POSTGRES_URL, csrf_token, login, post_form
+from .conftest import PASSWORD, POSTGRES_URL, csrf_token, login, post_form
 from .support.switch import Switch
 
 
@@ -93,3 +93,51 @@ def test_the_app_recovers_by_itself_when_the_database_is_back(make_app, make_use
         assert client.get("/health").json == {"status": "ok", "database": "ok"}
     finally:
         switch.off()
+
+
+LOGIN_WITHOUT_REDIS = '''
+import json, sys
+from pathlib import Path
+
+from core import create_app
+from core.testing import base_config, csrf_token
+
+instance, database_url, redis_url, email, password = sys.argv[1:]
+app = create_app({**base_config(Path(instance), database_url), "REDIS_URL": redis_url, "RATELIMIT_ENABLED": True,
+                  "RATELIMIT_STORAGE_URI": redis_url, "LOGIN_ACCOUNT_RATE_LIMIT": "2 per minute"})
+
+
+def attempt(client, typed):
+    data = {"csrf_token": csrf_token(client), "email": email, "password": typed}
+    response = client.post("/login", data=data, headers={"Accept-Language": "fr"})
+    return response.status_code, response.get_data(as_text=True)
+
+
+owner, guesser = app.test_client(), app.test_client()
+logged_in = attempt(owner, password)[0]
+guesses = [attempt(guesser, "wrong password!!") for _ in range(3)]
+print(json.dumps({"owner": logged_in, "guesses": [code for code, _ in guesses], "last": guesses[-1][1],
+                  "health": app.test_client().get("/health").json}))
+'''
+
+
+def test_with_redis_out_of_reach_logging_in_works_and_is_still_throttled(make_user, database_url, tmp_path):
+    """Login throttling counts in Redis, shared by the processes; with Redis out of reach each process counts in its
+    own memory instead: the owner logs in, a guesser still waits. In a process of its own: flask-limiter keeps one
+    state per process, and a storage it saw fail is not one a later test's app should inherit."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    user = make_user("case_officer")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", LOGIN_WITHOUT_REDIS, str(tmp_path / "instance"), database_url,
+                           f"redis://127.0.0.1:{_closed_port()}/0", user.email, PASSWORD], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["owner"] == 302, seen  # not the 503 "cannot reach its job queue"
+    assert seen["guesses"] == [422, 422, 429], seen
+    assert "Trop de tentatives" in seen["last"] and "Traceback" not in seen["last"]
+    assert seen["health"]["redis"] == "unreachable"
