@@ -64,6 +64,14 @@ from core.api import User, db, record_summaries
 def summarise(ctx, *, user_id):
     """A worker job that asks every plugin for summaries (the weather plugin may raise)."""
     record_summaries("defender", db.session.get(User, user_id), "en")
+
+
+def rename_then_summarise(ctx, *, user_id):
+    """The same after a write: on SQLite the job's session holds the database's write lock meanwhile."""
+    db.session.get(User, user_id).name = "Renamed by the job"
+    db.session.flush()
+    record_summaries("defender", db.session.get(User, user_id), "en")
+    db.session.commit()
 '''
 
 
@@ -164,6 +172,31 @@ def test_a_failure_in_a_worker_job_shows_on_the_plugins_page_and_a_later_job_cle
         assert run_job() == "finished"  # the same hook answers in a worker: fixed
         assert _failures(app) == []
         assert "no forecast for defender" not in _plugins_page(app, admin)
+    finally:
+        redis_client.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue_name}")
+
+
+@pytest.mark.redis
+def test_a_failure_in_a_worker_job_that_has_written_is_recorded_after_the_job(weather, make_app, make_user,
+                                                                            database_url, tmp_path):
+    """The job writes, then a hook fails: the failure waits for the end of the job's session (on SQLite, written
+    at once it would wait for the job's own write lock and be lost), and the job's work is kept."""
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    admin = make_user("admin")
+    package = host(app).plugins["weather"].module.rsplit(".", 1)[0]
+    try:
+        with app.test_request_context():
+            job_id = jobs.enqueue(f"{package}.jobs.rename_then_summarise", title="Summaries",
+                                  user=db.session.get(User, admin.id), user_id=admin.id).id
+        env = _environment(database_url, weather, tmp_path, OBSERVATORY_REDIS_URL=REDIS_URL,
+                           OBSERVATORY_RQ_QUEUE=queue_name, WEATHER_BREAK_SUMMARIES="1")
+        _observatory(["worker", "--burst"], env, tmp_path)
+        with app.app_context():
+            assert db.session.get(jobs.Job, job_id).status == "finished"
+            assert db.session.get(User, admin.id).name == "Renamed by the job"
+        assert [row[:3] for row in _failures(app)] == [("worker", "weather", "observatory_record_summaries")]
     finally:
         redis_client.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue_name}")
 

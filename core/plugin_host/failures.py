@@ -7,7 +7,8 @@ by the very error), as one row per process kind, plugin and hook: a repeat count
 request it waits, with the clearing of fixed failures, until the request's database session has ended
 (:meth:`FailureLog.defer` and :meth:`FailureLog.write_deferred`, installed by the app around each request): on
 SQLite a request that has written holds the database's only write lock until then, and a second connection would
-wait for it (the busy timeout) and give up. Elsewhere (jobs, commands, start-up) it is written at once. It keeps
+wait for it (the busy timeout) and give up. A worker's job does the same (:func:`core.jobs.jobs.execute`);
+elsewhere (commands, start-up, the scheduler) a failure is written at once. It keeps
 the exception's type and the first line of its message, cut short, never a traceback (a traceback's lines and a
 database error's parameters may quote the records being worked on).
 
