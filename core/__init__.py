@@ -17,7 +17,7 @@ from .database import migrations_setup
 from .disclosure import door
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from .languages import i18n
-from .plugin_host.plugins import PluginHost
+from .plugin_host.plugins import PluginHost, host
 from .records import plugin as records_plugin
 from .web import errors, security, sessions
 from .web.permissions import enforce_access_rule
@@ -106,6 +106,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     """The database (and its migrations and the calendar's change watch), languages, page helpers and what an
     error looks like. The extensions that check requests are installed with the other checks."""
+    # A request's plugin failures wait for the end of its database session (core.plugin_host.failures), kept from
+    # the first check on. Flask runs teardown functions in the reverse order installed: installed before the
+    # database's own, this one runs after the request's session has ended, and waits for no lock of its own.
+    app.before_request(host(app).failures.defer)
+    app.teardown_appcontext(_write_deferred_plugin_failures)
     db.init_app(app)
     migrations_setup.init_app(app)
     deadlines.init_app(app)  # the calendar feeds' version, raised with every change they may depend on
@@ -114,6 +119,11 @@ def _init_extensions(app: Flask) -> None:
     i18n.install_template_gettext(app)
     bootstrap.init_app(app)
     errors.init_app(app)
+
+
+def _write_deferred_plugin_failures(_error: BaseException | None) -> None:
+    """The plugin failures a request saw (:mod:`core.plugin_host.failures`), written after its session ended."""
+    host().failures.write_deferred()
 
 
 def _install_request_checks(app: Flask) -> None:

@@ -66,6 +66,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis out of reach does not stop anyone logging in: each process throttles in its own memory meanwhile
+        # (the same limits, per process) and goes back to Redis once it answers; a Redis that does not answer
+        # costs a login seconds, not minutes.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
         "RATELIMIT_HEADERS_ENABLED": False,
         # Login throttling (no account is ever locked): every attempt from one address; failed attempts on one
         # account from one address, with growing waits; failed attempts on one account from everywhere.

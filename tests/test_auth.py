@@ -108,6 +108,51 @@ def test_unknown_and_known_accounts_take_the_same_time(make_app, make_user):
     assert 0.5 < unknown / existing < 2, (unknown, existing)
 
 
+def test_every_refusal_does_the_same_password_hashing_work(make_app, make_user, monkeypatch):
+    """Structurally, not by the clock: an unknown email, a known account's wrong password, a deactivated account's
+    right password and an account whose stored value is no argon2 hash each cost exactly one verification with the
+    configured profile's parameters (a real account's own hash is made with the same profile), and get the same
+    answer. A throttled attempt is refused before any hashing, the same way whether the account exists or not."""
+    from argon2 import PasswordHasher, extract_parameters, profiles
+
+    from core.web import security
+
+    app = make_app(PASSWORD_HASHING="RFC_9106_LOW_MEMORY", RATELIMIT_ENABLED=True,
+                   LOGIN_ACCOUNT_RATE_LIMIT="1 per minute")
+    known, inactive, no_hash = make_user("case_officer"), make_user("case_officer"), make_user("case_officer")
+    with app.app_context():
+        for person in (known, inactive):
+            db.session.get(User, person.id).password_hash = hash_password(PASSWORD)
+        db.session.get(User, inactive.id).active = False
+        db.session.get(User, no_hash.id).password_hash = ""
+        db.session.commit()
+    verified = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash, password):  # noqa: A002 - argon2's own parameter name
+            verified.append(extract_parameters(hash))
+            return super().verify(hash, password)
+
+    counting = Counting.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+    monkeypatch.setattr(security, "_hasher", lambda: counting)
+    attempts = {"unknown": ("nobody@example.org", "wrong password!!"), "known": (known.email, "wrong password!!"),
+                "inactive": (inactive.email, PASSWORD), "no hash": (no_hash.email, "wrong password!!")}
+    answers, work = {}, {}
+    for case, (email, password) in attempts.items():
+        client = app.test_client()
+        verified.clear()
+        answers[case] = _answer(_post_login(client, email, password), email)
+        work[case] = list(verified)
+        verified.clear()
+        throttled = _answer(_post_login(client, email, password), email)  # the account's 1 per minute is used
+        assert throttled[0] == 429 and verified == [], case
+        answers[case + ", throttled"] = throttled
+    assert work == dict.fromkeys(attempts, [profiles.RFC_9106_LOW_MEMORY]), work
+    for case in attempts:
+        assert answers[case] == answers["unknown"], case
+        assert answers[case + ", throttled"] == answers["unknown, throttled"], case
+
+
 def test_failures_lock_nothing(app, client, make_user):
     """Without the throttle (off in this app), many failures do not shut the owner out: no hard lock."""
     user = make_user("case_officer")

@@ -271,7 +271,8 @@ def test_an_outside_plugin_without_the_merge_hook_loses_no_row(tmp_path, monkeyp
         refused = post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"})
         page = refused.get_data(as_text=True)
         assert refused.status_code == 409 and "nothing was changed" in page
-        assert "<code>watch_profiles</code> — 1 row: each record may have only one, and both records have one" in page
+        assert "Data of watch — 1 link that cannot be moved: each record may have only one, and both records have one" \
+            in page and "watch_profiles" not in page
         with app.app_context():
             assert db.session.get(Defender, dup) is not None
             assert rows(entries) == {(1, "detention", dup, "held since May"), (2, "threats", dup, "calls at night"),
@@ -281,6 +282,110 @@ def test_an_outside_plugin_without_the_merge_hook_loses_no_row(tmp_path, monkeyp
     finally:
         with app.app_context():
             for table in (profiles, entries):
+                table.drop(db.engine)
+                db.metadata.remove(table)
+
+
+VIGIL_PLUGIN = '''
+from core.api import RecordType, hookimpl, lazy_gettext as _l
+from . import models
+
+@hookimpl
+def observatory_record_types():
+    return [RecordType("vigil_file", models.VigilFile, _l("Vigil file"), "core.defenders.view", "core.defenders.edit",
+                       "defenders.show", "defender_id")]
+'''
+VIGIL_MODELS = '''
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+from core.extensions import db
+
+class VigilFile(db.Model):
+    """A record of its own, restricted or not, that follows some defenders."""
+    __tablename__ = "vigil_files"
+    __record_type__ = "vigil_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    confidentiality: Mapped[str] = mapped_column(String(20), default="internal")
+
+class VigilSubject(db.Model):
+    """A defender followed by a file, once per file; notes point at it, so a duplicate cannot simply go."""
+    __tablename__ = "vigil_subjects"
+    __table_args__ = (UniqueConstraint("file_id", "defender_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("vigil_files.id"))
+    defender_id: Mapped[int] = mapped_column(ForeignKey("core_defenders.id"))
+
+class VigilNote(db.Model):
+    __tablename__ = "vigil_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("vigil_subjects.id"))
+'''
+
+
+def test_a_refused_merge_names_record_types_and_counts_only_what_the_reader_may_see(tmp_path, monkeypatch, make_app,
+                                                                                    make_user):
+    """The refusal names the kind of record that holds the links, in the reader's language, never a table, and
+    counts only the links of records the reader may see; the others are mentioned without a number."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from core.database.models import Role, RolePermission
+
+    install_plugin(tmp_path / "site", monkeypatch, VIGIL_PLUGIN, entry_name="vigil", files={"models.py": VIGIL_MODELS})
+    package = next((tmp_path / "site").glob("obs_test_plugin_*/plugin.py")).parent
+    french = Catalog(locale="fr")
+    french.add("Vigil file", "Dossier de veille")
+    (package / "translations/fr/LC_MESSAGES").mkdir(parents=True)
+    with open(package / "translations/fr/LC_MESSAGES/messages.mo", "wb") as compiled:
+        write_mo(compiled, french)
+    app = make_app()
+    tables = [db.metadata.tables[name] for name in ("vigil_files", "vigil_subjects", "vigil_notes")]
+    with app.app_context():
+        for table in tables:
+            table.create(db.engine)
+    try:
+        keep, dup = add_defender(app, "Aylin Kaya"), add_defender(app, "Aylin Kaya Demir")
+        with app.app_context():
+            files, subjects, notes = tables
+            db.session.execute(files.insert(), [{"id": 1, "name": "Open", "confidentiality": "internal"},
+                                                {"id": 2, "name": "Closed", "confidentiality": "restricted"},
+                                                {"id": 3, "name": "Sealed", "confidentiality": "restricted"}])
+            db.session.execute(subjects.insert(), [{"id": 1, "file_id": 1, "defender_id": dup},
+                                                   {"id": 2, "file_id": 2, "defender_id": dup},
+                                                   {"id": 3, "file_id": 3, "defender_id": dup},
+                                                   {"id": 4, "file_id": 1, "defender_id": keep}])
+            db.session.execute(notes.insert(), [{"id": 1, "subject_id": 4}])
+            coordinator = db.session.scalar(select(Role).where(Role.name == "coordinator"))
+            db.session.add(RolePermission(role_id=coordinator.id, permission="core.records.merge", granted=True))
+            db.session.commit()
+
+        def refusal(user):
+            client = app.test_client()
+            login(client, user)
+            response = post_form(client, f"/merge/defender/{dup}", {"target": str(keep), "confirm": "1"})
+            assert response.status_code == 409
+            return response.get_data(as_text=True)
+
+        why = "other rows depend on the ones the kept record already has"
+        admin = refusal(make_user("admin"))
+        assert f"Vigil file — 3 links that cannot be moved: {why}" in admin
+        assert "may not see" not in admin and "vigil_subjects" not in admin
+
+        coordinator_page = refusal(make_user("coordinator"))  # two of the files are restricted to others
+        assert f"Vigil file — 1 link that cannot be moved: {why}" in coordinator_page
+        assert "Other records you may not see are linked to it in a way that cannot be moved." in coordinator_page
+        assert "3 links" not in coordinator_page and "2 links" not in coordinator_page
+        assert "vigil_subjects" not in coordinator_page
+
+        in_french = refusal(make_user("coordinator", locale="fr"))
+        assert "Dossier de veille — 1 lien qui ne peut pas être déplacé" in in_french
+        assert "D’autres dossiers que vous ne pouvez pas voir" in in_french
+        with app.app_context():
+            assert db.session.get(Defender, dup) is not None  # nothing changed
+    finally:
+        with app.app_context():
+            for table in reversed(tables):
                 table.drop(db.engine)
                 db.metadata.remove(table)
 

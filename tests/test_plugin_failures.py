@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 import redis as redis_client
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 from core.audit.models import AuditEntry
 from core.database.models import PluginFailure, Role, RolePermission, User, utcnow
 from core.extensions import db
 from core.jobs import jobs
+from core.plugin_host.hookspecs import hookimpl
 from core.plugin_host.plugins import host
 
 from .conftest import POSTGRES_URL, REDIS_URL, login, post_form, require_service
@@ -63,6 +64,14 @@ from core.api import User, db, record_summaries
 def summarise(ctx, *, user_id):
     """A worker job that asks every plugin for summaries (the weather plugin may raise)."""
     record_summaries("defender", db.session.get(User, user_id), "en")
+
+
+def rename_then_summarise(ctx, *, user_id):
+    """The same after a write: on SQLite the job's session holds the database's write lock meanwhile."""
+    db.session.get(User, user_id).name = "Renamed by the job"
+    db.session.flush()
+    record_summaries("defender", db.session.get(User, user_id), "en")
+    db.session.commit()
 '''
 
 
@@ -163,6 +172,31 @@ def test_a_failure_in_a_worker_job_shows_on_the_plugins_page_and_a_later_job_cle
         assert run_job() == "finished"  # the same hook answers in a worker: fixed
         assert _failures(app) == []
         assert "no forecast for defender" not in _plugins_page(app, admin)
+    finally:
+        redis_client.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue_name}")
+
+
+@pytest.mark.redis
+def test_a_failure_in_a_worker_job_that_has_written_is_recorded_after_the_job(weather, make_app, make_user,
+                                                                            database_url, tmp_path):
+    """The job writes, then a hook fails: the failure waits for the end of the job's session (on SQLite, written
+    at once it would wait for the job's own write lock and be lost), and the job's work is kept."""
+    require_service(REDIS_URL is not None, "Redis (OBSERVATORY_TEST_REDIS_URL)")
+    queue_name = f"observatory-test-{os.getpid()}-{time.time_ns()}"
+    app = make_app(REDIS_URL=REDIS_URL, RQ_QUEUE=queue_name)
+    admin = make_user("admin")
+    package = host(app).plugins["weather"].module.rsplit(".", 1)[0]
+    try:
+        with app.test_request_context():
+            job_id = jobs.enqueue(f"{package}.jobs.rename_then_summarise", title="Summaries",
+                                  user=db.session.get(User, admin.id), user_id=admin.id).id
+        env = _environment(database_url, weather, tmp_path, OBSERVATORY_REDIS_URL=REDIS_URL,
+                           OBSERVATORY_RQ_QUEUE=queue_name, WEATHER_BREAK_SUMMARIES="1")
+        _observatory(["worker", "--burst"], env, tmp_path)
+        with app.app_context():
+            assert db.session.get(jobs.Job, job_id).status == "finished"
+            assert db.session.get(User, admin.id).name == "Renamed by the job"
+        assert [row[:3] for row in _failures(app)] == [("worker", "weather", "observatory_record_summaries")]
     finally:
         redis_client.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue_name}")
 
@@ -323,3 +357,34 @@ def test_the_scheduler_records_its_failures_under_its_own_kind(weather, make_app
                  tmp_path)
     assert [row[:3] for row in _failures(app)] == [("scheduler", "weather", "observatory_startup")]
     assert "Scheduler" in _plugins_page(app, make_user("admin"))
+
+
+def test_a_hook_that_fails_during_a_writing_request_is_recorded_after_the_request(app, make_user, caplog):
+    """The hook writes, then raises, inside the admin's request: on SQLite that request's session holds the only
+    write lock, so the failure is written once the session has ended (not at once, where it would wait for the lock
+    and be lost); a later request whose hook answers clears it the same way."""
+    broken = {"now": True}
+    member = make_user("committee")
+
+    class HalfDone:
+        @hookimpl
+        def observatory_people_changed(self):
+            db.session.execute(update(User).where(User.id == member.id).values(name="Half done"))
+            if broken["now"]:
+                raise RuntimeError("the quorum could not be applied")
+
+    with app.app_context():
+        host().pm.register(HalfDone(), name="half-done")
+        roles = [role.id for role in db.session.get(User, member.id).roles]
+    admin = app.test_client()
+    login(admin, make_user("admin"))
+    form = {"email": member.email, "name": member.name, "roles": roles, "active": "y"}
+    with caplog.at_level(logging.WARNING):
+        assert post_form(admin, f"/admin/users/{member.id}", form).status_code == 302
+    assert "was not recorded" not in caplog.text
+    assert _failures(app) == [("web", "half-done", "observatory_people_changed",
+                               "RuntimeError: the quorum could not be applied", 1)]
+
+    broken["now"] = False
+    assert post_form(admin, f"/admin/users/{member.id}", form).status_code == 302
+    assert _failures(app) == []

@@ -52,6 +52,7 @@ from ..database.models import Job, User, utcnow
 from ..disclosure.files import GuardedFile, NotGuarded, result_seal
 from ..extensions import db
 from ..languages.i18n import lazy_gettext as _l
+from ..plugin_host.plugins import host
 
 log = logging.getLogger(__name__)
 
@@ -224,11 +225,15 @@ def execute(job_id: int, runner: str | None = None) -> str:
                 return execute(job_id, runner=f"inline:{socket.gethostname()}:{secrets.token_hex(8)}")
         runner = f"rq:{rq_job.id}"
     if has_app_context():
+        if has_request_context():  # inline: the request writes its plugin failures once its session has ended
+            return _execute(job_id, runner)
+        failures = host().failures
+        failures.defer()  # and so does a worker's job (core.plugin_host.failures)
         try:
             return _execute(job_id, runner)
         finally:
-            if not has_request_context():
-                db.session.remove()  # a long-lived worker starts each job with a clean session
+            db.session.remove()  # a long-lived worker starts each job with a clean session
+            failures.write_deferred()
     from .. import (
         create_app,  # late: the worker process builds the app only when a job arrives
     )

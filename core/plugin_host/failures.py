@@ -2,8 +2,13 @@
 not in the memory of the process they happened in, so that the admins' plugins page and ``observatory plugins``
 show what failed in an rq worker, the scheduler, the command line or another app process.
 
-A failure is written at once, in a transaction of its own (never the caller's, which may hold half-done work or be
-broken by the very error), as one row per process kind, plugin and hook: a repeat counts on that row. It keeps
+A failure is written in a transaction of its own (never the caller's, which may hold half-done work or be broken
+by the very error), as one row per process kind, plugin and hook: a repeat counts on that row. During a web
+request it waits, with the clearing of fixed failures, until the request's database session has ended
+(:meth:`FailureLog.defer` and :meth:`FailureLog.write_deferred`, installed by the app around each request): on
+SQLite a request that has written holds the database's only write lock until then, and a second connection would
+wait for it (the busy timeout) and give up. A worker's job does the same (:func:`core.jobs.jobs.execute`);
+elsewhere (commands, start-up, the scheduler) a failure is written at once. It keeps
 the exception's type and the first line of its message, cut short, never a traceback (a traceback's lines and a
 database error's parameters may quote the records being worked on).
 
@@ -24,6 +29,7 @@ import socket
 from contextvars import ContextVar
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,6 +45,9 @@ LOADING = "(loading)"
 MESSAGE_LENGTH = 500
 
 _recording: ContextVar[bool] = ContextVar("observatory_recording_plugin_failure", default=False)
+#: Where a web request keeps what it will write once its session has ended: ``(plugin, hook, message)``, in order;
+#: a message of None means the hook answered (its failure, if recorded, is cleared).
+DEFERRED = "observatory_plugin_failures"
 
 
 def describe(exc: BaseException) -> str:
@@ -84,6 +93,13 @@ class FailureLog:
         if self.engine is None:
             self.pending.append((plugin, hook, message))
             return
+        deferred = _deferred()
+        if deferred is not None:
+            deferred.append((plugin, hook, message))
+            return
+        self._write(plugin, hook, message)
+
+    def _write(self, plugin: str, hook: str, message: str) -> None:
         if _recording.get():  # a failure while writing one: never loop
             log.warning("the failure of plugin %s in %s was not recorded (it happened while recording another): %s",
                         plugin, hook, message)
@@ -106,8 +122,27 @@ class FailureLog:
         """``plugin``'s ``hook`` answered: delete its row of this kind, if there is one (no query otherwise)."""
         if self._read_in != os.getpid() and self.engine is not None:
             self._read()
-        if self.failing and (plugin, hook) in self.failing:
-            self._delete([(plugin, hook)])
+        deferred = _deferred()
+        if deferred is None:
+            if self.failing and (plugin, hook) in self.failing:
+                self._delete([(plugin, hook)])
+            return
+        last = next((message for p, h, message in reversed(deferred) if (p, h) == (plugin, hook)), "")
+        if last is not None and (last or (self.failing and (plugin, hook) in self.failing)):
+            deferred.append((plugin, hook, None))  # it failed earlier in this request, or was recorded before
+
+    @staticmethod
+    def defer() -> None:
+        """``before_request``: keep this request's failures until :meth:`write_deferred`."""
+        g.setdefault(DEFERRED, [])
+
+    def write_deferred(self) -> None:
+        """Write what the current request deferred, in order: call it once the request's session has ended."""
+        for plugin, hook, message in g.pop(DEFERRED, None) or ():
+            if message is not None:
+                self._write(plugin, hook, message)
+            elif self.failing and (plugin, hook) in self.failing:
+                self._delete([(plugin, hook)])
 
     def _upsert(self, dialect: str, plugin: str, hook: str, message: str) -> Any:
         now, table = utcnow(), PluginFailure.__table__
@@ -151,6 +186,11 @@ class FailureLog:
         for plugin, hook in keys:
             log.info("plugin %s answers %s again in this %s process: its recorded failure is cleared", plugin, hook,
                      self.kind)
+
+
+def _deferred() -> list[tuple[str, str, str | None]] | None:
+    """The current web request's deferred failures, or None outside a web request (write at once)."""
+    return g.get(DEFERRED) if has_app_context() else None
 
 
 def recorded(session: Any) -> list[PluginFailure]:

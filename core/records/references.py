@@ -9,7 +9,7 @@ can be neither moved nor dropped that way stops the merge, which then changes no
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -37,11 +37,15 @@ from ..languages.i18n import lazy_gettext as _l
 
 @dataclass(frozen=True)
 class Blocked:
-    """Rows of ``table`` that point at the merged record and cannot be moved, and why."""
+    """Rows of ``table`` that point at the merged record and cannot be moved, and why. ``refers``: the table's
+    other one-column foreign keys, as (column, referred table), and ``found``: the rows themselves, so that the
+    page that says so can name the records they belong to and count only those its reader may see."""
 
     table: str
     rows: int
     reason: Any  # a lazy translated string
+    refers: tuple[tuple[str, str], ...] = ()
+    found: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)
 
 
 class CannotMove(Exception):
@@ -135,7 +139,9 @@ def move(record_table: Table, source_id: int, target_id: int) -> list[dict[str, 
         except TypeError:
             reason = reason or _l("a value of its rows cannot be kept to undo the merge")
         if reason is not None:
-            blocked.append(Blocked(table.name, len(rows), reason))
+            refers = tuple((other.columns[0].name, other.elements[0].target_fullname.rsplit(".", 1)[0])
+                           for other in table.foreign_key_constraints if len(other.columns) == 1 and other is not fk)
+            blocked.append(Blocked(table.name, len(rows), reason, refers, tuple(rows)))
             continue
         plans.append((table, column, key, [rows[n] for n in sorted(duplicates)],
                       {"table": table.name, "column": column.name, "key": [c.name for c in key],

@@ -60,11 +60,19 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(user: User | None, password: str) -> bool:
-    """Check a password (argon2id), upgrading the stored hash when its parameters are outdated."""
+    """Check a password (argon2id), upgrading the stored hash when its parameters are outdated. Every refusal
+    costs one verification: an unknown account's against a dummy hash, and so does an account whose stored value
+    is no argon2 hash (none set, or one from elsewhere), which would otherwise be refused at once."""
     hasher = _hasher()
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
+    except VerificationError:
+        return False
+    except InvalidHashError:
+        try:
+            hasher.verify(_dummy_hash(), password)
+        except VerificationError:
+            pass
         return False
     if user is None:
         return False
