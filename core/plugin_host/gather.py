@@ -80,7 +80,8 @@ def dashboard(user: Any) -> tuple[list[Widget], list[WaitingItem]]:
     widgets = sorted(_visible([i for i in found if isinstance(i, Widget)], user),
                      key=lambda item: (item.order, str(item.title)))
     waiting = sorted(_visible([i for i in found if isinstance(i, WaitingItem)], user),
-                     key=lambda item: (_moment(item.when), str(item.label), str(item.title)))
+                     key=lambda item: (item.when is None, _moment(item.when or date.min), str(item.label),
+                                       str(item.title)))
     return widgets, waiting
 
 

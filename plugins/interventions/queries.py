@@ -298,10 +298,11 @@ def dashboard_statement(user: Any, reviews: bool, rows: int) -> Any:
         .order_by(Case.received_at, Case.id).limit(rows)
     parts = [select(verify.subquery()), select(mine.subquery())]
     if reviews:
+        sent = func.coalesce(Action.submitted_at, Action.updated_at)  # an action put in review before it was dated
         review = select(literal("review").label("part"), Case.id, Action.id.label("action_id"),
-                        Action.type.label("type"), Case.title, Action.submitted_at.label("at")) \
+                        Action.type.label("type"), Case.title, sent.label("at")) \
             .join(Case, Case.id == Action.case_id).where(Action.status == Action.IN_REVIEW, visible(Case, user)) \
-            .order_by(Action.submitted_at, Action.id).limit(rows)
+            .order_by(sent, Action.id).limit(rows)
         parts.append(select(review.subquery()))
     return union_all(*parts)
 
