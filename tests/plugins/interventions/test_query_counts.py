@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.records.demo import load as load_core_demo
-from plugins.interventions.demo import load as load_cases
 from core.records.models import Partner
+from plugins.interventions.demo import load as load_cases
 from plugins.interventions.models import Action, Case, Consultation
 
 from ...conftest import login
