@@ -103,6 +103,7 @@ from .plugin_host.contributions import (
     SearchHit,
     Section,
     TimelineEntry,
+    WaitingItem,
     Widget,
 )
 from .plugin_host.gather import record_summaries
@@ -164,7 +165,7 @@ __all__ = [
     # The plugin host: hooks and what they return
     "hookimpl", "Chart", "DatedItem", "DatedLine", "FreeText", "MergeResult", "NavItem", "NotificationKind",
     "Output", "OutputRequest", "Permission", "PublicationItem", "RecordChoice", "RecordSummary", "RecordType",
-    "SearchHit", "Section", "TimelineEntry", "Widget", "record_summaries",
+    "SearchHit", "Section", "TimelineEntry", "WaitingItem", "Widget", "record_summaries",
     # Records: defenders, partners, countries, vocabularies, confidentiality and who may see what
     "Defender", "Partner", "Country", "Term", "Assignment", "SearchToken", "PUBLIC", "INTERNAL", "RESTRICTED",
     "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "country_choices", "countries_by_id", "country_named",

@@ -22,7 +22,7 @@ import click
 from flask import Blueprint, render_template
 from flask.cli import with_appcontext
 from core.plugin_host.contributions import (Chart, DatedItem, MergeResult, NavItem, Permission, PublicationItem, RESTRICTED,
-                                SearchHit, Section, TimelineEntry, Widget)
+                                SearchHit, Section, TimelineEntry, WaitingItem, Widget)
 from core.plugin_host.hookspecs import hookimpl
 from core.web.permissions import permission_required
 
@@ -55,7 +55,13 @@ def observatory_nav_items():
 @hookimpl
 def observatory_dashboard_widgets(user):
     return [Widget("Sample counter", "sample/widget.html", {"count": 3}, "sample.view", order=1),
-            Widget("Secret counter", "sample/widget.html", {"count": 99}, "sample.secret", order=2)]
+            Widget("Secret counter", "sample/widget.html", {"count": 99}, "sample.secret", order=2),
+            WaitingItem(date(2026, 1, 5), "sample_check", "To check", "Second sample", "/sample/2", "sample.view"),
+            WaitingItem(datetime(2026, 1, 2, 9, tzinfo=timezone.utc), "sample_check", "To check", "First sample",
+                        "/sample/1", "sample.view", late=True, more_url="/sample/"),
+            WaitingItem(date(2026, 1, 1), "sample_secret", "Secret", "Secret sample", "/sample/3", "sample.secret"),
+            WaitingItem(date(2025, 1, 1), "sample_restricted", "Restricted", "Restricted sample", "/sample/4",
+                        confidentiality=RESTRICTED)]
 
 @hookimpl
 def observatory_search(query, user, limit):
@@ -174,6 +180,14 @@ def test_hook_observatory_dashboard_widgets(sample_app, make_user):
     coordinator_page = coordinator.get("/").get_data(as_text=True)
     assert coordinator_page.index("Sample counter") < coordinator_page.index("Secret counter")
     assert "<span class='sample-count'>99</span>" in coordinator_page
+    # What waits for the user: every plugin's items in one list, oldest first, each only with its permission.
+    waiting = officer_page.split('id="waiting-for-me"')[1].split("</section>")[0]
+    assert waiting.index("First sample") < waiting.index("Second sample")
+    assert 'href="/sample/1" class="link-danger fw-semibold">First sample' in waiting
+    assert "Secret sample" not in waiting and "Restricted sample" not in waiting and "See all" not in waiting
+    waiting = coordinator_page.split('id="waiting-for-me"')[1].split("</section>")[0]
+    assert waiting.index("Secret sample") < waiting.index("First sample") and "Restricted sample" not in waiting
+    assert "Nothing waits for you." not in waiting
 
 
 def test_hook_observatory_search(sample_app, make_user):

@@ -49,6 +49,26 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class WaitingItem:
+    """Something that waits for the dashboard's user to act on it (a review, a vote, a verification overdue, a reply
+    due), returned from ``observatory_dashboard_widgets`` beside the plugin's widgets: the core gathers every plugin's
+    into its *Waiting for me* list, oldest first. ``when`` is since when it waits, or, with ``due``, when it falls
+    due; ``label`` says what is awaited ("To review"), ``title`` names the record; ``more_url`` is the plugin's list
+    of all such items, offered when the plugin returned as many of that ``kind`` as the dashboard shows."""
+
+    when: datetime | date
+    kind: str
+    label: Any
+    title: Any
+    url: str
+    permission: str | None = None
+    confidentiality: str = INTERNAL
+    due: bool = False
+    late: bool = False
+    more_url: str | None = None
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     """One dated event on a defender's file."""
 
@@ -305,6 +325,7 @@ __all__ = [
     "Permission",
     "NavItem",
     "Widget",
+    "WaitingItem",
     "TimelineEntry",
     "SearchHit",
     "DatedItem",

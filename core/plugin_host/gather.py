@@ -15,6 +15,7 @@ from .contributions import (
     SearchHit,
     Section,
     TimelineEntry,
+    WaitingItem,
     Widget,
 )
 from .plugins import DISABLED, FAILED, host
@@ -68,9 +69,30 @@ def nav_items(user: Any) -> list[NavItem]:
 
 
 def dashboard_widgets(user: Any) -> list[Widget]:
+    return dashboard(user)[0]
+
+
+def dashboard(user: Any) -> tuple[list[Widget], list[WaitingItem]]:
+    """The dashboard's panels, and what waits for ``user`` (their *Waiting for me* list, oldest first), from one
+    call of the widgets hook: a plugin reads both in the statements it reads anyway."""
     user = the_user(user)  # the hooks read it many times
-    items = [i for i in host().collect("observatory_dashboard_widgets", user=user) if isinstance(i, Widget)]
-    return sorted(_visible(items, user), key=lambda item: (item.order, str(item.title)))
+    found = host().collect("observatory_dashboard_widgets", user=user)
+    widgets = sorted(_visible([i for i in found if isinstance(i, Widget)], user),
+                     key=lambda item: (item.order, str(item.title)))
+    waiting = sorted(_visible([i for i in found if isinstance(i, WaitingItem)], user),
+                     key=lambda item: (item.when is None, _moment(item.when or date.min), str(item.label),
+                                       str(item.title)))
+    return widgets, waiting
+
+
+def more_waiting(items: list[WaitingItem], rows: int) -> list[tuple[Any, str]]:
+    """(label, address) of each kind of waiting item a plugin returned ``rows`` of: its list holds the rest."""
+    counts = Counter(item.kind for item in items)
+    more: dict[str, tuple[Any, str]] = {}
+    for item in items:
+        if item.more_url and counts[item.kind] >= rows and item.kind not in more:
+            more[item.kind] = (item.label, item.more_url)
+    return list(more.values())
 
 
 def search(query: str, user: Any) -> list[SearchHit]:

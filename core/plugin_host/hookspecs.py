@@ -193,18 +193,24 @@ def observatory_nav_items():
 
 @hookspec
 def observatory_dashboard_widgets(user):
-    """Called when ``user`` opens the dashboard; returns :class:`~core.plugin_host.contributions.Widget` panels.
+    """Called when ``user`` opens the dashboard; returns :class:`~core.plugin_host.contributions.Widget` panels,
+    and :class:`~core.plugin_host.contributions.WaitingItem` entries for what waits for that user alone (an action
+    they may review, a request awaiting their vote, a case of theirs whose verification is overdue, a reply due).
 
-    Widgets the user lacks the ``permission`` for are dropped by the core. Keep each widget
-    to a constant number of queries. A context of plain values (rows, tuples, dates, frozen dataclasses) lets
-    the core render the panel once per language and content and reuse it (``core.web.fragments``); its template
-    then sees only ``context``, never the user or the request.
+    Widgets and items the user lacks the ``permission`` for are dropped by the core, which gathers every plugin's
+    items into its *Waiting for me* list, oldest first. Return at most five items of each ``kind`` (the dashboard's
+    rows; give them a ``more_url`` to the whole list), and read them in the statements that read the widgets
+    (a ``UNION ALL``): the dashboard keeps a constant number of queries. A context of plain values (rows, tuples,
+    dates, frozen dataclasses) lets the core render the panel once per language and content and reuse it
+    (``core.web.fragments``); its template then sees only ``context``, never the user or the request.
 
     Example::
 
         @hookimpl
         def observatory_dashboard_widgets(user):
-            return [Widget(_l("Awaiting verification"), "interventions/widget.html", {"cases": due()})]
+            rows = due_and_mine(user)   # one statement: the widget's rows and the user's own
+            return [Widget(_l("Awaiting verification"), "interventions/widget.html", {"cases": rows.due}),
+                    *(WaitingItem(r.submitted_at, "review", _l("To review"), r.title, url(r.id)) for r in rows.mine)]
     """
 
 

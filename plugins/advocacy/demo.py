@@ -39,17 +39,54 @@ TYPES_BY_SYSTEM = {
     "au": ("urgent_appeal", "oral_statement", "letter"),
     "osce": ("meeting", "letter"), "eu": ("meeting", "letter"), "coe": ("letter",),
 }
+#: What each requirement says, in the language the action is written in (a mechanism's first working language).
 DETAILS = {
-    "perpetrators": "Officers of the anti-terrorism police (fictional).",
-    "source": "A partner organisation, by encrypted message (fictional).",
-    "facts": "Arrested at home at dawn on the day of the events, held incommunicado for four days (fictional).",
-    "national_steps": "A complaint to the prosecutor, not answered (fictional).",
-    "urgency": "Death threats after release; the family home was watched for a week (fictional).",
-    "measures": "Protection agreed with the beneficiary; investigation of the threats (fictional).",
-    "state_informed": "yes", "state_informed_details": "Complaint to the police, no measure taken (fictional).",
-    "session": "Regular session, item 4", "participants": "Head of the human rights section (fictional).",
-    "issues": "Release of the defenders; end of the judicial harassment (fictional).",
+    "en": {
+        "perpetrators": "Officers of the anti-terrorism police (fictional).",
+        "source": "A partner organisation, by encrypted message (fictional).",
+        "facts": "Arrested at home at dawn on the day of the events, held incommunicado for four days (fictional).",
+        "national_steps": "A complaint to the prosecutor, not answered (fictional).",
+        "urgency": "Death threats after release; the family home was watched for a week (fictional).",
+        "measures": "Protection agreed with the beneficiary; investigation of the threats (fictional).",
+        "state_informed": "yes", "state_informed_details": "Complaint to the police, no measure taken (fictional).",
+        "session": "Regular session, item 4", "participants": "Head of the human rights section (fictional).",
+        "issues": "Release of the defenders; end of the judicial harassment (fictional).",
+    },
+    "fr": {
+        "perpetrators": "Agents de la police antiterroriste (fictif).",
+        "source": "Une organisation partenaire, par message chiffré (fictif).",
+        "facts": "Arrêté à son domicile à l’aube le jour des faits, détenu au secret pendant quatre jours (fictif).",
+        "national_steps": "Une plainte auprès du procureur, restée sans réponse (fictif).",
+        "urgency": "Menaces de mort après sa libération ; le domicile familial a été surveillé pendant une semaine "
+                   "(fictif).",
+        "measures": "Protection convenue avec le bénéficiaire ; enquête sur les menaces (fictif).",
+        "state_informed": "yes", "state_informed_details": "Plainte à la police, aucune mesure prise (fictif).",
+        "session": "Session ordinaire, point 4", "participants": "Chef de la section des droits humains (fictif).",
+        "issues": "Libération des défenseurs ; fin du harcèlement judiciaire (fictif).",
+    },
+    "es": {
+        "perpetrators": "Agentes de la policía antiterrorista (ficticio).",
+        "source": "Una organización aliada, por mensaje cifrado (ficticio).",
+        "facts": "Detenido en su domicilio al amanecer el día de los hechos, incomunicado durante cuatro días "
+                 "(ficticio).",
+        "national_steps": "Una denuncia ante la fiscalía, sin respuesta (ficticio).",
+        "urgency": "Amenazas de muerte tras su liberación; la casa familiar fue vigilada durante una semana "
+                   "(ficticio).",
+        "measures": "Protección acordada con la persona beneficiaria; investigación de las amenazas (ficticio).",
+        "state_informed": "yes", "state_informed_details": "Denuncia ante la policía, sin ninguna medida (ficticio).",
+        "session": "Período ordinario de sesiones, tema 4",
+        "participants": "Jefe de la sección de derechos humanos (ficticio).",
+        "issues": "Liberación de los defensores; fin del hostigamiento judicial (ficticio).",
+    },
 }
+#: Our text of a submission, in the language it is written in.
+TEXTS = {"en": "Fictional text of the submission, for the demo: the facts, our concerns and our requests.",
+         "fr": "Texte fictif de la communication, pour la démonstration : les faits, nos préoccupations et nos "
+               "demandes.",
+         "es": "Texto ficticio de la comunicación, para la demostración: los hechos, nuestras preocupaciones y "
+               "nuestras peticiones."}
+#: An answer's summary, in the action's language.
+ANSWER_SUMMARIES = {"en": "Fictional answer.", "fr": "Réponse fictive.", "es": "Respuesta ficticia."}
 
 
 def history_days(scale: int) -> int:
@@ -114,14 +151,16 @@ def _plan(rng: random.Random, mechanisms: list, countries: list[int], history: i
     reply = None
     if stage == "sent" and sent_on:
         reply = sent_on + timedelta(days=rng.choice((60, 60, 90)))  # past ones are overdue
+    language = mechanism.working_languages.split(",")[0].strip()
+    language = language if language in TEXTS else "en"
+    public = stage == "answered" and rng.random() < 0.5 and sent_on + timedelta(days=60) <= today
     row = {"mechanism_id": mechanism.id, "type": kind, "country_id": rng.choice(countries),
            "title": f"{kind.replace('_', ' ').capitalize()} to {mechanism.abbreviation}",
-           "language": mechanism.working_languages.split(",")[0],
-           "text": "Fictional text of the submission, for the demo: the facts, our concerns and our requests.",
-           "details": {key: DETAILS[key] for key in requirements.DETAIL_KEYS},
+           "language": language, "text": TEXTS[language],
+           "details": {key: DETAILS[language][key] for key in requirements.DETAIL_KEYS},
            "reference": f"{mechanism.key[:3].upper()} {rng.randint(1, 99)}/{sent_on.year}" if sent_on else "",
            "sent_on": sent_on, "reply_expected_by": reply,
-           "made_public_on": sent_on + timedelta(days=60) if stage == "answered" and rng.random() < 0.5 else None,
+           "made_public_on": sent_on + timedelta(days=60) if public else None,
            "confidentiality": rng.choice(("internal", "internal", "restricted", "public")),
            "created_at": created, "updated_at": created}
     return {"row": row, "stage": stage}
@@ -147,7 +186,7 @@ def _children(rng, ids, plans, defenders, linkable, staff) -> None:
                                      "user_id": rng.choice(staff)})
         if plan["stage"] == "answered":
             for offset, kind in _answers(rng, row["type"]):
-                rows[Answer].append({"action_id": action_id, "kind": kind, "summary": "Fictional answer.",
+                rows[Answer].append({"action_id": action_id, "kind": kind, "summary": ANSWER_SUMMARIES[row["language"]],
                                        "received_on": min(utcnow().date(), row["sent_on"] + timedelta(days=offset)),
                                        "created_at": row["created_at"]})
         texts.append(" ".join(sorted(set(words(" ".join((row["title"], row["reference"], row["text"])))))))

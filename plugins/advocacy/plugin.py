@@ -26,6 +26,7 @@ from core.api import (
     RecordType,
     SearchHit,
     TimelineEntry,
+    WaitingItem,
     Widget,
     can,
     can_see,
@@ -49,6 +50,7 @@ OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is writt
 TITLE = _l("Advocacy")
 DESCRIPTION = _l("Submissions to intergovernmental mechanisms, their deadlines and answers.")
 WIDGET_DAYS, WIDGET_ROWS = 60, 5
+REPLY_DAYS = 14  # a reply due within two weeks on one's own action waits for them (*Waiting for me*)
 
 
 @hookimpl
@@ -126,16 +128,22 @@ def observatory_record_choices(kind, query, ids, user, limit):
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    """The mechanisms' sessions and deadlines of the next 60 days, and the replies overdue, read together in one
-    query (a few rows of each)."""
+    """The mechanisms' sessions and deadlines of the next 60 days and the replies overdue (the widget), and the
+    replies due within two weeks on the user's own actions (their *Waiting for me*), read together in one query (a
+    few rows of each)."""
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
     rows = db.session.execute(queries.widget_statement(user, today, today + timedelta(days=WIDGET_DAYS),
-                                                       WIDGET_ROWS)).all()
+                                                       WIDGET_ROWS, today + timedelta(days=REPLY_DAYS))).all()
+    show, mine = id_url("advocacy.show", "action_id"), url_for("advocacy.index", state="awaiting")
+    items = [WaitingItem(row.day, "advocacy_reply", _l("Reply due"), _l("%(body)s: %(title)s", body=row.abbreviation,
+                                                                        title=row.title),
+                         show(row.action_id), services.VIEW, due=True, late=row.day < today, more_url=mine)
+             for row in rows if row.part == "mine"]
     return [Widget(_l("Advocacy"), "advocacy/_widget.html", {
         "dates": [row for row in rows if row.part == "date"], "overdue": [row for row in rows if row.part == "overdue"],
-        "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50)]
+        "days": WIDGET_DAYS, "year": today.year}, services.VIEW, order=50), *items]
 
 
 @hookimpl

@@ -2,7 +2,8 @@
 records) reads from this plugin in one statement each where plain queries would take two. Everything else the
 plugin reads is written as plain ORM code next to its rule.
 
-- :func:`widget_statement`: the mechanisms' coming sessions and the replies overdue, as one ``UNION ALL``
+- :func:`widget_statement`: the mechanisms' coming sessions, the replies overdue and the replies due on the user's
+  own actions, as one ``UNION ALL``
   (the dashboard runs every plugin's widget and deadlines: 10 statements with them, 12 without).
 - :func:`deadlines_statement`: the mechanisms' sessions and deadlines and the replies expected between two dates,
   as one ``UNION ALL`` (the dashboard's five earliest upcoming dates, the upcoming page and calendar feeds).
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import CompoundSelect, Date, Select, cast, func, literal, null, or_, select, union_all
 
-from core.api import PUBLIC, visible
+from core.api import PUBLIC, Assignment, visible
 
 from .models import AdvocacyAction, Mechanism, MechanismSession
 
@@ -22,10 +23,11 @@ from .models import AdvocacyAction, Mechanism, MechanismSession
 BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en).label("abbreviation")
 
 
-def widget_statement(user: Any, today: date, horizon: date, rows: int) -> Select:
+def widget_statement(user: Any, today: date, horizon: date, rows: int, replies_until: date) -> Select:
     """Rows ``(part, kind, title, day, until, mechanism_id, abbreviation, action_id)``, ``part`` being "date"
-    (a session or deadline; ``action_id`` 0) or "overdue" (a reply; ``until`` NULL, typed as a date for
-    PostgreSQL), at most ``rows`` of each."""
+    (a session or deadline; ``action_id`` 0), "overdue" (a reply; ``until`` NULL, typed as a date for
+    PostgreSQL) or "mine" (a reply due by ``replies_until`` on an action ``user`` wrote or is assigned to, for
+    their *Waiting for me*), at most ``rows`` of each."""
     dates = select(literal("date").label("part"), MechanismSession.kind, MechanismSession.title,
                    MechanismSession.starts_on.label("day"), MechanismSession.ends_on.label("until"),
                    Mechanism.id.label("mechanism_id"), BODY, literal(0).label("action_id")) \
@@ -38,7 +40,15 @@ def widget_statement(user: Any, today: date, horizon: date, rows: int) -> Select
         .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
         .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by < today) \
         .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(rows)
-    both = union_all(select(dates.subquery()), select(overdue.subquery())).subquery()
+    mine = select(literal("mine").label("part"), literal("").label("kind"), AdvocacyAction.title,
+                  AdvocacyAction.reply_expected_by.label("day"), cast(null(), Date).label("until"),
+                  Mechanism.id.label("mechanism_id"), BODY, AdvocacyAction.id.label("action_id")) \
+        .join(Mechanism, Mechanism.id == AdvocacyAction.mechanism_id) \
+        .where(visible(AdvocacyAction, user), AdvocacyAction.reply_expected_by <= replies_until,
+               or_(AdvocacyAction.created_by_id == user.id, AdvocacyAction.id.in_(select(Assignment.record_id).where(
+                   Assignment.user_id == user.id, Assignment.record_type == AdvocacyAction.__record_type__)))) \
+        .order_by(AdvocacyAction.reply_expected_by, AdvocacyAction.id).limit(rows)
+    both = union_all(select(dates.subquery()), select(overdue.subquery()), select(mine.subquery())).subquery()
     return select(both).order_by(both.c.part, both.c.day)
 
 

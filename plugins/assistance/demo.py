@@ -60,7 +60,8 @@ def load(scale: int = 1, seed: int = 31) -> int:
                 "submitted_at": None if status == "draft" else created + timedelta(hours=6),
                 "destination": "A neighbouring country (fictional)" if key == "relocation" else "",
                 "report_due_on": (created + timedelta(days=120)).date() if status in ("approved", "closed") else None,
-                "report_received_on": (created + timedelta(days=110)).date() if status == "closed" else None}})
+                "report_received_on": min(now.date(), (created + timedelta(days=110)).date())
+                if status == "closed" else None}})
         ids = list(db.session.scalars(insert(GrantRequest).returning(GrantRequest.id, sort_by_parameter_order=True),
                                       [plan["row"] for plan in plans]))
         _children(rng, ids, plans, staff, members)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from core.api import (
     CASE_OFFICER,
     COMMITTEE,
     COORDINATOR,
+    RESTRICTED,
     DatedItem,
     FreeText,
     NavItem,
@@ -20,6 +21,7 @@ from core.api import (
     SearchHit,
     Term,
     TimelineEntry,
+    WaitingItem,
     Widget,
     can,
     db,
@@ -210,8 +212,8 @@ def observatory_search(query, user, limit):
 
 @hookimpl
 def observatory_dashboard_widgets(user):
-    """What waits for the user's vote, votes the chair must settle, grants whose report is overdue, the year's
-    budget used."""
+    """What waits for the user's vote (items of *Waiting for me*), votes the chair must settle, grants whose report
+    is overdue, the year's budget used."""
     widgets = []
     votes, reports, chair = permissions.is_member(user), can(permissions.EDIT, user), can(permissions.CHAIR, user)
     today = utcnow().date()
@@ -223,9 +225,13 @@ def observatory_dashboard_widgets(user):
         if stuck:
             widgets.append(Widget(_l("Committee votes that need the chair"), "assistance/_widget_chair.html",
                                   {"stuck": stuck}, permissions.CHAIR, order=34))
-    if votes:
-        widgets.append(Widget(_l("Grant requests waiting for my vote"), "assistance/_widget_votes.html",
-                              {"waiting": [row for row in rows if row.part == "vote"]}, permissions.VOTE, order=35))
+    if votes:  # the member's own: in the dashboard's *Waiting for me*
+        show, committee = id_url("assistance.show", "request_id"), url_for("assistance.committee")
+        widgets += [WaitingItem(row.submitted_at, "grant_vote", _l("Your vote"),
+                                _l("Grant request #%(number)d", number=row.id), show(row.id), permissions.VOTE,
+                                RESTRICTED,
+                                late=row.urgency == GrantRequest.EMERGENCY, more_url=committee)
+                    for row in rows if row.part == "vote"]
     if reports:
         widgets.append(Widget(_l("Grant reports overdue"), "assistance/_widget_reports.html",
                               {"overdue": [row for row in rows if row.part == "report"]}, permissions.EDIT, order=36))

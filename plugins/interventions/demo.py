@@ -1,7 +1,9 @@
 """Fictional intervention cases for the demo and the benchmark, written with bulk inserts.
 
 Each case concerns one or two demo defenders of its country; most are verified, many have a published
-urgent appeal (numbered as publication would number it) and some a follow-up. The counters end where the
+urgent appeal (numbered as publication would number it) and some a follow-up; on others an appeal is being
+written, a draft or one sent for review (what a coordinator finds in *Waiting for me*). Texts are written in
+English, French and Spanish, and nothing is dated after today. The counters end where the
 demo numbering stopped, so the next real publication continues the sequence. Each country has two offices in the
 authorities directory, to which its urgent appeals are addressed (their letters can be printed); the letters
 were dispatched, some answered, a few published texts corrected, and closed cases say why.
@@ -43,27 +45,50 @@ OFFICES = [(("Head of State", "Your Excellency,"), ("Chef de l’État", "Excell
             ("Jefe del Estado", "Excelentísimo Señor:")),
            (("Minister of Justice", "Dear Minister,"), ("Ministre de la Justice", "Monsieur le Ministre,"),
             ("Ministro de Justicia", "Señor Ministro:"))]
-EVENTS = [("Arbitrary detention of {name}", "arbitrary_detention", "police"),
-          ("Judicial harassment of {name}", "judicial_harassment", "judiciary"),
-          ("Death threats against {name}", "threats", "unknown"),
-          ("Raid on the office of {name}", "raid", "police"),
-          ("Travel ban imposed on {name}", "travel_ban", "other_state"),
-          ("Smear campaign against {name}", "defamation", "media"),
-          ("Physical attack on {name}", "physical_attack", "private_individuals")]
+# (title in English, French and Spanish; violation; perpetrator). The French titles take ``{de}``, "de" and the name
+# with its elision ("d’un défenseur..."), so that no language borrows another's words.
+EVENTS = [({"en": "Arbitrary detention of {name}", "fr": "Détention arbitraire {de}",
+            "es": "Detención arbitraria de {name}"}, "arbitrary_detention", "police"),
+          ({"en": "Judicial harassment of {name}", "fr": "Harcèlement judiciaire à l’encontre {de}",
+            "es": "Hostigamiento judicial contra {name}"}, "judicial_harassment", "judiciary"),
+          ({"en": "Death threats against {name}", "fr": "Menaces de mort contre {name}",
+            "es": "Amenazas de muerte contra {name}"}, "threats", "unknown"),
+          ({"en": "Raid on the office of {name}", "fr": "Perquisition du bureau {de}",
+            "es": "Allanamiento de la oficina de {name}"}, "raid", "police"),
+          ({"en": "Travel ban imposed on {name}", "fr": "Interdiction de voyager imposée à {name}",
+            "es": "Prohibición de viajar impuesta a {name}"}, "travel_ban", "other_state"),
+          ({"en": "Smear campaign against {name}", "fr": "Campagne de diffamation contre {name}",
+            "es": "Campaña de difamación contra {name}"}, "defamation", "media"),
+          ({"en": "Physical attack on {name}", "fr": "Agression physique contre {name}",
+            "es": "Agresión física contra {name}"}, "physical_attack", "private_individuals")]
+#: How a text names a defender who is not named: in each language.
+UNNAMED = {"en": "a human rights defender", "fr": "un défenseur des droits humains",
+           "es": "un defensor de derechos humanos"}
 # released and relocated more often than killed: the demo should look like the work, not like a lottery
 OUTCOME_KINDS = ("released", "released", "released", "charges_dropped", "acquitted", "sentenced",
                  "still_detained", "still_detained", "relocated", "disappeared", "killed")
 TEXTS = {
-    "en": ("The Observatory has been informed of {event} in {place}.",
+    "en": ("The Observatory has been informed of the following facts, in the capital: {event}.",
            "Please write to the authorities asking them to guarantee the physical and psychological integrity of "
            "the defender and to put an end to all acts of harassment."),
-    "fr": ("L'Observatoire a été informé de faits graves survenus à {place}.",
-           "Merci d'écrire aux autorités en leur demandant de garantir l'intégrité physique et psychologique du "
+    "fr": ("L’Observatoire a été informé des faits suivants, survenus dans la capitale : {event}.",
+           "Merci d’écrire aux autorités en leur demandant de garantir l’intégrité physique et psychologique du "
            "défenseur et de mettre un terme à toute forme de harcèlement."),
-    "es": ("El Observatorio ha sido informado de hechos graves ocurridos en {place}.",
+    "es": ("El Observatorio ha sido informado de los siguientes hechos, ocurridos en la capital: {event}.",
            "Escriban a las autoridades pidiéndoles que garanticen la integridad física y psicológica del defensor y "
            "que pongan fin a todo acto de hostigamiento."),
 }
+
+
+def titles(event: dict[str, str], name: str | None) -> dict[str, str]:
+    """The event's title in each language, naming the defender by ``name`` (their name to publish) or, without
+    one, as a human rights defender in that language."""
+    found = {}
+    for lang, title in event.items():
+        who = name or UNNAMED[lang]
+        de = f"de {name}" if name else "d’un défenseur des droits humains"
+        found[lang] = title.format(name=who, de=de)
+    return found
 
 
 def load(scale: int = 1, seed: int = 11) -> int:
@@ -135,7 +160,8 @@ def _follow_up(rng: random.Random, officers: list[int]) -> None:
     today = date.today()
     sent = db.session.execute(
         select(action_authorities.c.action_id, action_authorities.c.authority_id, Action.published_at)
-        .join(Action, Action.id == action_authorities.c.action_id).order_by(action_authorities.c.action_id)).all()
+        .join(Action, Action.id == action_authorities.c.action_id).where(Action.status == Action.PUBLISHED)
+        .order_by(action_authorities.c.action_id)).all()
     officer = officers[0] if officers else None
     dispatches = [{"action_id": action_id, "authority_id": authority_id, "channel": rng.choice(("email", "fax", "post")),
                    "language": "en", "sent_on": min(today, (published + timedelta(days=1)).date()), "notes": ""}
@@ -147,7 +173,7 @@ def _follow_up(rng: random.Random, officers: list[int]) -> None:
                  for action_id, published in appeals.items() if rng.random() < 0.2]
     corrections = [{"action_id": action_id, "field": "body_en", "before": "An earlier wording (fictional).",
                     "after": "The corrected wording (fictional).", "reason": "A date was wrong (fictional).",
-                    "at": published + timedelta(days=3), "by_id": officer}
+                    "at": min(utcnow(), published + timedelta(days=3)), "by_id": officer}
                    for action_id, published in appeals.items() if rng.random() < 0.05]
     closed = [{"case_id": case_id, "kind": CaseEvent.CLOSED, "at": updated_at, "by_id": officer,
                "reason": "No further action needed (fictional)."}
@@ -158,26 +184,35 @@ def _follow_up(rng: random.Random, officers: list[int]) -> None:
 
 
 def _plan(rng: random.Random, countries: list[int], defenders: dict, now) -> dict:
+    """One case; every date it holds is in the past (a report received today is not yet verified nor published)."""
     country_id = rng.choice(countries)
     chosen = rng.sample(defenders[country_id], k=min(len(defenders[country_id]), rng.choice((1, 1, 1, 2))))
     received = now - timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 23))
-    title, violation, perpetrator = rng.choice(EVENTS)
-    named = chosen[0][2] if not chosen[0][1] else "a human rights defender"
-    verified = rng.random() < 0.8 or received < now - timedelta(days=30)
-    published = verified and rng.random() < 0.7
+    event, violation, perpetrator = rng.choice(EVENTS)
+    named = chosen[0][2] if not chosen[0][1] else None
+    written = titles(event, named)
+    days_ago = (now - received).days
+    verified = days_ago >= 2 and (rng.random() < 0.8 or days_ago > 30)
+    published = verified and days_ago >= 3 and rng.random() < 0.7
+    # Some verified cases have an appeal being written: a draft, or one sent for review (the coordinator's
+    # *Waiting for me*).
+    status = "closed" if rng.random() < 0.2 else "open"
+    drafted = verified and not published and status == "open" and rng.random() < 0.5
     return {
-        "title": title.format(name=named), "country_id": country_id, "defenders": [d[0] for d in chosen],
+        "title": written["en"], "titles": written, "country_id": country_id, "defenders": [d[0] for d in chosen],
         "events_date": (received - timedelta(days=rng.randint(0, 5))).date(), "events_place": "",
         "description": "Fictional demo case: the facts below are invented for testing.",
         "source_kind": rng.choice(("partner", "partner", "defender", "relative", "media")),
         "source_details": "Demo source (fictional).", "received_via": rng.choice(("email", "phone", "secure_messaging")),
         "received_at": received, "confidentiality": rng.choice(("internal", "internal", "public", "restricted")),
         "priority": rng.choice(("normal", "normal", "high", "urgent")),
-        "status": "closed" if rng.random() < 0.2 else "open",
+        "status": status,
         "verification": Case.VERIFIED if verified else Case.PENDING,
         "verified_on": (received + timedelta(days=1)).date() if verified else None,
-        "created_at": received, "updated_at": received + timedelta(days=rng.randint(0, 30)),
-        "published": published, "published_at": received + timedelta(days=2), "follow_up": published and rng.random() < 0.3,
+        "created_at": received, "updated_at": min(now, received + timedelta(days=rng.randint(0, 30))),
+        "published": published, "published_at": received + timedelta(days=2),
+        "follow_up": published and days_ago > 25 and rng.random() < 0.3,
+        "drafted": (Action.IN_REVIEW if rng.random() < 0.5 else Action.DRAFT) if drafted else None,
         "violation": violation, "perpetrator": perpetrator, "named": named,
     }
 
@@ -204,6 +239,8 @@ def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers
             if rng.random() < 0.35 and later < date.today():  # what became of the defenders, weeks later
                 outcomes.append({"case_id": case_id, "kind": rng.choice(OUTCOME_KINDS), "notes": "",
                                  "occurred_on": later})
+        elif plan["drafted"]:
+            actions.append(_draft(case_id, plan, officers[0] if officers else None))
     for table, rows in ((CaseDefender, links), (case_violations, terms), (Perpetrator, perpetrators),
                         (Consultation, consultations), (Action, actions), (Assignment, assignments),
                         (Outcome, outcomes)):
@@ -211,19 +248,33 @@ def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers
             db.session.execute(insert(table), rows)
     texts = {case_id: [plan["title"], plan["description"]] for case_id, plan in zip(ids, plans)}
     for row in actions:
-        texts[row["case_id"]] += [row["reference"]] + [row[f"{part}_{lang}"] for part in ("title", "body", "requested")
+        texts[row["case_id"]] += [row["reference"] or ""] + [row[f"{part}_{lang}"] for part in ("title", "body", "requested")
                                                      for lang in TEXTS]
     search.index_documents([(case_id, search.normalise("\n".join(parts))) for case_id, parts in texts.items()])
 
 
+def _texts(row: dict, plan: dict) -> dict:
+    """An appeal's title, text and actions requested, in each language, naming the facts in that language."""
+    for lang, (situation, requested) in TEXTS.items():
+        title = plan["titles"][lang]
+        row[f"title_{lang}"] = title
+        row[f"body_{lang}"] = situation.format(event=title[0].lower() + title[1:])
+        row[f"requested_{lang}"] = requested
+    return row
+
+
 def _action(case_id: int, kind: str, sequence: int, code: str, plan: dict, days: int = 0) -> dict:
     when = plan["published_at"] + timedelta(days=days)
-    row = {"case_id": case_id, "type": kind, "status": Action.PUBLISHED, "sequence": sequence, "reference": code,
-           "created_at": when, "updated_at": when, "submitted_at": when, "approved_at": when, "published_at": when}
-    for lang, (situation, requested) in TEXTS.items():
-        row[f"title_{lang}"] = plan["title"] if lang == "en" else ""
-        row[f"body_{lang}"] = situation.format(event=plan["title"].lower(), place="the capital")
-        row[f"requested_{lang}"] = requested
-    row["title_fr"] = f"Cas {code}"
-    row["title_es"] = f"Caso {code}"
-    return row
+    return _texts({"case_id": case_id, "type": kind, "status": Action.PUBLISHED, "sequence": sequence,
+                   "reference": code, "created_at": when, "updated_at": when, "created_by_id": None,
+                   "submitted_at": when, "submitted_by_id": None, "approved_at": when, "published_at": when}, plan)
+
+
+def _draft(case_id: int, plan: dict, officer: int | None) -> dict:
+    """An urgent appeal being written on a verified case: a draft, or sent for review the day after verification."""
+    when = min(utcnow(), plan["received_at"] + timedelta(days=2))
+    review = plan["drafted"] == Action.IN_REVIEW
+    return _texts({"case_id": case_id, "type": "urgent_appeal", "status": plan["drafted"], "sequence": None,
+                   "reference": None, "created_at": when, "updated_at": when, "created_by_id": officer,
+                   "submitted_at": when if review else None, "submitted_by_id": officer if review else None,
+                   "approved_at": None, "published_at": None}, plan)

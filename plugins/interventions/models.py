@@ -219,6 +219,7 @@ class Action(db.Model):
     TYPES = ("urgent_appeal", "follow_up", "closing", "press_release", "open_letter", "private_letter")
     PRIVATE_TYPES = ("private_letter",)  # never published, hence never numbered
     DRAFT, IN_REVIEW, APPROVED, PUBLISHED = "draft", "in_review", "approved", "published"
+    STAGES = (DRAFT, IN_REVIEW, APPROVED, PUBLISHED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"), index=True)

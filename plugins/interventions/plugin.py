@@ -3,6 +3,7 @@ reference codes. The hook implementations below are everything the plugin gives 
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 
 from flask import url_for
 from sqlalchemy import and_, select
@@ -15,6 +16,7 @@ from core.api import (
     DefenderLinks,
     FreeText,
     NavItem,
+    NotificationKind,
     Output,
     OutputRequest,
     Permission,
@@ -22,11 +24,13 @@ from core.api import (
     RecordType,
     SearchHit,
     TimelineEntry,
+    WaitingItem,
     Widget,
     can,
     db,
     hookimpl,
     id_url,
+    in_language,
     list_url_when_full,
     utcnow,
     visible,
@@ -34,7 +38,7 @@ from core.api import (
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import demo, publications, search, services, statistics, summaries
+from . import demo, publications, queries, search, services, statistics, summaries
 from .blueprint import blueprint
 from .codes import format_code
 from .forms import ACTION_TYPES
@@ -55,18 +59,26 @@ OBSERVATORY_API_VERSIONS = (3,)  # the versions of core.api this plugin is writt
 TITLE = _l("Urgent interventions")
 DESCRIPTION = _l("Reports of repression, verification, urgent appeals, follow-ups and outcomes.")
 DEFAULT_VERIFICATION_HOURS = 48
+DEFAULT_CONSULTATION_DAYS = 3
+WIDGET_ROWS = 5  # the dashboard's rows of each list
 
 
 @hookimpl
 def observatory_startup(app):
-    """How long a report may wait for verification before the dashboard flags it: configuration, else the
-    environment (``OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS``), else 48 hours."""
-    value = app.config.get("INTERVENTIONS_VERIFICATION_HOURS",
-                           os.environ.get("OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS", DEFAULT_VERIFICATION_HOURS))
-    valid = str(value).isdigit() and int(value) >= 1
-    app.config["INTERVENTIONS_VERIFICATION_HOURS"] = int(value) if valid else DEFAULT_VERIFICATION_HOURS
-    if not valid:  # reported on the admin's plugins page; the default applies meanwhile
-        raise ValueError(f"OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS must be a whole number of hours, not {value!r}")
+    """How long a report may wait for verification before the dashboard flags it (configuration, else the
+    environment: ``OBSERVATORY_INTERVENTIONS_VERIFICATION_HOURS``, else 48 hours), and how many days a consultation
+    may stay without an answer before the case's officers see its verification overdue in *Waiting for me*
+    (``OBSERVATORY_INTERVENTIONS_CONSULTATION_DAYS``, else 3)."""
+    problems = []
+    for key, default in (("INTERVENTIONS_VERIFICATION_HOURS", DEFAULT_VERIFICATION_HOURS),
+                         ("INTERVENTIONS_CONSULTATION_DAYS", DEFAULT_CONSULTATION_DAYS)):
+        value = app.config.get(key, os.environ.get(f"OBSERVATORY_{key}", default))
+        valid = str(value).isdigit() and int(value) >= 1
+        app.config[key] = int(value) if valid else default
+        if not valid:
+            problems.append(f"OBSERVATORY_{key} must be a whole number of at least 1, not {value!r}")
+    if problems:  # reported on the admin's plugins page; the defaults apply meanwhile
+        raise ValueError("; ".join(problems))
 
 
 @hookimpl
@@ -84,6 +96,13 @@ def observatory_permissions():
                    default_roles=(COORDINATOR,)),
         Permission(services.PUBLISH, _l("Approve and publish actions"), default_roles=(COORDINATOR,)),
     ]
+
+
+@hookimpl
+def observatory_notification_kinds():
+    return [NotificationKind(services.REVIEW_NOTICE, _l("Actions sent for review (those who approve them)"),
+                             _l("An action on %(record)s was sent for review: it waits for you."),
+                             _l("Something waits for you in the Observatory"), email=True)]
 
 
 @hookimpl
@@ -163,14 +182,38 @@ def observatory_vocabularies():
 
 @hookimpl
 def observatory_dashboard_widgets(user):
+    """The open cases waiting for verification (the widget), and what waits for ``user`` alone: the actions sent for
+    review they may approve, and their own cases whose verification is overdue; read in one statement."""
     from flask import current_app
 
     if not can(services.VIEW, user):
         return []
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
-    waiting = [(case, services.overdue(case, hours)) for case in services.awaiting_verification(user)]
+    now = utcnow()
+    reviews = can(services.PUBLISH, user)
+    rows = db.session.execute(queries.dashboard_statement(user, reviews, WIDGET_ROWS), {
+        "consulted_before": now.date() - timedelta(days=current_app.config["INTERVENTIONS_CONSULTATION_DAYS"]),
+        "received_before": now - timedelta(hours=hours)}).all()
+    late = now - timedelta(hours=hours)
+    waiting = [(row, _aware(row.at) < late) for row in rows if row.part == "verify"]
+    case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
+    types = in_language(ACTION_TYPES)
+    items = [WaitingItem(row.at, "case_review", _l("To review"), _l("%(kind)s — %(case)s", kind=types[row.type],
+                                                                    case=row.title),
+                         action_url(row.action_id), services.PUBLISH,
+                         more_url=url_for("interventions.index", action_stage=Action.IN_REVIEW))
+             for row in rows if row.part == "review"]
+    items += [WaitingItem(row.at, "case_verification", _l("Verification overdue"), row.title, case_url(row.id),
+                          services.VIEW, late=True, more_url=url_for("interventions.index", verification="pending",
+                                                                     status="open", officer=user.id))
+              for row in rows if row.part == "mine"]
     return [Widget(_l("Cases awaiting verification"), "interventions/_widget.html",
-                   {"waiting": waiting, "hours": hours, "year": utcnow().year}, services.VIEW, order=20)]
+                   {"waiting": waiting, "hours": hours, "year": now.year}, services.VIEW, order=20), *items]
+
+
+def _aware(moment: datetime) -> datetime:
+    """A moment read from a UNION, which SQLite hands back without its time zone (UTC, as every stored moment)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @hookimpl

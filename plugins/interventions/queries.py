@@ -275,6 +275,38 @@ def _actions_statement() -> Any:
         .where(Correction.action_id.in_(of_case)))
 
 
+# --- The dashboard ---------------------------------------------------------------------------------
+
+def dashboard_statement(user: Any, reviews: bool, rows: int) -> Any:
+    """The dashboard's rows, as ``(part, id, action_id, type, title, at)``, at most ``rows`` of each part, in one
+    statement (the dashboard keeps its 10): part ``verify``, the open cases ``user`` may see waiting for
+    verification, oldest report first (the widget); part ``mine``, those of them assigned to ``user`` whose
+    verification is overdue (a consultation without an answer since the bind parameter ``consulted_before``, or
+    none recorded on a report received before ``received_before``); with ``reviews``, part ``review``, the
+    actions sent for review on cases ``user`` may see, the longest waiting first (``at``: when they were sent)."""
+    pending = (visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING)
+    nothing = (cast(null(), Integer).label("action_id"), cast(null(), String).label("type"))
+    verify = select(literal("verify").label("part"), Case.id, *nothing, Case.title, Case.received_at.label("at")) \
+        .where(*pending).order_by(Case.received_at, Case.id).limit(rows)
+    silent = exists().where(Consultation.case_id == Case.id, Consultation.answer == "no_answer",
+                            Consultation.consulted_on <= bindparam("consulted_before", type_=Date))
+    unasked = and_(~exists().where(Consultation.case_id == Case.id),
+                   Case.received_at < bindparam("received_before", type_=UTCDateTime))
+    mine = select(literal("mine").label("part"), Case.id, *nothing, Case.title, Case.received_at.label("at")) \
+        .where(*pending, Case.id.in_(select(Assignment.record_id).where(
+            Assignment.user_id == user.id, Assignment.record_type == Case.__record_type__)), or_(silent, unasked)) \
+        .order_by(Case.received_at, Case.id).limit(rows)
+    parts = [select(verify.subquery()), select(mine.subquery())]
+    if reviews:
+        sent = func.coalesce(Action.submitted_at, Action.updated_at)  # an action put in review before it was dated
+        review = select(literal("review").label("part"), Case.id, Action.id.label("action_id"),
+                        Action.type.label("type"), Case.title, sent.label("at")) \
+            .join(Case, Case.id == Action.case_id).where(Action.status == Action.IN_REVIEW, visible(Case, user)) \
+            .order_by(sent, Action.id).limit(rows)
+        parts.append(select(review.subquery()))
+    return union_all(*parts)
+
+
 # --- The case list --------------------------------------------------------------------------------
 
 def cases_query(user: Any, filters: CaseFilters) -> Select:
@@ -310,8 +342,11 @@ def cases_query(user: Any, filters: CaseFilters) -> Select:
         else:
             query = query.where(exists().where(case_violations.c.case_id == Case.id,
                                                case_violations.c.term_id == term))
-    if filters.action_type:
-        query = query.where(Case.actions.any(Action.type == bindparam("action_type")))
+    stage = filters.action_stage if filters.action_stage in Action.STAGES else ""
+    if filters.action_type or stage:  # one action of that type at that stage, when both are asked
+        query = query.where(Case.actions.any(and_(
+            *((Action.type == bindparam("action_type"),) if filters.action_type else ()),
+            *((Action.status == bindparam("action_stage"),) if stage else ()))))
     if year is not None:
         query = query.where(Case.received_at >= bindparam("year_from", type_=Date),
                             Case.received_at < bindparam("year_to", type_=Date))
@@ -325,6 +360,7 @@ def cases_query(user: Any, filters: CaseFilters) -> Select:
     return query.params(
         match=match, country=filters.country, region=filters.region, status=filters.status,
         verification=filters.verification, violation=filters.violation, action_type=filters.action_type,
+        action_stage=stage,
         officer=officer, level=filters.confidentiality, year_from=date(year, 1, 1) if year else None,
         year_to=date(year + 1, 1, 1) if year else None)
 

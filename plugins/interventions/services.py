@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.api import (
@@ -22,12 +22,14 @@ from core.api import (
     Term,
     can,
     db,
+    holders,
     named_without_leave,
+    notify,
     protect_text,
     save_assigned,
     tell_followers,
     utcnow,
-    visible,
+    who_may_see,
     words,
 )
 from core.api import lazy_gettext as _l
@@ -71,6 +73,7 @@ class CaseFilters:
     verification: str = ""
     violation: str = ""
     action_type: str = ""
+    action_stage: str = ""  # draft, in_review, approved, published: cases with an action at that stage
     year: str = ""
     officer: str = ""
     confidentiality: str = ""
@@ -84,13 +87,6 @@ SORTS = {
     "-updated": (Case.updated_at.desc(), Case.id.desc()),
     "country": (Case.country_id, Case.updated_at.desc(), Case.id.desc()),
 }
-
-
-def awaiting_verification(user: Any, limit: int = 5) -> list[Row]:
-    """Open cases not yet verified, oldest report first: (id, title, received_at, verification) rows."""
-    return list(db.session.execute(select(Case.id, Case.title, Case.received_at, Case.verification).where(
-        visible(Case, user), Case.status == Case.OPEN, Case.verification == Case.PENDING)
-        .order_by(Case.received_at, Case.id).limit(limit)))
 
 
 def overdue(case: Any, hours: int) -> bool:
@@ -216,8 +212,23 @@ def move(action: Action, step: str, user: Any) -> Action:
         action.approved_at, action.approved_by_id = now, user.id
     elif step == "return":
         action.approved_at = action.approved_by_id = None
+    if step == "submit":
+        _tell_reviewers(action, user)
     db.session.commit()
     return action
+
+
+REVIEW_NOTICE = "case_review"
+
+
+def _tell_reviewers(action: Action, user: Any) -> None:
+    """Those who may approve the action and see its case (not its author) learn that it waits for them; the e-mail
+    says only that something waits, with the link."""
+    from flask import url_for
+
+    reviewers = who_may_see(action.case, [reviewer.id for reviewer in holders(PUBLISH)]) - {user.id}
+    notify(reviewers, REVIEW_NOTICE, {"record": action.case.title},
+           url_for("interventions.action", action_id=action.id))
 
 
 def consent_problems(action: Action) -> list[Defender]:

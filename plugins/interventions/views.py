@@ -57,8 +57,8 @@ from .forms import (
 )
 from .models import Case, reference_code
 
-FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "year", "officer",
-           "confidentiality", "sort")
+FILTERS = ("q", "country", "region", "status", "verification", "violation", "action_type", "action_stage", "year",
+           "officer", "confidentiality", "sort")
 
 
 def visible_case(case_id: int) -> Case:
@@ -82,6 +82,7 @@ def index():
 
 
 FILTER_CONSTANTS = {"country_options": country_options, "regions": REGIONS, "action_types": ACTION_TYPES,
+                    "action_stages": ACTION_STATUS_LABELS,
                     "verification_labels": VERIFICATION_LABELS, "status_labels": CASE_STATUS_LABELS}
 
 

@@ -34,12 +34,26 @@ from .models import (
 
 MISSIONS_PER_SCALE = 12  # 12 for the demo, 3,000 at the benchmark's scale 250
 BATCH = 500
-PLACES = ("the capital", "the northern region", "the border area", "the second city")
+#: Where a mission goes, in each language its report is written in.
+PLACES = ({"en": "the capital", "fr": "la capitale", "es": "la capital"},
+          {"en": "the northern region", "fr": "la région du Nord", "es": "la región norte"},
+          {"en": "the border area", "fr": "la zone frontalière", "es": "la zona fronteriza"},
+          {"en": "the second city", "fr": "la deuxième ville du pays", "es": "la segunda ciudad del país"})
+#: What kind of mission a report says it was, in each language.
+KINDS = {"trial_observation": {"en": "trial observation", "fr": "d’observation judiciaire", "es": "de observación judicial"},
+         "fact_finding": {"en": "fact-finding", "fr": "d’enquête", "es": "de investigación"},
+         "support": {"en": "support", "fr": "de soutien", "es": "de apoyo"},
+         "solidarity": {"en": "solidarity", "fr": "de solidarité", "es": "de solidaridad"}}
 SUMMARIES = {
     "en": ("Report of the {kind} mission", "The delegation met defenders, lawyers, officials and diplomats. "
-                                           "This fictional report exists for testing."),
-    "fr": ("Rapport de la mission ({kind})", "La délégation a rencontré des défenseurs, des avocats, des "
-                                             "responsables et des diplomates. Ce rapport fictif sert aux essais."),
+                                           "This fictional report exists for testing.",
+           "Findings on {place} (fictional)."),
+    "fr": ("Rapport de la mission {kind}", "La délégation a rencontré des défenseurs, des avocats, des "
+                                           "responsables et des diplomates. Ce rapport fictif sert aux essais.",
+           "Constatations sur {place} (fictives)."),
+    "es": ("Informe de la misión {kind}", "La delegación se reunió con defensores, abogados, funcionarios y "
+                                          "diplomáticos. Este informe ficticio sirve para las pruebas.",
+           "Conclusiones sobre {place} (ficticias)."),
 }
 
 
@@ -84,11 +98,14 @@ def _plan(rng: random.Random, countries: list[int], types: dict[str, int], histo
         status = rng.choice((Mission.PROPOSED, Mission.APPROVED, Mission.PREPARING, Mission.POSTPONED))
     elif end >= today:
         status = Mission.IN_FIELD
+    elif end + timedelta(days=45) > today:  # its report, published 45 days after, is not out yet
+        status = rng.choice((Mission.DRAFTING, Mission.CANCELLED))
     else:
         status = rng.choice((Mission.DRAFTING, Mission.PUBLISHED, Mission.PUBLISHED, Mission.CLOSED,
                              Mission.CANCELLED))
     country_id = rng.choice(countries)
-    place = rng.choice(PLACES)
+    places = rng.choice(PLACES)
+    place = places["en"]
     row = {"title": f"{kind.replace('_', ' ').capitalize()} mission to {place}", "type_id": types[kind],
            "start_date": start, "end_date": end, "status": status,
            "terms_of_reference": "Fictional terms of reference for the demo.",
@@ -102,7 +119,7 @@ def _plan(rng: random.Random, countries: list[int], types: dict[str, int], histo
            "charges": "Membership of an illegal organisation (fictional)" if kind == "trial_observation" else "",
            "report_published_on": end + timedelta(days=45) if status in (Mission.PUBLISHED, Mission.CLOSED) else None,
            "created_at": now - timedelta(days=max(0, (today - start).days) + 30), "updated_at": now}
-    return {"row": row, "kind": kind, "country_id": country_id, "place": place}
+    return {"row": row, "kind": kind, "country_id": country_id, "place": place, "places": places}
 
 
 def _children(rng, ids, plans, defenders, partners, staff, guarantees) -> None:
@@ -147,12 +164,13 @@ def _children(rng, ids, plans, defenders, partners, staff, guarantees) -> None:
                 rows[Hearing].append({"mission_id": mission_id, "held_on": held_on, "outcome": outcome,
                                       "outcome_details": "", "notes": ""})
         if row["report_published_on"]:
-            for language, (title, summary) in SUMMARIES.items():
+            for language, (title, summary, findings) in SUMMARIES.items():
                 rows[ReportText].append({"mission_id": mission_id, "language": language,
-                                         "title": title.format(kind=plan["kind"].replace("_", " ")),
-                                         "summary": summary, "findings": f"Findings on {plan['place']} (fictional)."})
-            text += [part for report in rows[ReportText][-2:] for part in (report["title"], report["summary"],
-                                                                          report["findings"])]
+                                         "title": title.format(kind=KINDS[plan["kind"]][language]),
+                                         "summary": summary, "findings": findings.format(
+                                             place=plan["places"][language])})
+            text += [part for report in rows[ReportText][-len(SUMMARIES):]
+                     for part in (report["title"], report["summary"], report["findings"])]
             rows[Recommendation].append({"mission_id": mission_id, "text": "Release the defenders detained.",
                                          "addressee_kind": "state", "addressee": "Ministry of Justice",
                                          "status": rng.choice(Recommendation.STATUSES)})

@@ -14,6 +14,7 @@ from jinja2 import UndefinedError
 from markupsafe import Markup
 from sqlalchemy import text
 
+from ...builtin import WIDGET_ROWS
 from ...disclosure import door
 from ...extensions import db
 from ...jobs.jobs import redis_connection
@@ -31,8 +32,10 @@ blueprint = Blueprint("core", __name__)
 @blueprint.route("/")
 @login_only
 def dashboard():
-    panels = [(widget, _panel(widget)) for widget in gather.dashboard_widgets(current_user)]
-    return render_template("core/dashboard.html", panels=panels)
+    widgets, waiting = gather.dashboard(current_user)
+    panels = [(widget, _panel(widget)) for widget in widgets]
+    return render_template("core/dashboard.html", panels=panels, waiting=waiting,
+                           more_waiting=gather.more_waiting(waiting, WIDGET_ROWS))
 
 
 def _panel(widget: Widget) -> Markup:

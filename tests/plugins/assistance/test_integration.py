@@ -126,7 +126,10 @@ def test_dashboard_widgets_for_members_staff_and_coordinators(app, make_user):
     member = app.test_client()
     login(member, make_user("committee", email="new-member@example.org"))
     page = html.unescape(member.get("/").get_data(as_text=True))
-    assert "Grant requests waiting for my vote" in page and f"Request #{waiting}" in page
+    mine = page.split('id="waiting-for-me"')[1].split("</section>")[0]  # the member's vote waits for them
+    assert "Your vote" in mine and f'href="/assistance/{waiting}"' in mine and f"Grant request #{waiting}<" in mine
+    assert "link-danger" in mine  # an emergency
+    assert "Grant requests waiting for my vote" not in page  # once only: no panel of its own
     staff = app.test_client()
     login(staff, officer)
     page = html.unescape(staff.get("/").get_data(as_text=True))
@@ -138,9 +141,9 @@ def test_dashboard_widgets_for_members_staff_and_coordinators(app, make_user):
     both = app.test_client()  # a member who is also staff: the two lists, read together, each with its own
     login(both, make_user("committee", "case_officer", email="member-and-officer@example.org"))
     page = html.unescape(both.get("/").get_data(as_text=True))
-    votes = page.split('id="waiting-votes"')[1].split("</ul>")[0]
+    votes = page.split('id="waiting-for-me"')[1].split("</section>")[0]
     reports = page.split('id="overdue-reports"')[1].split("</ul>")[0]
-    assert f"Request #{waiting}<" in votes and f"Request #{overdue}<" not in votes
+    assert f"Grant request #{waiting}<" in votes and f"Grant request #{overdue}<" not in votes
     assert f"Request #{overdue}<" in reports and f"Request #{waiting}<" not in reports
 
 

@@ -188,5 +188,5 @@ def test_demo_data_adds_missions_at_every_step(app):
         assert len(statuses) >= 5
         assert db.session.scalar(select(Hearing.id).limit(1)) is not None
         mission = db.session.scalar(select(Mission).where(Mission.status == "report_published").limit(1))
-        assert mission is not None and mission.report_languages() == ["en", "fr"]
+        assert mission is not None and mission.report_languages() == ["en", "es", "fr"]  # reports in the three languages
         assert services.budget_summary(mission).planned_total > 0
