@@ -50,7 +50,7 @@ def test_the_bulletin_page_in_each_language_with_visible_fallbacks(app, client, 
     login(client, make_user("readonly"))
     page = _page(client.get("/publications/bulletin?year=2026&month=3&language=es"))
     bulletin = page[page.index('id="bulletin"'):]
-    assert "Boletín mensual — marzo 2026" in bulletin and "Intervenciones urgentes" in bulletin
+    assert "Boletín mensual — marzo de 2026" in bulletin and "Intervenciones urgentes" in bulletin
     assert "Turquía: detención de M. D." in bulletin and march["reference"] in bulletin
     assert "Secret" not in bulletin and "Selin" not in bulletin and "Mehmet" not in bulletin
     french = _page(client.get("/publications/bulletin?year=2026&month=3&language=fr"))

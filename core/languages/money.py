@@ -8,7 +8,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import NumberFormatError, get_currency_name, get_currency_precision, list_currencies, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    get_currency_name,
+    get_currency_precision,
+    list_currencies,
+    parse_decimal,
+)
 from flask_babel import get_locale
 from wtforms import Field, StringField
 
@@ -19,6 +26,14 @@ def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
     """``amount`` × ``rate``, rounded half up to ``currency``'s minor unit."""
     unit = Decimal(1).scaleb(-get_currency_precision(currency))
     return (Decimal(amount) * Decimal(rate)).quantize(unit, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal | int | None, currency: str) -> str:
+    """An amount with its currency, the user's language's way ("€48,550.00", "48 550,00 €"): the ``currency``
+    template filter, and every amount put into a message."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=get_locale() or "en")
 
 
 def currency_choices() -> list[tuple[str, str]]:

@@ -16,11 +16,12 @@ from datetime import date
 from typing import Any
 
 from babel import Locale
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..documents import documents
 from ..extensions import db
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from ..plugin_host import gather
 from ..plugin_host.contributions import PublicationItem
@@ -67,7 +68,7 @@ def bulletin(year: int, month: int, locale: str) -> documents.Document:
     with force_locale(locale):
         missing: list[gather.MissingPart] = []
         sections = gather.bulletin_sections(year, month, locale, missing)
-        period = format_date(date(year, month, 1), "MMMM y")
+        period = format_date(date(year, month, 1), "month")
         blocks: list[Any] = missing_notes(missing) + _introduction(shaped, locale)
         about: list[tuple[str, int]] = []
         for section, items in arranged(sections, shaped):

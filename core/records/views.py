@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
@@ -16,6 +16,7 @@ from ..database.statements import built_once, fill_collection
 from ..disclosure import preflight
 from ..documents import documents
 from ..extensions import db
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host import gather

@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.api import RESTRICTED, PublicationItem, Section, country_name, db
+from core.api import RESTRICTED, PublicationItem, Section, country_name, db, format_date
 from core.api import gettext as _
 
 from .models import LANGUAGES, Mission

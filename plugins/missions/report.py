@@ -6,9 +6,9 @@ security assessment, the delegates' contacts or the budget.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
-from core.api import RESTRICTED, BulletList, Document, Heading, Paragraph, Table, country_name
+from core.api import RESTRICTED, BulletList, Document, Heading, Paragraph, Table, country_name, format_date
 from core.api import gettext as _
 
 from . import services
