@@ -136,6 +136,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["csrf_field"] = form_html.csrf_field
     app.jinja_env.globals["hidden_inputs"] = form_html.hidden_inputs
     app.jinja_env.globals["id_url"] = id_url
+    app.jinja_env.globals["month_names"] = i18n.month_names
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor

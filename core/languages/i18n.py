@@ -149,6 +149,11 @@ def format_datetime(value: Any, format: str = "medium") -> str:
     return _formatted(value, pattern, locale, get_timezone(), dates.format_datetime)
 
 
+def month_names() -> list[tuple[int, str]]:
+    """The twelve months as (number, name in the user's language) pairs, for month pickers."""
+    return sorted(dates.get_month_names("wide", "stand-alone", locale=get_locale()).items())
+
+
 def format_time(value: Any) -> str:
     """A moment's time of day on the 24-hour clock, in the user's time zone."""
     return _formatted(value, TIME_PATTERN, get_locale(), get_timezone(), dates.format_time)
