@@ -115,7 +115,7 @@ def paragraphs(text: str) -> list[Any]:
 def item_blocks(item: PublicationItem, locale: str, level: int = 3, with_place: bool = True) -> list[Any]:
     """An item as a heading (its title) and its facts, fallback mark, text and detail lines."""
     facts = " · ".join(part for part in (item.kind, item.place if with_place else "",
-                                         format_date(item.when, "medium") if item.when else "", item.reference)
+                                         format_date(item.when, "long") if item.when else "", item.reference)
                        if part)
     blocks: list[Any] = [documents.Heading(item.title or item.kind, level)]
     if facts:

@@ -164,7 +164,7 @@ def _document(defender: Defender) -> documents.Document:
     timeline = gather.defender_timeline(defender.id, current_user)
     blocks.append(documents.Heading(_("Timeline")))
     blocks.append(documents.Table((_("Date"), _("Event")), tuple(
-        (format_date(entry.when, "medium"), str(entry.title)) for entry in timeline)) if timeline
+        (format_date(entry.when, "long"), str(entry.title)) for entry in timeline)) if timeline
         else documents.Paragraph(_("Nothing on the timeline yet."), emphasis=True))
     blocks.append(documents.Paragraph(_("Personal details are never included in printed files."), emphasis=True))
     return documents.Document(defender.name, str(get_locale()), blocks,

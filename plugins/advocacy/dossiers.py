@@ -301,7 +301,7 @@ def _summary(dossier: Dossier) -> list[str]:
 # --- Writing ------------------------------------------------------------------------------------
 
 def _day(value: date | None) -> str:
-    return format_date(value, "medium") if value else "—"
+    return format_date(value, "long") if value else "—"
 
 
 def to_document(dossier: Dossier) -> Document:

@@ -52,7 +52,7 @@ def _item(action: Action, locale: str, details: tuple[str, ...] = ()) -> Publica
 
 
 def _day(value) -> str:
-    return format_date(value, "medium") if value else ""
+    return format_date(value, "long") if value else ""
 
 
 def _public() -> Any:
