@@ -77,8 +77,8 @@ from .documents.documents import render_file as render_document
 from .extensions import db
 from .jobs.jobs import JobContext
 from .jobs.jobs import enqueue as enqueue_job
-from .languages.i18n import gettext, in_language, lazy_gettext, lazy_pgettext
-from .languages.money import AmountField, converted, currency_choices
+from .languages.i18n import format_date, format_datetime, gettext, in_language, lazy_gettext, lazy_pgettext
+from .languages.money import AmountField, converted, currency_choices, format_money
 from .notifications.services import followers_of, notify
 from .plugin_host.contributions import (
     INTERNAL,
@@ -195,7 +195,8 @@ __all__ = [
     "save_export", "enqueue_job", "JobContext", "GuardedFile", "GuardedZip", "NotGuarded", "text_file", "json_file",
     "annex_check", "ANNEX_PROTECTED", "ANNEX_IMAGE", "ANNEX_UNREADABLE", "send_guarded", "json_answer",
     # Languages and notifications
-    "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "followers_of", "notify",
+    "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "format_date", "format_datetime", "format_money",
+    "followers_of", "notify",
     # Statements run on every request, and the search index (speed measures: README "Speed")
     "built_once", "read_rows", "among_ids",
     "index_tokens", "forget_tokens", "bulk_rows", "matching_word_prefixes", "prefix_conditions_to_bind",

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
-from flask_babel import (
-    format_currency,
-    get_locale,
-)
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, or_, select
 
@@ -128,6 +125,7 @@ def observatory_cli_commands():
 def init_templates(app: Flask) -> None:
     """Template helpers: navigation, permissions and locale-aware formatting."""
     from .languages import i18n
+    from .languages.money import format_money
     from .plugin_host import gather
     from .web import form_html
     from .web.forms import ConfirmForm, LanguageForm
@@ -138,6 +136,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["csrf_field"] = form_html.csrf_field
     app.jinja_env.globals["hidden_inputs"] = form_html.hidden_inputs
     app.jinja_env.globals["id_url"] = id_url
+    app.jinja_env.globals["month_names"] = i18n.month_names
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor
@@ -159,7 +158,8 @@ def init_templates(app: Flask) -> None:
         }
 
     app.jinja_env.filters.update(
-        date=i18n.format_date, datetime=i18n.format_datetime, number=i18n.format_number, currency=format_currency
+        date=i18n.format_date, datetime=i18n.format_datetime, number=i18n.format_number, currency=format_money,
+        time=i18n.format_time,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from argon2 import Parameters, profiles
+from babel.numbers import list_currencies
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -89,6 +90,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "STATISTICS_SMALL_COUNT": 5,
         # a decision taken on a preflight step is applied, and kept, this many days (then asked again)
         "PREFLIGHT_DECISIONS_DAYS": 30,
+        # the currencies offered first in every currency menu, in this order (the others follow by name)
+        "USUAL_CURRENCIES": ["EUR", "USD", "CHF", "GBP"],
     }
 
 
@@ -117,6 +120,8 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             found.update(dict.fromkeys(keys, environ[variable]))
     if "OBSERVATORY_PLUGINS_DISABLED" in environ:
         found["PLUGINS_DISABLED"] = _env_list(environ["OBSERVATORY_PLUGINS_DISABLED"])
+    if environ.get("OBSERVATORY_USUAL_CURRENCIES"):
+        found["USUAL_CURRENCIES"] = _env_list(environ["OBSERVATORY_USUAL_CURRENCIES"])
     if environ.get("OBSERVATORY_STATISTICS_SMALL_COUNT", "").isdigit():
         found["STATISTICS_SMALL_COUNT"] = int(environ["OBSERVATORY_STATISTICS_SMALL_COUNT"])
     if environ.get("OBSERVATORY_PREFLIGHT_DECISIONS_DAYS", "").isdigit():
@@ -160,6 +165,13 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
     config.update(overrides or {})
     if isinstance(config.get("PLUGINS_DISABLED"), str):
         config["PLUGINS_DISABLED"] = _env_list(config["PLUGINS_DISABLED"])
+    if isinstance(config.get("USUAL_CURRENCIES"), str):
+        config["USUAL_CURRENCIES"] = _env_list(config["USUAL_CURRENCIES"])
+    config["USUAL_CURRENCIES"] = [code.upper() for code in config["USUAL_CURRENCIES"]]
+    unknown = [code for code in config["USUAL_CURRENCIES"] if code not in list_currencies()]
+    if unknown:
+        raise ConfigError(f"OBSERVATORY_USUAL_CURRENCIES names no ISO 4217 currency: {', '.join(unknown)} "
+                          "(give codes such as EUR,USD,CHF,GBP).")
     env = config["OBSERVATORY_ENV"]
     # argon2 all the same in the tests, with parameters that cost microseconds instead of a tenth of a second
     config.setdefault("PASSWORD_HASHING", "CHEAPEST" if env == "testing" else DEFAULT_PASSWORD_HASHING)

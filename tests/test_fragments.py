@@ -154,7 +154,7 @@ def test_blank_form_fields_are_rendered_once_per_language_and_anew_with_errors(a
     from core.web.form_html import blank_fields
 
     macro = ("{% from 'bootstrap5/form.html' import render_field %}"
-             "{{ render_field(form.reason) }}{{ render_field(form.submit, button_style='outline-danger') }}")
+             "{{ render_field(form.reason) }}{{ render_field(form.submit, button_style='outline-danger', id=False) }}")
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
         form = RevealForm(formdata=None)
         expected = render_template_string(macro, form=form)

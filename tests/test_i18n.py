@@ -177,7 +177,7 @@ def test_templates_follow_a_forced_locale_and_come_back(app):
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Bogota"])
 def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
-    """The templates' date and number filters and the Python ``gettext``/``lazy_gettext`` (core.languages.i18n, lighter per call)
+    """The templates' date and number filters (in the house style: core.languages.i18n.DATE_PATTERNS) and the Python ``gettext``/``lazy_gettext`` (core.languages.i18n, lighter per call)
     give Flask-Babel's own results, in each language and time zone, under nested ``force_locale``."""
     from datetime import date, datetime, timedelta, timezone
     from decimal import Decimal
@@ -197,10 +197,12 @@ def test_date_filters_and_messages_say_what_flask_babel_says(make_app, zone):
                 for moment in moments:
                     for style in ("short", "medium", "long"):
                         shown = render_template_string("{{ m|date(s) }}", m=moment, s=style)
-                        assert shown == flask_babel.format_date(moment, style), (language, moment, style)
+                        pattern = i18n.date_pattern(style, language)  # the house style, by Babel
+                        assert shown == flask_babel.format_date(moment, pattern), (language, moment, style)
                         if isinstance(moment, datetime):
                             shown = render_template_string("{{ m|datetime(s) }}", m=moment, s=style)
-                            assert shown == flask_babel.format_datetime(moment, style), (language, moment, style)
+                            assert shown == flask_babel.format_datetime(moment, f"{pattern}, HH:mm"), \
+                                (language, moment, style)
                 for number in (7, 12500, Decimal("12500.5"), 0.25):
                     assert render_template_string("{{ n|number }}", n=number) == flask_babel.format_decimal(number)
                     assert render_template_string("{{ n|number('#,##0.########') }}", n=number) == \

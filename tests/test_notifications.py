@@ -1,6 +1,7 @@
 """Notifications: assignment, followed countries and reminders; each user's choices; the email outbox."""
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 import pytest
@@ -147,6 +148,11 @@ def test_reminders_respect_each_users_horizon_and_are_sent_once(tmp_path, monkey
     assert len(_notes(app, near.id)) == 1  # not twice
     expected = (date.today() + timedelta(days=2)).isoformat()
     assert _notes(app, near.id)[0].params["date"] == expected
+    reader = app.test_client()
+    login(reader, near)
+    page = html.unescape(reader.get("/notifications").get_data(as_text=True)).replace("\xa0", " ")
+    shown = date.fromisoformat(expected)
+    assert f"Due on {shown.day} {shown:%b} {shown.year}: Hearing in Ankara" in page  # the house style, not ISO
 
 
 def test_only_admins_read_the_outbox(app, make_user):

@@ -50,7 +50,7 @@ def test_the_bulletin_page_in_each_language_with_visible_fallbacks(app, client, 
     login(client, make_user("readonly"))
     page = _page(client.get("/publications/bulletin?year=2026&month=3&language=es"))
     bulletin = page[page.index('id="bulletin"'):]
-    assert "Boletín mensual — marzo 2026" in bulletin and "Intervenciones urgentes" in bulletin
+    assert "Boletín mensual — marzo de 2026" in bulletin and "Intervenciones urgentes" in bulletin
     assert "Turquía: detención de M. D." in bulletin and march["reference"] in bulletin
     assert "Secret" not in bulletin and "Selin" not in bulletin and "Mehmet" not in bulletin
     french = _page(client.get("/publications/bulletin?year=2026&month=3&language=fr"))
@@ -138,3 +138,16 @@ def test_an_editor_writes_the_introduction_orders_and_drops_items_then_publishes
     login(reader, make_user("readonly", email="reader@example.org"))
     assert 'id="bulletin-editing"' not in _page(reader.get("/publications/bulletin?year=2026&month=3"))
     assert post_form(reader, "/publications/bulletin/2026/3", {"introduction_en": "x"}).status_code == 403
+
+
+def test_the_month_picker_names_the_months_in_the_users_language(app, make_user):
+    import re
+
+    for locale, march in (("en", "March"), ("fr", "mars"), ("es", "marzo")):
+        reader = app.test_client()
+        login(reader, make_user("readonly", email=f"reader-{locale}@example.org", locale=locale))
+        page = _page(reader.get("/publications/bulletin?year=2026&month=3&language=en"))
+        menu = re.search(r'<select[^>]*id="b-month"[^>]*>(.*?)</select>', page, re.S).group(1)
+        options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', menu)
+        assert [int(value) for value, _selected, _name in options] == list(range(1, 13))
+        assert ("3", " selected", march) in options, locale

@@ -305,3 +305,30 @@ def test_a_restricted_defender_counts_only_for_those_who_may_see_them(app, make_
         charts = _charts(app, user_id, 2026)
         assert _value(charts["defenders_by_region"], europe) == defenders, user_id
         assert _value(charts["outcomes"], "Released") == released, user_id
+
+
+def test_charts_leave_out_zero_rows_and_wrap_long_labels_without_cutting_them(app, client, make_user):
+    """A category counted nothing is no bar (a withheld one still is); a long label goes on as many lines as it
+    needs, whole, in the drawing and in its picture for DOCX; the statistics page draws the same."""
+    import re
+
+    from PIL import Image
+
+    from core.plugin_host.contributions import Chart
+
+    long_label = "Afrique du Nord et Moyen-Orient"
+    chart = Chart("k", "Titre", (long_label, "Europe", "Amériques", "Asie"), (7, 0, 3, 0))
+    svg = str(statistics.as_svg(statistics.suppressed(chart, 5, "moins de 5")))
+    labels = ["".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", text))
+              for text in re.findall(r'<text[^>]*text-anchor="end"[^>]*>(.*?)</text>', svg)]
+    assert [label.replace(" ", "") for label in labels] == [long_label.replace(" ", ""), "Amériques"]
+    assert svg.count("<tspan") == 3 and "…" not in svg  # two lines for the long label, one for the other
+    assert "Europe" not in svg and "Asie" not in svg and "moins de 5" in svg  # zeros out, the withheld count in
+    wide = Image.open(io.BytesIO(statistics.as_png(chart)))
+    assert wide.size[1] < Image.open(io.BytesIO(statistics.as_png(replace(chart, values=(7, 1, 3, 1))))).size[1]
+    app.config["STATISTICS_SMALL_COUNT"] = 1
+    officer = make_user("case_officer")
+    _published(app, add_case(app, officer, title="A", country="TUR"), 2026, "arbitrary_detention")
+    login(client, officer)
+    image = client.get("/statistics/interventions_by_region.svg?year=2026&region=").get_data(as_text=True)
+    assert "Europe and Central Asia" in image and "Americas" not in image  # no intervention there this year

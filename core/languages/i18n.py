@@ -97,12 +97,36 @@ def in_language(labels: Mapping[Any, Any]) -> dict[Any, str]:
     return {key: str(label) for key, label in labels.items()}
 
 
+#: The house style, one per language: the day, the month's name and the year (never "12/4/26", read 4 December
+#: in Geneva and 12 April in Bogotá), and times on the 24-hour clock. Lists and pages use "medium" ("7 Dec
+#: 2026", "7 déc. 2026", "7 dic 2026"), documents "long" ("7 December 2026", "7 décembre 2026", "7 de diciembre
+#: de 2026"), a bulletin's period "month" ("noviembre de 2026"). A language not listed takes English's patterns.
+DATE_PATTERNS: dict[str, dict[str, str]] = {
+    "medium": {"en": "d MMM y", "fr": "d MMM y", "es": "d MMM y"},
+    "long": {"en": "d MMMM y", "fr": "d MMMM y", "es": "d 'de' MMMM 'de' y"},
+    "month": {"en": "MMMM y", "fr": "MMMM y", "es": "MMMM 'de' y"},
+}
+TIME_PATTERN = "HH:mm"
+#: Babel's names kept as aliases, so that a template written with ``|date('short')`` gets the house style too.
+STYLE_ALIASES = {"short": "medium", "full": "long"}
+
+
+def date_pattern(style: str, locale: Any) -> str:
+    """The house pattern of ``style`` ("medium", "long", "month") in ``locale``'s language."""
+    patterns = DATE_PATTERNS[STYLE_ALIASES.get(style, style)]
+    return patterns.get(getattr(locale, "language", None) or str(locale or "en"), patterns["en"])
+
+
 def format_date(value: Any, format: str = "medium") -> str:
-    """The ``date`` template filter: Flask-Babel's ``format_date`` without its per-call configuration lookups
-    (a moment is shown as its date in the user's time zone)."""
+    """The ``date`` template filter, and every date shown or written anywhere, in the house style of the user's
+    language (see :data:`DATE_PATTERNS`); a moment is shown as its date in the user's time zone."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    pattern = date_pattern(format, locale)
     if isinstance(value, datetime):
-        return _formatted(value, format, get_locale(), get_timezone(), dates.format_date)
-    return _formatted(value, format, get_locale(), None, dates.format_date)
+        return _formatted(value, pattern, locale, get_timezone(), dates.format_date)
+    return _formatted(value, pattern, locale, None, dates.format_date)
 
 
 def format_number(value: Any, format: str | None = None) -> str:
@@ -116,8 +140,23 @@ def _decimal(value: Any, format: str | None, locale: Any) -> str:
 
 
 def format_datetime(value: Any, format: str = "medium") -> str:
-    """The ``datetime`` template filter, in the user's time zone."""
-    return _formatted(value, format, get_locale(), get_timezone(), dates.format_datetime)
+    """The ``datetime`` template filter: the house date followed by the 24-hour time ("7 déc. 2026, 19:07"), in
+    the user's time zone."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    pattern = f"{date_pattern(format, locale)}, {TIME_PATTERN}"
+    return _formatted(value, pattern, locale, get_timezone(), dates.format_datetime)
+
+
+def month_names() -> list[tuple[int, str]]:
+    """The twelve months as (number, name in the user's language) pairs, for month pickers."""
+    return sorted(dates.get_month_names("wide", "stand-alone", locale=get_locale()).items())
+
+
+def format_time(value: Any) -> str:
+    """A moment's time of day on the 24-hour clock, in the user's time zone."""
+    return _formatted(value, TIME_PATTERN, get_locale(), get_timezone(), dates.format_time)
 
 
 @lru_cache(maxsize=8192)

@@ -5,10 +5,21 @@ target currency's minor unit (cents, or none for the yen), as accountants do.
 """
 from __future__ import annotations
 
+import unicodedata
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import NumberFormatError, get_currency_name, get_currency_precision, list_currencies, parse_decimal
+from babel import Locale
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    get_currency_name,
+    get_currency_precision,
+    get_territory_currencies,
+    parse_decimal,
+)
+from flask import current_app
 from flask_babel import get_locale
 from wtforms import Field, StringField
 
@@ -21,16 +32,54 @@ def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
     return (Decimal(amount) * Decimal(rate)).quantize(unit, rounding=ROUND_HALF_UP)
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    """ISO 4217 currencies as (code, "code — name in the user's language") pairs."""
-    return list(_currency_choices(str(get_locale() or "en")))
+def format_money(amount: Decimal | int | None, currency: str) -> str:
+    """An amount with its currency, the user's language's way ("€48,550.00", "48 550,00 €"): the ``currency``
+    template filter, and every amount put into a message."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=get_locale() or "en")
 
 
-@lru_cache(maxsize=8)
-def _currency_choices(locale: str) -> tuple[tuple[str, str], ...]:
-    """Worked out once per language: three hundred names looked up in the locale data on every form cost
-    more than the rest of a page."""
-    return tuple((code, f"{code} — {get_currency_name(code, locale=locale)}") for code in sorted(list_currencies()))
+def currency_choices(*keep: str | None) -> list[tuple[str, str]]:
+    """The currencies in use today as (code, "code — name in the user's language") pairs: the organisation's
+    usual ones first (``USUAL_CURRENCIES``), then the others by name in the language's order. ``keep``: codes a
+    record already holds, offered even if withdrawn since (an old mission in French francs stays editable)."""
+    locale = str(get_locale() or "en")
+    usual = tuple(current_app.config.get("USUAL_CURRENCIES") or ())
+    choices = list(_currency_choices(locale, usual, date.today()))
+    known = {code for code, _label in choices}
+    choices += [(code, _label_of(code, locale)) for code in dict.fromkeys(keep) if code and code not in known]
+    return choices
+
+
+def current_currencies(on: date | None = None) -> set[str]:
+    """ISO 4217 currencies legal tender somewhere on ``on`` (today), from CLDR through Babel: no Andorran
+    peseta nor Austrian schilling, no funds codes (``USN``, ``CLF``)."""
+    territories = Locale("en").territories
+    on = on or date.today()
+    return {code for territory in territories for code in get_territory_currencies(territory, on, tender=True)}
+
+
+@lru_cache(maxsize=16)
+def _currency_choices(locale: str, usual: tuple[str, ...], today: date) -> tuple[tuple[str, str], ...]:
+    """Worked out once per language and day: a hundred and fifty names looked up in the locale data on every
+    form cost more than the rest of a page."""
+    current = current_currencies(today)
+    first = list(usual)
+    others = sorted((code for code in current if code not in first),
+                    key=lambda code: name_key(get_currency_name(code, locale=locale)))
+    return tuple((code, _label_of(code, locale)) for code in first + others)
+
+
+def _label_of(code: str, locale: str) -> str:
+    return f"{code} — {get_currency_name(code, locale=locale)}"
+
+
+def name_key(text: str) -> tuple[str, str]:
+    """Sorts names as a dictionary of the language does, not by code point: accents and case count only
+    between names otherwise equal ("dólar" among the d, "Åland" among the a)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return folded, text
 
 
 class AmountField(Field):

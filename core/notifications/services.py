@@ -5,7 +5,7 @@ Emails never carry names or details, only what happened and a link: mail leaves 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from flask import after_this_request, current_app, has_request_context
@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 
 from ..database.models import User, utcnow
 from ..extensions import db
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host.contributions import NotificationKind
@@ -60,6 +61,11 @@ def wording(notification: Notification) -> str:
     params = dict(notification.params)
     if len(params.get("country", "")) == 2:
         params["country"] = country_name(params["country"])
+    if isinstance(params.get("date"), str):  # kept as an ISO day, shown the reader's way ("7 déc. 2026")
+        try:
+            params["date"] = format_date(date.fromisoformat(params["date"]))
+        except ValueError:
+            pass
     try:
         return str(kind.message) % params
     except (KeyError, TypeError, ValueError):

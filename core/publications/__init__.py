@@ -16,11 +16,12 @@ from datetime import date
 from typing import Any
 
 from babel import Locale
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..documents import documents
 from ..extensions import db
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from ..plugin_host import gather
 from ..plugin_host.contributions import PublicationItem
@@ -67,7 +68,7 @@ def bulletin(year: int, month: int, locale: str) -> documents.Document:
     with force_locale(locale):
         missing: list[gather.MissingPart] = []
         sections = gather.bulletin_sections(year, month, locale, missing)
-        period = format_date(date(year, month, 1), "MMMM y")
+        period = format_date(date(year, month, 1), "month")
         blocks: list[Any] = missing_notes(missing) + _introduction(shaped, locale)
         about: list[tuple[str, int]] = []
         for section, items in arranged(sections, shaped):
@@ -114,7 +115,7 @@ def paragraphs(text: str) -> list[Any]:
 def item_blocks(item: PublicationItem, locale: str, level: int = 3, with_place: bool = True) -> list[Any]:
     """An item as a heading (its title) and its facts, fallback mark, text and detail lines."""
     facts = " · ".join(part for part in (item.kind, item.place if with_place else "",
-                                         format_date(item.when, "medium") if item.when else "", item.reference)
+                                         format_date(item.when, "long") if item.when else "", item.reference)
                        if part)
     blocks: list[Any] = [documents.Heading(item.title or item.kind, level)]
     if facts:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Callable, Iterator
 
 from flask import current_app, has_app_context, url_for
-from flask_babel import force_locale, format_date, get_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 
 from ..database.models import Job, utcnow
@@ -24,6 +24,7 @@ from ..documents import documents
 from ..extensions import db
 from ..jobs import jobs
 from ..jobs.jobs import JobContext
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from . import annual, bulletin, edition, language_name, previous_month
 
@@ -204,7 +205,7 @@ def scheduled_bulletin(today: str | None = None) -> int | None:
             return None
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), \
             force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        title = _("Monthly bulletin — %(period)s", period=format_date(date(year, month, 1), "MMMM y"))
+        title = _("Monthly bulletin — %(period)s", period=format_date(date(year, month, 1), "month"))
         job = jobs.enqueue("core.publications.jobs.build_bulletin_files", title=title, year=year, month=month,
                            notify=True)
     return job.id

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
+import textwrap
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import current_app
@@ -23,6 +24,8 @@ from ..records.visibility import is_admin
 
 KEY = re.compile(r"^[a-z0-9_]{1,60}$")
 WIDTH, LABEL_WIDTH, ROW, TOP = 720, 260, 28, 44
+LINE = 16  # a label's next line, in the chart's units
+LABEL_CHARACTERS = 30  # a label's line: DejaVu Sans, 13 px, in the 252 px of the label column
 BAR_COLOUR, TEXT_COLOUR = "#2b5d8a", "#212529"
 
 
@@ -143,8 +146,10 @@ def as_csv(chart: Chart, category_header: str, count_header: str, guard: Guard) 
 
 
 def as_svg(chart: Chart, description: str = "") -> Markup:
-    """A horizontal bar chart: one labelled row per category, its number written after the bar."""
-    height = TOP + ROW * max(1, len(chart.categories)) + 12
+    """A horizontal bar chart: one labelled row per category counted (a zero is left out, a withheld count is
+    not), its label wrapped over as many lines as it needs, its number written after the bar."""
+    rows = drawn_rows(chart)
+    height = TOP + sum(row.height for row in rows) + (0 if rows else ROW) + 12
     largest = max(chart.values, default=0) or 1
     bar_room = WIDTH - LABEL_WIDTH - 70
     ident = f"chart-{chart.key}"
@@ -155,24 +160,45 @@ def as_svg(chart: Chart, description: str = "") -> Markup:
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
         f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_COLOUR}">{escape(chart.title)}</text>',
     ]
-    for index, (category, value) in enumerate(zip(chart.categories, chart.values)):
-        y = TOP + index * ROW
-        length = round(bar_room * value / largest) if value else 0
-        shown = escape(chart.shown(index))
-        parts.append(f'<g><title>{escape(category)}: {shown}</title>'
-                     f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" fill="{TEXT_COLOUR}">'
-                     f'{escape(_shorten(category))}</text>'
-                     f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length}" height="{ROW - 10}" fill="{BAR_COLOUR}"/>'
-                     f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 17}" fill="{TEXT_COLOUR}">{shown}</text></g>')
-    if not chart.categories:
+    for row in rows:
+        length = round(bar_room * chart.values[row.index] / largest) if chart.values[row.index] else 0
+        shown = escape(chart.shown(row.index))
+        lines = "".join(f'<tspan x="{LABEL_WIDTH - 8}" dy="{0 if number == 0 else LINE}">{escape(line)}</tspan>'
+                        for number, line in enumerate(row.lines))
+        parts.append(f'<g><title>{escape(chart.categories[row.index])}: {shown}</title>'
+                     f'<text x="{LABEL_WIDTH - 8}" y="{row.y + 17}" text-anchor="end" fill="{TEXT_COLOUR}">{lines}</text>'
+                     f'<rect x="{LABEL_WIDTH}" y="{row.y + 4}" width="{length}" height="{ROW - 10}" fill="{BAR_COLOUR}"/>'
+                     f'<text x="{LABEL_WIDTH + length + 6}" y="{row.y + 17}" fill="{TEXT_COLOUR}">{shown}</text></g>')
+    if not rows:
         parts.append(f'<text x="0" y="{TOP + 16}" fill="{TEXT_COLOUR}">—</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _shorten(text: str, size: int = 30) -> str:
-    """Short enough for the label column (DejaVu Sans, 13 px, in 252 px); the full label is in the bar's title."""
-    return text if len(text) <= size else text[:size - 1] + "…"
+@dataclass(frozen=True)
+class DrawnRow:
+    """One category as a chart draws it: where it starts, its label's lines and the room they take."""
+
+    index: int
+    y: int
+    lines: tuple[str, ...]
+
+    @property
+    def height(self) -> int:
+        return ROW + LINE * (len(self.lines) - 1)
+
+
+def drawn_rows(chart: Chart) -> list[DrawnRow]:
+    """The categories a chart draws: those counted or withheld ("fewer than 5"), not the zeros (eighteen
+    mechanisms with no action are no figure); each label wrapped to the label column, never cut."""
+    rows, y = [], TOP
+    for index, category in enumerate(chart.categories):
+        if not chart.values[index] and not (chart.hidden and chart.hidden[index]):
+            continue
+        lines = tuple(textwrap.wrap(str(category), LABEL_CHARACTERS, break_on_hyphens=False)) or ("",)
+        rows.append(DrawnRow(index, y, lines))
+        y += rows[-1].height
+    return rows
 
 
 def as_png(chart: Chart, scale: int = 2) -> bytes:
@@ -180,22 +206,24 @@ def as_png(chart: Chart, scale: int = 2) -> bytes:
     DejaVu font the PDF uses (Pillow's own font when it is not installed)."""
     from PIL import Image, ImageDraw
 
-    height = TOP + ROW * max(1, len(chart.categories)) + 12
+    rows = drawn_rows(chart)
+    height = TOP + sum(row.height for row in rows) + (0 if rows else ROW) + 12
     image = Image.new("RGB", (WIDTH * scale, height * scale), "white")
     draw = ImageDraw.Draw(image)
     font, bold = _font("DejaVuSans.ttf", 13 * scale), _font("DejaVuSans-Bold.ttf", 15 * scale)
     largest = max(chart.values, default=0) or 1
     bar_room = WIDTH - LABEL_WIDTH - 70
     draw.text((0, 6 * scale), str(chart.title), font=bold, fill=TEXT_COLOUR)
-    for index, (category, value) in enumerate(zip(chart.categories, chart.values)):
-        y = (TOP + index * ROW) * scale
-        length = round(bar_room * value / largest) if value else 0
-        draw.text(((LABEL_WIDTH - 8) * scale, y + 17 * scale), _shorten(category), font=font, fill=TEXT_COLOUR,
-                  anchor="rs")
+    for row in rows:
+        y = row.y * scale
+        length = round(bar_room * chart.values[row.index] / largest) if chart.values[row.index] else 0
+        for number, line in enumerate(row.lines):
+            draw.text(((LABEL_WIDTH - 8) * scale, y + (17 + LINE * number) * scale), line, font=font,
+                      fill=TEXT_COLOUR, anchor="rs")
         if length:
             draw.rectangle((LABEL_WIDTH * scale, y + 4 * scale, (LABEL_WIDTH + length) * scale,
                             y + (ROW - 6) * scale), fill=BAR_COLOUR)
-        draw.text(((LABEL_WIDTH + length + 6) * scale, y + 17 * scale), str(chart.shown(index)), font=font,
+        draw.text(((LABEL_WIDTH + length + 6) * scale, y + 17 * scale), str(chart.shown(row.index)), font=font,
                   fill=TEXT_COLOUR,
                   anchor="ls")
     buffer = io.BytesIO()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -18,6 +18,7 @@ from ..disclosure.preflight import request_guard
 from ..documents import documents
 from ..extensions import db
 from ..jobs import jobs
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host import gather
@@ -198,7 +199,7 @@ def _locked(year: int, month: int) -> bool:
 
 def _build_files(year: int, month: int):
     return jobs.enqueue("core.publications.jobs.build_bulletin_files", user=current_user, year=year, month=month,
-                        title=_("Monthly bulletin — %(period)s", period=format_date(date(year, month, 1), "MMMM y")))
+                        title=_("Monthly bulletin — %(period)s", period=format_date(date(year, month, 1), "month")))
 
 
 @blueprint.route("/bulletin/<int:year>/<int:month>/files", methods=["POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
@@ -16,6 +16,7 @@ from ..database.statements import built_once, fill_collection
 from ..disclosure import preflight
 from ..documents import documents
 from ..extensions import db
+from ..languages.i18n import format_date
 from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host import gather
@@ -163,7 +164,7 @@ def _document(defender: Defender) -> documents.Document:
     timeline = gather.defender_timeline(defender.id, current_user)
     blocks.append(documents.Heading(_("Timeline")))
     blocks.append(documents.Table((_("Date"), _("Event")), tuple(
-        (format_date(entry.when, "medium"), str(entry.title)) for entry in timeline)) if timeline
+        (format_date(entry.when, "long"), str(entry.title)) for entry in timeline)) if timeline
         else documents.Paragraph(_("Nothing on the timeline yet."), emphasis=True))
     blocks.append(documents.Paragraph(_("Personal details are never included in printed files."), emphasis=True))
     return documents.Document(defender.name, str(get_locale()), blocks,

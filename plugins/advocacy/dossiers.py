@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -39,6 +39,7 @@ from core.api import (
     can,
     country_name,
     db,
+    format_date,
     record_summaries,
     render_document,
     utcnow,
@@ -300,7 +301,7 @@ def _summary(dossier: Dossier) -> list[str]:
 # --- Writing ------------------------------------------------------------------------------------
 
 def _day(value: date | None) -> str:
-    return format_date(value, "medium") if value else "—"
+    return format_date(value, "long") if value else "—"
 
 
 def to_document(dossier: Dossier) -> Document:

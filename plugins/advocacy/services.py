@@ -21,6 +21,7 @@ from core.api import (
     Protected,
     db,
     forget_tokens,
+    format_date,
     index_tokens,
     linked_records,
     matching_word_prefixes,
@@ -228,7 +229,7 @@ def add_response(action: AdvocacyAction, kind: str, received_on: date, summary: 
         raise AdvocacyError(_l("Record when the action was sent before recording answers."))
     if received_on < action.sent_on:
         raise AdvocacyError(_l("An answer cannot come before the action was sent (%(day)s).",
-                               day=action.sent_on.isoformat()))
+                               day=format_date(action.sent_on)))
     if received_on > utcnow().date():
         raise AdvocacyError(_l("The date of the answer cannot be in the future."))
     if expect_reply_by and expect_reply_by < received_on:

@@ -25,6 +25,7 @@ from core.api import (
     can_see,
     converted,
     db,
+    format_money,
     holder_ids,
     is_admin,
     protect_text,
@@ -661,8 +662,8 @@ def check_budget(request: GrantRequest, amount: Decimal, year: int) -> None:
         if use is not None and use.envelope is not None and amount > use.remaining:
             raise BudgetExceeded(_l(
                 "The %(year)d budget has %(remaining)s left for this grant, less than %(amount)s: a coordinator "
-                "must raise the envelope first.", year=year, remaining=f"{use.remaining:,.2f}",
-                amount=f"{amount:,.2f}"))
+                "must raise the envelope first.", year=year, remaining=format_money(use.remaining, request.reporting_currency),
+                amount=format_money(amount, request.reporting_currency)))
 
 
 def ceilings() -> dict[int, Decimal]:
@@ -673,8 +674,9 @@ def check_ceiling(grant_type_id: int, amount: Decimal) -> None:
     """Refuse an amount above the ceiling admins set for the grant type."""
     ceiling = ceilings().get(grant_type_id)
     if ceiling is not None and amount > ceiling:
+        currency = current_app.config["ASSISTANCE_CURRENCY"]
         raise RuleError(_l("%(amount)s is above the ceiling of %(ceiling)s for this type of grant.",
-                           amount=f"{amount:,.2f}", ceiling=f"{ceiling:,.2f}"))
+                           amount=format_money(amount, currency), ceiling=format_money(ceiling, currency)))
 
 
 def set_ceiling(term_id: int, amount: Decimal | None) -> None:
@@ -722,11 +724,11 @@ def pay(request: GrantRequest, data: dict[str, Any], report_due_on: Any, user: A
     rate = Decimal(1) if data["currency"] == request.reporting_currency else data["rate"]
     value = converted(data["amount"], rate, request.reporting_currency)
     if paid_amount(request) + value > granted:
-        raise RuleError(_l("This payment would exceed the amount granted (%(granted)s).", granted=f"{granted:,.2f}"))
+        raise RuleError(_l("This payment would exceed the amount granted (%(granted)s).", granted=format_money(granted, request.reporting_currency)))
     threshold = Decimal(current_app.config["ASSISTANCE_INSTALMENTS_ABOVE"])
     if granted > threshold and value > granted / 2:
         raise RuleError(_l("Grants above %(threshold)s are paid in instalments: at most half of the grant at once.",
-                           threshold=f"{threshold:,.2f}"))
+                           threshold=format_money(threshold, request.reporting_currency)))
     request.payments.append(Payment(paid_on=data["paid_on"], amount=data["amount"], currency=data["currency"],
                                     rate=rate, method=data["method"], reference=data["reference"].strip(),
                                     created_by_id=user.id))

@@ -58,7 +58,8 @@ def _request_form(grant: GrantRequest | None, defender: Defender) -> RequestForm
     form.partner.choices = [(0, _("— none —"))] + [(row.id, row.name) for row in db.session.execute(
         select(Partner.id, Partner.name).where(visible(Partner, current_user), or_(
             Partner.country_id == defender.country_id, Partner.country_id.is_(None))).order_by(Partner.name).limit(500))]
-    currencies = currency_choices()
+    held = [row.currency for row in [*grant.budget_lines, *grant.fundings]] if grant is not None else []
+    currencies = currency_choices(*held)  # a currency withdrawn since the request was written stays valid for it
     for entry in form.lines.entries:
         entry.form.currency.choices = currencies
     for entry in form.fundings.entries:

@@ -220,7 +220,7 @@ class DispatchForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=list(CHANNELS.items()))
     language = SelectField(_l("Language"), choices=[("en", _l("English")), ("fr", _l("French")), ("es", _l("Spanish"))])
     sent_on = DateField(_l("Sent on"), validators=[InputRequired(message=_l("Give a date."))])
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)], id="dispatch-notes")  # the response's too
     submit = SubmitField(_l("Record the dispatch"))
 
 
@@ -246,7 +246,7 @@ class ResponseForm(FlaskForm):
 
 
 class ImpactForm(FlaskForm):
-    impact = SelectField(_l("Assessed impact"), choices=list(IMPACTS.items()))
+    impact = SelectField(_l("Assessed impact"), choices=list(IMPACTS.items()), id="impact-assessed")  # id "impact" shows the current one
     submit = SubmitField(_l("Save the assessment"))
 
 

@@ -2,9 +2,9 @@
 laid out by the core documents service as PDF, DOCX or HTML."""
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
-from core.api import Document, Heading, Paragraph, utcnow
+from core.api import Document, Heading, Paragraph, format_date, utcnow
 from core.api import gettext as _
 
 from .models import Action, Authority

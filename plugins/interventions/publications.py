@@ -16,12 +16,12 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import and_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.api import REGIONS, RESTRICTED, Country, PublicationItem, Section, country_name, db
+from core.api import REGIONS, RESTRICTED, Country, PublicationItem, Section, country_name, db, format_date
 from core.api import gettext as _
 
 from .forms import ACTION_TYPES, OUTCOMES
@@ -52,7 +52,7 @@ def _item(action: Action, locale: str, details: tuple[str, ...] = ()) -> Publica
 
 
 def _day(value) -> str:
-    return format_date(value, "medium") if value else ""
+    return format_date(value, "long") if value else ""
 
 
 def _public() -> Any:

@@ -7,18 +7,18 @@ Items are :class:`~core.plugin_host.contributions.PublicationItem` entries::
 
     PublicationItem("mission:7", "A trial without guarantees", "The hearing was closed...", when=date(2026, 3, 4),
                     place="Türkiye", group="europe_central_asia", kind="Trial observation",
-                    details=("4 Mar 2026 – 6 Mar 2026", "Report published: 20 Mar 2026"), language="fr")
+                    details=("4 March 2026 – 6 March 2026", "Report published: 20 March 2026"), language="fr")
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.api import RESTRICTED, PublicationItem, Section, country_name, db
+from core.api import RESTRICTED, PublicationItem, Section, country_name, db, format_date
 from core.api import gettext as _
 
 from .models import LANGUAGES, Mission
@@ -43,10 +43,10 @@ def _item(mission: Mission, locale: str) -> PublicationItem:
     title, summary, language, fallback = _report_text(mission, locale)
     kind = getattr(mission.type, f"label_{locale}", "") or mission.type.label_en
     places = ", ".join(country_name(c.alpha2, locale) for c in mission.countries)
-    dates = " – ".join(format_date(day, "medium") for day in dict.fromkeys((mission.start_date, mission.end_date))
+    dates = " – ".join(format_date(day, "long") for day in dict.fromkeys((mission.start_date, mission.end_date))
                        if day)
     details = tuple(filter(None, (dates, _("Report published: %(day)s", day=format_date(
-        mission.report_published_on, "medium")) if mission.report_published_on and title else "")))
+        mission.report_published_on, "long")) if mission.report_published_on and title else "")))
     return PublicationItem(f"mission:{mission.id}", title or public_title(mission, locale), summary, when=mission.start_date,
                            record=(Mission.__record_type__, mission.id),
                            place=places, group=mission.countries[0].region or "" if mission.countries else "",

@@ -6,9 +6,9 @@ security assessment, the delegates' contacts or the budget.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
-from core.api import RESTRICTED, BulletList, Document, Heading, Paragraph, Table, country_name
+from core.api import RESTRICTED, BulletList, Document, Heading, Paragraph, Table, country_name, format_date
 from core.api import gettext as _
 
 from . import services
@@ -68,7 +68,7 @@ def _trial_blocks(mission: Mission) -> list:
         blocks.append(Paragraph(_("Defendants: %(names)s", names=", ".join(on_trial))))
     if mission.hearings:
         blocks.append(Table((_("Hearing"), _("Outcome"), _("Details")), tuple(
-            (format_date(h.held_on, "medium"), str(HEARING_OUTCOMES[h.outcome]), h.outcome_details)
+            (format_date(h.held_on, "long"), str(HEARING_OUTCOMES[h.outcome]), h.outcome_details)
             for h in mission.hearings)))
     breaches = services.breaches(mission)
     if breaches:

@@ -72,7 +72,7 @@ def _mission_form(mission: Mission | None) -> MissionForm:
     form = MissionForm(obj=mission)
     form.type.choices = [(t.id, t.label) for t in services.mission_types(active_only=mission is None)]
     form.countries.choices = [(c.alpha3, c.name) for c in country_choices()]
-    form.reporting_currency.choices = currency_choices()
+    form.reporting_currency.choices = currency_choices(mission.reporting_currency if mission else None)
     form.assignees.choices = [(u.id, u.name) for u in staff()]
     if mission is not None and not form.is_submitted():
         form.type.data = mission.type_id

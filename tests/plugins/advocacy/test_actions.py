@@ -115,7 +115,7 @@ def test_a_request_is_sent_only_once_complete_then_answers_are_recorded(app, cli
 
     early = post_form(client, f"/advocacy/{action_id}/answers", {"kind": "acknowledgement",
                                                                  "received_on": "2026-10-01"})
-    assert early.status_code == 422 and "An answer cannot come before the action was sent" in _page(early)
+    assert early.status_code == 422 and "An answer cannot come before the action was sent (2 Nov 2026)" in _page(early)
     bad_file = post_form(client, f"/advocacy/{action_id}/answers", {
         "kind": "measures_granted", "received_on": "2026-11-10",
         "document": (io.BytesIO(b"MZ\x90\x00 not a document"), "resolution.exe")},

@@ -42,7 +42,7 @@ def test_an_approval_beyond_the_envelope_waits_until_it_is_raised(app, make_user
     lead = app.test_client()
     login(lead, chair)
     page = html.unescape(lead.get(f"/assistance/{second}").get_data(as_text=True))
-    assert "budget has 1,000.00 left for this grant, less than 1,500.00" in page
+    assert "budget has €1,000.00 left for this grant, less than €1,500.00" in page
     budget = html.unescape(lead.get("/assistance/budget").get_data(as_text=True))
     assert "€4,000.00" in budget and "€3,000.00" in budget and "€1,000.00" in budget
     response = post_form(lead, "/assistance/budget", {"year": str(utcnow().year), "grant_type": "0", "amount": "5000"})
@@ -67,7 +67,7 @@ def test_the_chair_cannot_approve_beyond_the_envelope_of_the_type(app, make_user
     response = post_form(lead, f"/assistance/{request_id}/decision", {"outcome": "approved", "amount": "900",
                                                                       "reason": "Imminent arrest"})
     assert response.status_code == 422
-    assert "less than 900.00: a coordinator must raise the envelope first." in html.unescape(
+    assert "less than €900.00: a coordinator must raise the envelope first." in html.unescape(
         response.get_data(as_text=True))
     assert _status(app, request_id) == "submitted"
 
@@ -158,4 +158,9 @@ def test_admins_set_a_ceiling_per_grant_type_that_requests_and_decisions_respect
     data["lines-2-description"], data["lines-2-amount"] = "Appeal", "600"
     response = post_form(staff, "/assistance/new", data)
     assert response.status_code == 422
-    assert "2,110.50 is above the ceiling of 2,000.00 for this type of grant." in response.get_data(as_text=True)
+    assert "€2,110.50 is above the ceiling of €2,000.00 for this type of grant." in response.get_data(as_text=True)
+    french = app.test_client()
+    login(french, make_user("case_officer", email="agent@example.org", locale="fr"))
+    data.update({"lines-0-amount": "1 234,50", "lines-1-rate": "0,92"})  # typed the French way
+    page = html.unescape(post_form(french, "/assistance/new", data).get_data(as_text=True))
+    assert "2\u202f110,50\xa0€" in page and "2\u202f000,00\xa0€" in page  # French amounts, in euros

@@ -293,3 +293,44 @@ def test_restricted_defenders_and_partners_linked_to_a_mission_stay_unnamed(app,
     post_form(insider, f"/missions/{mission_id}/report", {"title_en": "Report", "summary_en": "Unfair."})
     document = insider.get(f"/missions/{mission_id}/report/download?language=en&format=html").get_data(as_text=True)
     assert "Zeynep" not in document  # never in a public output, even for those who may see the defender
+
+
+def _currency_options(page: str) -> list[tuple[str, str]]:
+    import re
+
+    menu = re.search(r'<select[^>]*name="reporting_currency"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [(code, html.unescape(label)) for code, label in re.findall(r'<option[^>]*value="([A-Z]{3})"[^>]*>([^<]*)<', menu)]
+
+
+def test_the_currency_menu_offers_current_currencies_usual_ones_first_named_in_the_users_language(
+        make_app, make_user):
+    """No Andorran peseta nor Austrian schilling; the organisation's usual currencies first; the others by name
+    as a French or Spanish dictionary sorts them; the setting changes which come first; a withdrawn currency is
+    refused on the form, not stored."""
+    from core.languages.money import name_key
+
+    app = make_app()
+    login(client := app.test_client(), make_user("case_officer", locale="fr"))
+    options = _currency_options(client.get("/missions/new").get_data(as_text=True))
+    codes = [code for code, _label in options]
+    assert codes[:4] == ["EUR", "USD", "CHF", "GBP"] and len(codes) == len(set(codes))
+    assert "ATS" not in codes and "ADP" not in codes and "FRF" not in codes and "USN" not in codes
+    assert {"XOF", "COP", "TND", "JPY"} <= set(codes) and 140 <= len(codes) <= 170
+    assert ("EUR", "EUR — euro") in options and ("USD", "USD — dollar des États-Unis") in options
+    names = [label.split(" — ", 1)[1] for _code, label in options[4:]]
+    assert names == sorted(names, key=name_key) and names != sorted(names)  # "émirien" among the e, not after z
+    spanish = app.test_client()
+    login(spanish, make_user("case_officer", email="es@example.org", locale="es"))
+    assert ("USD", "USD — dólar estadounidense") in _currency_options(spanish.get("/missions/new").get_data(as_text=True))
+    response = post_form(client, "/missions/new", {**VALID, "type": "1", "reporting_currency": "ATS"})
+    assert response.status_code == 422 and _count(app) == 0
+    other = make_app(USUAL_CURRENCIES="xof, COP")
+    login(client := other.test_client(), make_user("case_officer", email="bogota@example.org"))
+    codes = [code for code, _label in _currency_options(client.get("/missions/new").get_data(as_text=True))]
+    assert codes[:2] == ["XOF", "COP"] and codes[2] != "EUR" and "EUR" in codes
+    import pytest
+
+    from core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="OBSERVATORY_USUAL_CURRENCIES"):
+        make_app(USUAL_CURRENCIES="EUR,EURO")
