@@ -53,7 +53,7 @@ def test_an_approval_beyond_the_envelope_waits_until_it_is_raised(app, make_user
         grant = db.session.get(GrantRequest, second)
         assert [(d.kind, d.decided_by_id) for d in grant.decisions] == [("committee", None)]
         assert grant.events[-1].status == "approved" and grant.events[-1].by_id is None
-    history = html.unescape(lead.get(f"/assistance/{second}").get_data(as_text=True)).split('id="history"')[1]
+    history = html.unescape(lead.get(f"/assistance/{second}/history").get_data(as_text=True)).split('id="history"')[1]
     assert "Approved · the committee (3 for, 0 against, 0 abstaining)" in history and chair.name not in history
     response = post_form(lead, f"/assistance/{second}/recount")
     assert response.status_code == 422 and "The vote on this request is over" in response.get_data(as_text=True)
