@@ -26,7 +26,7 @@ from ..records.models import Assignment, Defender, Partner
 from ..records.tokens import pair_holders
 from ..records.visibility import is_admin
 from . import addresses, names, phones
-from .lookup import PAIRS_BATCH, Audience, Looked, look_up, unnamed
+from .lookup import PAIRS_BATCH, Audience, Looked, contact_names, look_up, unnamed
 
 WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
@@ -254,6 +254,10 @@ def _add_partner(register: Register, partner: Partner, audience: Any, external: 
                                   for name in (partner.name, *partner.alias_list))
         if partner.acronym.strip():
             register.protected.append(Protected(NAME, partner.acronym, WITHHELD, PHRASE, key))
+        # its contact people would name it too: found in every form a defender's name is (typed alone, surname
+        # first, "Ms. Haddad", "L. Haddad"...)
+        register.protected.extend(Protected(NAME, person, WITHHELD, PERSON, key)
+                                  for person in contact_names(partner.contacts or ""))
     if details_out or not visible:
         register.protected.extend(_personal_details(key, partner.country.alpha2 if partner.country else "",
                                                     contacts=partner.contacts))
@@ -285,7 +289,9 @@ def protect_text(kind: str, text: str, record: tuple[str, int] | None = None, re
     found = [Protected(kind, mail, WITHHELD, EMAIL, record) for _s, _e, mail in names.emails(text)]
     found += [Protected(kind, text[s:e], WITHHELD, PHONE, record, region)
               for s, e, digits in names.phones(text) if len(digits) >= 6]
-    found += [Protected(kind, run, WITHHELD, PERSON_EXACT, record) for run in _names_in(text)]
+    # a run that is one word once its honorifics are dropped ("Dr Leila") is a given name alone: no name
+    found += [Protected(kind, run, WITHHELD, PERSON_EXACT, record) for run in _names_in(text)
+              if len(names.name_words(run)) >= 2]
     if whole and 0 < len(names.name_words(text)) <= 12:
         found.append(Protected(kind, text.strip(), WITHHELD, PHRASE, record))
     return found

@@ -33,7 +33,7 @@ from plugins.advocacy.models import ActionRecordLink, Answer
 from plugins.interventions.models import Case
 
 from ...conftest import login, post_form, require_service
-from ...records_helpers import add_defender
+from ...records_helpers import add_defender, add_partner
 from ..interventions.helpers import add_action as add_case_action
 from ..interventions.helpers import add_case, publish
 from ..missions.helpers import add_mission
@@ -418,6 +418,32 @@ def test_an_address_typed_without_a_name_does_not_leave_in_the_dossier(app, turk
     assert "The police raided the flat at […] the same night." in text
     assert "Her shelter at […] was searched; Ms. Garcia, […], too. We met at Kordon 4." in text
     for secret in ("Kavaklı", "Sokak", "Çamlık", "Blok C", "Olmo"):
+        assert secret not in text, secret
+
+
+def test_a_restricted_partner_s_contact_person_typed_alone_does_not_leave_in_the_dossier(app, turkey, tmp_path):
+    """A restricted partner's contact person, named in the cover paragraph without the partner (in order, surname
+    first, after an honorific, with an initial): the register holds the contact people of restricted partners as
+    it holds defenders' names, so the step shows each place (as ``[…]``: the officer may not see that partner)
+    and the PDF carries none; a given name alone is no
+    form, and a public partner's contact typed alone is left as it is."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    add_partner(app, "Tunisian League for Rights", country="TUN", confidentiality="restricted",
+                contacts="Contact: Dr Leila Haddad-Ferchichi, coordinator, +216 98 123 456\n"
+                         "Samir Ben Amor; lawyer; samir@example.org")
+    add_partner(app, "Open Voices", contacts="Karim Public, spokesperson")
+    note = ("Leila Haddad-Ferchichi confirmed the raid; HADDAD-FERCHICHI, Leila, and Mr. Ben Amor saw it; "
+            "S. Ben Amor too. Leila called Karim Public.")
+    client = turkey["client"]
+    step, page = _check(client, turkey["mechanism"], cover_note=note)
+    check = page[page.index('id="preflight"'):]
+    assert check.count("<mark>[…]</mark>") >= 4  # each place found, as the officer may see it: not its words
+    assert "Karim Public</mark>" not in check
+    for secret in ("Haddad", "Ferchichi", "Amor"):
+        assert secret not in page, secret
+    text = _pdf_text(_export(client, turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "[…] confirmed the raid; […], and […] saw it; […] too. Leila called Karim Public." in text, text
+    for secret in ("Haddad", "Ferchichi", "Amor", "Tunisian League"):
         assert secret not in text, secret
 
 
