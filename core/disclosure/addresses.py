@@ -26,7 +26,6 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
 from ..extensions import db
-from ..languages.i18n import gettext
 from ..records.models import Defender, SearchToken
 from . import names
 from .phones import IndexOutdated
@@ -48,9 +47,7 @@ class AddressIndexOutdated(IndexOutdated):
     are refused until it is rebuilt."""
 
     def __init__(self) -> None:
-        Exception.__init__(self, "the address index was made with another secret key")
-        self.user_message = gettext("Nothing was sent: the address index was made with another secret key. An "
-                                    "administrator must rebuild it (observatory reindex-addresses).")
+        super().__init__("the address index was made with another secret key")
 
 
 @dataclass
