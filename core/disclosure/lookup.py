@@ -175,15 +175,19 @@ _CONTACT_SEPARATORS = re.compile(r"[,;:(|/\u2013\u2014\t]| - ")
 
 def contact_names(contacts: str) -> list[str]:
     """The people named in a partner's *Contact people* ("Name, role, email and phone; one person per line"): on
-    each line, the first piece of two to six words before a comma (or another separator) that holds no digit
-    and no e-mail ("Contact: Dr Leila Haddad, coordinator, +216..." gives "Dr Leila Haddad")."""
+    each line, the first piece of two to six words before a comma (or another separator), when it reads as a
+    name: no digit, no e-mail, every word capitalised (or a particle, or in a script without capitals). "Contact:
+    Dr Leila Haddad, coordinator, +216..." gives "Dr Leila Haddad"; "Call the office at night" gives nothing (its
+    words would otherwise stop every output holding "the")."""
     found = []
     for line in contacts.splitlines():
         for piece in _CONTACT_SEPARATORS.split(line):
             count = len(names.name_words(piece))
             if count < 2:
                 continue
-            if count <= 6 and not any(character.isdigit() or character == "@" for character in piece):
+            written = re.findall(r"[^\W\d_][\w'’.-]*", piece)
+            if count <= 6 and not any(character.isdigit() or character == "@" for character in piece) \
+                    and all(not word[0].islower() or word.lower() in PARTICLES for word in written):
                 found.append(piece.strip())
             break
     return found
