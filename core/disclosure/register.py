@@ -110,7 +110,10 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
                            for written, record_id in at_address.parts]
     for defender in _defenders(mails, linked["defender"]):
         _add_defender(register, defender, audience, external, allowed, seen, details_out)
-    for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])]):
+    # a partner's contact e-mail typed alone finds it too, in the same statement (its contacts are free text)
+    by_mail = [or_(*[func.lower(Partner.contacts).contains(mail, autoescape=True) for mail in chunk])
+               for chunk in _chunks(mails, 50)]
+    for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])] + by_mail):
         _add_partner(register, partner, audience, external, allowed, seen, details_out)
     _add_details_of_namesakes(register, looked, linked["defender"], tokenized, reader, details_out)
     # Words and pairs held by many people, one of whom this output may not name: each waits for a decision.

@@ -426,12 +426,13 @@ def test_a_restricted_partner_s_contact_person_typed_alone_does_not_leave_in_the
     first, after an honorific, with an initial): the register holds the contact people of restricted partners as
     it holds defenders' names, so the step shows each place (as ``[…]``: the officer may not see that partner)
     and the PDF carries none; a given name alone is no
-    form, and a public partner's contact typed alone is left as it is."""
+    form, and a public partner's contact typed alone is left as it is; an e-mail address of any partner's contact
+    people typed alone is masked."""
     require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     add_partner(app, "Tunisian League for Rights", country="TUN", confidentiality="restricted",
                 contacts="Contact: Dr Leila Haddad-Ferchichi, coordinator, +216 98 123 456\n"
                          "Samir Ben Amor; lawyer; samir@example.org")
-    add_partner(app, "Open Voices", contacts="Karim Public, spokesperson")
+    add_partner(app, "Open Voices", contacts="Karim Public, spokesperson, karim.public@openvoices.example")
     note = ("Leila Haddad-Ferchichi confirmed the raid; HADDAD-FERCHICHI, Leila, and Mr. Ben Amor saw it; "
             "S. Ben Amor too. Leila called Karim Public.")
     client = turkey["client"]
@@ -445,6 +446,10 @@ def test_a_restricted_partner_s_contact_person_typed_alone_does_not_leave_in_the
     assert "[…] confirmed the raid; […], and […] saw it; […] too. Leila called Karim Public." in text, text
     for secret in ("Haddad", "Ferchichi", "Amor", "Tunisian League"):
         assert secret not in text, secret
+    # a contact's e-mail typed alone finds its partner (restricted or not): it is a personal detail
+    note = "Write to samir@example.org or to Karim.Public@openvoices.example for the list."
+    text = _pdf_text(_export(client, turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "Write to […] or to […] for the list." in text, text
 
 
 def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(app, turkey, tmp_path):
