@@ -230,7 +230,7 @@ def _reindex_keyed() -> None:
     from .disclosure import addresses, phones
 
     click.echo(f"Phone index rebuilt: {phones.reindex_all()} defenders and partners hold a number.")
-    click.echo(f"Address index rebuilt: {addresses.reindex_all()} defenders hold an address or exact location.")
+    click.echo(f"Address index rebuilt: {addresses.reindex_all()} defenders hold an address, exact location or family.")
 
 
 @click.command("reindex-addresses")

@@ -421,6 +421,19 @@ def test_an_address_typed_without_a_name_does_not_leave_in_the_dossier(app, turk
         assert secret not in text, secret
 
 
+def test_a_family_member_s_name_typed_alone_does_not_leave_in_the_dossier(app, turkey, tmp_path):
+    """A defender's brother named in the cover paragraph, in order and surname first, without her name and with
+    no link to her (she even consented to be named; her name has no word or skeleton the dossier holds): his name is her personal detail, found through the address
+    index (which holds family members' names as it holds addresses), and the PDF carries neither form."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    add_defender(app, "Xochitl Tzompaxtle", country="MEX", consent_to_publish=True,
+                 family="Brother: Omar Qassab; mother Hind")
+    note = "Omar Qassab was questioned twice; QASSAB, Omar, was then released."
+    text = _pdf_text(_export(turkey["client"], turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "[…] was questioned twice; […], was then released." in text, text
+    assert "Qassab" not in text
+
+
 def test_a_restricted_partner_s_contact_person_typed_alone_does_not_leave_in_the_dossier(app, turkey, tmp_path):
     """A restricted partner's contact person, named in the cover paragraph without the partner (in order, surname
     first, after an honorific, with an initial): the register holds the contact people of restricted partners as
@@ -696,3 +709,6 @@ def test_a_protected_name_typed_anywhere_never_leaves_in_any_member_of_the_zip(a
     for name, text in texts.items():
         for secret in ("Mehmet", "Demir", "DEMIR", "Secret Street"):
             assert secret not in text, (name, secret)
+
+
+
