@@ -224,23 +224,23 @@ from core.plugin_host.hookspecs import hookimpl
 def observatory_records_concerned(records):
     if ("broken", 1) in records:
         raise RuntimeError("links unavailable")
-    links = {("widget", 1): [("gadget", 2)], ("gadget", 2): [("defender", %d)]}
+    links = {("widget", 1): [("gadget", 2)], ("gadget", 2): [("partner", %d)]}
     return [found for record in records for found in links.get(tuple(record), [])]
 '''
 
 
 def test_hook_observatory_records_concerned(app, make_app, tmp_path, monkeypatch):
     """An output about a plugin's record keeps out the personal details of whom it concerns, followed through
-    another record (a widget about a gadget about her), though the text names her only by her publishable name;
-    if the hook fails, the output is refused."""
-    aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara",
-                         family="Brother: Cem Yılmaz")
-    install_plugin(tmp_path / "site", monkeypatch, CONCERNS % aylin, entry_name="widgets")
-    text = "A. K. lives with her brother Cem Yılmaz."  # (her address would be found alone: see the address index)
+    another record (a widget about a gadget about a partner organisation), though the text does not name it: its
+    contact person's name (which, typed alone, finds nobody: the partner is not restricted); if the hook fails,
+    the output is refused. (A defender's details typed alone are found by the phone and address indexes.)"""
+    partner = add_partner(app, "Ankara Rights Centre", contacts="Cem Yılmaz, lawyer")
+    install_plugin(tmp_path / "site", monkeypatch, CONCERNS % partner, entry_name="widgets")
+    text = "Their lawyer Cem Yılmaz was there."
     with make_app().test_request_context():
         assert Guard(None, external=True, records=[("widget", 1)]).release(text) == \
-            "A. K. lives with her brother […]."
-        assert Guard(None, external=True, records=[("widget", 2)]).release(text) == text  # not about her
+            "Their lawyer […] was there."
+        assert Guard(None, external=True, records=[("widget", 2)]).release(text) == text  # not about it
         with pytest.raises(RegisterIncomplete):
             Guard(None, external=True, records=[("broken", 1)]).release(text)
 
