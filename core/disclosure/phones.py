@@ -34,10 +34,11 @@ class IndexOutdated(Exception):
 
 
 def outdated_message() -> str:
+    """One message for both indexes: whichever refuses first, the administrator runs the one command."""
     return gettext("Nothing was sent: the secret key changed after the disclosure guard's address and phone "
-                       "indexes were built, so an address or a phone number typed without a name would not be "
-                       "found. An administrator must run observatory reindex-addresses on the server (it rebuilds "
-                       "both indexes); then try again.")
+                   "indexes were built, so an address or a phone number typed without a name would not be "
+                   "found. An administrator must run observatory reindex-addresses on the server (it rebuilds "
+                   "both indexes); then try again.")
 
 
 #: The fields holding phone numbers, per record type.
