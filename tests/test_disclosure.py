@@ -160,6 +160,23 @@ def test_restricted_records_are_withheld_from_those_who_may_not_see_them(app, ma
             "Selin Gizli and the […]."  # consenting, and included by someone allowed to
 
 
+def test_a_restricted_partner_s_contact_people_are_withheld_from_those_who_may_not_see_it(app, make_user):
+    """Its contact people name it as surely as its name does: typed alone in a staff output, in any form, they
+    are masked for a colleague not assigned to the partner, and kept for one who is (and the other lines of its
+    contacts, a sentence or a number, name nobody)."""
+    officer, assigned = make_user("case_officer"), make_user("case_officer")
+    add_partner(app, "Hidden Lawyers Union", confidentiality="restricted", assignees=(assigned.id,),
+                contacts="Marisol Quintanar-Vidal (director), marisol@hlu.example\nCall the office at night")
+    text = "Marisol Quintanar-Vidal called; QUINTANAR-VIDAL, Marisol, and Sra. Quintanar-Vidal at night."
+    with app.test_request_context():
+        from core.database.models import User
+        from core.extensions import db
+
+        assert Guard(db.session.get(User, officer.id), external=False).release(text) == \
+            "[…] called; […], and […] at night."
+        assert Guard(db.session.get(User, assigned.id), external=False).release(text) == text
+
+
 def test_internal_staff_outputs_keep_the_names_they_may_see(app, make_user):
     officer = make_user("case_officer")
     add_defender(app, "Aylin Kaya", phone="+90 532 123 45 67")
