@@ -224,22 +224,28 @@ def demo_command(if_empty: bool) -> None:
     click.echo("=" * 64)
 
 
-@click.command("reindex-phones")
-@with_appcontext
-def reindex_phones_command() -> None:
-    """Rebuild the disclosure guard's phone index (keyed by the secret key: run it after changing the key)."""
-    from .disclosure import phones
+def _reindex_keyed() -> None:
+    """Rebuild both indexes keyed by the secret key (the disclosure guard's phone and address indexes): after a
+    key change each refuses outputs until rebuilt, so one command rebuilds both."""
+    from .disclosure import addresses, phones
 
     click.echo(f"Phone index rebuilt: {phones.reindex_all()} defenders and partners hold a number.")
+    click.echo(f"Address index rebuilt: {addresses.reindex_all()} defenders hold an address, exact location or family.")
 
 
 @click.command("reindex-addresses")
 @with_appcontext
 def reindex_addresses_command() -> None:
-    """Rebuild the disclosure guard's address index (keyed by the secret key: run it after changing the key)."""
-    from .disclosure import addresses
+    """Rebuild the disclosure guard's address and phone indexes (keyed by the secret key: run it after changing
+    the key)."""
+    _reindex_keyed()
 
-    click.echo(f"Address index rebuilt: {addresses.reindex_all()} defenders hold an address or exact location.")
+
+@click.command("reindex-phones")
+@with_appcontext
+def reindex_phones_command() -> None:
+    """The same as reindex-addresses (kept for scripts written before it rebuilt both indexes)."""
+    _reindex_keyed()
 
 
 for _command in (worker_command, scheduler_command):  # on the group itself: see _create_app

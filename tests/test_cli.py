@@ -108,42 +108,45 @@ def test_demo_data_is_realistic_scaled_and_loaded_once(app):
     assert runner.invoke(args=["demo-data"]).exit_code != 0
 
 
-def test_the_phone_index_is_rebuilt_after_the_secret_key_changed(make_app):
-    """Its keys depend on the secret key: outputs holding a number are refused until ``observatory
-    reindex-phones`` rebuilt it."""
+def test_after_the_secret_key_changed_outputs_are_refused_until_reindex_addresses_rebuilt_both_indexes(
+        make_app, make_user):
+    """The phone and address indexes are keyed by the secret key: after it changed, a number or an address typed
+    alone would not be found, so an output is refused, with a message in the user's language naming the one
+    command to run (``observatory reindex-addresses``, which rebuilds both indexes; ``reindex-phones`` does the
+    same); once it ran, the file is built and holds neither."""
     from core.disclosure import Guard
+    from core.disclosure.addresses import AddressIndexOutdated
     from core.disclosure.phones import IndexOutdated
 
     from .records_helpers import add_defender
 
-    add_defender(make_app(), "Aylin Kaya", phone="0532 123 45 67")
+    first = make_app()
+    add_defender(first, "Aylin Kaya", publication_name="A. K.", phone="0532 123 45 67",
+                 address="Rue des Lilas 7, Lyon")
+    file_of = add_defender(first, "Deniz Aksoy", consent_to_publish=True,
+                           summary="Her lawyer answers on 0532 123 45 67 and lives at Rue des Lilas 7.")
     renewed = make_app(SECRET_KEY="another secret key, long enough for the tests")
-    assert renewed.test_cli_runner().invoke(args=["reindex-addresses"]).exit_code == 0  # its own index, below
-    with renewed.test_request_context(), pytest.raises(IndexOutdated):  # refused rather than let a number out
-        Guard(None, external=True).release("Call 0532 123 45 67")
-    with renewed.test_request_context():
-        assert Guard(None, external=True).release("No number here.") == "No number here."
-    result = renewed.test_cli_runner().invoke(args=["reindex-phones"])
-    assert result.exit_code == 0 and "rebuilt: 1 defenders and partners" in result.output
-    with renewed.test_request_context():
-        assert Guard(None, external=True).release("Call 0532 123 45 67") == "Call […]"
-
-
-def test_the_address_index_is_rebuilt_after_the_secret_key_changed(make_app):
-    """Its keys depend on the secret key too: outputs are refused until ``observatory reindex-addresses`` rebuilt
-    it, then an address typed alone is found again."""
-    from core.disclosure import Guard
-    from core.disclosure.addresses import AddressIndexOutdated
-
-    from .records_helpers import add_defender
-
-    add_defender(make_app(), "Aylin Kaya", publication_name="A. K.", address="Rue des Lilas 7, Lyon")
-    renewed = make_app(SECRET_KEY="another secret key, long enough for the tests")
-    assert renewed.test_cli_runner().invoke(args=["reindex-phones"]).exit_code == 0
-    with renewed.test_request_context(), pytest.raises(AddressIndexOutdated) as refused:
-        Guard(None, external=True).release("She lives at Rue des Lilas 7.")
-    assert "observatory reindex-addresses" in refused.value.user_message
+    with renewed.test_request_context():  # refused rather than let a number or an address out
+        with pytest.raises(IndexOutdated) as phone:
+            Guard(None, external=True).release("Call 0532 123 45 67")
+        with pytest.raises(AddressIndexOutdated) as address:
+            Guard(None, external=True).release("She lives at Rue des Lilas 7.")
+        assert Guard(None, external=True).release("Nothing") == "Nothing"
+    assert "observatory reindex-addresses" in phone.value.user_message == address.value.user_message
+    client = renewed.test_client()
+    login(client, make_user("case_officer", locale="fr"))
+    refused = client.get(f"/defenders/{file_of}/file.html")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 503 and "la clé secrète a changé" in page
+    assert "Un administrateur doit exécuter observatory reindex-addresses sur le serveur" in page
+    assert "0532" not in page and "Lilas" not in page
     result = renewed.test_cli_runner().invoke(args=["reindex-addresses"])
-    assert result.exit_code == 0 and "rebuilt: 1 defenders hold" in result.output
-    with renewed.test_request_context():
-        assert Guard(None, external=True).release("She lives at Rue des Lilas 7.") == "She lives at […]."
+    assert result.exit_code == 0, result.output
+    assert "Phone index rebuilt: 1 defenders and partners" in result.output
+    assert "Address index rebuilt: 1 defenders hold" in result.output
+    built = client.get(f"/defenders/{file_of}/file.html")
+    text = built.get_data(as_text=True)
+    assert built.status_code == 200 and "Her lawyer answers on […] and lives at […]." in text
+    assert "0532" not in text and "Lilas" not in text
+    again = renewed.test_cli_runner().invoke(args=["reindex-phones"])  # the older name does the same
+    assert again.exit_code == 0 and "Address index rebuilt: 1 defenders hold" in again.output

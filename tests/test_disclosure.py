@@ -160,6 +160,23 @@ def test_restricted_records_are_withheld_from_those_who_may_not_see_them(app, ma
             "Selin Gizli and the […]."  # consenting, and included by someone allowed to
 
 
+def test_a_restricted_partner_s_contact_people_are_withheld_from_those_who_may_not_see_it(app, make_user):
+    """Its contact people name it as surely as its name does: typed alone in a staff output, in any form, they
+    are masked for a colleague not assigned to the partner, and kept for one who is (and the other lines of its
+    contacts, a sentence or a number, name nobody)."""
+    officer, assigned = make_user("case_officer"), make_user("case_officer")
+    add_partner(app, "Hidden Lawyers Union", confidentiality="restricted", assignees=(assigned.id,),
+                contacts="Marisol Quintanar-Vidal (director), marisol@hlu.example\nCall the office at night")
+    text = "Marisol Quintanar-Vidal called; QUINTANAR-VIDAL, Marisol, and Sra. Quintanar-Vidal at night."
+    with app.test_request_context():
+        from core.database.models import User
+        from core.extensions import db
+
+        assert Guard(db.session.get(User, officer.id), external=False).release(text) == \
+            "[…] called; […], and […] at night."
+        assert Guard(db.session.get(User, assigned.id), external=False).release(text) == text
+
+
 def test_internal_staff_outputs_keep_the_names_they_may_see(app, make_user):
     officer = make_user("case_officer")
     add_defender(app, "Aylin Kaya", phone="+90 532 123 45 67")
@@ -224,23 +241,23 @@ from core.plugin_host.hookspecs import hookimpl
 def observatory_records_concerned(records):
     if ("broken", 1) in records:
         raise RuntimeError("links unavailable")
-    links = {("widget", 1): [("gadget", 2)], ("gadget", 2): [("defender", %d)]}
+    links = {("widget", 1): [("gadget", 2)], ("gadget", 2): [("partner", %d)]}
     return [found for record in records for found in links.get(tuple(record), [])]
 '''
 
 
 def test_hook_observatory_records_concerned(app, make_app, tmp_path, monkeypatch):
     """An output about a plugin's record keeps out the personal details of whom it concerns, followed through
-    another record (a widget about a gadget about her), though the text names her only by her publishable name;
-    if the hook fails, the output is refused."""
-    aylin = add_defender(app, "Aylin Kaya", publication_name="A. K.", address="Atatürk Caddesi 12, Ankara",
-                         family="Brother: Cem Yılmaz")
-    install_plugin(tmp_path / "site", monkeypatch, CONCERNS % aylin, entry_name="widgets")
-    text = "A. K. lives with her brother Cem Yılmaz."  # (her address would be found alone: see the address index)
+    another record (a widget about a gadget about a partner organisation), though the text does not name it: its
+    contact person's name (which, typed alone, finds nobody: the partner is not restricted); if the hook fails,
+    the output is refused. (A defender's details typed alone are found by the phone and address indexes.)"""
+    partner = add_partner(app, "Ankara Rights Centre", contacts="Cem Yılmaz, lawyer")
+    install_plugin(tmp_path / "site", monkeypatch, CONCERNS % partner, entry_name="widgets")
+    text = "Their lawyer Cem Yılmaz was there."
     with make_app().test_request_context():
         assert Guard(None, external=True, records=[("widget", 1)]).release(text) == \
-            "A. K. lives with her brother […]."
-        assert Guard(None, external=True, records=[("widget", 2)]).release(text) == text  # not about her
+            "Their lawyer […] was there."
+        assert Guard(None, external=True, records=[("widget", 2)]).release(text) == text  # not about it
         with pytest.raises(RegisterIncomplete):
             Guard(None, external=True, records=[("broken", 1)]).release(text)
 

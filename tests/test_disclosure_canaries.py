@@ -70,7 +70,8 @@ def _seed(app, people: list[Canary | CanaryPartner], sentences=None) -> None:
     canary_ids = []
     for canary in people:
         if isinstance(canary, CanaryPartner):
-            add_partner(app, canary.name, confidentiality="restricted", acronym=canary.acronym, aliases=canary.alias)
+            add_partner(app, canary.name, confidentiality="restricted", acronym=canary.acronym, aliases=canary.alias,
+                        contacts=f"{' '.join(canary.contact)}, coordinator" if canary.contact[1] else "")
             continue
         canary_ids.append(add_defender(app, canary.name, country=canary.country, confidentiality="restricted" if canary.restricted else "internal",
                      consent_to_publish=False, publication_name="a woman human rights defender",

@@ -1,4 +1,5 @@
-"""The index that finds a defender from the words of a street address or an exact location written alone.
+"""The index that finds a defender from the words of a street address, an exact location or a family member's
+name written alone.
 
 An output may hold an address without the name of the person living there (typed into a case description, a
 cover paragraph), or beside a surname held by too many records to load them ("Ms. Garcia"). So each part of a
@@ -26,14 +27,16 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
 from ..extensions import db
-from ..languages.i18n import gettext
 from ..records.models import Defender, SearchToken
 from . import names
 from .phones import IndexOutdated
 
-#: The fields holding addresses, per record type (partners have none: their contacts are free text, whose
-#: numbers, e-mails and names the register protects).
-FIELDS = {"defender": ("address", "exact_location")}
+#: The fields indexed, per record type (partners have none: their contacts are free text, whose numbers, e-mails
+#: and names the register protects). A defender's family members' names are indexed as an address is, so a
+#: relative's name typed alone finds the defender whose personal detail it is (their pairs in either order:
+#: "Omar Haddad", "HADDAD, Omar").
+FIELDS = {"defender": ("address", "exact_location", "family")}
+EITHER_ORDER = ("family",)
 RECORD_TYPE = "defender:address"  # the index's rows are search tokens of this record type
 FINGERPRINT = "address-index"  # one row saying which key made the index
 #: A pair held by more records than this loads none of them (as a name's word: see ``lookup.MANY``).
@@ -48,9 +51,7 @@ class AddressIndexOutdated(IndexOutdated):
     are refused until it is rebuilt."""
 
     def __init__(self) -> None:
-        Exception.__init__(self, "the address index was made with another secret key")
-        self.user_message = gettext("Nothing was sent: the address index was made with another secret key. An "
-                                    "administrator must rebuild it (observatory reindex-addresses).")
+        super().__init__("the address index was made with another secret key")
 
 
 @dataclass
@@ -78,19 +79,27 @@ def _canonical(word: str) -> str:
     return names.key_of(word) if names.comparable(word) else word
 
 
-def keys_of(values: Iterable[str | None]) -> set[str]:
-    """The keys of every part of the addresses ``values``: its consecutive pairs, and itself."""
+def keys_of(values: Iterable[str | None], either_order: bool = False) -> set[str]:
+    """The keys of every part of the addresses ``values``: its consecutive pairs (``either_order``: each pair
+    reversed too, as names are written surname first), and itself."""
     found, keyed = set(), _keyed()
     for value in values:
         for part in names.address_parts(value or ""):
             words = [_canonical(word) for word in names.name_words(part)]
             found |= {_key("pair", words[i:i + 2], keyed) for i in range(len(words) - 1)}
+            if either_order:
+                found |= {_key("pair", words[i:i + 2][::-1], keyed) for i in range(len(words) - 1)}
             found.add(_key("part", words[:PART_WORDS], keyed))
     return found
 
 
+def fields_keys(values: dict[str, str | None]) -> set[str]:
+    """The keys of a defender's indexed fields (``values``: by field name)."""
+    return set().union(*(keys_of([value], name in EITHER_ORDER) for name, value in values.items()))
+
+
 def record_keys(record: Any) -> set[str]:
-    return keys_of(getattr(record, name) for name in FIELDS.get(record.__record_type__, ()))
+    return fields_keys({name: getattr(record, name) for name in FIELDS.get(record.__record_type__, ())})
 
 
 def index(record: Any) -> None:
@@ -185,14 +194,15 @@ def _chunks(values: set[str]) -> list[list[str]]:
 
 
 def reindex_all(batch: int = 500) -> int:
-    """Build the whole index again (after the secret key changed); returns how many defenders hold an address."""
+    """Build the whole index again (after the secret key changed); returns how many defenders hold an address, an
+    exact location or family members."""
     db.session.execute(delete(SearchToken).where(SearchToken.record_type == RECORD_TYPE))
     indexed, last_id = 0, 0
     columns = [getattr(Defender, name) for name in FIELDS["defender"]]
     while rows := db.session.execute(select(Defender.id, *columns).where(Defender.id > last_id).order_by(
             Defender.id).limit(batch)).all():
         keys = [{"record_type": RECORD_TYPE, "record_id": record_id, "token": value}
-                for record_id, *values in rows for value in keys_of(values)]
+                for record_id, *values in rows for value in fields_keys(dict(zip(FIELDS["defender"], values)))]
         if keys:
             db.session.execute(insert(SearchToken), keys)
         indexed += len({row["record_id"] for row in keys})

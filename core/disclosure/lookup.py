@@ -32,6 +32,7 @@ A handful of statements per text, whatever the number of records and words (see 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -154,14 +155,41 @@ def _partners_named(text_words: set[str], audience: Audience) -> set[int]:
     alias or the acronym has all its words in the text: a partner is named only by one of them, and its words,
     however common ("Centre for Human Rights"), need no pair looked up."""
     found = set()
-    rows = select(Partner.id, Partner.name, Partner.name_key, Partner.aliases, Partner.acronym).where(
-        Partner.confidentiality == RESTRICTED, unnamed(Partner, audience))
-    for record_id, name, key, aliases, acronym in db.session.execute(rows):
+    rows = select(Partner.id, Partner.name, Partner.name_key, Partner.aliases, Partner.acronym,
+                  Partner.contacts).where(Partner.confidentiality == RESTRICTED, unnamed(Partner, audience))
+    held = lambda word: word in text_words or names.key_of(word) in text_words  # noqa: E731
+    for record_id, name, key, aliases, acronym, contacts in db.session.execute(rows):
         every = [key.split() if len(key) < 200 else names.name_words(name)]
         every += [names.name_words(other) for other in (*aliases.splitlines(), acronym) if other.strip()]
-        if any(words and all(word in text_words or names.key_of(word) in text_words for word in words)
-               for words in every):
+        # its contact people are named by any word of their names other than the first ("Ms. Haddad"), as a
+        # defender is by a word of hers: the forms the guard then looks for tell a given name alone apart
+        people = [names.name_words(person)[1:] for person in contact_names(contacts or "")]
+        if any(words and all(held(word) for word in words) for words in every) \
+                or any(held(word) for words in people for word in words if len(word) > 1):
             found.add(record_id)
+    return found
+
+
+_CONTACT_SEPARATORS = re.compile(r"[,;:(|/\u2013\u2014\t]| - ")
+
+
+def contact_names(contacts: str) -> list[str]:
+    """The people named in a partner's *Contact people* ("Name, role, email and phone; one person per line"): on
+    each line, the first piece of two to six words before a comma (or another separator), when it reads as a
+    name: no digit, no e-mail, every word capitalised (or a particle, or in a script without capitals). "Contact:
+    Dr Leila Haddad, coordinator, +216..." gives "Dr Leila Haddad"; "Call the office at night" gives nothing (its
+    words would otherwise stop every output holding "the")."""
+    found = []
+    for line in contacts.splitlines():
+        for piece in _CONTACT_SEPARATORS.split(line):
+            count = len(names.name_words(piece))
+            if count < 2:
+                continue
+            written = re.findall(r"[^\W\d_][\w'’.-]*", piece)
+            if count <= 6 and not any(character.isdigit() or character == "@" for character in piece) \
+                    and all(not word[0].islower() or word.lower() in PARTICLES for word in written):
+                found.append(piece.strip())
+            break
     return found
 
 

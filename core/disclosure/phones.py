@@ -25,12 +25,20 @@ from .names import ascii_digits, phone_digits, phones
 
 class IndexOutdated(Exception):
     """The index was made with another secret key: numbers typed alone would not be found, so outputs holding
-    numbers are refused until it is rebuilt."""
+    numbers are refused until it is rebuilt. The message names the one command that rebuilds every index keyed by
+    the secret key (this one and the address index), in the user's language."""
 
-    def __init__(self) -> None:
-        super().__init__("the phone index was made with another secret key")
-        self.user_message = gettext("Nothing was sent: the phone index was made with another secret key. An "
-                                    "administrator must rebuild it (observatory reindex-phones).")
+    def __init__(self, what: str = "the phone index was made with another secret key") -> None:
+        super().__init__(what)
+        self.user_message = outdated_message()
+
+
+def outdated_message() -> str:
+    """One message for both indexes: whichever refuses first, the administrator runs the one command."""
+    return gettext("Nothing was sent: the secret key changed after the disclosure guard's address and phone "
+                   "indexes were built, so an address or a phone number typed without a name would not be "
+                   "found. An administrator must run observatory reindex-addresses on the server (it rebuilds "
+                   "both indexes); then try again.")
 
 
 #: The fields holding phone numbers, per record type.

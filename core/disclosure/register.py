@@ -26,7 +26,7 @@ from ..records.models import Assignment, Defender, Partner
 from ..records.tokens import pair_holders
 from ..records.visibility import is_admin
 from . import addresses, names, phones
-from .lookup import PAIRS_BATCH, Audience, Looked, look_up, unnamed
+from .lookup import PAIRS_BATCH, Audience, Looked, contact_names, look_up, unnamed
 
 WITHHELD = "[…]"
 NAME, PERSONAL, SOURCE, INTERNAL_TITLE = "name", "personal", "source", "internal_title"
@@ -110,7 +110,10 @@ def build(texts: Iterable[str], audience: Any, external: bool, records: Iterable
                            for written, record_id in at_address.parts]
     for defender in _defenders(mails, linked["defender"]):
         _add_defender(register, defender, audience, external, allowed, seen, details_out)
-    for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])]):
+    # a partner's contact e-mail typed alone finds it too, in the same statement (its contacts are free text)
+    by_mail = [or_(*[func.lower(Partner.contacts).contains(mail, autoescape=True) for mail in chunk])
+               for chunk in _chunks(mails, 50)]
+    for partner in _found(Partner, [Partner.id.in_(chunk) for chunk in _chunks(linked["partner"])] + by_mail):
         _add_partner(register, partner, audience, external, allowed, seen, details_out)
     _add_details_of_namesakes(register, looked, linked["defender"], tokenized, reader, details_out)
     # Words and pairs held by many people, one of whom this output may not name: each waits for a decision.
@@ -254,6 +257,10 @@ def _add_partner(register: Register, partner: Partner, audience: Any, external: 
                                   for name in (partner.name, *partner.alias_list))
         if partner.acronym.strip():
             register.protected.append(Protected(NAME, partner.acronym, WITHHELD, PHRASE, key))
+        # its contact people would name it too: found in every form a defender's name is (typed alone, surname
+        # first, "Ms. Haddad", "L. Haddad"...)
+        register.protected.extend(Protected(NAME, person, WITHHELD, PERSON, key)
+                                  for person in contact_names(partner.contacts or ""))
     if details_out or not visible:
         register.protected.extend(_personal_details(key, partner.country.alpha2 if partner.country else "",
                                                     contacts=partner.contacts))
@@ -285,7 +292,9 @@ def protect_text(kind: str, text: str, record: tuple[str, int] | None = None, re
     found = [Protected(kind, mail, WITHHELD, EMAIL, record) for _s, _e, mail in names.emails(text)]
     found += [Protected(kind, text[s:e], WITHHELD, PHONE, record, region)
               for s, e, digits in names.phones(text) if len(digits) >= 6]
-    found += [Protected(kind, run, WITHHELD, PERSON_EXACT, record) for run in _names_in(text)]
+    # a run that is one word once its honorifics are dropped ("Dr Leila") is a given name alone: no name
+    found += [Protected(kind, run, WITHHELD, PERSON_EXACT, record) for run in _names_in(text)
+              if len(names.name_words(run)) >= 2]
     if whole and 0 < len(names.name_words(text)) <= 12:
         found.append(Protected(kind, text.strip(), WITHHELD, PHRASE, record))
     return found

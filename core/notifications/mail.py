@@ -11,6 +11,7 @@ from flask import current_app
 
 from ..database.models import utcnow
 from ..disclosure import Guard, RegisterIncomplete
+from ..disclosure.phones import IndexOutdated
 from ..extensions import db
 from ..jobs.jobs import JobContext
 from .models import OutboxMessage
@@ -26,7 +27,7 @@ def send_message(ctx: JobContext, *, message_id: int) -> None:
         return
     try:
         email = compose(message)
-    except RegisterIncomplete as error:
+    except (RegisterIncomplete, IndexOutdated) as error:
         message.status, message.error = OutboxMessage.FAILED, error.user_message
         db.session.commit()
         raise

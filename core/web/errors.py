@@ -82,9 +82,14 @@ def handle_blocked(error: Exception) -> Any:
 
 
 def handle_incomplete_register(error: Exception) -> Any:
-    """A plugin could not say what it protects, or the phone index is outdated: the output is refused (a
-    plugin's failure is on the plugins page)."""
+    """A plugin could not say what it protects, or the phone or address index was built with another secret key:
+    the output is refused, the message saying what to do (a plugin's failure is on the plugins page; an outdated
+    index is logged for the administrator, who runs ``observatory reindex-addresses``)."""
+    from ..disclosure.phones import IndexOutdated
+
     db.session.rollback()
+    if isinstance(error, IndexOutdated):
+        current_app.logger.warning("output refused on %s: %s; run observatory reindex-addresses", request.path, error)
     message = getattr(error, "user_message", None) or INCOMPLETE[1]
     return render_template("errors/error.html", code=503, title=INCOMPLETE[0], message=message), 503
 

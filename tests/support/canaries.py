@@ -133,7 +133,8 @@ class Canary:
 
 @dataclass(frozen=True)
 class CanaryPartner:
-    """A restricted partner organisation: its name, alias and acronym typed into free text."""
+    """A restricted partner organisation: its name, alias and acronym typed into free text, and its contact
+    person's name (in the forms a person's name is typed, without the organisation's)."""
 
     name: str
     alias: str
@@ -142,9 +143,12 @@ class CanaryPartner:
     phone: str = ""
     email: str = ""
     short: bool = False
+    contact: tuple[str, str] = ("", "")  # given name, surname
 
     def forms(self) -> list[str]:
-        return [self.name, self.name.upper(), self.alias, self.acronym]
+        given, surname = self.contact
+        person = [f"{given} {surname}", f"{surname.upper()}, {given}", f"Ms. {surname}", f"{given[0]}. {surname}"]
+        return [self.name, self.name.upper(), self.alias, self.acronym, *(person if surname else [])]
 
     def ambiguous_forms(self) -> list[str]:
         return []
@@ -153,7 +157,8 @@ class CanaryPartner:
         return self.forms()
 
     def words(self) -> list[str]:
-        return [fold(word) for word in (*self.name.split()[:-1], *self.alias.split()[:-1], self.acronym)]
+        words = (*self.name.split()[:-1], *self.alias.split()[:-1], self.acronym, self.contact[1])  # contact's surname
+        return [fold(word) for word in words if word]
 
 
 def _plain_words(form: str) -> bool:
@@ -242,14 +247,14 @@ def partners(rng: random.Random, people: list[Canary], count: int = 2) -> list[C
     found: list[CanaryPartner] = []
     taken = [word for canary in people for word in canary.words()]
     while len(found) < count:
-        words = [_plain(_word(rng, "latin")) for _ in range(3)]
+        words = [_plain(_word(rng, "latin")) for _ in range(5)]
         folded = [fold(word) for word in words] + [fold(words[0][:3] + words[1][:3])]
         if any(len(word) < 5 for word in words) or any(a in b or b in a for a in folded for b in taken):
             continue
         taken += folded
         name = f"{words[0]} {words[1]} {rng.choice(ORGANISATIONS)}"
         acronym = (words[0][:3] + words[1][:3]).upper()
-        found.append(CanaryPartner(name, f"{words[2]} Group", acronym))
+        found.append(CanaryPartner(name, f"{words[2]} Group", acronym, contact=(words[3], words[4])))
     return found
 
 

@@ -33,7 +33,7 @@ from plugins.advocacy.models import ActionRecordLink, Answer
 from plugins.interventions.models import Case
 
 from ...conftest import login, post_form, require_service
-from ...records_helpers import add_defender
+from ...records_helpers import add_defender, add_partner
 from ..interventions.helpers import add_action as add_case_action
 from ..interventions.helpers import add_case, publish
 from ..missions.helpers import add_mission
@@ -421,6 +421,50 @@ def test_an_address_typed_without_a_name_does_not_leave_in_the_dossier(app, turk
         assert secret not in text, secret
 
 
+def test_a_family_member_s_name_typed_alone_does_not_leave_in_the_dossier(app, turkey, tmp_path):
+    """A defender's brother named in the cover paragraph, in order and surname first, without her name and with
+    no link to her (she even consented to be named; her name has no word or skeleton the dossier holds): his name is her personal detail, found through the address
+    index (which holds family members' names as it holds addresses), and the PDF carries neither form."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    add_defender(app, "Xochitl Tzompaxtle", country="MEX", consent_to_publish=True,
+                 family="Brother: Omar Qassab; mother Hind")
+    note = "Omar Qassab was questioned twice; QASSAB, Omar, was then released."
+    text = _pdf_text(_export(turkey["client"], turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "[…] was questioned twice; […], was then released." in text, text
+    assert "Qassab" not in text
+
+
+def test_a_restricted_partner_s_contact_person_typed_alone_does_not_leave_in_the_dossier(app, turkey, tmp_path):
+    """A restricted partner's contact person, named in the cover paragraph without the partner (in order, surname
+    first, after an honorific, with an initial): the register holds the contact people of restricted partners as
+    it holds defenders' names, so the step shows each place (as ``[…]``: the officer may not see that partner)
+    and the PDF carries none; a given name alone is no
+    form, and a public partner's contact typed alone is left as it is; an e-mail address of any partner's contact
+    people typed alone is masked."""
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    add_partner(app, "Tunisian League for Rights", country="TUN", confidentiality="restricted",
+                contacts="Contact: Dr Leila Haddad-Ferchichi, coordinator, +216 98 123 456\n"
+                         "Samir Ben Amor; lawyer; samir@example.org")
+    add_partner(app, "Open Voices", contacts="Karim Public, spokesperson, karim.public@openvoices.example")
+    note = ("Leila Haddad-Ferchichi confirmed the raid; HADDAD-FERCHICHI, Leila, and Mr. Ben Amor saw it; "
+            "S. Ben Amor too. Leila called Karim Public.")
+    client = turkey["client"]
+    step, page = _check(client, turkey["mechanism"], cover_note=note)
+    check = page[page.index('id="preflight"'):]
+    assert check.count("<mark>[…]</mark>") >= 4  # each place found, as the officer may see it: not its words
+    assert "Karim Public</mark>" not in check
+    for secret in ("Haddad", "Ferchichi", "Amor"):
+        assert secret not in page, secret
+    text = _pdf_text(_export(client, turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "[…] confirmed the raid; […], and […] saw it; […] too. Leila called Karim Public." in text, text
+    for secret in ("Haddad", "Ferchichi", "Amor", "Tunisian League"):
+        assert secret not in text, secret
+    # a contact's e-mail typed alone finds its partner (restricted or not): it is a personal detail
+    note = "Write to samir@example.org or to Karim.Public@openvoices.example for the list."
+    text = _pdf_text(_export(client, turkey["mechanism"], "pdf", cover_note=note).data, tmp_path)
+    assert "Write to […] or to […] for the list." in text, text
+
+
 def test_an_ambiguous_name_blocks_the_build_until_someone_decides_and_says_why(app, turkey, tmp_path):
     """The cover paragraph holds "Blanco" (a protected defender's surname, and a common word): the dossier's
     step shows it waiting and its builds are refused (422, with the way back to the step, no job); a decision
@@ -665,3 +709,6 @@ def test_a_protected_name_typed_anywhere_never_leaves_in_any_member_of_the_zip(a
     for name, text in texts.items():
         for secret in ("Mehmet", "Demir", "DEMIR", "Secret Street"):
             assert secret not in text, (name, secret)
+
+
+
