@@ -1,7 +1,8 @@
 """Action pages: write an appeal or letter in up to three languages, then take it through the workflow."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -12,6 +13,7 @@ from . import search, services
 from .forms import (
     ACTION_STATUS_LABELS,
     ACTION_TYPES,
+    ACTS,
     CHANNELS,
     IMPACTS,
     LANGUAGE_NAMES,
@@ -52,9 +54,30 @@ def new_action(case_id: int):
         flash(_("The draft was saved."), "success")
         return redirect(url_for("interventions.action", action_id=action.id))
     if not form.is_submitted():
-        form.type.data = "follow_up" if any(a.public and a.status == Action.PUBLISHED for a in case.actions) \
-            else "urgent_appeal"
+        asked = request.args.get("type", "")
+        form.type.data = asked if asked in ACTION_TYPES else "follow_up" if any(
+            a.public and a.status == Action.PUBLISHED for a in case.actions) else "urgent_appeal"
+        if form.type.data == "follow_up":
+            _start_from_developments(form, case)
     return _form_page(form, case, None)
+
+
+def _start_from_developments(form: ActionForm, case: Case) -> None:
+    """A follow-up starts from the case's developments since its latest public action (never the confidential
+    ones, nor their sources): one paragraph each, in the user's language, for the writer to rework."""
+    fresh = services.new_developments(services.developments(case, current_user),
+                                      services.last_public_action_at(case.actions))
+    if not fresh:
+        return
+    language = str(get_locale() or "en")
+    language = language if language in LANGUAGES else "en"
+    paragraphs = [_("New developments since our last appeal:")]
+    for development in fresh:
+        day = format_date(development.occurred_on, "long")
+        where = _("%(day)s, in %(place)s", day=day, place=development.place) if development.place else day
+        paragraphs.append(_("%(when)s — %(act)s: %(what)s", when=where, act=ACTS[development.act],
+                            what=development.what))
+    form[f"body_{language}"].data = "\n\n".join(paragraphs)
 
 
 @permission_required(services.EDIT)

@@ -64,6 +64,7 @@ from .models import (
     CaseEvent,
     Consultation,
     Correction,
+    Development,
     Outcome,
     Perpetrator,
     Response,
@@ -273,6 +274,53 @@ def _actions_statement() -> Any:
         .where(Response.action_id.in_(of_case)),
         event("correction", Correction.id, Correction.action_id, none(Date), Correction.at, Correction.reason)
         .where(Correction.action_id.in_(of_case)))
+
+
+# --- A defender's timeline -------------------------------------------------------------------------
+
+def defender_steps(defender_id: int, user: Any) -> list[Any]:
+    """Every step of the cases of a defender that ``user`` may see, in one statement: ``(part, case_id, id,
+    on, at, recorded, kind, text, reference, confidentiality, flag)`` rows, in no order. The defender's file stays at the same number of
+    statements however many cases, actions and developments concern them (one statement a part: seven more)."""
+    cases = select(Case.id).join(CaseDefender, CaseDefender.case_id == Case.id).where(
+        CaseDefender.defender_id == bindparam("defender_id"), visible(Case, user)).scalar_subquery()
+    actions = select(Action.id).where(Action.case_id.in_(cases))
+
+    def row(part: str, case_id: Any, id: Any, on: Any = None, at: Any = None, recorded: Any = None,
+            kind: Any = None, text: Any = None, reference: Any = None, flag: Any = None) -> Select:
+        def typed(value: Any, type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
+            return cast(null(), type_) if value is None else value
+        return select(literal(part).label("part"), typed(case_id, Integer).label("case_id"),
+                      typed(id, Integer).label("id"), typed(on, Date).label("on"), typed(at, UTCDateTime).label("at"),
+                      typed(recorded, UTCDateTime).label("recorded"), typed(kind, String).label("kind"),
+                      typed(text, String).label("text"), typed(reference, String).label("reference"),
+                      Case.confidentiality.label("confidentiality"), typed(flag, Boolean).label("flag"))
+
+    of_case = Case.id.in_(cases)
+    steps = union_all(
+        row("case", Case.id, Case.id, at=Case.received_at, text=Case.title).where(of_case),
+        row("consultation", Case.id, Consultation.id, on=Consultation.consulted_on, kind=Consultation.answer)
+        .join(Consultation, Consultation.case_id == Case.id).where(of_case),
+        row("verification", Case.id, Case.id, on=Case.verified_on, kind=Case.verification)
+        .where(of_case, Case.verified_on.is_not(None), Case.verification != literal(Case.PENDING)),
+        row("development", Case.id, Development.id, on=Development.occurred_on, at=Development.occurred_at,
+            recorded=Development.created_at, kind=Development.act, text=Development.what,
+            reference=Development.perpetrator, flag=Development.confidential)
+        .join(Development, Development.case_id == Case.id).where(of_case),
+        row("review", Case.id, Action.id, at=Action.submitted_at, kind=Action.type)
+        .join(Action, Action.case_id == Case.id).where(of_case, Action.submitted_at.is_not(None)),
+        row("action", Case.id, Action.id, at=Action.published_at, kind=Action.type, reference=Action.reference)
+        .join(Action, Action.case_id == Case.id)
+        .where(of_case, Action.status == literal(Action.PUBLISHED), Action.published_at.is_not(None)),
+        row("response", Case.id, Response.action_id, on=Response.received_on, kind=Response.kind)
+        .join(Action, Action.case_id == Case.id).join(Response, Response.action_id == Action.id)
+        .where(of_case, Response.action_id.in_(actions)),
+        row("outcome", Case.id, Outcome.id, on=Outcome.occurred_on, kind=Outcome.kind)
+        .join(Outcome, Outcome.case_id == Case.id)
+        .where(of_case, or_(Outcome.defender_id.is_(None), Outcome.defender_id == bindparam("defender_id"))),
+        row("status", Case.id, CaseEvent.id, at=CaseEvent.at, kind=CaseEvent.kind, text=CaseEvent.reason)
+        .join(CaseEvent, CaseEvent.case_id == Case.id).where(of_case)).subquery()
+    return list(read_rows(select(steps), {"defender_id": defender_id}))
 
 
 # --- The case list --------------------------------------------------------------------------------
