@@ -82,6 +82,8 @@ class Case(db.Model):
     verification_note: Mapped[str] = mapped_column(Text, default="")
     verified_on: Mapped[date | None] = mapped_column(Date)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when the decision was recorded: orders it among the steps of its day (none before interventions_0009)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The reference code's parts, fixed when the first public action is published.
     year: Mapped[int | None] = mapped_column(Integer)
@@ -199,6 +201,8 @@ class Consultation(db.Model):
     answer: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when it was written down: orders it among the steps of its day (none before interventions_0009)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="consultations")
     partner: Mapped[Partner] = relationship()
@@ -368,6 +372,8 @@ class Response(db.Model):
     received_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when it was written down: orders it among the steps of its day (none before interventions_0009)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def name(self) -> str:
@@ -391,6 +397,8 @@ class Outcome(db.Model):
     occurred_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when it was written down: orders it among the steps of its day (none before interventions_0009)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     defender: Mapped[Defender | None] = relationship()
 

@@ -84,8 +84,9 @@ class ActionRow(NamedTuple):
     created_at: datetime
     published_at: datetime | None
     languages: list[str]
-    responses: list[tuple[date, str]]  # (received on, kind), in the order received
+    responses: list[tuple[date, str, datetime | None]]  # (received on, kind, recorded at), in the order received
     corrections: list[tuple[datetime, str]]  # (when, reason), in the order made
+    submitted_at: datetime | None = None  # when it was last sent for review
 
 
 class DefenderRow(NamedTuple):
@@ -119,6 +120,7 @@ class ConsultationRow(NamedTuple):
     consulted_on: date
     answer: str
     notes: str
+    recorded: datetime | None = None  # when it was written down (none before interventions_0009)
 
 
 class OutcomeRow(NamedTuple):
@@ -127,6 +129,7 @@ class OutcomeRow(NamedTuple):
     kind: str
     occurred_on: date
     notes: str
+    recorded: datetime | None = None  # when it was written down (none before interventions_0009)
 
 
 class EventRow(NamedTuple):
@@ -171,8 +174,8 @@ def parts(case_id: int) -> CaseParts:
         [row.name for row in ordered("violation")],
         [PerpetratorRow(bool(row.flag), row.kind, row.notes) for row in ordered("perpetrator")],
         [ConsultationRow(row.ref_id, PartnerRow(row.ref_id, row.name, row.confidentiality), row.on, row.kind,
-                         row.notes) for row in ordered("consultation")],
-        [OutcomeRow(row.ref_id, row.name, row.kind, row.on, row.notes) for row in ordered("outcome")],
+                         row.notes, row.at) for row in ordered("consultation")],
+        [OutcomeRow(row.ref_id, row.name, row.kind, row.on, row.notes, row.at) for row in ordered("outcome")],
         [EventRow(row.kind, row.notes, row.at) for row in ordered("event")])
 
 
@@ -183,13 +186,14 @@ def actions(case_id: int) -> list[ActionRow]:
         if row.what == "action":
             found.append(row)
         elif row.what == "response":
-            responses[row.action_id].append((row.on, row.detail, row.id))
+            responses[row.action_id].append((row.on, row.detail, row.id, row.at))
         else:
             corrections[row.action_id].append((row.at, row.detail, row.id))
     return [ActionRow(row.id, row.type, row.status, row.reference, row.created_at, row.published_at,
                       languages_with_text(row),
-                      [(on, kind) for on, kind, _id in sorted(responses[row.id], key=lambda r: (r[0], r[2]))],
-                      [(at, reason) for at, reason, _id in sorted(corrections[row.id], key=lambda c: c[2])])
+                      [(on, kind, at) for on, kind, _id, at in sorted(responses[row.id], key=lambda r: (r[0], r[2]))],
+                      [(at, reason) for at, reason, _id in sorted(corrections[row.id], key=lambda c: c[2])],
+                      row.submitted_at)
             for row in sorted(found, key=lambda row: row.id)]
 
 
@@ -237,10 +241,10 @@ def _parts_statement() -> Any:
         row("perpetrator", Perpetrator.id, kind=Perpetrator.type, flag=Perpetrator.state, notes=Perpetrator.details)
         .where(Perpetrator.case_id == case_id),
         row("consultation", Consultation.id, Consultation.partner_id, Partner.name, Partner.confidentiality,
-            Consultation.answer, notes=Consultation.notes, on=Consultation.consulted_on)
+            Consultation.answer, notes=Consultation.notes, on=Consultation.consulted_on, at=Consultation.recorded_at)
         .join(Partner, Partner.id == Consultation.partner_id).where(Consultation.case_id == case_id),
         row("outcome", Outcome.id, Outcome.defender_id, Defender.name, Defender.confidentiality, Outcome.kind,
-            notes=Outcome.notes, on=Outcome.occurred_on)
+            notes=Outcome.notes, on=Outcome.occurred_on, at=Outcome.recorded_at)
         .outerjoin(Defender, Defender.id == Outcome.defender_id).where(Outcome.case_id == case_id),
         row("event", CaseEvent.id, kind=CaseEvent.kind, notes=CaseEvent.reason, at=CaseEvent.at)
         .where(CaseEvent.case_id == case_id)).subquery()
@@ -262,15 +266,17 @@ def _actions_statement() -> Any:
 
     def event(what: str, id: Any, action_id: Any, on: Any, at: Any, detail: Any) -> Select:
         return select(literal(what).label("what"), id, action_id, none(String), none(String), none(String),
-                      none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts), on, at, detail)
+                      none(UTCDateTime), none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts),
+                      on, at, detail)
 
     return union_all(
         select(literal("action").label("what"), Action.id.label("id"), none(Integer).label("action_id"),
                Action.type.label("type"), Action.status.label("status"), Action.reference.label("reference"),
                Action.created_at.label("created_at"), Action.published_at.label("published_at"),
+               Action.submitted_at.label("submitted_at"),
                *(text.label(text.key) for text in texts), none(Date).label("on"), none(UTCDateTime).label("at"),
                none(String).label("detail")).where(Action.case_id == case_id),
-        event("response", Response.id, Response.action_id, Response.received_on, none(UTCDateTime), Response.kind)
+        event("response", Response.id, Response.action_id, Response.received_on, Response.recorded_at, Response.kind)
         .where(Response.action_id.in_(of_case)),
         event("correction", Correction.id, Correction.action_id, none(Date), Correction.at, Correction.reason)
         .where(Correction.action_id.in_(of_case)))
@@ -299,9 +305,10 @@ def defender_steps(defender_id: int, user: Any) -> list[Any]:
     of_case = Case.id.in_(cases)
     steps = union_all(
         row("case", Case.id, Case.id, at=Case.received_at, text=Case.title).where(of_case),
-        row("consultation", Case.id, Consultation.id, on=Consultation.consulted_on, kind=Consultation.answer)
+        row("consultation", Case.id, Consultation.id, on=Consultation.consulted_on, kind=Consultation.answer,
+            recorded=Consultation.recorded_at)
         .join(Consultation, Consultation.case_id == Case.id).where(of_case),
-        row("verification", Case.id, Case.id, on=Case.verified_on, kind=Case.verification)
+        row("verification", Case.id, Case.id, on=Case.verified_on, kind=Case.verification, recorded=Case.verified_at)
         .where(of_case, Case.verified_on.is_not(None), Case.verification != literal(Case.PENDING)),
         row("development", Case.id, Development.id, on=Development.occurred_on, at=Development.occurred_at,
             recorded=Development.created_at, kind=Development.act, text=Development.what,
@@ -312,10 +319,11 @@ def defender_steps(defender_id: int, user: Any) -> list[Any]:
         row("action", Case.id, Action.id, at=Action.published_at, kind=Action.type, reference=Action.reference)
         .join(Action, Action.case_id == Case.id)
         .where(of_case, Action.status == literal(Action.PUBLISHED), Action.published_at.is_not(None)),
-        row("response", Case.id, Response.action_id, on=Response.received_on, kind=Response.kind)
+        row("response", Case.id, Response.action_id, on=Response.received_on, kind=Response.kind,
+            recorded=Response.recorded_at)
         .join(Action, Action.case_id == Case.id).join(Response, Response.action_id == Action.id)
         .where(of_case, Response.action_id.in_(actions)),
-        row("outcome", Case.id, Outcome.id, on=Outcome.occurred_on, kind=Outcome.kind)
+        row("outcome", Case.id, Outcome.id, on=Outcome.occurred_on, kind=Outcome.kind, recorded=Outcome.recorded_at)
         .join(Outcome, Outcome.case_id == Case.id)
         .where(of_case, or_(Outcome.defender_id.is_(None), Outcome.defender_id == bindparam("defender_id"))),
         row("status", Case.id, CaseEvent.id, at=CaseEvent.at, kind=CaseEvent.kind, text=CaseEvent.reason)

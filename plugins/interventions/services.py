@@ -151,7 +151,7 @@ def decide_verification(case: Case, decision: str, decided_on: date, note: str, 
     if decision not in (Case.VERIFIED, Case.NOT_CONFIRMED, Case.PENDING):
         raise WorkflowError(_l("Unknown decision."))
     case.verification, case.verified_on, case.verification_note = decision, decided_on, note
-    case.verified_by_id = user.id
+    case.verified_by_id, case.verified_at = user.id, utcnow()
     db.session.commit()
 
 
@@ -163,7 +163,7 @@ def override_verification(case: Case, reason: str, user: Any) -> None:
     if not reason.strip():
         raise WorkflowError(_l("Give the reason for publishing without verification."))
     case.verification, case.verified_on, case.verification_note = Case.OVERRIDDEN, utcnow().date(), reason.strip()
-    case.verified_by_id = user.id
+    case.verified_by_id, case.verified_at = user.id, utcnow()
     db.session.commit()
 
 

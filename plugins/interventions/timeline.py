@@ -40,9 +40,10 @@ def case_timeline(case: Case, parts: CaseParts, actions: list[ActionRow], shown:
     events = [Event(case.received_at, _l("Report received"))]
     for consultation in parts.consultations:
         partner = consultation.partner.name if consultation.partner_id in shown["partners"] else "—"
-        events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=partner)))
+        events.append(Event(consultation.consulted_on, _l("%(partner)s consulted", partner=partner),
+                            recorded=consultation.recorded))
     if case.verified_on and case.verification != Case.PENDING:
-        events.append(Event(case.verified_on, VERIFICATION_DECISIONS[case.verification]))
+        events.append(Event(case.verified_on, VERIFICATION_DECISIONS[case.verification], recorded=case.verified_at))
     for action in actions:
         url = url_for("interventions.action", action_id=action.id)
         kind = ACTION_TYPES[action.type]
@@ -50,15 +51,18 @@ def case_timeline(case: Case, parts: CaseParts, actions: list[ActionRow], shown:
         if action.status == Action.PUBLISHED and action.published_at:
             events.append(Event(action.published_at, _l("%(kind)s published: %(code)s", kind=kind,
                                                          code=action.reference or "—"), url))
-        for received_on, response in action.responses:
+        if action.submitted_at:
+            events.append(Event(action.submitted_at, _l("%(kind)s sent for review", kind=kind), url))
+        for received_on, response, recorded in action.responses:
             events.append(Event(received_on, _l("Response of the authorities: %(kind)s", kind=RESPONSES[response]),
-                                url))
+                                url, recorded))
         for at, reason in action.corrections:
             events.append(Event(at, _l("Published text corrected: %(reason)s", reason=reason), url))
     for outcome in parts.outcomes:
         who = f" ({outcome.defender_name})" if outcome.defender_name and outcome.defender_id in shown["defenders"] \
             else ""
-        events.append(Event(outcome.occurred_on, _l("Outcome: %(kind)s", kind=OUTCOMES[outcome.kind]) + who))
+        events.append(Event(outcome.occurred_on, _l("Outcome: %(kind)s", kind=OUTCOMES[outcome.kind]) + who,
+                            recorded=outcome.recorded))
     for event in parts.events:
         label = _l("Case closed: %(reason)s", reason=event.reason) if event.kind == "closed" else \
             _l("Case reopened: %(reason)s", reason=event.reason)
@@ -88,7 +92,7 @@ def defender_entries(rows: list[Any]) -> list[TimelineEntry]:
     entries = []
     for row in sorted(rows, key=_order):
         kind = FILTER_KINDS.get(row.part, row.part)
-        permission, url, when, recorded = services.VIEW, case_url(row.case_id), row.at or row.on, None
+        permission, url, when, recorded = services.VIEW, case_url(row.case_id), row.at or row.on, row.recorded
         if row.part == "case":
             title = _l("Report received: %(title)s", title=row.text)
         elif row.part == "consultation":
@@ -96,7 +100,6 @@ def defender_entries(rows: list[Any]) -> list[TimelineEntry]:
         elif row.part == "verification":
             title = _l("Verification: %(decision)s", decision=VERIFICATION_DECISIONS[row.kind])
         elif row.part == "development":
-            recorded = row.recorded
             if row.flag:  # by its kind only: the file is printed, and the text stays on the case's page
                 title, permission = _l("Development (confidential): %(act)s", act=ACTS[row.kind]), services.EDIT
             else:

@@ -1,5 +1,6 @@
 """Developments of a case: dated events after the report (arrest, threat, raid...), with the kind of act and of
-perpetrator after HURIDOCS' events formats, their source and reliability, each possibly confidential.
+perpetrator after HURIDOCS' events formats, their source and reliability, each possibly confidential; and when
+consultations, responses, outcomes and verification decisions were recorded (the order of a day's steps).
 
 Revision ID: interventions_0009
 Revises: interventions_0008
@@ -43,5 +44,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_interventions_developments_source_partner_id'), ['source_partner_id'], unique=False)
 
 
+    # When a step known by its day was written down, to order the steps of one day (existing rows: unknown).
+    for table in ('interventions_consultations', 'interventions_responses', 'interventions_outcomes'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('interventions_cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True))
+
+
 def downgrade():
+    with op.batch_alter_table('interventions_cases', schema=None) as batch_op:
+        batch_op.drop_column('verified_at')
+    for table in ('interventions_consultations', 'interventions_responses', 'interventions_outcomes'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('recorded_at')
     op.drop_table('interventions_developments')
