@@ -415,7 +415,8 @@ def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Prot
 
 def _protected_developments(case_ids: list[int]) -> list[Protected]:
     """The developments' sources (as confidential as the case's own), and the texts of the confidential ones:
-    what happened, where. Kept out of every output about the cases, as a case's source is."""
+    the names, numbers and addresses written in what happened and where, and each of its sentences. Kept out of
+    every output about the cases, as a case's source is."""
     found: list[Protected] = []
     rows = db.session.execute(select(Development.case_id, Development.confidential, Development.what,
                                      Development.place, Development.source_details, Partner.name)
@@ -426,8 +427,8 @@ def _protected_developments(case_ids: list[int]) -> list[Protected]:
         found += protect_text(SOURCE, details, record)
         if partner:
             found.append(Protected(SOURCE, partner, WITHHELD, PHRASE, record))
-        if confidential:
-            found += protect_text(SOURCE, what, record) + protect_text(SOURCE, place, record)
+        if confidential:  # not the place alone, nor a few words: a town or "threatened by phone" may be public
+            found += protect_text(SOURCE, what, record, whole=False) + protect_text(SOURCE, place, record, whole=False)
             found += [Protected(SOURCE, sentence, WITHHELD, PHRASE, record) for sentence in _sentences(what)]
     return found
 
