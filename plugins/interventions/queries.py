@@ -6,7 +6,7 @@ search's matches in id order, so the page stops after its rows; the violations a
 one statement (:func:`filter_choices`: the list stays at 4 statements, 5 without).
 
 What the case page reads: the case with its country; its small parts (defenders, assigned officers, source,
-verifier, perpetrators, consultations, outcomes, closing events, violations) in one statement; then its actions
+verifier, perpetrators, consultations, outcomes, closing events, violations, developments) in one statement; then its actions
 with their responses and corrections in another, all as plain rows, each statement built once.
 
 Rows rather than records: loading a case's defenders and actions as ORM records took 0.3 ms of the page, and
@@ -138,6 +138,27 @@ class EventRow(NamedTuple):
     at: datetime
 
 
+class DevelopmentRow(NamedTuple):
+    """A development as the case page lists it and its timeline tells it."""
+
+    id: int
+    occurred_on: date
+    occurred_at: datetime | None
+    act: str
+    perpetrator: str
+    what: str
+    place: str
+    reliability: str
+    confidential: bool
+    source_partner: PartnerRow | None
+    source_details: str
+    created_at: datetime
+
+    @property
+    def source_partner_id(self) -> int | None:
+        return self.source_partner.id if self.source_partner else None
+
+
 class CaseParts(NamedTuple):
     """The case's small parts, each in the order its relationship keeps."""
 
@@ -150,16 +171,20 @@ class CaseParts(NamedTuple):
     consultations: list[ConsultationRow]
     outcomes: list[OutcomeRow]
     events: list[EventRow]
+    developments: list[DevelopmentRow]  # in the order they happened; the confidential ones only when asked for
 
 
 def case(case_id: int) -> Case | None:
     return db.session.scalar(_case_statement(), {"case_id": case_id})
 
 
-def parts(case_id: int) -> CaseParts:
+def parts(case_id: int, confidential: bool = False) -> CaseParts:
+    """The case's small parts; its confidential developments too when ``confidential`` (the reader may see
+    them)."""
     language = str(get_locale() or "en")
     by_part: dict[str, list[Any]] = defaultdict(list)
-    for row in read_rows(_parts_statement(), {"case_id": case_id, "language": language}):
+    for row in read_rows(_parts_statement(), {"case_id": case_id, "language": language,
+                                              "confidential": bool(confidential)}):
         by_part[row.part].append(row)
 
     def ordered(part: str) -> list[Any]:  # the statement's order
@@ -176,7 +201,12 @@ def parts(case_id: int) -> CaseParts:
         [ConsultationRow(row.ref_id, PartnerRow(row.ref_id, row.name, row.confidentiality), row.on, row.kind,
                          row.notes, row.at) for row in ordered("consultation")],
         [OutcomeRow(row.ref_id, row.name, row.kind, row.on, row.notes, row.at) for row in ordered("outcome")],
-        [EventRow(row.kind, row.notes, row.at) for row in ordered("event")])
+        [EventRow(row.kind, row.notes, row.at) for row in ordered("event")],
+        [DevelopmentRow(row.id, row.on, row.at, row.kind, row.actor, row.notes, row.place, row.grade, bool(row.flag),
+                        PartnerRow(row.ref_id, row.name, row.confidentiality) if row.ref_id is not None else None,
+                        row.details, row.recorded)
+         for row in sorted(by_part["development"], key=lambda row: (  # NULLs sort apart on each database
+             row.on, row.at is not None, row.at.timestamp() if row.at else 0.0, row.id))])
 
 
 def actions(case_id: int) -> list[ActionRow]:
@@ -216,7 +246,8 @@ def _parts_statement() -> Any:
 
     def row(part: str, id: Any = None, ref_id: Any = None, name: Any = None, confidentiality: Any = None,
             kind: Any = None, flag: Any = None, notes: Any = None, on: Any = None, at: Any = None,
-            position: Any = None) -> Select:
+            position: Any = None, actor: Any = None, place: Any = None, grade: Any = None, details: Any = None,
+            recorded: Any = None) -> Select:
         def typed(value: Any, type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
             return cast(null(), type_) if value is None else value
         return select(literal(part).label("part"), typed(id, Integer).label("id"),
@@ -224,7 +255,9 @@ def _parts_statement() -> Any:
                       typed(confidentiality, String).label("confidentiality"), typed(kind, String).label("kind"),
                       typed(flag, Boolean).label("flag"), typed(notes, String).label("notes"),
                       typed(on, Date).label("on"), typed(at, UTCDateTime).label("at"),
-                      typed(position, Integer).label("position"))
+                      typed(position, Integer).label("position"), typed(actor, String).label("actor"),
+                      typed(place, String).label("place"), typed(grade, String).label("grade"),
+                      typed(details, String).label("details"), typed(recorded, UTCDateTime).label("recorded"))
 
     parts = union_all(
         row("defender", Defender.id, name=Defender.name, confidentiality=Defender.confidentiality,
@@ -247,7 +280,14 @@ def _parts_statement() -> Any:
             notes=Outcome.notes, on=Outcome.occurred_on, at=Outcome.recorded_at)
         .outerjoin(Defender, Defender.id == Outcome.defender_id).where(Outcome.case_id == case_id),
         row("event", CaseEvent.id, kind=CaseEvent.kind, notes=CaseEvent.reason, at=CaseEvent.at)
-        .where(CaseEvent.case_id == case_id)).subquery()
+        .where(CaseEvent.case_id == case_id),
+        row("development", Development.id, Development.source_partner_id, Partner.name, Partner.confidentiality,
+            Development.act, Development.confidential, Development.what, Development.occurred_on,
+            Development.occurred_at, actor=Development.perpetrator, place=Development.place,
+            grade=Development.reliability, details=Development.source_details, recorded=Development.created_at)
+        .outerjoin(Partner, Partner.id == Development.source_partner_id)
+        .where(Development.case_id == case_id,
+               or_(Development.confidential.is_(False), bindparam("confidential", type_=Boolean)))).subquery()
     named = or_(parts.c.part == literal_column("'defender'"), parts.c.part == literal_column("'assignee'"))
     return select(parts).order_by(parts.c.part, parts.c.position, parts.c.on, parts.c.at,
                                   when((named, parts.c.name)), parts.c.id)

@@ -14,7 +14,7 @@ from core.api import lazy_gettext as _l
 from . import services
 from .forms import ACTION_TYPES, ACTS, ANSWERS, OUTCOMES, PERPETRATOR_KINDS, RESPONSES, VERIFICATION_DECISIONS
 from .models import Action, Case, Development
-from .queries import ActionRow, CaseParts
+from .queries import ActionRow, CaseParts, DevelopmentRow
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Event:
     recorded: datetime | None = None  # when it was written down: orders a day's steps known only by their date
 
 
-def development_title(development: Development) -> Any:
+def development_title(development: Development | DevelopmentRow) -> Any:
     """"Arrest: <what happened>" (the kind of act, then the text, cut short), marked when confidential."""
     what = development.what if len(development.what) <= 160 else development.what[:160].rsplit(" ", 1)[0] + " …"
     if development.confidential:
@@ -34,7 +34,7 @@ def development_title(development: Development) -> Any:
 
 
 def case_timeline(case: Case, parts: CaseParts, actions: list[ActionRow], shown: dict[str, set[int]],
-                  developments: list[Development] = ()) -> list[Event]:
+                  developments: list[DevelopmentRow] = ()) -> list[Event]:
     """Newest first, in true order (``core.api.in_true_order``); defenders and partners are named only when their
     ids are in ``shown`` (those the user may see); ``developments`` are those the user may see."""
     events = [Event(case.received_at, _l("Report received"))]

@@ -198,8 +198,8 @@ def _render_case(case: Case):
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
     user = the_user(current_user)
-    parts = queries.parts(case.id)
-    developments = services.developments(case, user)
+    parts = queries.parts(case.id, services.sees_confidential(user))
+    developments = parts.developments
     partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else []) \
         + [d.source_partner for d in developments if d.source_partner is not None]
     shown = {"defenders": visible_ids(Defender, parts.defenders, user), "partners": visible_ids(Partner, partners, user)}
