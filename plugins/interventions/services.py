@@ -2,7 +2,6 @@
 (draft → in review → approved → published), the consent check and numbering at publication."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -415,8 +414,8 @@ def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Prot
 
 def _protected_developments(case_ids: list[int]) -> list[Protected]:
     """The developments' sources (as confidential as the case's own), and the texts of the confidential ones:
-    the names, numbers and addresses written in what happened and where, and each of its sentences. Kept out of
-    every output about the cases, as a case's source is."""
+    the names, numbers and addresses written in what happened and where, and the text itself. Kept out of every
+    output about the cases, as a case's source is."""
     found: list[Protected] = []
     rows = db.session.execute(select(Development.case_id, Development.confidential, Development.what,
                                      Development.place, Development.source_details, Partner.name)
@@ -429,15 +428,14 @@ def _protected_developments(case_ids: list[int]) -> list[Protected]:
             found.append(Protected(SOURCE, partner, WITHHELD, PHRASE, record))
         if confidential:  # not the place alone, nor a few words: a town or "threatened by phone" may be public
             found += protect_text(SOURCE, what, record, whole=False) + protect_text(SOURCE, place, record, whole=False)
-            found += [Protected(SOURCE, sentence, WITHHELD, PHRASE, record) for sentence in _sentences(what)]
+            if MIN_QUOTED_WORDS <= len(words(what)) <= MAX_QUOTED_WORDS:
+                found.append(Protected(SOURCE, what.strip(), WITHHELD, PHRASE, record))
     return found
 
 
-def _sentences(text: str) -> list[str]:
-    """The sentences of a confidential text long enough not to be a common phrase (four words or more): one
-    copied into an output is masked even when the whole text is too long to be looked for as it is."""
-    parts = re.split(r"(?<=[.!?;])\s+|\n+", text or "")
-    return [part.strip() for part in parts if len(words(part)) >= 4]
+#: A confidential development's text is looked for whole (copied into an appeal) when it has this many words: not
+#: fewer (a few words may be anyone's), and not each sentence apart (a sentence can be common to many texts).
+MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 60
 
 
 def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:
