@@ -106,7 +106,7 @@ from .plugin_host.contributions import (
     WaitingItem,
     Widget,
 )
-from .plugin_host.gather import record_summaries
+from .plugin_host.gather import in_true_order, record_summaries
 from .plugin_host.hookspecs import hookimpl
 from .plugin_host.plugins import API_VERSION
 from .records.countries import REGIONS, country_name
@@ -165,7 +165,7 @@ __all__ = [
     # The plugin host: hooks and what they return
     "hookimpl", "Chart", "DatedItem", "DatedLine", "FreeText", "MergeResult", "NavItem", "NotificationKind",
     "Output", "OutputRequest", "Permission", "PublicationItem", "RecordChoice", "RecordSummary", "RecordType",
-    "SearchHit", "Section", "TimelineEntry", "WaitingItem", "Widget", "record_summaries",
+    "SearchHit", "Section", "TimelineEntry", "WaitingItem", "Widget", "record_summaries", "in_true_order",
     # Records: defenders, partners, countries, vocabularies, confidentiality and who may see what
     "Defender", "Partner", "Country", "Term", "Assignment", "SearchToken", "PUBLIC", "INTERNAL", "RESTRICTED",
     "CONFIDENTIALITY_CHOICES", "REGIONS", "country_name", "country_choices", "countries_by_id", "country_named",

@@ -243,7 +243,7 @@ def test_translated_messages_quoting_user_data_are_escaped(app):
 
     script = "<script>alert(1)</script>"
     with app.test_request_context():
-        for message in (lazy_gettext("Case registered: %(title)s", title=script),
+        for message in (lazy_gettext("Report received: %(title)s", title=script),
                         lazy_pgettext("case", "Case: %(title)s", title=script)):
             page = render_template_string("{{ message }}", message=message)
             assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -70,7 +70,9 @@ class WaitingItem:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated event on a defender's file."""
+    """One dated step on a defender's file. ``when`` is a moment, or a bare date when only the day is known;
+    ``recorded`` (when the step was written down) then places it among that day's steps (see
+    :func:`core.plugin_host.gather.in_true_order`). ``kind_label`` names ``kind`` in the file's filter by kind."""
 
     when: datetime | date
     kind: str
@@ -78,6 +80,8 @@ class TimelineEntry:
     url: str | None = None
     confidentiality: str = INTERNAL
     permission: str | None = None
+    recorded: datetime | None = None
+    kind_label: Any = ""
 
 
 @dataclass(frozen=True)

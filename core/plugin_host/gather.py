@@ -115,10 +115,54 @@ def more_results(hits: list[SearchHit]) -> list[tuple[Any, str]]:
 
 
 def defender_timeline(defender_id: int, user: Any) -> list[TimelineEntry]:
+    """Every plugin's steps about the defender that ``user`` may see, newest first, in true order."""
     user = the_user(user)  # the hooks read it many times
     entries = host().collect("observatory_defender_timeline", defender_id=defender_id, user=user)
     entries = [e for e in entries if isinstance(e, TimelineEntry)]
-    return sorted(_visible(entries, user), key=lambda entry: _moment(entry.when), reverse=True)
+    return in_true_order(_visible(entries, user))
+
+
+def timeline_kinds(entries: Iterable[TimelineEntry]) -> list[tuple[str, str]]:
+    """(kind, label) of the kinds of step among ``entries``, by label: the choices of a timeline's filter."""
+    kinds: dict[str, str] = {}
+    for entry in entries:
+        kinds.setdefault(entry.kind, str(entry.kind_label or entry.kind))
+    return sorted(kinds.items(), key=lambda pair: pair[1].casefold())
+
+
+def in_true_order(items: Iterable[T]) -> list[T]:
+    """``items`` (with ``when`` and, optionally, ``recorded``) newest first, in the order things happened.
+
+    A step known by its moment sits at that moment. A step known only by its day (a bare date) sits at the
+    moment it was written down (``recorded``) when that fell on its day, else at the day's end (recorded later,
+    or not said): a consultation recorded in the afternoon comes after the report received that morning, and
+    an outcome known only by its day after that day's appeal. Days are the reader's (their time zone). Steps
+    at the same point keep the order they were given in, oldest first: a plugin lists a record's steps in the
+    order they follow each other (drafted, sent for review, published)."""
+    zone = _reader_zone()
+
+    def moment(item: Any) -> datetime:
+        when = item.when
+        if isinstance(when, datetime):
+            return _moment(when)
+        start = datetime.combine(when, time.min, tzinfo=zone)
+        end = datetime.combine(when, time.max, tzinfo=zone)
+        recorded = getattr(item, "recorded", None)
+        if recorded is None:
+            return end
+        return min(max(_moment(recorded), start), end)
+
+    ordered = sorted(items, key=moment)  # stable: equal moments keep the given order
+    ordered.reverse()
+    return ordered
+
+
+def _reader_zone() -> Any:
+    """The time zone of the user reading (the day a bare date stands for), UTC outside a request."""
+    from flask import has_request_context
+    from flask_babel import get_timezone
+
+    return get_timezone() if has_request_context() else timezone.utc
 
 
 def deadlines(start: date, end: date, user: Any, limit: int | None = None) -> list[DatedItem]:

@@ -237,14 +237,18 @@ def observatory_search(query, user, limit):
 def observatory_defender_timeline(defender_id, user):
     """Called when ``user`` opens the file of the defender ``defender_id``.
 
-    Returns :class:`~core.plugin_host.contributions.TimelineEntry` items about that defender; the core merges
-    every plugin's entries by date and drops those the user may not see.
+    Returns :class:`~core.plugin_host.contributions.TimelineEntry` items about that defender, every step the user
+    may see (one statement, whatever their number: the file's statement count is asserted); the core drops those
+    the user may not see and merges every plugin's in true order (``core.api.in_true_order``): give a step known
+    only by its day the moment it was written down (``recorded``), list a record's steps in the order they follow
+    each other, and name each ``kind`` in the file's filter (``kind_label``).
 
     Example::
 
         @hookimpl
         def observatory_defender_timeline(defender_id, user):
-            return [TimelineEntry(a.issued_at, "appeal", a.title) for a in appeals_for(defender_id)]
+            return [TimelineEntry(a.issued_on, "appeal", a.title, recorded=a.created_at, kind_label=_l("Appeals"))
+                    for a in appeals_for(defender_id)]
     """
 
 

@@ -174,5 +174,12 @@ def _document(defender: Defender) -> documents.Document:
 
 def _file(defender: Defender, revealed: bool, reveal_form: RevealForm | None = None) -> str:
     fill_collection(defender, Defender.rights, _rights_statement(), {"defender_id": defender.id})
+    timeline = gather.defender_timeline(defender.id, current_user)
+    kinds = gather.timeline_kinds(timeline)
+    kind = request.args.get("kind", "")
+    if kind in dict(kinds):  # the filter by kind: a link per kind of step, no script
+        timeline = [entry for entry in timeline if entry.kind == kind]
+    else:
+        kind = ""
     return pages.render_file("core/defenders/show.html", defender, revealed, reveal_form or RevealForm,
-                             defender=defender, timeline=gather.defender_timeline(defender.id, current_user))
+                             defender=defender, timeline=timeline, timeline_kinds=kinds, timeline_kind=kind)

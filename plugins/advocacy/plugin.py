@@ -196,11 +196,12 @@ def observatory_defender_timeline(defender_id, user):
             label = _l("Sent to %(body)s: %(title)s", body=body, title=row.title) if row.sent_on \
                 else _l("Drafted for %(body)s: %(title)s", body=body, title=row.title)
             entries.append(TimelineEntry(row.sent_on or row.created_at, "advocacy", label, url, row.confidentiality,
-                                         services.VIEW))
+                                         services.VIEW, recorded=row.created_at, kind_label=_l("Advocacy")))
         if row.answer_id is not None:
             entries.append(TimelineEntry(row.received_on, "advocacy_answer",
                                          _l("Answer: %(kind)s", kind=ANSWER_KINDS.get(row.answer_kind, row.answer_kind)),
-                                         f"{url}#answer-{row.answer_id}", row.confidentiality, services.VIEW))
+                                         f"{url}#answer-{row.answer_id}", row.confidentiality, services.VIEW,
+                                         kind_label=_l("Advocacy")))
     return entries
 
 

@@ -168,14 +168,14 @@ def observatory_defender_timeline(defender_id, user):
         url = show(row.id)
         if row.id not in seen:
             seen.add(row.id)
-            entries.append(TimelineEntry(row.created_at, "grant_request", _l(
+            entries.append(TimelineEntry(row.created_at, "grant", _l(
                 "Grant request #%(number)d: %(kind)s", number=row.id, kind=kind), url, row.confidentiality,
-                permissions.VIEW))
+                permissions.VIEW, kind_label=_l("Grants")))
         if row.decided_at is not None:
             label = _l("Grant request #%(number)d approved", number=row.id) if row.outcome == Decision.APPROVED \
                 else _l("Grant request #%(number)d rejected", number=row.id)
-            entries.append(TimelineEntry(row.decided_at, "grant_decision", label, url, row.confidentiality,
-                                         permissions.VIEW))
+            entries.append(TimelineEntry(row.decided_at, "grant", label, url, row.confidentiality,
+                                         permissions.VIEW, kind_label=_l("Grants")))
     return entries
 
 

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from core.api import can, can_see, db, in_language, permission_required, utcnow, visible_record
+from core.api import can, can_see, db, format_date, in_language, permission_required, utcnow, visible_record
 from core.api import gettext as _
 
 from . import drafts, search, services
 from .forms import (
     ACTION_STATUS_LABELS,
     ACTION_TYPES,
+    ACTS,
     CHANNELS,
     IMPACTS,
     LANGUAGE_NAMES,
@@ -53,8 +55,9 @@ def new_action(case_id: int):
         flash(_("The draft was saved."), "success")
         return redirect(url_for("interventions.action", action_id=action.id))
     if not form.is_submitted():
-        form.type.data = "follow_up" if any(a.public and a.status == Action.PUBLISHED for a in case.actions) \
-            else "urgent_appeal"
+        asked = request.args.get("type", "")
+        form.type.data = asked if asked in ACTION_TYPES else "follow_up" if any(
+            a.public and a.status == Action.PUBLISHED for a in case.actions) else "urgent_appeal"
         template, languages = request.args.get("template", ""), request.args.getlist("lang")
         if template in drafts.TEMPLATES and languages:
             form.type.data = template
@@ -62,7 +65,27 @@ def new_action(case_id: int):
                 form[name].data = text
         elif "template" in request.args:
             flash(_("Choose the type of action and at least one language of the template."), "danger")
+        elif form.type.data == "follow_up":
+            _start_from_developments(form, case)
     return _form_page(form, case, None, template_form=True)
+
+
+def _start_from_developments(form: ActionForm, case: Case) -> None:
+    """A follow-up starts from the case's developments since its latest public action (never the confidential
+    ones, nor their sources): one paragraph each, in the user's language, for the writer to rework."""
+    fresh = services.new_developments(services.developments(case, current_user),
+                                      services.last_public_action_at(case.actions))
+    if not fresh:
+        return
+    language = str(get_locale() or "en")
+    language = language if language in LANGUAGES else "en"
+    paragraphs = [_("New developments since our last appeal:")]
+    for development in fresh:
+        day = format_date(development.occurred_on, "long")
+        where = _("%(day)s, in %(place)s", day=day, place=development.place) if development.place else day
+        paragraphs.append(_("%(when)s — %(act)s: %(what)s", when=where, act=ACTS[development.act],
+                            what=development.what))
+    form[f"body_{language}"].data = "\n\n".join(paragraphs)
 
 
 @permission_required(services.EDIT)

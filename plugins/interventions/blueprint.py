@@ -1,7 +1,7 @@
 """Every address of the interventions plugin and the view that answers it: the plugin's URL table, in one place."""
 from flask import Blueprint
 
-from . import action_views, authority_views, followup_views, verification_views, views
+from . import action_views, authority_views, development_views, followup_views, verification_views, views
 
 blueprint = Blueprint("interventions", __name__, url_prefix="/interventions", template_folder="templates")
 
@@ -38,6 +38,14 @@ blueprint.add_url_rule("/actions/<int:action_id>/correct", view_func=followup_vi
 blueprint.add_url_rule("/<int:case_id>/outcomes", view_func=followup_views.outcome, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:case_id>/close", view_func=followup_views.close, methods=["GET", "POST"])
 blueprint.add_url_rule("/<int:case_id>/reopen", view_func=followup_views.reopen, methods=["GET", "POST"])
+
+# development_views.py
+blueprint.add_url_rule("/<int:case_id>/developments/new", view_func=development_views.add_development,
+                       methods=["GET", "POST"])
+blueprint.add_url_rule("/<int:case_id>/developments/<int:development_id>",
+                       view_func=development_views.edit_development, methods=["GET", "POST"])
+blueprint.add_url_rule("/<int:case_id>/developments/<int:development_id>/delete",
+                       view_func=development_views.delete_development, methods=["POST"])
 
 # verification_views.py
 blueprint.add_url_rule("/<int:case_id>/consultations", view_func=verification_views.consult, methods=["GET", "POST"])

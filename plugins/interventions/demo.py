@@ -30,6 +30,7 @@ from .models import (
     Consultation,
     Correction,
     Counter,
+    Development,
     Dispatch,
     Outcome,
     Perpetrator,
@@ -89,6 +90,16 @@ def titles(event: dict[str, str], name: str | None) -> dict[str, str]:
         de = f"de {name}" if name else "d’un défenseur des droits humains"
         found[lang] = title.format(name=who, de=de)
     return found
+
+
+#: Developments after an appeal: the kind of act, who committed it, what happened (fictional).
+DEVELOPMENTS = (
+    ("detention", "state", "The defender's pre-trial detention was extended by 30 days (fictional)."),
+    ("threat", "unknown", "The defender received threatening messages after the appeal (fictional)."),
+    ("judicial_harassment", "state", "A new charge was brought against the defender (fictional)."),
+    ("surveillance", "state", "Plain-clothes officers followed the defender for a week (fictional)."),
+    ("defamation", "non_state", "A newspaper called the defender a foreign agent (fictional)."),
+)
 
 
 def load(scale: int = 1, seed: int = 11) -> int:
@@ -218,7 +229,8 @@ def _plan(rng: random.Random, countries: list[int], defenders: dict, now) -> dic
 
 
 def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers) -> None:
-    links, terms, perpetrators, consultations, actions, assignments, outcomes = [], [], [], [], [], [], []
+    links, terms, perpetrators, consultations, actions, assignments, outcomes, developments = \
+        [], [], [], [], [], [], [], []
     for case_id, plan, row in zip(ids, plans, case_rows):
         links += [{"case_id": case_id, "defender_id": defender_id} for defender_id in plan["defenders"]]
         if plan["violation"] in violations:
@@ -239,11 +251,19 @@ def _children(rng, ids, plans, case_rows, alpha3, violations, partners, officers
             if rng.random() < 0.35 and later < date.today():  # what became of the defenders, weeks later
                 outcomes.append({"case_id": case_id, "kind": rng.choice(OUTCOME_KINDS), "notes": "",
                                  "occurred_on": later})
+            if rng.random() < 0.4 and later < date.today():  # a development after the appeal, now and then confidential
+                act, perpetrator, what = rng.choice(DEVELOPMENTS)
+                developments.append({"case_id": case_id, "occurred_on": later, "occurred_at": None, "place": "",
+                                     "act": act, "perpetrator": perpetrator, "what": what, "source_partner_id": None,
+                                     "source_details": "Demo source (fictional).", "reliability": "probable",
+                                     "confidential": rng.random() < 0.15, "created_at": min(utcnow(), plan[
+                                         "published_at"] + timedelta(days=(later - plan["published_at"].date()).days + 1)),
+                                     "created_by_id": None})
         elif plan["drafted"]:
             actions.append(_draft(case_id, plan, officers[0] if officers else None))
     for table, rows in ((CaseDefender, links), (case_violations, terms), (Perpetrator, perpetrators),
                         (Consultation, consultations), (Action, actions), (Assignment, assignments),
-                        (Outcome, outcomes)):
+                        (Outcome, outcomes), (Development, developments)):
         if rows:
             db.session.execute(insert(table), rows)
     texts = {case_id: [plan["title"], plan["description"]] for case_id, plan in zip(ids, plans)}

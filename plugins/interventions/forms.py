@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -23,7 +24,7 @@ from core.api import CONFIDENTIALITY_CHOICES, MultiCheckboxField, required, vali
 from core.api import lazy_gettext as _l
 from core.api import lazy_pgettext as _lp
 
-from .models import LANGUAGES, Action, Case, Consultation, Dispatch, Outcome, Perpetrator, Response
+from .models import LANGUAGES, Action, Case, Consultation, Development, Dispatch, Outcome, Perpetrator, Response
 
 SOURCE_KINDS = [("partner", _l("A partner organisation")), ("defender", _l("The defender")),
                 ("relative", _l("A relative")), ("media", _l("The media")), ("other", _l("Other"))]
@@ -271,3 +272,35 @@ class CorrectionForm(ActionForm):
 
 class StepForm(FlaskForm):
     step = HiddenField(validators=[required()])
+
+
+#: The kinds of act against a defender, after HURIDOCS' events formats (a development's "type of act").
+ACTS = {"arrest": _l("Arrest"), "detention": _l("Detention"), "judicial_harassment": _l("Judicial harassment"),
+        "physical_attack": _l("Physical attack"), "threat": _l("Threat"), "surveillance": _l("Surveillance"),
+        "raid": _l("Raid or search"), "travel_ban": _l("Travel ban"), "killing": _l("Killing"),
+        "disappearance": _l("Enforced disappearance"), "defamation": _l("Defamation or smear campaign"),
+        "other": _l("Other act")}
+#: Who committed it, after HURIDOCS' perpetrator types.
+PERPETRATOR_KINDS = {"state": _l("State agent"), "non_state": _l("Non-state actor"),
+                     "unknown": _l("Unknown perpetrator")}
+RELIABILITY = {"confirmed": _l("Confirmed by several sources"), "probable": _l("Probable: one credible source"),
+               "unconfirmed": _l("Not confirmed yet")}
+assert set(ACTS) == set(Development.ACTS) and set(PERPETRATOR_KINDS) == set(Development.PERPETRATORS)
+assert set(RELIABILITY) == set(Development.RELIABILITY)
+
+
+class DevelopmentForm(FlaskForm):
+    """A development of the case: a few fields, most of them chosen from lists."""
+
+    occurred_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Give a date."))])
+    occurred_time = TimeField(_l("Time (your time zone), if known"), validators=[Optional()])
+    act = SelectField(_l("What kind of act"), choices=list(ACTS.items()))
+    perpetrator = SelectField(_l("Committed by"), choices=list(PERPETRATOR_KINDS.items()), default="unknown")
+    what = TextAreaField(_l("What happened"), validators=[required(), Length(max=20000)])
+    place = StringField(_l("Where"), validators=[Length(max=200)])
+    source_partner = SelectField(_l("Reported by (partner organisation)"), coerce=int, validate_choice=True)
+    source_details = TextAreaField(_l("Source"), validators=[Length(max=5000)],
+                                   description=_l("Who told us, how. Confidential, never published."))
+    reliability = SelectField(_l("Reliability"), choices=list(RELIABILITY.items()), default="probable")
+    confidential = BooleanField(_l("Confidential: only for those who may edit the case, never published"))
+    submit = SubmitField(_l("Save the development"))

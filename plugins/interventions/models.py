@@ -84,6 +84,8 @@ class Case(db.Model):
     verification_note: Mapped[str] = mapped_column(Text, default="")
     verified_on: Mapped[date | None] = mapped_column(Date)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when the decision was recorded: orders it among the steps of its day (none before interventions_0009)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The reference code's parts, fixed when the first public action is published.
     year: Mapped[int | None] = mapped_column(Integer)
@@ -110,6 +112,8 @@ class Case(db.Model):
                                                  order_by="Action.id")
     outcomes: Mapped[list[Outcome]] = relationship(cascade="all, delete-orphan", order_by="Outcome.occurred_on")
     events: Mapped[list[CaseEvent]] = relationship(cascade="all, delete-orphan", order_by="CaseEvent.id")
+    developments: Mapped[list[Development]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="(Development.occurred_on, Development.id)")
 
     @property
     def name(self) -> str:
@@ -199,6 +203,8 @@ class Consultation(db.Model):
     answer: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when it was written down: orders it among the steps of its day (none before interventions_0009)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="consultations")
     partner: Mapped[Partner] = relationship()
@@ -401,6 +407,8 @@ class Response(db.Model):
     received_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when it was written down: orders it among the steps of its day (none before interventions_0009)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def name(self) -> str:
@@ -424,6 +432,8 @@ class Outcome(db.Model):
     occurred_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+    # when it was written down: orders it among the steps of its day (none before interventions_0009)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     defender: Mapped[Defender | None] = relationship()
 
@@ -446,6 +456,53 @@ class CaseEvent(db.Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
 
     by: Mapped[User | None] = relationship()
+
+
+class Development(db.Model):
+    """A dated development of a case after the report (an arrest, a threat, a raid...), after HURIDOCS' events
+    formats: what happened, when and where, the kind of act and of perpetrator, who told us and how reliable that
+    is. Not a :class:`CaseEvent` (closing and reopening, the case's own status): these are the facts the
+    follow-up appeals tell. A confidential one is seen only by those who may edit the case (as its source) and
+    never leaves the Observatory; the source of any development is confidential as the case's own source."""
+
+    __tablename__ = "interventions_developments"
+    __table_args__ = (
+        Index("ix_interventions_developments_case_day", "case_id", "occurred_on", "id"),
+        # the month's developments of the bulletin, the year's figures
+        Index("ix_interventions_developments_day", "occurred_on"),
+    )
+    __audited__ = True
+    __record_type__ = "case_development"
+
+    ACTS = ("arrest", "detention", "judicial_harassment", "physical_attack", "threat", "surveillance", "raid",
+            "travel_ban", "killing", "disappearance", "defamation", "other")
+    PERPETRATORS = ("state", "non_state", "unknown")
+    RELIABILITY = ("confirmed", "probable", "unconfirmed")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("interventions_cases.id", ondelete="CASCADE"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    # the moment, when the time is known (typed in the user's time zone, kept in UTC)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    act: Mapped[str] = mapped_column(String(30))
+    perpetrator: Mapped[str] = mapped_column(String(20), default="unknown")
+    what: Mapped[str] = mapped_column(Text)
+    source_partner_id: Mapped[int | None] = mapped_column(ForeignKey("core_partners.id", ondelete="SET NULL"),
+                                                          index=True)
+    source_details: Mapped[str] = mapped_column(Text, default="")
+    reliability: Mapped[str] = mapped_column(String(20), default="probable")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))
+
+    case: Mapped[Case] = relationship(back_populates="developments")
+    source_partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        """How the audit trail names it: the kind of act and the day (never its text, which may be confidential)."""
+        return f"{self.act} {self.occurred_on.isoformat() if self.occurred_on else ''}".strip()
 
 
 class Correction(db.Model):

@@ -6,7 +6,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 from flask import url_for
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from core.api import (
     CASE_OFFICER,
@@ -23,7 +23,6 @@ from core.api import (
     RecordChoice,
     RecordType,
     SearchHit,
-    TimelineEntry,
     WaitingItem,
     Widget,
     can,
@@ -38,17 +37,16 @@ from core.api import (
 from core.api import gettext as _
 from core.api import lazy_gettext as _l
 
-from . import demo, publications, queries, search, services, statistics, summaries
+from . import demo, publications, queries, search, services, statistics, summaries, timeline
 from .blueprint import blueprint
 from .codes import format_code
-from .forms import ACTION_TYPES
 from .models import (
     Action,
     Case,
-    CaseDefender,
     CaseEvent,
     Consultation,
     Correction,
+    Development,
     Dispatch,
     Outcome,
     Perpetrator,
@@ -140,7 +138,8 @@ def observatory_free_text():
     return [FreeText(Case, ("title", "events_place", "description", "source_details", "verification_note")),
             FreeText(Action, parts), FreeText(CaseEvent, ("reason",)), FreeText(Consultation, ("notes",)),
             FreeText(Outcome, ("notes",)), FreeText(Dispatch, ("notes",)), FreeText(Response, ("notes",)),
-            FreeText(Correction, ("before", "after", "reason")), FreeText(Perpetrator, ("details",))]
+            FreeText(Correction, ("before", "after", "reason")), FreeText(Perpetrator, ("details",)),
+            FreeText(Development, ("what", "place", "source_details"))]
 
 
 @hookimpl
@@ -218,28 +217,13 @@ def _aware(moment: datetime) -> datetime:
 
 @hookimpl
 def observatory_defender_timeline(defender_id, user):
-    """The defender's cases and their published actions, in one query."""
+    """Every step of the defender's cases: the report, consultations and verification, developments (the
+    confidential ones for those who may edit the case, by their kind only), drafts sent for review, published
+    actions with their codes, the authorities' responses, outcomes (the case's or the defender's), closing and
+    reopening. In one statement (``queries.defender_steps``)."""
     if not can(services.VIEW, user):
         return []
-    rows = db.session.execute(select(
-        Case.id, Case.title, Case.received_at, Case.confidentiality, Action.id.label("action_id"),
-        Action.reference, Action.type, Action.published_at)
-        .join(CaseDefender, CaseDefender.case_id == Case.id)
-        .outerjoin(Action, and_(Action.case_id == Case.id, Action.status == Action.PUBLISHED))
-        .where(CaseDefender.defender_id == defender_id, visible(Case, user)))
-    entries, seen = [], set()
-    case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
-    for row in rows:
-        if row.id not in seen:
-            seen.add(row.id)
-            entries.append(TimelineEntry(row.received_at, "case", _l("Case registered: %(title)s", title=row.title),
-                                         case_url(row.id), row.confidentiality,
-                                         services.VIEW))
-        if row.action_id is not None and row.published_at is not None:
-            entries.append(TimelineEntry(row.published_at, "action", _l(
-                "%(kind)s published: %(code)s", kind=ACTION_TYPES[row.type], code=row.reference or "—"),
-                action_url(row.action_id), row.confidentiality, services.VIEW))
-    return entries
+    return timeline.defender_entries(queries.defender_steps(defender_id, user))
 
 
 @hookimpl

@@ -24,8 +24,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.api import REGIONS, RESTRICTED, Country, PublicationItem, Section, country_name, db, format_date
 from core.api import gettext as _
 
-from .forms import ACTION_TYPES, OUTCOMES
-from .models import LANGUAGES, Action, Case
+from .forms import ACTION_TYPES, ACTS, OUTCOMES
+from .models import LANGUAGES, Action, Case, Development
 
 BATCH = 500
 EXCERPT = 500
@@ -68,7 +68,36 @@ def bulletin_sections(year: int, month: int, locale: str) -> list[Section]:
         .options(joinedload(Action.case).joinedload(Case.country)).order_by(Action.published_at, Action.id))
     with force_locale(locale):  # labels (action types, outcomes) in the publication's language
         items = tuple(_item(action, locale) for action in actions)
-        return [Section("interventions", _("Urgent interventions"), items, order=10)] if items else []
+        sections = [Section("interventions", _("Urgent interventions"), items, order=10)] if items else []
+        developments = tuple(_developments(start.date(), end.date(), locale))
+        if developments:
+            sections.append(Section("interventions_developments", _("New developments in the cases"),
+                                    developments, order=11))
+        return sections
+
+
+def _developments(start, end, locale: str) -> Iterator[PublicationItem]:
+    """The month's developments of the cases made public (not restricted), never the confidential ones nor their
+    sources: each under the case's publishable title (its first public action's) and reference code."""
+    developments = db.session.scalars(select(Development).join(Case, Case.id == Development.case_id).where(
+        Development.occurred_on >= start, Development.occurred_on < end, Development.confidential.is_(False),
+        Case.confidentiality != RESTRICTED, Case.obs_number.is_not(None))
+        .options(joinedload(Development.case).joinedload(Case.country),
+                 joinedload(Development.case).selectinload(Case.actions))
+        .order_by(Development.occurred_on, Development.id)).unique()
+    for development in developments:
+        case = development.case
+        public = sorted((action for action in case.actions if action.status == Action.PUBLISHED and action.public),
+                        key=lambda action: (action.sequence or 0, action.id))
+        if not public:
+            continue
+        title, language, fallback = _text(public[0], locale)
+        place = country_name(case.country.alpha2, locale)
+        yield PublicationItem(f"case-development:{development.id}", title, text=development.what,
+                              when=development.occurred_on, reference=case.reference or "",
+                              place=f"{development.place}, {place}" if development.place else place,
+                              group=case.country.region or "", kind=str(ACTS[development.act]),
+                              language=language, fallback=fallback, record=(Case.__record_type__, case.id))
 
 
 def annual_report_sections(year: int, locale: str) -> list[Section]:

@@ -6,7 +6,7 @@ search's matches in id order, so the page stops after its rows; the violations a
 one statement (:func:`filter_choices`: the list stays at 4 statements, 5 without).
 
 What the case page reads: the case with its country; its small parts (defenders, assigned officers, source,
-verifier, perpetrators, consultations, outcomes, closing events, violations) in one statement; then its actions
+verifier, perpetrators, consultations, outcomes, closing events, violations, developments) in one statement; then its actions
 with their responses and corrections in another, all as plain rows, each statement built once.
 
 Rows rather than records: loading a case's defenders and actions as ORM records took 0.3 ms of the page, and
@@ -64,6 +64,7 @@ from .models import (
     CaseEvent,
     Consultation,
     Correction,
+    Development,
     Outcome,
     Perpetrator,
     Response,
@@ -83,8 +84,9 @@ class ActionRow(NamedTuple):
     created_at: datetime
     published_at: datetime | None
     languages: list[str]
-    responses: list[tuple[date, str]]  # (received on, kind), in the order received
+    responses: list[tuple[date, str, datetime | None]]  # (received on, kind, recorded at), in the order received
     corrections: list[tuple[datetime, str]]  # (when, reason), in the order made
+    submitted_at: datetime | None = None  # when it was last sent for review
 
 
 class DefenderRow(NamedTuple):
@@ -118,6 +120,7 @@ class ConsultationRow(NamedTuple):
     consulted_on: date
     answer: str
     notes: str
+    recorded: datetime | None = None  # when it was written down (none before interventions_0009)
 
 
 class OutcomeRow(NamedTuple):
@@ -126,12 +129,34 @@ class OutcomeRow(NamedTuple):
     kind: str
     occurred_on: date
     notes: str
+    recorded: datetime | None = None  # when it was written down (none before interventions_0009)
 
 
 class EventRow(NamedTuple):
     kind: str  # closed, reopened
     reason: str
     at: datetime
+
+
+class DevelopmentRow(NamedTuple):
+    """A development as the case page lists it and its timeline tells it."""
+
+    id: int
+    occurred_on: date
+    occurred_at: datetime | None
+    act: str
+    perpetrator: str
+    what: str
+    place: str
+    reliability: str
+    confidential: bool
+    source_partner: PartnerRow | None
+    source_details: str
+    created_at: datetime
+
+    @property
+    def source_partner_id(self) -> int | None:
+        return self.source_partner.id if self.source_partner else None
 
 
 class CaseParts(NamedTuple):
@@ -146,16 +171,20 @@ class CaseParts(NamedTuple):
     consultations: list[ConsultationRow]
     outcomes: list[OutcomeRow]
     events: list[EventRow]
+    developments: list[DevelopmentRow]  # in the order they happened; the confidential ones only when asked for
 
 
 def case(case_id: int) -> Case | None:
     return db.session.scalar(_case_statement(), {"case_id": case_id})
 
 
-def parts(case_id: int) -> CaseParts:
+def parts(case_id: int, confidential: bool = False) -> CaseParts:
+    """The case's small parts; its confidential developments too when ``confidential`` (the reader may see
+    them)."""
     language = str(get_locale() or "en")
     by_part: dict[str, list[Any]] = defaultdict(list)
-    for row in read_rows(_parts_statement(), {"case_id": case_id, "language": language}):
+    for row in read_rows(_parts_statement(), {"case_id": case_id, "language": language,
+                                              "confidential": bool(confidential)}):
         by_part[row.part].append(row)
 
     def ordered(part: str) -> list[Any]:  # the statement's order
@@ -170,9 +199,14 @@ def parts(case_id: int) -> CaseParts:
         [row.name for row in ordered("violation")],
         [PerpetratorRow(bool(row.flag), row.kind, row.notes) for row in ordered("perpetrator")],
         [ConsultationRow(row.ref_id, PartnerRow(row.ref_id, row.name, row.confidentiality), row.on, row.kind,
-                         row.notes) for row in ordered("consultation")],
-        [OutcomeRow(row.ref_id, row.name, row.kind, row.on, row.notes) for row in ordered("outcome")],
-        [EventRow(row.kind, row.notes, row.at) for row in ordered("event")])
+                         row.notes, row.at) for row in ordered("consultation")],
+        [OutcomeRow(row.ref_id, row.name, row.kind, row.on, row.notes, row.at) for row in ordered("outcome")],
+        [EventRow(row.kind, row.notes, row.at) for row in ordered("event")],
+        [DevelopmentRow(row.id, row.on, row.at, row.kind, row.actor, row.notes, row.place, row.grade, bool(row.flag),
+                        PartnerRow(row.ref_id, row.name, row.confidentiality) if row.ref_id is not None else None,
+                        row.details, row.recorded)
+         for row in sorted(by_part["development"], key=lambda row: (  # NULLs sort apart on each database
+             row.on, row.at is not None, row.at.timestamp() if row.at else 0.0, row.id))])
 
 
 def actions(case_id: int) -> list[ActionRow]:
@@ -182,13 +216,14 @@ def actions(case_id: int) -> list[ActionRow]:
         if row.what == "action":
             found.append(row)
         elif row.what == "response":
-            responses[row.action_id].append((row.on, row.detail, row.id))
+            responses[row.action_id].append((row.on, row.detail, row.id, row.at))
         else:
             corrections[row.action_id].append((row.at, row.detail, row.id))
     return [ActionRow(row.id, row.type, row.status, row.reference, row.created_at, row.published_at,
                       languages_with_text(row),
-                      [(on, kind) for on, kind, _id in sorted(responses[row.id], key=lambda r: (r[0], r[2]))],
-                      [(at, reason) for at, reason, _id in sorted(corrections[row.id], key=lambda c: c[2])])
+                      [(on, kind, at) for on, kind, _id, at in sorted(responses[row.id], key=lambda r: (r[0], r[2]))],
+                      [(at, reason) for at, reason, _id in sorted(corrections[row.id], key=lambda c: c[2])],
+                      row.submitted_at)
             for row in sorted(found, key=lambda row: row.id)]
 
 
@@ -211,7 +246,8 @@ def _parts_statement() -> Any:
 
     def row(part: str, id: Any = None, ref_id: Any = None, name: Any = None, confidentiality: Any = None,
             kind: Any = None, flag: Any = None, notes: Any = None, on: Any = None, at: Any = None,
-            position: Any = None) -> Select:
+            position: Any = None, actor: Any = None, place: Any = None, grade: Any = None, details: Any = None,
+            recorded: Any = None) -> Select:
         def typed(value: Any, type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
             return cast(null(), type_) if value is None else value
         return select(literal(part).label("part"), typed(id, Integer).label("id"),
@@ -219,7 +255,9 @@ def _parts_statement() -> Any:
                       typed(confidentiality, String).label("confidentiality"), typed(kind, String).label("kind"),
                       typed(flag, Boolean).label("flag"), typed(notes, String).label("notes"),
                       typed(on, Date).label("on"), typed(at, UTCDateTime).label("at"),
-                      typed(position, Integer).label("position"))
+                      typed(position, Integer).label("position"), typed(actor, String).label("actor"),
+                      typed(place, String).label("place"), typed(grade, String).label("grade"),
+                      typed(details, String).label("details"), typed(recorded, UTCDateTime).label("recorded"))
 
     parts = union_all(
         row("defender", Defender.id, name=Defender.name, confidentiality=Defender.confidentiality,
@@ -236,13 +274,20 @@ def _parts_statement() -> Any:
         row("perpetrator", Perpetrator.id, kind=Perpetrator.type, flag=Perpetrator.state, notes=Perpetrator.details)
         .where(Perpetrator.case_id == case_id),
         row("consultation", Consultation.id, Consultation.partner_id, Partner.name, Partner.confidentiality,
-            Consultation.answer, notes=Consultation.notes, on=Consultation.consulted_on)
+            Consultation.answer, notes=Consultation.notes, on=Consultation.consulted_on, at=Consultation.recorded_at)
         .join(Partner, Partner.id == Consultation.partner_id).where(Consultation.case_id == case_id),
         row("outcome", Outcome.id, Outcome.defender_id, Defender.name, Defender.confidentiality, Outcome.kind,
-            notes=Outcome.notes, on=Outcome.occurred_on)
+            notes=Outcome.notes, on=Outcome.occurred_on, at=Outcome.recorded_at)
         .outerjoin(Defender, Defender.id == Outcome.defender_id).where(Outcome.case_id == case_id),
         row("event", CaseEvent.id, kind=CaseEvent.kind, notes=CaseEvent.reason, at=CaseEvent.at)
-        .where(CaseEvent.case_id == case_id)).subquery()
+        .where(CaseEvent.case_id == case_id),
+        row("development", Development.id, Development.source_partner_id, Partner.name, Partner.confidentiality,
+            Development.act, Development.confidential, Development.what, Development.occurred_on,
+            Development.occurred_at, actor=Development.perpetrator, place=Development.place,
+            grade=Development.reliability, details=Development.source_details, recorded=Development.created_at)
+        .outerjoin(Partner, Partner.id == Development.source_partner_id)
+        .where(Development.case_id == case_id,
+               or_(Development.confidential.is_(False), bindparam("confidential", type_=Boolean)))).subquery()
     named = or_(parts.c.part == literal_column("'defender'"), parts.c.part == literal_column("'assignee'"))
     return select(parts).order_by(parts.c.part, parts.c.position, parts.c.on, parts.c.at,
                                   when((named, parts.c.name)), parts.c.id)
@@ -261,15 +306,17 @@ def _actions_statement() -> Any:
 
     def event(what: str, id: Any, action_id: Any, on: Any, at: Any, detail: Any) -> Select:
         return select(literal(what).label("what"), id, action_id, none(String), none(String), none(String),
-                      none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts), on, at, detail)
+                      none(UTCDateTime), none(UTCDateTime), none(UTCDateTime), *(none(String) for _text in texts),
+                      on, at, detail)
 
     return union_all(
         select(literal("action").label("what"), Action.id.label("id"), none(Integer).label("action_id"),
                Action.type.label("type"), Action.status.label("status"), Action.reference.label("reference"),
                Action.created_at.label("created_at"), Action.published_at.label("published_at"),
+               Action.submitted_at.label("submitted_at"),
                *(text.label(text.key) for text in texts), none(Date).label("on"), none(UTCDateTime).label("at"),
                none(String).label("detail")).where(Action.case_id == case_id),
-        event("response", Response.id, Response.action_id, Response.received_on, none(UTCDateTime), Response.kind)
+        event("response", Response.id, Response.action_id, Response.received_on, Response.recorded_at, Response.kind)
         .where(Response.action_id.in_(of_case)),
         event("correction", Correction.id, Correction.action_id, none(Date), Correction.at, Correction.reason)
         .where(Correction.action_id.in_(of_case)))
@@ -305,6 +352,55 @@ def dashboard_statement(user: Any, reviews: bool, rows: int) -> Any:
             .order_by(sent, Action.id).limit(rows)
         parts.append(select(review.subquery()))
     return union_all(*parts)
+
+
+# --- A defender's timeline -------------------------------------------------------------------------
+
+def defender_steps(defender_id: int, user: Any) -> list[Any]:
+    """Every step of the cases of a defender that ``user`` may see, in one statement: ``(part, case_id, id,
+    on, at, recorded, kind, text, reference, confidentiality, flag)`` rows, in no order. The defender's file stays at the same number of
+    statements however many cases, actions and developments concern them (one statement a part: seven more)."""
+    cases = select(Case.id).join(CaseDefender, CaseDefender.case_id == Case.id).where(
+        CaseDefender.defender_id == bindparam("defender_id"), visible(Case, user)).scalar_subquery()
+    actions = select(Action.id).where(Action.case_id.in_(cases))
+
+    def row(part: str, case_id: Any, id: Any, on: Any = None, at: Any = None, recorded: Any = None,
+            kind: Any = None, text: Any = None, reference: Any = None, flag: Any = None) -> Select:
+        def typed(value: Any, type_: Any) -> Any:  # a NULL cast to the column's type: PostgreSQL asks for it
+            return cast(null(), type_) if value is None else value
+        return select(literal(part).label("part"), typed(case_id, Integer).label("case_id"),
+                      typed(id, Integer).label("id"), typed(on, Date).label("on"), typed(at, UTCDateTime).label("at"),
+                      typed(recorded, UTCDateTime).label("recorded"), typed(kind, String).label("kind"),
+                      typed(text, String).label("text"), typed(reference, String).label("reference"),
+                      Case.confidentiality.label("confidentiality"), typed(flag, Boolean).label("flag"))
+
+    of_case = Case.id.in_(cases)
+    steps = union_all(
+        row("case", Case.id, Case.id, at=Case.received_at, text=Case.title).where(of_case),
+        row("consultation", Case.id, Consultation.id, on=Consultation.consulted_on, kind=Consultation.answer,
+            recorded=Consultation.recorded_at)
+        .join(Consultation, Consultation.case_id == Case.id).where(of_case),
+        row("verification", Case.id, Case.id, on=Case.verified_on, kind=Case.verification, recorded=Case.verified_at)
+        .where(of_case, Case.verified_on.is_not(None), Case.verification != literal(Case.PENDING)),
+        row("development", Case.id, Development.id, on=Development.occurred_on, at=Development.occurred_at,
+            recorded=Development.created_at, kind=Development.act, text=Development.what,
+            reference=Development.perpetrator, flag=Development.confidential)
+        .join(Development, Development.case_id == Case.id).where(of_case),
+        row("review", Case.id, Action.id, at=Action.submitted_at, kind=Action.type)
+        .join(Action, Action.case_id == Case.id).where(of_case, Action.submitted_at.is_not(None)),
+        row("action", Case.id, Action.id, at=Action.published_at, kind=Action.type, reference=Action.reference)
+        .join(Action, Action.case_id == Case.id)
+        .where(of_case, Action.status == literal(Action.PUBLISHED), Action.published_at.is_not(None)),
+        row("response", Case.id, Response.action_id, on=Response.received_on, kind=Response.kind,
+            recorded=Response.recorded_at)
+        .join(Action, Action.case_id == Case.id).join(Response, Response.action_id == Action.id)
+        .where(of_case, Response.action_id.in_(actions)),
+        row("outcome", Case.id, Outcome.id, on=Outcome.occurred_on, kind=Outcome.kind, recorded=Outcome.recorded_at)
+        .join(Outcome, Outcome.case_id == Case.id)
+        .where(of_case, or_(Outcome.defender_id.is_(None), Outcome.defender_id == bindparam("defender_id"))),
+        row("status", Case.id, CaseEvent.id, at=CaseEvent.at, kind=CaseEvent.kind, text=CaseEvent.reason)
+        .join(CaseEvent, CaseEvent.case_id == Case.id).where(of_case)).subquery()
+    return list(read_rows(select(steps), {"defender_id": defender_id}))
 
 
 # --- The case list --------------------------------------------------------------------------------

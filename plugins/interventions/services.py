@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
     INTERNAL_TITLE,
@@ -44,6 +44,7 @@ from .models import (
     CaseEvent,
     Consultation,
     Correction,
+    Development,
     Outcome,
     Perpetrator,
     Response,
@@ -145,7 +146,7 @@ def decide_verification(case: Case, decision: str, decided_on: date, note: str, 
     if decision not in (Case.VERIFIED, Case.NOT_CONFIRMED, Case.PENDING):
         raise WorkflowError(_l("Unknown decision."))
     case.verification, case.verified_on, case.verification_note = decision, decided_on, note
-    case.verified_by_id = user.id
+    case.verified_by_id, case.verified_at = user.id, utcnow()
     db.session.commit()
 
 
@@ -157,7 +158,7 @@ def override_verification(case: Case, reason: str, user: Any) -> None:
     if not reason.strip():
         raise WorkflowError(_l("Give the reason for publishing without verification."))
     case.verification, case.verified_on, case.verification_note = Case.OVERRIDDEN, utcnow().date(), reason.strip()
-    case.verified_by_id = user.id
+    case.verified_by_id, case.verified_at = user.id, utcnow()
     db.session.commit()
 
 
@@ -319,6 +320,53 @@ def _change_status(case: Case, status: str, event: str, reason: str, user: Any, 
     db.session.commit()
 
 
+# --- Developments --------------------------------------------------------------------------------
+
+def sees_confidential(user: Any) -> bool:
+    """Who sees a case's confidential parts (its source, its confidential developments): those who may edit it."""
+    return can(EDIT, user)
+
+
+def developments(case: Case, user: Any) -> list[Development]:
+    """The case's developments ``user`` may see (with their source partner), in the order they happened."""
+    query = select(Development).where(Development.case_id == case.id).options(joinedload(Development.source_partner))
+    if not sees_confidential(user):
+        query = query.where(Development.confidential.is_(False))
+    return list(db.session.scalars(query.order_by(Development.occurred_on, Development.occurred_at.nulls_first(),
+                                                  Development.id)))
+
+
+def save_development(development: Development, data: dict[str, Any], user: Any) -> Development:
+    """Add or change a development; the audit trail keeps each change (``__audited__``)."""
+    if development.id is None:
+        development.created_by_id = user.id
+    for field, value in data.items():
+        setattr(development, field, value)
+    db.session.add(development)
+    db.session.commit()
+    return development
+
+
+def delete_development(development: Development) -> None:
+    db.session.delete(development)
+    db.session.commit()
+
+
+def last_public_action_at(actions: list[Any]) -> Any:
+    """When the latest of ``actions`` (records or rows) that is public was published; None before the first."""
+    moments = [action.published_at for action in actions if action.status == Action.PUBLISHED
+               and action.type not in Action.PRIVATE_TYPES and action.published_at is not None]
+    return max(moments, default=None)
+
+
+def new_developments(developments: list[Development], since: Any) -> list[Development]:
+    """The non-confidential ``developments`` since the latest public action (``since``; all before the first):
+    what a follow-up appeal tells. Those that happened on or after its day, or were recorded after it."""
+    if since is None:
+        return [d for d in developments if not d.confidential]
+    return [d for d in developments if not d.confidential and (d.created_at > since or d.occurred_on >= since.date())]
+
+
 def correct(action: Action, texts: dict[str, str], reason: str, user: Any) -> list[str]:
     """Change a published text; each changed field is logged with its before, after and the reason.
     A correction may not name a defender who has not consented, any more than the original."""
@@ -371,7 +419,34 @@ def protected_terms(records: list[tuple[str, int]], external: bool) -> list[Prot
         found += protect_text(SOURCE, details, record) + protect_text(SOURCE, note, record, whole=False)
         if partner:
             found.append(Protected(SOURCE, partner, WITHHELD, PHRASE, record))
+    found += _protected_developments(ids)
     return found
+
+
+def _protected_developments(case_ids: list[int]) -> list[Protected]:
+    """The developments' sources (as confidential as the case's own), and the texts of the confidential ones:
+    the names, numbers and addresses written in what happened and where, and the text itself. Kept out of every
+    output about the cases, as a case's source is."""
+    found: list[Protected] = []
+    rows = db.session.execute(select(Development.case_id, Development.confidential, Development.what,
+                                     Development.place, Development.source_details, Partner.name)
+                              .outerjoin(Partner, Partner.id == Development.source_partner_id)
+                              .where(Development.case_id.in_(case_ids)))
+    for case_id, confidential, what, place, details, partner in rows:
+        record = (Case.__record_type__, case_id)
+        found += protect_text(SOURCE, details, record)
+        if partner:
+            found.append(Protected(SOURCE, partner, WITHHELD, PHRASE, record))
+        if confidential:  # not the place alone, nor a few words: a town or "threatened by phone" may be public
+            found += protect_text(SOURCE, what, record, whole=False) + protect_text(SOURCE, place, record, whole=False)
+            if MIN_QUOTED_WORDS <= len(words(what)) <= MAX_QUOTED_WORDS:
+                found.append(Protected(SOURCE, what.strip(), WITHHELD, PHRASE, record))
+    return found
+
+
+#: A confidential development's text is looked for whole (copied into an appeal) when it has this many words: not
+#: fewer (a few words may be anyone's), and not each sentence apart (a sentence can be common to many texts).
+MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 60
 
 
 def people_concerned(records: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -18,8 +18,8 @@ from core.api import REGIONS, RESTRICTED, Chart, Country, Defender, Term, can, c
 from core.api import gettext as _
 
 from . import services
-from .forms import OUTCOMES
-from .models import Case, CaseDefender, Outcome, case_violations
+from .forms import ACTS, OUTCOMES, PERPETRATOR_KINDS
+from .models import Case, CaseDefender, Development, Outcome, case_violations
 
 YEARS_SHOWN = 10
 COUNTRIES_SHOWN = 15
@@ -59,6 +59,19 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
             outcome_scope.append(extract("year", Outcome.occurred_on) == year)
         outcomes = dict(db.session.execute(select(Outcome.kind, func.count()).where(*outcome_scope)
                                            .group_by(Outcome.kind)).all())
+        # Developments of the cases made public, in the year they happened; the confidential ones only for who
+        # may see them (never in the annual report).
+        development_scope = [Development.case_id.in_(select(Case.id).where(*scope))]
+        if user is None or not services.sees_confidential(user):
+            development_scope.append(Development.confidential.is_(False))
+        if year:
+            development_scope.append(extract("year", Development.occurred_on) == year)
+        acts, perpetrators = {}, {}
+        for act, perpetrator, count in db.session.execute(
+                select(Development.act, Development.perpetrator, func.count()).where(*development_scope)
+                .group_by(Development.act, Development.perpetrator)):
+            acts[act] = acts.get(act, 0) + count
+            perpetrators[perpetrator] = perpetrators.get(perpetrator, 0) + count
         regions = tuple(str(v) for v in REGIONS.values())
         return [
             Chart("interventions_by_year", _("Interventions per year"),
@@ -82,6 +95,13 @@ def charts(year: int | None, region: str, user: Any, locale: str) -> list[Chart]
                   tuple(outcomes.get(k, 0) for k in Outcome.KINDS), _("Outcomes recorded"),
                   note=_("Released, acquitted, sentenced...: as recorded on each case, in the year they happened."),
                   order=13),
+            Chart("development_acts", _("Acts against defenders"), tuple(str(ACTS[k]) for k in Development.ACTS),
+                  tuple(acts.get(k, 0) for k in Development.ACTS), _("Developments"),
+                  note=_("The developments recorded on the cases made public, in the year they happened."),
+                  order=16),
+            Chart("development_perpetrators", _("Who committed the acts"),
+                  tuple(str(PERPETRATOR_KINDS[k]) for k in Development.PERPETRATORS),
+                  tuple(perpetrators.get(k, 0) for k in Development.PERPETRATORS), _("Developments"), order=17),
         ]
 
 

@@ -1,5 +1,5 @@
 """What a document sent outside the organisation (an advocacy dossier) may say about intervention cases: the
-facts, the chronology of the events and outcomes, and our published actions with their reference codes. Never
+facts, the chronology of the events, developments (never the confidential ones) and outcomes, and our published actions with their reference codes. Never
 the source of the report, the partners consulted, private letters or drafts. Names are written as they are: the
 document's disclosure guard replaces those that may not leave."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.api import RESTRICTED, Country, DatedLine, RecordSummary, db, visible
 from core.api import gettext as _
 
-from .forms import OUTCOMES, PERPETRATOR_TYPES
+from .forms import ACTS, OUTCOMES, PERPETRATOR_TYPES
 from .models import LANGUAGES, Action, Case, CaseDefender, Outcome
 
 
@@ -32,7 +32,7 @@ def case_summaries(ids: list[int], country: str, user: Any, locale: str, include
     cases = db.session.scalars(query.options(
         joinedload(Case.country), selectinload(Case.links).joinedload(CaseDefender.defender),
         selectinload(Case.actions), selectinload(Case.outcomes).joinedload(Outcome.defender),
-        selectinload(Case.violations), selectinload(Case.perpetrators))
+        selectinload(Case.violations), selectinload(Case.perpetrators), selectinload(Case.developments))
         .order_by(Case.events_date.desc().nulls_last(), Case.id.desc()).limit(limit)).all()
     with force_locale(locale):
         return [_summary(case, locale, include_restricted) for case in cases]
@@ -59,6 +59,9 @@ def _summary(case: Case, locale: str, include_restricted: bool) -> RecordSummary
         who = f" ({outcome.defender.name})" if outcome.defender and (
             include_restricted or outcome.defender.confidentiality != RESTRICTED) else ""
         events.append(DatedLine(outcome.occurred_on, f"{OUTCOMES.get(outcome.kind, outcome.kind)}{who}"))
+    for development in case.developments:  # never the confidential ones, nor any development's source
+        if not development.confidential:
+            events.append(DatedLine(development.occurred_on, f"{ACTS[development.act]}: {development.what}"))
     actions = []
     published = [a for a in case.actions if a.status == Action.PUBLISHED and a.public]
     for action in sorted(published, key=lambda a: (a.sequence or 0, a.id)):
@@ -67,6 +70,9 @@ def _summary(case: Case, locale: str, include_restricted: bool) -> RecordSummary
                                  text, action.reference or ""))
     hidden = len(defenders) - len(shown)
     left_out = [_("%(count)d restricted defender(s) of the case", count=hidden)] if hidden else []
+    confidential = sum(1 for development in case.developments if development.confidential)
+    if confidential:
+        left_out.append(_("%(count)d confidential development(s)", count=confidential))
     unpublished = len(case.actions) - len(published)
     if unpublished:
         left_out.append(_("%(count)d draft or private action(s)", count=unpublished))

@@ -45,11 +45,14 @@ from . import queries, services, timeline
 from .forms import (
     ACTION_STATUS_LABELS,
     ACTION_TYPES,
+    ACTS,
     ANSWERS,
     CASE_STATUS_LABELS,
     OUTCOMES,
+    PERPETRATOR_KINDS,
     PERPETRATOR_TYPES,
     PRIORITY_LABELS,
+    RELIABILITY,
     SOURCE_LABELS,
     VERIFICATION_DECISIONS,
     VERIFICATION_LABELS,
@@ -223,8 +226,10 @@ def _render_case(case: Case):
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     # Linked defenders and partners the user may not see (restricted, not assigned) are not named here.
     user = the_user(current_user)
-    parts = queries.parts(case.id)
-    partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else [])
+    parts = queries.parts(case.id, services.sees_confidential(user))
+    developments = parts.developments
+    partners = [c.partner for c in parts.consultations] + ([parts.source_partner] if parts.source_partner else []) \
+        + [d.source_partner for d in developments if d.source_partner is not None]
     shown = {"defenders": visible_ids(Defender, parts.defenders, user), "partners": visible_ids(Partner, partners, user)}
     defenders = [defender for defender in parts.defenders if defender.id in shown["defenders"]]
     actions = queries.actions(case.id)
@@ -233,7 +238,9 @@ def _render_case(case: Case):
         actions=actions,
         defender_search=defender_search(case),
         overdue=services.overdue(case, hours), hours=hours,
-        timeline=timeline.case_timeline(case, parts, actions, shown),
+        timeline=timeline.case_timeline(case, parts, actions, shown, developments),
+        developments=developments,
+        new_developments=len(services.new_developments(developments, services.last_public_action_at(actions))),
         can_verify=can("interventions.verify"), can_override=can("interventions.override"),
         assignees=parts.assignees, links=_case_links(case.id), defender_url=id_url("defenders.show", "defender_id"),
         action_url=id_url("interventions.action", "action_id"), **_case_labels())
@@ -241,7 +248,7 @@ def _render_case(case: Case):
 
 #: The case's own pages that its page links to, by endpoint (each takes the case's id).
 CASE_LINKS = ("show", "edit", "new_action", "outcome", "reopen", "close", "consult", "verify",
-              "override")
+              "override", "add_development")
 
 
 def _case_links(case_id: int) -> dict[str, str]:
@@ -255,7 +262,8 @@ def _case_labels() -> dict[str, Mapping[str, str]]:
     return {name: in_language(labels) for name, labels in (
         ("action_types", ACTION_TYPES), ("answers", ANSWERS), ("perpetrator_types", PERPETRATOR_TYPES),
         ("outcomes", OUTCOMES), ("verification_labels", VERIFICATION_DECISIONS),
-        ("status_labels", ACTION_STATUS_LABELS), ("priorities", PRIORITY_LABELS), ("sources", SOURCE_LABELS))}
+        ("status_labels", ACTION_STATUS_LABELS), ("priorities", PRIORITY_LABELS), ("sources", SOURCE_LABELS),
+        ("acts", ACTS), ("perpetrator_kinds", PERPETRATOR_KINDS), ("reliability", RELIABILITY))}
 
 
 def outcome_choices(defenders: list[Defender]) -> list[tuple[int, str]]:

@@ -41,7 +41,7 @@ from core.api import lazy_gettext as _l
 
 from . import demo, publications, queries, services, statistics, summaries
 from .blueprint import blueprint
-from .forms import MissionDefenderForm, MissionPartnerForm
+from .forms import HEARING_OUTCOMES, MissionDefenderForm, MissionPartnerForm
 from .models import (
     BudgetLine,
     ChecklistAnswer,
@@ -190,26 +190,37 @@ def observatory_deadlines(start, end, user):
 
 @hookimpl
 def observatory_defender_timeline(defender_id, user):
-    """The missions concerning the defender, and their published reports, in one query."""
+    """The missions concerning the defender, their hearings and their published reports, in one query."""
     if not can(services.VIEW, user):
         return []
     rows = db.session.execute(select(
         Mission.id, Mission.title, Mission.start_date, Mission.created_at, Mission.confidentiality,
-        Mission.report_published_on, Mission.status, MissionDefender.on_trial)
+        Mission.report_published_on, Mission.status, MissionDefender.on_trial, Hearing.id.label("hearing_id"),
+        Hearing.held_on, Hearing.outcome)
         .join(MissionDefender, MissionDefender.mission_id == Mission.id)
-        .where(MissionDefender.defender_id == defender_id, visible(Mission, user)))
-    entries, show, report = [], id_url("missions.show", "mission_id"), id_url("missions.report", "mission_id")
+        .outerjoin(Hearing, Hearing.mission_id == Mission.id)
+        .where(MissionDefender.defender_id == defender_id, visible(Mission, user))
+        .order_by(Mission.id, Hearing.held_on, Hearing.id))
+    entries, seen = [], set()
+    show, report, trial = (id_url(f"missions.{page}", "mission_id") for page in ("show", "report", "trial"))
+    kind_label = _l("Missions and hearings")
     for row in rows:
         url = show(row.id)
-        label = _l("Trial observed: %(title)s", title=row.title) if row.on_trial \
-            else _l("Mission: %(title)s", title=row.title)
-        entries.append(TimelineEntry(row.start_date or row.created_at, "mission", label, url, row.confidentiality,
-                                     services.VIEW))
-        if row.report_published_on and row.status in (Mission.PUBLISHED, Mission.CLOSED):
-            entries.append(TimelineEntry(row.report_published_on, "mission_report",
-                                         _l("Mission report published: %(title)s", title=row.title),
-                                         report(row.id), row.confidentiality,
-                                         services.VIEW))
+        if row.id not in seen:
+            seen.add(row.id)
+            label = _l("Trial observed: %(title)s", title=row.title) if row.on_trial \
+                else _l("Mission: %(title)s", title=row.title)
+            entries.append(TimelineEntry(row.start_date or row.created_at, "mission", label, url, row.confidentiality,
+                                         services.VIEW, recorded=row.created_at, kind_label=kind_label))
+            if row.report_published_on and row.status in (Mission.PUBLISHED, Mission.CLOSED):
+                entries.append(TimelineEntry(row.report_published_on, "mission",
+                                             _l("Mission report published: %(title)s", title=row.title),
+                                             report(row.id), row.confidentiality, services.VIEW,
+                                             kind_label=kind_label))
+        if row.hearing_id is not None:
+            entries.append(TimelineEntry(row.held_on, "mission", _l(
+                "Hearing observed (%(outcome)s): %(title)s", outcome=HEARING_OUTCOMES[row.outcome], title=row.title),
+                trial(row.id), row.confidentiality, services.VIEW, kind_label=kind_label))
     return entries
 
 

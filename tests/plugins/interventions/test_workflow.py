@@ -165,7 +165,7 @@ def test_case_events_reach_the_defender_file_and_the_dashboard(app, client, make
     add_case(app, officer, title="Fresh report", received_at=utcnow() - timedelta(hours=2))
     login(client, officer)
     page = client.get(f"/defenders/{defender}").get_data(as_text=True)
-    assert "Case registered: Old report" in page and f"/interventions/{late}" in page
+    assert "Report received: Old report" in page and f"/interventions/{late}" in page
     dashboard = client.get("/").get_data(as_text=True)
     widget = dashboard[dashboard.index('id="awaiting-verification"'):]
     assert widget.index("Old report") < widget.index("Fresh report")

@@ -111,6 +111,18 @@ def test_defender_timeline_shows_missions_and_published_reports(app, make_user):
     page = client.get(f"/defenders/{defender_id}").get_data(as_text=True)
     assert "Trial observed: Trial of &lt;b&gt;Ayşe&lt;/b&gt;" in page and "<b>Ayşe</b>" not in page  # escaped
     assert "Mission report published" in page and "Secret relocation visit" not in page
+    with app.app_context():  # the hearings observed follow, in their order, under one kind of step
+        db.session.add_all([Hearing(mission_id=mission_id, held_on=date(2026, 3, 3), outcome="adjourned"),
+                            Hearing(mission_id=mission_id, held_on=date(2026, 4, 9), outcome="verdict"),
+                            Hearing(mission_id=hidden, held_on=date(2026, 3, 4))])
+        db.session.commit()
+    page = html.unescape(client.get(f"/defenders/{defender_id}?kind=mission").get_data(as_text=True))
+    timeline = page.split('id="timeline"')[1].split("</ol>")[0]
+    assert [timeline.index(step) for step in ("Mission report published", "Hearing observed (Verdict)",
+                                              "Hearing observed (Adjourned)", "Trial observed")] == sorted(
+        timeline.index(step) for step in ("Mission report published", "Hearing observed (Verdict)",
+                                          "Hearing observed (Adjourned)", "Trial observed"))
+    assert timeline.count("Hearing observed") == 2 and timeline.count('data-kind="mission"') == 4
 
 
 def test_global_search_finds_missions_by_title_objectives_and_findings(app, make_user):
