@@ -40,6 +40,7 @@ from core.api import lazy_gettext as _l
 from . import demo, publications, queries, search, services, statistics, summaries, timeline
 from .blueprint import blueprint
 from .codes import format_code
+from .forms import ACTION_TYPES
 from .models import (
     Action,
     Case,

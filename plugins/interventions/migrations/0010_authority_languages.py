@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'interventions_0010'
-down_revision = 'interventions_0008'
+down_revision = 'interventions_0009'
 branch_labels = None
 depends_on = None
 
