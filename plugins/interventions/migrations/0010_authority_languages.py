@@ -8,7 +8,7 @@ else the first language written (English, French, then Spanish): the other langu
 their columns.
 
 Revision ID: interventions_0010
-Revises: interventions_0008
+Revises: interventions_0009
 Create Date: 2026-12-07 22:00:00
 
 """
