@@ -177,6 +177,20 @@ def test_a_restricted_partner_s_contact_people_are_withheld_from_those_who_may_n
         assert Guard(db.session.get(User, assigned.id), external=False).release(text) == text
 
 
+def test_contact_people_written_with_a_particle_or_their_details_and_no_comma_are_found(app, make_user):
+    """"Omar al-Sayed" (a lower-case particle joined by a hyphen) and "Leila Haddad leila@..." (the e-mail after the
+    name with no comma) are contact people too."""
+    officer = make_user("case_officer")
+    add_partner(app, "Hidden Lawyers Union", confidentiality="restricted",
+                contacts="Omar al-Sayed, director\nLeila Haddad leila@hlu.example +216 71 000 000")
+    text = "Omar al-Sayed called; Leila Haddad wrote."
+    with app.test_request_context():
+        from core.database.models import User
+        from core.extensions import db
+
+        assert Guard(db.session.get(User, officer.id), external=False).release(text) == "[…] called; […] wrote."
+
+
 def test_internal_staff_outputs_keep_the_names_they_may_see(app, make_user):
     officer = make_user("case_officer")
     add_defender(app, "Aylin Kaya", phone="+90 532 123 45 67")

@@ -182,15 +182,31 @@ def contact_names(contacts: str) -> list[str]:
     found = []
     for line in contacts.splitlines():
         for piece in _CONTACT_SEPARATORS.split(line):
+            piece = _before_details(piece)
             count = len(names.name_words(piece))
             if count < 2:
                 continue
             written = re.findall(r"[^\W\d_][\w'’.-]*", piece)
-            if count <= 6 and not any(character.isdigit() or character == "@" for character in piece) \
-                    and all(not word[0].islower() or word.lower() in PARTICLES for word in written):
+            if count <= 6 and all(not word[0].islower() or _particle(word) for word in written):
                 found.append(piece.strip())
             break
     return found
+
+
+def _before_details(piece: str) -> str:
+    """The words of a piece before its first e-mail address or number ("Leila Haddad leila@hlu.example" gives
+    "Leila Haddad"): a name written with its details and no comma between them is still a name."""
+    kept = []
+    for word in piece.split():
+        if any(character.isdigit() or character in "@+" for character in word):
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
+def _particle(word: str) -> bool:
+    """A word a name may write in lower case: a particle, alone or joined by a hyphen ("al-Sayed", "ibn-Rushd")."""
+    return word.lower() in PARTICLES or word.split("-")[0].lower() in PARTICLES
 
 
 def _met(kind: str, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
