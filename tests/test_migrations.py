@@ -149,3 +149,33 @@ def test_nothing_is_deleted_with_a_defender_or_a_partner(app):
     assert keys[("interventions_case_defenders", "defender_id")] == "RESTRICT"
     assert keys[("missions_mission_partners", "partner_id")] == "RESTRICT"
     assert [key for key, ondelete in keys.items() if ondelete == "CASCADE"] == []
+
+
+def test_the_family_index_migration_indexes_the_relatives_of_defenders_saved_before_it(app):
+    """``core_0026`` writes every defender's address keys again with the family's: a relative saved before the
+    address index held families is found without an administrator's reindex."""
+    import importlib.util
+
+    from alembic.operations import Operations
+    from sqlalchemy import delete
+
+    from core.disclosure import addresses
+    from core.records.models import Defender, SearchToken
+
+    from .records_helpers import add_defender
+
+    path = Path(__file__).resolve().parent.parent / "core" / "migrations" / "versions" / "0026_family_index.py"
+    spec = importlib.util.spec_from_file_location("family_index", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with app.app_context():
+        defender = db.session.get(Defender, add_defender(app, "Aylin Kaya", family="Mehmet Kaya (brother)",
+                                                         address="12 Rue des Oliviers"))
+        wanted = addresses.record_keys(defender)
+        db.session.execute(delete(SearchToken).where(SearchToken.record_type == addresses.RECORD_TYPE))
+        db.session.commit()
+        with db.engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+            migration.upgrade()
+        held = set(db.session.scalars(select(SearchToken.token).where(
+            SearchToken.record_type == addresses.RECORD_TYPE, SearchToken.record_id == defender.id)))
+        assert wanted and held == wanted and addresses.fields_keys({"family": "Mehmet Kaya (brother)"}) <= held
