@@ -45,6 +45,12 @@ def test_template_filters_give_the_house_style_in_each_language(app):
                                         MOMENT[language], MOMENT[language], money], language
 
 
+def test_a_pattern_of_its_own_is_still_a_babel_pattern(app):
+    """A plugin's template may still ask for a pattern of its own (``|date('d MMM')``): no error page."""
+    with app.test_request_context(), force_locale("fr"):
+        assert render_template_string("{{ day|date('d MMMM') }}", day=date(2026, 12, 7)) == "7 décembre"
+
+
 def test_a_list_a_record_and_a_document_show_dates_the_language_s_way(app, make_user):
     """The missions list, a mission's page (with a step taken at 19:07) and its published report, in each
     language: the list and page forms, the document's long form, 24-hour times, and no US short date."""

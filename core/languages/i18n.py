@@ -112,8 +112,11 @@ STYLE_ALIASES = {"short": "medium", "full": "long"}
 
 
 def date_pattern(style: str, locale: Any) -> str:
-    """The house pattern of ``style`` ("medium", "long", "month") in ``locale``'s language."""
-    patterns = DATE_PATTERNS[STYLE_ALIASES.get(style, style)]
+    """The house pattern of ``style`` ("medium", "long", "month") in ``locale``'s language; any other ``style`` is
+    taken as a Babel pattern of its own (``"d MMM"``), as the filters always accepted."""
+    patterns = DATE_PATTERNS.get(STYLE_ALIASES.get(style, style))
+    if patterns is None:
+        return style
     return patterns.get(getattr(locale, "language", None) or str(locale or "en"), patterns["en"])
 
 

@@ -58,7 +58,8 @@ def new_action(case_id: int):
         asked = request.args.get("type", "")
         form.type.data = asked if asked in ACTION_TYPES else "follow_up" if any(
             a.public and a.status == Action.PUBLISHED for a in case.actions) else "urgent_appeal"
-        template, languages = request.args.get("template", ""), request.args.getlist("lang")
+        template = request.args.get("template", "")
+        languages = [language for language in request.args.getlist("lang") if language in LANGUAGES]
         if template in drafts.TEMPLATES and languages:
             form.type.data = template
             for name, text in drafts.draft(case, template, languages, current_user).items():

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
-from core.api import Defender, Guard, visible_ids
+from core.api import Defender, Guard, format_date, visible_ids
 from core.api import gettext as _
 
 from .forms import PERPETRATOR_TYPES

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
@@ -93,6 +94,7 @@ def test_a_draft_starts_from_the_template_with_publishable_names_only(app, clien
         case = db.session.get(Case, case_id)
         case.description = "Aylin Kaya was arrested at Atatürk Caddesi 12 with Deniz Tanrıkulu."
         case.events_place = "Ankara"
+        case.events_date = date(2026, 12, 7)
         db.session.commit()
     page = client.get(f"/interventions/{case_id}/actions/new?template=urgent_appeal&lang=fr&lang=en")
     text = html.unescape(page.get_data(as_text=True))
@@ -104,6 +106,9 @@ def test_a_draft_starts_from_the_template_with_publishable_names_only(app, clien
     assert "Ministre de la Justice, Ministère de la Justice, 06659 Ankara, Turquie" in fields["body_fr"]
     assert "Minister of Justice, Ministry of Justice, 06659 Ankara, Turkey" in fields["body_en"]
     assert "Lieu des faits : Ankara" in fields["body_fr"] and ".." not in fields["body_fr"]
+    assert "Date of the events: 7 December 2026" in fields["body_en"]  # the house style, never "December 7, 2026"
+    unknown = client.get(f"/interventions/{case_id}/actions/new?template=urgent_appeal&lang=de").get_data(as_text=True)
+    assert "Choose the type of action and at least one language of the template." in unknown
     assert "Garantir en toutes circonstances l’intégrité physique et psychologique de A. K., Deniz Tanrıkulu" \
         in fields["requested_fr"]
     assert fields["body_es"] == "" and fields["requested_es"] == ""
