@@ -63,7 +63,7 @@ def _ceiling(year: int):
 @permission_required(permissions.BUDGET)
 def pay(request_id: int):
     grant = visible_request(request_id)
-    form = payment_form(PaymentForm())
+    form = payment_form(grant, PaymentForm())
     if not (form.validate_on_submit() & form.check_rate(grant.reporting_currency)):
         return page_again(request_id, payment_form=form)
     data = {name: form[name].data for name in ("paid_on", "amount", "currency", "rate", "method", "reference")}

@@ -49,9 +49,11 @@ def visible_request(request_id: int, *options) -> GrantRequest:
 def load_request(request_id: int) -> GrantRequest:
     """The request with everything its page shows, if the user may see it (each view is audited).
 
-    Its creator and its three short lists (budget lines, other funders and decisions, each bounded by its form or
-    by the few steps of a decision) are joined to it: at most a few hundred rows, in one statement; the
-    committee's lists (votes, declarations, questions) one query each. The history has its own page."""
+    Its creator and its three short lists (budget lines, other funders and decisions) are joined to it, in one
+    statement of lines × funders × decisions rows: the forms allow at most 30 lines and 10 funders, a request has
+    one decision or two (a revision, a ratification), so usually a handful of rows and at worst about a thousand
+    small ones, against three more statements on every view. The committee's lists (votes, declarations,
+    questions) one query each. The history has its own page."""
     return visible_record(
         GrantRequest, request_id,
         joinedload(GrantRequest.defender).joinedload(Defender.country),
@@ -96,7 +98,7 @@ def render_request(grant: GrantRequest, status: int = 200, **forms):
         attachments=attachments_of(grant), attachment_form=AttachmentForm,
         granted=services.granted_amount(grant), can_pay=can(permissions.BUDGET),
         paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
-        payment_form=payment_form(forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
+        payment_form=payment_form(grant, forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
         close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
         budget_blocked=_budget_blocked(grant), today=utcnow().date(),
         failed=forms.get("failed", ""), assignees=assignee_names(grant), vote_choices=VOTE_CHOICES,
@@ -115,9 +117,10 @@ def page_refused(request_id: int, error: services.RuleError, **forms):
     return render_request(load_request(request_id), 422, **forms)
 
 
-def payment_form(submitted: PaymentForm | None = None) -> PaymentForm:
+def payment_form(grant: GrantRequest, submitted: PaymentForm | None = None) -> PaymentForm:
+    """The payment form, its currencies including the request's own (even if withdrawn since it was written)."""
     form = submitted or PaymentForm(formdata=None, paid_on=utcnow().date())
-    form.currency.choices = currency_choices()
+    form.currency.choices = currency_choices(grant.reporting_currency)
     return form
 
 

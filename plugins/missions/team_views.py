@@ -48,7 +48,7 @@ def remove_delegate(mission_id: int, delegate_id: int):
 
 def _budget_form(mission, submitted: BudgetLineForm | None = None) -> BudgetLineForm:
     form = submitted or BudgetLineForm(formdata=None, currency=mission.reporting_currency)
-    form.currency.choices = currency_choices()
+    form.currency.choices = currency_choices(mission.reporting_currency)
     return form
 
 

@@ -3,6 +3,7 @@ delegates, the list with its filters, and who sees what."""
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import func, select
 
@@ -334,3 +335,13 @@ def test_the_currency_menu_offers_current_currencies_usual_ones_first_named_in_t
 
     with pytest.raises(ConfigError, match="OBSERVATORY_USUAL_CURRENCIES"):
         make_app(USUAL_CURRENCIES="EUR,EURO")
+
+
+def test_a_mission_in_a_currency_withdrawn_since_keeps_it_on_its_budget_form(app, make_user):
+    """A mission written in French francs offers them on its budget page (its default), not a silent euro."""
+    officer = make_user("case_officer")
+    mission_id = add_mission(app, officer, reporting_currency="FRF")
+    login(client := app.test_client(), officer)
+    page = client.get(f"/missions/{mission_id}/budget").get_data(as_text=True)
+    menu = re.search(r'<select[^>]*name="currency"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.search(r'<option[^>]*selected[^>]*value="FRF"|<option[^>]*value="FRF"[^>]*selected', menu)
