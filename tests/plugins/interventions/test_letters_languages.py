@@ -45,7 +45,7 @@ def test_the_directory_keeps_each_language_and_shows_the_missing_one(app, client
     page = html.unescape(client.get("/interventions/authorities/?country=TUR").get_data(as_text=True))
     cells = dict(re.findall(r'data-language="(\w\w)">(.*?)</td>', page, re.S))
     assert "Minister of Justice" in cells["en"] and "Missing" not in cells["en"]
-    assert "Ministre de la Justice" in cells["fr"] and "No postal address" in cells["fr"]
+    assert "Ministre de la Justice" in cells["fr"] and "Missing: postal address" in cells["fr"]
     assert "Missing in this language" in cells["es"]
     edit = client.get(f"/interventions/authorities/{authority_id}/edit").get_data(as_text=True)
     assert 'name="salutation_fr"' in edit and "Monsieur le Ministre," in edit and 'name="office_es"' in edit
