@@ -86,7 +86,8 @@ def _start_from_developments(form: ActionForm, case: Case) -> None:
         where = _("%(day)s, in %(place)s", day=day, place=development.place) if development.place else day
         paragraphs.append(_("%(when)s — %(act)s: %(what)s", when=where, act=ACTS[development.act],
                             what=development.what))
-    form[f"body_{language}"].data = "\n\n".join(paragraphs)
+    field = f"body_{language}"
+    form[field].data = drafts.released(case, {field: "\n\n".join(paragraphs)}, current_user)[field]
 
 
 @permission_required(services.EDIT)

@@ -42,6 +42,12 @@ def draft(case: Case, kind: str, languages: list[str], user: Any) -> dict[str, s
             continue
         with force_locale(language):
             texts.update(_texts(case, TEMPLATES[kind], language, defenders, authorities))
+    return released(case, texts, user)
+
+
+def released(case: Case, texts: dict[str, str], user: Any) -> dict[str, str]:
+    """Texts a draft starts from, as the guard lets them leave the organisation (a real name becomes the name to
+    publish, a source or an address ``[…]``): what is published begins from what may be published."""
     return Guard(user, external=True, records=[(Case.__record_type__, case.id)], unattended=True).release(texts)
 
 

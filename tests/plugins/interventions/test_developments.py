@@ -138,7 +138,8 @@ def test_a_confidential_development_is_seen_only_by_who_may_edit_the_case_and_ne
 
 def test_a_follow_up_starts_from_the_developments_since_the_last_public_action(app, client, make_user):
     coordinator = make_user("coordinator")
-    case_id = add_case(app, coordinator, verified=True)
+    kaya = add_defender(app, "Aylin Kaya", publication_name="A. K.")
+    case_id = add_case(app, coordinator, verified=True, defenders=(kaya,))
     login(client, coordinator)
     earlier = (date.today() - timedelta(days=10)).isoformat()
     assert _add(client, case_id, occurred_on=earlier, what="Arrested at dawn in her home.").status_code == 302
@@ -149,7 +150,7 @@ def test_a_follow_up_starts_from_the_developments_since_the_last_public_action(a
         db.session.commit()
     today = date.today()
     assert _add(client, case_id, occurred_on=today.isoformat(), act="detention", place="Ankara",
-                what="Her detention was extended by thirty days.").status_code == 302
+                what="Her detention was extended by thirty days. Aylin Kaya is held alone.").status_code == 302
     assert _add(client, case_id, occurred_on=today.isoformat(), act="threat", what=SECRET,
                 confidential="y").status_code == 302
     page = client.get(f"/interventions/{case_id}").get_data(as_text=True)
@@ -159,6 +160,7 @@ def test_a_follow_up_starts_from_the_developments_since_the_last_public_action(a
     assert "New developments since our last appeal:" in body
     assert "Detention: Her detention was extended by thirty days." in body and "in Ankara" in body
     assert "Arrested at dawn" not in body and "indictment" not in body
+    assert "A. K. is held alone" in body and "Kaya" not in body  # the draft begins from what may be published
     assert '<option selected value="follow_up">' in form
     french = app.test_client()
     login(french, coordinator)
