@@ -361,10 +361,11 @@ def last_public_action_at(actions: list[Any]) -> Any:
 
 def new_developments(developments: list[Development], since: Any) -> list[Development]:
     """The non-confidential ``developments`` since the latest public action (``since``; all before the first):
-    what a follow-up appeal tells. Those that happened on or after its day, or were recorded after it."""
+    what a follow-up appeal tells: those recorded after it (even about an earlier day: learnt late), or that
+    happened on a later day. One recorded before it, on its day, was known when it went out."""
     if since is None:
         return [d for d in developments if not d.confidential]
-    return [d for d in developments if not d.confidential and (d.created_at > since or d.occurred_on >= since.date())]
+    return [d for d in developments if not d.confidential and (d.created_at > since or d.occurred_on > since.date())]
 
 
 def correct(action: Action, texts: dict[str, str], reason: str, user: Any) -> list[str]:
