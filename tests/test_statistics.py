@@ -16,7 +16,7 @@ from core.extensions import db
 from core.publications import statistics
 from plugins.interventions.models import Case, Outcome
 
-from .conftest import login
+from .conftest import login, post_form
 from .plugins.interventions.helpers import add_case
 from .records_helpers import add_defender
 from .support.figures import given_back
@@ -137,11 +137,16 @@ def test_dashboard_widgets_show_their_chart_as_an_image_fetched_on_its_own(app, 
     login(client, make_user("case_officer"))
     page = _page(client.get("/"))
     year = date.today().year
-    source = f"/statistics/interventions_by_region.svg?year={year}&inline=1"
+    source = f"/statistics/interventions_by_region.svg?year={year}&inline=1&lang=en"
     assert f'src="{source}"' in page and f"Chart: Interventions per region, {year}." in page
     image = client.get(source)
     assert image.status_code == 200 and image.headers["Content-Disposition"].startswith("inline;")
-    assert f'src="/statistics/advocacy_by_mechanism.svg?year={year}&inline=1"' in page
+    assert f'src="/statistics/advocacy_by_mechanism.svg?year={year}&inline=1&lang=en"' in page
+    # the browser keeps an image a few minutes: in another language, the chart has another address
+    post_form(client, "/language", {"locale": "fr", "next": "/"})
+    french = _page(client.get("/"))
+    assert f'src="/statistics/interventions_by_region.svg?year={year}&inline=1&lang=fr"' in french
+    assert "Interventions par région" in client.get(source.replace("lang=en", "lang=fr")).get_data(as_text=True)
 
 
 def test_small_counts_are_withheld_and_the_totals_cannot_give_them_back(app):
