@@ -98,7 +98,7 @@ def load(scale: int = 1, seed: int = 7) -> tuple[int, int]:
 
 
 def _defender_rows(rng: random.Random, count: int, countries: dict[str, int], now) -> list[dict[str, Any]]:
-    rows = []
+    rows, used = [], set()
     for index in range(count):
         region = rng.choice(list(NAMES))
         firsts, lasts, codes = NAMES[region]
@@ -107,6 +107,9 @@ def _defender_rows(rng: random.Random, count: int, countries: dict[str, int], no
             name = f"{rng.choice(firsts)} {rng.choice(lasts)}"
             if index >= len(firsts) * len(lasts):  # keep names distinct as the scale grows
                 name = f"{name} {rng.choice(lasts)}"
+            while name in used:  # namesakes are real, but in the demo they would stop its publications for a decision
+                name = f"{name} {rng.choice(lasts)}"
+            used.add(name)
         else:
             name = f"{rng.choice(ORGANISATION_WORDS[0])} {rng.choice(ORGANISATION_WORDS[1])} {index}"
         consent = rng.random() < 0.6
