@@ -28,7 +28,7 @@ from core.notifications.models import OutboxMessage
 from core.plugin_host.contributions import FreeText, Output, OutputRequest
 from core.plugin_host.hookspecs import hookimpl
 from core.plugin_host.plugins import host
-from core.records.models import Defender
+from core.records.models import Defender, Partner
 from core.web.permissions import ADMIN, BUILTIN_ROLES
 from tests.conftest import csrf_token, login
 from tests.records_helpers import add_defender, add_partner
@@ -67,11 +67,11 @@ def _sentences(people: list[Canary | CanaryPartner]):
 def _seed(app, people: list[Canary | CanaryPartner], sentences=None) -> None:
     with app.app_context():
         assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
-    canary_ids = []
+    canary_ids, canary_partner_ids = [], []
     for canary in people:
         if isinstance(canary, CanaryPartner):
-            add_partner(app, canary.name, confidentiality="restricted", acronym=canary.acronym, aliases=canary.alias,
-                        contacts=f"{' '.join(canary.contact)}, coordinator" if canary.contact[1] else "")
+            canary_partner_ids.append(add_partner(app, canary.name, confidentiality="restricted", acronym=canary.acronym, aliases=canary.alias,
+                        contacts=f"{' '.join(canary.contact)}, coordinator" if canary.contact[1] else ""))
             continue
         canary_ids.append(add_defender(app, canary.name, country=canary.country, confidentiality="restricted" if canary.restricted else "internal",
                      consent_to_publish=False, publication_name="a woman human rights defender",
@@ -92,6 +92,8 @@ def _seed(app, people: list[Canary | CanaryPartner], sentences=None) -> None:
                 rows = update(entry.model).values({field: sentence})
                 if entry.model is Defender:  # the canaries keep their own details (an address typed elsewhere)
                     rows = rows.where(Defender.id.not_in(canary_ids))
+                if entry.model is Partner:  # and their own contact people, whom outputs must not name either
+                    rows = rows.where(Partner.id.not_in(canary_partner_ids))
                 db.session.execute(rows)
             count = db.session.scalar(select(func.count()).select_from(entry.model))
             filled.append((entry.model.__name__, count))
