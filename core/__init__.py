@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from flask_babel import Babel
 from werkzeug.routing import IntegerConverter
 
 from . import builtin
@@ -15,7 +16,7 @@ from .audit import capture as _audit_capture  # noqa: F401 - registers the audit
 from .calendar import deadlines
 from .database import migrations_setup
 from .disclosure import door
-from .extensions import babel, bootstrap, csrf, db, limiter, login_manager
+from .extensions import bootstrap, csrf, db, limiter, login_manager
 from .languages import i18n
 from .plugin_host.plugins import PluginHost, host
 from .records import plugin as records_plugin
@@ -114,7 +115,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrations_setup.init_app(app)
     deadlines.init_app(app)  # the calendar feeds' version, raised with every change they may depend on
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    # One Babel per application: its catalogs are cached on it, and two applications of one process (tests, a
+    # command) with other plugins, so other catalogs, must not read each other's.
+    Babel(app, locale_selector=i18n.select_locale)
     app.request_class = i18n.ObservatoryRequest
     i18n.install_template_gettext(app)
     bootstrap.init_app(app)
