@@ -90,6 +90,8 @@ def test_a_case_from_report_to_outcome_told_in_order_on_the_defenders_file(page,
     assert "A. K." in body and "Aylin" not in body and "Kaya" not in body
     page.click("input[type=submit][value=Enregistrer]")
     page.click("button:has-text('Envoyer en relecture')")
+    page.wait_for_selector("button:has-text('Envoyer en relecture')", state="detached")
+    page.wait_for_load_state("load")  # the menu opens once the page's script has run
     page.click("#user-menu")
     page.click("#logout")
 
