@@ -6,14 +6,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from core.api import can, can_see, db, format_date, in_language, permission_required, utcnow, visible_record
+from core.api import can, can_see, db, in_language, permission_required, utcnow, visible_record
 from core.api import gettext as _
 
 from . import drafts, search, services
 from .forms import (
     ACTION_STATUS_LABELS,
     ACTION_TYPES,
-    ACTS,
     CHANNELS,
     IMPACTS,
     LANGUAGE_NAMES,
@@ -72,22 +71,14 @@ def new_action(case_id: int):
 
 
 def _start_from_developments(form: ActionForm, case: Case) -> None:
-    """A follow-up starts from the case's developments since its latest public action (never the confidential
-    ones, nor their sources): one paragraph each, in the user's language, for the writer to rework."""
-    fresh = services.new_developments(services.developments(case, current_user),
-                                      services.last_public_action_at(case.actions))
-    if not fresh:
+    """A follow-up starts from the case's developments since its latest public action, in the user's language,
+    for the writer to rework (through the guard, as the templates)."""
+    text = drafts.developments_text(drafts.new_developments(case, current_user))
+    if not text:
         return
     language = str(get_locale() or "en")
-    language = language if language in LANGUAGES else "en"
-    paragraphs = [_("New developments since our last appeal:")]
-    for development in fresh:
-        day = format_date(development.occurred_on, "long")
-        where = _("%(day)s, in %(place)s", day=day, place=development.place) if development.place else day
-        paragraphs.append(_("%(when)s — %(act)s: %(what)s", when=where, act=ACTS[development.act],
-                            what=development.what))
-    field = f"body_{language}"
-    form[field].data = drafts.released(case, {field: "\n\n".join(paragraphs)}, current_user)[field]
+    field = f"body_{language if language in LANGUAGES else 'en'}"
+    form[field].data = drafts.released(case, {field: text}, current_user)[field]
 
 
 @permission_required(services.EDIT)

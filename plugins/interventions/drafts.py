@@ -15,9 +15,10 @@ from flask_babel import force_locale
 from core.api import Defender, Guard, format_date, visible_ids
 from core.api import gettext as _
 
-from .forms import PERPETRATOR_TYPES
+from . import services
+from .forms import ACTS, PERPETRATOR_TYPES
 from .letters import missing_text
-from .models import LANGUAGES, Action, Authority, Case
+from .models import LANGUAGES, Action, Authority, Case, Development
 from .services import country_authorities
 
 #: Which template each type of action starts from.
@@ -36,13 +37,33 @@ def draft(case: Case, kind: str, languages: list[str], user: Any) -> dict[str, s
     shown = visible_ids(Defender, case.defenders, user)  # a defender the user may not see is not named to them
     defenders = [defender for defender in case.defenders if defender.id in shown]
     authorities = country_authorities(case.country_id) if TEMPLATES[kind] in ("appeal", "follow_up") else []
+    fresh = new_developments(case, user) if TEMPLATES[kind] == "follow_up" else []
     texts: dict[str, str] = {}
     for language in languages:
         if language not in LANGUAGES:
             continue
         with force_locale(language):
-            texts.update(_texts(case, TEMPLATES[kind], language, defenders, authorities))
+            texts.update(_texts(case, TEMPLATES[kind], language, defenders, authorities, fresh))
     return released(case, texts, user)
+
+
+def new_developments(case: Case, user: Any) -> list[Development]:
+    """What a follow-up tells: the case's developments since its latest public action (never the confidential
+    ones, nor their sources)."""
+    return services.new_developments(services.developments(case, user), services.last_public_action_at(case.actions))
+
+
+def developments_text(fresh: list[Development]) -> str:
+    """The new developments, one paragraph each, in the current language ("" when there are none)."""
+    if not fresh:
+        return ""
+    paragraphs = [_("New developments since our last appeal:")]
+    for development in fresh:
+        day = format_date(development.occurred_on, "long")
+        where = _("%(day)s, in %(place)s", day=day, place=development.place) if development.place else day
+        paragraphs.append(_("%(when)s — %(act)s: %(what)s", when=where, act=ACTS[development.act],
+                            what=development.what))
+    return "\n\n".join(paragraphs)
 
 
 def released(case: Case, texts: dict[str, str], user: Any) -> dict[str, str]:
@@ -56,8 +77,10 @@ def _names(defenders: list) -> str:
     return ", ".join(names) if names else _("[the defenders concerned]")
 
 
-def _texts(case: Case, template: str, language: str, defenders: list, authorities: list[Authority]) -> dict[str, str]:
-    """One language's texts (called under ``force_locale(language)``)."""
+def _texts(case: Case, template: str, language: str, defenders: list, authorities: list[Authority],
+           fresh: list[Development]) -> dict[str, str]:
+    """One language's texts (called under ``force_locale(language)``); a follow-up tells the ``fresh``
+    developments."""
     names, country = _names(defenders), case.country.name
     violations = ", ".join(term.label for term in case.violations)
     if template == "follow_up":
@@ -80,6 +103,8 @@ def _texts(case: Case, template: str, language: str, defenders: list, authoritie
         opening = _("The Observatory for the Protection of Human Rights Defenders requests your urgent intervention "
                     "in the following situation (%(country)s).", country=country)
     body = [opening, _facts(case, names, violations)]
+    if template == "follow_up" and fresh:
+        body.append(developments_text(fresh))
     if case.description.strip():
         body.append(_("Description of the facts:") + "\n" + case.description.strip())
     if template in ("appeal", "follow_up"):

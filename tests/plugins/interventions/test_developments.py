@@ -167,6 +167,14 @@ def test_a_follow_up_starts_from_the_developments_since_the_last_public_action(a
     post_form(french, "/language", {"locale": "fr", "next": "/"})
     form = html.unescape(french.get(f"/interventions/{case_id}/actions/new").get_data(as_text=True))
     assert "Faits nouveaux depuis notre dernier appel :" in form.split('name="body_fr"')[1].split("</textarea>")[0]
+    # the follow-up template tells them too, in each language asked, after the case's facts
+    form = html.unescape(client.get(f"/interventions/{case_id}/actions/new?template=follow_up&lang=en&lang=es")
+                         .get_data(as_text=True))
+    for language in ("en", "es"):
+        body = form.split(f'name="body_{language}"')[1].split("</textarea>")[0]
+        assert "Her detention was extended by thirty days. A. K. is held alone." in body, language
+        assert "Arrested at dawn in her home" not in body and "indictment" not in body and "Kaya" not in body, language
+    assert "Novedades desde nuestro último llamamiento:" in form.split('name="body_es"')[1]
 
 
 def _at(hour: int, minute: int = 0) -> datetime:
