@@ -1,0 +1,37 @@
+"""At 390 × 844, as on a phone, the main lists never scroll sideways (their rows become cards) and the list's
+primary action stays on the screen."""
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import PASSWORD
+from ..plugins.interventions.helpers import add_case
+from ..records_helpers import add_defender, add_partner
+
+pytestmark = pytest.mark.browser
+
+LISTS = ["/defenders/", "/partners/", "/interventions/", "/interventions/authorities/", "/missions/", "/assistance/",
+         "/advocacy/"]
+
+
+def test_main_lists_fit_a_phone_and_keep_their_primary_action_in_sight(page, live_server, app, make_user):
+    admin = make_user("coordinator", name="Carmen Coordinatrice")
+    for number in range(3):
+        defender = add_defender(app, f"Aylin Kaya-Demiröz Uzunoğlu {number}", publication_name="A. K.")
+        add_partner(app, f"İnsan Hakları Derneği Diyarbakır Şubesi {number}")
+        add_case(app, admin, title=f"Arbitrary detention of a human rights lawyer in Diyarbakır {number}",
+                 defenders=(defender,))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", admin.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    for path in LISTS:
+        page.goto(f"{live_server}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+        primary = page.locator("main a.btn-primary, main .btn-primary").first
+        if primary.count():
+            box = primary.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+    assert page.outside_requests == [] and page.console_errors == []
