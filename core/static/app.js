@@ -39,7 +39,26 @@
     update();
   }
 
+  // On a phone a list's filters fold behind one button saying how many are on ("Filters: 2"), so the results
+  // come first; without JavaScript, or on a wider screen, they stay open. The sort order is no filter.
+  function foldFilters(form) {
+    if (!window.matchMedia("(max-width: 575.98px)").matches) { return; }
+    var active = Array.prototype.filter.call(form.elements, function (field) {
+      if (!field.name || field.name === "sort" || field.type === "submit" || field.type === "hidden") { return false; }
+      return (field.type === "checkbox" || field.type === "radio") ? field.checked : field.value !== "";
+    }).length;
+    var fold = document.createElement("details");
+    fold.className = "mb-3 filters-fold";
+    var summary = document.createElement("summary");
+    summary.className = "btn btn-outline-secondary btn-sm";
+    summary.textContent = active ? form.dataset.filtersActive.replace("{n}", String(active)) : form.dataset.filters;
+    form.parentNode.insertBefore(fold, form);
+    fold.appendChild(summary);
+    fold.appendChild(form);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-filters]").forEach(foldFilters);
     var job = document.getElementById("job");
     if (job) { pollJob(job); }
     var type = document.getElementById("action-type");

@@ -1,5 +1,5 @@
-"""At 390 × 844, as on a phone, the main lists never scroll sideways (their rows become cards) and the list's
-primary action stays on the screen."""
+"""At 390 × 844, as on a phone, the main lists never scroll sideways (their rows become cards), the list's
+primary action stays on the screen, and the filters fold behind one button saying how many are on."""
 from __future__ import annotations
 
 import pytest
@@ -34,4 +34,14 @@ def test_main_lists_fit_a_phone_and_keep_their_primary_action_in_sight(page, liv
         if primary.count():
             box = primary.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+    page.goto(f"{live_server}/interventions/?status=open&verification=pending&sort=-received")
+    fold = page.locator("details.filters-fold")
+    assert fold.locator("summary").inner_text() == "Filters: 2"  # the sort order is no filter
+    assert not page.locator("form[data-filters] select[name=status]").is_visible()  # the cases come first
+    fold.locator("summary").click()
+    assert page.locator("form[data-filters] select[name=status]").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 844})  # on a laptop, the filters stay open
+    page.goto(f"{live_server}/defenders/")
+    assert page.locator("details.filters-fold").count() == 0
+    assert page.locator("form[data-filters] select[name=country]").is_visible()
     assert page.outside_requests == [] and page.console_errors == []
