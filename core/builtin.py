@@ -137,6 +137,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["hidden_inputs"] = form_html.hidden_inputs
     app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["month_names"] = i18n.month_names
+    # the language as a function, so that a fragment (whose key holds the language) may write it too
+    app.jinja_env.globals["language_code"] = lambda: str(get_locale() or "en")
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["job_status"] = lambda status: JOB_STATUS.get(status, status)
     @app.context_processor
