@@ -45,3 +45,31 @@ def test_main_lists_fit_a_phone_and_keep_their_primary_action_in_sight(page, liv
     assert page.locator("details.filters-fold").count() == 0
     assert page.locator("form[data-filters] select[name=country]").is_visible()
     assert page.outside_requests == [] and page.console_errors == []
+
+
+def test_no_page_reached_from_the_dashboard_scrolls_sideways_on_a_phone(page, live_server, app, make_user):
+    """With the demo's data, in French (longer words), every page a coordinator reaches from the dashboard fits
+    390 px: tables of a record's page scroll inside themselves, titles and badges wrap."""
+    from ..conftest import login
+    from ..test_page_markup import main_pages
+
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "1"]).exit_code == 0
+    walker = app.test_client()
+    coordinator = make_user("coordinator", name="Carmen Coordinatrice", locale="fr")
+    login(walker, coordinator)
+    pages = [path for path in main_pages(app, walker)  # pages, not files to download
+             if "attachment" not in walker.get(path).headers.get("Content-Disposition", "")]
+    assert len(pages) > 30
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", coordinator.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    wide = []
+    for path in pages:
+        page.goto(f"{live_server}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((path, width))
+    assert wide == [], wide
