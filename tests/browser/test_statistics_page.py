@@ -116,6 +116,8 @@ def test_the_spanish_bulletin_then_the_statistics(page, live_server, app, make_u
         page.click("#job-download")
     assert report.value.suggested_filename == f"annual-report-{year}-es.pdf"
 
-    page.click("nav >> text=Estadísticas")
+    statistics = page.locator("nav >> text=Estadísticas")  # as above: followed, not clicked, right after a download
+    assert statistics.get_attribute("href") == "/statistics/"
+    page.goto(f"{live_server}/statistics/")
     assert page.locator("#interventions_by_region svg").count() == 1
     assert page.outside_requests == [] and page.console_errors == []
