@@ -81,7 +81,7 @@ class TwoFactorSetupForm(FlaskForm):
     code = StringField(
         _l("Six-digit code shown by the app"),
         validators=[required(), Length(min=6, max=8, message=_l("Enter the six digits shown by the app."))],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
     submit = SubmitField(_l("Turn on two-factor authentication"))
 

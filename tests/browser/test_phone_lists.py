@@ -73,3 +73,21 @@ def test_no_page_reached_from_the_dashboard_scrolls_sideways_on_a_phone(page, li
         if width > 390:
             wide.append((path, width))
     assert wide == [], wide
+
+
+def test_the_focus_is_seen_on_the_dark_menu_and_the_language_menu_says_what_it_shows(page, live_server, make_user):
+    """Keyboard users see where they are on the menu (a solid outline, not Bootstrap's faint ring), and the language
+    menu's accessible name begins with what it shows ("FR"), as speech users say it."""
+    user = make_user("case_officer", locale="fr")
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.focus("#language-menu")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+                            "getComputedStyle(document.activeElement).outlineWidth")
+    assert page.evaluate("() => document.activeElement.id") == "language-menu" and outline == "solid 3px"
+    name = page.locator("#language-menu").inner_text()
+    assert name.startswith("FR") and "Langue : Français" in page.locator("#language-menu").text_content()
