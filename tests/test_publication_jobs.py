@@ -272,15 +272,91 @@ def test_a_refused_annual_report_asks_its_editors_for_the_names_to_decide(app, m
 
         assert db.session.scalar(select(AnnualReport.status)) == AnnualReport.DRAFT
     page = client.get("/publications/annual/?year=2026").get_data(as_text=True)
-    section = page[page.index('id="annual-disclosure"'):]
-    assert "<mark>Blanco</mark>" in section
+    section = page[page.index('id="annual-check"'):]
+    assert "<mark>Blanco</mark>" in section and 'id="build-waits"' in page
     key = section.split('data-key="')[1].split('"')[0]
     post_form(client, "/publications/annual/2026/disclosure",
               {f"disclose-{key}": "other", "disclose_reason": "A place name"}, token_from="/publications/annual/")
-    assert 'id="annual-disclosure"' not in client.get("/publications/annual/?year=2026").get_data(as_text=True)
+    page = client.get("/publications/annual/?year=2026").get_data(as_text=True)
+    assert _keys(page) == [] and 'id="build-waits"' not in page
     built = post_form(client, "/publications/annual/2026/build", build, token_from="/publications/annual/?year=2026")
     report = client.get(built.location + "/download").get_data(as_text=True)
     assert "the Blanco family threatened again" in report
+
+
+def test_the_annual_report_is_checked_in_every_language_before_it_is_built(app, make_user):
+    """Before anything is built, the report's page shows what the guard found in every language: the places it
+    masks in context (the full name of Rosa Blanco, who did not consent), the surname alone waiting for an
+    editor's decision, and what is left out and why; the build is offered only once a check has run and
+    nothing waits. A reader sees the same check without the choices; the check itself is not audited as a
+    change of the report."""
+    from core.audit.models import AuditEntry
+    from core.publications.models import AnnualReport
+
+    from .records_helpers import add_defender
+
+    coordinator = make_user("coordinator")
+    add_defender(app, "Rosa Blanco", publication_name="R. B.")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc),
+                         title="Colombia: the Blanco family threatened")
+    client = app.test_client()
+    login(client, coordinator)
+    page = "/publications/annual/?year=2026"
+    post_form(client, "/publications/annual/2026", {"foreword_en": "We stood with Rosa Blanco all year.",
+                                                     "foreword_fr": "", "foreword_es": ""}, token_from=page)
+    before = client.get(page).get_data(as_text=True)
+    assert 'id="build-check-first"' in before and 'disabled aria-describedby="build-check-first"' in before
+    assert 'id="annual-checked"' not in before and "Restricted records, and everything recorded" in before
+
+    checked = post_form(client, "/publications/annual/2026/check", {}, token_from=page)
+    assert checked.location.endswith("#annual-check")
+    shown = client.get(page).get_data(as_text=True)
+    section = html.unescape(shown[shown.index('id="annual-check"'):shown.index('id="annual-build"')])
+    assert "Last checked:" in section
+    assert all(f"{language}: 1 place masked" in section for language in ("English", "French", "Spanish"))
+    assert "<mark>Rosa Blanco</mark>" in section and "→ R. B." in section  # masked automatically, in context
+    assert len(_keys(shown)) == 1 and "<mark>Blanco</mark>" in section  # the surname alone waits
+    assert 'disabled aria-describedby="build-waits"' in shown
+    with app.app_context():
+        job = db.session.scalar(select(Job).where(Job.function == "core.publications.jobs.check_annual_report"))
+        assert job.status == "finished" and job.result_data is None
+        assert job.message == "Checked: 1 name or detail waits for a decision before it can be built."
+        changed = db.session.scalars(select(AuditEntry.changes).where(AuditEntry.record_type == "annual_report"))
+        assert all("disclosure_check" not in (changes or {}) for changes in changed)
+
+    reader = app.test_client()
+    login(reader, make_user("readonly"))
+    read = reader.get(page).get_data(as_text=True)
+    assert "<mark>Blanco</mark>" in read and 'name="disclose-' not in read
+    assert "An editor of publications decides each one." in read
+
+    post_form(client, "/publications/annual/2026/disclosure",
+              {f"disclose-{_keys(shown)[0]}": "mask", "disclose_reason": "Rosa's family"}, token_from=page)
+    ready = client.get(page).get_data(as_text=True)
+    assert 'id="build-waits"' not in ready and 'id="build-check-first"' not in ready
+    built = post_form(client, "/publications/annual/2026/build", {"language": "en", "format": "html"},
+                      token_from=page)
+    text = html.unescape(client.get(built.location + "/download").get_data(as_text=True))
+    assert "We stood with R. B. all year." in text and "the R. B. family threatened" in text
+    assert "Blanco" not in text
+    with app.app_context():
+        assert db.session.scalar(select(AnnualReport.disclosure_waiting)) == []
+
+
+def test_the_annual_report_check_speaks_the_users_language(app, make_user):
+    coordinator = make_user("coordinator")
+    _appeal_published_on(app, coordinator, datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc))
+    client = app.test_client()
+    login(client, coordinator)
+    post_form(client, "/language", {"locale": "fr"})
+    page = "/publications/annual/?year=2026"
+    post_form(client, "/publications/annual/2026/check", {}, token_from=page)
+    shown = html.unescape(client.get(page).get_data(as_text=True))
+    assert "Dernière vérification" in shown and "Anglais : 0 endroit masqué" in shown
+    assert 'id="build-check-first"' not in shown and 'id="build-waits"' not in shown
+    with app.app_context():
+        job = db.session.scalar(select(Job).where(Job.function == "core.publications.jobs.check_annual_report"))
+        assert job.title == "Rapport annuel 2026 : vérification avant l’envoi"
 
 
 def _keys(page: str) -> list[str]:
@@ -349,7 +425,7 @@ def test_an_annual_report_is_not_published_while_a_name_in_it_waits_for_a_decisi
     shown = html.unescape(client.get(refused.location).get_data(as_text=True))
     assert "No se publicó nada: un nombre o un dato que contiene" in shown
     assert "se publicó" not in shown.split("No se publicó nada")[0]  # no word of success
-    section = shown[shown.index('id="annual-disclosure"'):]
+    section = shown[shown.index('id="annual-check"'):]
     assert "<mark>Blanco</mark>" in section
     with app.app_context():
         report = db.session.scalar(select(AnnualReport))

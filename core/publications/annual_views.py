@@ -3,6 +3,8 @@ builds the published edition (every language, PDF and DOCX) and locks the text u
 may see publications builds it, in a language and a format, as a job (a year's report is long)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -20,6 +22,7 @@ from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 from ..web.forms import ConfirmForm
 from ..web.permissions import can, permission_required
+from . import language_name
 from .annual import edition
 from .jobs import published_files
 from .models import AnnualChapter, AnnualReport
@@ -27,6 +30,7 @@ from .models import AnnualChapter, AnnualReport
 blueprint = Blueprint("annual_report", __name__, url_prefix="/publications/annual")
 VIEW, EDIT = "core.publications.view", "core.publications.edit"
 BUILDER = "core.publications.jobs.build_annual_report"
+CHECKER = "core.publications.jobs.check_annual_report"
 
 
 class ForewordForm(FlaskForm):
@@ -52,6 +56,36 @@ class ChapterForm(FlaskForm):
             self.title_en.errors = [*self.title_en.errors, _("Give the chapter a title in at least one language.")]
             return False
         return True
+
+
+LEFT_OUT = (
+    _l("Restricted records, and everything recorded about them, never appear in the report."),
+    _l("Grant requests appear only as anonymised figures: no beneficiary, no amount of a single grant."),
+    _l("Confidential developments and internal titles stay out; actions appear under their published wording."),
+    _l("Personal details (phones, e-mails, addresses, exact locations, family) never appear."),
+    _l("Figures too small to publish are shown as \"fewer than N\", with the cells that would give them back."),
+)
+
+
+def _last_check(report: AnnualReport | None) -> dict:
+    """What the page shows of the report's last check before it leaves (:func:`core.publications.jobs.keep_check`)
+    and of the names a refused build or publishing left waiting: the preflight's summary, when it was checked,
+    and how many places each language masks."""
+    if report is None:
+        return {"check": None, "checked_at": None, "masked_by_language": {}, "decisions": {}, "reason": ""}
+    kept = report.disclosure_check or {}
+    hits = preflight.from_data([*(report.disclosure_waiting or []), *kept.get("shown", [])])
+    checked_at = datetime.fromisoformat(kept["checked_at"]) if kept.get("checked_at") else None
+    return {"check": preflight.summary(hits, report.disclosure_decisions or {}) if hits or checked_at else None,
+            "checked_at": checked_at, "masked_by_language": {
+                _capitalised(language_name(code, str(get_locale() or "en"))): count
+                for code, count in kept.get("masked", {}).items()},
+            "decisions": report.disclosure_decisions or {}, "reason": report.disclosure_reason or ""}
+
+
+def _capitalised(name: str) -> str:
+    """A language's name at the head of a line ("anglais" -> "Anglais")."""
+    return name[:1].upper() + name[1:]
 
 
 def _year(year: int) -> int:
@@ -100,11 +134,9 @@ def _render(year: int, foreword: ForewordForm | None = None, status: int = 200):
     if can(EDIT) and foreword is None:
         foreword = ForewordForm(obj=report, formdata=None)
     published = report is not None and report.status == AnnualReport.PUBLISHED
-    waiting = preflight.from_data(report.disclosure_waiting or []) if report else []
-    check = preflight.summary(waiting, {}) if waiting else None
     return render_template("core/publications/annual.html", year=year, report=report, foreword=foreword,
-                           check=check, decisions={}, reason="", kind_labels=preflight.KIND_LABELS,
-                           reason_labels=preflight.REASON_LABELS,
+                           **_last_check(report), left_out=[str(line) for line in LEFT_OUT],
+                           kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
                            builds=builds, years=range(utcnow().year + 1, 1999, -1), formats=list(documents.FORMATS),
                            language=str(get_locale() or "en"),
                            published=published, edition_files=published_files(year) if published else None), status
@@ -125,6 +157,25 @@ def build(year: int):
                                         language=language.upper(), format=fmt.upper()),
                        user=current_user, year=year, language=language, fmt=fmt)
     return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@blueprint.route("/<int:year>/check", methods=["POST"])
+@permission_required(VIEW)
+def check(year: int):
+    """Check the report before it leaves, in every language, as a job: its page then shows what the guard will
+    mask, what is left out and what waits for a decision (see :func:`core.publications.jobs.check_annual_report`)."""
+    _year(year)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = jobs.enqueue(CHECKER, title=_("Annual report %(year)s: check before it leaves", year=year),
+                       user=current_user, year=year)
+    if job.status == Job.FAILED:
+        flash(job.error or _("The report could not be checked."), "danger")
+    if job.done:
+        return redirect(url_for(".index", year=year) + "#annual-check")
+    flash(_("The report is being checked in every language; its result appears on this page (follow it in My "
+            "jobs)."), "info")
+    return redirect(url_for(".index", year=year))
 
 
 @blueprint.route("/<int:year>", methods=["POST"])

@@ -103,6 +103,50 @@ def not_published(waiting: dict[str, list[Hit]]) -> str:
              languages=", ".join(language_name(code, locale) for code in waiting))
 
 
+MASKED_SHOWN = 200  # the places masked that a check keeps to show (one per protected form); all are counted
+
+
+def check_annual_report(ctx: JobContext, *, year: int) -> None:
+    """The annual report's check before it leaves, as a job (a year's report is too long to check while a page
+    waits): every language read through the guard, without building a file; what it will mask and what waits
+    for a decision are kept on the report (:func:`keep_check`) for its page."""
+    from .models import AnnualReport
+
+    report = annual.edition(year) or AnnualReport(year=year)
+    found: dict[str, list[Hit]] = {}
+    for number, language in enumerate(LANGUAGES):
+        ctx.progress(1 + number * 33, _("Checking the report in %(language)s",
+                                        language=language_name(language, str(get_locale() or "en"))))
+        found[language] = public_guard(report).preflight(annual.report(year, language))
+    waiting = keep_check(report, found)
+    db.session.commit()
+    ctx.progress(100, _check_message(waiting))
+
+
+def _check_message(waiting: dict[str, list[Hit]]) -> str:
+    count = len({hit.key for hits in waiting.values() for hit in hits})
+    if count:
+        return _("Checked: %(num)d name or detail waits for a decision before it can be built.", num=count)
+    return _("Checked: nothing waits for a decision; it can be built.")
+
+
+def keep_check(report: Any, found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """Keep on ``report`` what the guard found in each language (``found``): the hits waiting for a decision,
+    and the check itself (when, how many places each language masks, the first places masked to show in
+    context). Returns the hits waiting, by language; the caller commits."""
+    guard = public_guard(report)
+    waiting = {language: hits for language, hits in ((language, guard.undecided(hits))
+                                                     for language, hits in found.items()) if hits}
+    masked = [hit for hits in found.values() for hit in hits if not hit.ambiguous]
+    report.disclosure_waiting = as_data([hit for hits in waiting.values() for hit in hits])
+    report.disclosure_check = {
+        "checked_at": utcnow().isoformat(),
+        "masked": {language: sum(not hit.ambiguous for hit in hits) for language, hits in found.items()},
+        "shown": as_data(masked)[:MASKED_SHOWN]}
+    db.session.add(report)
+    return waiting
+
+
 def publish_annual_report(ctx: JobContext, *, year: int) -> None:
     """Publish the annual report of ``year`` for the editor who asked: every language through the guard's
     preflight first (a year's report is too long to check while a page waits), so that a name waiting for a
@@ -115,9 +159,8 @@ def publish_annual_report(ctx: JobContext, *, year: int) -> None:
         return  # published by an earlier request: its edition stays as it was
     ctx.progress(1, _("Checking the names in every language"))
     built = editions(lambda language: annual.report(year, language), report)
-    waiting = undecided(built)
-    report.disclosure_waiting = as_data([hit for hits in waiting.values() for hit in hits])
-    db.session.add(report)
+    waiting = keep_check(report, {language: guard.preflight(document)
+                                  for language, (document, guard) in built.items()})
     db.session.commit()
     if waiting:
         raise Blocked([hit for hits in waiting.values() for hit in hits], message=not_published(waiting))

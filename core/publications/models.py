@@ -53,6 +53,7 @@ class AnnualReport(db.Model):
     __tablename__ = "core_annual_reports"
     __record_type__ = "annual_report"
     __audited__ = True
+    __audit_exclude__ = ("disclosure_check",)  # written by a check job, not by a person
 
     DRAFT, PUBLISHED = "draft", "published"
 
@@ -65,6 +66,8 @@ class AnnualReport(db.Model):
     disclosure_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # the names a refused build found ambiguous and nobody decided yet (core.disclosure.preflight.as_data)
     disclosure_waiting: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    # the last check before it leaves (core.publications.jobs.keep_check): when, and what the guard masks
+    disclosure_check: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_users.id", ondelete="SET NULL"))

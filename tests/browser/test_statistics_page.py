@@ -109,6 +109,9 @@ def test_the_spanish_bulletin_then_the_statistics(page, live_server, app, make_u
     page.goto(f"{live_server}/publications/annual/")
     page.select_option("select[name=year]", str(year))
     page.click("form[aria-label] button:has-text('Mostrar')")
+    assert page.locator("#annual-build button:has-text('Generar')").is_disabled()  # checked first
+    page.click("#check-annual")
+    page.wait_for_selector("#annual-checked")
     page.select_option("#build-language", "es")
     page.click("#annual-build button:has-text('Generar')")
     page.wait_for_selector("#job-download")
