@@ -306,7 +306,7 @@ def test_the_annual_report_is_checked_in_every_language_before_it_is_built(app, 
                                                      "foreword_fr": "", "foreword_es": ""}, token_from=page)
     before = client.get(page).get_data(as_text=True)
     assert 'id="build-check-first"' in before and 'disabled aria-describedby="build-check-first"' in before
-    assert 'id="annual-checked"' not in before and "Restricted records, and everything recorded" in before
+    assert 'id="annual-checked"' not in before and "Grant requests appear only as anonymised" in before
 
     checked = post_form(client, "/publications/annual/2026/check", {}, token_from=page)
     assert checked.location.endswith("#annual-check")
@@ -384,6 +384,8 @@ def test_a_bulletin_is_not_published_while_a_name_in_it_waits_for_a_decision(app
     assert "Rien n’a été publié : un nom ou un détail qu’il contient" in shown
     assert 'id="bulletin-disclosure"' in shown and "<mark>Blanco</mark>" in shown and _keys(shown)
     assert "Pas encore publié" in shown  # as it was: a draft, open to decisions
+    left_out = shown[shown.index('id="left-out"'):]  # what the bulletin leaves out, and why
+    assert "Aucun chiffre : les décomptes sont publiés une fois par an" in left_out
     with app.app_context():
         assert db.session.scalar(select(Bulletin.status)) in (None, Bulletin.DRAFT)
         assert db.session.scalar(select(Job.id)) is None  # no files job, so none to fail

@@ -22,7 +22,7 @@ from ..languages.i18n import gettext as _
 from ..languages.i18n import lazy_gettext as _l
 from ..web.forms import ConfirmForm
 from ..web.permissions import can, permission_required
-from . import language_name
+from . import language_name, left_out
 from .annual import edition
 from .jobs import published_files
 from .models import AnnualChapter, AnnualReport
@@ -56,15 +56,6 @@ class ChapterForm(FlaskForm):
             self.title_en.errors = [*self.title_en.errors, _("Give the chapter a title in at least one language.")]
             return False
         return True
-
-
-LEFT_OUT = (
-    _l("Restricted records, and everything recorded about them, never appear in the report."),
-    _l("Grant requests appear only as anonymised figures: no beneficiary, no amount of a single grant."),
-    _l("Confidential developments and internal titles stay out; actions appear under their published wording."),
-    _l("Personal details (phones, e-mails, addresses, exact locations, family) never appear."),
-    _l("Figures too small to publish are shown as \"fewer than N\", with the cells that would give them back."),
-)
 
 
 def _last_check(report: AnnualReport | None) -> dict:
@@ -135,7 +126,7 @@ def _render(year: int, foreword: ForewordForm | None = None, status: int = 200):
         foreword = ForewordForm(obj=report, formdata=None)
     published = report is not None and report.status == AnnualReport.PUBLISHED
     return render_template("core/publications/annual.html", year=year, report=report, foreword=foreword,
-                           **_last_check(report), left_out=[str(line) for line in LEFT_OUT],
+                           **_last_check(report), left_out=[str(line) for line in left_out.ANNUAL_REPORT],
                            kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
                            builds=builds, years=range(utcnow().year + 1, 1999, -1), formats=list(documents.FORMATS),
                            language=str(get_locale() or "en"),

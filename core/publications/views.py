@@ -24,6 +24,7 @@ from ..languages.i18n import lazy_gettext as _l
 from ..plugin_host import gather
 from ..web.forms import ConfirmForm
 from ..web.permissions import can, permission_required
+from . import left_out
 from .jobs import editions, latest_files, not_published, undecided
 from .models import Bulletin
 
@@ -76,7 +77,7 @@ def render_bulletin(year: int, month: int, language: str, form: IntroductionForm
     return render_template("core/publications/bulletin.html", document=guard.masked(document), check=check,
                            decisions=guard.decisions, reason=shaped.disclosure_reason if shaped else "",
                            kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
-                           year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
+                           left_out=[str(line) for line in left_out.BULLETIN], year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
                            years=range(utcnow().year, 1999, -1), shaped=shaped, form=form, items=items,
                            errors=errors or [],
                            files=latest_files(year, month)), status
