@@ -66,6 +66,55 @@ def test_pdf_keeps_every_character_and_numbers_pages(app, language, tmp_path):
     assert text.count("Observatoire") == 2  # the footer once per page
 
 
+def _long_report(sections: int) -> documents.Document:
+    blocks: list = [documents.Contents("Contents")]
+    for number in range(1, sections + 1):
+        blocks += [documents.Heading(f"Section {number:03d}"), documents.Heading(f"Country {number:03d}", 3),
+                   *(documents.Paragraph(f"Item {number:03d}.{line}: the defender was held without charge. " * 6)
+                     for line in range(1, 9))]
+    return documents.Document("Annual report", "fr", blocks, footer="Observatoire")
+
+
+def _pages(pdf: bytes, tmp_path) -> list[str]:
+    (tmp_path / "long.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "long.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_a_long_pdf_is_laid_out_in_parts_and_reads_as_one(make_app, tmp_path):
+    """Past ``PDF_PART_BLOCKS`` blocks, the PDF is laid out part by part (bounded memory) and joined: the same
+    text, pages numbered on from part to part, a table of contents giving the page each heading is on, and an
+    outline (bookmarks) of every heading."""
+    from pypdf import PdfReader
+
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    report = _long_report(40)
+    whole_app, parted_app = make_app(), make_app(PDF_PART_BLOCKS=60)
+    with whole_app.test_request_context():
+        whole = _pages(documents.render(report, "pdf", Guard(None, external=True)), tmp_path)
+    with parted_app.test_request_context():
+        data = documents.render(report, "pdf", Guard(None, external=True))
+    parted = _pages(data, tmp_path)
+    assert len(report.blocks) > 5 * 60 and abs(len(parted) - len(whole)) <= 6  # parts may end a page early
+    flat = " ".join(" ".join(parted).split())
+    assert all(f"Item {number:03d}.8:" in flat for number in range(1, 41))
+    numbers = [int(re.findall(r"(\d+)\s*$", page.strip())[0]) for page in parted]
+    assert numbers == list(range(1, len(parted) + 1))  # numbered on across the parts
+    contents = " ".join(page for page in parted if "....." in page)  # the table of contents' pages
+    for number in (1, 17, 40):  # the table of contents says where each section is, and it is there
+        listed = int(re.search(rf"Section {number:03d}\s*\.+\s*(\d+)", contents).group(1))
+        assert f"Section {number:03d}" in parted[listed - 1]
+    reader = PdfReader(io.BytesIO(data))
+    title, under_title = reader.outline  # nested as one layout would: the title, then the sections under it
+    assert title.title == "Annual report" and reader.get_destination_page_number(title) == 0
+    sections = [item for item in under_title if not isinstance(item, list)]
+    assert [item.title for item in sections[:2]] == ["Contents", "Section 001"] and len(sections) == 41
+    assert under_title[2][0].title == "Country 001"  # a country under its section
+    assert "Section 040" in parted[reader.get_destination_page_number(sections[-1])]
+    assert reader.metadata.title == "Annual report" and reader.trailer["/Root"]["/Lang"] == "fr"
+
+
 def test_defender_file_downloads_without_personal_details_and_is_audited(app, make_user):
     defender_id = add_defender(app, "Aylin Kaya", address="12 Secret Street", summary="Arrêtée le 3 mai.")
     secret_id = add_defender(app, "Hidden", confidentiality="restricted")

@@ -20,9 +20,8 @@ import importlib
 import io
 import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Union
+from typing import Any, Callable, Union
 
 from flask import Response, render_template
 
@@ -113,13 +112,24 @@ class Document:
     about: tuple[tuple[str, int], ...] = field(default=(), metadata={"not_text": True})
 
 
-# The renderers write the document as they get it: private, so that only render() (after its guard) calls them.
+# The renderers write the document as they get it: private, so that only render() (after its guard) calls them
+# (the PDF's, in .pdf, too).
 def _render_html(document: Document) -> str:
-    return render_template("documents/document.html", document=document, kinds=_kind,
+    return layout_html(document)
+
+
+def layout_html(document: Document, start: int = 0, end: int | None = None, first_page: int = 0,
+                contents_pages: dict[int, int] | None = None) -> str:
+    """The document's HTML: whole, or blocks ``start`` to ``end`` (their headings keep their ids), for print
+    from page ``first_page``; ``contents_pages`` (heading position -> page) prints the table of contents' page
+    numbers when its headings are laid out apart from it (see :mod:`core.documents.pdf`)."""
+    return render_template("documents/document.html", document=document, kinds=kind,
+                           blocks=document.blocks[start:end], first=start, first_page=first_page,
+                           with_title=start == 0, contents_pages=contents_pages,
                            contents=lambda depth: headings(document, depth))
 
 
-def _kind(block: Block) -> str:
+def kind(block: Block) -> str:
     return type(block).__name__
 
 
@@ -128,45 +138,6 @@ def headings(document: Document, depth: int) -> list[tuple[int, Heading]]:
     point at ``#h<position>`` (the id each heading carries)."""
     return [(index, block) for index, block in enumerate(document.blocks)
             if isinstance(block, Heading) and block.level <= depth]
-
-
-def _render_pdf(document: Document, on_page: Callable[[int], None] | None = None) -> bytes:
-    """The PDF; ``on_page(n)`` hears of each page WeasyPrint lays out (a long report's job shows it)."""
-    from weasyprint import (
-        HTML,  # imported here: it needs Pango, which only PDF output requires
-    )
-
-    html = _render_html(document)
-    if on_page is None:
-        return HTML(string=html, base_url=None).write_pdf()
-    with _pages_reported(on_page):
-        return HTML(string=html, base_url=None).write_pdf()
-
-
-class _PageHandler(logging.Handler):
-    def __init__(self, on_page: Callable[[int], None]) -> None:
-        super().__init__(logging.INFO)
-        self.on_page = on_page
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if "Creating layout - Page" in str(record.msg) and record.args:
-            self.on_page(int(record.args[0]))  # type: ignore[index]
-
-
-@contextmanager
-def _pages_reported(on_page: Callable[[int], None]) -> Iterator[None]:
-    """Listen to WeasyPrint's progress log without letting it reach the application's logs."""
-    logger = logging.getLogger("weasyprint.progress")
-    handler, saved = _PageHandler(on_page), (logger.level, logger.propagate)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(saved[0])
-        logger.propagate = saved[1]
 
 
 def _render_docx(document: Document) -> bytes:
@@ -263,7 +234,9 @@ def render(document: Document, fmt: str, guard: Any, on_page: Callable[[int], No
     if fmt == "html":
         return _render_html(document).encode("utf-8")
     if fmt == "pdf":
-        return _render_pdf(document, on_page)
+        from . import pdf  # WeasyPrint needs Pango, which only PDF output requires
+
+        return pdf.render_pdf(document, on_page)
     if fmt == "docx":
         return _render_docx(document)
     raise ValueError(f"unknown format {fmt!r}")
