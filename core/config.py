@@ -91,7 +91,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # a decision taken on a preflight step is applied, and kept, this many days (then asked again)
         "PREFLIGHT_DECISIONS_DAYS": 30,
         # a PDF longer than this many blocks is laid out in parts, in bounded memory (core.documents.pdf)
-        "PDF_PART_BLOCKS": 3000,
+        "PDF_PART_BLOCKS": 1500,
         # the currencies offered first in every currency menu, in this order (the others follow by name)
         "USUAL_CURRENCIES": ["EUR", "USD", "CHF", "GBP"],
     }

@@ -71,6 +71,21 @@ def test_accents_scripts_and_spelling_variants(app, protected_person):
     assert not any("hassan" in text.lower() or "Хасан" in text for text in texts)
 
 
+def test_a_name_with_its_middle_names_dropped_or_spelt_another_way(app, protected_person):
+    """The given name with one later name ("Sergei Kuznetsov" for Sergei Ivanovich Kuznetsov), spelt another way
+    too, is masked; the surname alone spelt another way ("Kouznetsov") may be another surname: it blocks, and
+    the person building the output decides."""
+    release = protected_person("Sergei Ivanovich Kuznetsov")
+    texts = release("Sergei Kuznetsov spoke.", "Sergueï Kouznetsov a parlé.", "KOUZNETSOV, Sergueï", "Sergei Ivanovich")
+    assert all("H.R.D." in text for text in texts) and not any("kuz" in t.lower() or "kouz" in t.lower() for t in texts)
+    with pytest.raises(Blocked) as blocked:
+        release("Kouznetsov said it again.")
+    assert [(hit.found, hit.reason) for hit in blocked.value.hits] == [("Kouznetsov", "spelling")]
+    (decided,) = release("Kouznetsov said it again.", decisions={blocked.value.hits[0].key: "mask"})
+    assert decided == "H.R.D. said it again."
+    assert release("The market was busy.") == ["The market was busy."]
+
+
 def test_the_surname_alone_is_masked_when_nobody_else_can_bear_it(app, protected_person):
     release = protected_person("Aylin Okonkwo")
     assert release("Okonkwo was released.") == ["H.R.D. was released."]

@@ -40,8 +40,10 @@ class Hit:
     partial: bool = False  # a surname or a single word alone: may be someone else's
     by_surname: bool = False  # an honorific or an initial with the surname: may be another bearer of it
     short: bool = False  # an initial with short words only ("L. Na"): they may be plain words
+    variant: bool = False  # a word of it met only by its consonants ("Kouznetsov" for "Kuznetsov")
     ambiguous: bool = False
-    reason: str = ""  # why it is ambiguous: "many people", "common word", "shared", "namesake", "given name"
+    reason: str = ""  # why it is ambiguous: "many people", "common word", "shared", "namesake", "given name",
+    # "spelling"
     known_key: str = ""  # the key, when the hit was kept as plain values (see preflight.from_data)
     shown: tuple[str, str] | None = None  # the context to show, other protected things in it masked
     shown_found: str | None = None  # what was found as its reader may see it (see :meth:`Guard.as_seen`)
@@ -200,7 +202,7 @@ class Guard:
                 tail = item.text.strip()[len(item.text.strip().rstrip(")]»”\"'.")):]
                 end += len(tail) if tail and text.startswith(tail, end) else 0
             found.append(Hit(text, span.start, end, item, span.form.label, span.form.partial,
-                             span.form.by_surname, span.form.short))
+                             span.form.by_surname, span.form.short, span.variant))
         found += [Hit(text, s, e, item, "e-mail") for s, e, mail in names.emails(text)
                   for item in self._by_match.get(EMAIL, []) if item.text.lower() == mail]
         found += [Hit(text, s, e, item, "phone") for item, pattern in self._phones
@@ -393,7 +395,7 @@ def _name_goes_on(text: str, end: int) -> bool:
 def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple[int, int]]) -> list[Hit]:
     """Mark the hits that may be someone else as ambiguous: a word or pair that many people bear, two protected
     people's, a name the output may also print for someone else (the same full name, or a surname alone they
-    share), a common word alone."""
+    share), a common word alone, a surname alone spelt another way."""
     places: dict[tuple[int, int], set[str]] = {}  # the replacements of the people's names found at a place
     for hit in found:
         replacements = places.setdefault((hit.start, hit.end), set())
@@ -415,6 +417,8 @@ def _judged(found: list[Hit], allowed_words: set[str], allowed_places: set[tuple
             reason = "shared"
         elif (hit.partial or hit.short) and all(names.is_common_word(word) for word in words):
             reason = "common word"  # "Blanco" alone; "L. Na", which a sentence may hold ("Plan B. Do")
+        elif hit.partial and hit.variant:
+            reason = "spelling"  # "Kouznetsov" alone: this surname spelt another way, or another surname
         judged.append(replace(hit, ambiguous=bool(reason), reason=reason) if reason else hit)
     return judged
 

@@ -34,9 +34,11 @@ HONORIFIC = "\x00honorific"  # a place in a form that any honorific fills
 #: reading, which gives way where the same words are another person's surname, and which a person decides (it
 #: may be someone's given name: "Dr Ali").
 FAMILY_NAME_FIRST = "honorific and family name first"
+SURNAME = "surname"  # the form of a surname alone
 INITIAL = "\x00initial:"  # followed by a letter: a one-letter word with that letter
 #: A word this frequent (Zipf scale, in English, French or Spanish) is too common to mask on its own.
 COMMON_WORD_ZIPF = 4.0
+RARE_WORD_ZIPF = 2.5  # a surname alone spelt another way is asked about only when rarer than this
 #: A word's letters and digits ("Aylin_Kaya.pdf" has two name words), with the invisible characters text pasted
 #: from a word processor can hold inside a word (soft hyphen, zero-width space and joiners, word joiner, BOM).
 _WORD = re.compile("(?:[^\\W_]|[\u00ad\u200b-\u200d\u2060\ufeff])+", re.UNICODE)
@@ -75,6 +77,7 @@ class Span:
     start: int
     end: int
     form: Form
+    variant: bool = False  # a word of it met only by its consonants: another spelling, or another name
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
@@ -203,13 +206,17 @@ def person_forms(name: str, partial: bool = True) -> list[Form]:
         # ("Li, N.", "Li N.", the form above)
         forms.append(with_initial((INITIAL + surname[0][0], *given), "initial and family name", by_surname=True))
         if partial and any(len(word) > 2 for word in surname):
-            forms.append(Form(tuple(surname), "surname", partial=True))
+            forms.append(Form(tuple(surname), SURNAME, partial=True))
         if w[k] not in PARTICLES and len(w[k]) > 1:  # "Ms. Li", "Sra. Ha"
             forms.append(Form((HONORIFIC, w[k]), "honorific and surname", by_surname=True))
             forms.append(with_initial((INITIAL + w[0][0], w[k]), "initial and surname", by_surname=True))
             forms.append(with_initial((w[k], INITIAL + w[0][0]), "surname and initial", by_surname=True))
             if partial and len(w[k]) > 2:  # a surname of two letters alone is any word of two letters
-                forms.append(Form((w[k],), "surname", partial=True))
+                forms.append(Form((w[k],), SURNAME, partial=True))
+    for word in w[1:] if len(w) > 2 else ():  # the given name with one of the later names, the others dropped
+        if word not in PARTICLES and len(word) > 1:  # ("Rosa Blanco" for "Rosa Blanco Pérez", "Sergei
+            forms.append(Form((w[0], word), "name and one surname"))  # Kuznetsov" for "Sergei Ivanovich
+            forms.append(Form((word, w[0]), "surname first"))  # Kuznetsov")
     if w[0] not in PARTICLES and 1 < len(w[0]) <= 3:  # a short family name written first ("Li Na", "Kim Ji-woo")
         forms.append(Form((HONORIFIC, w[0]), FAMILY_NAME_FIRST, by_surname=True))
     core_words = [word for word in w if word not in PARTICLES]
@@ -235,6 +242,24 @@ def is_common_word(word: str) -> bool:
 @lru_cache(maxsize=20000)
 def _common(word: str) -> bool:
     return max(zipf_frequency(word, language) for language in ("en", "fr", "es")) >= COMMON_WORD_ZIPF
+
+
+@lru_cache(maxsize=20000)
+def spelt_otherwise(surname: str, word: str) -> bool:
+    """Whether ``word``, alone in a text, may be ``surname`` spelt another way (their consonants are the same):
+    a word of six letters at least, with the same first letter, too rare in English, French and Spanish to be
+    anything but a name, and no country's name ("Arménie" is no spelling of "Armani")."""
+    return len(word) >= 6 and word[0] == surname[0] and word not in _country_words() and \
+        max(zipf_frequency(word, language) for language in ("en", "fr", "es")) < RARE_WORD_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
+    """Every word of every country's name in English, French and Spanish (as the texts' words are compared)."""
+    from babel import Locale
+
+    return frozenset(word for language in ("en", "fr", "es")
+                     for name in Locale.parse(language).territories.values() for word in words(name))
 
 
 def _same(pattern: str, word: str, loose: bool) -> bool:
@@ -294,9 +319,10 @@ def anchor(form: Form) -> int:
 
 def keys(form: Form) -> list[str]:
     """The keys a form is filed under for :func:`find`: its anchor word, and its skeleton in a name of
-    several words."""
+    several words or a surname alone."""
     word = form.words[anchor(form)]
-    return [word, key_of(word)] if len(form.words) > 1 and comparable(word) else [word]
+    loose = len(form.words) > 1 or form.label == SURNAME
+    return [word, key_of(word)] if loose and comparable(word) else [word]
 
 
 @lru_cache(maxsize=50000)
@@ -315,12 +341,16 @@ def find(text: str, text_tokens: list[Token],
         for form, owner in candidates:
             start, size = i - anchor(form), len(form.words)
             run = text_tokens[start:start + size] if start >= 0 else []
-            if len(run) == size and all(_same(p, t.word, size > 1) for p, t in zip(form.words, run)) \
+            loose = size > 1 or form.label == SURNAME  # a surname alone too: the guard asks about a variant
+            if len(run) == size and all(_same(p, t.word, loose) for p, t in zip(form.words, run)) \
                     and _joined(text, run, form.phrase) and _initials_written(text, form, run):
                 end = run[-1].end
                 if form.words[-1].startswith(INITIAL) and text[end:end + 1] == ".":
                     end += 1  # "Aylin K." ends with the initial's full stop
-                found.append((Span(run[0].start, end, form), owner))
+                variant = any(p != t.word for p, t in zip(form.words, run) if p != HONORIFIC and p[:1] != INITIAL)
+                if variant and size == 1 and not spelt_otherwise(form.words[0], token.word):
+                    continue  # "Human", "Yemen", "SLV": words whose consonants a surname shares, not its spellings
+                found.append((Span(run[0].start, end, form, variant), owner))
     return found
 
 

@@ -47,7 +47,8 @@ REASON_LABELS = {"common word": _l("it is also a common word"),
                  "many people": _l("many people have this name, and one of them may not be named here"),
                  "shared": _l("someone this output may name has the same name"),
                  "namesake": _l("two protected people have this name"),
-                 "given name": _l("it may be someone's given name rather than this family name")}
+                 "given name": _l("it may be someone's given name rather than this family name"),
+                 "spelling": _l("it may be this family name spelt another way, or another name")}
 
 
 @dataclass(frozen=True)
