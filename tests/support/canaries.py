@@ -25,6 +25,8 @@ from html import unescape
 
 from anyascii import anyascii
 
+from core.disclosure.names import comparable, name_words
+
 LATIN = ["zor", "vik", "tem", "brik", "qar", "vosh", "kel", "dra", "xan", "thu", "mur", "zek", "ulv", "ryk", "jov",
          "kaz", "pel", "wyn", "ost", "gri"]
 ACCENTED = {"a": "áàâä", "e": "éèêë", "o": "óòôö", "u": "úùûü", "i": "íìîï", "n": "ñ", "c": "ç", "s": "ş", "z": "ž"}
@@ -97,10 +99,12 @@ class Canary:
         forms = [self.name, f"{self.surname.upper()}, {self.given}", f"{_honorific(self)} {self.surname}",
                  f"{initials_of(self.given)[0]}. {initials_of(self.surname)}", f"{given} {initials_of(first)[0]}.",
                  f"{initials_of(first)[0]}. {given}", self.surnames[-1], self.name.upper()]
-        if len(self.surnames) > 1:
-            forms.append(f"{self.given} {'-'.join(self.surnames)}")
+        if len(self.surnames) > 1:  # joined by a hyphen, or one of them dropped
+            forms += [f"{self.given} {'-'.join(self.surnames)}", f"{self.given} {self.surnames[-1]}"]
         if self.script == "latin":
             forms.append(_plain(self.name).lower())
+            if all(comparable(word) for word in name_words(self.surnames[-1])):  # consonants enough to tell
+                forms.append(f"{self.given} {spelt_otherwise(self.surnames[-1])}")  # "Mohammed Qurreshi"
         else:
             forms.append(anyascii(self.name).title())
         if self.alias:
@@ -172,6 +176,14 @@ def _plain_words(form: str) -> bool:
 
 def _honorific(canary: Canary) -> str:
     return HONORIFICS[len(canary.given) % len(HONORIFICS)]
+
+
+def spelt_otherwise(word: str) -> str:
+    """``word`` as someone may misspell it, its consonants unchanged: its first consonant after the first letter
+    written twice ("Qureshi", "Qurreshi")."""
+    at = next((i for i, letter in enumerate(word) if i and letter.isalpha() and letter.lower() not in "aeiouy"),
+              len(word) - 1)
+    return word[:at + 1] + word[at] + word[at + 1:]
 
 
 def _plain(text: str) -> str:
