@@ -195,7 +195,7 @@ def test_bad_build_requests_and_the_editors_chapters(app, client, make_user):
         f"annual-report-{YEAR}-{language}.{fmt}" for language in ("en", "fr", "es") for fmt in ("pdf", "docx")}
     page = f"/publications/annual/?year={YEAR}"
     refused = post_form(client, f"{edit}/delete", {}, token_from=page, follow_redirects=True)
-    assert "Le rapport annuel est publié : rouvrez-le d'abord pour le corriger." in html.unescape(
+    assert "Le rapport annuel est publié : rouvrez-le d’abord pour le corriger." in html.unescape(
         refused.get_data(as_text=True))
     assert post_form(client, f"/publications/annual/{YEAR}", {"foreword_fr": "Changé"},
                      token_from=page).status_code == 302

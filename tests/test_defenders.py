@@ -306,7 +306,7 @@ def test_global_search_names_each_kind_of_record_in_the_users_language(app, clie
     add_case(app, officer, title="Kaya arrested in Izmir")
     login(client, officer)
     page = html.unescape(client.get("/search?q=kaya").get_data(as_text=True))
-    assert "Défenseur·e" in page and "Cas d'intervention" in page and ">Defender<" not in page
+    assert "Défenseur·e" in page and "Cas d’intervention" in page and ">Defender<" not in page
 
 
 def test_list_labels_follow_each_users_language(app, make_user):

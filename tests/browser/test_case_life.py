@@ -118,7 +118,7 @@ def test_a_case_from_report_to_outcome_told_in_order_on_the_defenders_file(page,
     page.click("text=Enregistrer une issue")
     page.select_option("select[name=kind]", "released")
     page.fill("input[name=occurred_on]", today.isoformat())
-    page.click("input[type=submit][value=\"Enregistrer l'issue\"]")
+    page.click("input[type=submit][value=\"Enregistrer l’issue\"]")
 
     page.goto(f"{live_server}/defenders/{defender_id}")
     steps = page.locator("#timeline li").all_inner_texts()

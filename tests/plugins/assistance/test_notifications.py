@@ -126,7 +126,7 @@ def test_a_member_chooses_no_emails_and_reads_the_notice_in_french(app, make_use
     assert _kinds(app, member.id) == ["grant_submitted"] and _mail(app) == []
     post_form(client, "/language", {"locale": "fr"})
     page = html.unescape(client.get("/notifications").get_data(as_text=True))
-    assert f"La demande d'aide n° {request_id} a été transmise au comité" in page
+    assert f"La demande d’aide n° {request_id} a été transmise au comité" in page
 
 
 @pytest.mark.redis

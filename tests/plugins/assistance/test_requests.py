@@ -79,7 +79,7 @@ def test_bad_input_is_explained_in_the_users_language_and_nothing_is_saved(app, 
     page = html.unescape(response.get_data(as_text=True))
     assert "Ce champ est obligatoire." in page and "Saisissez un nombre, par exemple 1250,50." in page
     assert "Indiquez le taux de USD vers EUR." in page and "Dites à quoi sert ce montant." in page
-    assert "rien n'a été enregistré" in page
+    assert "rien n’a été enregistré" in page
     empty = {**_valid(app, defender), "lines-0-description": "", "lines-0-amount": "", "lines-1-description": "",
              "lines-1-amount": ""}
     page = html.unescape(post_form(client, "/assistance/new", empty).get_data(as_text=True))

@@ -70,7 +70,7 @@ def test_bad_input_is_explained_in_the_users_language_and_nothing_is_saved(app, 
         user.locale = "fr"
         db.session.commit()
     page = html.unescape(post_form(client, "/interventions/new", bad).get_data(as_text=True))
-    assert "Choisissez le type d'auteur." in page and "rien n'a été enregistré" in page
+    assert "Choisissez le type d’auteur." in page and "rien n’a été enregistré" in page
     assert "Not a valid" not in page  # WTForms' own messages come translated too
     assert _count(app) == 0
 

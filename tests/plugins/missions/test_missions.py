@@ -63,7 +63,7 @@ def test_bad_input_is_explained_in_the_users_language_and_nothing_is_saved(app, 
     client_fr = app.test_client()
     login(client_fr, officer_fr)
     page = html.unescape(post_form(client_fr, "/missions/new", bad).get_data(as_text=True))
-    assert "Le dernier jour ne peut pas précéder le premier." in page and "rien n'a été enregistré" in page
+    assert "Le dernier jour ne peut pas précéder le premier." in page and "rien n’a été enregistré" in page
     assert _count(app) == 0
 
 
