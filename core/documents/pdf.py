@@ -4,9 +4,10 @@ WeasyPrint keeps the layout of every page until it writes the file (about half a
 annual report of 1,500 pages would need more than a gigabyte at once. A document longer than
 ``PDF_PART_BLOCKS`` blocks is therefore laid out in parts, each written and let go before the next, then joined
 with pypdf: the page numbers run on from part to part (each part's first page starts where the last one
-ended), the table of contents is laid out last with the page each heading fell on, and the outline (bookmarks)
-of every part is kept. A shorter document is laid out in one go, with its page count in the footer and its
-table of contents linked to its headings.
+ended), the table of contents is laid out last with the page each heading fell on (as numbers: its links would
+point into other files), and the outline (bookmarks) nests every heading as one layout would. A shorter
+document is laid out in one go, with its page count in the footer and its table of contents linked to its
+headings.
 
 This module writes what :func:`core.documents.documents.render` gives it, once the disclosure guard released it.
 """
@@ -16,7 +17,7 @@ import io
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from flask import current_app
 from pypdf import PdfReader, PdfWriter
@@ -56,7 +57,8 @@ def _in_parts(document: Document, limit: int, on_page: OnPage | None) -> bytes:
     after it if the real numbers made it shorter, so that every page keeps its number)."""
     front, parts = _cut(document, limit)
     widest = {index: WIDEST_PAGE for index, block in enumerate(document.blocks) if isinstance(block, Heading)}
-    front_pages = len(HTML(string=_html(document, front, first_page=1, contents_pages=widest), base_url=None).render().pages)
+    laid_front = HTML(string=_html(document, front, first_page=1, contents_pages=widest), base_url=None).render()
+    front_pages = len(laid_front.pages)
     files, heading_pages, page = [], {}, front_pages + 1
     for part in parts:
         with _pages_reported(on_page, offset=page - 1):
@@ -68,7 +70,8 @@ def _in_parts(document: Document, limit: int, on_page: OnPage | None) -> bytes:
         page += len(laid_out.pages)
         files.append(laid_out.write_pdf())
         del laid_out  # the next part's layout takes its place in memory
-    laid_front = HTML(string=_html(document, front, first_page=1, contents_pages=heading_pages), base_url=None).render()
+    laid_front = HTML(string=_html(document, front, first_page=1, contents_pages=heading_pages),
+                      base_url=None).render()
     blank_pages = front_pages - len(laid_front.pages)
     heading_pages.update(_front_headings(laid_front))
     return _joined([laid_front.write_pdf(), *files], blank_pages, document, heading_pages)
@@ -91,7 +94,7 @@ def _cut(document: Document, limit: int) -> tuple[Part, list[Part]]:
     return front, parts
 
 
-def _front_headings(laid_front: object) -> dict[int, int]:
+def _front_headings(laid_front: Any) -> dict[int, int]:
     """Where the front's own headings fell (the table of contents' title): pages from 1."""
     return {int(anchor[1:]): number for number, laid_page in enumerate(laid_front.pages, start=1)
             for anchor in laid_page.anchors if anchor.startswith("h") and anchor[1:].isdecimal()}
@@ -107,7 +110,8 @@ def _joined(files: list[bytes], blank_pages: int, document: Document, heading_pa
             writer.add_blank_page()
     parents = [(1, writer.add_outline_item(title=document.title, page_number=0))]
     for position, block in enumerate(document.blocks):
-        level = 2 if isinstance(block, Contents) else max(2, min(block.level, 5)) if isinstance(block, Heading) else 0
+        level = 2 if isinstance(block, Contents) else \
+            max(2, min(block.level, 5)) if isinstance(block, Heading) else 0  # as the HTML's h2 to h5
         if not level or position not in heading_pages:
             continue
         while parents[-1][0] >= level:

@@ -77,7 +77,8 @@ def render_bulletin(year: int, month: int, language: str, form: IntroductionForm
     return render_template("core/publications/bulletin.html", document=guard.masked(document), check=check,
                            decisions=guard.decisions, reason=shaped.disclosure_reason if shaped else "",
                            kind_labels=preflight.KIND_LABELS, reason_labels=preflight.REASON_LABELS,
-                           left_out=[str(line) for line in left_out.BULLETIN], year=year, month=month, language=language, kinds=lambda block: type(block).__name__,
+                           left_out=[str(line) for line in left_out.BULLETIN], year=year, month=month,
+                           language=language, kinds=lambda block: type(block).__name__,
                            years=range(utcnow().year, 1999, -1), shaped=shaped, form=form, items=items,
                            errors=errors or [],
                            files=latest_files(year, month)), status
