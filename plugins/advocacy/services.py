@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, select
+from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
 from core.api import (
     INTERNAL_TITLE,
@@ -154,25 +154,26 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
     """How many visible actions matching ``condition`` were sent (``"sent"``), and how many got each kind of
-    result."""
+    result: one statement, the count of those sent and the count per kind read as rows of one union."""
     actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
                                               AdvocacyAction.sent_on.is_not(None))
-    counts = {"sent": db.session.scalar(select(func.count()).select_from(actions.subquery()))}
-    for kind, number in db.session.execute(select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
-            Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)):
-        counts[kind] = number
-    return counts
+    sent = select(literal("sent").label("kind"), func.count().label("number")).select_from(actions.subquery())
+    per_kind = select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
+        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
+    return {kind: number for kind, number in db.session.execute(union_all(sent, per_kind))}
 
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
-    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones."""
+    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones (latest first),
+    read in one statement: the coming ones and the ids of the latest past ones."""
     current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today
     mine = MechanismSession.mechanism_id == mechanism_id
-    coming = db.session.scalars(select(MechanismSession).where(mine, current)
-                                .order_by(MechanismSession.starts_on)).all()
-    gone = db.session.scalars(select(MechanismSession).where(mine, ~current)
-                              .order_by(MechanismSession.starts_on.desc()).limit(past)).all()
-    return list(coming), list(gone)
+    latest_past = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()) \
+        .limit(past)
+    rows = db.session.scalars(select(MechanismSession).where(mine, current | MechanismSession.id.in_(latest_past))
+                              .order_by(MechanismSession.starts_on)).all()
+    coming = [row for row in rows if (row.ends_on or row.starts_on) >= today]
+    return coming, [row for row in reversed(rows) if (row.ends_on or row.starts_on) < today]
 
 
 # --- Saving --------------------------------------------------------------------------------------

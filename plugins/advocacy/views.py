@@ -11,7 +11,6 @@ from core.api import (
     Attachment,
     AttachmentForm,
     ConfirmForm,
-    Country,
     Defender,
     RejectedFile,
     User,
@@ -63,12 +62,17 @@ def advocacy_helpers() -> dict:
             "today": utcnow().date()}
 
 
-def list_context(pagination) -> dict:
-    """What a table of actions needs besides its rows: each mechanism's names and each country's code, from
-    the catalogue and the per-process country list rather than one more query per page."""
-    catalogue = services.mechanisms(active_only=False)
-    return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]), "mechanisms": catalogue,
-            "mechanism_names": {m.id: (m.name, m.short_name) for m in catalogue},
+# What a row of a table of actions shows, read as plain rows (the text and the details stay unread).
+TABLE_COLUMNS = (AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.mechanism_id,
+                 AdvocacyAction.country_id, AdvocacyAction.sent_on, AdvocacyAction.reference,
+                 AdvocacyAction.reply_expected_by, AdvocacyAction.confidentiality)
+
+
+def list_context(pagination, mechanisms: list[Mechanism]) -> dict:
+    """What a table of actions needs besides its rows: the names of ``mechanisms`` (those its rows went to, which
+    the page has read already) and each country's code, from the per-process country list."""
+    return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]),
+            "mechanism_names": {m.id: (m.name, m.short_name) for m in mechanisms},
             "country_codes": {c.id: c.alpha3 for c in country_choices()}}
 
 
@@ -77,11 +81,12 @@ def list_context(pagination) -> dict:
 @permission_required(services.VIEW)
 def index():
     filters = services.ActionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.actions_query(current_user, filters))
+    pagination = paginate(services.actions_query(current_user, filters), columns=TABLE_COLUMNS)
+    catalogue = services.mechanisms(active_only=False)
     return render_template("advocacy/index.html", pagination=pagination, filters=filters,
                            states={key: str(label) for key, label in STATE_LABELS.items()},
-                           country_options=country_options,
-                           **list_context(pagination))
+                           country_options=country_options, mechanisms=catalogue,
+                           **list_context(pagination, catalogue))
 
 
 # --- Drafting ------------------------------------------------------------------------------------
@@ -284,22 +289,23 @@ def countries():
 def country(alpha3: str):
     """Every action about a country the user may see, with what each mechanism was sent and what came back."""
     code = alpha3.upper()
-    found = db.session.scalar(select(Country).where(Country.alpha3 == code)) \
-        if len(code) == 3 and code.isascii() and code.isalpha() else None
+    found = next((c for c in country_choices() if c.alpha3 == code), None)  # the per-process list: no query
     if found is None:
         abort(404)
     condition = AdvocacyAction.country_id == found.id
     filters = services.ActionFilters(country=found.alpha3, sort="-sent")
-    pagination = paginate(services.actions_query(current_user, filters))
-    return render_template("advocacy/country.html", country=found, pagination=pagination, **list_context(pagination),
-                           counts=services.outcome_counts(current_user, condition),
-                           per_mechanism=services.by_mechanism(current_user, condition))
+    pagination = paginate(services.actions_query(current_user, filters), columns=TABLE_COLUMNS)
+    per_mechanism = services.by_mechanism(current_user, condition)  # every mechanism the table's rows went to
+    return render_template("advocacy/country.html", country=found, pagination=pagination,
+                           **list_context(pagination, [mechanism for mechanism, _count in per_mechanism]),
+                           counts=services.outcome_counts(current_user, condition), per_mechanism=per_mechanism)
 
 
 def mechanism_page_data(mechanism: Mechanism) -> dict:
     """What the mechanism's page lists: its sessions, what was sent to it (paginated), and the results."""
     condition = AdvocacyAction.mechanism_id == mechanism.id
     coming, gone = services.sessions_of(mechanism.id, utcnow().date())
-    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))))
-    return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination),
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))),
+                          columns=TABLE_COLUMNS)
+    return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination, [mechanism]),
             "counts": services.outcome_counts(current_user, condition)}
