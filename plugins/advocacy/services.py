@@ -153,14 +153,16 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
-    """How many visible actions matching ``condition`` were sent (``"sent"``), and how many got each kind of
-    result: one statement, the count of those sent and the count per kind read as rows of one union."""
-    actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
-                                              AdvocacyAction.sent_on.is_not(None))
-    sent = select(literal("sent").label("kind"), func.count().label("number")).select_from(actions.subquery())
+    """How many visible actions match ``condition`` (``"all"``, drafts included: the page's list needs no count
+    of its own), how many of them were sent (``"sent"``), and how many got each kind of result: one statement,
+    each count a row of one union."""
+    matching = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition)
+    actions = matching.where(AdvocacyAction.sent_on.is_not(None))
+    every = select(literal("all").label("kind"), func.count().label("number")).select_from(matching.subquery())
+    sent = select(literal("sent"), func.count()).select_from(actions.subquery())
     per_kind = select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
         Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
-    return {kind: number for kind, number in db.session.execute(union_all(sent, per_kind))}
+    return {kind: number for kind, number in db.session.execute(union_all(every, sent, per_kind))}
 
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:

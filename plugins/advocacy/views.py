@@ -294,18 +294,20 @@ def country(alpha3: str):
         abort(404)
     condition = AdvocacyAction.country_id == found.id
     filters = services.ActionFilters(country=found.alpha3, sort="-sent")
-    pagination = paginate(services.actions_query(current_user, filters), columns=TABLE_COLUMNS)
+    counts = services.outcome_counts(current_user, condition)
+    pagination = paginate(services.actions_query(current_user, filters), columns=TABLE_COLUMNS, total=counts["all"])
     per_mechanism = services.by_mechanism(current_user, condition)  # every mechanism the table's rows went to
     return render_template("advocacy/country.html", country=found, pagination=pagination,
                            **list_context(pagination, [mechanism for mechanism, _count in per_mechanism]),
-                           counts=services.outcome_counts(current_user, condition), per_mechanism=per_mechanism)
+                           counts=counts, per_mechanism=per_mechanism)
 
 
 def mechanism_page_data(mechanism: Mechanism) -> dict:
     """What the mechanism's page lists: its sessions, what was sent to it (paginated), and the results."""
     condition = AdvocacyAction.mechanism_id == mechanism.id
     coming, gone = services.sessions_of(mechanism.id, utcnow().date())
+    counts = services.outcome_counts(current_user, condition)
     pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))),
-                          columns=TABLE_COLUMNS)
+                          columns=TABLE_COLUMNS, total=counts["all"])
     return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination, [mechanism]),
-            "counts": services.outcome_counts(current_user, condition)}
+            "counts": counts}
