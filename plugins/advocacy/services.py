@@ -19,6 +19,8 @@ from core.api import (
     Attachment,
     Country,
     Protected,
+    among_ids,
+    built_once,
     db,
     forget_tokens,
     format_date,
@@ -26,6 +28,7 @@ from core.api import (
     linked_records,
     matching_word_prefixes,
     protect_text,
+    read_rows,
     save_assigned,
     utcnow,
     visible,
@@ -147,9 +150,16 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    rows = db.session.execute(select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        Answer.action_id.in_(action_ids), Answer.kind.in_(Answer.OUTCOMES)).order_by(Answer.received_on, Answer.id))
-    return {row.action_id: row for row in rows}
+    statement = _latest_outcomes_statement(db.session.get_bind().dialect.name == "postgresql")
+    return {row.action_id: row for row in read_rows(statement, {"action_ids": action_ids})}
+
+
+@built_once
+def _latest_outcomes_statement(postgresql: bool) -> Select:
+    """Built once per process, the page's ids given as one parameter (``among_ids``)."""
+    return select(Answer.action_id, Answer.kind, Answer.received_on).where(
+        among_ids(Answer.action_id, "action_ids", postgresql), Answer.kind.in_(Answer.OUTCOMES)) \
+        .order_by(Answer.received_on, Answer.id)
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:

@@ -292,10 +292,10 @@ def country(alpha3: str):
     found = next((c for c in country_choices() if c.alpha3 == code), None)  # the per-process list: no query
     if found is None:
         abort(404)
-    condition = AdvocacyAction.country_id == found.id
-    filters = services.ActionFilters(country=found.alpha3, sort="-sent")
+    condition = AdvocacyAction.country_id == found.id  # by id: the database reads its index of countries' actions
     counts = services.outcome_counts(current_user, condition)
-    pagination = paginate(services.actions_query(current_user, filters), columns=TABLE_COLUMNS, total=counts["all"])
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters()).where(condition),
+                          columns=TABLE_COLUMNS, total=counts["all"])
     per_mechanism = services.by_mechanism(current_user, condition)  # every mechanism the table's rows went to
     return render_template("advocacy/country.html", country=found, pagination=pagination,
                            **list_context(pagination, [mechanism for mechanism, _count in per_mechanism]),
@@ -307,7 +307,7 @@ def mechanism_page_data(mechanism: Mechanism) -> dict:
     condition = AdvocacyAction.mechanism_id == mechanism.id
     coming, gone = services.sessions_of(mechanism.id, utcnow().date())
     counts = services.outcome_counts(current_user, condition)
-    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))),
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters()).where(condition),
                           columns=TABLE_COLUMNS, total=counts["all"])
     return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination, [mechanism]),
             "counts": counts}
