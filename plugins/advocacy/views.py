@@ -144,10 +144,12 @@ def edit(action_id: int):
 
 def load_action(action_id: int) -> AdvocacyAction:
     """The action with what its page shows, if the user may see it (``visible_record``: 404 otherwise, and a
-    restricted action's view audited)."""
+    restricted action's view audited). Of its defenders, only what the page shows of them and what tells who may
+    see them: their contact details, whereabouts and family stay unread."""
     return visible_record(
         AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country),
-        selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender),
+        selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender).load_only(
+            Defender.name, Defender.consent_to_publish, Defender.publication_name, Defender.confidentiality),
         selectinload(AdvocacyAction.record_links), selectinload(AdvocacyAction.answers))
 
 
@@ -158,9 +160,9 @@ def show(action_id: int):
 
 def render_action(action: AdvocacyAction, status: int = 200, **forms):
     can_edit = can(services.EDIT)
-    answer_files = {}
+    answer_files = {}  # each answer's documents, by their names (a link to each)
     if action.answers:
-        for file in db.session.scalars(select(Attachment).where(
+        for file in db.session.execute(select(Attachment.id, Attachment.record_id, Attachment.name).where(
                 Attachment.record_type == Answer.__record_type__,
                 Attachment.record_id.in_([r.id for r in action.answers])).order_by(Attachment.id)):
             answer_files.setdefault(file.record_id, []).append(file)
