@@ -3,16 +3,20 @@ forms, blank or as they failed. Every view of a request (its file, the committee
 answers with it."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, render_template
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from core.api import (
     AttachmentForm,
     Defender,
+    Term,
     assignee_names,
     attachments_of,
+    built_once,
     can,
     converted,
     currency_choices,
@@ -49,17 +53,23 @@ def visible_request(request_id: int, *options) -> GrantRequest:
 def load_request(request_id: int) -> GrantRequest:
     """The request with everything its page shows, if the user may see it (each view is audited).
 
-    Its creator and its three short lists (budget lines, other funders and decisions) are joined to it, in one
-    statement of lines × funders × decisions rows: the forms allow at most 30 lines and 10 funders, a request has
-    one decision or two (a revision, a ratification), so usually a handful of rows and at worst about a thousand
-    small ones, against three more statements on every view. The committee's lists (votes, declarations,
-    questions) one query each. The history has its own page."""
-    return visible_record(
-        GrantRequest, request_id,
+    Its creator and its four short lists (budget lines, other funders, decisions and payments) are joined to it,
+    in one statement of lines × funders × decisions × payments rows: the forms allow at most 30 lines and 10
+    funders, a request has one decision or two (a revision, a ratification) and a grant is paid in one instalment
+    or a few, so usually a handful of rows and at worst a few thousand small ones, against four more statements
+    on every view. The committee's lists (votes, declarations, questions) one query each. The history has its
+    own page. The statement is built once per process (:func:`_request_statement`)."""
+    return visible_record(GrantRequest, request_id, load=lambda id_: db.session.scalars(
+        _request_statement(), {"request_id": id_}).unique().one_or_none())
+
+
+@built_once
+def _request_statement() -> Select:
+    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id")).options(
         joinedload(GrantRequest.defender).joinedload(Defender.country),
         joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
         joinedload(GrantRequest.created_by).lazyload("*"), joinedload(GrantRequest.budget_lines),
-        joinedload(GrantRequest.fundings),
+        joinedload(GrantRequest.fundings), joinedload(GrantRequest.payments),
         joinedload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
         selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
         selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
@@ -137,11 +147,21 @@ def _budget_blocked(grant: GrantRequest):
     return None
 
 
-def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:
-    """The beneficiary's other approved or open requests: a possible double funding, shown on the form."""
+def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[Any]:
+    """The beneficiary's other approved or open requests: a possible double funding, shown on the form. Rows of
+    what the warning names (number, status and type), not the requests."""
     other = grant is not None and grant.id is not None
-    query = select(GrantRequest).where(
-        GrantRequest.defender_id == defender.id,
-        GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
-        joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
-    return list(db.session.scalars(query.where(GrantRequest.id != grant.id) if other else query))
+    return db.session.execute(_earlier_statement(other), {"defender_id": defender.id, "request_id": grant.id if other
+                                                          else None}).all()
+
+
+@built_once
+def _earlier_statement(other: bool) -> Select:
+    """Built once per process, with or without the request being written (``other``)."""
+    grant_type = aliased(Term, name="grant_type")
+    query = select(GrantRequest.id, GrantRequest.status, grant_type).outerjoin(
+        grant_type, grant_type.id == GrantRequest.grant_type_id).where(
+        GrantRequest.defender_id == bindparam("defender_id"),
+        GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))) \
+        .order_by(GrantRequest.id.desc()).limit(20)
+    return query.where(GrantRequest.id != bindparam("request_id")) if other else query
