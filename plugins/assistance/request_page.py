@@ -86,33 +86,46 @@ def load_history(request_id: int) -> GrantRequest:
 
 
 def render_request(grant: GrantRequest, status: int = 200, **forms):
-    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
+    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors). A blank
+    form is built only where the page may offer it (its status and the user's rights): most are not offered in
+    most states, and each costs as much to build as a statement to run."""
     member = permissions.is_member(current_user)
     mine = next((c for c in grant.conflicts if c.member_id == current_user.id), None)
     voted = next((v for v in grant.votes if v.member_id == current_user.id), None)
     state = services.standing(grant)
+    voting, can_edit, can_chair = member and services.voting_open(grant), can(permissions.EDIT), can(permissions.CHAIR)
+    can_pay, approved = can(permissions.BUDGET), grant.status == GrantRequest.APPROVED
+    closable = can_edit and grant.status in (GrantRequest.DRAFT, *GrantRequest.OPEN)
+    unanswered = can_edit and any(not question.answer for question in grant.questions)
     return render_template(
         "assistance/show.html", grant=grant, total=services.requested_total(grant),
         converted=converted, earlier=earlier_grants(grant.defender, grant), standing=state,
         tally=(state.tally if state else services.tally(grant)) if grant.status != GrantRequest.DRAFT else None,
         decisions_by_id={d.id: d for d in grant.decisions}, chair_in_place=services.chair_in_place(grant, state),
         rules=services.rules(), member=member, my_conflict=mine, my_vote=voted,
-        voting_open=services.voting_open(grant), can_edit=can(permissions.EDIT), can_chair=can(permissions.CHAIR),
-        conflict_form=forms.get("conflict_form") or ConflictForm(formdata=None),
-        vote_form=forms.get("vote_form") or VoteForm(formdata=None),
-        question_form=forms.get("question_form") or QuestionForm(formdata=None),
-        answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
-        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
-        blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
+        voting_open=services.voting_open(grant), can_edit=can_edit, can_chair=can_chair,
+        conflict_form=forms.get("conflict_form") or _blank(ConflictForm, voting),
+        vote_form=forms.get("vote_form") or _blank(VoteForm, voting),
+        question_form=forms.get("question_form") or _blank(
+            QuestionForm, grant.status in GrantRequest.OPEN and (member or can_edit)),
+        answer_form=forms.get("answer_form") or _blank(AnswerForm, unanswered),
+        decision_form=forms.get("decision_form") or _blank(DecisionForm, can_chair),
+        reason_form=forms.get("reason_form") or _blank(ReasonForm, closable),
+        blank_answer=_blank(AnswerForm, unanswered), blank_reason=_blank(ReasonForm, closable),
         attachments=attachments_of(grant), attachment_form=AttachmentForm,
-        granted=services.granted_amount(grant), can_pay=can(permissions.BUDGET),
+        granted=services.granted_amount(grant), can_pay=can_pay,
         paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
-        payment_form=payment_form(grant, forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
-        close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
+        payment_form=payment_form(grant, forms.get("payment_form")) if can_pay and approved else None,
+        payment_methods=PAYMENT_METHODS,
+        close_form=forms.get("close_form") or _blank(CloseForm, can_edit and approved, received_on=utcnow().date()),
         budget_blocked=_budget_blocked(grant), today=utcnow().date(),
         failed=forms.get("failed", ""), assignees=assignee_names(grant), vote_choices=VOTE_CHOICES,
         outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
+
+
+def _blank(form_class: Any, offered: bool, **data: Any) -> Any:
+    """A blank form of ``form_class`` if the page may offer it, else None (the page does not show it)."""
+    return form_class(formdata=None, **data) if offered else None
 
 
 def page_again(request_id: int, **forms):
