@@ -167,19 +167,22 @@ def render_action(action: AdvocacyAction, status: int = 200, **forms):
                 Attachment.record_id.in_([r.id for r in action.answers])).order_by(Attachment.id)):
             answer_files.setdefault(file.record_id, []).append(file)
     allowed = visible_ids(Defender, [link.defender for link in action.defender_links], current_user)
-    send_form = forms.get("send_form") or SendForm(formdata=None, reference=action.reference,
-                                                   sent_on=action.sent_on or utcnow().date())
+    defender_links = [link for link in action.defender_links if link.defender_id in allowed]
+    # A blank form only where the page offers it (to editors: sending a draft, an answer to what was sent, consent
+    # on each defender's line): building one costs about as much as a statement.
+    send_form = forms.get("send_form") or (SendForm(formdata=None, reference=action.reference, sent_on=utcnow().date())
+                                           if can_edit and not action.sent_on else None)
+    answer_form = forms.get("answer_form") or (AnswerForm(formdata=None, received_on=utcnow().date())
+                                               if can_edit and action.sent_on else None)
     return render_template(
         "advocacy/show.html", action=action, can_edit=can_edit, record=action,
         missing=requirements.missing(action), elements=requirements.elements_for(action.type),
-        defender_links=[link for link in action.defender_links if link.defender_id in allowed],
-        hidden_defenders=sum(1 for link in action.defender_links if link.defender_id not in allowed),
+        defender_links=defender_links, hidden_defenders=len(action.defender_links) - len(defender_links),
         consent_labels=CONSENT_LABELS, links=links_of(action),
         defender_search=defender_search(action),
         answer_files=answer_files, assignees=assignee_names(action),
-        send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
-            formdata=None, received_on=utcnow().date()),
-        consent_form=ConsentForm(formdata=None),
+        send_form=send_form, answer_form=answer_form,
+        consent_form=ConsentForm(formdata=None) if can_edit and defender_links else None,
         attachments=attachments_of(action), attachment_form=AttachmentForm), status
 
 
