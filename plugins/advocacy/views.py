@@ -144,13 +144,16 @@ def edit(action_id: int):
 
 def load_action(action_id: int) -> AdvocacyAction:
     """The action with what its page shows, if the user may see it (``visible_record``: 404 otherwise, and a
-    restricted action's view audited). Of its defenders, only what the page shows of them and what tells who may
-    see them: their contact details, whereabouts and family stay unread."""
+    restricted action's view audited). Its answers are joined to it (one row each, the only list joined: two
+    would multiply each other's rows); its defenders and linked records one query each. Of its defenders, only
+    what the page shows of them and what tells who may see them: their contact details, whereabouts and family
+    stay unread."""
     return visible_record(
         AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country),
+        joinedload(AdvocacyAction.answers),
         selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender).load_only(
             Defender.name, Defender.consent_to_publish, Defender.publication_name, Defender.confidentiality),
-        selectinload(AdvocacyAction.record_links), selectinload(AdvocacyAction.answers))
+        selectinload(AdvocacyAction.record_links))
 
 
 @permission_required(services.VIEW)
