@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, literal, select, union_all
+from sqlalchemy import Date, Select, bindparam, delete, extract, func, literal, select, union_all
 
 from core.api import (
     INTERNAL_TITLE,
@@ -177,15 +177,21 @@ def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
     """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones (latest first),
-    read in one statement: the coming ones and the ids of the latest past ones."""
-    current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today
-    mine = MechanismSession.mechanism_id == mechanism_id
-    latest_past = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()) \
-        .limit(past)
-    rows = db.session.scalars(select(MechanismSession).where(mine, current | MechanismSession.id.in_(latest_past))
-                              .order_by(MechanismSession.starts_on)).all()
+    read in one statement (built once per process): the coming ones and the latest past ones."""
+    rows = db.session.scalars(_sessions_statement(), {"mechanism_id": mechanism_id, "today": today,
+                                                      "past": past}).all()
     coming = [row for row in rows if (row.ends_on or row.starts_on) >= today]
     return coming, [row for row in reversed(rows) if (row.ends_on or row.starts_on) < today]
+
+
+@built_once
+def _sessions_statement() -> Select:
+    current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= bindparam("today", type_=Date)
+    mine = MechanismSession.mechanism_id == bindparam("mechanism_id")
+    latest_past = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()) \
+        .limit(bindparam("past"))
+    return select(MechanismSession).where(mine, current | MechanismSession.id.in_(latest_past)) \
+        .order_by(MechanismSession.starts_on)
 
 
 # --- Saving --------------------------------------------------------------------------------------
