@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlalchemy import Select, bindparam, select
 
-from core.api import ConfirmForm, built_once, can, db, index_tokens, permission_required
+from core.api import ConfirmForm, can, db, index_tokens, permission_required
 from core.api import gettext as _
 
 from . import services
@@ -23,16 +22,10 @@ def mechanisms():
 
 
 def _mechanism(mechanism_id: int) -> Mechanism:
-    mechanism = db.session.scalar(_mechanism_statement(), {"mechanism_id": mechanism_id})
+    mechanism = db.session.get(Mechanism, mechanism_id)
     if mechanism is None:
         abort(404)
     return mechanism
-
-
-@built_once
-def _mechanism_statement() -> Select:
-    """A mechanism by id, built once per process (``session.get`` builds its statement on every call)."""
-    return select(Mechanism).where(Mechanism.id == bindparam("mechanism_id"))
 
 
 @permission_required(services.VIEW)

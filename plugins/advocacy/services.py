@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, delete, extract, func, literal, select, union_all
+from sqlalchemy import Select, delete, extract, func, literal, select, union_all
 
 from core.api import (
     INTERNAL_TITLE,
@@ -19,8 +19,6 @@ from core.api import (
     Attachment,
     Country,
     Protected,
-    among_ids,
-    built_once,
     db,
     forget_tokens,
     format_date,
@@ -35,7 +33,7 @@ from core.api import (
 )
 from core.api import lazy_gettext as _l
 
-from . import requirements
+from . import queries, requirements
 from .models import SYSTEMS, ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 VIEW, EDIT, CATALOGUE = "advocacy.view", "advocacy.edit", "advocacy.catalogue"
@@ -150,16 +148,8 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    statement = _latest_outcomes_statement(db.session.get_bind().dialect.name == "postgresql")
+    statement = queries.latest_outcomes_statement(db.session.get_bind().dialect.name == "postgresql")
     return {row.action_id: row for row in read_rows(statement, {"action_ids": action_ids})}
-
-
-@built_once
-def _latest_outcomes_statement(postgresql: bool) -> Select:
-    """Built once per process, the page's ids given as one parameter (``among_ids``)."""
-    return select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        among_ids(Answer.action_id, "action_ids", postgresql), Answer.kind.in_(Answer.OUTCOMES)) \
-        .order_by(Answer.received_on, Answer.id)
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
@@ -178,20 +168,10 @@ def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
     """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones (latest first),
     read in one statement (built once per process): the coming ones and the latest past ones."""
-    rows = db.session.scalars(_sessions_statement(), {"mechanism_id": mechanism_id, "today": today,
-                                                      "past": past}).all()
+    rows = db.session.scalars(queries.sessions_statement(),
+                              {"mechanism_id": mechanism_id, "today": today, "past": past}).all()
     coming = [row for row in rows if (row.ends_on or row.starts_on) >= today]
     return coming, [row for row in reversed(rows) if (row.ends_on or row.starts_on) < today]
-
-
-@built_once
-def _sessions_statement() -> Select:
-    current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= bindparam("today", type_=Date)
-    mine = MechanismSession.mechanism_id == bindparam("mechanism_id")
-    latest_past = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()) \
-        .limit(bindparam("past"))
-    return select(MechanismSession).where(mine, current | MechanismSession.id.in_(latest_past)) \
-        .order_by(MechanismSession.starts_on)
 
 
 # --- Saving --------------------------------------------------------------------------------------

@@ -7,16 +7,13 @@ from typing import Any
 
 from flask import flash, render_template
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
     AttachmentForm,
     Defender,
-    Term,
     assignee_names,
     attachments_of,
-    built_once,
     can,
     converted,
     currency_choices,
@@ -25,7 +22,7 @@ from core.api import (
     visible_record,
 )
 
-from . import permissions, services
+from . import permissions, queries, services
 from .forms import (
     DECISION_KINDS,
     FUNDING_STATUSES,
@@ -41,7 +38,7 @@ from .forms import (
     ReasonForm,
     VoteForm,
 )
-from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
+from .models import GrantRequest, RequestEvent
 
 
 def visible_request(request_id: int, *options) -> GrantRequest:
@@ -58,22 +55,9 @@ def load_request(request_id: int) -> GrantRequest:
     funders, a request has one decision or two (a revision, a ratification) and a grant is paid in one instalment
     or a few, so usually a handful of rows and at worst a few thousand small ones, against four more statements
     on every view. The committee's lists (votes, declarations, questions) one query each. The history has its
-    own page. The statement is built once per process (:func:`_request_statement`)."""
+    own page. Its statement is built once per process (``queries.request_page_statement``)."""
     return visible_record(GrantRequest, request_id, load=lambda id_: db.session.scalars(
-        _request_statement(), {"request_id": id_}).unique().one_or_none())
-
-
-@built_once
-def _request_statement() -> Select:
-    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id")).options(
-        joinedload(GrantRequest.defender).joinedload(Defender.country),
-        joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-        joinedload(GrantRequest.created_by).lazyload("*"), joinedload(GrantRequest.budget_lines),
-        joinedload(GrantRequest.fundings), joinedload(GrantRequest.payments),
-        joinedload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
-        selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
-        selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"))
+        queries.request_page_statement(), {"request_id": id_}).unique().one_or_none())
 
 
 def load_history(request_id: int) -> GrantRequest:
@@ -164,17 +148,5 @@ def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[Any]:
     """The beneficiary's other approved or open requests: a possible double funding, shown on the form. Rows of
     what the warning names (number, status and type), not the requests."""
     other = grant is not None and grant.id is not None
-    return db.session.execute(_earlier_statement(other), {"defender_id": defender.id, "request_id": grant.id if other
+    return db.session.execute(queries.earlier_requests_statement(other), {"defender_id": defender.id, "request_id": grant.id if other
                                                           else None}).all()
-
-
-@built_once
-def _earlier_statement(other: bool) -> Select:
-    """Built once per process, with or without the request being written (``other``)."""
-    grant_type = aliased(Term, name="grant_type")
-    query = select(GrantRequest.id, GrantRequest.status, grant_type).outerjoin(
-        grant_type, grant_type.id == GrantRequest.grant_type_id).where(
-        GrantRequest.defender_id == bindparam("defender_id"),
-        GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))) \
-        .order_by(GrantRequest.id.desc()).limit(20)
-    return query.where(GrantRequest.id != bindparam("request_id")) if other else query
