@@ -7,9 +7,11 @@ plugin reads is written as plain ORM code next to its rule.
   (the dashboard runs every plugin's widget and deadlines: 10 statements with them, 12 without).
 - :func:`deadlines_statement`: the mechanisms' sessions and deadlines and the replies expected between two dates,
   as one ``UNION ALL`` (the dashboard's five earliest upcoming dates, the upcoming page and calendar feeds).
-- :func:`latest_outcomes_statement` and :func:`sessions_statement`: a mechanism's and a country's pages (issue 29:
-  these pages too at 0.3 times the bare page and 10 statements), the latest result of each action of a page
-  (its ids as one parameter) and a mechanism's coming and latest past sessions, each built once per process.
+- :func:`outcome_counts_statement`, :func:`latest_outcomes_statement` and :func:`sessions_statement`: a
+  mechanism's and a country's pages (issue 29: these pages too at 0.3 times the bare page and 10 statements),
+  their counts (the actions matching, those sent and their results, the list's total among them) as one
+  ``UNION ALL``, the latest result of each action of a page (its ids as one parameter) and a mechanism's coming
+  and latest past sessions, these two built once per process.
 """
 from __future__ import annotations
 
@@ -88,3 +90,15 @@ def sessions_statement() -> Select:
         .limit(bindparam("past"))
     return select(MechanismSession).where(mine, current | MechanismSession.id.in_(latest_past)) \
         .order_by(MechanismSession.starts_on)
+
+
+def outcome_counts_statement(user: Any, condition: Any) -> CompoundSelect:
+    """Rows ``(kind, number)``: how many actions ``user`` may see match ``condition`` (kind "all"), how many of
+    them were sent ("sent"), and how many of those got each kind of result."""
+    matching = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition)
+    actions = matching.where(AdvocacyAction.sent_on.is_not(None))
+    every = select(literal("all").label("kind"), func.count().label("number")).select_from(matching.subquery())
+    sent = select(literal("sent"), func.count()).select_from(actions.subquery())
+    per_kind = select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
+        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
+    return union_all(every, sent, per_kind)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, extract, func, literal, select, union_all
+from sqlalchemy import Select, delete, extract, func, select
 
 from core.api import (
     INTERNAL_TITLE,
@@ -26,7 +26,6 @@ from core.api import (
     linked_records,
     matching_word_prefixes,
     protect_text,
-    read_rows,
     save_assigned,
     utcnow,
     visible,
@@ -149,20 +148,14 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     if not action_ids:
         return {}
     statement = queries.latest_outcomes_statement(db.session.get_bind().dialect.name == "postgresql")
-    return {row.action_id: row for row in read_rows(statement, {"action_ids": action_ids})}
+    return {row.action_id: row for row in db.session.execute(statement, {"action_ids": action_ids})}
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
     """How many visible actions match ``condition`` (``"all"``, drafts included: the page's list needs no count
     of its own), how many of them were sent (``"sent"``), and how many got each kind of result: one statement,
     each count a row of one union."""
-    matching = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition)
-    actions = matching.where(AdvocacyAction.sent_on.is_not(None))
-    every = select(literal("all").label("kind"), func.count().label("number")).select_from(matching.subquery())
-    sent = select(literal("sent"), func.count()).select_from(actions.subquery())
-    per_kind = select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
-        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
-    return {kind: number for kind, number in db.session.execute(union_all(every, sent, per_kind))}
+    return {kind: number for kind, number in db.session.execute(queries.outcome_counts_statement(user, condition))}
 
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
