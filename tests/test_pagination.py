@@ -76,6 +76,26 @@ def test_deep_and_deferred_pages_read_their_ids_first_then_the_same_rows(app, co
             assert len(sent) == statements, sent
 
 
+def test_a_page_given_its_total_reads_no_count_of_its_own(app, count_queries):
+    """A page that counts its rows among its own figures (an advocacy country's or mechanism's actions, with their
+    results) gives ``paginate`` that total: the page alone is read, and it is the same page, counted the same."""
+    app.config["PAGE_SIZE"] = 10
+    with app.app_context():
+        db.session.add_all(AuditEntry(action="view", record_type="note", record_label=f"Note {i:03}")
+                           for i in range(45))
+        db.session.commit()
+    notes = select(AuditEntry).where(AuditEntry.record_type == "note").order_by(AuditEntry.record_label)
+    for number, total in ((1, 45), (2, 45), (2, 60)):
+        with app.test_request_context(f"/?page={number}"):
+            with count_queries() as counted:
+                expected = paginate(notes, columns=(AuditEntry.id, AuditEntry.record_label))
+            with count_queries() as given:
+                page = paginate(notes, columns=(AuditEntry.id, AuditEntry.record_label), total=total)
+        assert len(counted) == 2 and len(given) == 1, (counted, given)
+        assert page.items == expected.items
+        assert (page.total, page.capped) == ((expected.total, expected.capped) if total == 45 else (50, True))
+
+
 def test_the_pager_shows_the_first_and_last_pages_and_those_around_the_current_one(app):
     with app.test_request_context("/defenders/?region=africa&page=7"):
         links = page_links(Page(page=7, per_page=10, items=[], total=200, capped=True))

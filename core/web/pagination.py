@@ -49,14 +49,16 @@ class Page:
         return ceil(self.total / self.per_page)
 
 
-def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple = ()) -> Page:
+def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple = (), total: int | None = None) -> Page:
     """The current page (from ``?page=``) of ``select``, a select of one model (with an ``id``), counted up to
     three pages ahead.
 
     ``options`` are the loader options of the page's records (``selectinload(...)``). With ``columns`` (the model's ``id`` among them), the page is
     read as plain rows of these columns rather than records: a list showing a few columns of 25 records reads
     them five times faster. ``deferred``: read the page's ids apart from its rows even on the first pages, for
-    a select whose matches are sorted (see the module's docstring)."""
+    a select whose matches are sorted (see the module's docstring). ``total``: how many rows ``select`` matches,
+    when the page has counted them already among the figures it shows; the count is then not read again (not for
+    a ``deferred`` list, counted by its ids)."""
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     statements = PageStatements(select, options, columns, postgresql)
     page, per_page = page_argument(), page_size()
@@ -71,7 +73,7 @@ def paginate(select: Any, *options: Any, deferred: bool = False, columns: tuple 
         items = statements.read_ids(read_rows(statements.page_ids, params).scalars().all())
     else:
         items = statements.read(statements.page, params)
-    counted = read_rows(statements.count, params).scalar_one()
+    counted = read_rows(statements.count, params).scalar_one() if total is None else total
     return Page(page, per_page, items, total=min(counted, cap), capped=counted > cap)
 
 

@@ -7,17 +7,22 @@ plugin reads is written as plain ORM code next to its rule.
   (the dashboard runs every plugin's widget and deadlines: 10 statements with them, 12 without).
 - :func:`deadlines_statement`: the mechanisms' sessions and deadlines and the replies expected between two dates,
   as one ``UNION ALL`` (the dashboard's five earliest upcoming dates, the upcoming page and calendar feeds).
+- :func:`outcome_counts_statement`, :func:`latest_outcomes_statement` and :func:`sessions_statement`: a
+  mechanism's and a country's pages (issue 29: these pages too at 0.3 times the bare page and 10 statements),
+  their counts (the actions matching, those sent and their results, the list's total among them) as one
+  ``UNION ALL``, the latest result of each action of a page (its ids as one parameter) and a mechanism's coming
+  and latest past sessions, these two built once per process.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Date, Select, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Date, Select, bindparam, cast, func, literal, null, or_, select, union_all
 
-from core.api import PUBLIC, Assignment, visible
+from core.api import PUBLIC, Assignment, among_ids, built_once, visible
 
-from .models import AdvocacyAction, Mechanism, MechanismSession
+from .models import AdvocacyAction, Answer, Mechanism, MechanismSession
 
 # How the dashboard and the calendar name a mechanism: its abbreviation, else its English name.
 BODY = func.coalesce(func.nullif(Mechanism.abbreviation, ""), Mechanism.name_en).label("abbreviation")
@@ -64,3 +69,36 @@ def deadlines_statement(user: Any, start: date, end: date) -> CompoundSelect:
                      AdvocacyAction.confidentiality).where(visible(AdvocacyAction, user),
                                                            AdvocacyAction.reply_expected_by.between(start, end))
     return union_all(sessions, replies)
+
+
+@built_once
+def latest_outcomes_statement(postgresql: bool) -> Select:
+    """Rows ``(action_id, kind, received_on)`` of the answers that are results to the actions ``action_ids`` (one
+    parameter: ``among_ids``), oldest first: the last row of an action is its latest result."""
+    return select(Answer.action_id, Answer.kind, Answer.received_on).where(
+        among_ids(Answer.action_id, "action_ids", postgresql), Answer.kind.in_(Answer.OUTCOMES)) \
+        .order_by(Answer.received_on, Answer.id)
+
+
+@built_once
+def sessions_statement() -> Select:
+    """The sessions of the mechanism ``mechanism_id`` not over by ``today``, and its latest ``past`` ones, by date
+    (``services.sessions_of`` tells them apart)."""
+    current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= bindparam("today", type_=Date)
+    mine = MechanismSession.mechanism_id == bindparam("mechanism_id")
+    latest_past = select(MechanismSession.id).where(mine, ~current).order_by(MechanismSession.starts_on.desc()) \
+        .limit(bindparam("past"))
+    return select(MechanismSession).where(mine, current | MechanismSession.id.in_(latest_past)) \
+        .order_by(MechanismSession.starts_on)
+
+
+def outcome_counts_statement(user: Any, condition: Any) -> CompoundSelect:
+    """Rows ``(kind, number)``: how many actions ``user`` may see match ``condition`` (kind "all"), how many of
+    them were sent ("sent"), and how many of those got each kind of result."""
+    matching = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition)
+    actions = matching.where(AdvocacyAction.sent_on.is_not(None))
+    every = select(literal("all").label("kind"), func.count().label("number")).select_from(matching.subquery())
+    sent = select(literal("sent"), func.count()).select_from(actions.subquery())
+    per_kind = select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
+        Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)
+    return union_all(every, sent, per_kind)

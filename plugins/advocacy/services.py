@@ -32,7 +32,7 @@ from core.api import (
 )
 from core.api import lazy_gettext as _l
 
-from . import requirements
+from . import queries, requirements
 from .models import SYSTEMS, ActionDefender, ActionRecordLink, AdvocacyAction, Answer, Mechanism, MechanismSession
 
 VIEW, EDIT, CATALOGUE = "advocacy.view", "advocacy.edit", "advocacy.catalogue"
@@ -147,32 +147,24 @@ def latest_outcomes(action_ids: list[int]) -> dict[int, Any]:
     plain rows (``kind``, ``received_on``), the list shows nothing else of them."""
     if not action_ids:
         return {}
-    rows = db.session.execute(select(Answer.action_id, Answer.kind, Answer.received_on).where(
-        Answer.action_id.in_(action_ids), Answer.kind.in_(Answer.OUTCOMES)).order_by(Answer.received_on, Answer.id))
-    return {row.action_id: row for row in rows}
+    statement = queries.latest_outcomes_statement(db.session.get_bind().dialect.name == "postgresql")
+    return {row.action_id: row for row in db.session.execute(statement, {"action_ids": action_ids})}
 
 
 def outcome_counts(user: Any, condition: Any) -> dict[str, int]:
-    """How many visible actions matching ``condition`` were sent (``"sent"``), and how many got each kind of
-    result."""
-    actions = select(AdvocacyAction.id).where(visible(AdvocacyAction, user), condition,
-                                              AdvocacyAction.sent_on.is_not(None))
-    counts = {"sent": db.session.scalar(select(func.count()).select_from(actions.subquery()))}
-    for kind, number in db.session.execute(select(Answer.kind, func.count(func.distinct(Answer.action_id))).where(
-            Answer.action_id.in_(actions), Answer.kind.in_(Answer.OUTCOMES)).group_by(Answer.kind)):
-        counts[kind] = number
-    return counts
+    """How many visible actions match ``condition`` (``"all"``, drafts included: the page's list needs no count
+    of its own), how many of them were sent (``"sent"``), and how many got each kind of result: one statement,
+    each count a row of one union."""
+    return {kind: number for kind, number in db.session.execute(queries.outcome_counts_statement(user, condition))}
 
 
 def sessions_of(mechanism_id: int, today: date, past: int = 10) -> tuple[list[MechanismSession], list]:
-    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones."""
-    current = func.coalesce(MechanismSession.ends_on, MechanismSession.starts_on) >= today
-    mine = MechanismSession.mechanism_id == mechanism_id
-    coming = db.session.scalars(select(MechanismSession).where(mine, current)
-                                .order_by(MechanismSession.starts_on)).all()
-    gone = db.session.scalars(select(MechanismSession).where(mine, ~current)
-                              .order_by(MechanismSession.starts_on.desc()).limit(past)).all()
-    return list(coming), list(gone)
+    """The mechanism's coming (and current) sessions and deadlines, and its latest ``past`` ones (latest first),
+    read in one statement (built once per process): the coming ones and the latest past ones."""
+    rows = db.session.scalars(queries.sessions_statement(),
+                              {"mechanism_id": mechanism_id, "today": today, "past": past}).all()
+    coming = [row for row in rows if (row.ends_on or row.starts_on) >= today]
+    return coming, [row for row in reversed(rows) if (row.ends_on or row.starts_on) < today]
 
 
 # --- Saving --------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from core.api import (
     Attachment,
     AttachmentForm,
     ConfirmForm,
-    Country,
     Defender,
     RejectedFile,
     User,
@@ -63,12 +62,17 @@ def advocacy_helpers() -> dict:
             "today": utcnow().date()}
 
 
-def list_context(pagination) -> dict:
-    """What a table of actions needs besides its rows: each mechanism's names and each country's code, from
-    the catalogue and the per-process country list rather than one more query per page."""
-    catalogue = services.mechanisms(active_only=False)
-    return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]), "mechanisms": catalogue,
-            "mechanism_names": {m.id: (m.name, m.short_name) for m in catalogue},
+# What a row of a table of actions shows, read as plain rows (the text and the details stay unread).
+TABLE_COLUMNS = (AdvocacyAction.id, AdvocacyAction.title, AdvocacyAction.type, AdvocacyAction.mechanism_id,
+                 AdvocacyAction.country_id, AdvocacyAction.sent_on, AdvocacyAction.reference,
+                 AdvocacyAction.reply_expected_by, AdvocacyAction.confidentiality)
+
+
+def list_context(pagination, mechanisms: list[Mechanism]) -> dict:
+    """What a table of actions needs besides its rows: the names of ``mechanisms`` (those its rows went to, which
+    the page has read already) and each country's code, from the per-process country list."""
+    return {"outcomes": services.latest_outcomes([a.id for a in pagination.items]),
+            "mechanism_names": {m.id: (m.name, m.short_name) for m in mechanisms},
             "country_codes": {c.id: c.alpha3 for c in country_choices()}}
 
 
@@ -77,11 +81,12 @@ def list_context(pagination) -> dict:
 @permission_required(services.VIEW)
 def index():
     filters = services.ActionFilters(**{key: request.args.get(key, "")[:100] for key in FILTERS})
-    pagination = paginate(services.actions_query(current_user, filters))
+    pagination = paginate(services.actions_query(current_user, filters), columns=TABLE_COLUMNS)
+    catalogue = services.mechanisms(active_only=False)
     return render_template("advocacy/index.html", pagination=pagination, filters=filters,
                            states={key: str(label) for key, label in STATE_LABELS.items()},
-                           country_options=country_options,
-                           **list_context(pagination))
+                           country_options=country_options, mechanisms=catalogue,
+                           **list_context(pagination, catalogue))
 
 
 # --- Drafting ------------------------------------------------------------------------------------
@@ -139,11 +144,16 @@ def edit(action_id: int):
 
 def load_action(action_id: int) -> AdvocacyAction:
     """The action with what its page shows, if the user may see it (``visible_record``: 404 otherwise, and a
-    restricted action's view audited)."""
+    restricted action's view audited). Its answers are joined to it (one row each, the only list joined: two
+    would multiply each other's rows); its defenders and linked records one query each. Of its defenders, only
+    what the page shows of them and what tells who may see them: their contact details, whereabouts and family
+    stay unread."""
     return visible_record(
         AdvocacyAction, action_id, joinedload(AdvocacyAction.mechanism), joinedload(AdvocacyAction.country),
-        selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender),
-        selectinload(AdvocacyAction.record_links), selectinload(AdvocacyAction.answers))
+        joinedload(AdvocacyAction.answers),
+        selectinload(AdvocacyAction.defender_links).joinedload(ActionDefender.defender).load_only(
+            Defender.name, Defender.consent_to_publish, Defender.publication_name, Defender.confidentiality),
+        selectinload(AdvocacyAction.record_links))
 
 
 @permission_required(services.VIEW)
@@ -153,26 +163,29 @@ def show(action_id: int):
 
 def render_action(action: AdvocacyAction, status: int = 200, **forms):
     can_edit = can(services.EDIT)
-    answer_files = {}
+    answer_files = {}  # each answer's documents, by their names (a link to each)
     if action.answers:
-        for file in db.session.scalars(select(Attachment).where(
+        for file in db.session.execute(select(Attachment.id, Attachment.record_id, Attachment.name).where(
                 Attachment.record_type == Answer.__record_type__,
                 Attachment.record_id.in_([r.id for r in action.answers])).order_by(Attachment.id)):
             answer_files.setdefault(file.record_id, []).append(file)
     allowed = visible_ids(Defender, [link.defender for link in action.defender_links], current_user)
-    send_form = forms.get("send_form") or SendForm(formdata=None, reference=action.reference,
-                                                   sent_on=action.sent_on or utcnow().date())
+    defender_links = [link for link in action.defender_links if link.defender_id in allowed]
+    # A blank form only where the page offers it (to editors: sending a draft, an answer to what was sent, consent
+    # on each defender's line): building one costs about as much as a statement.
+    send_form = forms.get("send_form") or (SendForm(formdata=None, reference=action.reference, sent_on=utcnow().date())
+                                           if can_edit and not action.sent_on else None)
+    answer_form = forms.get("answer_form") or (AnswerForm(formdata=None, received_on=utcnow().date())
+                                               if can_edit and action.sent_on else None)
     return render_template(
         "advocacy/show.html", action=action, can_edit=can_edit, record=action,
         missing=requirements.missing(action), elements=requirements.elements_for(action.type),
-        defender_links=[link for link in action.defender_links if link.defender_id in allowed],
-        hidden_defenders=sum(1 for link in action.defender_links if link.defender_id not in allowed),
+        defender_links=defender_links, hidden_defenders=len(action.defender_links) - len(defender_links),
         consent_labels=CONSENT_LABELS, links=links_of(action),
         defender_search=defender_search(action),
         answer_files=answer_files, assignees=assignee_names(action),
-        send_form=send_form, answer_form=forms.get("answer_form") or AnswerForm(
-            formdata=None, received_on=utcnow().date()),
-        consent_form=ConsentForm(formdata=None),
+        send_form=send_form, answer_form=answer_form,
+        consent_form=ConsentForm(formdata=None) if can_edit and defender_links else None,
         attachments=attachments_of(action), attachment_form=AttachmentForm), status
 
 
@@ -284,22 +297,25 @@ def countries():
 def country(alpha3: str):
     """Every action about a country the user may see, with what each mechanism was sent and what came back."""
     code = alpha3.upper()
-    found = db.session.scalar(select(Country).where(Country.alpha3 == code)) \
-        if len(code) == 3 and code.isascii() and code.isalpha() else None
+    found = next((c for c in country_choices() if c.alpha3 == code), None)  # the per-process list: no query
     if found is None:
         abort(404)
-    condition = AdvocacyAction.country_id == found.id
-    filters = services.ActionFilters(country=found.alpha3, sort="-sent")
-    pagination = paginate(services.actions_query(current_user, filters))
-    return render_template("advocacy/country.html", country=found, pagination=pagination, **list_context(pagination),
-                           counts=services.outcome_counts(current_user, condition),
-                           per_mechanism=services.by_mechanism(current_user, condition))
+    condition = AdvocacyAction.country_id == found.id  # by id: the database reads its index of countries' actions
+    counts = services.outcome_counts(current_user, condition)
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters()).where(condition),
+                          columns=TABLE_COLUMNS, total=counts["all"])
+    per_mechanism = services.by_mechanism(current_user, condition)  # every mechanism the table's rows went to
+    return render_template("advocacy/country.html", country=found, pagination=pagination,
+                           **list_context(pagination, [mechanism for mechanism, _count in per_mechanism]),
+                           counts=counts, per_mechanism=per_mechanism)
 
 
 def mechanism_page_data(mechanism: Mechanism) -> dict:
     """What the mechanism's page lists: its sessions, what was sent to it (paginated), and the results."""
     condition = AdvocacyAction.mechanism_id == mechanism.id
     coming, gone = services.sessions_of(mechanism.id, utcnow().date())
-    pagination = paginate(services.actions_query(current_user, services.ActionFilters(mechanism=str(mechanism.id))))
-    return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination),
-            "counts": services.outcome_counts(current_user, condition)}
+    counts = services.outcome_counts(current_user, condition)
+    pagination = paginate(services.actions_query(current_user, services.ActionFilters()).where(condition),
+                          columns=TABLE_COLUMNS, total=counts["all"])
+    return {"coming": coming, "gone": gone, "pagination": pagination, **list_context(pagination, [mechanism]),
+            "counts": counts}

@@ -8,17 +8,22 @@ code next to its rule.
 - :func:`widgets_statement`: the requests waiting for the member's vote, the reports overdue and the votes the
   chair must settle, in one statement (the dashboard: 10 statements with it, 11 without); each way before the committee is read from its
   own index and merged (:func:`waiting_statement`: an ``OR`` would read them all).
+- :func:`request_page_statement` and :func:`earlier_requests_statement`: a request's page (issue 29: its pages
+  too at 0.3 times the bare page and 10 statements), its request with its loaders, and the beneficiary's other
+  requests as rows, each statement built once per process (``session.get`` and a select with loader options
+  build theirs, and their cache keys, on every call).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Date, Integer, Select, String, bindparam, cast, literal, null, select, union, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.api import Defender, UTCDateTime, prefix_matches_to_bind
+from core.api import Defender, Term, UTCDateTime, built_once, prefix_matches_to_bind
 
 from . import services
-from .models import GrantRequest
+from .models import Conflict, Decision, GrantRequest, Question, Vote
 
 WIDGET_ROWS = 5
 
@@ -82,3 +87,30 @@ def overdue_statement(user: Any) -> Select:
     return select(GrantRequest.id, GrantRequest.report_due_on).where(
         services.visible_requests(user), services.report_overdue(bindparam("today", type_=Date))) \
         .order_by(GrantRequest.report_due_on, GrantRequest.id).limit(WIDGET_ROWS)
+
+
+@built_once
+def request_page_statement() -> Select:
+    """The request ``request_id`` with what its page shows (see ``request_page.load_request``)."""
+    return select(GrantRequest).where(GrantRequest.id == bindparam("request_id")).options(
+        joinedload(GrantRequest.defender).joinedload(Defender.country),
+        joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
+        joinedload(GrantRequest.created_by).lazyload("*"), joinedload(GrantRequest.budget_lines),
+        joinedload(GrantRequest.fundings), joinedload(GrantRequest.payments),
+        joinedload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
+        selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
+        selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
+        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"))
+
+
+@built_once
+def earlier_requests_statement(other: bool) -> Select:
+    """Rows ``(id, status, grant_type)`` of the approved or open requests of the beneficiary ``defender_id``, the
+    20 latest; with ``other``, all but the request ``request_id`` (the one being written or shown)."""
+    grant_type = aliased(Term, name="grant_type")
+    query = select(GrantRequest.id, GrantRequest.status, grant_type).outerjoin(
+        grant_type, grant_type.id == GrantRequest.grant_type_id).where(
+        GrantRequest.defender_id == bindparam("defender_id"),
+        GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))) \
+        .order_by(GrantRequest.id.desc()).limit(20)
+    return query.where(GrantRequest.id != bindparam("request_id")) if other else query

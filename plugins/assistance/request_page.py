@@ -3,9 +3,10 @@ forms, blank or as they failed. Every view of a request (its file, the committee
 answers with it."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, render_template
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.api import (
@@ -21,7 +22,7 @@ from core.api import (
     visible_record,
 )
 
-from . import permissions, services
+from . import permissions, queries, services
 from .forms import (
     DECISION_KINDS,
     FUNDING_STATUSES,
@@ -37,7 +38,7 @@ from .forms import (
     ReasonForm,
     VoteForm,
 )
-from .models import Conflict, Decision, GrantRequest, Question, RequestEvent, Vote
+from .models import GrantRequest, RequestEvent
 
 
 def visible_request(request_id: int, *options) -> GrantRequest:
@@ -49,21 +50,14 @@ def visible_request(request_id: int, *options) -> GrantRequest:
 def load_request(request_id: int) -> GrantRequest:
     """The request with everything its page shows, if the user may see it (each view is audited).
 
-    Its creator and its three short lists (budget lines, other funders and decisions) are joined to it, in one
-    statement of lines × funders × decisions rows: the forms allow at most 30 lines and 10 funders, a request has
-    one decision or two (a revision, a ratification), so usually a handful of rows and at worst about a thousand
-    small ones, against three more statements on every view. The committee's lists (votes, declarations,
-    questions) one query each. The history has its own page."""
-    return visible_record(
-        GrantRequest, request_id,
-        joinedload(GrantRequest.defender).joinedload(Defender.country),
-        joinedload(GrantRequest.partner), joinedload(GrantRequest.grant_type),
-        joinedload(GrantRequest.created_by).lazyload("*"), joinedload(GrantRequest.budget_lines),
-        joinedload(GrantRequest.fundings),
-        joinedload(GrantRequest.decisions).joinedload(Decision.decided_by).lazyload("*"),
-        selectinload(GrantRequest.votes).joinedload(Vote.member).lazyload("*"),
-        selectinload(GrantRequest.conflicts).joinedload(Conflict.member).lazyload("*"),
-        selectinload(GrantRequest.questions).joinedload(Question.asked_by).lazyload("*"))
+    Its creator and its four short lists (budget lines, other funders, decisions and payments) are joined to it,
+    in one statement of lines × funders × decisions × payments rows: the forms allow at most 30 lines and 10
+    funders, a request has one decision or two (a revision, a ratification) and a grant is paid in one instalment
+    or a few, so usually a handful of rows and at worst a few thousand small ones, against four more statements
+    on every view. The committee's lists (votes, declarations, questions) one query each. The history has its
+    own page. Its statement is built once per process (``queries.request_page_statement``)."""
+    return visible_record(GrantRequest, request_id, load=lambda id_: db.session.scalars(
+        queries.request_page_statement(), {"request_id": id_}).unique().one_or_none())
 
 
 def load_history(request_id: int) -> GrantRequest:
@@ -76,33 +70,46 @@ def load_history(request_id: int) -> GrantRequest:
 
 
 def render_request(grant: GrantRequest, status: int = 200, **forms):
-    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors)."""
+    """The request's page; ``forms`` replace the blank ones (a form that failed, shown with its errors). A blank
+    form is built only where the page may offer it (its status and the user's rights): most are not offered in
+    most states, and each costs as much to build as a statement to run."""
     member = permissions.is_member(current_user)
     mine = next((c for c in grant.conflicts if c.member_id == current_user.id), None)
     voted = next((v for v in grant.votes if v.member_id == current_user.id), None)
     state = services.standing(grant)
+    voting, can_edit, can_chair = member and services.voting_open(grant), can(permissions.EDIT), can(permissions.CHAIR)
+    can_pay, approved = can(permissions.BUDGET), grant.status == GrantRequest.APPROVED
+    closable = can_edit and grant.status in (GrantRequest.DRAFT, *GrantRequest.OPEN)
+    unanswered = can_edit and any(not question.answer for question in grant.questions)
     return render_template(
         "assistance/show.html", grant=grant, total=services.requested_total(grant),
         converted=converted, earlier=earlier_grants(grant.defender, grant), standing=state,
         tally=(state.tally if state else services.tally(grant)) if grant.status != GrantRequest.DRAFT else None,
         decisions_by_id={d.id: d for d in grant.decisions}, chair_in_place=services.chair_in_place(grant, state),
         rules=services.rules(), member=member, my_conflict=mine, my_vote=voted,
-        voting_open=services.voting_open(grant), can_edit=can(permissions.EDIT), can_chair=can(permissions.CHAIR),
-        conflict_form=forms.get("conflict_form") or ConflictForm(formdata=None),
-        vote_form=forms.get("vote_form") or VoteForm(formdata=None),
-        question_form=forms.get("question_form") or QuestionForm(formdata=None),
-        answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
-        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
-        blank_answer=AnswerForm(formdata=None), blank_reason=ReasonForm(formdata=None),
+        voting_open=services.voting_open(grant), can_edit=can_edit, can_chair=can_chair,
+        conflict_form=forms.get("conflict_form") or _blank(ConflictForm, voting),
+        vote_form=forms.get("vote_form") or _blank(VoteForm, voting),
+        question_form=forms.get("question_form") or _blank(
+            QuestionForm, grant.status in GrantRequest.OPEN and (member or can_edit)),
+        answer_form=forms.get("answer_form") or _blank(AnswerForm, unanswered),
+        decision_form=forms.get("decision_form") or _blank(DecisionForm, can_chair),
+        reason_form=forms.get("reason_form") or _blank(ReasonForm, closable),
+        blank_answer=_blank(AnswerForm, unanswered), blank_reason=_blank(ReasonForm, closable),
         attachments=attachments_of(grant), attachment_form=AttachmentForm,
-        granted=services.granted_amount(grant), can_pay=can(permissions.BUDGET),
+        granted=services.granted_amount(grant), can_pay=can_pay,
         paid=services.paid_amount(grant) if grant.status in (GrantRequest.APPROVED, GrantRequest.CLOSED) else 0,
-        payment_form=payment_form(grant, forms.get("payment_form")), payment_methods=PAYMENT_METHODS,
-        close_form=forms.get("close_form") or CloseForm(formdata=None, received_on=utcnow().date()),
+        payment_form=payment_form(grant, forms.get("payment_form")) if can_pay and approved else None,
+        payment_methods=PAYMENT_METHODS,
+        close_form=forms.get("close_form") or _blank(CloseForm, can_edit and approved, received_on=utcnow().date()),
         budget_blocked=_budget_blocked(grant), today=utcnow().date(),
         failed=forms.get("failed", ""), assignees=assignee_names(grant), vote_choices=VOTE_CHOICES,
         outcomes=OUTCOMES, decision_kinds=DECISION_KINDS, funding_statuses=FUNDING_STATUSES), status
+
+
+def _blank(form_class: Any, offered: bool, **data: Any) -> Any:
+    """A blank form of ``form_class`` if the page may offer it, else None (the page does not show it)."""
+    return form_class(formdata=None, **data) if offered else None
 
 
 def page_again(request_id: int, **forms):
@@ -137,11 +144,9 @@ def _budget_blocked(grant: GrantRequest):
     return None
 
 
-def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[GrantRequest]:
-    """The beneficiary's other approved or open requests: a possible double funding, shown on the form."""
+def earlier_grants(defender: Defender, grant: GrantRequest | None) -> list[Any]:
+    """The beneficiary's other approved or open requests: a possible double funding, shown on the form. Rows of
+    what the warning names (number, status and type), not the requests."""
     other = grant is not None and grant.id is not None
-    query = select(GrantRequest).where(
-        GrantRequest.defender_id == defender.id,
-        GrantRequest.status.in_((GrantRequest.APPROVED, GrantRequest.CLOSED, *GrantRequest.OPEN))).options(
-        joinedload(GrantRequest.grant_type)).order_by(GrantRequest.id.desc()).limit(20)
-    return list(db.session.scalars(query.where(GrantRequest.id != grant.id) if other else query))
+    return db.session.execute(queries.earlier_requests_statement(other), {"defender_id": defender.id, "request_id": grant.id if other
+                                                          else None}).all()

@@ -64,6 +64,11 @@ def test_pages_keep_their_statement_count_as_advocacy_grows(app, client, make_us
     many = counts()
     assert many == few, {path: (few[path], many[path]) for path in paths if few[path] != many[path]}
     assert max(many.values()) <= 10, many
+    # What the pages read (issue 29): a mechanism's page its mechanism, sessions, page of actions, their results and
+    # its counts (the list's total among them); a country's the same without mechanism and sessions, with the
+    # mechanisms it went to; an action's its answers joined to it.
+    assert (many[f"/advocacy/mechanisms/{sr_hrd}"], many["/advocacy/countries/TUR"], many[f"/advocacy/{action_id}"]) \
+        == (6, 5, 8), many
 
 
 def test_a_dossier_is_gathered_in_the_same_number_of_statements_for_few_or_many_cases(app, make_user, count_queries):

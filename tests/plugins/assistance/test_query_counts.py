@@ -2,12 +2,14 @@
 votes, questions and budget lines grow."""
 from __future__ import annotations
 
+from datetime import date
+
 from core.database.models import User
 from core.extensions import db
 from plugins.assistance import services
 from plugins.assistance.models import GrantRequest
 
-from ...conftest import login
+from ...conftest import login, post_form
 from .helpers import add_request, committee
 
 
@@ -47,8 +49,43 @@ def test_pages_keep_their_statement_count(app, make_user, count_queries):
             db.session.get(GrantRequest, first).votes) == 3
     many = counts()
     assert many == few, {p: (few[p], many[p]) for p in paths}
-    # The request page reads the request with its creator and its three short lists (budget lines, other funders,
-    # decisions) joined, the committee's three lists (votes, declarations, questions) one query each, the view's
+    # The request page reads the request with its creator and its four short lists (budget lines, other funders,
+    # decisions, payments) joined, the committee's three lists (votes, declarations, questions) one query each, the view's
     # audit row, the committee, the beneficiary's other requests, the attachments and the assigned staff: 10, as
     # every main page; its history has its own page.
     assert max(many.values()) <= 10, many
+
+
+def test_an_approved_grants_page_reads_its_payments_with_the_request(app, make_user, count_queries):
+    """An approved grant's payments are joined to the request: its page stays at ten statements with one payment
+    or several (it read them apart, an eleventh)."""
+    officer, chair = make_user("case_officer"), make_user("coordinator", email="chair@example.org")
+    request_id = add_request(app, officer, amount="8000.00")
+    for member in committee(make_user, 3):
+        voter = app.test_client()
+        login(voter, member)
+        post_form(voter, f"/assistance/{request_id}/conflict", {})
+        post_form(voter, f"/assistance/{request_id}/vote", {"choice": "approve"})
+    lead = app.test_client()
+    login(lead, chair)
+    path = f"/assistance/{request_id}"
+    payment = {"paid_on": date.today().isoformat(), "currency": "EUR", "method": "bank_transfer"}
+
+    def pay(amount: str) -> None:
+        assert post_form(lead, f"{path}/payments", {**payment, "amount": amount,
+                                                    "reference": f"Transfer {amount}"}).status_code == 302
+
+    def statements() -> int:
+        lead.get(path)
+        with count_queries() as sent:
+            page = lead.get(path).get_data(as_text=True)
+        assert 'id="payment-list"' in page
+        return len(sent)
+
+    pay("1000")
+    one = statements()
+    pay("1500")
+    pay("2000")
+    page = lead.get(path).get_data(as_text=True)
+    assert all(f"Transfer {amount}" in page for amount in ("1000", "1500", "2000"))
+    assert statements() == one <= 10, one
