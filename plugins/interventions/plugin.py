@@ -191,9 +191,10 @@ def observatory_dashboard_widgets(user):
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     now = utcnow()
     reviews = can(services.PUBLISH, user)
-    rows = db.session.execute(queries.dashboard_statement(user, reviews, WIDGET_ROWS), {
-        "consulted_before": now.date() - timedelta(days=current_app.config["INTERVENTIONS_CONSULTATION_DAYS"]),
-        "received_before": now - timedelta(hours=hours)}).all()
+    rows = queries.dashboard_rows(
+        user, reviews, WIDGET_ROWS,
+        consulted_before=now.date() - timedelta(days=current_app.config["INTERVENTIONS_CONSULTATION_DAYS"]),
+        received_before=now - timedelta(hours=hours))
     late = now - timedelta(hours=hours)
     waiting = [(row, _aware(row.at) < late) for row in rows if row.part == "verify"]
     case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
