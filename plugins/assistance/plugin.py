@@ -200,7 +200,7 @@ def observatory_search(query, user, limit):
     if not can(permissions.VIEW, user) or not words:
         return []
     postgresql = db.engine.dialect.name == "postgresql"
-    rows = db.session.execute(queries.search_statement(user, len(words) // 2, postgresql), {**words, "limit": limit})
+    rows = queries.search_rows(user, words, limit, postgresql)
     show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
     return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, permissions.VIEW, row.confidentiality,
                       score=1.0) for row in rows]

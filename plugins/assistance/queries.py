@@ -28,9 +28,18 @@ from .models import GrantRequest
 WIDGET_ROWS = 5
 
 
-def search_statement(user: Any, words: int, postgresql: bool) -> Select:
+def search_rows(user: Any, words: dict[str, str], limit: int, postgresql: bool) -> list[Any]:
+    """The global search's requests for ``user``: the ``limit`` newest whose beneficiary holds ``words``
+    (``prefix_params``)."""
+    return read_rows(search_statement(viewer(user), services.sees_submitted(user), len(words) // 2, postgresql),
+                     {**words, "limit": limit, "viewer_id": user.id}).all()
+
+
+@built_once
+def search_statement(user: Viewer, committee: bool, words: int, postgresql: bool) -> Select:
+    """Built once per kind of viewer, ``committee`` switch and number of words."""
     columns = (GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name)
-    visible_requests = services.visible_requests(user)
+    visible_requests = services.visible_requests(user, committee)
     if postgresql:
         # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
         # planner from starting at the matching defenders, who may be thousands for a common name, each to be

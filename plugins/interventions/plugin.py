@@ -237,11 +237,7 @@ def observatory_search(query, user, limit):
     expression = search.match_expression(query, postgresql)
     if expression is None:
         return []
-    rows = db.session.execute(select(
-        Case.id, Case.title, Case.confidentiality, Case.country_number, Case.obs_number, Case.first_issued,
-        Country.alpha3).join(Country, Country.id == Case.country_id)
-        .where(visible(Case, user), search.matching_to_bind(Case.id, postgresql))
-        .order_by(Case.id.desc()).limit(limit), {"match": expression}).all()
+    rows = queries.search_rows(user, expression, limit, postgresql)
     show, kind = id_url("interventions.show", "case_id"), _("Intervention case")
     more = list_url_when_full(len(rows), limit, "interventions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,
