@@ -199,8 +199,7 @@ def observatory_search(query, user, limit):
     words = prefix_params(query)
     if not can(permissions.VIEW, user) or not words:
         return []
-    postgresql = db.engine.dialect.name == "postgresql"
-    rows = queries.search_rows(user, words, limit, postgresql)
+    rows = queries.search_rows(user, words, limit)
     show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
     return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, permissions.VIEW, row.confidentiality,
                       score=1.0) for row in rows]

@@ -2,9 +2,9 @@
 page's speed at 100,000 records) read from this plugin. Everything else the plugin reads is written as plain ORM
 code next to its rule.
 
-- :func:`search_statement`: grant requests by their beneficiary's name words, read in the order each database's
-  planner reads fastest (the global search: on PostgreSQL, ``defender_id + 0`` makes it read the requests newest
-  first instead of sorting the thousands of defenders a common name matches).
+- :func:`search_statement`: grant requests by their beneficiary's name words, read newest first (the global
+  search: ``defender_id + 0`` makes each database read the requests newest first instead of sorting the requests
+  of the thousands of defenders a common name matches).
 - :func:`widgets_statement`: the requests waiting for the member's vote, the reports overdue and the votes the
   chair must settle, in one statement (the dashboard: 10 statements with it, 11 without); each way before the committee is read from its
   own index and merged (:func:`waiting_statement`: an ``OR`` would read them all).
@@ -28,30 +28,26 @@ from .models import GrantRequest
 WIDGET_ROWS = 5
 
 
-def search_rows(user: Any, words: dict[str, str], limit: int, postgresql: bool) -> list[Any]:
+def search_rows(user: Any, words: dict[str, str], limit: int) -> list[Any]:
     """The global search's requests for ``user``: the ``limit`` newest whose beneficiary holds ``words``
     (``prefix_params``)."""
-    return read_rows(search_statement(viewer(user), services.sees_submitted(user), len(words) // 2, postgresql),
+    return read_rows(search_statement(viewer(user), services.sees_submitted(user), len(words) // 2),
                      {**words, "limit": limit, "viewer_id": user.id}).all()
 
 
 @built_once
-def search_statement(user: Viewer, committee: bool, words: int, postgresql: bool) -> Select:
-    """Built once per kind of viewer, ``committee`` switch and number of words."""
-    columns = (GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name)
-    visible_requests = services.visible_requests(user, committee)
-    if postgresql:
-        # Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
-        # planner from starting at the matching defenders, who may be thousands for a common name, each to be
-        # sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the scan.
-        beneficiary = GrantRequest.defender_id + 0
-        return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
-            .where(visible_requests, *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
-            .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
-    # SQLite: the requests of the defenders holding the words (its planner then reads the matching name tokens
-    # first and each defender's requests by index, rather than every request and its beneficiary's tokens).
-    return select(*columns).join(Defender, Defender.id == GrantRequest.defender_id) \
-        .where(visible_requests, *(GrantRequest.defender_id.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
+def search_statement(user: Viewer, committee: bool, words: int) -> Select:
+    """Read the requests newest first and keep those whose beneficiary matches (``defender_id + 0`` keeps the
+    planner from starting at the matching defenders, who may be thousands for a common name, each with their
+    requests to be sorted): there are far fewer requests than defenders, and the first ``limit`` matches end the
+    scan. On SQLite at 100,000 records, 0.6 ms for a common name ("kaya", 3,754 holders) instead of 3.3 ms, and
+    0.6 ms instead of 0.1 for a rare one. Built once per kind of viewer, ``committee`` switch and number of
+    words."""
+    beneficiary = GrantRequest.defender_id + 0
+    return select(GrantRequest.id, GrantRequest.confidentiality, GrantRequest.status, Defender.name) \
+        .join(Defender, Defender.id == GrantRequest.defender_id) \
+        .where(services.visible_requests(user, committee),
+               *(beneficiary.in_(ids) for ids in prefix_matches_to_bind(Defender, words))) \
         .order_by(GrantRequest.id.desc()).limit(bindparam("limit"))
 
 
