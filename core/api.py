@@ -143,7 +143,7 @@ from .records.tokens import (
     prefix_matches_to_bind,
     prefix_params,
 )
-from .records.visibility import assignee_ids, can_see, is_admin, visible, visible_ids
+from .records.visibility import VIEWER_ID, Viewer, assignee_ids, can_see, is_admin, viewer, visible, visible_ids
 from .web.forms import ConfirmForm, MultiCheckboxField, required, valid_email
 from .web.fragments import fragment, inputs_of
 from .web.navigation import id_url, list_url_when_full, page_argument, page_size, safe_next
@@ -198,7 +198,7 @@ __all__ = [
     "gettext", "lazy_gettext", "lazy_pgettext", "in_language", "format_date", "format_datetime", "format_money",
     "followers_of", "notify",
     # Statements run on every request, and the search index (speed measures: README "Speed")
-    "built_once", "read_rows", "among_ids",
+    "built_once", "read_rows", "among_ids", "Viewer", "viewer", "VIEWER_ID",
     "index_tokens", "forget_tokens", "bulk_rows", "matching_word_prefixes", "prefix_conditions_to_bind",
     "prefix_matches_to_bind", "prefix_params",
 ]

@@ -56,3 +56,35 @@ def test_an_assignment_opens_only_the_record_of_its_type(app, make_user):
         assert db.session.scalar(select(Defender.id).where(Defender.id == defender_id, visible(Defender, user))) is None
         assert db.session.scalar(select(Partner.id).where(Partner.id == defender_id, visible(Partner, user))) \
             == defender_id
+
+
+def test_a_statement_built_once_for_a_viewer_answers_each_user_with_their_own_records(app, make_user):
+    """``visible(model, viewer(user))`` is the same rule with the user's id as the bind parameter ``viewer_id``:
+    one statement built per kind of viewer (admin or not) serves users one after another, each with their own
+    records, and cannot run without the asker's id."""
+    import pytest
+    from sqlalchemy.exc import StatementError
+
+    from core.database.statements import built_once
+    from core.records.visibility import Viewer, viewer
+
+    @built_once
+    def names(who: Viewer):
+        return select(Defender.name).where(visible(Defender, who)).order_by(Defender.name)
+
+    assigned, other, admin = make_user("case_officer"), make_user("case_officer"), make_user("admin")
+    add_defender(app, "Hidden Person", confidentiality="restricted", assignees=(assigned.id,))
+    add_defender(app, "Visible Person")
+    with app.app_context():
+        seen = {}
+        for name, user in (("assigned", assigned), ("other", other), ("admin", admin), ("other again", other),
+                           ("assigned again", assigned)):
+            user = db.session.get(User, user.id)
+            seen[name] = list(db.session.scalars(names(viewer(user)), {"viewer_id": user.id}))
+            assert seen[name] == list(db.session.scalars(select(Defender.name).where(visible(Defender, user))
+                                                         .order_by(Defender.name))), name
+        assert names(viewer(db.session.get(User, assigned.id))) is names(viewer(db.session.get(User, other.id)))
+        with pytest.raises(StatementError, match="viewer_id"):
+            db.session.scalars(names(Viewer(admin=False))).all()
+    assert seen["assigned"] == seen["assigned again"] == seen["admin"] == ["Hidden Person", "Visible Person"]
+    assert seen["other"] == seen["other again"] == ["Visible Person"]

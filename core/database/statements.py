@@ -4,7 +4,9 @@ Building a SQLAlchemy statement (its columns, joins, unions and subqueries) take
 running it on indexed tables: the advocacy dashboard widget's union took 1 ms to build and 0.1 ms to run at
 100,000 records. A statement that a page runs on every request is therefore built once per process, and run
 with today's date or the record's id as bind parameters. A statement that depends on who asks (one keeping the
-records the user may see, ``core.records.visibility.visible``) is built for each request, like any other.
+records the user may see, ``core.records.visibility.visible``) is built for each request, like any other, unless
+a main page misses its target for it: then it is built once per kind of viewer
+(``visible(Model, viewer(user))``, run with the user's id as the bind parameter ``viewer_id``).
 """
 from __future__ import annotations
 

@@ -10,9 +10,10 @@ one audited).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import Select, bindparam, delete, select, true
+from sqlalchemy import Integer, Select, bindparam, delete, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..database.statements import built_once
@@ -26,8 +27,38 @@ def is_admin(user: Any) -> bool:
     return ADMIN in getattr(user, "role_names", set())
 
 
+#: The bind parameter a statement built for a :class:`Viewer` reads the viewer's id from.
+VIEWER_ID = "viewer_id"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks, in a statement built once per process (``built_once``, in a plugin's ``queries.py``) for a main
+    page that misses its target when built per request: :func:`visible`, given a viewer, writes the same rule
+    with the user's id as the bind parameter ``viewer_id`` (``VIEWER_ID``), and ``viewer.id`` stands for it in
+    the statement's own conditions ("my actions"). The parameter has no value: running the statement without
+    ``{"viewer_id": user.id}`` fails, so a statement built once never answers for someone else. Build one per
+    :func:`viewer` of the user (admin or not), never for a user's roles read otherwise."""
+
+    admin: bool
+
+    @property
+    def id(self) -> Any:
+        return bindparam(VIEWER_ID, type_=Integer)
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset({ADMIN}) if self.admin else frozenset()
+
+
+def viewer(user: Any) -> Viewer:
+    """The :class:`Viewer` to build a statement for ``user`` with; run it with ``{"viewer_id": user.id}``."""
+    return Viewer(is_admin(user))
+
+
 def visible(model: Any, user: Any) -> ColumnElement[bool]:
-    """A WHERE clause keeping the rows of ``model`` (a record type) that ``user`` may see."""
+    """A WHERE clause keeping the rows of ``model`` (a record type) that ``user`` (a user, or a :class:`Viewer`)
+    may see."""
     if is_admin(user):
         return true()
     # A non-correlated IN: the database lists the user's assignments once, not once per row.

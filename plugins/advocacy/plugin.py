@@ -134,8 +134,8 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = db.session.execute(queries.widget_statement(user, today, today + timedelta(days=WIDGET_DAYS),
-                                                       WIDGET_ROWS, today + timedelta(days=REPLY_DAYS))).all()
+    rows = queries.widget_rows(user, today, today + timedelta(days=WIDGET_DAYS), WIDGET_ROWS,
+                               today + timedelta(days=REPLY_DAYS))
     show, mine = id_url("advocacy.show", "action_id"), url_for("advocacy.index", state="awaiting")
     items = [WaitingItem(row.day, "advocacy_reply", _l("Reply due"), _l("%(body)s: %(title)s", body=row.abbreviation,
                                                                         title=row.title),
@@ -154,7 +154,7 @@ def observatory_deadlines(start, end, user):
         return []
     items, action_url, mechanism_url = [], id_url("advocacy.show", "action_id"), id_url("advocacy.mechanism",
                                                                                           "mechanism_id")
-    for row in db.session.execute(queries.deadlines_statement(user, start, end)):
+    for row in queries.deadline_rows(user, start, end):
         if row.kind == "reply":
             items.append(DatedItem(row.day, _l("Reply expected: %(title)s", title=row.title), "reply_expected",
                                    action_url(row.id), services.VIEW, row.confidentiality,

@@ -186,11 +186,7 @@ def observatory_deadlines(start, end, user, limit):
     "confidential" entries."""
     if not can(permissions.VIEW, user):
         return []
-    statement = select(GrantRequest.id, GrantRequest.report_due_on, GrantRequest.confidentiality).where(
-        services.visible_requests(user), GrantRequest.status == GrantRequest.APPROVED,
-        GrantRequest.report_received_on.is_(None), GrantRequest.report_due_on.between(start, end)) \
-        .order_by(GrantRequest.report_due_on, GrantRequest.id)
-    rows = db.session.execute(statement if limit is None else statement.limit(limit))
+    rows = queries.deadline_rows(user, start, end, limit)
     show = id_url("assistance.show", "request_id")
     return [DatedItem(row.report_due_on, _l("Report due on grant request #%(number)d", number=row.id),
                       "grant_report", show(row.id), permissions.VIEW,
@@ -203,8 +199,7 @@ def observatory_search(query, user, limit):
     words = prefix_params(query)
     if not can(permissions.VIEW, user) or not words:
         return []
-    postgresql = db.engine.dialect.name == "postgresql"
-    rows = db.session.execute(queries.search_statement(user, len(words) // 2, postgresql), {**words, "limit": limit})
+    rows = queries.search_rows(user, words, limit)
     show, kind, title = id_url("assistance.show", "request_id"), _("Grant request"), _("Grant request #%(number)d")
     return [SearchHit(title % {"number": row.id}, show(row.id), kind, row.name, permissions.VIEW, row.confidentiality,
                       score=1.0) for row in rows]
@@ -218,8 +213,7 @@ def observatory_dashboard_widgets(user):
     votes, reports, chair = permissions.is_member(user), can(permissions.EDIT, user), can(permissions.CHAIR, user)
     today = utcnow().date()
     if votes or reports or chair:  # the lists in one statement
-        rows = db.session.execute(queries.widgets_statement(votes, reports, chair, user), {
-            "member": user.id, "today": today, "quorum": services.rules().quorum, "limit": queries.WIDGET_ROWS}).all()
+        rows = queries.widget_rows(votes, reports, chair, user, today, services.rules().quorum)
     if chair:  # the chair and admins: votes stuck (too few may vote) or past their deadline
         stuck = services.stuck_of([row for row in rows if row.part == "chair"], today)
         if stuck:

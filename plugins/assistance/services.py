@@ -65,13 +65,15 @@ class RuleError(Exception):
 
 # --- Who sees what --------------------------------------------------------------------------------
 
-def visible_requests(user: Any) -> ColumnElement[bool]:
+def visible_requests(user: Any, committee: bool | None = None) -> ColumnElement[bool]:
     """A WHERE clause keeping the requests ``user`` may see. Requests are restricted by default, so for
-    staff this is the requests they are assigned to (or, rarely, ones marked internal)."""
+    staff this is the requests they are assigned to (or, rarely, ones marked internal). ``committee``: whether
+    the user sees submitted requests (:func:`sees_submitted`), said by a statement built for a viewer
+    (``queries.py``), which cannot ask."""
     if is_admin(user):
         return GrantRequest.id.is_not(None)
     staff = visible(GrantRequest, user)
-    if sees_submitted(user):
+    if sees_submitted(user) if committee is None else committee:
         return staff | (GrantRequest.status != GrantRequest.DRAFT)
     return staff
 

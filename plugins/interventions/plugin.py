@@ -191,9 +191,10 @@ def observatory_dashboard_widgets(user):
     hours = current_app.config["INTERVENTIONS_VERIFICATION_HOURS"]
     now = utcnow()
     reviews = can(services.PUBLISH, user)
-    rows = db.session.execute(queries.dashboard_statement(user, reviews, WIDGET_ROWS), {
-        "consulted_before": now.date() - timedelta(days=current_app.config["INTERVENTIONS_CONSULTATION_DAYS"]),
-        "received_before": now - timedelta(hours=hours)}).all()
+    rows = queries.dashboard_rows(
+        user, reviews, WIDGET_ROWS,
+        consulted_before=now.date() - timedelta(days=current_app.config["INTERVENTIONS_CONSULTATION_DAYS"]),
+        received_before=now - timedelta(hours=hours))
     late = now - timedelta(hours=hours)
     waiting = [(row, _aware(row.at) < late) for row in rows if row.part == "verify"]
     case_url, action_url = id_url("interventions.show", "case_id"), id_url("interventions.action", "action_id")
@@ -236,11 +237,7 @@ def observatory_search(query, user, limit):
     expression = search.match_expression(query, postgresql)
     if expression is None:
         return []
-    rows = db.session.execute(select(
-        Case.id, Case.title, Case.confidentiality, Case.country_number, Case.obs_number, Case.first_issued,
-        Country.alpha3).join(Country, Country.id == Case.country_id)
-        .where(visible(Case, user), search.matching_to_bind(Case.id, postgresql))
-        .order_by(Case.id.desc()).limit(limit), {"match": expression}).all()
+    rows = queries.search_rows(user, expression, limit, postgresql)
     show, kind = id_url("interventions.show", "case_id"), _("Intervention case")
     more = list_url_when_full(len(rows), limit, "interventions.index", q=query)
     return [SearchHit(row.title, show(row.id), kind,

@@ -158,8 +158,7 @@ def observatory_dashboard_widgets(user):
     if not can(services.VIEW, user):
         return []
     today = utcnow().date()
-    rows = db.session.execute(queries.widget_statement(user, today, today + timedelta(days=WIDGET_DAYS),
-                                                       WIDGET_ROWS)).all()
+    rows = queries.widget_rows(user, today, today + timedelta(days=WIDGET_DAYS), WIDGET_ROWS)
     return [Widget(_l("Missions"), "missions/_widget.html", {
         "in_field": [row for row in rows if row.kind == "field"][:WIDGET_ROWS],
         "hearings": [row for row in rows if row.kind == "hearing"][:WIDGET_ROWS], "days": WIDGET_DAYS},
@@ -173,7 +172,7 @@ def observatory_deadlines(start, end, user):
     if not can(services.VIEW, user):
         return []
     items, trial_url, mission_url = [], id_url("missions.trial", "mission_id"), id_url("missions.show", "mission_id")
-    for row in db.session.execute(queries.deadlines_statement(user, start, end)):
+    for row in queries.deadline_rows(user, start, end):
         if row.kind == "hearing":
             items.append(DatedItem(row.day, _l("Hearing: %(title)s", title=row.title), "hearing",
                                    trial_url(row.id), services.VIEW, row.confidentiality, ("mission", row.id)))
